@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// usageError marks a mistake in how dctwin was called (bad flag, wrong arguments); it
+// exits with status 2, like other command-line tools.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+// exitError carries an exit status other than 1 for a command that has already printed
+// its own report (for example `check` finding errors in a scenario).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+// NewRootCmd builds the dctwin command tree. Commands keep their flags in locals, not
+// package globals, so tests can build fresh trees.
+func NewRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "dctwin",
+		Short: "A discrete-event digital twin of an enterprise data center",
+		Long: `dctwin simulates hosts, blade enclosures, switches, teamed NICs, shared storage,
+virtual machines and unified-communications workloads; it injects failures and shows
+how long each failover takes and what it does to call quality.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          usageArgs(cobra.NoArgs),
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{err}
+	})
+	root.AddCommand(
+		newVersionCmd(),
+		newBenchCmd(),
+	)
+	return root
+}
+
+// usageArgs wraps a cobra argument check so that its failures exit with status 2.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the dctwin version and the Go toolchain it was built with",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			version := "(devel)"
+			goVersion := "unknown"
+			if info, ok := debug.ReadBuildInfo(); ok {
+				if info.Main.Version != "" {
+					version = info.Main.Version
+				}
+				goVersion = info.GoVersion
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "dctwin %s (%s)\n", version, goVersion)
+			return nil
+		},
+	}
+}
