@@ -5,6 +5,7 @@
 package kernelbench
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"time"
@@ -230,4 +231,42 @@ func Measure(r Result, fn func() uint64) Result {
 		r.PerS = float64(r.Count) / r.Seconds
 	}
 	return r
+}
+
+// RunAll runs every standard model, dividing the work by scale (1 for the full runs),
+// and hands each result to emit as soon as it is measured.
+func RunAll(scale int, emit func(Result)) {
+	clocks := []struct {
+		p       int
+		horizon int64
+	}{{1000, 27000}, {100000, 270}}
+	for _, c := range clocks {
+		p, h := c.p, c.horizon/int64(scale)
+		params := fmt.Sprintf("P=%d T=%d", p, h)
+		emit(Measure(Result{Model: "clocks", Style: Callback, Params: params, Unit: "timeouts"},
+			func() uint64 { return ClocksCallback(p, h) }))
+		var bpp float64
+		r := Measure(Result{Model: "clocks", Style: Process, Params: params, Unit: "timeouts"},
+			func() uint64 { n, b := ClocksProcess(p, h); bpp = b; return n })
+		r.BytesPerProcess = bpp
+		emit(r)
+	}
+	bp := DefaultBank
+	bp.Customers /= scale
+	params := fmt.Sprintf("c=%d λ=%g μ=%g N=%d", bp.Servers, bp.Lambda, bp.Mu, bp.Customers)
+	wq := ErlangCWait(bp.Servers, bp.Lambda, bp.Mu)
+	for _, style := range []Style{Process, Callback} {
+		run := BankProcess
+		if style == Callback {
+			run = BankCallback
+		}
+		var wait float64
+		r := Measure(Result{Model: "bank", Style: style, Params: params, Unit: "customers"},
+			func() uint64 { wait = run(bp); return uint64(bp.Customers) })
+		r.MeanWait, r.ErlangCWait = wait, wq
+		emit(r)
+	}
+	n := 5_000_000 / scale
+	emit(Measure(Result{Model: "pingpong", Style: Process, Params: fmt.Sprintf("N=%d", n), Unit: "switches"},
+		func() uint64 { return PingPong(n) }))
 }
