@@ -1,0 +1,282 @@
+package topology
+
+import (
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/path"
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
+)
+
+// Network is the connectivity graph of a topology (optionally with an outage applied),
+// VLAN by VLAN: a vertex is (device, VLAN), a cable joins the two ends in each VLAN it
+// carries, a host joins its NICs, a VM joins its host in its port groups' VLANs, and an
+// L3 switch routes between its VLANs through one extra vertex (device, "L3"). A
+// pass-through module is one wire per bay: its vertices are ("module#k", VLAN).
+type Network struct {
+	t      *Topology
+	g      *simple.UndirectedGraph
+	ids    map[string]int64   // vertex key → graph id
+	keys   map[int64]string   // graph id → vertex key
+	byItem map[string][]int64 // device → its vertices
+	comp   map[int64]int      // vertex → connected component, computed on demand
+}
+
+// routed marks the routing vertex of an L3 switch.
+const routed = "L3"
+
+// NetworkOptions selects what the graph models.
+type NetworkOptions struct {
+	// L2Only leaves out routing through L3 switches: reachability is then "in the same
+	// broadcast domain", which is what NFT/TLB teams and VRRP pairs need.
+	L2Only bool
+}
+
+// Network builds the connectivity graph with everything in the outage removed; a nil
+// outage means nothing is down.
+func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
+	if o == nil {
+		o = NewOutage()
+	}
+	n := &Network{t: t, g: simple.NewUndirectedGraph(), ids: map[string]int64{},
+		keys: map[int64]string{}, byItem: map[string][]int64{}}
+	all := t.AllVLANs()
+	or := func(list []string) []string {
+		if len(list) == 0 {
+			return all
+		}
+		return list
+	}
+	for _, s := range t.Switches {
+		if o.Devices[s.Name] {
+			continue
+		}
+		for _, v := range or(s.VLANs) {
+			n.vertex(s.Name, s.Name, v)
+			if s.Layer == L3 && !opt.L2Only {
+				n.edge(s.Name+"|"+v, s.Name+"|"+routed)
+			}
+		}
+		if s.Layer == L3 && !opt.L2Only {
+			n.vertex(s.Name, s.Name, routed)
+		}
+	}
+	for _, e := range t.Enclosures {
+		for _, m := range e.Modules {
+			if o.Devices[m.Name] {
+				continue
+			}
+			for _, v := range or(m.VLANs) {
+				if m.Kind == PassThrough {
+					for k := 1; k <= e.Bays; k++ {
+						n.vertex(m.Name, m.Name+"#"+strconv.Itoa(k), v)
+					}
+				} else {
+					n.vertex(m.Name, m.Name, v)
+				}
+			}
+		}
+	}
+	for _, h := range t.Hosts {
+		if o.Devices[h.Name] {
+			continue
+		}
+		for _, nic := range h.NICs {
+			if o.NICs[nic.FullName()] {
+				continue
+			}
+			for _, v := range or(nic.VLANs) {
+				n.vertex(h.Name, nic.FullName(), v)
+				n.vertex(h.Name, h.Name, v)
+				n.edge(nic.FullName()+"|"+v, h.Name+"|"+v)
+			}
+		}
+	}
+	for _, vm := range t.VMs {
+		h := t.Host(vm.Host)
+		if o.Devices[vm.Name] || h == nil || o.Devices[h.Name] {
+			continue
+		}
+		for _, vn := range vm.VNICs {
+			if pg := h.PortGroup(vn.PortGroup); pg != nil {
+				n.vertex(vm.Name, vm.Name, pg.VLAN)
+				n.edge(vm.Name+"|"+pg.VLAN, h.Name+"|"+pg.VLAN)
+			}
+		}
+	}
+	for _, e := range t.Endpoints {
+		if o.Devices[e.Name] {
+			continue
+		}
+		vl := all
+		if e.VLAN != "" {
+			vl = []string{e.VLAN}
+		}
+		for _, v := range vl {
+			n.vertex(e.Name, e.Name, v)
+		}
+	}
+	for _, l := range t.Links {
+		if o.LinkDown(l) {
+			continue
+		}
+		for _, v := range or(l.VLANs) {
+			n.edge(n.portVertex(l.A)+"|"+v, n.portVertex(l.B)+"|"+v)
+		}
+	}
+	return n
+}
+
+// portVertex maps a cabled port to the vertex prefix it belongs to.
+func (n *Network) portVertex(p PortRef) string {
+	switch d := n.t.Device(p.Device).(type) {
+	case *Host:
+		return p.String()
+	case *Module:
+		if d.Kind == PassThrough {
+			k := strings.TrimPrefix(strings.TrimPrefix(p.Port, "bay"), "ext")
+			return d.Name + "#" + k
+		}
+	}
+	return p.Device
+}
+
+func (n *Network) vertex(item, prefix, vlan string) {
+	key := prefix + "|" + vlan
+	if _, ok := n.ids[key]; ok {
+		return
+	}
+	node := n.g.NewNode()
+	n.g.AddNode(node)
+	n.ids[key] = node.ID()
+	n.keys[node.ID()] = key
+	n.byItem[item] = append(n.byItem[item], node.ID())
+	n.comp = nil
+}
+
+// edge joins two existing vertices; a missing one (a VLAN the device does not carry,
+// a device that is down) means there is no connection.
+func (n *Network) edge(a, b string) {
+	x, ok1 := n.ids[a]
+	y, ok2 := n.ids[b]
+	if !ok1 || !ok2 || x == y {
+		return
+	}
+	n.g.SetEdge(n.g.NewEdge(n.g.Node(x), n.g.Node(y)))
+	n.comp = nil
+}
+
+func (n *Network) components() map[int64]int {
+	if n.comp == nil {
+		n.comp = map[int64]int{}
+		for i, cc := range topo.ConnectedComponents(n.g) {
+			for _, v := range cc {
+				n.comp[v.ID()] = i
+			}
+		}
+	}
+	return n.comp
+}
+
+// Present reports whether a device has any vertex (it is up and has a NIC or VLAN).
+func (n *Network) Present(item string) bool { return len(n.byItem[item]) > 0 }
+
+// Reachable reports whether two devices (hosts, VMs, endpoints, switches, modules) can
+// exchange frames or packets over any VLAN.
+func (n *Network) Reachable(a, b string) bool {
+	comp := n.components()
+	seen := map[int]bool{}
+	for _, id := range n.byItem[a] {
+		seen[comp[id]] = true
+	}
+	for _, id := range n.byItem[b] {
+		if seen[comp[id]] {
+			return true
+		}
+	}
+	return false
+}
+
+// SameL2 reports whether two devices are joined in a given VLAN.
+func (n *Network) SameL2(a, b, vlan string) bool {
+	x, ok1 := n.ids[a+"|"+vlan]
+	y, ok2 := n.ids[b+"|"+vlan]
+	if !ok1 || !ok2 {
+		return false
+	}
+	return topo.PathExistsIn(n.g, n.g.Node(x), n.g.Node(y))
+}
+
+// Path is a shortest path between two devices as the vertex keys it crosses
+// ("device|vlan"), or nil if there is none. The runtime uses it to route flows.
+func (n *Network) Path(a, b string) []string {
+	var best []graph.Node
+	for _, x := range n.byItem[a] {
+		sp := path.DijkstraFrom(n.g.Node(x), n.g)
+		for _, y := range n.byItem[b] {
+			p, _ := sp.To(y)
+			if len(p) > 0 && (best == nil || len(p) < len(best)) {
+				best = p
+			}
+		}
+	}
+	out := make([]string, len(best))
+	for i, v := range best {
+		out[i] = n.keys[v.ID()]
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// Groups partitions the given devices by reachability: devices in one group reach each
+// other; devices not present at all are left out.
+func (n *Network) Groups(items []string) [][]string {
+	comp := n.components()
+	// union devices that share a component (a device may sit in several VLANs)
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	owner := map[int]string{}
+	var order []string
+	for _, it := range items {
+		if !n.Present(it) {
+			continue
+		}
+		if _, ok := parent[it]; ok {
+			continue
+		}
+		parent[it] = it
+		order = append(order, it)
+		for _, id := range n.byItem[it] {
+			c := comp[id]
+			if o, ok := owner[c]; ok {
+				parent[find(it)] = find(o)
+			} else {
+				owner[c] = it
+			}
+		}
+	}
+	idx := map[string]int{}
+	var out [][]string
+	for _, it := range order {
+		r := find(it)
+		i, ok := idx[r]
+		if !ok {
+			i = len(out)
+			idx[r] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], it)
+	}
+	return out
+}

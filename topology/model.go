@@ -1,0 +1,406 @@
+package topology
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Pos is where a component was written in a scenario file, so findings and runtime
+// messages can point back at the line a user wrote. The zero Pos means "generated".
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// String formats the position the way compilers do: file:line:col.
+func (p Pos) String() string {
+	if p.Line == 0 {
+		if p.File == "" {
+			return "-"
+		}
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Source records where an item and each of its keys were written. Field keys are the
+// YAML keys ("connect", "members[1]"); PosOf falls back to the item itself so a finding
+// always has a position.
+type Source struct {
+	Pos    Pos
+	Fields map[string]Pos
+}
+
+// PosOf is the position of one key of the item, or of the item if the key was not written.
+func (s Source) PosOf(field string) Pos {
+	if p, ok := s.Fields[field]; ok {
+		return p
+	}
+	return s.Pos
+}
+
+// PortRef addresses one port of one device as "device:port". Devices are switches,
+// interconnect modules, hosts (whose ports are their NICs) and endpoints.
+type PortRef struct {
+	Device string
+	Port   string
+}
+
+// String is the "device:port" form used in scenario files and failure names.
+func (r PortRef) String() string { return r.Device + ":" + r.Port }
+
+// ParsePortRef splits "device:port". The port is everything after the last colon, so
+// device names may not contain colons but port names such as "up1" or "12" are fine.
+func ParsePortRef(s string) (PortRef, error) {
+	i := strings.LastIndex(s, ":")
+	if i <= 0 || i == len(s)-1 {
+		return PortRef{}, fmt.Errorf("port %q is not of the form device:port (e.g. acc-1:12)", s)
+	}
+	return PortRef{Device: s[:i], Port: s[i+1:]}, nil
+}
+
+// Duplex is the duplex mode of a port or NIC.
+type Duplex string
+
+// Duplex modes.
+const (
+	Full Duplex = "full"
+	Half Duplex = "half"
+)
+
+// VLAN is one broadcast domain; its subnet is documentation for the students and the
+// L3 gateways' address plan.
+type VLAN struct {
+	Name   string
+	ID     int
+	Subnet string
+	Source
+}
+
+// STPTimers are the 802.1D timers a switch runs with (also used by RSTP for its hello).
+type STPTimers struct {
+	Hello        time.Duration
+	MaxAge       time.Duration
+	ForwardDelay time.Duration
+}
+
+// Switch is an L2 or L3 switch. Its ports are numbered "1".."Ports". Switches with the
+// same Cluster act as one for link aggregation (an MC-LAG pair or a stack).
+type Switch struct {
+	Name         string
+	Layer        SwitchLayer
+	Ports        int
+	Cluster      string
+	VLANs        []string // VLANs the switch carries; empty means all VLANs of the scenario
+	SpanningTree SpanningTree
+	STP          STPTimers
+	MACAging     time.Duration
+	Source
+}
+
+// PortNames lists the switch's port names.
+func (s *Switch) PortNames() []string { return numberedPorts("", s.Ports) }
+
+// Link is a cable between two ports. VLANs lists the VLANs it carries (the trunk's
+// allowed list or an access VLAN); empty means every VLAN both ends carry. Implicit
+// links are generated (a NIC's connect:, blade-to-module wiring).
+type Link struct {
+	Name         string
+	A, B         PortRef
+	Speed        int64 // bits per second
+	Duplex       Duplex
+	Latency      time.Duration
+	CarrierDelay time.Duration // PHY delay before both ends see carrier loss
+	VLANs        []string
+	Implicit     bool
+	Source
+}
+
+// NIC is one network adapter port of a host. Its component name is "host:nic". A
+// rack or legacy server's NIC is cabled to Connect; a blade's k-th NIC is wired to the
+// bay port of its enclosure's k-th interconnect module.
+type NIC struct {
+	Name    string
+	Host    string
+	Speed   int64
+	Duplex  Duplex
+	VLANs   []string
+	Connect PortRef // zero for blades
+	Source
+}
+
+// FullName is the component name "host:nic".
+func (n *NIC) FullName() string { return n.Host + ":" + n.Name }
+
+// TeamDetection is how a team notices a broken member, with the method's timers.
+type TeamDetection struct {
+	Method    Detection
+	Interval  time.Duration // miimon poll or heartbeat period
+	UpDelay   time.Duration // miimon: wait before using a member that came back
+	DownDelay time.Duration // miimon: wait before dropping a member that lost carrier
+	Missed    int           // heartbeat: missed probes before a member is failed
+}
+
+// LACPRate is how often an LACP partner is asked to send LACPDUs.
+type LACPRate string
+
+// LACP rates (reference-facts §5: fast 1 s, slow 30 s periodic; timeouts 3 s / 90 s).
+const (
+	LACPSlow LACPRate = "slow"
+	LACPFast LACPRate = "fast"
+)
+
+// Team is a NIC team (bond) of one host. Preference is the order in which members
+// become primary (the first is the primary); Failback says whether a recovered
+// preferred member takes over again.
+type Team struct {
+	Name          string
+	Host          string
+	Members       []string // NIC names of the host
+	Mode          TeamMode
+	Preference    []string
+	Failback      bool
+	Detection     TeamDetection
+	GratuitousARP int
+	LACPRate      LACPRate
+	Source
+}
+
+// Primary is the member that carries traffic while all are up.
+func (t *Team) Primary() string {
+	if len(t.Preference) > 0 {
+		return t.Preference[0]
+	}
+	if len(t.Members) > 0 {
+		return t.Members[0]
+	}
+	return ""
+}
+
+// Power is a server's linear power model P(u) = Idle + (Max-Idle)·u
+// (reference-facts §8, CloudSim PowerModelLinear), in watts.
+type Power struct {
+	Idle float64
+	Max  float64
+}
+
+// PortGroup is a hypervisor's virtual port group: the VLAN its VMs' vNICs are in.
+// VMKernel marks groups the hypervisor itself uses (vMotion, management).
+type PortGroup struct {
+	Name     string
+	VLAN     string
+	VMKernel bool
+	Source
+}
+
+// Host is a physical server: legacy, rack, blade or hypervisor. A blade (or a blade
+// hypervisor) sits in Enclosure at Bay. Storage lists the shared storage it can reach.
+type Host struct {
+	Name       string
+	Kind       HostKind
+	Role       string
+	CPU        int
+	RAMGB      float64
+	Power      Power
+	BootTime   time.Duration
+	Enclosure  string
+	Bay        int
+	NICs       []*NIC
+	Teams      []*Team
+	Storage    []string
+	PortGroups []*PortGroup
+	Source
+}
+
+// InEnclosure reports whether the host is a blade in an enclosure bay.
+func (h *Host) InEnclosure() bool { return h.Enclosure != "" }
+
+// IsHypervisor reports whether the host runs VMs.
+func (h *Host) IsHypervisor() bool { return h.Kind == Hypervisor }
+
+// NIC finds a NIC of the host by its local name.
+func (h *Host) NIC(name string) *NIC {
+	for _, n := range h.NICs {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// PortGroup finds a port group of the host by name.
+func (h *Host) PortGroup(name string) *PortGroup {
+	for _, pg := range h.PortGroups {
+		if pg.Name == name {
+			return pg
+		}
+	}
+	return nil
+}
+
+// Module is an enclosure interconnect module in Slot (1-based). A switch module has
+// internal ports "bay1".."bayN" and uplinks "up1".."upK"; a pass-through module wires
+// "bayK" straight to its external port "extK".
+type Module struct {
+	Name                   string
+	Enclosure              string
+	Slot                   int
+	Kind                   ModuleKind
+	Uplinks                int
+	UplinkFailureDetection bool // link-state tracking: drop bay ports when all uplinks fail
+	VLANs                  []string
+	SpanningTree           SpanningTree
+	Source
+}
+
+// PortNames lists the module's ports as used in links (bays and uplinks or externals).
+func (m *Module) PortNames(bays int) []string {
+	ports := numberedPorts("bay", bays)
+	if m.Kind == PassThrough {
+		return append(ports, numberedPorts("ext", bays)...)
+	}
+	return append(ports, numberedPorts("up", m.Uplinks)...)
+}
+
+// Enclosure is a blade chassis: bays, power supplies and interconnect modules. The
+// k-th NIC of every blade is wired to the module in slot k.
+type Enclosure struct {
+	Name          string
+	Bays          int
+	PowerSupplies int
+	Modules       []*Module
+	Source
+}
+
+// PSUNames are the component names of the power supplies: "enclosure:psuK".
+func (e *Enclosure) PSUNames() []string {
+	names := numberedPorts("psu", e.PowerSupplies)
+	for i := range names {
+		names[i] = e.Name + ":" + names[i]
+	}
+	return names
+}
+
+// StorageKind distinguishes block (SAN) from file (NAS) storage.
+type StorageKind string
+
+// Storage kinds.
+const (
+	SAN StorageKind = "san"
+	NAS StorageKind = "nas"
+)
+
+// Storage is a shared storage array that hosts attach to. Its fabric (FC or a storage
+// network) is not modelled as links: a storage failure is what matters here.
+type Storage struct {
+	Name string
+	Kind StorageKind
+	Source
+}
+
+// LocalDisk is the VM disk location for a disk inside the host.
+const LocalDisk = "local"
+
+// HA is the cluster's high-availability settings (reference-facts §6.1).
+type HA struct {
+	Enabled               bool
+	Heartbeat             time.Duration
+	FailureDetection      time.Duration
+	IsolationResponse     string // leave-powered-on, power-off, shutdown
+	HostFailuresTolerated int
+}
+
+// FT is the cluster's fault-tolerance settings (reference-facts §6.2).
+type FT struct {
+	Enabled bool
+}
+
+// DRS is the cluster's load balancing settings (reference-facts §6.4).
+type DRS struct {
+	Enabled   bool
+	Threshold int
+	Interval  time.Duration
+}
+
+// DPM is the cluster's power management settings (reference-facts §6.5).
+type DPM struct {
+	Enabled           bool
+	TargetUtilization float64 // percent
+	Tolerance         float64 // percent
+}
+
+// Cluster is a hypervisor cluster. VMotionVLAN is the VLAN live migration uses.
+type Cluster struct {
+	Name        string
+	Hosts       []string
+	HA          HA
+	FT          FT
+	DRS         DRS
+	DPM         DPM
+	VMotionVLAN string
+	Source
+}
+
+// VNIC is a VM's virtual NIC on a port group of its host.
+type VNIC struct {
+	Name      string
+	PortGroup string
+}
+
+// VM is a virtual machine on a hypervisor host. Disk is LocalDisk or a storage name.
+type VM struct {
+	Name  string
+	Host  string
+	CPU   int
+	RAMGB float64
+	Disk  string
+	Role  string
+	FT    bool
+	VNICs []VNIC
+	Source
+}
+
+// EndpointKind is a user device.
+type EndpointKind string
+
+// Endpoint kinds.
+const (
+	Phone  EndpointKind = "phone"
+	Client EndpointKind = "client"
+)
+
+// Endpoint is a phone or client cabled to an access switch port, in one VLAN.
+type Endpoint struct {
+	Name    string
+	Kind    EndpointKind
+	Connect PortRef
+	VLAN    string
+	Source
+}
+
+// Gateway is a first-hop redundant default gateway (VRRP-like) of one VLAN, served by
+// L3 switches: Routers[0] is the master. Hello and Dead are the advertisement interval
+// and the master-down interval.
+type Gateway struct {
+	Name     string
+	VLAN     string
+	Address  string
+	Protocol string
+	Routers  []string
+	Hello    time.Duration
+	Dead     time.Duration
+	Source
+}
+
+func numberedPorts(prefix string, n int) []string {
+	if n <= 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%d", prefix, i+1)
+	}
+	return out
+}
