@@ -14,15 +14,15 @@ const (
 type Event struct {
 	n     node
 	s     *Simulation
-	state uint8
 	value any
 	err   error
+	state uint8
+	nw    int32 // number of waiters
 
 	// The first waiter lives inline: most events have exactly one, and it then costs no
 	// allocation.
 	w0    waiter
-	nw    int
-	wmore []waiter
+	wmore *[]waiter // further waiters, rare; a pointer keeps Event small
 }
 
 type waiter struct {
@@ -102,7 +102,10 @@ func (e *Event) addWaiter(w waiter) {
 	if e.nw == 0 {
 		e.w0 = w
 	} else {
-		e.wmore = append(e.wmore, w)
+		if e.wmore == nil {
+			e.wmore = new([]waiter)
+		}
+		*e.wmore = append(*e.wmore, w)
 	}
 	e.nw++
 }
@@ -120,7 +123,7 @@ func (e *Event) fire() {
 	if n > 1 {
 		more := e.wmore
 		e.wmore = nil
-		for _, w := range more {
+		for _, w := range *more {
 			e.notify(w)
 		}
 	}
@@ -136,7 +139,6 @@ func (e *Event) notify(w waiter) {
 		return // the process was interrupted and waits on something else now
 	}
 	p.waiting = nil
-	p.resVal, p.resErr = e.value, e.err
 	p.resume()
 }
 

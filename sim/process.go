@@ -20,14 +20,10 @@ type Proc struct {
 
 	waiting *Event // what the process waits on; &sleepMark while sleeping
 	waitGen uint32 // bumped on every wait, so stale wake-ups are ignored
+	done    bool
 
-	wake   node // resumes the process: first start, end of a Sleep
-	intr   node // delivers queued interrupts
-	causes []any
-
-	resVal any
-	resErr error
-	done   bool
+	wake   node  // resumes the process: first start, end of a Sleep
+	resErr error // set when an interrupt, not the awaited event, resumed the process
 }
 
 // sleepMark marks a process that waits on its own wake node rather than an event.
@@ -59,7 +55,6 @@ func (s *Simulation) Process(body func(p *Proc) error) *Proc {
 	p := &Proc{body: body}
 	p.init(s)
 	p.wake = node{idx: -1, kind: kindResume, p: p}
-	p.intr = node{idx: -1, kind: kindInterrupt, p: p}
 	s.enqueue(&p.wake, s.now, Urgent)
 	return p
 }
@@ -100,7 +95,10 @@ func (p *Proc) Wait(e *Event) (any, error) {
 	p.waiting = e
 	e.addWaiter(waiter{p: p, gen: p.waitGen})
 	p.suspend()
-	return p.resVal, p.resErr
+	if p.resErr != nil {
+		return nil, p.resErr
+	}
+	return e.value, e.err
 }
 
 // Interrupt makes the process's current Wait or Sleep return an *Interrupt with cause,
@@ -110,10 +108,8 @@ func (p *Proc) Interrupt(cause any) bool {
 	if p.done {
 		return false
 	}
-	p.causes = append(p.causes, cause)
-	if p.intr.idx < 0 {
-		p.s.enqueue(&p.intr, p.s.now, Urgent)
-	}
+	// Interrupts are rare, so each is a pooled callback rather than a node in every Proc.
+	p.s.AfterPriority(0, Urgent, func() { p.deliverInterrupt(cause) })
 	return true
 }
 
@@ -124,34 +120,28 @@ func (p *Proc) mustBeCurrent() {
 }
 
 func (p *Proc) suspend() {
-	p.resVal, p.resErr = nil, nil
-	if !p.w.yield(struct{}{}) {
+	p.resErr = nil
+	if !p.w.yield(struct{}{}) || p.s.closing {
 		panic(errClosed)
 	}
 }
 
-func (p *Proc) deliverInterrupt() {
-	if p.done || len(p.causes) == 0 {
-		p.causes = nil
+func (p *Proc) deliverInterrupt(cause any) {
+	if p.done {
 		return
 	}
 	s := p.s
 	if p.w == nil {
 		// Not started yet: let it run to its first wait, then deliver.
-		s.enqueue(&p.intr, s.now, Urgent)
+		s.AfterPriority(0, Urgent, func() { p.deliverInterrupt(cause) })
 		return
-	}
-	cause := p.causes[0]
-	p.causes = p.causes[1:]
-	if len(p.causes) > 0 {
-		s.enqueue(&p.intr, s.now, Urgent)
 	}
 	if p.wake.idx >= 0 {
 		s.q.remove(int(p.wake.idx))
 	}
 	p.waiting = nil
 	p.waitGen++
-	p.resVal, p.resErr = nil, &Interrupt{Cause: cause}
+	p.resErr = &Interrupt{Cause: cause}
 	p.resume()
 }
 
@@ -179,10 +169,6 @@ func (p *Proc) resume() {
 
 func (p *Proc) finish(err error) {
 	p.done = true
-	p.causes = nil
-	if p.intr.idx >= 0 {
-		p.s.q.remove(int(p.intr.idx))
-	}
 	if err != nil {
 		p.Fail(err)
 	} else {
@@ -195,14 +181,13 @@ func (p *Proc) finish(err error) {
 // goroutines as run at once.
 type worker struct {
 	next  func() (struct{}, bool)
-	stop  func()
 	yield func(struct{}) bool
 	p     *Proc
 }
 
 func (s *Simulation) newWorker() *worker {
 	w := &worker{}
-	w.next, w.stop = iter.Pull(func(yield func(struct{}) bool) {
+	w.next, _ = iter.Pull(func(yield func(struct{}) bool) {
 		w.yield = yield
 		defer func() {
 			if r := recover(); r != nil && r != errClosed {
@@ -215,7 +200,7 @@ func (s *Simulation) newWorker() *worker {
 			w.p, p.w = nil, nil
 			p.finish(err)
 			s.idle = append(s.idle, w)
-			if !yield(struct{}{}) {
+			if !yield(struct{}{}) || s.closing {
 				return
 			}
 		}

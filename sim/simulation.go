@@ -31,6 +31,7 @@ type Simulation struct {
 	q       queue
 	free    []*node
 	stopped bool
+	closing bool
 	seed    uint64
 
 	current *Proc     // the process whose coroutine is running, nil in callbacks
@@ -128,8 +129,6 @@ func (s *Simulation) Step() bool {
 		n.ev.fire()
 	case kindResume:
 		n.p.resume()
-	case kindInterrupt:
-		n.p.deliverInterrupt()
 	}
 	return true
 }
@@ -159,8 +158,11 @@ func (s *Simulation) Stop() { s.stopped = true }
 // Close ends every process coroutine, running or parked, so that their goroutines are
 // released. The simulation must not be used afterwards.
 func (s *Simulation) Close() {
+	// Resuming a coroutine with closing set unwinds it (see suspend); keeping iter.Pull's
+	// stop function instead would cost every process another closure.
+	s.closing = true
 	for _, w := range s.workers {
-		w.stop()
+		w.next()
 	}
 	s.workers, s.idle = nil, nil
 	s.q.items = nil

@@ -13,9 +13,15 @@ import (
 
 func newBenchCmd() *cobra.Command {
 	bench := &cobra.Command{
-		Use:   "bench",
-		Short: "Measure the speed of dctwin's components",
-		Args:  usageArgs(cobra.NoArgs),
+		Use:     "bench",
+		Short:   "Measure the speed of dctwin's components",
+		Example: "  dctwin bench kernel --json",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("unknown benchmark %q (expected one of: kernel)", args[0])}
+			}
+			return cmd.Help()
+		},
 	}
 	bench.AddCommand(newBenchKernelCmd())
 	return bench
@@ -56,7 +62,11 @@ The machine is usually shared: compare ratios within one run, not single figures
 			} else {
 				tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', tabwriter.AlignRight)
 				fmt.Fprintln(tw, "model\tstyle\tparameters\tcount\tunit\tseconds\tper second\tmean wait\tErlang C\tbytes/process\t")
-				emit = func(r kernelbench.Result) { writeBenchRow(tw, r); _ = tw.Flush() }
+				// Rows are aligned once all are in; progress goes to stderr meanwhile.
+				emit = func(r kernelbench.Result) {
+					writeBenchRow(tw, r)
+					fmt.Fprintf(cmd.ErrOrStderr(), "measured %s/%s %s\n", r.Model, r.Style, r.Params)
+				}
 				done = func() { _ = tw.Flush() }
 			}
 			kernelbench.RunAll(scale, emit)

@@ -241,7 +241,7 @@ func RunAll(scale int, emit func(Result)) {
 		horizon int64
 	}{{1000, 27000}, {100000, 270}}
 	for _, c := range clocks {
-		p, h := c.p, c.horizon/int64(scale)
+		p, h := c.p, max(1, c.horizon/int64(scale))
 		params := fmt.Sprintf("P=%d T=%d", p, h)
 		emit(Measure(Result{Model: "clocks", Style: Callback, Params: params, Unit: "timeouts"},
 			func() uint64 { return ClocksCallback(p, h) }))
@@ -252,7 +252,7 @@ func RunAll(scale int, emit func(Result)) {
 		emit(r)
 	}
 	bp := DefaultBank
-	bp.Customers /= scale
+	bp.Customers = max(1, bp.Customers/scale)
 	params := fmt.Sprintf("c=%d λ=%g μ=%g N=%d", bp.Servers, bp.Lambda, bp.Mu, bp.Customers)
 	wq := ErlangCWait(bp.Servers, bp.Lambda, bp.Mu)
 	for _, style := range []Style{Process, Callback} {
@@ -266,7 +266,7 @@ func RunAll(scale int, emit func(Result)) {
 		r.MeanWait, r.ErlangCWait = wait, wq
 		emit(r)
 	}
-	n := 5_000_000 / scale
+	n := max(1, 5_000_000/scale)
 	emit(Measure(Result{Model: "pingpong", Style: Process, Params: fmt.Sprintf("N=%d", n), Unit: "switches"},
 		func() uint64 { return PingPong(n) }))
 }
