@@ -41,6 +41,7 @@ how long each failover takes and what it does to call quality.`,
 	root.AddCommand(
 		newVersionCmd(),
 		newBenchCmd(),
+		newEmodelCmd(),
 	)
 	return root
 }
