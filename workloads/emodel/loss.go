@@ -5,8 +5,8 @@ import "fmt"
 // Loss is the packet-loss description the E-model takes: Ppl, the loss probability in
 // percent, and BurstR, the burst ratio (reference-facts 1.6).
 type Loss struct {
-	Ppl    float64 `json:"ppl"`
-	BurstR float64 `json:"burstr"`
+	Ppl    float64 `json:"ppl"`    // packet-loss probability, percent
+	BurstR float64 `json:"burstr"` // burst ratio, ≥ 1
 }
 
 // BurstRGilbert is the burst ratio of a two-state Markov (Gilbert) loss process with

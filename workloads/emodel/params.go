@@ -5,8 +5,9 @@
 // (Ppl, BurstR) that the simulator feeds into Ie,eff.
 //
 // Nothing here simulates: the call-quality code in workloads turns a call's codec, delay
-// and loss into a Params and asks R for the verdict. Formulas and constants follow
-// /work/shared/reference-facts.md section 1 (the E-model), 2 (codecs) and 3 (delay).
+// and loss into a Params and asks R for the verdict. Formulas and constants follow the
+// project's reference-facts.md, sections 1 (the E-model), 2 (codecs) and 3 (delay);
+// comments cite them as "reference-facts 1.5" and so on.
 package emodel
 
 import (
@@ -148,6 +149,7 @@ type RangeError struct {
 	Value float64
 }
 
+// Error names the input, its value and the range it left.
 func (e *RangeError) Error() string {
 	if math.IsInf(e.Min, -1) && math.IsInf(e.Max, 1) {
 		return fmt.Sprintf("%s = %g: must be a finite number", e.Symbol, e.Value)

@@ -6,14 +6,14 @@ import "math"
 // which impairment dominates. R = Ro − Is − Id − Ie,eff + A (G.107 eq. 7-1,
 // reference-facts 1.1), with Is = Iolr + Ist + Iq and Id = Idte + Idle + Idd.
 type Rating struct {
-	No    float64 `json:"No"`     // total noise power referred to 0 dBr, dBm0p (eq. 7-3)
-	Ro    float64 `json:"Ro"`     // basic signal-to-noise ratio (eq. 7-2)
-	Iolr  float64 `json:"Iolr"`   // impairment by too low overall loudness (eq. 7-8)
-	Ist   float64 `json:"Ist"`    // impairment by non-optimum sidetone (eq. 7-10)
-	Iq    float64 `json:"Iq"`     // impairment by quantizing distortion (eq. 7-12)
+	No    float64 `json:"No"`     // total noise power referred to 0 dBr, dBm0p (eqs. 7-2 … 7-7)
+	Ro    float64 `json:"Ro"`     // basic signal-to-noise ratio (eqs. 7-2 … 7-7)
+	Iolr  float64 `json:"Iolr"`   // impairment by too low overall loudness (eqs. 7-8 … 7-17)
+	Ist   float64 `json:"Ist"`    // impairment by non-optimum sidetone
+	Iq    float64 `json:"Iq"`     // impairment by quantizing distortion
 	Is    float64 `json:"Is"`     // simultaneous impairment Iolr + Ist + Iq
-	Idte  float64 `json:"Idte"`   // talker echo impairment (eq. 7-19)
-	Idle  float64 `json:"Idle"`   // listener echo impairment (eq. 7-25)
+	Idte  float64 `json:"Idte"`   // talker echo impairment (eqs. 7-18 … 7-28)
+	Idle  float64 `json:"Idle"`   // listener echo impairment
 	Idd   float64 `json:"Idd"`    // absolute delay impairment (eqs. 7-27, 7-28)
 	Id    float64 `json:"Id"`     // delay impairment Idte + Idle + Idd
 	IeEff float64 `json:"Ie_eff"` // effective equipment impairment, codec plus loss (eq. 7-29)
@@ -61,7 +61,7 @@ func R(p Params) Rating {
 	return r
 }
 
-// sidetone is Ist, eqs. 7-10 and 7-11: the masking effect of the talker's own voice, with
+// sidetone is Ist (reference-facts 1.4): the masking effect of the talker's own voice, with
 // the talker echo (TELR, delayed by T) added to the sidetone path.
 func sidetone(stmr, t, telr float64) float64 {
 	stmro := -10 * math.Log10(math.Pow(10, -stmr/10)+math.Exp(-t/4)*math.Pow(10, -telr/10))
@@ -70,7 +70,7 @@ func sidetone(stmr, t, telr float64) float64 {
 		13*math.Pow(1+math.Pow((stmro-3)/33, 13), 1.0/13) + 29
 }
 
-// quantizing is Iq, eqs. 7-12 … 7-16.
+// quantizing is Iq (reference-facts 1.4).
 func quantizing(ro, qdu float64) float64 {
 	q := 37 - 15*math.Log10(qdu)
 	g := 1.07 + 0.258*q + 0.0602*q*q
@@ -79,7 +79,7 @@ func quantizing(ro, qdu float64) float64 {
 	return 15 * math.Log10(1+math.Pow(10, y)+math.Pow(10, z))
 }
 
-// talkerEcho is Idte, eqs. 7-19 … 7-23, with the two sidetone special cases and the rule
+// talkerEcho is Idte (reference-facts 1.5), with the two sidetone special cases and the rule
 // that an echo returning within 1 ms is heard as sidetone, not as echo (reference-facts 1.5).
 func talkerEcho(p Params, no, ist float64) float64 {
 	t := p.T
