@@ -1,0 +1,315 @@
+package twin
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"dctwin/topology"
+)
+
+// builder turns the topology section into the model, parsing vocabulary (modes,
+// kinds, port references) and applying defaults. Vocabulary mistakes are collected,
+// all with positions; names that point nowhere are left to validation.
+type builder struct {
+	file string
+	errs Errors
+}
+
+func (b *builder) fail(p topology.Pos, format string, args ...any) {
+	b.errs = append(b.errs, &PosError{p, fmt.Sprintf(format, args...)})
+}
+
+func written(src topology.Source, key string) bool { _, ok := src.Fields[key]; return ok }
+
+// orDefault keeps a written duration (even 0) and fills in the default otherwise.
+func orDefault(src topology.Source, key string, d Duration, def time.Duration) time.Duration {
+	if written(src, key) {
+		return d.D()
+	}
+	return def
+}
+
+func (b *builder) port(src topology.Source, key, s string) topology.PortRef {
+	if s == "" {
+		return topology.PortRef{}
+	}
+	p, err := topology.ParsePortRef(s)
+	if err != nil {
+		b.fail(src.PosOf(key), "%v", err)
+	}
+	return p
+}
+
+func (b *builder) duplex(src topology.Source, key, s string) topology.Duplex {
+	switch strings.ToLower(s) {
+	case "", "full":
+		return topology.Full
+	case "half":
+		return topology.Half
+	}
+	b.fail(src.PosOf(key), "unknown duplex %q (expected full or half)", s)
+	return topology.Full
+}
+
+func (b *builder) spanningTree(src topology.Source, key, s string) topology.SpanningTree {
+	switch topology.SpanningTree(strings.ToLower(s)) {
+	case "":
+		return topology.DefaultSpanningTree
+	case topology.RSTP:
+		return topology.RSTP
+	case topology.STP:
+		return topology.STP
+	case topology.NoSTP:
+		return topology.NoSTP
+	}
+	b.fail(src.PosOf(key), "unknown spanning_tree %q (expected rstp, stp or none)", s)
+	return topology.DefaultSpanningTree
+}
+
+func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
+	b := &builder{file: file}
+	t := topology.New()
+	for _, v := range ts.VLANs {
+		t.AddVLAN(&topology.VLAN{Name: v.Name, ID: v.ID, Subnet: v.Subnet, Source: v.Source})
+	}
+	for _, s := range ts.Switches {
+		t.AddSwitch(b.switchOf(s))
+	}
+	for _, l := range ts.Links {
+		t.AddLink(&topology.Link{Name: l.Name, A: b.port(l.Source, "a", l.A), B: b.port(l.Source, "b", l.B),
+			Speed: int64(l.Speed), Duplex: b.duplex(l.Source, "duplex", l.Duplex),
+			Latency:      orDefault(l.Source, "latency", l.Latency, topology.DefaultLinkLatency),
+			CarrierDelay: orDefault(l.Source, "carrier_delay", l.CarrierDelay, topology.DefaultCarrierDelay),
+			VLANs:        l.VLANs, Source: l.Source})
+	}
+	for _, e := range ts.Enclosures {
+		t.AddEnclosure(b.enclosureOf(e))
+	}
+	for _, h := range ts.Hosts {
+		t.AddHost(b.hostOf(h))
+	}
+	for _, s := range ts.Storage {
+		kind := topology.StorageKind(strings.ToLower(s.Kind))
+		switch kind {
+		case "":
+			kind = topology.SAN
+		case topology.SAN, topology.NAS:
+		default:
+			b.fail(s.PosOf("kind"), "unknown storage kind %q (expected san or nas)", s.Kind)
+		}
+		t.AddStorage(&topology.Storage{Name: s.Name, Kind: kind, Source: s.Source})
+	}
+	for _, c := range ts.Clusters {
+		t.AddCluster(b.clusterOf(c))
+	}
+	for _, v := range ts.VMs {
+		vm := &topology.VM{Name: v.Name, Host: v.Host, CPU: v.CPU, RAMGB: v.RAMGB, Disk: v.Disk,
+			Role: v.Role, FT: v.FT, Source: v.Source}
+		if vm.Disk == "" {
+			vm.Disk = topology.LocalDisk
+		}
+		for _, n := range v.NICs {
+			vm.VNICs = append(vm.VNICs, topology.VNIC{Name: n.Name, PortGroup: n.PortGroup})
+		}
+		t.AddVM(vm)
+	}
+	for _, e := range ts.Endpoints {
+		kind := topology.EndpointKind(strings.ToLower(e.Kind))
+		switch kind {
+		case topology.Phone, topology.Client:
+		case "":
+			kind = topology.Client
+		default:
+			b.fail(e.PosOf("kind"), "unknown endpoint kind %q (expected phone or client)", e.Kind)
+		}
+		t.AddEndpoint(&topology.Endpoint{Name: e.Name, Kind: kind, Connect: b.port(e.Source, "connect", e.Connect),
+			VLAN: e.VLAN, Source: e.Source})
+	}
+	for _, g := range ts.Gateways {
+		proto := strings.ToLower(g.Protocol)
+		switch proto {
+		case "":
+			proto = "vrrp"
+		case "vrrp", "hsrp":
+		default:
+			b.fail(g.PosOf("protocol"), "unknown first-hop protocol %q (expected vrrp or hsrp)", g.Protocol)
+		}
+		t.AddGateway(&topology.Gateway{Name: g.Name, VLAN: g.VLAN, Address: g.Address, Protocol: proto,
+			Routers: g.Routers, Hello: orDefault(g.Source, "hello", g.Hello, topology.DefaultVRRPHello),
+			Dead: orDefault(g.Source, "dead", g.Dead, topology.DefaultVRRPDead), Source: g.Source})
+	}
+	t.Wire()
+	return t, b.errs
+}
+
+func (b *builder) switchOf(s SwitchSpec) *topology.Switch {
+	layer := topology.L2
+	switch s.Layer {
+	case 0, 2:
+	case 3:
+		layer = topology.L3
+	default:
+		b.fail(s.PosOf("layer"), "layer %d: expected 2 (bridging) or 3 (routing)", s.Layer)
+	}
+	return &topology.Switch{Name: s.Name, Layer: layer, Ports: s.Ports, Cluster: s.Cluster, VLANs: s.VLANs,
+		SpanningTree: b.spanningTree(s.Source, "spanning_tree", s.SpanningTree),
+		STP: topology.STPTimers{
+			Hello:        orDefault(s.Source, "stp.hello", s.STP.Hello, topology.DefaultSTPHello),
+			MaxAge:       orDefault(s.Source, "stp.max_age", s.STP.MaxAge, topology.DefaultSTPMaxAge),
+			ForwardDelay: orDefault(s.Source, "stp.forward_delay", s.STP.ForwardDelay, topology.DefaultSTPForwardDelay),
+		},
+		MACAging: orDefault(s.Source, "mac_aging", s.MACAging, topology.DefaultMACAging),
+		Source:   s.Source}
+}
+
+func (b *builder) enclosureOf(e EnclosureSpec) *topology.Enclosure {
+	psus := topology.DefaultPowerSupplies
+	if e.PowerSupplies != nil {
+		psus = *e.PowerSupplies
+	}
+	enc := &topology.Enclosure{Name: e.Name, Bays: e.Bays, PowerSupplies: psus, Source: e.Source}
+	for i, m := range e.Modules {
+		kind := topology.ModuleKind(strings.ToLower(m.Kind))
+		switch kind {
+		case topology.PassThrough, topology.SwitchModule:
+		case "passthrough", "pass_through":
+			kind = topology.PassThrough
+		default:
+			b.fail(m.PosOf("kind"), "unknown module kind %q (expected switch or pass-through)", m.Kind)
+			kind = topology.PassThrough
+		}
+		enc.Modules = append(enc.Modules, &topology.Module{Name: m.Name, Slot: i + 1, Kind: kind, Uplinks: m.Uplinks,
+			UplinkFailureDetection: m.UplinkFailureDetection, VLANs: m.VLANs,
+			SpanningTree: b.spanningTree(m.Source, "spanning_tree", m.SpanningTree), Source: m.Source})
+	}
+	return enc
+}
+
+func (b *builder) hostOf(h HostSpec) *topology.Host {
+	kind := topology.HostKind(strings.ToLower(h.Kind))
+	switch kind {
+	case topology.Legacy, topology.Rack, topology.Blade, topology.Hypervisor:
+	case "":
+		kind = topology.Rack
+		if h.Enclosure != "" {
+			kind = topology.Blade
+		}
+	default:
+		b.fail(h.PosOf("kind"), "unknown host kind %q (expected legacy, rack, blade or hypervisor)", h.Kind)
+	}
+	host := &topology.Host{Name: h.Name, Kind: kind, Role: h.Role, CPU: h.CPU, RAMGB: h.RAMGB,
+		Power:     topology.Power{Idle: h.Power.Idle, Max: h.Power.Max},
+		BootTime:  orDefault(h.Source, "boot_time", h.BootTime, topology.DefaultHostBootTime),
+		Enclosure: h.Enclosure, Bay: h.Bay, Storage: h.Storage, Source: h.Source}
+	for _, n := range h.NICs {
+		host.NICs = append(host.NICs, &topology.NIC{Name: n.Name, Speed: int64(n.Speed),
+			Duplex: b.duplex(n.Source, "duplex", n.Duplex), VLANs: n.VLANs,
+			Connect: b.port(n.Source, "connect", n.Connect), Source: n.Source})
+	}
+	for _, tm := range h.Teams {
+		host.Teams = append(host.Teams, b.teamOf(tm))
+	}
+	for _, pg := range h.PortGroups {
+		host.PortGroups = append(host.PortGroups, &topology.PortGroup{Name: pg.Name, VLAN: pg.VLAN,
+			VMKernel: pg.VMKernel, Source: pg.Source})
+	}
+	return host
+}
+
+func (b *builder) teamOf(s TeamSpec) *topology.Team {
+	mode := topology.NFT
+	if s.Mode != "" {
+		m, err := topology.ParseTeamMode(s.Mode)
+		if err != nil {
+			b.fail(s.PosOf("mode"), "%v", err)
+		}
+		mode = m
+	}
+	det := topology.TeamDetection{Method: topology.Carrier}
+	if s.Detection.Method != "" {
+		m, err := topology.ParseDetection(s.Detection.Method)
+		if err != nil {
+			b.fail(s.PosOf("detection.method"), "%v", err)
+		}
+		det.Method = m
+	}
+	switch det.Method {
+	case topology.MIIMon:
+		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, topology.DefaultMIIMonInterval)
+	case topology.Heartbeat:
+		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, topology.DefaultHeartbeatInterval)
+		det.Missed = topology.DefaultHeartbeatMissed
+	}
+	det.UpDelay, det.DownDelay = s.Detection.UpDelay.D(), s.Detection.DownDelay.D()
+	if written(s.Source, "detection.missed") {
+		det.Missed = s.Detection.Missed
+	}
+	team := &topology.Team{Name: s.Name, Members: s.Members, Mode: mode, Preference: s.Preference,
+		Failback: true, Detection: det, GratuitousARP: topology.DefaultGratuitousARP,
+		LACPRate: topology.DefaultLACPRate, Source: s.Source}
+	if s.Primary != "" {
+		team.Preference = append([]string{s.Primary}, without(s.Preference, s.Primary)...)
+	}
+	if s.Failback != nil {
+		team.Failback = *s.Failback
+	}
+	if s.GratuitousARP != nil {
+		team.GratuitousARP = *s.GratuitousARP
+	}
+	switch topology.LACPRate(strings.ToLower(s.LACPRate)) {
+	case "":
+	case topology.LACPFast:
+		team.LACPRate = topology.LACPFast
+	case topology.LACPSlow:
+		team.LACPRate = topology.LACPSlow
+	default:
+		b.fail(s.PosOf("lacp_rate"), "unknown lacp_rate %q (expected slow or fast)", s.LACPRate)
+	}
+	return team
+}
+
+func without(list []string, x string) []string {
+	var out []string
+	for _, s := range list {
+		if s != x {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
+	iso := strings.ToLower(c.HA.IsolationResponse)
+	switch iso {
+	case "":
+		iso = "leave-powered-on" // vSphere 5.x+ default (reference-facts §6.1)
+	case "leave-powered-on", "power-off", "shutdown":
+	default:
+		b.fail(c.PosOf("ha.isolation_response"), "unknown isolation_response %q (expected leave-powered-on, power-off or shutdown)", c.HA.IsolationResponse)
+	}
+	drsThreshold := topology.DefaultDRSThreshold
+	if written(c.Source, "drs.threshold") {
+		drsThreshold = c.DRS.Threshold
+		if drsThreshold < 1 || drsThreshold > 5 {
+			b.fail(c.PosOf("drs.threshold"), "drs threshold %d: expected a level from 1 (conservative) to 5 (aggressive)", drsThreshold)
+		}
+	}
+	dpmTarget, dpmTol := topology.DefaultDPMTarget, topology.DefaultDPMTolerance
+	if written(c.Source, "dpm.target_utilization") {
+		dpmTarget = c.DPM.TargetUtilization
+	}
+	if written(c.Source, "dpm.tolerance") {
+		dpmTol = c.DPM.Tolerance
+	}
+	return &topology.Cluster{Name: c.Name, Hosts: c.Hosts, VMotionVLAN: c.VMotionVLAN, Source: c.Source,
+		HA: topology.HA{Enabled: c.HA.Enabled,
+			Heartbeat:             orDefault(c.Source, "ha.heartbeat", c.HA.Heartbeat, topology.DefaultHAHeartbeat),
+			FailureDetection:      orDefault(c.Source, "ha.failure_detection", c.HA.FailureDetection, topology.DefaultHAFailureDetection),
+			IsolationResponse:     iso,
+			HostFailuresTolerated: c.HA.HostFailuresTolerated},
+		FT:  topology.FT{Enabled: c.FT.Enabled},
+		DRS: topology.DRS{Enabled: c.DRS.Enabled, Threshold: drsThreshold, Interval: orDefault(c.Source, "drs.interval", c.DRS.Interval, topology.DefaultDRSInterval)},
+		DPM: topology.DPM{Enabled: c.DPM.Enabled, TargetUtilization: dpmTarget, Tolerance: dpmTol},
+	}
+}

@@ -1,0 +1,148 @@
+// Package twin is the assembled twin: a scenario file (topology, workloads, failures,
+// run settings) loaded with strict decoding and positioned errors, checked, and later
+// built onto one simulation.
+package twin
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"dctwin/scenarios"
+	"dctwin/topology"
+)
+
+// DefaultRunDuration is used when a scenario has no `run: duration`.
+const DefaultRunDuration = 60 * time.Second
+
+// Scenario is a loaded scenario: the file as written (Spec) and the topology model
+// built from it, with defaults applied.
+type Scenario struct {
+	Name     string // built-in name or the path given
+	File     string // the name positions refer to
+	Text     []byte
+	Spec     File
+	Topology *topology.Topology
+}
+
+// Workloads is the scenario's `workloads:` section.
+func (s *Scenario) Workloads() Workloads { return s.Spec.Workloads }
+
+// Failures is the scenario's `failures:` section.
+func (s *Scenario) Failures() Failures { return s.Spec.Failures }
+
+// Run is the scenario's `run:` section with defaults applied.
+func (s *Scenario) Run() Run {
+	r := s.Spec.Run
+	if r.Duration == 0 {
+		r.Duration = Duration(DefaultRunDuration)
+	}
+	return r
+}
+
+// IsBuiltinName reports whether a command-line scenario argument names a built-in
+// scenario: no path separator and no .yaml/.yml suffix.
+func IsBuiltinName(arg string) bool {
+	return !strings.ContainsAny(arg, `/\`) && !strings.HasSuffix(arg, ".yaml") && !strings.HasSuffix(arg, ".yml")
+}
+
+// Load reads a scenario from a file path, or from the built-in scenarios when arg is a
+// built-in name (see IsBuiltinName).
+func Load(arg string) (*Scenario, error) {
+	if IsBuiltinName(arg) {
+		data, err := scenarios.Read(arg)
+		if err != nil {
+			return nil, fmt.Errorf("%w (built-in scenarios: %s; a file needs a path or a .yaml suffix)",
+				err, strings.Join(scenarios.Names(), ", "))
+		}
+		return Parse(arg+".yaml", data)
+	}
+	data, err := os.ReadFile(arg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Parse(arg, data)
+	if s != nil {
+		s.Name = arg
+	}
+	return s, err
+}
+
+// Parse decodes scenario text strictly (unknown keys are errors) and builds its
+// topology. Errors are PosError or Errors, each "file:line:col: message".
+func Parse(file string, data []byte) (sc *Scenario, err error) {
+	defer func() {
+		// The YAML library is third-party code fed with user input: whatever it does,
+		// a bad file must end in an error, never a crash.
+		if r := recover(); r != nil {
+			sc, err = nil, &PosError{topology.Pos{File: file, Line: 1, Col: 1}, fmt.Sprintf("cannot read this file as YAML (%v)", r)}
+		}
+	}()
+	f, perr := parser.ParseBytes(data, 0)
+	if perr != nil {
+		return nil, positioned(file, perr, nil)
+	}
+	var body ast.Node
+	for i, doc := range f.Docs {
+		if doc == nil || doc.Body == nil {
+			continue
+		}
+		if body != nil {
+			return nil, &PosError{nodePos(file, doc.Body), fmt.Sprintf("a scenario file holds one YAML document; document %d is extra", i+1)}
+		}
+		body = doc.Body
+	}
+	if body == nil {
+		return nil, &PosError{topology.Pos{File: file, Line: 1, Col: 1}, "empty scenario: expected at least `version: 1` and a `topology:` section"}
+	}
+	ctx := context.WithValue(context.Background(), fileKey{}, file)
+	sc = &Scenario{Name: strings.TrimSuffix(file, ".yaml"), File: file, Text: data}
+	if err := sc.Spec.UnmarshalYAML(ctx, body); err != nil {
+		return nil, err
+	}
+	switch v := sc.Spec.Version; {
+	case v == 0:
+		return nil, &PosError{sc.Spec.Pos, "missing `version: 1` (the scenario format version) at the top of the file"}
+	case v != SchemaVersion:
+		return nil, &PosError{sc.Spec.PosOf("version"), fmt.Sprintf("unsupported version %d: expected %d", v, SchemaVersion)}
+	}
+	top, errs := buildTopology(file, &sc.Spec.Topology)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	sc.Topology = top
+	if errs := checkSectionValues(sc); len(errs) > 0 {
+		return nil, errs
+	}
+	return sc, nil
+}
+
+// checkSectionValues rejects values of the workloads/failures sections that are not in
+// their vocabulary (a class name, a distribution); names are checked by validation.
+func checkSectionValues(sc *Scenario) Errors {
+	var errs Errors
+	for _, r := range sc.Spec.Failures.Random {
+		if _, err := topology.ParseClass(r.Class); err != nil {
+			errs = append(errs, &PosError{r.PosOf("class"), err.Error()})
+		}
+		if r.Distribution != "" && !containsDist(r.Distribution) {
+			errs = append(errs, &PosError{r.PosOf("distribution"),
+				fmt.Sprintf("unknown distribution %q (expected one of exponential, weibull, lognormal)", r.Distribution)})
+		}
+	}
+	return errs
+}
+
+func containsDist(d Distribution) bool {
+	for _, x := range Distributions {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,398 @@
+package twin
+
+import (
+	"context"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"dctwin/topology"
+)
+
+// The topology section as written in a scenario file. Each item records its position
+// (topology.Source) so the model built from it and every finding point back at the
+// YAML. Keys left out get the defaults of topology/defaults.go when the model is built.
+
+// TopologySpec is the `topology:` section.
+type TopologySpec struct {
+	VLANs      []VLANSpec      `yaml:"vlans"`
+	Switches   []SwitchSpec    `yaml:"switches"`
+	Links      []LinkSpec      `yaml:"links"`
+	Hosts      []HostSpec      `yaml:"hosts"`
+	Enclosures []EnclosureSpec `yaml:"enclosures"`
+	Storage    []StorageSpec   `yaml:"storage"`
+	Clusters   []ClusterSpec   `yaml:"clusters"`
+	VMs        []VMSpec        `yaml:"vms"`
+	Endpoints  []EndpointSpec  `yaml:"endpoints"`
+	Gateways   []GatewaySpec   `yaml:"gateways"`
+}
+
+// UnmarshalYAML decodes strictly, so a misspelt section is reported with the
+// sections the topology accepts.
+func (s *TopologySpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain TopologySpec
+	var src topology.Source
+	return decodeItem(ctx, n, (*plain)(s), &src)
+}
+
+// VLANSpec is one VLAN: `{name: voice, id: 20, subnet: 10.0.20.0/24}`.
+type VLANSpec struct {
+	Name            string `yaml:"name"`
+	ID              int    `yaml:"id"`
+	Subnet          string `yaml:"subnet"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *VLANSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain VLANSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// STPSpec overrides the 802.1D timers of a switch.
+type STPSpec struct {
+	Hello        Duration `yaml:"hello"`
+	MaxAge       Duration `yaml:"max_age"`
+	ForwardDelay Duration `yaml:"forward_delay"`
+}
+
+// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
+// block accepts.
+func (s *STPSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain STPSpec
+	var src topology.Source
+	return decodeItem(ctx, n, (*plain)(s), &src)
+}
+
+// SwitchSpec is one switch.
+type SwitchSpec struct {
+	Name            string   `yaml:"name"`
+	Layer           int      `yaml:"layer"`
+	Ports           int      `yaml:"ports"`
+	Cluster         string   `yaml:"cluster"`
+	VLANs           []string `yaml:"vlans"`
+	SpanningTree    string   `yaml:"spanning_tree"`
+	STP             STPSpec  `yaml:"stp"`
+	MACAging        Duration `yaml:"mac_aging"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *SwitchSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain SwitchSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// LinkSpec is one cable between two "device:port" ends.
+type LinkSpec struct {
+	Name            string    `yaml:"name"`
+	A               string    `yaml:"a"`
+	B               string    `yaml:"b"`
+	Speed           Bandwidth `yaml:"speed"`
+	Duplex          string    `yaml:"duplex"`
+	Latency         Duration  `yaml:"latency"`
+	CarrierDelay    Duration  `yaml:"carrier_delay"`
+	VLANs           []string  `yaml:"vlans"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *LinkSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain LinkSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// PowerSpec is a server's power draw idle and at full load, in watts.
+type PowerSpec struct {
+	Idle float64 `yaml:"idle"`
+	Max  float64 `yaml:"max"`
+}
+
+// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
+// block accepts.
+func (s *PowerSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain PowerSpec
+	var src topology.Source
+	return decodeItem(ctx, n, (*plain)(s), &src)
+}
+
+// HostSpec is one physical server.
+type HostSpec struct {
+	Name            string          `yaml:"name"`
+	Kind            string          `yaml:"kind"`
+	Role            string          `yaml:"role"`
+	CPU             int             `yaml:"cpu"`
+	RAMGB           float64         `yaml:"ram_gb"`
+	Power           PowerSpec       `yaml:"power"`
+	BootTime        Duration        `yaml:"boot_time"`
+	Enclosure       string          `yaml:"enclosure"`
+	Bay             int             `yaml:"bay"`
+	NICs            []NICSpec       `yaml:"nics"`
+	Teams           []TeamSpec      `yaml:"teams"`
+	Storage         []string        `yaml:"storage"`
+	PortGroups      []PortGroupSpec `yaml:"port_groups"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *HostSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain HostSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// NICSpec is one NIC of a host; `connect` is the switch port it is cabled to (not for
+// blades, whose k-th NIC is wired to interconnect module k).
+type NICSpec struct {
+	Name            string    `yaml:"name"`
+	Speed           Bandwidth `yaml:"speed"`
+	Duplex          string    `yaml:"duplex"`
+	VLANs           []string  `yaml:"vlans"`
+	Connect         string    `yaml:"connect"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *NICSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain NICSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// DetectionSpec is a team's failure detection: `{method: miimon, interval: 100ms,
+// updelay: 0s, downdelay: 200ms}` or `{method: heartbeat, interval: 1s, missed: 3}`.
+type DetectionSpec struct {
+	Method    string   `yaml:"method"`
+	Interval  Duration `yaml:"interval"`
+	UpDelay   Duration `yaml:"updelay"`
+	DownDelay Duration `yaml:"downdelay"`
+	Missed    int      `yaml:"missed"`
+}
+
+// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
+// block accepts.
+func (s *DetectionSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain DetectionSpec
+	var src topology.Source
+	return decodeItem(ctx, n, (*plain)(s), &src)
+}
+
+// TeamSpec is one NIC team of a host.
+type TeamSpec struct {
+	Name            string        `yaml:"name"`
+	Members         []string      `yaml:"members"`
+	Mode            string        `yaml:"mode"`
+	Primary         string        `yaml:"primary"`
+	Preference      []string      `yaml:"preference"`
+	Failback        *bool         `yaml:"failback"`
+	Detection       DetectionSpec `yaml:"detection"`
+	GratuitousARP   *int          `yaml:"gratuitous_arp"`
+	LACPRate        string        `yaml:"lacp_rate"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *TeamSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain TeamSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// PortGroupSpec is a hypervisor port group.
+type PortGroupSpec struct {
+	Name            string `yaml:"name"`
+	VLAN            string `yaml:"vlan"`
+	VMKernel        bool   `yaml:"vmkernel"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *PortGroupSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain PortGroupSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// EnclosureSpec is a blade enclosure; module k (1-based, in list order) is in slot k.
+type EnclosureSpec struct {
+	Name            string       `yaml:"name"`
+	Bays            int          `yaml:"bays"`
+	PowerSupplies   *int         `yaml:"power_supplies"`
+	Modules         []ModuleSpec `yaml:"modules"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *EnclosureSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain EnclosureSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// ModuleSpec is an interconnect module.
+type ModuleSpec struct {
+	Name                   string   `yaml:"name"`
+	Kind                   string   `yaml:"kind"`
+	Uplinks                int      `yaml:"uplinks"`
+	UplinkFailureDetection bool     `yaml:"uplink_failure_detection"`
+	VLANs                  []string `yaml:"vlans"`
+	SpanningTree           string   `yaml:"spanning_tree"`
+	topology.Source        `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *ModuleSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain ModuleSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// StorageSpec is a shared storage array: `{name: san-1, kind: san}`.
+type StorageSpec struct {
+	Name            string `yaml:"name"`
+	Kind            string `yaml:"kind"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *StorageSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain StorageSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// HASpec is vSphere-HA-like settings.
+type HASpec struct {
+	Enabled               bool     `yaml:"enabled"`
+	Heartbeat             Duration `yaml:"heartbeat"`
+	FailureDetection      Duration `yaml:"failure_detection"`
+	IsolationResponse     string   `yaml:"isolation_response"`
+	HostFailuresTolerated int      `yaml:"host_failures_tolerated"`
+}
+
+// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
+// block accepts.
+func (s *HASpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain HASpec
+	var src topology.Source
+	return decodeItem(ctx, n, (*plain)(s), &src)
+}
+
+// FTSpec is fault-tolerance settings.
+type FTSpec struct {
+	Enabled bool `yaml:"enabled"`
+}
+
+// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
+// block accepts.
+func (s *FTSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain FTSpec
+	var src topology.Source
+	return decodeItem(ctx, n, (*plain)(s), &src)
+}
+
+// DRSSpec is load-balancing settings.
+type DRSSpec struct {
+	Enabled   bool     `yaml:"enabled"`
+	Threshold int      `yaml:"threshold"`
+	Interval  Duration `yaml:"interval"`
+}
+
+// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
+// block accepts.
+func (s *DRSSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain DRSSpec
+	var src topology.Source
+	return decodeItem(ctx, n, (*plain)(s), &src)
+}
+
+// DPMSpec is power-management settings.
+type DPMSpec struct {
+	Enabled           bool    `yaml:"enabled"`
+	TargetUtilization float64 `yaml:"target_utilization"`
+	Tolerance         float64 `yaml:"tolerance"`
+}
+
+// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
+// block accepts.
+func (s *DPMSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain DPMSpec
+	var src topology.Source
+	return decodeItem(ctx, n, (*plain)(s), &src)
+}
+
+// ClusterSpec is a hypervisor cluster.
+type ClusterSpec struct {
+	Name            string   `yaml:"name"`
+	Hosts           []string `yaml:"hosts"`
+	HA              HASpec   `yaml:"ha"`
+	FT              FTSpec   `yaml:"ft"`
+	DRS             DRSSpec  `yaml:"drs"`
+	DPM             DPMSpec  `yaml:"dpm"`
+	VMotionVLAN     string   `yaml:"vmotion_vlan"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *ClusterSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain ClusterSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// VNICSpec is a VM's NIC on a port group of its host.
+type VNICSpec struct {
+	Name      string `yaml:"name"`
+	PortGroup string `yaml:"port_group"`
+}
+
+// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
+// block accepts.
+func (s *VNICSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain VNICSpec
+	var src topology.Source
+	return decodeItem(ctx, n, (*plain)(s), &src)
+}
+
+// VMSpec is a virtual machine; disk is "local" or a storage name.
+type VMSpec struct {
+	Name            string     `yaml:"name"`
+	Host            string     `yaml:"host"`
+	CPU             int        `yaml:"cpu"`
+	RAMGB           float64    `yaml:"ram_gb"`
+	Disk            string     `yaml:"disk"`
+	Role            string     `yaml:"role"`
+	FT              bool       `yaml:"ft"`
+	NICs            []VNICSpec `yaml:"nics"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *VMSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain VMSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// EndpointSpec is a phone or client on an access switch port.
+type EndpointSpec struct {
+	Name            string `yaml:"name"`
+	Kind            string `yaml:"kind"`
+	Connect         string `yaml:"connect"`
+	VLAN            string `yaml:"vlan"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *EndpointSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain EndpointSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// GatewaySpec is a first-hop redundant default gateway; the first router is master.
+type GatewaySpec struct {
+	Name            string   `yaml:"name"`
+	VLAN            string   `yaml:"vlan"`
+	Address         string   `yaml:"address"`
+	Protocol        string   `yaml:"protocol"`
+	Routers         []string `yaml:"routers"`
+	Hello           Duration `yaml:"hello"`
+	Dead            Duration `yaml:"dead"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *GatewaySpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain GatewaySpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
