@@ -1,0 +1,141 @@
+package check
+
+// Finding kinds. The explanation of each is written for students: what goes wrong in
+// a real data center when this mistake is made.
+const (
+	DuplicateName       Kind = "duplicate-name"
+	DanglingName        Kind = "dangling-name"
+	BadPort             Kind = "bad-port"
+	BadValue            Kind = "bad-value"
+	NotHypervisor       Kind = "not-hypervisor"
+	PortReused          Kind = "port-reused"
+	BayMissing          Kind = "bay-missing"
+	BayOccupied         Kind = "bay-occupied"
+	BladeWiring         Kind = "blade-wiring"
+	NICUnconnected      Kind = "nic-unconnected"
+	VLANNotCarried      Kind = "vlan-not-carried"
+	TeamVLANMismatch    Kind = "team-vlan-mismatch"
+	TeamNoL2Path        Kind = "team-no-l2-path"
+	TeamSplitAggregate  Kind = "team-split-aggregate"
+	TeamOneMember       Kind = "team-one-member"
+	TeamSpeedMismatch   Kind = "team-speed-mismatch"
+	TeamMemberReused    Kind = "team-member-reused"
+	UplinkInvisible     Kind = "uplink-failure-invisible"
+	UpdelayBelowSTP     Kind = "updelay-below-stp"
+	HeartbeatTooSlow    Kind = "heartbeat-too-slow"
+	BeaconTwoNICs       Kind = "beacon-two-nics"
+	LACPWithHeartbeat   Kind = "lacp-with-heartbeat"
+	SinglePSU           Kind = "single-psu"
+	ModuleNoUplinks     Kind = "module-no-uplinks"
+	ModuleUplinkUnused  Kind = "module-uplink-unused"
+	GatewayOneSwitch    Kind = "gateway-one-switch"
+	GatewayNotL3        Kind = "gateway-not-l3"
+	GatewaySplit        Kind = "gateway-split"
+	LocalDiskInCluster  Kind = "local-disk-in-cluster"
+	ClusterNetworks     Kind = "cluster-network-mismatch"
+	ClusterStorage      Kind = "cluster-storage-mismatch"
+	HATooFewHosts       Kind = "ha-too-few-hosts"
+	HAAdmission         Kind = "ha-admission"
+	FTWithoutShared     Kind = "ft-without-shared-storage"
+	FTNotEnabled        Kind = "ft-not-enabled"
+	VMNotOnHypervisor   Kind = "vm-not-on-hypervisor"
+	VMNoNetwork         Kind = "vm-no-network"
+	StorageNotAttached  Kind = "storage-not-attached"
+	HostIsolated        Kind = "host-unconnected"
+	FailureUnknown      Kind = "failure-unknown-component"
+	WorkloadUnknownName Kind = "workload-unknown-name"
+	CallLoadMissing     Kind = "call-load-missing"
+)
+
+type entry struct {
+	severity Severity
+	why      string
+}
+
+var catalogue = map[Kind]entry{
+	DuplicateName: {Error, "Names identify components in failures, reports and the simulation; two things " +
+		"with one name make every reference to it ambiguous."},
+	DanglingName: {Error, "A reference to something that does not exist is a configuration that cannot be " +
+		"built: in a real data center it is the cable plan pointing at a port nobody installed."},
+	BadPort: {Error, "Ports are written device:port and must exist on the device (switch ports 1..ports; " +
+		"module ports bayK, upK or extK); otherwise the cable plan cannot be followed."},
+	BadValue: {Error, "The value is outside what the equipment or the standard allows (VLAN ids 1..4094, " +
+		"at least one port or bay); the real device would reject the configuration."},
+	NotHypervisor: {Error, "Only hypervisor hosts can be members of a hypervisor cluster; a bare-metal " +
+		"server cannot run or restart the cluster's VMs."},
+	PortReused: {Error, "One port takes one cable. Two links on one port usually means a copy-paste slip in " +
+		"the cable plan, and one of the two servers is not connected at all."},
+	BayMissing: {Error, "A blade sits in a bay of its enclosure: bays are numbered 1..bays. A blade in a bay " +
+		"that does not exist is not powered and not wired to any interconnect module."},
+	BayOccupied: {Error, "Two blades cannot share one bay; one of them is somewhere else in reality."},
+	BladeWiring: {Error, "A blade's NIC k is hard-wired through the midplane to interconnect module k; it " +
+		"cannot be cabled elsewhere, and a NIC without a module behind it has no link."},
+	NICUnconnected: {Warning, "A NIC without a cable carries nothing; if it is a team member, the team has " +
+		"less redundancy than it appears to have."},
+	VLANNotCarried: {Error, "The server (or phone) expects a VLAN the switch side does not carry: the classic " +
+		"service-specification mismatch. The link comes up, but no frame of that VLAN gets through."},
+	TeamVLANMismatch: {Error, "All members of a team must be in the same VLANs: after a failover the standby " +
+		"NIC takes over the team's MAC and IP, and in another VLAN nobody can reach it."},
+	TeamNoL2Path: {Error, "An NFT/TLB team spread over two switches needs an L2 path between them in its " +
+		"VLAN: traffic arriving at the switch of the standby NIC must reach the active one, and " +
+		"heartbeats between members must get through."},
+	TeamSplitAggregate: {Error, "SLB and LACP bundle the members into one aggregate on the switch side; that " +
+		"only works on one switch or on switches that act as one (a stack or MC-LAG cluster). " +
+		"Across independent switches frames loop or are dropped."},
+	TeamOneMember: {Warning, "A team with one member has no one to fail over to: it adds configuration " +
+		"without adding redundancy."},
+	TeamSpeedMismatch: {Warning, "Members of different speed or duplex balance badly and fail over to less " +
+		"capacity; 802.3ad (LACP) refuses to aggregate them at all."},
+	TeamMemberReused: {Error, "A NIC can belong to one team only."},
+	UplinkInvisible: {Error, "Behind a switch module the blade's NIC link stays up when the module's uplinks " +
+		"fail: carrier or miimon detection never notices, and the team keeps sending into a dead " +
+		"end. Use heartbeat detection or uplink failure detection (link-state tracking) on the module."},
+	UpdelayBelowSTP: {Warning, "With classic STP a port that comes up passes no traffic for listening and " +
+		"learning (2 x forward delay, 30 s by default). A team that fails back sooner (updelay below " +
+		"that) sends into a port that still blocks."},
+	HeartbeatTooSlow: {Warning, "If the team needs longer to notice a broken path (interval x missed) than " +
+		"the cluster needs to declare the host dead, HA restarts its VMs elsewhere although a " +
+		"failover of the team would have kept them running."},
+	BeaconTwoNICs: {Info, "With only two members a failed heartbeat cannot tell which side is broken; " +
+		"vendors recommend three or more NICs for beacon probing."},
+	LACPWithHeartbeat: {Warning, "802.3ad supervises its members with LACPDUs and the MII monitor; ARP/heartbeat " +
+		"monitoring is not used with it."},
+	SinglePSU: {Warning, "An enclosure with one power supply is a single point of failure for every blade " +
+		"and module in it; enclosures are normally fed N+1 from two power circuits."},
+	ModuleNoUplinks: {Error, "A switch module with no uplinks is an island: the blades behind it reach " +
+		"only each other."},
+	ModuleUplinkUnused: {Warning, "An interconnect module whose external ports carry no cable leaves the " +
+		"blade NICs wired to it without a way out."},
+	GatewayOneSwitch: {Error, "A first-hop redundancy pair on one switch is not redundant: when that switch " +
+		"fails, the default gateway of the whole VLAN goes with it."},
+	GatewayNotL3: {Error, "A default gateway routes; only an L3 switch carrying the VLAN can be one."},
+	GatewaySplit: {Warning, "VRRP routers exchange hellos in the VLAN they serve. Without an L2 path between " +
+		"them both become master (split brain) and traffic takes whichever one a host's ARP " +
+		"reached."},
+	LocalDiskInCluster: {Error, "Live migration (DRS) and HA restarts need the VM's disk on shared storage " +
+		"that every host sees; a local disk pins the VM to its host and dies with it."},
+	ClusterNetworks: {Error, "Every host of a cluster must offer the same port groups in the same VLANs, " +
+		"and the vMotion VLAN: a VM migrated or restarted on a host where its network differs loses " +
+		"its connectivity."},
+	ClusterStorage: {Warning, "HA and DRS may place a VM on any host of the cluster; a host that does not " +
+		"see the VM's datastore cannot run it."},
+	HATooFewHosts: {Warning, "HA restarts VMs of a failed host on another host; a cluster with one host has " +
+		"nowhere to restart them."},
+	HAAdmission: {Warning, "Admission control must keep spare capacity for the tolerated host failures; " +
+		"tolerating as many failures as there are hosts leaves no capacity to run anything."},
+	FTWithoutShared: {Error, "Fault tolerance keeps a secondary VM in lockstep and uses a lock file on " +
+		"shared storage to decide which copy survives; it needs the disk on shared storage."},
+	FTNotEnabled: {Error, "A VM marked ft needs a cluster with fault tolerance enabled and a second host " +
+		"for its secondary."},
+	VMNotOnHypervisor: {Error, "VMs run on hypervisor hosts only."},
+	VMNoNetwork: {Error, "The VM's port group is missing on its host, or no NIC of the host carries the " +
+		"port group's VLAN: the VM runs but nobody can reach it."},
+	StorageNotAttached: {Error, "The VM's disk is on a storage array its host is not attached to: the VM " +
+		"cannot start there."},
+	HostIsolated: {Warning, "A server without a connected NIC is not reachable by anything."},
+	FailureUnknown: {Error, "A failure must name an existing component of the right class, as " +
+		"`dctwin spof` lists them (links, host:nic, switch:port, enclosure:psuK, ...)."},
+	WorkloadUnknownName: {Error, "Flows and call groups run between existing endpoints, hosts and VMs."},
+	CallLoadMissing: {Warning, "A call group needs a load (bhca or erlangs per endpoint); without one it " +
+		"places no calls."},
+}
