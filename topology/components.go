@@ -45,9 +45,9 @@ func ParseClass(s string) (Class, error) {
 // by its name, a NIC as "host:nic", a switch port as "switch:port" (modules' ports too),
 // a power supply as "enclosure:psuK", everything else by its own name.
 type Component struct {
-	Class Class
-	Name  string
-	Pos   Pos
+	Class Class  `json:"class"`
+	Name  string `json:"name"`
+	Pos   Pos    `json:"pos"`
 }
 
 // Components enumerates every failable component, class by class. Switch ports are

@@ -53,14 +53,14 @@ func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
 		if o.Devices[s.Name] {
 			continue
 		}
+		if s.Layer == L3 && !opt.L2Only {
+			n.vertex(s.Name, s.Name, routed)
+		}
 		for _, v := range or(s.VLANs) {
 			n.vertex(s.Name, s.Name, v)
 			if s.Layer == L3 && !opt.L2Only {
 				n.edge(s.Name+"|"+v, s.Name+"|"+routed)
 			}
-		}
-		if s.Layer == L3 && !opt.L2Only {
-			n.vertex(s.Name, s.Name, routed)
 		}
 	}
 	for _, e := range t.Enclosures {

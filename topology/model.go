@@ -9,9 +9,9 @@ import (
 // Pos is where a component was written in a scenario file, so findings and runtime
 // messages can point back at the line a user wrote. The zero Pos means "generated".
 type Pos struct {
-	File string
-	Line int
-	Col  int
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
 }
 
 // String formats the position the way compilers do: file:line:col.

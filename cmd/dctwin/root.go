@@ -42,6 +42,9 @@ how long each failover takes and what it does to call quality.`,
 		newVersionCmd(),
 		newBenchCmd(),
 		newEmodelCmd(),
+		newCheckCmd(),
+		newSpofCmd(),
+		newScenariosCmd(),
 	)
 	return root
 }

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"dctwin/topology"
+	"dctwin/topology/check"
+	"dctwin/twin"
+)
+
+func newCheckCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check FILE|NAME",
+		Short: "Review a scenario for misconfigurations, like a compiler",
+		Long: `Loads a scenario (a YAML file, or a built-in scenario by name) and reports what an
+experienced data-center planner would object to: dangling names, ports used twice,
+blades in missing bays, NIC teams whose members sit in different VLANs or on switches
+without an L2 path between them, SLB/LACP teams across independent switches, VMs on
+local disks in HA/DRS clusters, cluster hosts with different networks, blade teams
+that cannot see an uplink failure, and more.
+
+Each finding prints as file:line:col: severity: message, followed by why it matters.
+The exit status is 1 if there are errors (or the file cannot be loaded), 0 otherwise.
+An argument without a path separator and without .yaml is a built-in scenario
+(see 'dctwin scenarios').`,
+		Example: `  dctwin check classic-dc
+  dctwin check misconfigured-dc     # a workshop scenario full of planted mistakes
+  dctwin check ./my-dc.yaml --json`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := loadScenario(cmd, args[0], asJSON)
+			if err != nil {
+				return err
+			}
+			fs := twin.Check(sc)
+			out := cmd.OutOrStdout()
+			if asJSON {
+				writeFindingsJSON(out, sc, fs)
+			} else {
+				writeFindings(out, sc, fs)
+			}
+			if n := fs.Count(check.Error); n > 0 {
+				return exitError{code: 1, msg: fmt.Sprintf("%s: %s", sc.File, plural(n, "error"))}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the findings as one JSON object")
+	return cmd
+}
+
+// loadScenario loads a file or built-in scenario. A positioned load error is printed
+// in the same form as findings (or as JSON) and ends the command with status 1; an
+// unknown built-in name is a usage error (status 2).
+func loadScenario(cmd *cobra.Command, arg string, asJSON bool) (*twin.Scenario, error) {
+	sc, err := twin.Load(arg)
+	if err == nil {
+		return sc, nil
+	}
+	var list twin.Errors
+	var one *twin.PosError
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = twin.Errors{one}
+	default:
+		if twin.IsBuiltinName(arg) {
+			return nil, usageError{err}
+		}
+		return nil, err
+	}
+	if asJSON {
+		type loadErr struct {
+			topology.Pos
+			Message string `json:"message"`
+		}
+		rep := struct {
+			Scenario   string    `json:"scenario"`
+			LoadErrors []loadErr `json:"load_errors"`
+		}{Scenario: arg}
+		for _, e := range list {
+			rep.LoadErrors = append(rep.LoadErrors, loadErr{e.Pos, e.Msg})
+		}
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+	} else {
+		for _, e := range list {
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: error: %s\n", e.Pos, e.Msg)
+		}
+	}
+	return nil, exitError{code: 1, msg: fmt.Sprintf("%s could not be loaded", arg)}
+}
+
+func writeFindings(w io.Writer, sc *twin.Scenario, fs check.Findings) {
+	for _, f := range fs {
+		fmt.Fprintln(w, f.String())
+		for _, line := range wrap(f.Why, 84) {
+			fmt.Fprintln(w, "    "+line)
+		}
+	}
+	if len(fs) > 0 {
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "%s: %s, %s, %s\n", sc.File, plural(fs.Count(check.Error), "error"),
+		plural(fs.Count(check.Warning), "warning"), plural(fs.Count(check.Info), "note"))
+}
+
+func writeFindingsJSON(w io.Writer, sc *twin.Scenario, fs check.Findings) {
+	type finding struct {
+		check.Finding
+		topology.Pos
+	}
+	rep := struct {
+		Scenario string    `json:"scenario"`
+		File     string    `json:"file"`
+		Errors   int       `json:"errors"`
+		Warnings int       `json:"warnings"`
+		Notes    int       `json:"notes"`
+		Findings []finding `json:"findings"`
+	}{Scenario: sc.Name, File: sc.File, Errors: fs.Count(check.Error), Warnings: fs.Count(check.Warning),
+		Notes: fs.Count(check.Info), Findings: []finding{}}
+	for _, f := range fs {
+		rep.Findings = append(rep.Findings, finding{f, f.Pos})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(rep)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// wrap breaks text into lines of at most width characters at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}

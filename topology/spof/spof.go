@@ -1,0 +1,262 @@
+// Package spof finds single points of failure: for every single component, which
+// endpoints, hosts and VMs go down or lose connectivity to what. It is static — graph
+// reachability on the VLAN-aware network of topology.Network, no timing — like the
+// "failure fork" of a configuration-analysis tool: fail one thing, compare with the
+// intact data center.
+package spof
+
+import (
+	"slices"
+	"sort"
+
+	"dctwin/topology"
+)
+
+// Effect is what a failure does to one endpoint, host or VM.
+type Effect string
+
+// Effects, from worst to mildest.
+const (
+	// Down: the item itself is dead (its host, enclosure or storage failed) and nothing
+	// brings it back until repair.
+	Down Effect = "down"
+	// HARestart: the VM died with its host; HA restarts it on another cluster host, so
+	// it is down for detection plus boot time, not until repair.
+	HARestart Effect = "down until HA restart"
+	// FTTakeover: the VM's fault-tolerant secondary on another host takes over without
+	// an outage.
+	FTTakeover Effect = "continues on FT secondary"
+	// Isolated: the item runs but cannot reach some of what it reached before.
+	Isolated Effect = "isolated"
+)
+
+// Item is an endpoint, host or VM with the role it plays.
+type Item struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"` // endpoint, host, vm
+	Role string `json:"role,omitempty"`
+}
+
+// Impact is what happens to one item.
+type Impact struct {
+	Item   Item   `json:"item"`
+	Effect Effect `json:"effect"`
+	// LosesContactWith lists, for an isolated item, what it reached before and no
+	// longer reaches (items that are down are not repeated here).
+	LosesContactWith []string `json:"loses_contact_with,omitempty"`
+}
+
+// Result is the effect of one component's failure.
+type Result struct {
+	Component topology.Component `json:"component"`
+	Impacts   []Impact           `json:"impacts"`
+	// Direct lists the devices the component belongs to or is cabled to (a phone at
+	// the end of a failed cable): losing them is expected, not a design flaw.
+	Direct []string `json:"-"`
+}
+
+// Services lists the roles of the items that go down or are isolated, sorted.
+func (r Result) Services() []string {
+	set := map[string]bool{}
+	for _, im := range r.Impacts {
+		if im.Item.Role != "" && im.Effect != FTTakeover {
+			set[im.Item.Role] = true
+		}
+	}
+	return topology.SortedNames(set)
+}
+
+// Serious reports whether anything other than the failed component itself is lost
+// (a host failing is only a finding if it takes VMs or services with it).
+func (r Result) Serious() bool {
+	for _, im := range r.Impacts {
+		if im.Effect == FTTakeover {
+			continue
+		}
+		if im.Item.Role != "" || !slices.Contains(r.Direct, im.Item.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Classes are the component classes the analysis fails one at a time. Switch ports
+// behave like the link in them, and VMs are what is being protected.
+var Classes = []topology.Class{topology.ClassLink, topology.ClassNIC, topology.ClassSwitch,
+	topology.ClassModule, topology.ClassPSU, topology.ClassEnclosure, topology.ClassHost, topology.ClassStorage}
+
+// Analyze fails every component of Classes on its own and returns the results that
+// take something down or cut something off, in class order.
+func Analyze(t *topology.Topology) []Result {
+	items := itemsOf(t)
+	baseGroup := Baseline(t, items)
+	var out []Result
+	for _, class := range Classes {
+		for _, c := range t.ComponentsOf(class) {
+			r := Fail(t, c, items, baseGroup)
+			if len(r.Impacts) > 0 {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// Fail is the analysis of one component. items and baseGroup describe the intact data
+// center (Analyze computes them once).
+func Fail(t *topology.Topology, c topology.Component, items []Item, baseGroup map[string]int) Result {
+	o := topology.NewOutage()
+	t.Fail(o, c)
+	res := Result{Component: c, Direct: direct(t, c)}
+	var alive []string
+	kindOf := map[string]Item{}
+	for _, it := range items {
+		kindOf[it.Name] = it
+		if !o.Devices[it.Name] {
+			alive = append(alive, it.Name)
+			continue
+		}
+		res.Impacts = append(res.Impacts, Impact{Item: it, Effect: deathEffect(t, o, it)})
+	}
+	after := t.Network(o, topology.NetworkOptions{})
+	// pieces of each intact group that now fall apart
+	pieces := map[int][][]string{}
+	for _, g := range after.Groups(alive) {
+		b, ok := baseGroup[g[0]]
+		if !ok {
+			continue
+		}
+		pieces[b] = append(pieces[b], g)
+	}
+	// items that were reachable before but are no longer present at all (e.g. a
+	// host whose only NIC failed) are pieces of their own
+	for _, n := range alive {
+		if b, ok := baseGroup[n]; ok && !after.Present(n) {
+			pieces[b] = append(pieces[b], []string{n})
+		}
+	}
+	groups := make([]int, 0, len(pieces))
+	for b := range pieces {
+		groups = append(groups, b)
+	}
+	sort.Ints(groups)
+	for _, b := range groups {
+		ps := pieces[b]
+		if len(ps) < 2 {
+			continue
+		}
+		// the largest piece is "the data center"; the others are cut off from it.
+		// Servers weigh more, so a lone phone is cut off from the PBX, not vice versa.
+		weight := func(p []string) int {
+			w := 0
+			for _, n := range p {
+				w += 2
+				if kindOf[n].Kind != "endpoint" {
+					w++
+				}
+			}
+			return w
+		}
+		sort.SliceStable(ps, func(i, j int) bool { return weight(ps[i]) > weight(ps[j]) })
+		whole := map[string]bool{}
+		for _, p := range ps {
+			for _, n := range p {
+				whole[n] = true
+			}
+		}
+		for _, p := range ps[1:] {
+			rest := map[string]bool{}
+			for n := range whole {
+				if !slices.Contains(p, n) {
+					rest[n] = true
+				}
+			}
+			lost := topology.SortedNames(rest)
+			for _, n := range p {
+				res.Impacts = append(res.Impacts, Impact{Item: kindOf[n], Effect: Isolated, LosesContactWith: lost})
+			}
+		}
+	}
+	return res
+}
+
+// deathEffect says how a dead item comes back: not at all before repair, by an HA
+// restart on another host, or not gone at all thanks to an FT secondary.
+func deathEffect(t *topology.Topology, o *topology.Outage, it Item) Effect {
+	if it.Kind != "vm" {
+		return Down
+	}
+	vm := t.VM(it.Name)
+	if vm == nil || o.Devices[vm.Disk] {
+		return Down // its storage is gone: no host can run it
+	}
+	c := t.ClusterOf(vm.Host)
+	if c == nil || vm.Disk == topology.LocalDisk {
+		return Down
+	}
+	survivor := false
+	for _, h := range c.Hosts {
+		if h != vm.Host && !o.Devices[h] && t.Host(h) != nil {
+			survivor = true
+		}
+	}
+	switch {
+	case !survivor:
+		return Down
+	case vm.FT && c.FT.Enabled:
+		return FTTakeover
+	case c.HA.Enabled:
+		return HARestart
+	}
+	return Down
+}
+
+func itemsOf(t *topology.Topology) []Item {
+	var out []Item
+	for _, e := range t.Endpoints {
+		out = append(out, Item{Name: e.Name, Kind: "endpoint", Role: ""})
+	}
+	for _, h := range t.Hosts {
+		out = append(out, Item{Name: h.Name, Kind: "host", Role: h.Role})
+	}
+	for _, v := range t.VMs {
+		out = append(out, Item{Name: v.Name, Kind: "vm", Role: v.Role})
+	}
+	return out
+}
+
+// Items lists the endpoints, hosts and VMs whose connectivity the analysis follows.
+func Items(t *topology.Topology) []Item { return itemsOf(t) }
+
+// Baseline groups the items of the intact data center by reachability (for Fail).
+func Baseline(t *topology.Topology, items []Item) map[string]int {
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = it.Name
+	}
+	out := map[string]int{}
+	for i, g := range t.Network(nil, topology.NetworkOptions{}).Groups(names) {
+		for _, n := range g {
+			out[n] = i
+		}
+	}
+	return out
+}
+
+// direct lists the devices a component is part of or cabled to.
+func direct(t *topology.Topology, c topology.Component) []string {
+	out := []string{c.Name}
+	switch c.Class {
+	case topology.ClassLink:
+		for _, l := range t.Links {
+			if l.Name == c.Name {
+				out = append(out, l.A.Device, l.B.Device)
+			}
+		}
+	case topology.ClassNIC:
+		if p, err := topology.ParsePortRef(c.Name); err == nil {
+			out = append(out, p.Device)
+		}
+	}
+	return out
+}
