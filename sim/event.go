@@ -26,9 +26,8 @@ type Event struct {
 }
 
 type waiter struct {
-	fn  func(*Event)
-	p   *Proc
-	gen uint32
+	fn func(*Event)
+	p  *Proc
 }
 
 // NewEvent returns a pending event that a model triggers with Succeed or Fail.
@@ -40,7 +39,7 @@ func (s *Simulation) NewEvent() *Event {
 
 func (e *Event) init(s *Simulation) {
 	e.s = s
-	e.n = node{idx: -1, kind: kindEvent, ev: e}
+	e.n = node{kind: kindEvent, ev: e}
 }
 
 // Timeout returns an event that succeeds with value nil after delay.
@@ -110,6 +109,22 @@ func (e *Event) addWaiter(w waiter) {
 	e.nw++
 }
 
+// removeWaiter blanks p's entry, for a process interrupted while it waited on e.
+func (e *Event) removeWaiter(p *Proc) {
+	if e.nw > 0 && e.w0.p == p {
+		e.w0.p = nil
+		return
+	}
+	if e.wmore != nil {
+		for i := range *e.wmore {
+			if (*e.wmore)[i].p == p {
+				(*e.wmore)[i].p = nil
+				return
+			}
+		}
+	}
+}
+
 func (e *Event) fire() {
 	e.state = processed
 	n := e.nw
@@ -134,12 +149,10 @@ func (e *Event) notify(w waiter) {
 		w.fn(e)
 		return
 	}
-	p := w.p
-	if p.waiting != e || p.waitGen != w.gen {
-		return // the process was interrupted and waits on something else now
+	if p := w.p; p != nil {
+		p.waiting = nil
+		p.resume()
 	}
-	p.waiting = nil
-	p.resume()
 }
 
 // AnyOf returns an event that is processed when the first of evs is, with that event as

@@ -18,12 +18,9 @@ type Proc struct {
 	body func(*Proc) error
 	w    *worker
 
-	waiting *Event // what the process waits on; &sleepMark while sleeping
-	waitGen uint32 // bumped on every wait, so stale wake-ups are ignored
-	done    bool
-
-	wake   node  // resumes the process: first start, end of a Sleep
-	resErr error // set when an interrupt, not the awaited event, resumed the process
+	waiting *Event     // what the process waits on; &sleepMark while sleeping
+	wake    node       // resumes the process: first start, end of a Sleep
+	intr    *Interrupt // set when an interrupt, not the awaited event, resumed it
 }
 
 // sleepMark marks a process that waits on its own wake node rather than an event.
@@ -54,7 +51,7 @@ var errClosed = errors.New("sim: simulation closed")
 func (s *Simulation) Process(body func(p *Proc) error) *Proc {
 	p := &Proc{body: body}
 	p.init(s)
-	p.wake = node{idx: -1, kind: kindResume, p: p}
+	p.wake = node{kind: kindResume, p: p}
 	s.enqueue(&p.wake, s.now, Urgent)
 	return p
 }
@@ -66,7 +63,7 @@ func (p *Proc) Sim() *Simulation { return p.s }
 func (p *Proc) Now() Time { return p.s.now }
 
 // Alive reports whether the process has not finished yet.
-func (p *Proc) Alive() bool { return !p.done }
+func (p *Proc) Alive() bool { return p.state == pending }
 
 // Sleep suspends the process for delay. It returns nil, or an *Interrupt if the process
 // was interrupted first. Sleeping does not allocate.
@@ -75,11 +72,13 @@ func (p *Proc) Sleep(delay Time) error {
 	if delay < 0 {
 		panic(fmt.Sprintf("sim: negative delay %v", delay))
 	}
-	p.waitGen++
 	p.waiting = &sleepMark
 	p.s.enqueue(&p.wake, p.s.now+delay, Normal)
 	p.suspend()
-	return p.resErr
+	if p.intr != nil {
+		return p.intr
+	}
+	return nil
 }
 
 // Wait suspends the process until e is processed and returns e's value and failure, or
@@ -91,12 +90,11 @@ func (p *Proc) Wait(e *Event) (any, error) {
 	if e.state == processed {
 		return e.value, e.err
 	}
-	p.waitGen++
 	p.waiting = e
-	e.addWaiter(waiter{p: p, gen: p.waitGen})
+	e.addWaiter(waiter{p: p})
 	p.suspend()
-	if p.resErr != nil {
-		return nil, p.resErr
+	if p.intr != nil {
+		return nil, p.intr
 	}
 	return e.value, e.err
 }
@@ -105,7 +103,7 @@ func (p *Proc) Wait(e *Event) (any, error) {
 // at the current time before ordinary events. It reports false if the process has
 // already finished.
 func (p *Proc) Interrupt(cause any) bool {
-	if p.done {
+	if !p.Alive() {
 		return false
 	}
 	// Interrupts are rare, so each is a pooled callback rather than a node in every Proc.
@@ -120,14 +118,14 @@ func (p *Proc) mustBeCurrent() {
 }
 
 func (p *Proc) suspend() {
-	p.resErr = nil
+	p.intr = nil
 	if !p.w.yield(struct{}{}) || p.s.closing {
 		panic(errClosed)
 	}
 }
 
 func (p *Proc) deliverInterrupt(cause any) {
-	if p.done {
+	if !p.Alive() {
 		return
 	}
 	s := p.s
@@ -136,18 +134,19 @@ func (p *Proc) deliverInterrupt(cause any) {
 		s.AfterPriority(0, Urgent, func() { p.deliverInterrupt(cause) })
 		return
 	}
-	if p.wake.idx >= 0 {
-		s.q.remove(int(p.wake.idx))
+	if p.waiting == &sleepMark {
+		s.q.cancel(&p.wake)
+	} else if p.waiting != nil {
+		p.waiting.removeWaiter(p)
 	}
 	p.waiting = nil
-	p.waitGen++
-	p.resErr = &Interrupt{Cause: cause}
+	p.intr = &Interrupt{Cause: cause}
 	p.resume()
 }
 
 func (p *Proc) resume() {
 	s := p.s
-	if p.done {
+	if !p.Alive() {
 		return
 	}
 	p.waiting = nil
@@ -168,7 +167,6 @@ func (p *Proc) resume() {
 }
 
 func (p *Proc) finish(err error) {
-	p.done = true
 	if err != nil {
 		p.Fail(err)
 	} else {

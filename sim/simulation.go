@@ -58,7 +58,7 @@ func (s *Simulation) Seed() uint64 { return s.seed }
 func (s *Simulation) Steps() uint64 { return s.steps }
 
 // Pending returns how many events are scheduled.
-func (s *Simulation) Pending() int { return s.q.len() }
+func (s *Simulation) Pending() int { return s.q.live() }
 
 func (s *Simulation) enqueue(n *node, at Time, prio Priority) {
 	if at < s.now {
@@ -74,7 +74,7 @@ func (s *Simulation) pooledNode() *node {
 		s.free = s.free[:k-1]
 		return n
 	}
-	return &node{idx: -1, pooled: true}
+	return &node{pooled: true}
 }
 
 // After schedules fn to run once, delay from now. Use a Timer when the call may have to
@@ -102,15 +102,16 @@ func (s *Simulation) At(at Time, fn func()) {
 
 // Peek returns the time of the next scheduled event, or Never when there is none.
 func (s *Simulation) Peek() Time {
-	if s.q.len() == 0 {
+	e, ok := s.q.peek()
+	if !ok {
 		return Never
 	}
-	return s.q.items[0].at
+	return e.at
 }
 
 // Step processes the next event and reports whether there was one.
 func (s *Simulation) Step() bool {
-	if s.q.len() == 0 {
+	if _, ok := s.q.peek(); !ok {
 		return false
 	}
 	e := s.q.pop()
@@ -137,7 +138,11 @@ func (s *Simulation) Step() bool {
 // (unless Stop was called first). A TUI steps the twin frame by frame with it.
 func (s *Simulation) RunUntil(t Time) {
 	s.stopped = false
-	for !s.stopped && s.q.len() > 0 && s.q.items[0].at <= t {
+	for !s.stopped {
+		e, ok := s.q.peek()
+		if !ok || e.at > t {
+			break
+		}
 		s.Step()
 	}
 	if !s.stopped && t > s.now {
@@ -165,12 +170,12 @@ func (s *Simulation) Close() {
 		w.next()
 	}
 	s.workers, s.idle = nil, nil
-	s.q.items = nil
+	s.q = queue{}
 }
 
 // Timer is a reusable, cancellable callback. Detection timers (miimon polls, heartbeat
-// and HA timeouts) are re-armed constantly; Reset and Stop cost O(log n) and do not
-// allocate.
+// and HA timeouts) are re-armed constantly; Reset and Stop cost O(1) amortized and do
+// not allocate.
 type Timer struct {
 	n    node
 	s    *Simulation
@@ -181,7 +186,7 @@ type Timer struct {
 // NewTimer returns an unarmed timer that calls fn when it expires.
 func (s *Simulation) NewTimer(fn func()) *Timer {
 	t := &Timer{s: s}
-	t.n = node{idx: -1, kind: kindFunc, fn: fn}
+	t.n = node{kind: kindFunc, fn: fn}
 	return t
 }
 
@@ -203,28 +208,21 @@ func (t *Timer) ResetAt(at Time) {
 		panic(fmt.Sprintf("sim: timer set to %v, before now (%v)", at, s.now))
 	}
 	t.at = at
-	if t.n.idx < 0 {
-		s.enqueue(&t.n, at, t.prio)
-		return
-	}
-	s.seq++
-	i := int(t.n.idx)
-	s.q.items[i].at = at
-	s.q.items[i].key = makeKey(t.prio, s.seq)
-	s.q.fix(i)
+	s.q.cancel(&t.n) // an armed timer's old entry goes stale
+	s.enqueue(&t.n, at, t.prio)
 }
 
 // Stop disarms the timer and reports whether it was armed.
 func (t *Timer) Stop() bool {
-	if t.n.idx < 0 {
+	if !t.n.queued() {
 		return false
 	}
-	t.s.q.remove(int(t.n.idx))
+	t.s.q.cancel(&t.n)
 	return true
 }
 
 // Armed reports whether the timer is waiting to fire.
-func (t *Timer) Armed() bool { return t.n.idx >= 0 }
+func (t *Timer) Armed() bool { return t.n.queued() }
 
 // When returns the time the timer fires (meaningful while Armed).
 func (t *Timer) When() Time { return t.at }
