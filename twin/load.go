@@ -100,6 +100,9 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 	if body == nil {
 		return nil, &PosError{topology.Pos{File: file, Line: 1, Col: 1}, "empty scenario: expected at least `version: 1` and a `topology:` section"}
 	}
+	if err := resolveAliases(file, body); err != nil {
+		return nil, err
+	}
 	ctx := context.WithValue(context.Background(), fileKey{}, file)
 	sc = &Scenario{Name: strings.TrimSuffix(file, ".yaml"), File: file, Text: data}
 	if err := sc.Spec.UnmarshalYAML(ctx, body); err != nil {

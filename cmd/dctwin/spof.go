@@ -78,8 +78,11 @@ func writeSpof(w io.Writer, sc *twin.Scenario, total int, rs []spof.Result) {
 	fmt.Fprintf(w, "%s: %d of %d components are single points of failure\n", sc.File, len(rs), total)
 	for _, r := range rs {
 		fmt.Fprintf(w, "\n%s %s  (%s)\n", r.Component.Class, r.Component.Name, r.Component.Pos)
-		if s := r.Services(); len(s) > 0 {
-			fmt.Fprintf(w, "  services hit: %s\n", strings.Join(s, ", "))
+		if len(r.ServicesLost) > 0 {
+			fmt.Fprintf(w, "  services lost: %s\n", strings.Join(r.ServicesLost, ", "))
+		}
+		if len(r.ServicesDegraded) > 0 {
+			fmt.Fprintf(w, "  services degraded: %s\n", strings.Join(r.ServicesDegraded, ", "))
 		}
 		byEffect := map[spof.Effect][]spof.Impact{}
 		for _, im := range r.Impacts {

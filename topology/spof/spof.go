@@ -50,34 +50,53 @@ type Impact struct {
 type Result struct {
 	Component topology.Component `json:"component"`
 	Impacts   []Impact           `json:"impacts"`
+	// ServicesLost are roles (pbx, web, ...) none of whose items still run connected;
+	// ServicesDegraded are roles that lost some but not all of their items.
+	ServicesLost     []string `json:"services_lost"`
+	ServicesDegraded []string `json:"services_degraded"`
 	// Direct lists the devices the component belongs to or is cabled to (a phone at
 	// the end of a failed cable): losing them is expected, not a design flaw.
 	Direct []string `json:"-"`
 }
 
-// Services lists the roles of the items that go down or are isolated, sorted.
-func (r Result) Services() []string {
-	set := map[string]bool{}
-	for _, im := range r.Impacts {
-		if im.Item.Role != "" && im.Effect != FTTakeover {
-			set[im.Item.Role] = true
-		}
-	}
-	return topology.SortedNames(set)
-}
-
-// Serious reports whether anything other than the failed component itself is lost
-// (a host failing is only a finding if it takes VMs or services with it).
+// Serious reports whether the failure is a single point of failure worth a planner's
+// attention: a service loses every instance, or something beyond the failed part and
+// what is cabled to it goes down or is cut off (a phone losing its own cable is not).
 func (r Result) Serious() bool {
+	if len(r.ServicesLost) > 0 {
+		return true
+	}
 	for _, im := range r.Impacts {
-		if im.Effect == FTTakeover {
-			continue
-		}
-		if im.Item.Role != "" || !slices.Contains(r.Direct, im.Item.Name) {
+		if im.Effect != FTTakeover && !slices.Contains(r.Direct, im.Item.Name) {
 			return true
 		}
 	}
 	return false
+}
+
+// services sorts the roles hit into lost (every item of the role is down or cut off
+// from the main part of the data center) and degraded (some instances remain).
+func (r *Result) services(items []Item) {
+	total, hit := map[string]int{}, map[string]int{}
+	for _, it := range items {
+		if it.Role != "" {
+			total[it.Role]++
+		}
+	}
+	for _, im := range r.Impacts {
+		if im.Item.Role != "" && im.Effect != FTTakeover {
+			hit[im.Item.Role]++
+		}
+	}
+	lost, degraded := map[string]bool{}, map[string]bool{}
+	for role, n := range hit {
+		if n >= total[role] {
+			lost[role] = true
+		} else {
+			degraded[role] = true
+		}
+	}
+	r.ServicesLost, r.ServicesDegraded = topology.SortedNames(lost), topology.SortedNames(degraded)
 }
 
 // Classes are the component classes the analysis fails one at a time. Switch ports
@@ -177,6 +196,7 @@ func Fail(t *topology.Topology, c topology.Component, items []Item, baseGroup ma
 			}
 		}
 	}
+	res.services(items)
 	return res
 }
 
