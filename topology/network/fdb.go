@@ -1,0 +1,412 @@
+package network
+
+import "dctwin/sim"
+
+// bridge is one L2 forwarding unit: a switch, or an MC-LAG cluster of two switches that
+// shares one MAC table (FDB) and appears as one node to the spanning tree.
+type bridge struct {
+	n       *Network
+	id      int
+	name    string
+	members []*device
+	cfg     SwitchConfig
+
+	lports    []*lport
+	peerLinks []*Link
+	fdb       map[mac]*fdbEntry
+	entries   []*fdbEntry // creation order, for deterministic scans
+	tcUntil   sim.Time    // STP topology change: short aging until then
+
+	visit uint64 // walk id of the last frame that entered
+
+	alive    bool
+	root     *bridge
+	prevRoot *bridge
+	dist     int64
+	rootPort *Port
+	comp     int
+}
+
+// lport is what a MAC entry points at: one port, an aggregate of ports, or a switch's
+// own CPU (its MAC, a gateway's virtual MAC).
+type lport struct {
+	br      *bridge
+	name    string
+	port    *Port
+	agg     bool
+	members []*Port
+	cpu     *device
+	deps    depList
+}
+
+// fdbEntry is one MAC table entry. Entries are never deleted, only emptied (lp nil), so
+// flows that looked a MAC up and flooded can depend on its coming back.
+type fdbEntry struct {
+	b    *bridge
+	mac  mac
+	lp   *lport
+	gen  uint32
+	refs int32    // flows whose traffic keeps refreshing the entry
+	last sim.Time // last refresh when refs is zero
+	age  *sim.Timer
+	deps depList
+}
+
+// learnRef is a flow's hold on an entry it refreshes.
+type learnRef struct {
+	e   *fdbEntry
+	gen uint32
+}
+
+func (n *Network) newBridge(d *device) *bridge {
+	b := &bridge{n: n, id: len(n.bridges), name: d.name, members: []*device{d}, cfg: d.cfg, fdb: make(map[mac]*fdbEntry), alive: true}
+	n.bridges = append(n.bridges, b)
+	return b
+}
+
+func (n *Network) mergeBridges(name string, a, b *bridge) {
+	a.name = name
+	for _, d := range b.members {
+		d.br = a
+		d.cpu.br = a
+		a.members = append(a.members, d)
+	}
+	if b.cfg.Priority < a.cfg.Priority {
+		a.cfg.Priority = b.cfg.Priority
+	}
+	bs := n.bridges[:0]
+	for _, x := range n.bridges {
+		if x != b {
+			x.id = len(bs)
+			bs = append(bs, x)
+		}
+	}
+	n.bridges = bs
+}
+
+// buildPorts creates the bridge's logical ports: every port except the peer link, one
+// per aggregate, and the static entries for its switches' own MACs.
+func (b *bridge) buildPorts() {
+	for _, d := range b.members {
+		for _, p := range d.ports {
+			if p.link != nil && p.link.peer {
+				continue
+			}
+			if p.lp == nil {
+				p.lp = &lport{br: b, name: p.name, port: p}
+				b.lports = append(b.lports, p.lp)
+			} else if p.lp.members[0] == p {
+				b.lports = append(b.lports, p.lp)
+			}
+		}
+		e := b.entry(d.mac)
+		e.lp = d.cpu
+	}
+}
+
+func (b *bridge) entry(m mac) *fdbEntry {
+	if e, ok := b.fdb[m]; ok {
+		return e
+	}
+	e := &fdbEntry{b: b, mac: m}
+	b.fdb[m] = e
+	b.entries = append(b.entries, e)
+	return e
+}
+
+// agingTime is the current aging time: 802.1D bridges use the forward delay while a
+// topology change is signalled (reference-facts §5).
+func (b *bridge) agingTime() sim.Time {
+	if b.n.s.Now() < b.tcUntil {
+		return b.cfg.ForwardDelay
+	}
+	return b.cfg.MACAging
+}
+
+// memberActive reports whether the switch side sends and receives on aggregate member p:
+// it has carrier and, with LACP, the partners are in sync.
+func (lp *lport) memberActive(p *Port) bool {
+	if !p.usable() {
+		return false
+	}
+	return p.lacp == nil || p.lacp.sync
+}
+
+func (lp *lport) anyUsable() bool {
+	if lp.cpu != nil {
+		return !lp.cpu.failed
+	}
+	if !lp.agg {
+		return lp.port.usable()
+	}
+	for _, p := range lp.members {
+		if lp.memberActive(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// pick chooses the member an aggregate sends a flow on: members on the switch the
+// frame is on are preferred (MC-LAG keeps traffic off the peer link), the flow hash
+// chooses among them.
+func (lp *lport) pick(sw *device, hash uint32) *Port {
+	var local, remote, nl, nr int
+	for _, p := range lp.members {
+		if lp.memberActive(p) {
+			if p.dev == sw {
+				nl++
+			} else {
+				nr++
+			}
+		}
+	}
+	want, on := nl, true
+	if nl == 0 {
+		want, on = nr, false
+	}
+	if want == 0 {
+		return nil
+	}
+	k := int(hash % uint32(want))
+	for _, p := range lp.members {
+		if !lp.memberActive(p) || (p.dev == sw) != on {
+			continue
+		}
+		if on && local == k || !on && remote == k {
+			return p
+		}
+		if on {
+			local++
+		} else {
+			remote++
+		}
+	}
+	return nil
+}
+
+func (n *Network) macName(m mac) string { return n.macNames[m] }
+
+// learn records that traffic from MAC m entered b on lp. With a flow (w.fd non-nil) the
+// entry is held refreshed for as long as the flow keeps this path; a one-shot frame
+// (gratuitous ARP) just refreshes it.
+func (b *bridge) learn(m mac, lp *lport, held *[]learnRef) {
+	if m == macFlood {
+		return
+	}
+	e := b.entry(m)
+	if e.lp != nil && e.lp.cpu != nil && e.lp.cpu.mac == m {
+		return // our own MAC seen from outside: a loop, not a move
+	}
+	n := b.n
+	if e.lp != lp {
+		from := ""
+		change := MACLearned
+		if e.lp != nil {
+			from, change = e.lp.name, MACMoved
+		}
+		e.lp = lp
+		e.gen++
+		e.refs = 0
+		if n.s.Observed() {
+			n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(m), Port: lp.name, From: from, Change: change})
+		}
+		n.touch(&e.deps)
+	}
+	if held != nil {
+		e.refs++
+		*held = append(*held, learnRef{e, e.gen})
+		if e.age != nil {
+			e.age.Stop()
+		}
+		return
+	}
+	if e.refs == 0 {
+		e.last = n.s.Now()
+		b.armAging(e)
+	}
+}
+
+// release drops a flow's hold; an entry nobody refreshes starts to age.
+func (b *bridge) release(r learnRef) {
+	e := r.e
+	if e.gen != r.gen || e.lp == nil {
+		return
+	}
+	e.refs--
+	if e.refs <= 0 {
+		e.refs = 0
+		e.last = b.n.s.Now()
+		b.armAging(e)
+	}
+}
+
+func (b *bridge) armAging(e *fdbEntry) {
+	if e.age == nil {
+		e.age = b.n.s.NewTimer(func() { b.expire(e) })
+	}
+	at := e.last + b.agingTime()
+	if now := b.n.s.Now(); at < now {
+		at = now
+	}
+	e.age.ResetAt(at)
+}
+
+func (b *bridge) expire(e *fdbEntry) {
+	if e.refs > 0 || e.lp == nil {
+		return
+	}
+	n := b.n
+	if at := e.last + b.agingTime(); at > n.s.Now() {
+		e.age.ResetAt(at)
+		return
+	}
+	if n.s.Observed() {
+		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), From: e.lp.name, Change: MACAged})
+	}
+	e.lp = nil
+	e.gen++
+	n.touch(&e.deps)
+}
+
+// shortenAging applies the topology-change aging time to entries nobody refreshes.
+func (b *bridge) shortenAging() {
+	for _, e := range b.entries {
+		if e.lp != nil && e.lp.cpu == nil && e.refs == 0 {
+			b.armAging(e)
+		}
+	}
+}
+
+// flushPort empties the entries that point at lp (its link went down).
+func (b *bridge) flushPort(lp *lport, reason string) {
+	k := 0
+	for _, e := range b.entries {
+		if e.lp == lp {
+			b.clear(e)
+			k++
+		}
+	}
+	if k > 0 {
+		b.n.record(FDBFlushed{Switch: b.name, Port: lp.name, Entries: k, Reason: reason})
+	}
+}
+
+// flushTopology empties the entries learned on inter-switch ports, as RSTP does on a
+// topology change; except is the port where the change happened.
+func (b *bridge) flushTopology(except *lport) {
+	k := 0
+	for _, e := range b.entries {
+		if e.lp != nil && e.lp != except && e.lp.port != nil && e.lp.port.uplink {
+			b.clear(e)
+			k++
+		}
+	}
+	if k > 0 {
+		b.n.record(FDBFlushed{Switch: b.name, Entries: k, Reason: "topology change"})
+	}
+}
+
+// flushDevice empties the entries of a switch that lost power: in a cluster only those
+// on its own ports, otherwise all learned entries.
+func (b *bridge) flushDevice(d *device) {
+	k := 0
+	for _, e := range b.entries {
+		if e.lp == nil || e.lp == d.cpu {
+			continue
+		}
+		if e.lp.cpu != nil || len(b.members) == 1 || (e.lp.port != nil && e.lp.port.dev == d) {
+			b.clear(e)
+			k++
+		}
+	}
+	if k > 0 {
+		b.n.record(FDBFlushed{Switch: b.name, Entries: k, Reason: d.name + " power"})
+	}
+}
+
+func (b *bridge) clear(e *fdbEntry) {
+	e.lp = nil
+	e.gen++
+	e.refs = 0
+	if e.age != nil {
+		e.age.Stop()
+	}
+	b.n.touch(&e.deps)
+}
+
+// switchPower handles a switch losing or regaining power: its MAC entries and
+// spanning-tree port states go, the spanning tree of its domain re-converges, gateway
+// membership follows.
+func (n *Network) switchPower(d *device) {
+	b := d.br
+	if d.failed {
+		b.flushDevice(d)
+		for _, p := range d.ports {
+			if p.stpTimer != nil {
+				p.stpTimer.Stop()
+			}
+			p.state, p.role = Discarding, RoleDisabled
+		}
+	} else {
+		for _, p := range d.ports {
+			if p.hostFacing && p.edge {
+				p.state, p.role = Forwarding, RoleEdge
+			}
+		}
+	}
+	n.stpChanged[b] = true
+	n.stpTimer.Reset(0)
+	for _, g := range n.gwList {
+		g.power(d)
+	}
+}
+
+// dep is one flow's dependency on an element, valid while the flow's stamp matches.
+type depRef struct {
+	f     *Flow
+	stamp uint32
+}
+
+// depList is the index element -> flows: the flows whose last evaluation looked at the
+// element. A change touches the list, marking those flows for re-evaluation.
+type depList struct {
+	items []depRef
+	live  int
+}
+
+func (d *depList) add(f *Flow) {
+	k := len(d.items)
+	if k > 0 && d.items[k-1].f == f && d.items[k-1].stamp == f.stamp {
+		return
+	}
+	if k >= 2*d.live+16 {
+		j := 0
+		for _, r := range d.items {
+			if r.stamp == r.f.stamp && r.f.active {
+				d.items[j] = r
+				j++
+			}
+		}
+		clear(d.items[j:])
+		d.items = d.items[:j]
+		d.live = j
+	}
+	d.items = append(d.items, depRef{f, f.stamp})
+}
+
+// touch marks every flow that depends on the element dirty; they re-register when they
+// are evaluated again.
+func (n *Network) touch(d *depList) {
+	if len(d.items) == 0 {
+		return
+	}
+	for _, r := range d.items {
+		if r.stamp == r.f.stamp {
+			n.markDirty(r.f)
+		}
+	}
+	clear(d.items)
+	d.items = d.items[:0]
+	d.live = 0
+}

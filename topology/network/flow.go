@@ -1,0 +1,461 @@
+package network
+
+import (
+	"fmt"
+
+	"dctwin/sim"
+)
+
+// FlowConfig describes a data-plane flow between two endpoints (hosts, switches, or
+// gateways by name).
+type FlowConfig struct {
+	Name     string
+	From, To string
+	// RateBps is the offered load in bits per second; it loads every link the flow
+	// crosses and so adds queueing delay for all flows there.
+	RateBps float64
+	// PacketBytes is the packet size; it sets serialization delay and packet counts.
+	// Default 200 bytes (a G.711 20 ms RTP packet with headers).
+	PacketBytes int
+	// Bidirectional adds the reverse direction; the flow delivers only while both do.
+	Bidirectional bool
+	// Stopped creates the flow without starting it (Start starts it).
+	Stopped bool
+}
+
+// Interval is a span of simulated time; End is sim.Never while it is still open.
+type Interval struct {
+	Start, End sim.Time
+}
+
+// Duration returns the length of a closed interval, or the time from Start to now for
+// an open one.
+func (iv Interval) Duration(now sim.Time) sim.Time {
+	if iv.End == sim.Never {
+		return now - iv.Start
+	}
+	return iv.End - iv.Start
+}
+
+// endpoint is where a flow direction starts or ends.
+type endpoint struct {
+	dev *device
+	gw  *gateway
+	pin *Port // a probe leaves through this member
+	dst mac   // the destination MAC when it is not the device's own (probe replies)
+}
+
+// flowDir is one direction's current evaluation.
+type flowDir struct {
+	from, to  endpoint
+	delivered bool
+	dup       bool
+	reason    string
+	path      []hop
+	all       []hop
+	held      []learnRef
+	custom    func(*walker) // internal frames (VRRP adverts) walk themselves
+}
+
+// Flow is a data-plane flow. Its path, delivery state and delay follow the forwarding
+// state; its outages are recorded as they happen.
+type Flow struct {
+	n    *Network
+	cfg  FlowConfig
+	hash uint32
+	dirs []flowDir
+
+	active   bool
+	internal bool
+	onChange func(bool)
+
+	dirty  bool
+	stamp  uint32
+	round  uint32
+	evals  int
+	deliv  bool
+	seen   bool // evaluated at least once
+	since  sim.Time
+	outage []Interval
+}
+
+// AddFlow adds a flow. Flows may be added while the simulation runs (a call starting).
+func (n *Network) AddFlow(cfg FlowConfig) (*Flow, error) {
+	if cfg.Name == "" {
+		return nil, fmt.Errorf("flow without a name")
+	}
+	if _, ok := n.flows[cfg.Name]; ok {
+		return nil, fmt.Errorf("flow %q already exists", cfg.Name)
+	}
+	if cfg.RateBps < 0 {
+		return nil, fmt.Errorf("flow %q: negative rate", cfg.Name)
+	}
+	if cfg.PacketBytes <= 0 {
+		cfg.PacketBytes = 200
+	}
+	from, err := n.endpoint(cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("flow %q: %w", cfg.Name, err)
+	}
+	to, err := n.endpoint(cfg.To)
+	if err != nil {
+		return nil, fmt.Errorf("flow %q: %w", cfg.Name, err)
+	}
+	f := n.newFlow(cfg, from, to, cfg.Bidirectional)
+	n.flows[cfg.Name] = f
+	n.flowList = append(n.flowList, f)
+	if !cfg.Stopped {
+		f.Start()
+	}
+	return f, nil
+}
+
+func (n *Network) newFlow(cfg FlowConfig, from, to endpoint, bidi bool) *Flow {
+	f := &Flow{n: n, cfg: cfg, hash: hashName(cfg.Name)}
+	f.dirs = append(f.dirs, flowDir{from: from, to: to})
+	if bidi {
+		back := endpoint{dev: to.dev, gw: to.gw}
+		fwd := endpoint{dev: from.dev, gw: from.gw, dst: from.pin.macOrZero()}
+		f.dirs = append(f.dirs, flowDir{from: back, to: fwd})
+	}
+	return f
+}
+
+func (p *Port) macOrZero() mac {
+	if p == nil {
+		return 0
+	}
+	return p.mac
+}
+
+func (n *Network) endpoint(name string) (endpoint, error) {
+	if g, ok := n.gateways[name]; ok {
+		return endpoint{gw: g}, nil
+	}
+	d, ok := n.devices[name]
+	if !ok || d.kind == kindPassThrough {
+		return endpoint{}, fmt.Errorf("unknown endpoint %q (a host, switch or gateway)", name)
+	}
+	return endpoint{dev: d}, nil
+}
+
+// Name returns the flow's name.
+func (f *Flow) Name() string { return f.cfg.Name }
+
+// Config returns the flow's configuration.
+func (f *Flow) Config() FlowConfig { return f.cfg }
+
+// Start starts a stopped flow; its path is evaluated at the current instant.
+func (f *Flow) Start() {
+	if f.active {
+		return
+	}
+	f.active = true
+	f.seen = false
+	if f.n.started {
+		f.n.markDirty(f)
+	}
+}
+
+// Stop stops the flow: it no longer loads links or refreshes MAC entries (which start
+// to age), and an open outage is closed.
+func (f *Flow) Stop() {
+	if !f.active {
+		return
+	}
+	f.active = false
+	f.stamp++
+	n := f.n
+	for i := range f.dirs {
+		fd := &f.dirs[i]
+		n.addLoad(fd.all, -f.cfg.RateBps)
+		for _, r := range fd.held {
+			r.e.b.release(r)
+		}
+		fd.all, fd.held, fd.path = fd.all[:0], fd.held[:0], fd.path[:0]
+		fd.delivered = false
+	}
+	if f.seen && !f.deliv {
+		f.closeOutage()
+	}
+	f.deliv = false
+}
+
+// Active reports whether the flow runs.
+func (f *Flow) Active() bool { return f.active }
+
+// Delivering reports whether the flow's packets currently arrive (every direction).
+func (f *Flow) Delivering() bool { return f.active && f.deliv }
+
+// Duplicated reports whether the flow's packets currently arrive more than once
+// (flooding in a loop without spanning tree).
+func (f *Flow) Duplicated() bool {
+	for i := range f.dirs {
+		if f.dirs[i].dup {
+			return true
+		}
+	}
+	return false
+}
+
+// Reason says where the flow's packets are lost ("" while delivering).
+func (f *Flow) Reason() string {
+	for i := range f.dirs {
+		if !f.dirs[i].delivered {
+			return f.dirs[i].reason
+		}
+	}
+	return ""
+}
+
+// Outages returns the intervals in which the flow did not deliver; the last one has
+// End sim.Never while it lasts.
+func (f *Flow) Outages() []Interval { return f.outage }
+
+// Lost returns the packets lost in outages so far (both directions).
+func (f *Flow) Lost() float64 {
+	var t sim.Time
+	now := f.n.s.Now()
+	for _, iv := range f.outage {
+		t += iv.Duration(now)
+	}
+	return f.packets(t)
+}
+
+func (f *Flow) packets(t sim.Time) float64 {
+	return f.cfg.RateBps / float64(8*f.cfg.PacketBytes) * t.Seconds() * float64(len(f.dirs))
+}
+
+// Path returns the element names of the forward direction's delivery path: for each
+// link crossed, the sending port, the link and the receiving port.
+func (f *Flow) Path() []string { return f.n.pathNames(f.dirs[0].path) }
+
+// ReversePath returns the reverse direction's path of a bidirectional flow.
+func (f *Flow) ReversePath() []string {
+	if len(f.dirs) < 2 {
+		return nil
+	}
+	return f.n.pathNames(f.dirs[1].path)
+}
+
+func (n *Network) pathNames(hs []hop) []string {
+	out := make([]string, 0, 3*len(hs))
+	for _, h := range hs {
+		out = append(out, h.l.ends[h.dir].name, h.l.name, h.l.ends[1-h.dir].name)
+	}
+	return out
+}
+
+// Delay returns the forward direction's one-way delay: per link, propagation plus
+// serialization plus M/M/1 waiting time ρ/(1-ρ)·service time from the load of all
+// flows on that link direction (ρ capped at 0.99).
+func (f *Flow) Delay() sim.Time { return f.n.delay(f, &f.dirs[0]) }
+
+// ReverseDelay returns the reverse direction's one-way delay.
+func (f *Flow) ReverseDelay() sim.Time {
+	if len(f.dirs) < 2 {
+		return 0
+	}
+	return f.n.delay(f, &f.dirs[1])
+}
+
+func (n *Network) delay(f *Flow, fd *flowDir) sim.Time {
+	var d float64
+	bits := float64(8 * f.cfg.PacketBytes)
+	for _, h := range fd.path {
+		service := bits / h.l.cfg.Speed
+		rho := h.l.load[h.dir] / h.l.cfg.Speed
+		if rho > 0.99 {
+			rho = 0.99
+		}
+		d += h.l.cfg.Latency.Seconds() + service + rho/(1-rho)*service
+	}
+	return sim.Seconds(d)
+}
+
+// Load returns the offered load on a link in the direction from the named end port
+// (bits per second).
+func (n *Network) Load(link, from string) float64 {
+	l := n.links[link]
+	if l == nil {
+		return 0
+	}
+	for d, p := range l.ends {
+		if p.name == from || p.dev.name == from {
+			return l.load[d]
+		}
+	}
+	return 0
+}
+
+func (n *Network) addLoad(hs []hop, rate float64) {
+	if rate == 0 {
+		return
+	}
+	for _, h := range hs {
+		h.l.load[h.dir] += rate
+		if h.l.load[h.dir] < 1e-6 {
+			h.l.load[h.dir] = 0
+		}
+	}
+}
+
+func (n *Network) markDirty(f *Flow) {
+	if f.dirty || !f.active || !n.started {
+		return
+	}
+	f.dirty = true
+	n.dirty = append(n.dirty, f)
+	if !n.settle.Armed() {
+		n.settle.Reset(0)
+	}
+}
+
+// runSettle re-evaluates dirty flows until none is left; it runs late in the instant,
+// after every state change of that instant.
+func (n *Network) runSettle() {
+	n.round++
+	for len(n.dirty) > 0 {
+		batch := n.dirty
+		n.dirty = n.spare[:0]
+		for i, f := range batch {
+			batch[i] = nil
+			f.dirty = false
+			if !f.active {
+				continue
+			}
+			if f.round != n.round {
+				f.round, f.evals = n.round, 0
+			}
+			f.evals++
+			if f.evals > n.opt.SettleLimit {
+				continue
+			}
+			n.evaluate(f)
+		}
+		n.spare = batch[:0]
+	}
+}
+
+// evaluate walks every direction of f through the current forwarding state.
+func (n *Network) evaluate(f *Flow) {
+	f.stamp++
+	w := &n.w
+	ok := true
+	for i := range f.dirs {
+		fd := &f.dirs[i]
+		w.reset(f, f.hash)
+		w.walk(fd)
+		n.addLoad(fd.all, -f.cfg.RateBps)
+		n.addLoad(w.all, f.cfg.RateBps)
+		fd.all = append(fd.all[:0], w.all...)
+		fd.path = append(fd.path[:0], w.path...)
+		for _, r := range fd.held {
+			r.e.b.release(r)
+		}
+		fd.held = append(fd.held[:0], w.held...)
+		fd.delivered, fd.dup, fd.reason = w.done, w.dup, w.reason
+		if !w.done {
+			ok = false
+			if fd.reason == "" {
+				fd.reason = "flooded, no copy reached the destination"
+			}
+		}
+	}
+	n.setDelivering(f, ok)
+}
+
+func (n *Network) setDelivering(f *Flow, ok bool) {
+	if f.seen && ok == f.deliv {
+		return
+	}
+	first := !f.seen
+	f.seen = true
+	f.deliv = ok
+	now := n.s.Now()
+	if ok {
+		if !first {
+			f.closeOutage()
+		}
+	} else {
+		f.outage = append(f.outage, Interval{Start: now, End: sim.Never})
+		if !f.internal {
+			n.record(FlowDown{Flow: f.cfg.Name, Reason: f.Reason()})
+		}
+	}
+	if f.onChange != nil {
+		f.onChange(ok)
+	}
+}
+
+func (f *Flow) closeOutage() {
+	k := len(f.outage)
+	if k == 0 || f.outage[k-1].End != sim.Never {
+		return
+	}
+	now := f.n.s.Now()
+	f.outage[k-1].End = now
+	if !f.internal {
+		d := now - f.outage[k-1].Start
+		f.n.record(FlowUp{Flow: f.cfg.Name, Outage: d, Lost: f.packets(d)})
+	}
+}
+
+// walk evaluates one direction.
+func (w *walker) walk(fd *flowDir) {
+	if fd.custom != nil {
+		fd.custom(w)
+		return
+	}
+	from, to := fd.from, fd.to
+	switch {
+	case to.gw != nil:
+		w.fr.dst = to.gw.vmac
+		w.fr.gw = to.gw
+		w.dep(&to.gw.deps)
+	case to.dst != 0:
+		w.fr.dst = to.dst
+	default:
+		w.fr.dst = to.dev.mac
+	}
+	if from.gw != nil {
+		// From a gateway: its master answers with the virtual MAC.
+		g := from.gw
+		w.dep(&g.deps)
+		m := g.master()
+		if m == nil {
+			w.lose(g.name + " has no master")
+			return
+		}
+		w.fr.src = g.vmac
+		w.fromSwitch(m)
+		return
+	}
+	d := from.dev
+	w.fr.src = d.mac
+	if from.pin != nil {
+		w.fr.src = from.pin.mac
+	}
+	if d.kind == kindSwitch {
+		w.fromSwitch(d)
+		return
+	}
+	if to.dev != nil && to.dev.kind == kindHost && to.dst == 0 {
+		if g := w.n.routeVia(d, to.dev); g != nil {
+			w.fr.routeTo = to.dev.mac
+			w.fr.dst = g.vmac
+			w.fr.gw = g
+			w.dep(&g.deps)
+		}
+	}
+	w.fromHost(d, from.pin)
+}
+
+// routeVia returns the gateway that routes from host a to host b, or nil when they
+// share a subnet.
+func (n *Network) routeVia(a, b *device) *gateway {
+	if a.hcfg.Subnet == "" || b.hcfg.Subnet == "" || a.hcfg.Subnet == b.hcfg.Subnet {
+		return nil
+	}
+	return n.gateways[a.hcfg.Gateway]
+}

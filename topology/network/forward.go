@@ -1,0 +1,385 @@
+package network
+
+import "dctwin/topology"
+
+// This file follows one frame of a flow through the current forwarding state: the
+// sending team's member choice, links (each direction can be cut), pass-through
+// modules, switch ports (carrier, spanning-tree state, LACP), MAC learning, lookup,
+// filtering, aggregates and MC-LAG peer links, flooding, gateways, and the receiving
+// team's acceptance. Every element the walk looks at is registered as a dependency of
+// the flow, so a change to any of them re-evaluates exactly the flows concerned.
+
+// hop is one crossing of a link in direction dir (from ends[dir]).
+type hop struct {
+	l   *Link
+	dir int8
+}
+
+// frame is what a walk carries.
+type frame struct {
+	src, dst mac
+	target   *device  // the switch whose CPU receives a multicast (VRRP advert)
+	gw       *gateway // dst is this gateway's virtual MAC
+	routeTo  mac      // after the gateway routes: the final destination
+	routeDev *device  // the final destination host (for its reverse gateway)
+}
+
+// walker evaluates one direction of a flow. One walker is reused for every walk.
+type walker struct {
+	n      *Network
+	f      *Flow // nil for one-shot frames (gratuitous ARP)
+	fr     frame
+	hash   uint32
+	stack  []hop
+	all    []hop
+	path   []hop
+	held   []learnRef
+	done   bool
+	dup    bool
+	reason string
+}
+
+func (w *walker) reset(f *Flow, hash uint32) {
+	w.f, w.hash = f, hash
+	w.fr = frame{}
+	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
+	w.done, w.dup, w.reason = false, false, ""
+	w.n.walkID++
+}
+
+func (w *walker) dep(d *depList) {
+	if w.f != nil {
+		d.add(w.f)
+	}
+}
+
+func (w *walker) lose(why string) {
+	if w.reason == "" {
+		w.reason = why
+	}
+}
+
+func (w *walker) deliver() {
+	if !w.done {
+		w.done = true
+		w.path = append(w.path[:0], w.stack...)
+	} else {
+		w.dup = true
+	}
+}
+
+func (w *walker) learn(b *bridge, lp *lport) {
+	if w.f != nil {
+		b.learn(w.fr.src, lp, &w.held)
+	} else {
+		b.learn(w.fr.src, lp, nil)
+	}
+}
+
+// fromHost sends the frame from host h: pinned is the member a probe must use, else
+// the team chooses.
+func (w *walker) fromHost(h *device, pinned *Port) {
+	w.dep(&h.deps)
+	if h.failed {
+		w.lose(h.name + " is down")
+		return
+	}
+	t := h.team
+	if t == nil {
+		w.lose(h.name + " has no NIC")
+		return
+	}
+	w.dep(&t.deps)
+	p := pinned
+	if p == nil {
+		m := t.txMember(w.hash)
+		if m == nil {
+			w.lose(h.name + ": no usable team member")
+			return
+		}
+		p = m.port
+		if w.fr.src == h.mac && t.cfg.Mode == topology.TLB && m != t.active {
+			w.fr.src = p.mac // TLB secondaries send with their own MAC
+		}
+	}
+	w.dep(&p.deps)
+	if !p.usable() {
+		w.lose(p.name + " has no link")
+		return
+	}
+	w.send(p)
+}
+
+// send puts the frame on p's link.
+func (w *walker) send(p *Port) {
+	w.dep(&p.deps)
+	l := p.link
+	if l == nil || l.cut[p.end] || !p.emits(0) {
+		w.lose("lost on " + p.name)
+		return
+	}
+	q := l.ends[1-p.end]
+	w.dep(&q.deps)
+	if q.failed || q.dev.failed {
+		w.lose("lost at " + q.name)
+		return
+	}
+	w.stack = append(w.stack, hop{l, int8(p.end)})
+	w.all = append(w.all, hop{l, int8(p.end)})
+	w.arrive(q)
+	w.stack = w.stack[:len(w.stack)-1]
+}
+
+func (w *walker) arrive(q *Port) {
+	d := q.dev
+	switch d.kind {
+	case kindPassThrough:
+		if q.pair == nil {
+			w.lose("unwired port " + q.name)
+			return
+		}
+		w.send(q.pair)
+	case kindHost:
+		if d.team != nil && d.team.accepts(q, w.fr.dst) {
+			w.deliver()
+		} else if w.fr.dst != macFlood {
+			w.lose(q.name + " does not receive for " + w.n.macName(w.fr.dst))
+		}
+	case kindSwitch:
+		w.bridgeIn(d, q)
+	}
+}
+
+// bridgeIn handles the frame arriving at switch sw on port q.
+func (w *walker) bridgeIn(sw *device, q *Port) {
+	if !q.usable() {
+		w.lose(q.name + " is down")
+		return
+	}
+	lp := q.lp
+	if lp == nil {
+		return // peer link: only crossed explicitly
+	}
+	if lp.agg {
+		w.dep(&lp.deps)
+		if !lp.memberActive(q) {
+			w.lose(q.name + " is not collecting")
+			return
+		}
+	}
+	st := q.state
+	if st != Forwarding && st != Learning {
+		w.lose(q.name + " is " + st.String())
+		return
+	}
+	b := sw.br
+	if b.visit == w.n.walkID {
+		w.dup = true
+		return
+	}
+	w.learn(b, lp)
+	if st == Learning {
+		w.lose(q.name + " is learning")
+		return
+	}
+	w.forward(sw, lp)
+}
+
+// forward looks the destination up in sw's bridge and sends the frame on, floods it,
+// or filters it; in is where it came from.
+func (w *walker) forward(sw *device, in *lport) {
+	b := sw.br
+	b.visit = w.n.walkID
+	if w.fr.dst == macFlood {
+		if t := w.fr.target; t != nil && t.br == b && !t.failed && (t == sw || w.peerUp(sw)) {
+			w.deliver()
+		}
+		w.flood(sw, in)
+		return
+	}
+	e := b.entry(w.fr.dst)
+	w.dep(&e.deps)
+	switch {
+	case e.lp == nil:
+		w.flood(sw, in)
+	case e.lp == in:
+		w.lose(b.name + " filters: " + w.n.macName(w.fr.dst) + " is on the ingress port")
+	default:
+		w.egress(sw, e.lp)
+	}
+}
+
+// peerUp reports whether sw reaches its cluster peer over a working peer link.
+func (w *walker) peerUp(sw *device) bool {
+	for _, l := range sw.br.peerLinks {
+		w.dep(&l.ends[0].deps)
+		w.dep(&l.ends[1].deps)
+		for d, p := range l.ends {
+			q := l.ends[1-d]
+			if p.dev == sw && p.usable() && q.usable() && !l.cut[d] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// crossPeer moves the frame over the peer link from sw to its cluster peer.
+func (w *walker) crossPeer(sw *device) (*device, bool) {
+	for _, l := range sw.br.peerLinks {
+		w.dep(&l.ends[0].deps)
+		w.dep(&l.ends[1].deps)
+		for d, p := range l.ends {
+			q := l.ends[1-d]
+			if p.dev == sw && p.usable() && q.usable() && !l.cut[d] {
+				w.stack = append(w.stack, hop{l, int8(d)})
+				w.all = append(w.all, hop{l, int8(d)})
+				return q.dev, true
+			}
+		}
+	}
+	w.lose(sw.name + ": peer link down")
+	return nil, false
+}
+
+func (w *walker) uncross() { w.stack = w.stack[:len(w.stack)-1] }
+
+// egress sends the frame out of lp, crossing to the cluster peer if lp lives there.
+func (w *walker) egress(sw *device, lp *lport) {
+	w.dep(&lp.deps)
+	var p *Port
+	var at *device
+	switch {
+	case lp.cpu != nil:
+		at = lp.cpu
+	case lp.agg:
+		p = lp.pick(sw, w.hash)
+		if p == nil {
+			w.lose(lp.name + " has no active member")
+			return
+		}
+		at = p.dev
+	default:
+		p = lp.port
+		at = p.dev
+	}
+	if at != sw {
+		if _, ok := w.crossPeer(sw); !ok {
+			return
+		}
+		defer w.uncross()
+	}
+	if p == nil {
+		w.atCPU(at)
+		return
+	}
+	w.out(p)
+}
+
+// out sends on a switch port if it forwards.
+func (w *walker) out(p *Port) {
+	w.dep(&p.deps)
+	if !p.usable() {
+		w.lose(p.name + " is down")
+		return
+	}
+	if p.state != Forwarding {
+		w.lose(p.name + " is " + p.state.String())
+		return
+	}
+	w.send(p)
+}
+
+// flood sends the frame out of every forwarding logical port of the bridge except in.
+func (w *walker) flood(sw *device, in *lport) {
+	b := sw.br
+	remote := false
+	for _, lp := range b.lports {
+		if lp == in || lp.cpu != nil {
+			continue
+		}
+		p := lp.port
+		if lp.agg {
+			w.dep(&lp.deps)
+			if p = lp.pick(sw, w.hash); p == nil {
+				continue
+			}
+		}
+		if p.dev != sw {
+			remote = true
+			continue
+		}
+		w.dep(&p.deps)
+		if p.usable() && p.state == Forwarding {
+			w.send(p)
+		}
+	}
+	if !remote {
+		return
+	}
+	peer, ok := w.crossPeer(sw)
+	if !ok {
+		return
+	}
+	defer w.uncross()
+	for _, lp := range b.lports {
+		if lp == in || lp.cpu != nil {
+			continue
+		}
+		p := lp.port
+		if lp.agg {
+			p = lp.pick(sw, w.hash)
+		}
+		if p == nil || p.dev != peer {
+			continue
+		}
+		w.dep(&p.deps)
+		if p.usable() && p.state == Forwarding {
+			w.send(p)
+		}
+	}
+}
+
+// atCPU handles a frame the bridge delivers to switch sw itself.
+func (w *walker) atCPU(sw *device) {
+	w.dep(&sw.deps)
+	if sw.failed {
+		w.lose(sw.name + " is down")
+		return
+	}
+	if g := w.fr.gw; g != nil {
+		w.dep(&g.deps)
+		if !g.isMaster(sw) {
+			w.lose(sw.name + " is not master of " + g.name)
+			return
+		}
+		if w.fr.routeTo != 0 {
+			w.route(sw)
+			return
+		}
+		w.deliver()
+		return
+	}
+	if sw.mac == w.fr.dst {
+		w.deliver()
+	}
+}
+
+// route continues the frame after gateway sw routed it: a new frame from sw's MAC to
+// the final destination.
+func (w *walker) route(sw *device) {
+	w.n.walkID++
+	w.fr = frame{src: sw.mac, dst: w.fr.routeTo}
+	w.fromSwitch(sw)
+}
+
+// fromSwitch injects a frame at switch sw's CPU (adverts, replies, routed traffic).
+func (w *walker) fromSwitch(sw *device) {
+	w.dep(&sw.deps)
+	if sw.failed {
+		w.lose(sw.name + " is down")
+		return
+	}
+	w.learn(sw.br, sw.cpu)
+	w.forward(sw, sw.cpu)
+}

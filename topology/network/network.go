@@ -1,0 +1,481 @@
+// Package network is the runtime network of the twin at control-plane-event and
+// data-plane-flow level: links and ports with carrier, L2 switches with MAC learning,
+// aging and flooding, STP/RSTP, MC-LAG switch clusters, VRRP-like gateways, blade
+// interconnect modules, NIC teams with their detection mechanisms, and flows whose
+// paths follow the current forwarding state. Failures are injected through Fail*
+// and Repair* hooks; everything that happens is reported as typed sim records.
+//
+// Construction uses plain names: devices by name, ports as "device:port", links,
+// teams and gateways by name. Build the network before the simulation runs; the
+// network converges at the current simulated time when the simulation starts (MAC
+// tables learn, spanning trees settle without timers), and from then on every change
+// costs what its protocol timers make it cost.
+package network
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strings"
+
+	"dctwin/sim"
+	"dctwin/topology"
+)
+
+// Options are network-wide settings.
+type Options struct {
+	// HandshakeDelay is how long an RSTP proposal/agreement handshake takes before a
+	// designated port forwards. RSTP moves ports without timers (reference-facts §5);
+	// the handshake is a BPDU round trip plus processing. Default 10 ms.
+	HandshakeDelay sim.Time
+	// SettleLimit bounds how often one flow is re-evaluated within one instant, so that
+	// MAC flapping in a loop cannot stall the simulation. Default 16.
+	SettleLimit int
+}
+
+// Network is the runtime network attached to one simulation.
+type Network struct {
+	s   *sim.Simulation
+	opt Options
+
+	devices  map[string]*device
+	devList  []*device
+	ports    map[string]*Port
+	links    map[string]*Link
+	linkList []*Link
+	bridges  []*bridge
+	gateways map[string]*gateway
+	gwList   []*gateway
+	flows    map[string]*Flow
+	flowList []*Flow
+	macNames []string
+
+	started bool
+
+	dirty, spare []*Flow
+	settle       *sim.Timer
+	round        uint32
+	walkID       uint64
+	w            walker // flow evaluation
+	garp         walker // one-shot frames, which may be sent while a flow is evaluated
+
+	stpTimer   *sim.Timer
+	stpChanged map[*bridge]bool
+}
+
+type devKind uint8
+
+const (
+	kindSwitch devKind = iota
+	kindHost
+	kindPassThrough
+)
+
+// device is a switch, a host or a pass-through module.
+type device struct {
+	n      *Network
+	name   string
+	kind   devKind
+	idx    int
+	failed bool
+	ports  []*Port
+	mac    mac
+	deps   depList
+
+	// switches
+	cfg      SwitchConfig
+	br       *bridge
+	cpu      *lport
+	tracking bool // uplink failure detection (switch modules)
+	downOff  bool // blade-facing ports disabled by uplink failure detection
+
+	// hosts
+	hcfg HostConfig
+	team *team
+}
+
+// SwitchConfig describes an L2 or L3 switch.
+type SwitchConfig struct {
+	// Layer is topology.L2 or topology.L3 (L3 switches can be gateway members).
+	Layer topology.SwitchLayer
+	// SpanningTree is the loop-prevention protocol; "" means RSTP, the default.
+	SpanningTree topology.SpanningTree
+	// Priority is the bridge priority (lower wins the root election). Default 32768.
+	Priority int
+	// MACAging is the MAC table aging time. Default 300 s (reference-facts §5).
+	MACAging sim.Time
+	// HelloTime, MaxAge and ForwardDelay are the spanning-tree timers. Defaults 2 s,
+	// 20 s and 15 s (802.1D values, reference-facts §5).
+	HelloTime, MaxAge, ForwardDelay sim.Time
+	// HostPortsSTP makes host-facing ports ordinary spanning-tree ports instead of edge
+	// (PortFast) ports, so that a port coming up passes through the forward-delay states
+	// before it forwards (reference-facts §4.3: PortFast saves about 30 s).
+	HostPortsSTP bool
+}
+
+// HostConfig describes an endpoint: a server, a VM's virtual NIC, a phone, a client.
+type HostConfig struct {
+	// Subnet is the host's IP subnet or VLAN name. Flows between hosts of different
+	// non-empty subnets are routed by the source host's Gateway.
+	Subnet string
+	// Gateway names the host's first-hop gateway (AddGateway).
+	Gateway string
+}
+
+// LinkConfig describes a cable.
+type LinkConfig struct {
+	// Speed in bits per second. Default 1 Gbit/s.
+	Speed float64
+	// Latency is the one-way propagation delay. Default 1 µs.
+	Latency sim.Time
+	// PHYDelay is how long a device takes to notice that light came or went (link
+	// debounce); a shorter glitch goes unnoticed. Zero means at once.
+	PHYDelay sim.Time
+}
+
+// InterconnectConfig describes a blade enclosure's interconnect module.
+type InterconnectConfig struct {
+	// Kind is topology.PassThrough or topology.SwitchModule.
+	Kind topology.ModuleKind
+	// Pairs wires a pass-through module: blade-side port name -> external port name.
+	Pairs map[string]string
+	// Switch configures a switch module.
+	Switch SwitchConfig
+	// UplinkFailureDetection (link-state tracking) makes a switch module disable its
+	// blade-facing ports while all its uplinks are down, so the blades see carrier loss.
+	UplinkFailureDetection bool
+}
+
+// mac identifies a MAC address: a host's team MAC, a NIC's own MAC, a switch's MAC or
+// a gateway's virtual MAC. 0 is the flood (broadcast/multicast) address.
+type mac int32
+
+const macFlood mac = 0
+
+// New returns an empty network on s. The network converges when the simulation starts
+// running at its current time.
+func New(s *sim.Simulation, opt Options) *Network {
+	if opt.HandshakeDelay <= 0 {
+		opt.HandshakeDelay = 10 * sim.Millisecond
+	}
+	if opt.SettleLimit <= 0 {
+		opt.SettleLimit = 16
+	}
+	n := &Network{
+		s:        s,
+		opt:      opt,
+		devices:  make(map[string]*device),
+		ports:    make(map[string]*Port),
+		links:    make(map[string]*Link),
+		gateways: make(map[string]*gateway),
+		flows:    make(map[string]*Flow),
+		macNames: []string{"broadcast"},
+	}
+	n.w.n = n
+	n.settle = s.NewTimer(n.runSettle)
+	n.settle.SetPriority(sim.Late)
+	n.stpTimer = s.NewTimer(n.recomputeSTP)
+	n.stpChanged = make(map[*bridge]bool)
+	s.AfterPriority(0, sim.Urgent, n.start)
+	return n
+}
+
+// Simulation returns the simulation the network runs on.
+func (n *Network) Simulation() *sim.Simulation { return n.s }
+
+func (n *Network) newMAC(name string) mac {
+	n.macNames = append(n.macNames, name)
+	return mac(len(n.macNames) - 1)
+}
+
+func (n *Network) checkBuilding(what string) error {
+	if n.started {
+		return fmt.Errorf("%s: the network is already running; build it before the simulation starts", what)
+	}
+	return nil
+}
+
+func (n *Network) addDevice(name string, kind devKind) (*device, error) {
+	if err := n.checkBuilding(name); err != nil {
+		return nil, err
+	}
+	if name == "" || strings.Contains(name, ":") {
+		return nil, fmt.Errorf("invalid device name %q (non-empty, without ':')", name)
+	}
+	if _, ok := n.devices[name]; ok {
+		return nil, fmt.Errorf("device %q already exists", name)
+	}
+	if _, ok := n.gateways[name]; ok {
+		return nil, fmt.Errorf("%q already names a gateway", name)
+	}
+	d := &device{n: n, name: name, kind: kind, idx: len(n.devList)}
+	n.devices[name] = d
+	n.devList = append(n.devList, d)
+	return d, nil
+}
+
+// AddSwitch adds an L2 or L3 switch.
+func (n *Network) AddSwitch(name string, cfg SwitchConfig) error {
+	d, err := n.addDevice(name, kindSwitch)
+	if err != nil {
+		return err
+	}
+	n.initSwitch(d, cfg)
+	return nil
+}
+
+func (n *Network) initSwitch(d *device, cfg SwitchConfig) {
+	if cfg.SpanningTree == "" {
+		cfg.SpanningTree = topology.RSTP
+	}
+	if cfg.Priority == 0 {
+		cfg.Priority = 32768
+	}
+	if cfg.MACAging <= 0 {
+		cfg.MACAging = 300 * sim.Second
+	}
+	if cfg.HelloTime <= 0 {
+		cfg.HelloTime = 2 * sim.Second
+	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = 20 * sim.Second
+	}
+	if cfg.ForwardDelay <= 0 {
+		cfg.ForwardDelay = 15 * sim.Second
+	}
+	d.cfg = cfg
+	d.mac = n.newMAC(d.name)
+	d.br = n.newBridge(d)
+	d.cpu = &lport{br: d.br, name: d.name + "(cpu)", cpu: d}
+}
+
+// AddHost adds an endpoint that terminates flows. Its NIC ports appear when links name
+// them; without AddTeam the host uses its first port.
+func (n *Network) AddHost(name string, cfg HostConfig) error {
+	d, err := n.addDevice(name, kindHost)
+	if err != nil {
+		return err
+	}
+	d.hcfg = cfg
+	d.mac = n.newMAC(name)
+	return nil
+}
+
+// AddInterconnect adds a blade enclosure interconnect module: a pass-through module
+// that repeats each blade port to an external port (and so passes carrier loss
+// through), or a switch module, an L2 switch whose blade-facing ports stay up when its
+// uplinks fail unless uplink failure detection is configured.
+func (n *Network) AddInterconnect(name string, cfg InterconnectConfig) error {
+	switch cfg.Kind {
+	case topology.PassThrough:
+		d, err := n.addDevice(name, kindPassThrough)
+		if err != nil {
+			return err
+		}
+		for a, b := range cfg.Pairs {
+			pa, pb := n.port(d, a), n.port(d, b)
+			if pa.pair != nil || pb.pair != nil || pa == pb {
+				return fmt.Errorf("interconnect %s: port paired twice in %s<->%s", name, a, b)
+			}
+			pa.pair, pb.pair = pb, pa
+		}
+		return nil
+	case topology.SwitchModule:
+		d, err := n.addDevice(name, kindSwitch)
+		if err != nil {
+			return err
+		}
+		n.initSwitch(d, cfg.Switch)
+		d.tracking = cfg.UplinkFailureDetection
+		return nil
+	}
+	return fmt.Errorf("interconnect %s: unknown module kind %q (expected %q or %q)", name, cfg.Kind, topology.PassThrough, topology.SwitchModule)
+}
+
+// port returns the port of d with the given local name, creating it. Pass-through
+// pairs are created in map order, so ports are sorted by name at start.
+func (n *Network) port(d *device, local string) *Port {
+	full := d.name + ":" + local
+	if p, ok := n.ports[full]; ok {
+		return p
+	}
+	p := &Port{name: full, dev: d, idx: len(d.ports)}
+	if d.kind == kindHost {
+		p.mac = n.newMAC(full)
+	}
+	n.ports[full] = p
+	d.ports = append(d.ports, p)
+	return p
+}
+
+func (n *Network) parsePort(name string) (*Port, error) {
+	dev, local, ok := strings.Cut(name, ":")
+	if !ok || local == "" {
+		return nil, fmt.Errorf("port %q: expected \"device:port\"", name)
+	}
+	d, ok := n.devices[dev]
+	if !ok {
+		return nil, fmt.Errorf("port %q: unknown device %q", name, dev)
+	}
+	return n.port(d, local), nil
+}
+
+// AddLink connects two ports ("device:port"); each port takes one link.
+func (n *Network) AddLink(name, a, b string, cfg LinkConfig) error {
+	if err := n.checkBuilding(name); err != nil {
+		return err
+	}
+	if _, ok := n.links[name]; ok {
+		return fmt.Errorf("link %q already exists", name)
+	}
+	if cfg.Speed <= 0 {
+		cfg.Speed = 1e9
+	}
+	if cfg.Latency <= 0 {
+		cfg.Latency = sim.Microsecond
+	}
+	if cfg.PHYDelay < 0 {
+		return fmt.Errorf("link %q: negative PHY delay", name)
+	}
+	pa, err := n.parsePort(a)
+	if err != nil {
+		return fmt.Errorf("link %q: %w", name, err)
+	}
+	pb, err := n.parsePort(b)
+	if err != nil {
+		return fmt.Errorf("link %q: %w", name, err)
+	}
+	if pa == pb {
+		return fmt.Errorf("link %q connects %s to itself", name, a)
+	}
+	for _, p := range []*Port{pa, pb} {
+		if p.link != nil {
+			return fmt.Errorf("link %q: port %s already has link %s", name, p.name, p.link.name)
+		}
+	}
+	l := &Link{name: name, cfg: cfg, ends: [2]*Port{pa, pb}, idx: len(n.linkList)}
+	l.cost = int64(20e9 / cfg.Speed)
+	if l.cost < 1 {
+		l.cost = 1
+	}
+	pa.link, pa.end = l, 0
+	pb.link, pb.end = l, 1
+	n.links[name] = l
+	n.linkList = append(n.linkList, l)
+	return nil
+}
+
+// AddCluster joins two switches into an MC-LAG pair that acts as one bridge: one
+// spanning-tree node, one MAC table, aggregates spread over both chassis. Links between
+// the two become the peer link.
+func (n *Network) AddCluster(name, a, b string) error {
+	if err := n.checkBuilding(name); err != nil {
+		return err
+	}
+	da, db := n.devices[a], n.devices[b]
+	if da == nil || db == nil || da.kind != kindSwitch || db.kind != kindSwitch || da == db {
+		return fmt.Errorf("cluster %s: %q and %q must be two different switches", name, a, b)
+	}
+	if len(da.br.members) > 1 || len(db.br.members) > 1 {
+		return fmt.Errorf("cluster %s: a switch can belong to one cluster only", name)
+	}
+	n.mergeBridges(name, da.br, db.br)
+	return nil
+}
+
+func hashName(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
+// start converges the network at the current time: carrier as wired, spanning trees
+// without timers, teams on their first healthy member, gateways on their highest
+// priority member, then every flow evaluated.
+func (n *Network) start() {
+	n.started = true
+	for _, d := range n.devList {
+		sortPorts(d)
+	}
+	for _, l := range n.linkList {
+		n.classify(l)
+	}
+	for _, d := range n.devList {
+		if d.kind == kindHost && d.team == nil && len(d.ports) > 0 {
+			n.defaultTeam(d)
+		}
+	}
+	for _, d := range n.devList {
+		if d.team != nil {
+			d.team.bundle()
+		}
+	}
+	for _, b := range n.bridges {
+		b.buildPorts()
+	}
+	for _, p := range n.sortedPorts() {
+		p.rx = p.light(0)
+		p.carrier = p.rx
+	}
+	for _, l := range n.linkList {
+		l.stpUp = l.stpLive()
+	}
+	n.convergeSTP()
+	for _, d := range n.devList {
+		if d.team != nil {
+			d.team.start()
+		}
+	}
+	for _, g := range n.gwList {
+		g.start()
+	}
+	for _, f := range n.flowList {
+		if f.active {
+			n.markDirty(f)
+		}
+	}
+}
+
+func (n *Network) sortedPorts() []*Port {
+	var ps []*Port
+	for _, d := range n.devList {
+		ps = append(ps, d.ports...)
+	}
+	return ps
+}
+
+// classify marks inter-switch links, cluster peer links and host-facing ports.
+func (n *Network) classify(l *Link) {
+	a, b := l.ends[0], l.ends[1]
+	if a.dev.kind == kindSwitch && b.dev.kind == kindSwitch {
+		if a.dev.br == b.dev.br {
+			l.peer = true
+			a.dev.br.peerLinks = append(a.dev.br.peerLinks, l)
+			return
+		}
+		l.isl = true
+		a.uplink, b.uplink = true, true
+		return
+	}
+	for _, p := range l.ends {
+		if p.dev.kind == kindSwitch {
+			p.hostFacing = true
+			p.edge = !p.dev.cfg.HostPortsSTP
+		}
+	}
+}
+
+// record reports r if anyone observes the simulation.
+func (n *Network) record(r sim.Record) {
+	if n.s.Observed() {
+		n.s.Report(r)
+	}
+}
+
+// Port returns the port with the given "device:port" name, or nil.
+func (n *Network) Port(name string) *Port { return n.ports[name] }
+
+// Flow returns the flow with the given name, or nil.
+func (n *Network) Flow(name string) *Flow { return n.flows[name] }
+
+// Flows returns all flows in the order they were added.
+func (n *Network) Flows() []*Flow { return n.flowList }

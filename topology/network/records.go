@@ -1,0 +1,270 @@
+package network
+
+import (
+	"fmt"
+
+	"dctwin/sim"
+)
+
+// Mechanism names what noticed a change: the failover report groups detections by it.
+type Mechanism string
+
+// Detection mechanisms.
+const (
+	ByCarrier        Mechanism = "carrier"
+	ByMIIMon         Mechanism = "miimon"
+	ByHeartbeat      Mechanism = "heartbeat"
+	ByLACP           Mechanism = "lacp"
+	BySTP            Mechanism = "stp"
+	ByVRRP           Mechanism = "vrrp"
+	ByUplinkTracking Mechanism = "uplink-tracking"
+)
+
+// ComponentFailed is reported when a Fail* hook breaks a component.
+type ComponentFailed struct {
+	Component string // link, port, switch, host or module name
+	Kind      string // "link", "link-one-way", "port", "nic", "switch", "host"
+}
+
+// Subject implements sim.Record.
+func (r ComponentFailed) Subject() string { return r.Component }
+func (r ComponentFailed) String() string  { return fmt.Sprintf("%s failed (%s)", r.Component, r.Kind) }
+
+// ComponentRepaired is reported when a Repair* hook restores a component.
+type ComponentRepaired struct {
+	Component string
+	Kind      string
+}
+
+// Subject implements sim.Record.
+func (r ComponentRepaired) Subject() string { return r.Component }
+func (r ComponentRepaired) String() string {
+	return fmt.Sprintf("%s repaired (%s)", r.Component, r.Kind)
+}
+
+// CarrierChanged is reported when a device notices that light on a port came or went,
+// after the link's PHY delay.
+type CarrierChanged struct {
+	Port string
+	Up   bool
+}
+
+// Subject implements sim.Record.
+func (r CarrierChanged) Subject() string { return r.Port }
+func (r CarrierChanged) String() string  { return "carrier " + updown(r.Up) }
+
+// Detected is reported when a team judges a member unusable (Up false) or usable again,
+// naming the mechanism that decided.
+type Detected struct {
+	Host      string
+	Member    string // port name
+	Mechanism Mechanism
+	Up        bool
+}
+
+// Subject implements sim.Record.
+func (r Detected) Subject() string { return r.Host }
+func (r Detected) String() string {
+	return fmt.Sprintf("member %s %s (detected by %s)", r.Member, updown(r.Up), r.Mechanism)
+}
+
+// TeamSwitchover is reported when a team's active (receiving) member changes.
+type TeamSwitchover struct {
+	Host   string
+	From   string // "" when no member was active
+	To     string // "" when no member is left
+	Reason string
+}
+
+// Subject implements sim.Record.
+func (r TeamSwitchover) Subject() string { return r.Host }
+func (r TeamSwitchover) String() string {
+	return fmt.Sprintf("team switchover %s -> %s (%s)", orNone(r.From), orNone(r.To), r.Reason)
+}
+
+// GratuitousARP is reported for each announcement a team or gateway sends so that the
+// switches re-learn where a MAC address lives.
+type GratuitousARP struct {
+	Device string
+	Port   string // egress port, or the switch itself for a gateway
+	MAC    string
+	Seq    int // 1-based number within the burst
+}
+
+// Subject implements sim.Record.
+func (r GratuitousARP) Subject() string { return r.Device }
+func (r GratuitousARP) String() string {
+	return fmt.Sprintf("gratuitous ARP %d for %s via %s", r.Seq, r.MAC, r.Port)
+}
+
+// MACChange says what happened to a forwarding-table entry.
+type MACChange string
+
+// MAC table changes.
+const (
+	MACLearned MACChange = "learned"
+	MACMoved   MACChange = "moved"
+	MACAged    MACChange = "aged"
+)
+
+// MACChanged is reported when a switch learns, moves or ages out one MAC entry.
+type MACChanged struct {
+	Switch string // the switch (or cluster) owning the table
+	MAC    string
+	Port   string // new port ("" when aged)
+	From   string // previous port ("" when newly learned)
+	Change MACChange
+}
+
+// Subject implements sim.Record.
+func (r MACChanged) Subject() string { return r.Switch }
+func (r MACChanged) String() string {
+	switch r.Change {
+	case MACMoved:
+		return fmt.Sprintf("MAC %s moved %s -> %s", r.MAC, r.From, r.Port)
+	case MACAged:
+		return fmt.Sprintf("MAC %s aged out of %s", r.MAC, r.From)
+	}
+	return fmt.Sprintf("MAC %s learned on %s", r.MAC, r.Port)
+}
+
+// FDBFlushed is reported when a switch removes the entries of a port (link down) or of
+// all its inter-switch ports (RSTP topology change).
+type FDBFlushed struct {
+	Switch  string
+	Port    string // "" for a topology-change flush of all non-edge ports
+	Entries int
+	Reason  string
+}
+
+// Subject implements sim.Record.
+func (r FDBFlushed) Subject() string { return r.Switch }
+func (r FDBFlushed) String() string {
+	return fmt.Sprintf("flushed %d MAC entries of %s (%s)", r.Entries, orAll(r.Port), r.Reason)
+}
+
+// PortStateChanged is reported when a spanning-tree port changes role or state.
+type PortStateChanged struct {
+	Switch string
+	Port   string
+	Role   PortRole
+	State  PortState
+}
+
+// Subject implements sim.Record.
+func (r PortStateChanged) Subject() string { return r.Switch }
+func (r PortStateChanged) String() string {
+	return fmt.Sprintf("port %s %s %s", r.Port, r.Role, r.State)
+}
+
+// TopologyChanged is reported when a port's move into or out of forwarding makes the
+// spanning-tree domain flush (RSTP) or shorten the aging of (STP) its MAC tables.
+type TopologyChanged struct {
+	Switch   string
+	Port     string
+	Protocol string
+}
+
+// Subject implements sim.Record.
+func (r TopologyChanged) Subject() string { return r.Switch }
+func (r TopologyChanged) String() string {
+	return fmt.Sprintf("%s topology change at %s", r.Protocol, r.Port)
+}
+
+// AggregateMemberChanged is reported when a port joins or leaves an aggregate (switch
+// side of an SLB/LACP team) or an LACP partner times out.
+type AggregateMemberChanged struct {
+	Device    string
+	Port      string
+	In        bool
+	Mechanism Mechanism
+}
+
+// Subject implements sim.Record.
+func (r AggregateMemberChanged) Subject() string { return r.Device }
+func (r AggregateMemberChanged) String() string {
+	s := "left"
+	if r.In {
+		s = "joined"
+	}
+	return fmt.Sprintf("port %s %s the aggregate (%s)", r.Port, s, r.Mechanism)
+}
+
+// GatewayStateChanged is reported when a gateway member becomes master or backup.
+type GatewayStateChanged struct {
+	Gateway string
+	Switch  string
+	Master  bool
+	Reason  string
+}
+
+// Subject implements sim.Record.
+func (r GatewayStateChanged) Subject() string { return r.Gateway }
+func (r GatewayStateChanged) String() string {
+	s := "backup"
+	if r.Master {
+		s = "master"
+	}
+	return fmt.Sprintf("%s is %s (%s)", r.Switch, s, r.Reason)
+}
+
+// UplinkTrackingChanged is reported when a switch module with uplink failure detection
+// takes its blade-facing ports down (all uplinks lost) or up again.
+type UplinkTrackingChanged struct {
+	Switch            string
+	DownlinksDisabled bool
+}
+
+// Subject implements sim.Record.
+func (r UplinkTrackingChanged) Subject() string { return r.Switch }
+func (r UplinkTrackingChanged) String() string {
+	if r.DownlinksDisabled {
+		return "all uplinks down: blade-facing ports disabled"
+	}
+	return "uplink back: blade-facing ports enabled"
+}
+
+// FlowDown is reported when a flow's packets stop being delivered.
+type FlowDown struct {
+	Flow   string
+	Reason string // where the packets were lost
+}
+
+// Subject implements sim.Record.
+func (r FlowDown) Subject() string { return r.Flow }
+func (r FlowDown) String() string  { return "flow down: " + r.Reason }
+
+// FlowUp is reported when a flow's packets are delivered again, with the outage that
+// ended and the packets lost in it.
+type FlowUp struct {
+	Flow   string
+	Outage sim.Time
+	Lost   float64 // packets (both directions of a bidirectional flow)
+}
+
+// Subject implements sim.Record.
+func (r FlowUp) Subject() string { return r.Flow }
+func (r FlowUp) String() string {
+	return fmt.Sprintf("flow up after %v (%.0f packets lost)", r.Outage, r.Lost)
+}
+
+func updown(up bool) string {
+	if up {
+		return "up"
+	}
+	return "down"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func orAll(s string) string {
+	if s == "" {
+		return "all inter-switch ports"
+	}
+	return s
+}

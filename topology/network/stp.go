@@ -1,0 +1,440 @@
+package network
+
+import (
+	"dctwin/sim"
+	"dctwin/topology"
+)
+
+// PortRole is a port's spanning-tree role.
+type PortRole uint8
+
+// Spanning-tree port roles.
+const (
+	RoleDisabled PortRole = iota
+	RoleRoot
+	RoleDesignated
+	RoleAlternate
+	RoleEdge // a host-facing edge (PortFast) port
+)
+
+func (r PortRole) String() string {
+	return [...]string{"disabled", "root", "designated", "alternate", "edge"}[r]
+}
+
+// PortState is a port's spanning-tree state. RSTP's discarding is 802.1D's blocking.
+type PortState uint8
+
+// Spanning-tree port states.
+const (
+	Discarding PortState = iota
+	Listening
+	Learning
+	Forwarding
+)
+
+func (s PortState) String() string {
+	return [...]string{"discarding", "listening", "learning", "forwarding"}[s]
+}
+
+// The spanning tree is computed centrally from the links both ends see (the result the
+// BPDU exchange converges to: root election by priority and id, root path costs,
+// root/designated/alternate roles), and each port's move into forwarding then costs
+// what its protocol makes it cost:
+//
+//   - 802.1D: a port waits max age (20 s) for stale information to expire unless its
+//     bridge saw the change itself on a link and keeps its root, then listens and
+//     learns for a forward delay (15 s) each: 30 s direct, 50 s indirect (§5);
+//   - RSTP: an alternate port that becomes root port forwards at once; a designated
+//     port forwards after the proposal/agreement handshake (Options.HandshakeDelay);
+//     information is aged after 3 missed hellos (6 s) when BPDUs stop without link loss;
+//   - a port leaving the tree blocks at once.
+//
+// Topology changes flush non-edge MAC entries (RSTP) or shorten aging to the forward
+// delay for max age + forward delay (802.1D).
+
+// stpLive reports whether both ends of an inter-switch link see each other's BPDUs.
+func (l *Link) stpLive() bool {
+	a, b := l.ends[0], l.ends[1]
+	return l.isl && a.usable() && b.usable() && !l.bpduLost[0] && !l.bpduLost[1]
+}
+
+// stpLinkCheck re-evaluates an inter-switch link after a change its bridges noticed.
+func (n *Network) stpLinkCheck(l *Link) {
+	up := l.stpLive()
+	if up == l.stpUp {
+		return
+	}
+	l.stpUp = up
+	n.stpChanged[l.ends[0].dev.br] = true
+	n.stpChanged[l.ends[1].dev.br] = true
+	n.stpTimer.Reset(0)
+}
+
+// bpduCheck supervises BPDUs on an inter-switch link in each direction: when they stop
+// arriving while the receiver keeps carrier (a one-way cut), the receiver ages the
+// information out after 3 hellos (RSTP) or max age (802.1D).
+func (n *Network) bpduCheck(l *Link) {
+	for d := range l.ends {
+		tx, rx := l.ends[d], l.ends[1-d]
+		flowing := tx.usable() && rx.light(0)
+		if flowing {
+			if l.bpduTimer[d] != nil {
+				l.bpduTimer[d].Stop()
+			}
+			if l.bpduLost[d] {
+				l.bpduLost[d] = false
+				n.stpLinkCheck(l)
+			}
+			continue
+		}
+		if l.bpduLost[d] || (l.bpduTimer[d] != nil && l.bpduTimer[d].Armed()) {
+			continue
+		}
+		cfg := rx.dev.cfg
+		age := cfg.MaxAge
+		if cfg.SpanningTree == topology.RSTP {
+			age = 3 * cfg.HelloTime
+		}
+		if l.bpduTimer[d] == nil {
+			d := d
+			l.bpduTimer[d] = n.s.NewTimer(func() {
+				tx, rx := l.ends[d], l.ends[1-d]
+				if !(tx.usable() && rx.light(0)) {
+					l.bpduLost[d] = true
+					n.stpLinkCheck(l)
+				}
+			})
+		}
+		l.bpduTimer[d].Reset(age)
+	}
+}
+
+func less(a, b *bridge) bool {
+	if a.cfg.Priority != b.cfg.Priority {
+		return a.cfg.Priority < b.cfg.Priority
+	}
+	return a.id < b.id
+}
+
+// portID orders ports of a bridge (cluster members by switch order, then port order).
+func portID(p *Port) int { return p.dev.idx<<16 | p.idx }
+
+// solve computes roots, root path costs and root ports of all bridges.
+func (n *Network) solve() {
+	for _, b := range n.bridges {
+		b.alive = false
+		for _, d := range b.members {
+			if !d.failed {
+				b.alive = true
+			}
+		}
+		b.root, b.dist, b.rootPort, b.comp = nil, 0, nil, -1
+	}
+	// Components and their roots.
+	comp := 0
+	var queue []*bridge
+	for _, b := range n.bridges {
+		if !b.alive || b.comp >= 0 {
+			continue
+		}
+		b.comp = comp
+		queue = append(queue[:0], b)
+		members := []*bridge{}
+		root := b
+		for len(queue) > 0 {
+			x := queue[0]
+			queue = queue[1:]
+			members = append(members, x)
+			if less(x, root) {
+				root = x
+			}
+			for _, y := range n.neighbours(x) {
+				if y.comp < 0 {
+					y.comp = comp
+					queue = append(queue, y)
+				}
+			}
+		}
+		// Dijkstra from the root over the component (small: O(V²) is fine).
+		const inf = int64(1) << 62
+		for _, x := range members {
+			x.root, x.dist = root, inf
+		}
+		root.dist = 0
+		done := map[*bridge]bool{}
+		for range members {
+			var u *bridge
+			for _, x := range members {
+				if !done[x] && (u == nil || x.dist < u.dist || x.dist == u.dist && less(x, u)) {
+					u = x
+				}
+			}
+			done[u] = true
+			n.eachISL(u, func(p, q *Port) {
+				v := q.dev.br
+				if c := u.dist + p.link.cost; c < v.dist {
+					v.dist = c
+				}
+			})
+		}
+		// Root ports: lowest (cost via neighbour, neighbour id, neighbour port, own port).
+		for _, x := range members {
+			if x == root {
+				continue
+			}
+			var best, bestPeer *Port
+			n.eachISL(x, func(p, q *Port) {
+				nb := q.dev.br
+				if nb.dist+p.link.cost != x.dist {
+					return
+				}
+				if best == nil || less(nb, bestPeer.dev.br) ||
+					nb == bestPeer.dev.br && (portID(q) < portID(bestPeer) || q == bestPeer && portID(p) < portID(best)) {
+					best, bestPeer = p, q
+				}
+			})
+			x.rootPort = best
+		}
+		comp++
+	}
+}
+
+func (n *Network) neighbours(b *bridge) []*bridge {
+	var out []*bridge
+	n.eachISL(b, func(_, q *Port) { out = append(out, q.dev.br) })
+	return out
+}
+
+// eachISL calls fn for every live inter-switch link of b with p on b and q opposite.
+func (n *Network) eachISL(b *bridge, fn func(p, q *Port)) {
+	for _, d := range b.members {
+		if d.failed {
+			continue
+		}
+		for _, p := range d.ports {
+			l := p.link
+			if l == nil || !l.isl || !l.stpUp {
+				continue
+			}
+			q := l.ends[1-p.end]
+			if q.dev.failed || !q.dev.br.alive {
+				continue
+			}
+			fn(p, q)
+		}
+	}
+}
+
+// role returns the role of inter-switch port p after solve.
+func (n *Network) role(p *Port) PortRole {
+	l := p.link
+	if p.dev.failed || !l.stpUp {
+		return RoleDisabled
+	}
+	b := p.dev.br
+	if b.rootPort == p {
+		return RoleRoot
+	}
+	q := l.ends[1-p.end]
+	c := q.dev.br
+	if c.rootPort == q {
+		return RoleDesignated
+	}
+	// Neither end is a root port: the end with the better priority vector designates.
+	if b.dist != c.dist {
+		if b.dist < c.dist {
+			return RoleDesignated
+		}
+		return RoleAlternate
+	}
+	if b != c {
+		if less(b, c) {
+			return RoleDesignated
+		}
+		return RoleAlternate
+	}
+	if portID(p) < portID(q) {
+		return RoleDesignated
+	}
+	return RoleAlternate
+}
+
+// convergeSTP sets every port straight to its converged state (network start).
+func (n *Network) convergeSTP() {
+	n.solve()
+	for _, b := range n.bridges {
+		for _, d := range b.members {
+			for _, p := range d.ports {
+				switch {
+				case p.link != nil && p.link.isl:
+					p.role = n.role(p)
+					if p.role == RoleRoot || p.role == RoleDesignated || d.cfg.SpanningTree == topology.NoSTP {
+						p.state = Forwarding
+					} else {
+						p.state = Discarding
+					}
+				case p.hostFacing && p.edge:
+					p.role, p.state = RoleEdge, Forwarding
+				case p.hostFacing:
+					p.role = RoleDesignated
+					if p.carrier {
+						p.state = Forwarding
+					}
+				default: // peer links and unconnected ports
+					p.role, p.state = RoleDesignated, Forwarding
+				}
+			}
+		}
+		b.prevRoot = b.root
+	}
+	clear(n.stpChanged)
+}
+
+// recomputeSTP re-solves the spanning trees after links or bridges changed and moves
+// ports towards their new roles with their protocol's timers.
+func (n *Network) recomputeSTP() {
+	n.solve()
+	for _, b := range n.bridges {
+		for _, d := range b.members {
+			for _, p := range d.ports {
+				if p.link == nil || !p.link.isl {
+					continue
+				}
+				old := p.role
+				role := n.role(p)
+				direct := n.stpChanged[b] && b.root == b.prevRoot
+				n.applyRole(p, old, role, direct)
+			}
+		}
+	}
+	for _, b := range n.bridges {
+		b.prevRoot = b.root
+	}
+	clear(n.stpChanged)
+}
+
+func (n *Network) applyRole(p *Port, old, role PortRole, direct bool) {
+	cfg := p.dev.cfg
+	if role != old {
+		p.role = role
+		n.record(PortStateChanged{Switch: p.dev.name, Port: p.name, Role: role, State: p.state})
+	}
+	want := role == RoleRoot || role == RoleDesignated || (cfg.SpanningTree == topology.NoSTP && role != RoleDisabled)
+	if !want {
+		n.block(p)
+		return
+	}
+	if p.state == Forwarding || (p.stpTimer != nil && p.stpTimer.Armed()) {
+		return
+	}
+	switch cfg.SpanningTree {
+	case topology.NoSTP:
+		n.moveTo(p, Forwarding)
+	case topology.RSTP:
+		if role == RoleRoot && old == RoleAlternate {
+			n.moveTo(p, Forwarding)
+			return
+		}
+		n.stpAfter(p, n.opt.HandshakeDelay, Forwarding)
+	default:
+		wait := cfg.MaxAge
+		if old == RoleDisabled || direct {
+			wait = 0
+		}
+		n.stpAfter(p, wait, Listening)
+	}
+}
+
+// block takes a port out of forwarding at once.
+func (n *Network) block(p *Port) {
+	if p.stpTimer != nil {
+		p.stpTimer.Stop()
+	}
+	if p.state == Discarding {
+		return
+	}
+	was := p.state
+	n.moveTo(p, Discarding)
+	if was == Forwarding && p.dev.cfg.SpanningTree == topology.STP {
+		n.topologyChange(p)
+	}
+}
+
+// stpAfter moves p into state after d; 802.1D then carries on through learning.
+func (n *Network) stpAfter(p *Port, d sim.Time, state PortState) {
+	if p.stpTimer == nil {
+		p.stpTimer = n.s.NewTimer(func() { n.stpStep(p) })
+	}
+	p.stage = state
+	p.stpTimer.Reset(d)
+}
+
+func (n *Network) stpStep(p *Port) {
+	fd := p.dev.cfg.ForwardDelay
+	n.moveTo(p, p.stage)
+	switch p.stage {
+	case Listening:
+		n.stpAfter(p, fd, Learning)
+	case Learning:
+		n.stpAfter(p, fd, Forwarding)
+	}
+}
+
+func (n *Network) moveTo(p *Port, s PortState) {
+	if p.state == s {
+		return
+	}
+	p.state = s
+	n.record(PortStateChanged{Switch: p.dev.name, Port: p.name, Role: p.role, State: s})
+	n.touch(&p.deps)
+	if s == Discarding && p.lp != nil {
+		p.dev.br.flushPort(p.lp, "port blocked")
+	}
+	if s == Forwarding && !p.edge {
+		n.topologyChange(p)
+	}
+}
+
+// hostPortSTP runs a non-edge host-facing port through the forward-delay states when
+// its link comes up (no BPDU partner, so no handshake), and blocks it when it goes.
+func (n *Network) hostPortSTP(p *Port) {
+	if !p.usable() {
+		n.block(p)
+		return
+	}
+	if p.state == Forwarding || (p.stpTimer != nil && p.stpTimer.Armed()) {
+		return
+	}
+	if p.dev.cfg.SpanningTree == topology.RSTP {
+		// RSTP without an agreement falls back to the forward-delay timers:
+		// discarding -> learning -> forwarding, 15 s each.
+		n.stpAfter(p, p.dev.cfg.ForwardDelay, Learning)
+		return
+	}
+	n.stpAfter(p, 0, Listening)
+}
+
+// topologyChange signals a topology change in p's spanning-tree domain.
+func (n *Network) topologyChange(p *Port) {
+	b := p.dev.br
+	cfg := p.dev.cfg
+	if cfg.SpanningTree == topology.NoSTP {
+		return
+	}
+	n.record(TopologyChanged{Switch: p.dev.name, Port: p.name, Protocol: string(cfg.SpanningTree)})
+	for _, x := range n.bridges {
+		if !x.alive || x.comp != b.comp {
+			continue
+		}
+		if cfg.SpanningTree == topology.STP {
+			x.tcUntil = n.s.Now() + cfg.MaxAge + cfg.ForwardDelay
+			x.shortenAging()
+		} else {
+			var except *lport
+			if x == b {
+				except = p.lp
+			}
+			x.flushTopology(except)
+		}
+	}
+}

@@ -1,0 +1,556 @@
+package network
+
+import (
+	"fmt"
+	"strings"
+
+	"dctwin/sim"
+	"dctwin/topology"
+)
+
+// LACPRate is the LACPDU rate a team asks its partner for.
+type LACPRate string
+
+// LACP rates: the partner is timed out after three missed LACPDUs, 3 s fast or 90 s
+// slow (reference-facts §5). Slow is the default.
+const (
+	LACPSlow LACPRate = "slow"
+	LACPFast LACPRate = "fast"
+)
+
+// TeamConfig describes a host's NIC team. Counts are taken literally (0 gratuitous
+// ARPs means none); zero timers take the documented defaults.
+type TeamConfig struct {
+	// Mode is NFT, TLB, SLB or LACP (topology.TeamMode). Default NFT.
+	Mode topology.TeamMode
+	// Members are the host's ports ("eth0" or "host:eth0") in preference order.
+	Members []string
+	// Primary is the preferred member (default the first).
+	Primary string
+	// Failback makes a returning preferred member active again (NFT with preference
+	// order, Linux primary_reselect=always); without it the team stays where it is.
+	Failback bool
+	// Detection is how members are judged: carrier (default), miimon or heartbeat.
+	// Heartbeat also reacts to carrier loss, as HP teams do.
+	Detection topology.Detection
+	// MIIMonInterval is the miimon poll period (default 100 ms, reference-facts §4.1).
+	MIIMonInterval sim.Time
+	// PollPhase is the offset of the miimon polls (and GARP spacing) in (0, interval];
+	// zero draws it from the team's random stream.
+	PollPhase sim.Time
+	// UpDelay is how long a returning member must stay up before it is used again;
+	// DownDelay how long a miimon-detected loss must last. Linux rounds both down to
+	// multiples of the miimon interval (reference-facts §4.1).
+	UpDelay, DownDelay sim.Time
+	// HeartbeatInterval is the probe period (default 1 s, VMware beacon rate).
+	HeartbeatInterval sim.Time
+	// HeartbeatMissed is how many intervals without a reply fail a member (default 2,
+	// Linux arp_missed_max).
+	HeartbeatMissed int
+	// HeartbeatTarget is the host, switch or gateway the probes go to.
+	HeartbeatTarget string
+	// HeartbeatPhase is the offset of probe rounds in (0, interval]; zero draws it.
+	HeartbeatPhase sim.Time
+	// GratuitousARPs is how many announcements follow a switchover (may be 0).
+	GratuitousARPs int
+	// GARPInterval spaces the announcements (default the miimon interval, Linux
+	// peer_notif_delay).
+	GARPInterval sim.Time
+	// LACPRate is the LACPDU rate for LACP teams (default slow).
+	LACPRate LACPRate
+}
+
+// team is a host's NIC team at runtime.
+type team struct {
+	n       *Network
+	host    *device
+	cfg     TeamConfig
+	members []*member
+	active  *member
+	deps    depList
+	hbPhase sim.Time
+	pollPh  sim.Time
+	target  endpoint
+}
+
+// member is one NIC of a team.
+type member struct {
+	t      *team
+	port   *Port
+	up     bool // the team uses it
+	linkOK bool // link state as the detection mechanism last judged it
+	polls  int
+	poll   *sim.Timer
+	upWait *sim.Timer
+
+	probe   *Flow
+	hbDown  bool
+	hbTimer *sim.Timer
+
+	lacpDown bool
+}
+
+// AddTeam bonds a host's NICs into a team.
+func (n *Network) AddTeam(host string, cfg TeamConfig) error {
+	if err := n.checkBuilding("team " + host); err != nil {
+		return err
+	}
+	d, ok := n.devices[host]
+	if !ok || d.kind != kindHost {
+		return fmt.Errorf("team: unknown host %q", host)
+	}
+	if d.team != nil {
+		return fmt.Errorf("team: host %q already has a team", host)
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = topology.NFT
+	}
+	if _, err := topology.ParseTeamMode(string(cfg.Mode)); err != nil {
+		return fmt.Errorf("team %s: %w", host, err)
+	}
+	if cfg.Detection == "" {
+		cfg.Detection = topology.Carrier
+	}
+	if _, err := topology.ParseDetection(string(cfg.Detection)); err != nil {
+		return fmt.Errorf("team %s: %w", host, err)
+	}
+	if len(cfg.Members) == 0 {
+		return fmt.Errorf("team %s: no members", host)
+	}
+	if cfg.MIIMonInterval <= 0 {
+		cfg.MIIMonInterval = 100 * sim.Millisecond
+	}
+	if cfg.HeartbeatInterval <= 0 {
+		cfg.HeartbeatInterval = sim.Second
+	}
+	if cfg.HeartbeatMissed <= 0 {
+		cfg.HeartbeatMissed = 2
+	}
+	if cfg.GARPInterval <= 0 {
+		cfg.GARPInterval = cfg.MIIMonInterval
+	}
+	if cfg.LACPRate == "" {
+		cfg.LACPRate = LACPSlow
+	}
+	if cfg.LACPRate != LACPSlow && cfg.LACPRate != LACPFast {
+		return fmt.Errorf("team %s: unknown LACP rate %q (slow or fast)", host, cfg.LACPRate)
+	}
+	if cfg.UpDelay < 0 || cfg.DownDelay < 0 || cfg.GratuitousARPs < 0 {
+		return fmt.Errorf("team %s: negative delay or count", host)
+	}
+	t := &team{n: n, host: d, cfg: cfg}
+	rng := n.s.Rand("team/" + host)
+	t.pollPh = phase(cfg.PollPhase, cfg.MIIMonInterval, rng.Int64N)
+	t.hbPhase = phase(cfg.HeartbeatPhase, cfg.HeartbeatInterval, rng.Int64N)
+	seen := map[*Port]bool{}
+	for _, name := range cfg.Members {
+		local := strings.TrimPrefix(name, host+":")
+		if strings.Contains(local, ":") {
+			return fmt.Errorf("team %s: member %q is not a port of %s", host, name, host)
+		}
+		p := n.port(d, local)
+		if seen[p] {
+			return fmt.Errorf("team %s: member %q listed twice", host, name)
+		}
+		seen[p] = true
+		m := &member{t: t, port: p}
+		p.mem = m
+		t.members = append(t.members, m)
+	}
+	if cfg.Primary != "" {
+		local := strings.TrimPrefix(cfg.Primary, host+":")
+		k := -1
+		for i, m := range t.members {
+			if m.port.name == host+":"+local {
+				k = i
+			}
+		}
+		if k < 0 {
+			return fmt.Errorf("team %s: primary %q is not a member", host, cfg.Primary)
+		}
+		pm := t.members[k]
+		copy(t.members[1:k+1], t.members[:k])
+		t.members[0] = pm
+	}
+	if cfg.Detection == topology.Heartbeat {
+		if cfg.HeartbeatTarget == "" {
+			return fmt.Errorf("team %s: heartbeat detection needs a heartbeat target", host)
+		}
+		to, err := n.endpoint(cfg.HeartbeatTarget)
+		if err != nil {
+			return fmt.Errorf("team %s: %w", host, err)
+		}
+		t.target = to
+	}
+	d.team = t
+	return nil
+}
+
+// phase returns a configured phase, or one drawn in (0, interval].
+func phase(p, interval sim.Time, draw func(int64) int64) sim.Time {
+	if p > 0 {
+		return p % interval
+	}
+	return sim.Time(draw(int64(interval)))
+}
+
+// nextTick returns the first tick phase + k·interval at or after t.
+func nextTick(t, ph, interval sim.Time) sim.Time {
+	k := (t - ph + interval - 1) / interval
+	if t < ph {
+		k = 0
+	}
+	return ph + k*interval
+}
+
+// lastTick returns the last tick phase + k·interval at or before t.
+func lastTick(t, ph, interval sim.Time) sim.Time {
+	if t < ph {
+		return ph - interval
+	}
+	return ph + (t-ph)/interval*interval
+}
+
+func (n *Network) defaultTeam(d *device) {
+	t := &team{n: n, host: d, cfg: TeamConfig{Mode: topology.NFT, Detection: topology.Carrier, MIIMonInterval: 100 * sim.Millisecond, GARPInterval: 100 * sim.Millisecond}}
+	m := &member{t: t, port: d.ports[0]}
+	d.ports[0].mem = m
+	t.members = []*member{m}
+	d.team = t
+}
+
+// bundle builds the switch side of an SLB/LACP team: the member ports' peers become an
+// aggregate (one per bridge they reach; MC-LAG clusters are one bridge), supervised by
+// LACP in LACP mode.
+func (t *team) bundle() {
+	if !t.cfg.Mode.NeedsSwitchAggregation() {
+		return
+	}
+	var aggs []*lport
+	for _, m := range t.members {
+		sp, chain := farEnd(m.port)
+		if sp == nil || sp.dev.kind != kindSwitch || sp.lp != nil {
+			continue
+		}
+		var lp *lport
+		for _, a := range aggs {
+			if a.br == sp.dev.br {
+				lp = a
+			}
+		}
+		if lp == nil {
+			lp = &lport{br: sp.dev.br, name: t.host.name + "(agg)", agg: true}
+			aggs = append(aggs, lp)
+		}
+		lp.members = append(lp.members, sp)
+		sp.lp = lp
+		if t.cfg.Mode == topology.LACP {
+			t.n.newLACP(m, sp, chain)
+		}
+	}
+}
+
+// farEnd follows a port's link through pass-through modules to the device port at the
+// other end, returning it and the module ports on the way.
+func farEnd(p *Port) (*Port, []*Port) {
+	var chain []*Port
+	q := p.peer()
+	for i := 0; q != nil && q.dev.kind == kindPassThrough && i < 8; i++ {
+		chain = append(chain, q)
+		if q.pair == nil {
+			return nil, chain
+		}
+		chain = append(chain, q.pair)
+		q = q.pair.peer()
+	}
+	return q, chain
+}
+
+// start brings the team up on the wired state: members with carrier are up, the first
+// of them in preference order is active; probes start; the first announcement goes out.
+func (t *team) start() {
+	n := t.n
+	for _, m := range t.members {
+		m.linkOK = m.port.carrier
+		m.up = m.linkOK && !m.lacpDown
+		if t.cfg.Detection == topology.Heartbeat {
+			t.startProbe(m)
+		}
+	}
+	t.active = nil
+	for _, m := range t.members {
+		if m.up {
+			t.active = m
+			break
+		}
+	}
+	if t.active != nil {
+		t.announce()
+	}
+	n.touch(&t.deps)
+}
+
+// restart re-evaluates the team after the host came back.
+func (t *team) restart() { t.n.touch(&t.deps) }
+
+// startProbe creates member m's heartbeat: an internal bidirectional flow from the
+// member's own MAC to the target and back, which is delivered or not according to the
+// current forwarding state, as the real probes are.
+func (t *team) startProbe(m *member) {
+	n := t.n
+	from := endpoint{dev: t.host, pin: m.port}
+	f := n.newFlow(FlowConfig{Name: m.port.name + "(heartbeat)", PacketBytes: 64}, from, t.target, true)
+	f.internal = true
+	f.onChange = m.probeChanged
+	m.probe = f
+	m.hbTimer = n.s.NewTimer(m.heartbeatDue)
+	f.active = true
+	n.markDirty(f)
+}
+
+// txMember returns the member a flow with hash h leaves on.
+func (t *team) txMember(h uint32) *member {
+	if t.cfg.Mode == topology.NFT {
+		if t.active != nil && t.active.up {
+			return t.active
+		}
+		return nil
+	}
+	k := 0
+	for _, m := range t.members {
+		if m.up {
+			k++
+		}
+	}
+	if k == 0 {
+		return nil
+	}
+	i := int(h % uint32(k))
+	for _, m := range t.members {
+		if m.up {
+			if i == 0 {
+				return m
+			}
+			i--
+		}
+	}
+	return nil
+}
+
+// accepts reports whether the host takes a frame for dst arriving on q: NFT and TLB
+// receive the team MAC on the active member only, SLB and LACP on every member in use;
+// a NIC's own MAC (probe replies) on that NIC.
+func (t *team) accepts(q *Port, dst mac) bool {
+	if t.host.failed || q.failed || !q.carrier {
+		return false
+	}
+	if dst == q.mac {
+		return true
+	}
+	if dst != t.host.mac || q.mem == nil {
+		return false
+	}
+	if t.cfg.Mode.NeedsSwitchAggregation() {
+		return q.mem.up
+	}
+	return q.mem == t.active
+}
+
+// carrierChanged is the NIC driver's link notification.
+func (m *member) carrierChanged() {
+	switch m.t.cfg.Detection {
+	case topology.MIIMon:
+		m.schedulePoll()
+	default:
+		m.linkOK = m.port.carrier
+		m.refresh(ByCarrier)
+	}
+}
+
+// schedulePoll arms the miimon timer for the next poll. Polls only matter while the
+// link differs from what the team believes, so an idle team schedules none; the poll
+// instants keep the team's phase, so detection = wait for the next poll + downdelay.
+func (m *member) schedulePoll() {
+	t := m.t
+	if m.poll == nil {
+		m.poll = t.n.s.NewTimer(m.pollNow)
+	}
+	if m.poll.Armed() {
+		return
+	}
+	m.polls = 0
+	m.poll.ResetAt(nextTick(t.n.s.Now(), t.pollPh, t.cfg.MIIMonInterval))
+}
+
+func (m *member) pollNow() {
+	t := m.t
+	seen := m.port.carrier
+	if seen == m.linkOK {
+		m.polls = 0
+		return
+	}
+	m.polls++
+	delay := t.cfg.DownDelay
+	if seen {
+		delay = t.cfg.UpDelay
+	}
+	if sim.Time(m.polls-1) < delay/t.cfg.MIIMonInterval {
+		m.poll.Reset(t.cfg.MIIMonInterval)
+		return
+	}
+	m.polls = 0
+	m.linkOK = seen
+	m.refresh(ByMIIMon)
+}
+
+// probeChanged follows a heartbeat probe's delivery: a member is failed when no reply
+// came for HeartbeatMissed intervals since the last answered probe, and is back with
+// the first answered probe.
+func (m *member) probeChanged(ok bool) {
+	t := m.t
+	now := t.n.s.Now()
+	iv := t.cfg.HeartbeatInterval
+	if ok == !m.hbDown {
+		m.hbTimer.Stop()
+		return
+	}
+	if m.hbTimer.Armed() {
+		return
+	}
+	if ok {
+		m.hbTimer.ResetAt(nextTick(now, t.hbPhase, iv))
+		return
+	}
+	at := lastTick(now, t.hbPhase, iv) + sim.Time(t.cfg.HeartbeatMissed)*iv
+	if at < now {
+		at = now
+	}
+	m.hbTimer.ResetAt(at)
+}
+
+func (m *member) heartbeatDue() {
+	down := !m.probe.Delivering()
+	if down == m.hbDown {
+		return
+	}
+	m.hbDown = down
+	m.refresh(ByHeartbeat)
+}
+
+func (m *member) healthy() bool { return m.linkOK && !m.hbDown && !m.lacpDown }
+
+// refresh applies a member's health to its use: a failed member leaves at once; a
+// healthy one returns after the up-delay (miimon counts the up-delay in polls).
+func (m *member) refresh(mech Mechanism) {
+	t := m.t
+	n := t.n
+	if !m.healthy() {
+		if m.upWait != nil {
+			m.upWait.Stop()
+		}
+		if m.up {
+			m.up = false
+			n.record(Detected{Host: t.host.name, Member: m.port.name, Mechanism: mech, Up: false})
+			t.reselect(fmt.Sprintf("%s down (%s)", m.port.name, mech))
+		}
+		return
+	}
+	if m.up {
+		return
+	}
+	wait := t.cfg.UpDelay
+	if mech == ByMIIMon {
+		wait = 0 // the polls already counted the up-delay
+	}
+	if wait == 0 {
+		m.comeUp(mech)
+		return
+	}
+	if m.upWait == nil {
+		m.upWait = n.s.NewTimer(func() {
+			if m.healthy() && !m.up {
+				m.comeUp(mech)
+			}
+		})
+	}
+	if !m.upWait.Armed() {
+		m.upWait.Reset(wait)
+	}
+}
+
+func (m *member) comeUp(mech Mechanism) {
+	t := m.t
+	m.up = true
+	t.n.record(Detected{Host: t.host.name, Member: m.port.name, Mechanism: mech, Up: true})
+	t.reselect(fmt.Sprintf("%s up (%s)", m.port.name, mech))
+}
+
+// reselect picks the active member: the first usable one in preference order when
+// failing back, else the current one while it is usable.
+func (t *team) reselect(reason string) {
+	n := t.n
+	n.touch(&t.deps)
+	var next *member
+	if t.active != nil && t.active.up && !t.cfg.Failback {
+		next = t.active
+	} else {
+		for _, m := range t.members {
+			if m.up {
+				next = m
+				break
+			}
+		}
+	}
+	if next == t.active {
+		return
+	}
+	from, to := "", ""
+	if t.active != nil {
+		from = t.active.port.name
+	}
+	if next != nil {
+		to = next.port.name
+	}
+	t.active = next
+	if !t.cfg.Mode.NeedsSwitchAggregation() {
+		n.record(TeamSwitchover{Host: t.host.name, From: from, To: to, Reason: reason})
+	}
+	if next != nil {
+		t.announce()
+	}
+}
+
+// announce sends the configured gratuitous ARPs from the active member, spaced by the
+// GARP interval, so that switches re-learn the team MAC there.
+func (t *team) announce() {
+	k := t.cfg.GratuitousARPs
+	if k <= 0 {
+		return
+	}
+	for i := 0; i < k; i++ {
+		seq := i + 1
+		fire := func() {
+			if t.active == nil || t.host.failed {
+				return
+			}
+			p := t.active.port
+			t.n.record(GratuitousARP{Device: t.host.name, Port: p.name, MAC: t.host.name, Seq: seq})
+			w := t.n.oneShot(t.host.mac)
+			w.fromHost(t.host, p)
+		}
+		if i == 0 {
+			fire()
+		} else {
+			t.n.s.After(sim.Time(i)*t.cfg.GARPInterval, fire)
+		}
+	}
+}
+
+// oneShot returns a walker for a broadcast frame from src that teaches the switches.
+func (n *Network) oneShot(src mac) *walker {
+	w := &n.garp
+	w.n = n
+	w.reset(nil, 0)
+	w.fr.src, w.fr.dst = src, macFlood
+	return w
+}
