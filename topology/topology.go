@@ -112,7 +112,7 @@ func (t *Topology) Wire() {
 					Latency: DefaultLinkLatency, VLANs: n.VLANs, Implicit: true, Source: Source{Pos: n.PosOf("connect")}})
 			case h.InEnclosure():
 				e := t.Enclosure(h.Enclosure)
-				if e == nil || k >= len(e.Modules) {
+				if e == nil || k >= len(e.Modules) || h.Bay < 1 || h.Bay > e.Bays {
 					continue
 				}
 				m := e.Modules[k]
