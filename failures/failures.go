@@ -1,0 +1,293 @@
+// Package failures says what breaks and when: scheduled failures, random failures per
+// component with MTBF/MTTR distributions, repairs and manual breakage from the TUI. It
+// acts on the twin through Target and records every failure in the trace; Measurement
+// turns the trace back into failover figures.
+package failures
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"dctwin/sim"
+	"dctwin/topology"
+)
+
+// Kind is what breaks: a component class, or a link failing in one direction only.
+type Kind string
+
+// Failure kinds. Correlated failures (an enclosure taking its blades and modules) follow
+// from how the target models the component, not from extra kinds.
+const (
+	Link       Kind = "link"
+	LinkOneWay Kind = "link-one-way" // a fibre cut in one direction
+	NIC        Kind = "nic"
+	SwitchPort Kind = "switch-port"
+	Switch     Kind = "switch"
+	Module     Kind = "module"
+	PSU        Kind = "psu"
+	Enclosure  Kind = "enclosure"
+	Host       Kind = "host"
+	Storage    Kind = "storage"
+)
+
+// Kinds lists every failure kind.
+var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, Storage}
+
+// ParseKind accepts a failure kind name.
+func ParseKind(s string) (Kind, error) {
+	for _, k := range Kinds {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = string(k)
+	}
+	return "", fmt.Errorf("unknown failure kind %q (expected one of %s)", s, strings.Join(names, ", "))
+}
+
+// Class is the component class a failure of this kind applies to.
+func (k Kind) Class() topology.Class {
+	if k == LinkOneWay {
+		return topology.ClassLink
+	}
+	return topology.Class(k)
+}
+
+// KindOf is the failure kind for a whole component of a class.
+func KindOf(c topology.Class) Kind { return Kind(c) }
+
+// Target is the running twin that failures act on.
+type Target interface {
+	// Fail breaks the component; an error means the component cannot fail this way.
+	Fail(component string, kind Kind) error
+	// Repair returns the component to service.
+	Repair(component string, kind Kind) error
+}
+
+// Cause says where a failure came from.
+type Cause string
+
+// Causes of failures.
+const (
+	Scheduled Cause = "scheduled"
+	Random    Cause = "random"
+	Manual    Cause = "manual"
+)
+
+// Failure is one failure as it happened.
+type Failure struct {
+	ID        int
+	Component string
+	Kind      Kind
+	Cause     Cause
+	At        sim.Time
+	// RepairAt is when the component came back, or sim.Never while it is down.
+	RepairAt sim.Time
+}
+
+// Active reports whether the component is still down at t.
+func (f *Failure) Active(t sim.Time) bool { return f.At <= t && t < f.RepairAt }
+
+// Injected is the trace record of a failure taking effect.
+type Injected struct{ Failure Failure }
+
+// Subject names the failed component.
+func (r Injected) Subject() string { return r.Failure.Component }
+
+func (r Injected) String() string {
+	return fmt.Sprintf("%s failure of %s (%s, #%d)", r.Failure.Kind, r.Failure.Component, r.Failure.Cause, r.Failure.ID)
+}
+
+// Repaired is the trace record of a component returning to service.
+type Repaired struct{ Failure Failure }
+
+// Subject names the repaired component.
+func (r Repaired) Subject() string { return r.Failure.Component }
+
+func (r Repaired) String() string {
+	return fmt.Sprintf("%s repaired after %v (#%d)", r.Failure.Component, r.Failure.RepairAt-r.Failure.At, r.Failure.ID)
+}
+
+// Injector fails and repairs components of one simulation.
+type Injector struct {
+	s        *sim.Simulation
+	target   Target
+	failures []*Failure
+	down     map[string]*Failure // component+kind → its active failure
+}
+
+// NewInjector returns an injector acting on target.
+func NewInjector(s *sim.Simulation, target Target) *Injector {
+	return &Injector{s: s, target: target, down: make(map[string]*Failure)}
+}
+
+// Failures returns every failure so far, in the order they happened.
+func (in *Injector) Failures() []Failure {
+	out := make([]Failure, len(in.failures))
+	for i, f := range in.failures {
+		out[i] = *f
+	}
+	return out
+}
+
+// Down reports whether the component is failed now.
+func (in *Injector) Down(component string) bool {
+	for _, k := range Kinds {
+		if in.down[component+"\x00"+string(k)] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Schedule fails the component at time at and, if repairAfter > 0, repairs it that much
+// later.
+func (in *Injector) Schedule(at sim.Time, component string, kind Kind, repairAfter sim.Time) {
+	in.s.At(at, func() {
+		f, err := in.fail(component, kind, Scheduled)
+		if err != nil || f == nil || repairAfter <= 0 {
+			return
+		}
+		in.s.After(repairAfter, func() { in.repair(f) })
+	})
+}
+
+// FailNow breaks a component at once, as a trainer's key press does. It returns an
+// error if the target refuses or the component is already down.
+func (in *Injector) FailNow(component string, kind Kind) error {
+	f, err := in.fail(component, kind, Manual)
+	if err == nil && f == nil {
+		err = fmt.Errorf("%s is already down", component)
+	}
+	return err
+}
+
+// RepairNow repairs every active failure of the component.
+func (in *Injector) RepairNow(component string) error {
+	found := false
+	for _, k := range Kinds {
+		if f := in.down[component+"\x00"+string(k)]; f != nil {
+			found = true
+			if err := in.repair(f); err != nil {
+				return err
+			}
+		}
+	}
+	if !found {
+		return fmt.Errorf("%s is not down", component)
+	}
+	return nil
+}
+
+// fail breaks the component unless it is already down this way; it returns the new
+// failure, or nil if there was nothing to do.
+func (in *Injector) fail(component string, kind Kind, cause Cause) (*Failure, error) {
+	key := component + "\x00" + string(kind)
+	if in.down[key] != nil {
+		return nil, nil
+	}
+	if err := in.target.Fail(component, kind); err != nil {
+		return nil, fmt.Errorf("cannot fail %s (%s): %w", component, kind, err)
+	}
+	f := &Failure{ID: len(in.failures) + 1, Component: component, Kind: kind, Cause: cause,
+		At: in.s.Now(), RepairAt: sim.Never}
+	in.failures = append(in.failures, f)
+	in.down[key] = f
+	in.s.Report(Injected{*f})
+	return f, nil
+}
+
+func (in *Injector) repair(f *Failure) error {
+	key := f.Component + "\x00" + string(f.Kind)
+	if in.down[key] != f {
+		return nil
+	}
+	if err := in.target.Repair(f.Component, f.Kind); err != nil {
+		return fmt.Errorf("cannot repair %s: %w", f.Component, err)
+	}
+	delete(in.down, key)
+	f.RepairAt = in.s.Now()
+	in.s.Report(Repaired{*f})
+	return nil
+}
+
+// Distribution names the family of times between failures and of repair times.
+type Distribution string
+
+// Distributions. Shapes are fixed so that MTBF and MTTR alone set each distribution.
+const (
+	// Exponential: memoryless failures, the classic reliability assumption.
+	Exponential Distribution = "exponential"
+	// Weibull with shape 1.5: failures that grow likelier with age (wear-out).
+	Weibull Distribution = "weibull"
+	// LogNormal with σ = 1: most repairs are quick, a few take very long.
+	LogNormal Distribution = "lognormal"
+)
+
+// Shape parameters of the non-exponential families.
+const (
+	WeibullShape   = 1.5
+	LogNormalSigma = 1.0
+)
+
+// sampler draws times with the given mean from a named stream.
+func sampler(d Distribution, mean sim.Time, src *sim.Simulation, stream string) (func() sim.Time, error) {
+	m := mean.Seconds()
+	if m <= 0 {
+		return nil, fmt.Errorf("mean time must be positive, got %v", mean)
+	}
+	r := src.Rand(stream)
+	var draw func() float64
+	switch d {
+	case Exponential, "":
+		draw = distuv.Exponential{Rate: 1 / m, Src: r}.Rand
+	case Weibull:
+		// mean = λ·Γ(1 + 1/k)
+		draw = distuv.Weibull{K: WeibullShape, Lambda: m / math.Gamma(1+1/WeibullShape), Src: r}.Rand
+	case LogNormal:
+		// mean = exp(μ + σ²/2)
+		draw = distuv.LogNormal{Mu: math.Log(m) - LogNormalSigma*LogNormalSigma/2, Sigma: LogNormalSigma, Src: r}.Rand
+	default:
+		return nil, fmt.Errorf("unknown distribution %q (expected exponential, weibull or lognormal)", d)
+	}
+	return func() sim.Time { return max(sim.Seconds(draw()), sim.Nanosecond) }, nil
+}
+
+// Random fails each component independently: up for a time drawn with mean mtbf, down
+// for a time with mean mttr, again and again. Each component draws from its own stream
+// ("failures/<component>/up" and ".../repair"), so adding a component leaves the others'
+// failure times unchanged.
+func (in *Injector) Random(components []string, kind Kind, mtbf, mttr sim.Time, d Distribution) error {
+	comps := slices.Clone(components)
+	for _, c := range comps {
+		up, err := sampler(d, mtbf, in.s, "failures/"+c+"/up")
+		if err != nil {
+			return fmt.Errorf("mtbf: %w", err)
+		}
+		down, err := sampler(d, mttr, in.s, "failures/"+c+"/repair")
+		if err != nil {
+			return fmt.Errorf("mttr: %w", err)
+		}
+		var cycle func()
+		cycle = func() {
+			f, err := in.fail(c, kind, Random)
+			if err != nil || f == nil {
+				// Already down (a scheduled failure) or refused: try again a lifetime later.
+				in.s.After(up(), cycle)
+				return
+			}
+			in.s.After(down(), func() {
+				_ = in.repair(f)
+				in.s.After(up(), cycle)
+			})
+		}
+		in.s.After(up(), cycle)
+	}
+	return nil
+}

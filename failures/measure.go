@@ -1,0 +1,315 @@
+package failures
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+
+	"dctwin/sim"
+)
+
+// Detection is implemented by trace records that say a mechanism (carrier, miimon,
+// heartbeat, LACP, STP, VRRP...) noticed that something failed or came back.
+type Detection interface {
+	sim.Record
+	// DetectionMechanism names the mechanism that noticed.
+	DetectionMechanism() string
+	// DetectedDown is true for a failure noticed, false for a recovery.
+	DetectedDown() bool
+}
+
+// FlowChange is implemented by trace records of a flow stopping or resuming delivery.
+type FlowChange interface {
+	sim.Record
+	// FlowName names the flow.
+	FlowName() string
+	// FlowDelivering is false when the flow's packets stop arriving, true when they
+	// arrive again.
+	FlowDelivering() bool
+}
+
+// DetectionTime is one mechanism noticing a failure.
+type DetectionTime struct {
+	Mechanism string
+	Subject   string   // who noticed: a host's team, a switch, a gateway
+	After     sim.Time // from the failure
+}
+
+// FlowOutage is what one failure did to one flow.
+type FlowOutage struct {
+	Flow string
+	// Stopped is when the flow's packets stopped arriving, from the failure.
+	Stopped sim.Time
+	// Outage is from the failure until the flow was delivered again, if that happened
+	// while the component was still down.
+	Outage sim.Time
+	// Restored is false if the flow was not delivered again before the repair (or the
+	// end of the run).
+	Restored bool
+	// AfterRepair is true for an outage that a repair caused (failback, re-convergence).
+	AfterRepair bool
+	// Gap is how long the flow was not delivered, whatever ended it (sim.Never if it
+	// never resumed).
+	Gap sim.Time
+}
+
+// FailureReport is the measured effect of one failure.
+type FailureReport struct {
+	Failure    Failure
+	Detections []DetectionTime
+	Flows      []FlowOutage
+}
+
+// DetectedAfter returns the earliest detection, and false if nothing noticed.
+func (r *FailureReport) DetectedAfter() (sim.Time, bool) {
+	if len(r.Detections) == 0 {
+		return 0, false
+	}
+	best := r.Detections[0].After
+	for _, d := range r.Detections[1:] {
+		best = min(best, d.After)
+	}
+	return best, true
+}
+
+// Measurement is an observer that turns the trace into failover figures: per failure,
+// which mechanisms noticed it how soon, and for every flow it interrupted, how long.
+// Detections and flow changes are attributed to the most recent failure still in force
+// when they happen, or, if none is, to the most recent repair.
+type Measurement struct {
+	reports []*FailureReport
+	byID    map[int]*FailureReport
+	open    map[string]openOutage // flow → its running outage
+	ends    map[string]string     // flow → endpoints "a\x00b", for the service view
+	down    map[string][]interval // flow → its outage intervals
+	end     sim.Time
+}
+
+type openOutage struct {
+	report *FailureReport
+	index  int // into report.Flows
+	since  sim.Time
+}
+
+type interval struct{ from, to sim.Time }
+
+// NewMeasurement returns an empty measurement; register it with sim.AddObserver.
+func NewMeasurement() *Measurement {
+	return &Measurement{byID: map[int]*FailureReport{}, open: map[string]openOutage{},
+		ends: map[string]string{}, down: map[string][]interval{}}
+}
+
+// SetFlowEndpoints tells the measurement which two nodes a flow joins, for Services.
+func (m *Measurement) SetFlowEndpoints(flow, a, b string) { m.ends[flow] = a + "\x00" + b }
+
+// Observe implements sim.Observer.
+func (m *Measurement) Observe(at sim.Time, r sim.Record) {
+	switch r := r.(type) {
+	case Injected:
+		rep := &FailureReport{Failure: r.Failure}
+		m.reports = append(m.reports, rep)
+		m.byID[r.Failure.ID] = rep
+	case Repaired:
+		if rep := m.byID[r.Failure.ID]; rep != nil {
+			rep.Failure.RepairAt = r.Failure.RepairAt
+		}
+	case Detection:
+		if !r.DetectedDown() {
+			return
+		}
+		if rep, _ := m.blame(at); rep != nil {
+			rep.Detections = append(rep.Detections, DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At})
+		}
+	case FlowChange:
+		m.flowChange(at, r.FlowName(), r.FlowDelivering())
+	}
+}
+
+func (m *Measurement) flowChange(at sim.Time, flow string, delivering bool) {
+	if !delivering {
+		if _, already := m.open[flow]; already {
+			return
+		}
+		m.down[flow] = append(m.down[flow], interval{at, sim.Never})
+		rep, afterRepair := m.blame(at)
+		if rep == nil {
+			m.open[flow] = openOutage{since: at, index: -1}
+			return
+		}
+		rep.Flows = append(rep.Flows, FlowOutage{Flow: flow, Stopped: at - rep.Failure.At,
+			AfterRepair: afterRepair, Gap: sim.Never})
+		m.open[flow] = openOutage{report: rep, index: len(rep.Flows) - 1, since: at}
+		return
+	}
+	o, ok := m.open[flow]
+	if !ok {
+		return
+	}
+	delete(m.open, flow)
+	if iv := m.down[flow]; len(iv) > 0 {
+		iv[len(iv)-1].to = at
+	}
+	if o.report == nil {
+		return
+	}
+	fo := &o.report.Flows[o.index]
+	fo.Gap = at - o.since
+	f := o.report.Failure
+	if fo.AfterRepair || at <= f.RepairAt {
+		fo.Restored = true
+		fo.Outage = at - f.At
+		if fo.AfterRepair {
+			fo.Outage = fo.Gap
+		}
+	}
+}
+
+// blame returns the failure a change at time at belongs to: the latest one still in
+// force, else the latest repaired one (and true, for a change caused by a repair).
+func (m *Measurement) blame(at sim.Time) (*FailureReport, bool) {
+	for i := len(m.reports) - 1; i >= 0; i-- {
+		if f := &m.reports[i].Failure; f.Active(at) {
+			return m.reports[i], false
+		}
+	}
+	var latest *FailureReport
+	for _, r := range m.reports {
+		if r.Failure.RepairAt <= at && (latest == nil || r.Failure.RepairAt >= latest.Failure.RepairAt) {
+			latest = r
+		}
+	}
+	return latest, latest != nil
+}
+
+// Finish closes the measurement at the end of the run.
+func (m *Measurement) Finish(end sim.Time) { m.end = end }
+
+// Reports returns the per-failure reports in the order the failures happened.
+func (m *Measurement) Reports() []FailureReport {
+	out := make([]FailureReport, len(m.reports))
+	for i, r := range m.reports {
+		out[i] = *r
+		out[i].Detections = slices.Clone(r.Detections)
+		out[i].Flows = slices.Clone(r.Flows)
+	}
+	return out
+}
+
+// ServiceDowntime is the service view of one host, VM or endpoint.
+type ServiceDowntime struct {
+	Node string
+	// Impaired is the time during which at least one of its flows was not delivered.
+	Impaired sim.Time
+	// Unreachable is the time during which none of its flows was delivered.
+	Unreachable sim.Time
+}
+
+// Services returns, per node that lost any traffic, how long it was impaired and
+// unreachable, computed from its flows' outage intervals up to the end of the run.
+func (m *Measurement) Services() []ServiceDowntime {
+	flowsOf := map[string][]string{}
+	for flow, e := range m.ends {
+		for _, n := range splitEnds(e) {
+			flowsOf[n] = append(flowsOf[n], flow)
+		}
+	}
+	var out []ServiceDowntime
+	for node, flows := range flowsOf {
+		var all [][]interval
+		for _, f := range flows {
+			all = append(all, m.clipped(f))
+		}
+		sd := ServiceDowntime{Node: node, Impaired: union(all), Unreachable: intersection(all)}
+		if sd.Impaired > 0 {
+			out = append(out, sd)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Unreachable != out[j].Unreachable {
+			return out[i].Unreachable > out[j].Unreachable
+		}
+		if out[i].Impaired != out[j].Impaired {
+			return out[i].Impaired > out[j].Impaired
+		}
+		return out[i].Node < out[j].Node
+	})
+	return out
+}
+
+func splitEnds(e string) []string {
+	for i := range len(e) {
+		if e[i] == 0 {
+			if e[:i] == e[i+1:] {
+				return []string{e[:i]}
+			}
+			return []string{e[:i], e[i+1:]}
+		}
+	}
+	return []string{e}
+}
+
+// clipped returns a flow's outage intervals with open ones ended at the end of the run.
+func (m *Measurement) clipped(flow string) []interval {
+	var out []interval
+	for _, iv := range m.down[flow] {
+		if iv.to == sim.Never {
+			iv.to = m.end
+		}
+		if iv.to > iv.from {
+			out = append(out, iv)
+		}
+	}
+	return out
+}
+
+// union is the total length covered by any of the interval lists.
+func union(lists [][]interval) sim.Time {
+	var all []interval
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	slices.SortFunc(all, func(a, b interval) int { return cmp.Compare(a.from, b.from) })
+	var total sim.Time
+	var cur interval
+	started := false
+	for _, iv := range all {
+		switch {
+		case !started:
+			cur, started = iv, true
+		case iv.from <= cur.to:
+			cur.to = max(cur.to, iv.to)
+		default:
+			total += cur.to - cur.from
+			cur = iv
+		}
+	}
+	if started {
+		total += cur.to - cur.from
+	}
+	return total
+}
+
+// intersection is the total length covered by every one of the interval lists.
+func intersection(lists [][]interval) sim.Time {
+	if len(lists) == 0 {
+		return 0
+	}
+	cur := lists[0]
+	for _, l := range lists[1:] {
+		var next []interval
+		for _, a := range cur {
+			for _, b := range l {
+				lo, hi := max(a.from, b.from), min(a.to, b.to)
+				if hi > lo {
+					next = append(next, interval{lo, hi})
+				}
+			}
+		}
+		cur = next
+	}
+	var total sim.Time
+	for _, iv := range cur {
+		total += iv.to - iv.from
+	}
+	return total
+}

@@ -1,0 +1,115 @@
+package failures_test
+
+import (
+	"testing"
+
+	"dctwin/failures"
+	"dctwin/sim"
+)
+
+type detected struct {
+	who, mech string
+	down      bool
+}
+
+func (d detected) Subject() string            { return d.who }
+func (d detected) String() string             { return d.who + " detected by " + d.mech }
+func (d detected) DetectionMechanism() string { return d.mech }
+func (d detected) DetectedDown() bool         { return d.down }
+
+type flowChange struct {
+	flow string
+	up   bool
+}
+
+func (f flowChange) Subject() string      { return f.flow }
+func (f flowChange) String() string       { return f.flow }
+func (f flowChange) FlowName() string     { return f.flow }
+func (f flowChange) FlowDelivering() bool { return f.up }
+
+func ms(v float64) sim.Time { return sim.Milliseconds(v) }
+
+func TestMeasurementAttributesDetectionsAndOutages(t *testing.T) {
+	s := sim.New(1)
+	in := failures.NewInjector(s, newFake(s))
+	m := failures.NewMeasurement()
+	s.AddObserver(m)
+	m.SetFlowEndpoints("rtp-1", "phone-1", "srv-1")
+	m.SetFlowEndpoints("web-1", "client-1", "srv-1")
+	in.Schedule(10*sim.Second, "srv-1:eth0", failures.NIC, 60*sim.Second)
+	at := func(t sim.Time, r sim.Record) { s.At(t, func() { s.Report(r) }) }
+	// NIC fails at 10 s; miimon notices at +150 ms; both flows stop at once; rtp-1 is
+	// delivered again after the switchover and gratuitous ARP at +151 ms; web-1 only
+	// when the MAC entry ages out, after the repair at 70 s.
+	at(10*sim.Second, flowChange{"rtp-1", false})
+	at(10*sim.Second, flowChange{"web-1", false})
+	at(10*sim.Second+ms(150), detected{"srv-1", "miimon", true})
+	at(10*sim.Second+ms(151), flowChange{"rtp-1", true})
+	at(75*sim.Second, flowChange{"web-1", true})
+	// Failback at the repair interrupts rtp-1 for 2 ms.
+	at(70*sim.Second+ms(100), flowChange{"rtp-1", false})
+	at(70*sim.Second+ms(102), flowChange{"rtp-1", true})
+	s.Run()
+	m.Finish(100 * sim.Second)
+
+	reps := m.Reports()
+	if len(reps) != 1 {
+		t.Fatalf("%d reports, want 1", len(reps))
+	}
+	r := reps[0]
+	if d, ok := r.DetectedAfter(); !ok || d != ms(150) || r.Detections[0].Mechanism != "miimon" {
+		t.Fatalf("detection %+v, want miimon after 150ms", r.Detections)
+	}
+	if len(r.Flows) != 3 {
+		t.Fatalf("flows %+v, want rtp-1, web-1 and rtp-1 after repair", r.Flows)
+	}
+	rtp, web, failback := r.Flows[0], r.Flows[1], r.Flows[2]
+	if !rtp.Restored || rtp.Outage != ms(151) || rtp.AfterRepair {
+		t.Errorf("rtp-1: %+v, want restored after 151ms", rtp)
+	}
+	if web.Restored || web.Gap != 65*sim.Second {
+		t.Errorf("web-1: %+v, want not restored before repair, gap 65s", web)
+	}
+	if !failback.AfterRepair || failback.Outage != ms(2) {
+		t.Errorf("failback: %+v, want a 2ms outage after the repair", failback)
+	}
+	// Service view: srv-1 is impaired while either flow is down (10 s → 75 s), and
+	// unreachable while both are: 10 s → 10.151 s, and the failback's 2 ms at 70.1 s,
+	// which falls inside web-1's outage.
+	svc := m.Services()
+	got := map[string]failures.ServiceDowntime{}
+	for _, sd := range svc {
+		got[sd.Node] = sd
+	}
+	if sd := got["srv-1"]; sd.Impaired != 65*sim.Second || sd.Unreachable != ms(153) {
+		t.Errorf("srv-1 %+v, want impaired 65s, unreachable 153ms", sd)
+	}
+	if sd := got["client-1"]; sd.Unreachable != 65*sim.Second {
+		t.Errorf("client-1 %+v, want unreachable 65s", sd)
+	}
+	if sd := got["phone-1"]; sd.Unreachable != ms(153) {
+		t.Errorf("phone-1 %+v, want unreachable 151ms + 2ms", sd)
+	}
+}
+
+func TestOutageStillOpenAtTheEndIsNotRestored(t *testing.T) {
+	s := sim.New(1)
+	in := failures.NewInjector(s, newFake(s))
+	m := failures.NewMeasurement()
+	s.AddObserver(m)
+	m.SetFlowEndpoints("f", "a", "b")
+	in.Schedule(sim.Second, "sw", failures.Switch, 0)
+	s.At(sim.Second, func() { s.Report(flowChange{"f", false}) })
+	s.Run()
+	m.Finish(10 * sim.Second)
+	r := m.Reports()[0]
+	if _, ok := r.DetectedAfter(); ok {
+		t.Error("a detection appeared from nowhere")
+	}
+	if len(r.Flows) != 1 || r.Flows[0].Restored || r.Flows[0].Gap != sim.Never {
+		t.Errorf("flows %+v, want one unrestored outage", r.Flows)
+	}
+	if svc := m.Services(); len(svc) != 2 || svc[0].Unreachable != 9*sim.Second {
+		t.Errorf("services %+v, want a and b unreachable 9s", svc)
+	}
+}
