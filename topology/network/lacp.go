@@ -26,7 +26,7 @@ func (n *Network) newLACP(m *member, sp *Port, chain []*Port) {
 	ls := &lacpState{m: m, ends: [2]*Port{m.port, sp}, period: period, sync: true, fresh: [2]bool{true, true}}
 	rng := n.s.Rand("lacp/" + m.port.name)
 	for i := range ls.ends {
-		ls.phase[i] = sim.Time(rng.Int64N(int64(period)))
+		ls.phase[i] = phase(m.t.cfg.LACPPhase, period, rng.Int64N)
 		i := i
 		ls.timer[i] = n.s.NewTimer(func() { n.lacpDue(ls, i) })
 	}

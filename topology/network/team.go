@@ -58,6 +58,9 @@ type TeamConfig struct {
 	GARPInterval sim.Time
 	// LACPRate is the LACPDU rate for LACP teams (default slow).
 	LACPRate LACPRate
+	// LACPPhase is when, within a period, both ends send their LACPDUs; zero draws a
+	// phase per end.
+	LACPPhase sim.Time
 }
 
 // team is a host's NIC team at runtime.
@@ -184,6 +187,15 @@ func (n *Network) AddTeam(host string, cfg TeamConfig) error {
 	}
 	d.team = t
 	return nil
+}
+
+// ActiveMember returns the port name of a host's active team member ("" if none).
+func (n *Network) ActiveMember(host string) string {
+	d := n.devices[host]
+	if d == nil || d.team == nil || d.team.active == nil {
+		return ""
+	}
+	return d.team.active.port.name
 }
 
 // phase returns a configured phase, or one drawn in (0, interval].
