@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,9 +13,11 @@ import (
 
 // Network is the connectivity graph of a topology (optionally with an outage applied),
 // VLAN by VLAN: a vertex is (device, VLAN), a cable joins the two ends in each VLAN it
-// carries, a host joins its NICs, a VM joins its host in its port groups' VLANs, and an
-// L3 switch routes between its VLANs through one extra vertex (device, "L3"). A
-// pass-through module is one wire per bay: its vertices are ("module#k", VLAN).
+// carries, and an L3 switch routes between its VLANs through one extra vertex (device,
+// "L3"). A pass-through module is one wire per bay: its vertices are ("module#k", VLAN).
+// Hosts and VMs are not vertices of their own: a host is present at each of its NICs'
+// vertices and a VM at the vertices of its host's NICs in its port groups' VLANs, so
+// nothing transits a server (a team or a vSwitch does not bridge its uplinks).
 type Network struct {
 	t      *Topology
 	g      *simple.UndirectedGraph
@@ -89,8 +92,6 @@ func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
 			}
 			for _, v := range or(nic.VLANs) {
 				n.vertex(h.Name, nic.FullName(), v)
-				n.vertex(h.Name, h.Name, v)
-				n.edge(nic.FullName()+"|"+v, h.Name+"|"+v)
 			}
 		}
 	}
@@ -100,9 +101,14 @@ func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
 			continue
 		}
 		for _, vn := range vm.VNICs {
-			if pg := h.PortGroup(vn.PortGroup); pg != nil {
-				n.vertex(vm.Name, vm.Name, pg.VLAN)
-				n.edge(vm.Name+"|"+pg.VLAN, h.Name+"|"+pg.VLAN)
+			pg := h.PortGroup(vn.PortGroup)
+			if pg == nil {
+				continue
+			}
+			for _, nic := range h.NICs {
+				if id, ok := n.ids[nic.FullName()+"|"+pg.VLAN]; ok {
+					n.byItem[vm.Name] = append(n.byItem[vm.Name], id)
+				}
 			}
 		}
 	}
@@ -232,51 +238,38 @@ func (n *Network) Path(a, b string) []string {
 	return out
 }
 
-// Groups partitions the given devices by reachability: devices in one group reach each
-// other; devices not present at all are left out.
-func (n *Network) Groups(items []string) [][]string {
+// Components lists the connected components a device is present in (a server with
+// NICs in two separated parts of the network is in both).
+func (n *Network) Components(item string) []int {
 	comp := n.components()
-	// union devices that share a component (a device may sit in several VLANs)
-	parent := map[string]string{}
-	var find func(string) string
-	find = func(x string) string {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
+	var out []int
+	for _, id := range n.byItem[item] {
+		if c := comp[id]; !slices.Contains(out, c) {
+			out = append(out, c)
 		}
-		return x
 	}
-	owner := map[int]string{}
-	var order []string
+	return out
+}
+
+// ReachSets returns, for each of the given devices, the set of the others it reaches.
+func (n *Network) ReachSets(items []string) map[string]map[string]bool {
+	byComp := map[int][]string{}
 	for _, it := range items {
-		if !n.Present(it) {
-			continue
+		for _, c := range n.Components(it) {
+			byComp[c] = append(byComp[c], it)
 		}
-		if _, ok := parent[it]; ok {
-			continue
-		}
-		parent[it] = it
-		order = append(order, it)
-		for _, id := range n.byItem[it] {
-			c := comp[id]
-			if o, ok := owner[c]; ok {
-				parent[find(it)] = find(o)
-			} else {
-				owner[c] = it
+	}
+	out := make(map[string]map[string]bool, len(items))
+	for _, it := range items {
+		set := map[string]bool{}
+		for _, c := range n.Components(it) {
+			for _, other := range byComp[c] {
+				if other != it {
+					set[other] = true
+				}
 			}
 		}
-	}
-	idx := map[string]int{}
-	var out [][]string
-	for _, it := range order {
-		r := find(it)
-		i, ok := idx[r]
-		if !ok {
-			i = len(out)
-			idx[r] = i
-			out = append(out, nil)
-		}
-		out[i] = append(out[i], it)
+		out[it] = set
 	}
 	return out
 }

@@ -109,10 +109,9 @@ func recordFields(file, prefix string, node ast.Node, into map[string]topology.P
 				key = prefix + "." + key
 			}
 			into[key] = nodePos(file, mv.Value)
-			if mv.Value.Type() == ast.SequenceType || mv.Value.Type() == ast.MappingType {
-				if mv.Value.Type() == ast.MappingType {
-					into[key] = nodePos(file, mv.Key)
-				}
+			// a list or block is pointed at by its key, on the line the reader sees
+			if t := unalias(mv.Value).Type(); t == ast.SequenceType || t == ast.MappingType {
+				into[key] = nodePos(file, mv.Key)
 				recordFields(file, key, mv.Value, into)
 			}
 		}

@@ -7,7 +7,6 @@ package spof
 
 import (
 	"slices"
-	"sort"
 
 	"dctwin/topology"
 )
@@ -108,11 +107,11 @@ var Classes = []topology.Class{topology.ClassLink, topology.ClassNIC, topology.C
 // take something down or cut something off, in class order.
 func Analyze(t *topology.Topology) []Result {
 	items := itemsOf(t)
-	baseGroup := Baseline(t, items)
+	base := Baseline(t, items)
 	var out []Result
 	for _, class := range Classes {
 		for _, c := range t.ComponentsOf(class) {
-			r := Fail(t, c, items, baseGroup)
+			r := Fail(t, c, items, base)
 			if len(r.Impacts) > 0 {
 				out = append(out, r)
 			}
@@ -121,79 +120,60 @@ func Analyze(t *topology.Topology) []Result {
 	return out
 }
 
-// Fail is the analysis of one component. items and baseGroup describe the intact data
-// center (Analyze computes them once).
-func Fail(t *topology.Topology, c topology.Component, items []Item, baseGroup map[string]int) Result {
+// Fail is the analysis of one component; base is what each item reaches in the intact
+// data center (see Baseline). The part of the network that keeps the most (servers
+// weigh more than endpoints) is "the data center"; an item that still runs outside it
+// and lost contact with something is isolated — a phone whose switch died is cut off
+// from the PBX, not the PBX from the phone.
+func Fail(t *topology.Topology, c topology.Component, items []Item, base map[string]map[string]bool) Result {
 	o := topology.NewOutage()
 	t.Fail(o, c)
 	res := Result{Component: c, Direct: direct(t, c)}
 	var alive []string
-	kindOf := map[string]Item{}
+	byName := map[string]Item{}
 	for _, it := range items {
-		kindOf[it.Name] = it
+		byName[it.Name] = it
 		if !o.Devices[it.Name] {
 			alive = append(alive, it.Name)
 			continue
 		}
 		res.Impacts = append(res.Impacts, Impact{Item: it, Effect: deathEffect(t, o, it)})
 	}
-	after := t.Network(o, topology.NetworkOptions{})
-	// pieces of each intact group that now fall apart
-	pieces := map[int][][]string{}
-	for _, g := range after.Groups(alive) {
-		b, ok := baseGroup[g[0]]
-		if !ok {
-			continue
+	weight := func(set map[string]bool) int {
+		w := 0
+		for n := range set {
+			w += 2
+			if byName[n].Kind != "endpoint" {
+				w++
+			}
 		}
-		pieces[b] = append(pieces[b], g)
+		return w
 	}
-	// items that were reachable before but are no longer present at all (e.g. a
-	// host whose only NIC failed) are pieces of their own
+	now := t.Network(o, topology.NetworkOptions{}).ReachSets(alive)
+	var main map[string]bool
+	best := -1
 	for _, n := range alive {
-		if b, ok := baseGroup[n]; ok && !after.Present(n) {
-			pieces[b] = append(pieces[b], []string{n})
+		set := map[string]bool{n: true}
+		for other := range now[n] {
+			set[other] = true
+		}
+		if w := weight(set); w > best {
+			best, main = w, set
 		}
 	}
-	groups := make([]int, 0, len(pieces))
-	for b := range pieces {
-		groups = append(groups, b)
-	}
-	sort.Ints(groups)
-	for _, b := range groups {
-		ps := pieces[b]
-		if len(ps) < 2 {
+	for _, n := range alive {
+		if main[n] {
 			continue
 		}
-		// the largest piece is "the data center"; the others are cut off from it.
-		// Servers weigh more, so a lone phone is cut off from the PBX, not vice versa.
-		weight := func(p []string) int {
-			w := 0
-			for _, n := range p {
-				w += 2
-				if kindOf[n].Kind != "endpoint" {
-					w++
-				}
-			}
-			return w
-		}
-		sort.SliceStable(ps, func(i, j int) bool { return weight(ps[i]) > weight(ps[j]) })
-		whole := map[string]bool{}
-		for _, p := range ps {
-			for _, n := range p {
-				whole[n] = true
+		lost := map[string]bool{}
+		for other := range base[n] {
+			if !o.Devices[other] && !now[n][other] {
+				lost[other] = true
 			}
 		}
-		for _, p := range ps[1:] {
-			rest := map[string]bool{}
-			for n := range whole {
-				if !slices.Contains(p, n) {
-					rest[n] = true
-				}
-			}
-			lost := topology.SortedNames(rest)
-			for _, n := range p {
-				res.Impacts = append(res.Impacts, Impact{Item: kindOf[n], Effect: Isolated, LosesContactWith: lost})
-			}
+		if len(lost) > 0 {
+			res.Impacts = append(res.Impacts, Impact{Item: byName[n], Effect: Isolated,
+				LosesContactWith: topology.SortedNames(lost)})
 		}
 	}
 	res.services(items)
@@ -248,19 +228,13 @@ func itemsOf(t *topology.Topology) []Item {
 // Items lists the endpoints, hosts and VMs whose connectivity the analysis follows.
 func Items(t *topology.Topology) []Item { return itemsOf(t) }
 
-// Baseline groups the items of the intact data center by reachability (for Fail).
-func Baseline(t *topology.Topology, items []Item) map[string]int {
+// Baseline is what each item reaches in the intact data center (for Fail).
+func Baseline(t *topology.Topology, items []Item) map[string]map[string]bool {
 	names := make([]string, len(items))
 	for i, it := range items {
 		names[i] = it.Name
 	}
-	out := map[string]int{}
-	for i, g := range t.Network(nil, topology.NetworkOptions{}).Groups(names) {
-		for _, n := range g {
-			out[n] = i
-		}
-	}
-	return out
+	return t.Network(nil, topology.NetworkOptions{}).ReachSets(names)
 }
 
 // direct lists the devices a component is part of or cabled to.

@@ -1,0 +1,197 @@
+package check_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"dctwin/topology/check"
+	"dctwin/twin"
+)
+
+// edit replaces the first occurrence of old by new in the base scenario.
+type edit struct{ old, new string }
+
+// findingCase expects a finding of kind at the line of the edited scenario that
+// contains at.
+type findingCase struct {
+	kind  check.Kind
+	edits []edit
+	at    string
+}
+
+var cases = []findingCase{
+	{check.DuplicateName, []edit{{"    - {name: san, kind: san}\n", "    - {name: san, kind: san}\n    - {name: san, kind: nas} # dup\n"}}, "# dup"},
+	{check.DanglingName, []edit{{"{name: gw, vlan: voice,", "{name: gw, vlan: voyce,"}}, "voyce"},
+	{check.BadPort, []edit{{`b: "core-b:8"`, `b: "core-b:9"`}}, "core-b:9"},
+	{check.BadValue, []edit{{"{name: vmotion, id: 30}", "{name: vmotion, id: 5000}"}}, "id: 5000"},
+	{check.NotHypervisor, []edit{{"hosts: [hv1, hv2]", "hosts: [hv1, hv2, srv]"}}, "hosts: [hv1, hv2, srv]"},
+	{check.PortReused, []edit{{`connect: "sw-a:5"`, `connect: "sw-a:1"`}}, `{name: phone`},
+	{check.BayMissing, []edit{{"      bay: 1\n      storage", "      bay: 5\n      storage"}}, "bay: 5"},
+	{check.BayOccupied, []edit{{"  clusters:", "    - {name: bl2, kind: blade, enclosure: enc-p, bay: 1, nics: [{name: e0, vlans: [srv]}]}\n  clusters:"}}, "name: bl2"},
+	{check.BladeWiring, []edit{{"{name: eth0, speed: 1G, vlans: [srv]} # bl", `{name: eth0, speed: 1G, vlans: [srv], connect: "sw-a:6"} # bl`}}, `"sw-a:6"`},
+	{check.NICUnconnected, []edit{{`        - {name: eth1, speed: 1G, vlans: [srv], connect: "sw-b:1"}`, "        - {name: eth1, speed: 1G, vlans: [srv], connect: \"sw-b:1\"}\n        - {name: eth2, speed: 1G}"}}, "name: eth2"},
+	{check.VLANNotCarried, []edit{
+		{"    - {name: sw-b, ports: 24, cluster: pair}", "    - {name: sw-b, ports: 24, cluster: pair}\n    - {name: acc, ports: 8, vlans: [voice]}"},
+		{"    - {name: isl,", "    - {a: \"acc:8\", b: \"sw-a:10\"}\n    - {name: isl,"},
+		{"  gateways:", "    - {name: pc, connect: \"acc:1\", vlan: srv}\n  gateways:"}}, "name: pc"},
+	{check.TeamVLANMismatch, []edit{{`{name: eth1, speed: 1G, vlans: [srv], connect: "sw-b:1"}`, `{name: eth1, speed: 1G, vlans: [srv, voice], connect: "sw-b:1"}`}}, "{name: bond0, members: [eth0, eth1], mode: nft"},
+	{check.TeamNoL2Path, []edit{{`    - {name: isl, a: "sw-a:24", b: "sw-b:24"}` + "\n", ""}, {`    - {name: core-isl, a: "core-a:8", b: "core-b:8"}` + "\n", ""}}, "{name: bond0, members: [eth0, eth1], mode: nft"},
+	{check.TeamSplitAggregate, []edit{{"{name: sw-b, ports: 24, cluster: pair}", "{name: sw-b, ports: 24, cluster: other}"}}, "mode: lacp"},
+	{check.TeamOneMember, []edit{{"members: [eth0, eth1], mode: nft", "members: [eth0], mode: nft"}}, "members: [eth0], mode: nft"},
+	{check.TeamSpeedMismatch, []edit{{`{name: eth1, speed: 1G, vlans: [srv], connect: "sw-b:1"}`, `{name: eth1, speed: 100M, vlans: [srv], connect: "sw-b:1"}`}}, "{name: bond0, members: [eth0, eth1], mode: nft"},
+	{check.TeamMemberReused, []edit{{"mode: nft, detection: {method: miimon}}\n    - name: hv1", "mode: nft, detection: {method: miimon}}\n        - {name: bond1, members: [eth0, eth1]}\n    - name: hv1"}}, "name: bond1"},
+	{check.UplinkInvisible, []edit{{"{name: ic1, kind: switch, uplinks: 1, uplink_failure_detection: true}", "{name: ic1, kind: switch, uplinks: 1}"}}, "{name: t, members: [n0, n1], mode: nft"},
+	{check.UpdelayBelowSTP, []edit{{"{name: sw-a, ports: 24, cluster: pair}", "{name: sw-a, ports: 24, cluster: pair, spanning_tree: stp}"}}, "{name: bond0, members: [eth0, eth1], mode: nft"},
+	{check.HeartbeatTooSlow, []edit{{"mode: lacp, detection: {method: miimon}}", "mode: lacp, detection: {method: heartbeat, interval: 5s, missed: 3}}"}}, "interval: 5s"},
+	{check.BeaconTwoNICs, []edit{{"mode: lacp, detection: {method: miimon}}", "mode: lacp, detection: {method: heartbeat}}"}}, "method: heartbeat"},
+	{check.LACPWithHeartbeat, []edit{{"mode: lacp, detection: {method: miimon}}", "mode: lacp, detection: {method: heartbeat}}"}}, "method: heartbeat"},
+	{check.SinglePSU, []edit{{"    - name: enc-s\n      bays: 4\n", "    - name: enc-s\n      bays: 4\n      power_supplies: 1\n"}}, "power_supplies: 1"},
+	{check.ModuleNoUplinks, []edit{{"{name: ic1, kind: switch, uplinks: 1,", "{name: ic1, kind: switch, uplinks: 0,"}}, "uplinks: 0"},
+	{check.ModuleUplinkUnused, []edit{{`    - {a: "ic2:up1", b: "sw-b:20"}` + "\n", ""}}, "{name: ic2"},
+	{check.GatewayOneSwitch, []edit{{"routers: [core-a, core-b]", "routers: [core-a, core-a]"}}, "routers: [core-a, core-a]"},
+	{check.GatewayNotL3, []edit{{"routers: [core-a, core-b]", "routers: [core-a, sw-a]"}}, "routers: [core-a, sw-a]"},
+	{check.GatewaySplit, []edit{{`    - {name: isl, a: "sw-a:24", b: "sw-b:24"}` + "\n", ""}, {`    - {name: core-isl, a: "core-a:8", b: "core-b:8"}` + "\n", ""}}, "{name: gw"},
+	{check.LocalDiskInCluster, []edit{{"host: hv1, disk: san", "host: hv1, disk: local"}}, "{name: pbx"},
+	{check.ClusterNetworks, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-voice, vlan: srv} # hv2"}}, "port_groups: # hv2"},
+	{check.ClusterStorage, []edit{{"storage: [san] # hv2", "storage: [] # hv2"}}, "storage: [] # hv2"},
+	{check.HATooFewHosts, []edit{{"hosts: [hv1, hv2]", "hosts: [hv1]"}}, "ha: {enabled: true}"},
+	{check.HAAdmission, []edit{{"ha: {enabled: true}", "ha: {enabled: true, host_failures_tolerated: 2}"}}, "host_failures_tolerated: 2"},
+	{check.FTWithoutShared, []edit{{"host: hv1, disk: san, role: pbx,", "host: hv1, disk: local, ft: true, role: pbx,"}}, "{name: pbx"},
+	{check.FTNotEnabled, []edit{{"ft: {enabled: true}", "ft: {enabled: false}"}, {"disk: san, role: pbx,", "disk: san, ft: true, role: pbx,"}}, "{name: pbx"},
+	{check.VMNotOnHypervisor, []edit{{"{name: pbx, host: hv1,", "{name: pbx, host: srv,"}}, "{name: pbx"},
+	{check.VMNoNetwork, []edit{{"{name: e0, port_group: pg-voice}", "{name: e0, port_group: pg-video}"}}, "{name: pbx"},
+	{check.StorageNotAttached, []edit{{"storage: [san] # hv1", "storage: [] # hv1"}}, "{name: pbx"},
+	{check.HostIsolated, []edit{{"  clusters:", "    - {name: lonely, kind: rack}\n  clusters:"}}, "name: lonely"},
+	{check.FailureUnknown, []edit{{"component: sw-a, kind: switch", "component: sw-z, kind: switch"}}, "sw-z"},
+	{check.WorkloadUnknownName, []edit{{"from: phone, to: pbx,", "from: phone, to: pbz,"}}, "to: pbz"},
+	{check.CallLoadMissing, []edit{{"{name: g, endpoints: [phone], bhca: 1, pbx: pbx}", "{name: g, endpoints: [phone], pbx: pbx}"}}, "{name: g,"},
+}
+
+func base(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/base.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func findings(t *testing.T, text string) check.Findings {
+	t.Helper()
+	sc, err := twin.Parse("base.yaml", []byte(text))
+	if err != nil {
+		t.Fatalf("scenario does not load: %v", err)
+	}
+	return twin.Check(sc)
+}
+
+func TestBaseIsClean(t *testing.T) {
+	for _, f := range findings(t, base(t)) {
+		t.Errorf("unexpected finding in the clean base: %s", f)
+	}
+}
+
+func TestEveryFindingKind(t *testing.T) {
+	covered := map[check.Kind]bool{}
+	for _, c := range cases {
+		covered[c.kind] = true
+		t.Run(string(c.kind), func(t *testing.T) {
+			text := base(t)
+			for _, e := range c.edits {
+				if !strings.Contains(text, e.old) {
+					t.Fatalf("edit target %q not in base", e.old)
+				}
+				text = strings.Replace(text, e.old, e.new, 1)
+			}
+			line := lineOf(text, c.at)
+			if line == 0 {
+				t.Fatalf("marker %q not in edited scenario", c.at)
+			}
+			fs := findings(t, text)
+			for _, f := range fs {
+				if f.Kind == c.kind && f.Pos.Line == line {
+					if f.Message == "" || f.Why == "" || f.Pos.Col == 0 {
+						t.Errorf("finding without message, explanation or column: %+v", f)
+					}
+					return
+				}
+			}
+			t.Errorf("no %s finding at line %d; got:", c.kind, line)
+			for _, f := range fs {
+				t.Logf("  %s [%s]", f, f.Kind)
+			}
+		})
+	}
+	for _, k := range check.Kinds() {
+		if !covered[k] {
+			t.Errorf("finding kind %s has no test case", k)
+		}
+	}
+}
+
+func lineOf(text, marker string) int {
+	for i, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, marker) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func TestSeverityAndDescribe(t *testing.T) {
+	for _, k := range check.Kinds() {
+		sev, why, ok := check.Describe(k)
+		if !ok || why == "" {
+			t.Errorf("%s: no explanation", k)
+		}
+		if sev < check.Info || sev > check.Error {
+			t.Errorf("%s: bad severity %v", k, sev)
+		}
+	}
+}
+
+func TestBuiltinScenariosHaveNoErrors(t *testing.T) {
+	for _, name := range []string{"teaming-lab", "classic-dc"} {
+		sc, err := twin.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs := twin.Check(sc)
+		if n := fs.Count(check.Error); n > 0 {
+			t.Errorf("%s: %d errors, e.g. %s", name, n, fs[0])
+		}
+	}
+}
+
+// Each mistake planted in misconfigured-dc is named in its header as [kind]; check
+// must report every one of them.
+func TestMisconfiguredFindsEveryPlantedMistake(t *testing.T) {
+	sc, err := twin.Load("misconfigured-dc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[check.Kind]bool{}
+	fs := twin.Check(sc)
+	for _, f := range fs {
+		got[f.Kind] = true
+	}
+	if fs.Count(check.Error) == 0 {
+		t.Fatal("misconfigured-dc has no errors")
+	}
+	for _, line := range strings.Split(string(sc.Text), "\n") {
+		if !strings.HasPrefix(line, "#") {
+			break
+		}
+		i, j := strings.LastIndex(line, "["), strings.LastIndex(line, "]")
+		if i < 0 || j < i {
+			continue
+		}
+		for _, k := range strings.Split(line[i+1:j], ",") {
+			k = strings.TrimSpace(k)
+			if !got[check.Kind(k)] {
+				t.Errorf("planted mistake [%s] not found", k)
+			}
+		}
+	}
+}
