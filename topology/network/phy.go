@@ -135,7 +135,7 @@ func (n *Network) changed(l *Link, depth int) {
 		}
 	}
 	if l.isl {
-		n.bpduCheck(l)
+		n.stpLinkCheck(l)
 	}
 	for _, p := range l.ends {
 		if p.dev.kind == kindPassThrough && p.pair != nil {

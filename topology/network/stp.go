@@ -52,14 +52,18 @@ func (s PortState) String() string {
 // Topology changes flush non-edge MAC entries (RSTP) or shorten aging to the forward
 // delay for max age + forward delay (802.1D).
 
-// stpLive reports whether both ends of an inter-switch link see each other's BPDUs.
+// stpLive reports whether an inter-switch link is part of the spanning-tree topology:
+// a bridge keeps a link while it sees carrier and hears BPDUs on it. When only one end
+// lost carrier (a one-way cut), the other end still sees light and keeps the link until
+// the BPDU information it holds ages out.
 func (l *Link) stpLive() bool {
 	a, b := l.ends[0], l.ends[1]
-	return l.isl && a.usable() && b.usable() && !l.bpduLost[0] && !l.bpduLost[1]
+	return l.isl && (a.usable() || b.usable()) && !l.bpduLost[0] && !l.bpduLost[1]
 }
 
 // stpLinkCheck re-evaluates an inter-switch link after a change its bridges noticed.
 func (n *Network) stpLinkCheck(l *Link) {
+	n.bpduCheck(l)
 	up := l.stpLive()
 	if up == l.stpUp {
 		return
@@ -71,20 +75,18 @@ func (n *Network) stpLinkCheck(l *Link) {
 }
 
 // bpduCheck supervises BPDUs on an inter-switch link in each direction: when they stop
-// arriving while the receiver keeps carrier (a one-way cut), the receiver ages the
-// information out after 3 hellos (RSTP) or max age (802.1D).
+// arriving while the receiver keeps carrier (the sender's port went down on a one-way
+// cut), the receiver ages the information out after 3 hellos (RSTP) or max age
+// (802.1D), reference-facts §5.
 func (n *Network) bpduCheck(l *Link) {
 	for d := range l.ends {
 		tx, rx := l.ends[d], l.ends[1-d]
-		flowing := tx.usable() && rx.light(0)
-		if flowing {
+		silent := rx.usable() && !tx.usable()
+		if !silent {
 			if l.bpduTimer[d] != nil {
 				l.bpduTimer[d].Stop()
 			}
-			if l.bpduLost[d] {
-				l.bpduLost[d] = false
-				n.stpLinkCheck(l)
-			}
+			l.bpduLost[d] = false
 			continue
 		}
 		if l.bpduLost[d] || (l.bpduTimer[d] != nil && l.bpduTimer[d].Armed()) {
@@ -98,8 +100,7 @@ func (n *Network) bpduCheck(l *Link) {
 		if l.bpduTimer[d] == nil {
 			d := d
 			l.bpduTimer[d] = n.s.NewTimer(func() {
-				tx, rx := l.ends[d], l.ends[1-d]
-				if !(tx.usable() && rx.light(0)) {
+				if l.ends[1-d].usable() && !l.ends[d].usable() {
 					l.bpduLost[d] = true
 					n.stpLinkCheck(l)
 				}
@@ -121,11 +122,19 @@ func portID(p *Port) int { return p.dev.idx<<16 | p.idx }
 
 // solve computes roots, root path costs and root ports of all bridges.
 func (n *Network) solve() {
+	// A dead bridge stays in the computation while a neighbour still holds a live
+	// link to it: the neighbours learn of the death by carrier loss or BPDU aging,
+	// not from the power switch.
 	for _, b := range n.bridges {
 		b.alive = false
 		for _, d := range b.members {
 			if !d.failed {
 				b.alive = true
+			}
+			for _, p := range d.ports {
+				if p.link != nil && p.link.isl && p.link.stpUp {
+					b.alive = true
+				}
 			}
 		}
 		b.root, b.dist, b.rootPort, b.comp = nil, 0, nil, -1
@@ -208,16 +217,13 @@ func (n *Network) neighbours(b *bridge) []*bridge {
 // eachISL calls fn for every live inter-switch link of b with p on b and q opposite.
 func (n *Network) eachISL(b *bridge, fn func(p, q *Port)) {
 	for _, d := range b.members {
-		if d.failed {
-			continue
-		}
 		for _, p := range d.ports {
 			l := p.link
 			if l == nil || !l.isl || !l.stpUp {
 				continue
 			}
 			q := l.ends[1-p.end]
-			if q.dev.failed || !q.dev.br.alive {
+			if !q.dev.br.alive {
 				continue
 			}
 			fn(p, q)
