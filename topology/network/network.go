@@ -417,7 +417,10 @@ func (n *Network) start() {
 		p.carrier = p.rx
 	}
 	for _, l := range n.linkList {
-		l.stpUp = l.stpLive()
+		if l.isl {
+			l.stpHear = [2]bool{l.ends[0].hears(), l.ends[1].hears()}
+			l.stpUp = l.stpHear[0] || l.stpHear[1]
+		}
 	}
 	n.convergeSTP()
 	for _, d := range n.devList {

@@ -65,8 +65,9 @@ type Link struct {
 
 	isl, peer bool
 	stpUp     bool
-	bpduLost  [2]bool // the receiver of direction d aged out BPDU information
-	bpduTimer [2]*sim.Timer
+	stpHear   [2]bool       // ends[i] hears its partner's BPDUs
+	bpduTimer [2]*sim.Timer // ends[1-d] ages the BPDU information ends[d] no longer sends
+	bpduAged  [2]bool
 }
 
 // Name returns the link name.

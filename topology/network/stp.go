@@ -52,44 +52,59 @@ func (s PortState) String() string {
 // Topology changes flush non-edge MAC entries (RSTP) or shorten aging to the forward
 // delay for max age + forward delay (802.1D).
 
-// stpLive reports whether an inter-switch link is part of the spanning-tree topology:
-// a bridge keeps a link while it sees carrier and hears BPDUs on it. When only one end
-// lost carrier (a one-way cut), the other end still sees light and keeps the link until
-// the BPDU information it holds ages out.
-func (l *Link) stpLive() bool {
-	a, b := l.ends[0], l.ends[1]
-	return l.isl && (a.usable() || b.usable()) && !l.bpduLost[0] && !l.bpduLost[1]
+// hears reports whether inter-switch port p receives its partner's BPDUs, or still
+// holds the last ones: p sees carrier, and the partner's port is up or its
+// information has not aged out yet (a one-way cut, or a partner that just died).
+// The spanning tree is computed from what each port hears, so the two ends of a
+// half-broken link can disagree as real bridges do.
+//
+// A dead bridge's port keeps "hearing" for as long as its partner still sees carrier:
+// until then the neighbours work with the information the dead bridge last sent.
+func (p *Port) hears() bool {
+	q := p.peer()
+	if !p.link.isl {
+		return false
+	}
+	if p.dev.failed {
+		return q.usable()
+	}
+	return p.usable() && (q.usable() || p.holding())
+}
+
+// holding reports whether p still holds BPDU information its partner no longer sends.
+func (p *Port) holding() bool {
+	t := p.link.bpduTimer[1-p.end]
+	return t != nil && t.Armed()
 }
 
 // stpLinkCheck re-evaluates an inter-switch link after a change its bridges noticed.
 func (n *Network) stpLinkCheck(l *Link) {
 	n.bpduCheck(l)
-	up := l.stpLive()
-	if up == l.stpUp {
+	h := [2]bool{l.ends[0].hears(), l.ends[1].hears()}
+	if h == l.stpHear {
 		return
 	}
-	l.stpUp = up
+	l.stpHear = h
+	l.stpUp = h[0] || h[1]
 	n.stpChanged[l.ends[0].dev.br] = true
 	n.stpChanged[l.ends[1].dev.br] = true
 	n.stpTimer.Reset(0)
 }
 
-// bpduCheck supervises BPDUs on an inter-switch link in each direction: when they stop
-// arriving while the receiver keeps carrier (the sender's port went down on a one-way
-// cut), the receiver ages the information out after 3 hellos (RSTP) or max age
-// (802.1D), reference-facts §5.
+// bpduCheck starts the aging of BPDU information at an end that keeps carrier while
+// its partner stopped sending (the partner's port lost light on a one-way cut, or the
+// partner died): after 3 hellos (RSTP) or max age (802.1D), reference-facts §5.
 func (n *Network) bpduCheck(l *Link) {
 	for d := range l.ends {
 		tx, rx := l.ends[d], l.ends[1-d]
-		silent := rx.usable() && !tx.usable()
-		if !silent {
+		if !(rx.usable() && !tx.usable()) {
 			if l.bpduTimer[d] != nil {
 				l.bpduTimer[d].Stop()
 			}
-			l.bpduLost[d] = false
+			l.bpduAged[d] = false
 			continue
 		}
-		if l.bpduLost[d] || (l.bpduTimer[d] != nil && l.bpduTimer[d].Armed()) {
+		if l.bpduAged[d] || (l.bpduTimer[d] != nil && l.bpduTimer[d].Armed()) {
 			continue
 		}
 		cfg := rx.dev.cfg
@@ -100,10 +115,8 @@ func (n *Network) bpduCheck(l *Link) {
 		if l.bpduTimer[d] == nil {
 			d := d
 			l.bpduTimer[d] = n.s.NewTimer(func() {
-				if l.ends[1-d].usable() && !l.ends[d].usable() {
-					l.bpduLost[d] = true
-					n.stpLinkCheck(l)
-				}
+				l.bpduAged[d] = true
+				n.stpLinkCheck(l)
 			})
 		}
 		l.bpduTimer[d].Reset(age)
@@ -180,6 +193,9 @@ func (n *Network) solve() {
 			}
 			done[u] = true
 			n.eachISL(u, func(p, q *Port) {
+				if !q.hears() {
+					return
+				}
 				v := q.dev.br
 				if c := u.dist + p.link.cost; c < v.dist {
 					v.dist = c
@@ -193,6 +209,9 @@ func (n *Network) solve() {
 			}
 			var best, bestPeer *Port
 			n.eachISL(x, func(p, q *Port) {
+				if !p.hears() {
+					return
+				}
 				nb := q.dev.br
 				if nb.dist+p.link.cost != x.dist {
 					return
@@ -234,7 +253,7 @@ func (n *Network) eachISL(b *bridge, fn func(p, q *Port)) {
 // role returns the role of inter-switch port p after solve.
 func (n *Network) role(p *Port) PortRole {
 	l := p.link
-	if p.dev.failed || !l.stpUp {
+	if p.dev.failed || !l.stpUp || !p.usable() {
 		return RoleDisabled
 	}
 	b := p.dev.br
