@@ -1,0 +1,29 @@
+// Package uc is the unified-communications workload of dctwin: phones, soft clients and
+// room systems in user groups place calls through an IP-PBX; the calls load the
+// data-center network with their media streams, and the model tells from what those
+// streams saw whether each call was blocked, failed to set up, dropped or completed, and
+// what its quality was by the ITU-T G.107 E-model (package workloads/emodel).
+//
+// The model runs on the sim kernel with callbacks and timers only (no processes): a
+// busy-hour load of hundreds of simultaneous calls must stay cheap. It sees the network
+// only through the small Network interface, so the same model runs on the flow-level
+// network runtime of the twin and on the scripted fake of package uctest.
+//
+// Where a number comes from is cited as "reference-facts N" (the project's
+// reference-facts.md, section N): section 2 for codecs, 3 for delay budgets, 9 for call
+// traffic and signalling timers, 10 for video.
+//
+// What the model assumes, and why:
+//   - The PBX carries signalling only. Media flows directly between the endpoints of an
+//     internal call, and between an endpoint and a server (media gateway, voicemail,
+//     conference bridge) for calls that terminate there. A peer-to-peer call therefore
+//     survives the loss of its PBX, while a call anchored on a server dies with the server
+//     and, unless a cluster peer takes over, with the PBX that controls the server.
+//   - Capacity limits (PBX channels, trunk channels of the gateway, voicemail and
+//     conference ports) are loss systems: a call that finds them full is blocked at
+//     once, so the blocking follows Erlang B (reference-facts 9).
+//   - Endpoints are infinite sources, as Erlang B assumes: a phone already in a call may
+//     place or receive another (planning practice for busy-hour dimensioning).
+//   - Packet loss comes from the gaps in which a media stream does not deliver: a gap of
+//     g at p packets per second loses round(g·p) packets in one burst.
+package uc

@@ -1,0 +1,229 @@
+package uc
+
+import (
+	"math"
+
+	"dctwin/sim"
+	"dctwin/workloads/emodel"
+)
+
+// mediaPath is one direction of a call's voice: the stream, what it has lost, the
+// receiving endpoint's jitter buffer and the mouth-to-ear delay the listener hears.
+//
+// Loss is counted from gaps, the intervals in which the stream does not deliver: a gap
+// of g at p packets per second loses round(g·p) packets in one burst. The whole-call
+// counts (sent, lost, bursts) give Ppl and BurstR by emodel.LossFromCounts; the same
+// counts restricted to the current sample interval give the interval's MOS.
+type mediaPath struct {
+	c      *Call
+	stream Stream
+	pps    float64
+	opened sim.Time
+
+	up       bool
+	gapStart sim.Time
+	lost     int
+	bursts   int
+	maxGap   sim.Time
+
+	// The current sample interval: from ivStart, ivLost packets lost in ivBursts gaps;
+	// an open gap is counted from ivGapFrom; ivFirstGap is the earliest gap start that
+	// overlaps the interval (sim.Never for none).
+	ivStart, ivGapFrom, ivFirstGap sim.Time
+	ivLost, ivBursts               int
+
+	rtp *sim.Timer // RTP inactivity timeout while the stream does not deliver
+
+	jb    jitterState
+	taNow float64  // current mouth-to-ear delay, ms
+	taInt float64  // ∫ mouth-to-ear delay dt since opened, ms·s
+	taAt  sim.Time // time taInt was last brought up to
+}
+
+func newMediaPath(c *Call, st Stream, now sim.Time) *mediaPath {
+	p := &mediaPath{
+		c: c, stream: st, pps: c.g.pps, opened: now,
+		ivStart: now, ivFirstGap: sim.Never, taAt: now,
+		jb: newJitterState(c.g.cfg.JitterBuffer),
+	}
+	p.up = st.Delivering()
+	if p.up {
+		p.jb.observe(now, st.OneWayDelay())
+	}
+	p.taNow = p.mouthToEar()
+	return p
+}
+
+// watch starts following the stream once the call talks. A stream that does not
+// deliver yet (its path not evaluated, or broken from the start) is in a gap from now.
+func (p *mediaPath) watch() {
+	if !p.up {
+		p.gapStart, p.ivGapFrom, p.ivFirstGap = p.opened, p.opened, p.opened
+		p.armTimeout()
+	}
+	p.stream.OnChange(p.change)
+}
+
+// mouthToEar is the one-way mouth-to-ear delay in ms: the network delay plus
+// packetization, the codec's own delay and the jitter buffer (reference-facts 3).
+func (p *mediaPath) mouthToEar() float64 {
+	net := p.jb.last
+	if net < 0 {
+		net = 0
+	}
+	return net.Milliseconds() + p.c.g.packetMs + p.c.g.codec.DelayMs + p.jb.current.Milliseconds()
+}
+
+// advance brings the delay integral up to now.
+func (p *mediaPath) advance(now sim.Time) {
+	p.taInt += p.taNow * (now - p.taAt).Seconds()
+	p.taAt = now
+}
+
+// observe samples the network delay of a delivering stream.
+func (p *mediaPath) observe(now sim.Time) {
+	p.advance(now)
+	if p.up {
+		p.jb.observe(now, p.stream.OneWayDelay())
+		p.taNow = p.mouthToEar()
+	}
+}
+
+// change is the stream's OnChange callback.
+func (p *mediaPath) change(delivering bool) {
+	c := p.c
+	if c.state != Talking || delivering == p.up {
+		return
+	}
+	now := c.m.s.Now()
+	if !delivering {
+		p.advance(now)
+		p.up = false
+		p.gapStart, p.ivGapFrom = now, now
+		p.ivFirstGap = min(p.ivFirstGap, now)
+		p.armTimeout()
+		return
+	}
+	p.closeGap(now)
+	p.up = true
+	if p.rtp != nil {
+		p.rtp.Stop()
+	}
+	p.observe(now)
+}
+
+// armTimeout starts the PBX's RTP inactivity timer: if the gap lasts the timeout, the
+// call is hung up (Asterisk rtptimeout, reference-facts 9).
+func (p *mediaPath) armTimeout() {
+	timeout := p.c.m.cfg.RTPTimeout
+	if timeout < 0 {
+		return
+	}
+	if p.rtp == nil {
+		p.rtp = p.c.m.s.NewTimer(func() { p.c.drop(ReasonRTPTimeout) })
+	}
+	p.rtp.Reset(timeout)
+}
+
+// packets is the number of packets sent in d.
+func (p *mediaPath) packets(d sim.Time) int {
+	return int(math.Round(d.Seconds() * p.pps))
+}
+
+// closeGap counts the gap that ends now as one burst of lost packets.
+func (p *mediaPath) closeGap(now sim.Time) {
+	gap := now - p.gapStart
+	if n := p.packets(gap); n > 0 {
+		p.lost += n
+		p.bursts++
+	}
+	p.maxGap = max(p.maxGap, gap)
+	p.closeIntervalGap(now)
+}
+
+// closeIntervalGap counts the part of an open gap that falls into the current interval.
+func (p *mediaPath) closeIntervalGap(now sim.Time) {
+	if n := p.packets(now - p.ivGapFrom); n > 0 {
+		p.ivLost += n
+		p.ivBursts++
+	}
+	p.ivGapFrom = now
+}
+
+// rate computes the E-model rating of the listener at the end of this path for loss
+// counts and a mouth-to-ear delay ta (ms). The connection is taken as echo-controlled
+// with T = Ta and Tr = 2·Ta (reference-facts 1.9; the same assumption as
+// `dctwin emodel --delay`).
+func (p *mediaPath) rate(sent, lost, bursts int, ta float64) (mos float64, loss emodel.Loss) {
+	loss = lossOf(sent, lost, bursts)
+	prm := emodel.Defaults()
+	prm.Ie, prm.Bpl = p.c.g.codec.Ie, p.c.g.codec.Bpl
+	prm.Ppl, prm.BurstR = loss.Ppl, loss.BurstR
+	prm.Ta, prm.T, prm.Tr = ta, ta, 2*ta
+	return emodel.R(prm).MOS, loss
+}
+
+// lossOf is emodel.LossFromCounts made total: rounding at the edges of an interval can
+// give counts that no packet trace has (more bursts than room between them); those are
+// clamped to the nearest possible trace.
+func lossOf(sent, lost, bursts int) emodel.Loss {
+	if sent <= 0 {
+		return emodel.Loss{Ppl: 0, BurstR: 1}
+	}
+	lost = min(lost, sent)
+	bursts = min(bursts, lost, sent-lost+1)
+	if lost > 0 && bursts == 0 {
+		bursts = 1
+	}
+	l, err := emodel.LossFromCounts(sent, lost, bursts)
+	if err != nil {
+		return emodel.Loss{Ppl: 100 * float64(lost) / float64(sent), BurstR: 1}
+	}
+	return l
+}
+
+// whole rates the path over the call so far, counting an open gap up to now.
+func (p *mediaPath) whole(now sim.Time) (mos float64, loss emodel.Loss, maxGap sim.Time) {
+	lost, bursts, maxGap := p.lost, p.bursts, p.maxGap
+	if !p.up {
+		gap := now - p.gapStart
+		if n := p.packets(gap); n > 0 {
+			lost += n
+			bursts++
+		}
+		maxGap = max(maxGap, gap)
+	}
+	ta := p.taNow
+	if d := (now - p.opened).Seconds(); d > 0 {
+		ta = (p.taInt + p.taNow*(now-p.taAt).Seconds()) / d
+	}
+	mos, loss = p.rate(p.packets(now-p.opened), lost, bursts, ta)
+	return mos, loss, maxGap
+}
+
+// interval rates the sample interval that ends now and starts the next one. ok is false
+// when the interval held no packet.
+func (p *mediaPath) interval(now sim.Time) (mos float64, firstGap sim.Time, ok bool) {
+	if !p.up {
+		p.closeIntervalGap(now)
+	}
+	sent := p.packets(now - max(p.ivStart, p.opened))
+	firstGap = p.ivFirstGap
+	if sent > 0 {
+		mos, _ = p.rate(sent, p.ivLost, p.ivBursts, p.taNow)
+		ok = true
+	}
+	p.ivStart, p.ivLost, p.ivBursts, p.ivFirstGap = now, 0, 0, sim.Never
+	if !p.up {
+		p.ivFirstGap = now
+	}
+	return mos, firstGap, ok
+}
+
+// close stops the stream and its timer.
+func (p *mediaPath) close() {
+	if p.rtp != nil {
+		p.rtp.Stop()
+	}
+	p.stream.Close()
+}

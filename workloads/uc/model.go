@@ -1,0 +1,221 @@
+package uc
+
+import (
+	"fmt"
+	"slices"
+
+	"dctwin/sim"
+	"dctwin/workloads/emodel"
+)
+
+// Model is the unified-communications workload of one simulation: its user groups,
+// PBXs and media servers, the calls in progress, the statistics and the MOS time series.
+type Model struct {
+	s   *sim.Simulation
+	net Network
+	cfg Config
+
+	groups  []*group
+	byName  map[string]*group
+	pbxs    map[string]*pbxState
+	gateway *server
+	vmail   *server
+	bridge  *server
+
+	down   map[string]bool // nodes lost (servers, PBX nodes) by NodeFailed
+	active []*Call         // calls ringing or talking, in order of setup
+	seq    int
+
+	ticker  *sim.Timer
+	started bool
+	tally   tally
+	series  []Sample
+}
+
+// group is a user group with its codec resolved and its random streams.
+type group struct {
+	cfg        UserGroup
+	pbx        *pbxState
+	codec      emodel.Codec
+	packetMs   float64
+	pps        float64
+	audioBps   float64
+	audioBytes int
+	seq        int
+	arrivals   *sim.Timer
+}
+
+// pbxState is a PBX at run time: its nodes and its channel pool.
+type pbxState struct {
+	name     string
+	nodes    []string
+	channels *sim.Resource // nil: unlimited
+}
+
+// server is a media server at run time.
+type server struct {
+	kind     Kind
+	label    string
+	node     string
+	channels *sim.Resource // nil: unlimited
+}
+
+// New builds the UC model of cfg on simulation s over network net. It validates the
+// configuration (an error names the first bad field) and applies the defaults; calls
+// start arriving when Start is called.
+func New(s *sim.Simulation, net Network, cfg Config) (*Model, error) {
+	if s == nil || net == nil {
+		return nil, fmt.Errorf("uc: a simulation and a network are required")
+	}
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("uc: %w", err)
+	}
+	m := &Model{
+		s: s, net: net, cfg: cfg,
+		byName: make(map[string]*group),
+		pbxs:   make(map[string]*pbxState),
+		down:   make(map[string]bool),
+	}
+	for _, p := range cfg.PBXs {
+		m.pbxs[p.Name] = &pbxState{name: p.Name, nodes: slices.Clone(p.Nodes), channels: m.pool(p.Channels)}
+	}
+	m.gateway = m.newServer(Trunk, "gateway", cfg.Gateway)
+	m.vmail = m.newServer(VoicemailCall, "voicemail", cfg.Voicemail)
+	m.bridge = m.newServer(ConferenceCall, "conference", cfg.Conference)
+	for i, gc := range cfg.Groups {
+		g, err := m.newGroup(gc)
+		if err != nil {
+			// validate has looked the codec and packet size up already; this is a guard.
+			return nil, fmt.Errorf("uc: groups[%d] (%s): %w", i, gc.Name, err)
+		}
+		m.groups = append(m.groups, g)
+		m.byName[gc.Name] = g
+	}
+	return m, nil
+}
+
+func (m *Model) pool(channels int) *sim.Resource {
+	if channels <= 0 {
+		return nil
+	}
+	return m.s.NewResource(channels)
+}
+
+func (m *Model) newServer(k Kind, label string, cfg *Server) *server {
+	if cfg == nil {
+		return nil
+	}
+	return &server{kind: k, label: label, node: cfg.Node, channels: m.pool(cfg.Channels)}
+}
+
+func (m *Model) newGroup(gc UserGroup) (*group, error) {
+	codec, err := emodel.LookupCodec(gc.Codec)
+	if err != nil {
+		return nil, err
+	}
+	packetMs := gc.PacketMs
+	if packetMs == 0 {
+		packetMs = codec.PacketMs
+	}
+	pps, err := codec.PacketsPerSecond(packetMs)
+	if err != nil {
+		return nil, err
+	}
+	payload, err := codec.PayloadBytes(packetMs)
+	if err != nil {
+		return nil, err
+	}
+	// Media streams load the links with their Ethernet frames, as Cisco's per-call
+	// bandwidth table counts them (G.711/20 ms: 87.2 kbit/s, reference-facts 2).
+	bps, err := codec.Bandwidth(packetMs, emodel.EthernetBytes)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := m.pbxs[gc.PBX]
+	if !ok {
+		p = &pbxState{name: gc.PBX, nodes: []string{gc.PBX}}
+		m.pbxs[gc.PBX] = p
+	}
+	return &group{
+		cfg: gc, pbx: p, codec: codec, packetMs: packetMs, pps: pps,
+		audioBps: bps, audioBytes: payload + emodel.IPUDPRTPBytes + emodel.EthernetBytes,
+	}, nil
+}
+
+// Start starts the call arrivals of every group with a load and the MOS sampling. It
+// does nothing the second time.
+func (m *Model) Start() {
+	if m.started {
+		return
+	}
+	m.started = true
+	for _, g := range m.groups {
+		m.startArrivals(g)
+	}
+	if m.cfg.SampleInterval > 0 {
+		m.ticker = m.s.NewTimer(m.sample)
+		m.ticker.Reset(m.cfg.SampleInterval)
+	}
+}
+
+// Config returns the configuration with its defaults applied.
+func (m *Model) Config() Config { return m.cfg }
+
+// NodeFailed tells the model that a node (a server, a PBX node, a VM) has failed: calls
+// whose media is anchored on it drop, anchored calls whose PBX has no node left drop,
+// and calls still ringing on a PBX without a node fail their setup. Peer-to-peer calls
+// keep talking: their media never touched the PBX. Signalling to a failed node fails
+// until NodeRepaired.
+func (m *Model) NodeFailed(node string) {
+	if m.down[node] {
+		return
+	}
+	m.down[node] = true
+	for _, c := range slices.Clone(m.active) {
+		switch {
+		case c.server != nil && c.server.node == node:
+			c.drop(ReasonServerLost)
+		case c.pbx.activeNode(m.down) == "" && (c.state == Ringing || c.server != nil):
+			c.drop(ReasonPBXLost)
+		}
+	}
+}
+
+// NodeRepaired tells the model that a failed node is back.
+func (m *Model) NodeRepaired(node string) { delete(m.down, node) }
+
+// activeNode is the PBX node that handles signalling now: the first that is not down,
+// "" when none is left.
+func (p *pbxState) activeNode(down map[string]bool) string {
+	for _, n := range p.nodes {
+		if !down[n] {
+			return n
+		}
+	}
+	return ""
+}
+
+// Active returns the calls ringing or talking now, in order of setup.
+func (m *Model) Active() []*Call { return slices.Clone(m.active) }
+
+func (m *Model) addActive(c *Call) {
+	c.slot = len(m.active)
+	m.active = append(m.active, c)
+}
+
+// removeActive takes c out of the active list, keeping the others in setup order so
+// that iteration (and so the record stream) stays independent of removals.
+func (m *Model) removeActive(c *Call) {
+	if c.slot < 0 {
+		return
+	}
+	i := c.slot
+	copy(m.active[i:], m.active[i+1:])
+	m.active[len(m.active)-1] = nil
+	m.active = m.active[:len(m.active)-1]
+	for j := i; j < len(m.active); j++ {
+		m.active[j].slot = j
+	}
+	c.slot = -1
+}

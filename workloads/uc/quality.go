@@ -1,0 +1,97 @@
+package uc
+
+import (
+	"math"
+
+	"dctwin/sim"
+)
+
+// Sample is one point of the MOS time series: at the end of each sample interval, the
+// number of talking calls and the mean of their MOS over that interval (0 when no call
+// talks).
+type Sample struct {
+	At      sim.Time `json:"at"`
+	Active  int      `json:"active"`
+	MeanMOS float64  `json:"mean_mos"`
+}
+
+// Series returns the MOS time series so far, one sample per interval (one second by
+// default). The slice is the model's own; do not modify it.
+func (m *Model) Series() []Sample { return m.series }
+
+// measure rates the call over its life so far. Each direction has its own listener;
+// the call is as good as its worse direction.
+func (c *Call) measure() CallQuality {
+	now := c.m.s.Now()
+	q := CallQuality{MOS: math.Inf(1)}
+	for _, p := range c.audio {
+		mos, loss, gap := p.whole(now)
+		if mos < q.MOS {
+			q.MOS, q.LossPct, q.BurstR = mos, loss.Ppl, loss.BurstR
+		}
+		q.MaxGap = max(q.MaxGap, gap)
+	}
+	if math.IsInf(q.MOS, 1) {
+		return CallQuality{}
+	}
+	q.MinMOS = min(c.sampleLo, q.MOS)
+	return q
+}
+
+// sample closes a sample interval: every talking call samples its network delay and is
+// rated over the interval; a call under the degraded threshold opens a degraded episode
+// (and reports CallDegraded), one back over it closes the episode. Then the series gains
+// a point.
+func (m *Model) sample() {
+	now := m.s.Now()
+	var sum float64
+	n := 0
+	for _, c := range m.active {
+		if c.state != Talking {
+			continue
+		}
+		mos, since, ok := c.sampleInterval(now)
+		if !ok {
+			continue
+		}
+		sum += mos
+		n++
+		c.sampleLo = min(c.sampleLo, mos)
+		switch {
+		case mos < m.cfg.DegradedMOS && !c.degraded:
+			c.degraded = true
+			m.tally.openEpisode(c, since)
+			m.s.Report(CallDegraded{CallInfo: c.info, MOS: mos, Since: since})
+		case mos >= m.cfg.DegradedMOS && c.degraded:
+			m.tally.closeEpisode(c, now)
+		}
+	}
+	s := Sample{At: now, Active: n}
+	if n > 0 {
+		s.MeanMOS = sum / float64(n)
+	}
+	m.series = append(m.series, s)
+	m.ticker.Reset(m.cfg.SampleInterval)
+}
+
+// sampleInterval rates the call over the interval ending now (its worse direction)
+// and says when the trouble began: the first gap in the interval, or its start.
+func (c *Call) sampleInterval(now sim.Time) (mos float64, since sim.Time, ok bool) {
+	mos, since = math.Inf(1), now-c.m.cfg.SampleInterval
+	since = max(since, c.answered)
+	firstGap := sim.Never
+	for _, p := range c.audio {
+		p.observe(now)
+		pm, gap, pok := p.interval(now)
+		if !pok {
+			continue
+		}
+		ok = true
+		mos = min(mos, pm)
+		firstGap = min(firstGap, gap)
+	}
+	if firstGap != sim.Never {
+		since = max(firstGap, c.answered)
+	}
+	return mos, since, ok
+}

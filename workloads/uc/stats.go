@@ -1,0 +1,119 @@
+package uc
+
+import (
+	"sort"
+
+	"dctwin/sim"
+)
+
+// Stats summarizes the calls of a run so far, for the run report's `calls` object.
+type Stats struct {
+	Attempted   int `json:"attempted"`    // calls dialled
+	Completed   int `json:"completed"`    // calls that talked for their whole holding time
+	Blocked     int `json:"blocked"`      // calls refused by a full PBX, trunk or server
+	FailedSetup int `json:"failed_setup"` // calls whose setup failed (timer B, media, PBX lost)
+	Dropped     int `json:"dropped"`      // calls cut off while talking
+	Degraded    int `json:"degraded"`     // calls with at least one degraded sample interval
+	Active      int `json:"active"`       // calls dialling, ringing or talking now
+	// MeanMOS and MinMOS are over the completed and dropped calls, each call counted
+	// with its whole-call MOS; both are 0 while there is none.
+	MeanMOS float64 `json:"mean_mos"`
+	MinMOS  float64 `json:"min_mos"`
+}
+
+// BlockingRatio is the share of attempted calls that were blocked (0 without attempts):
+// the measured counterpart of Erlang B.
+func (s Stats) BlockingRatio() float64 {
+	if s.Attempted == 0 {
+		return 0
+	}
+	return float64(s.Blocked) / float64(s.Attempted)
+}
+
+// tally keeps the counts and the time-stamped drops and degraded episodes.
+type tally struct {
+	attempted, blocked, failedSetup int
+	ended, dropCount                int
+	mosSum, mosMin                  float64
+	rated                           int
+	drops                           []sim.Time // drop times, in order
+	episodes                        []episode  // degraded episodes, in order of start
+	degradedCalls                   int
+}
+
+// episode is a span in which a call's interval MOS stayed under the degraded threshold.
+type episode struct {
+	call       *Call
+	start, end sim.Time // end is sim.Never while open
+}
+
+func (t *tally) rate(c *Call) {
+	mos := c.quality.MOS
+	if t.rated == 0 || mos < t.mosMin {
+		t.mosMin = mos
+	}
+	t.mosSum += mos
+	t.rated++
+}
+
+func (t *tally) completed(c *Call) {
+	t.ended++
+	t.rate(c)
+}
+
+func (t *tally) dropped(c *Call) {
+	t.dropCount++
+	t.drops = append(t.drops, c.finished)
+	t.rate(c)
+}
+
+func (t *tally) openEpisode(c *Call, since sim.Time) {
+	if !c.hadEpisode {
+		c.hadEpisode = true
+		t.degradedCalls++
+	}
+	c.episode = len(t.episodes)
+	t.episodes = append(t.episodes, episode{call: c, start: since, end: sim.Never})
+}
+
+func (t *tally) closeEpisode(c *Call, now sim.Time) {
+	if !c.degraded {
+		return
+	}
+	t.episodes[c.episode].end = now
+	c.degraded = false
+}
+
+// Stats returns the summary so far.
+func (m *Model) Stats() Stats {
+	t := &m.tally
+	s := Stats{
+		Attempted: t.attempted, Completed: t.ended, Blocked: t.blocked,
+		FailedSetup: t.failedSetup, Dropped: t.dropCount, Degraded: t.degradedCalls,
+	}
+	s.Active = s.Attempted - s.Blocked - s.FailedSetup - s.Completed - s.Dropped
+	if t.rated > 0 {
+		s.MeanMOS = t.mosSum / float64(t.rated)
+		s.MinMOS = t.mosMin
+	}
+	return s
+}
+
+// CallsAffected counts the calls dropped in [from, to] and the calls degraded at some
+// time in [from, to] (a degraded episode overlapping the window), so that a failure
+// report can say what each failure did to calls. A call can count in both.
+func (m *Model) CallsAffected(from, to sim.Time) (dropped, degraded int) {
+	t := &m.tally
+	lo := sort.Search(len(t.drops), func(i int) bool { return t.drops[i] >= from })
+	for i := lo; i < len(t.drops) && t.drops[i] <= to; i++ {
+		dropped++
+	}
+	seen := make(map[*Call]bool)
+	for _, e := range t.episodes {
+		if e.start <= to && e.end >= from && !seen[e.call] {
+			seen[e.call] = true
+			degraded++
+		}
+	}
+	return dropped, degraded
+}
