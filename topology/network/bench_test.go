@@ -92,7 +92,7 @@ func BenchmarkFabric(b *testing.B) {
 	} {
 		b.Run(fmt.Sprintf("sw%d_hosts%d_flows%d", spec.access+2, spec.hosts, spec.flows), func(b *testing.B) {
 			b.ReportAllocs()
-			var events uint64
+			var events, evals uint64
 			var wall time.Duration
 			for b.Loop() {
 				s := sim.New(1)
@@ -102,9 +102,11 @@ func BenchmarkFabric(b *testing.B) {
 				s.RunUntil(sim.Hour)
 				wall += time.Since(start)
 				events += s.Steps()
+				evals += fab.n.Evaluations()
 			}
 			b.ReportMetric(float64(events)/wall.Seconds(), "events/s")
 			b.ReportMetric(float64(events)/float64(b.N), "events/op")
+			b.ReportMetric(float64(evals)/float64(b.N), "flowevals/op")
 			b.ReportMetric(float64(b.N)*sim.Hour.Seconds()/wall.Seconds(), "simsec/s")
 		})
 	}

@@ -17,7 +17,8 @@ type bridge struct {
 	entries   []*fdbEntry // creation order, for deterministic scans
 	tcUntil   sim.Time    // STP topology change: short aging until then
 
-	visit uint64 // walk id of the last frame that entered
+	visit  uint64 // walk id of the last frame that entered
+	tcSeen uint64 // last RSTP topology change that reached the bridge
 
 	alive    bool
 	root     *bridge
@@ -333,80 +334,4 @@ func (b *bridge) clear(e *fdbEntry) {
 		e.age.Stop()
 	}
 	b.n.touch(&e.deps)
-}
-
-// switchPower handles a switch losing or regaining power: its MAC entries and
-// spanning-tree port states go, the spanning tree of its domain re-converges, gateway
-// membership follows.
-func (n *Network) switchPower(d *device) {
-	b := d.br
-	if d.failed {
-		b.flushDevice(d)
-		for _, p := range d.ports {
-			if p.stpTimer != nil {
-				p.stpTimer.Stop()
-			}
-			p.state, p.role = Discarding, RoleDisabled
-		}
-	} else {
-		for _, p := range d.ports {
-			if p.hostFacing && p.edge {
-				p.state, p.role = Forwarding, RoleEdge
-			}
-		}
-	}
-	n.stpChanged[b] = true
-	n.stpTimer.Reset(0)
-	for _, g := range n.gwList {
-		g.power(d)
-	}
-}
-
-// dep is one flow's dependency on an element, valid while the flow's stamp matches.
-type depRef struct {
-	f     *Flow
-	stamp uint32
-}
-
-// depList is the index element -> flows: the flows whose last evaluation looked at the
-// element. A change touches the list, marking those flows for re-evaluation.
-type depList struct {
-	items []depRef
-	live  int
-}
-
-func (d *depList) add(f *Flow) {
-	k := len(d.items)
-	if k > 0 && d.items[k-1].f == f && d.items[k-1].stamp == f.stamp {
-		return
-	}
-	if k >= 2*d.live+16 {
-		j := 0
-		for _, r := range d.items {
-			if r.stamp == r.f.stamp && r.f.active {
-				d.items[j] = r
-				j++
-			}
-		}
-		clear(d.items[j:])
-		d.items = d.items[:j]
-		d.live = j
-	}
-	d.items = append(d.items, depRef{f, f.stamp})
-}
-
-// touch marks every flow that depends on the element dirty; they re-register when they
-// are evaluated again.
-func (n *Network) touch(d *depList) {
-	if len(d.items) == 0 {
-		return
-	}
-	for _, r := range d.items {
-		if r.stamp == r.f.stamp {
-			n.markDirty(r.f)
-		}
-	}
-	clear(d.items)
-	d.items = d.items[:0]
-	d.live = 0
 }

@@ -50,7 +50,7 @@ type flowDir struct {
 	from, to  endpoint
 	delivered bool
 	dup       bool
-	reason    string
+	reason    loss
 	path      []hop
 	all       []hop
 	held      []learnRef
@@ -65,6 +65,7 @@ type Flow struct {
 	hash uint32
 	dirs []flowDir
 
+	idx      int // position in Network.flowList
 	active   bool
 	internal bool
 	onChange func(bool)
@@ -101,7 +102,11 @@ func (n *Network) AddFlow(cfg FlowConfig) (*Flow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("flow %q: %w", cfg.Name, err)
 	}
+	if from == to {
+		return nil, fmt.Errorf("flow %q: from and to are both %q", cfg.Name, cfg.From)
+	}
 	f := n.newFlow(cfg, from, to, cfg.Bidirectional)
+	f.idx = len(n.flowList)
 	n.flows[cfg.Name] = f
 	n.flowList = append(n.flowList, f)
 	if !cfg.Stopped {
@@ -175,10 +180,26 @@ func (f *Flow) Stop() {
 		fd.all, fd.held, fd.path = fd.all[:0], fd.held[:0], fd.path[:0]
 		fd.delivered = false
 	}
-	if f.seen && !f.deliv {
-		f.closeOutage()
+	if k := len(f.outage); k > 0 && f.outage[k-1].End == sim.Never {
+		f.outage[k-1].End = n.s.Now() // the outage ends with the flow, unrestored
 	}
 	f.deliv = false
+}
+
+// RemoveFlow stops a flow and forgets it, so that short-lived flows (calls) do not
+// accumulate.
+func (n *Network) RemoveFlow(name string) {
+	f := n.flows[name]
+	if f == nil {
+		return
+	}
+	f.Stop()
+	delete(n.flows, name)
+	last := len(n.flowList) - 1
+	n.flowList[f.idx] = n.flowList[last]
+	n.flowList[f.idx].idx = f.idx
+	n.flowList[last] = nil
+	n.flowList = n.flowList[:last]
 }
 
 // Active reports whether the flow runs.
@@ -202,7 +223,7 @@ func (f *Flow) Duplicated() bool {
 func (f *Flow) Reason() string {
 	for i := range f.dirs {
 		if !f.dirs[i].delivered {
-			return f.dirs[i].reason
+			return f.dirs[i].reason.format(f.n)
 		}
 	}
 	return ""
@@ -339,6 +360,7 @@ func (n *Network) runSettle() {
 
 // evaluate walks every direction of f through the current forwarding state.
 func (n *Network) evaluate(f *Flow) {
+	n.evals++
 	f.stamp++
 	w := &n.w
 	ok := true
@@ -357,8 +379,8 @@ func (n *Network) evaluate(f *Flow) {
 		fd.delivered, fd.dup, fd.reason = w.done, w.dup, w.reason
 		if !w.done {
 			ok = false
-			if fd.reason == "" {
-				fd.reason = "flooded, no copy reached the destination"
+			if fd.reason == (loss{}) {
+				fd.reason = loss{what: "flooded, no copy reached the destination"}
 			}
 		}
 	}
@@ -401,6 +423,10 @@ func (f *Flow) closeOutage() {
 	}
 }
 
+// Evaluations returns how many flow evaluations (path walks of all directions of one
+// flow) the network has made: the data-plane cost of what happened.
+func (n *Network) Evaluations() uint64 { return n.evals }
+
 // walk evaluates one direction.
 func (w *walker) walk(fd *flowDir) {
 	if fd.custom != nil {
@@ -424,7 +450,7 @@ func (w *walker) walk(fd *flowDir) {
 		w.dep(&g.deps)
 		m := g.master()
 		if m == nil {
-			w.lose(g.name + " has no master")
+			w.lose(g.name, " has no master", 0)
 			return
 		}
 		w.fr.src = g.vmac

@@ -36,14 +36,34 @@ type walker struct {
 	held   []learnRef
 	done   bool
 	dup    bool
-	reason string
+	reason loss
 }
+
+// loss says where a frame was lost; it is formatted only when someone asks, so that
+// flooding past hundreds of ports costs no string building.
+type loss struct {
+	name, what string
+	mac        mac
+}
+
+func (l loss) format(n *Network) string {
+	if l.name == "" && l.what == "" {
+		return ""
+	}
+	s := l.name + l.what
+	if l.mac != 0 {
+		s += n.macName(l.mac)
+	}
+	return s
+}
+
+var stateWhat = [...]string{" is discarding", " is listening", " is learning", " is forwarding"}
 
 func (w *walker) reset(f *Flow, hash uint32) {
 	w.f, w.hash = f, hash
 	w.fr = frame{}
 	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
-	w.done, w.dup, w.reason = false, false, ""
+	w.done, w.dup, w.reason = false, false, loss{}
 	w.n.walkID++
 }
 
@@ -53,9 +73,9 @@ func (w *walker) dep(d *depList) {
 	}
 }
 
-func (w *walker) lose(why string) {
-	if w.reason == "" {
-		w.reason = why
+func (w *walker) lose(name, what string, m mac) {
+	if w.reason.name == "" && w.reason.what == "" {
+		w.reason = loss{name, what, m}
 	}
 }
 
@@ -81,12 +101,12 @@ func (w *walker) learn(b *bridge, lp *lport) {
 func (w *walker) fromHost(h *device, pinned *Port) {
 	w.dep(&h.deps)
 	if h.failed {
-		w.lose(h.name + " is down")
+		w.lose(h.name, " is down", 0)
 		return
 	}
 	t := h.team
 	if t == nil {
-		w.lose(h.name + " has no NIC")
+		w.lose(h.name, " has no NIC", 0)
 		return
 	}
 	w.dep(&t.deps)
@@ -94,7 +114,7 @@ func (w *walker) fromHost(h *device, pinned *Port) {
 	if p == nil {
 		m := t.txMember(w.hash)
 		if m == nil {
-			w.lose(h.name + ": no usable team member")
+			w.lose(h.name, ": no usable team member", 0)
 			return
 		}
 		p = m.port
@@ -104,7 +124,7 @@ func (w *walker) fromHost(h *device, pinned *Port) {
 	}
 	w.dep(&p.deps)
 	if !p.usable() {
-		w.lose(p.name + " has no link")
+		w.lose(p.name, " has no link", 0)
 		return
 	}
 	w.send(p)
@@ -115,13 +135,13 @@ func (w *walker) send(p *Port) {
 	w.dep(&p.deps)
 	l := p.link
 	if l == nil || l.cut[p.end] || !p.emits(0) {
-		w.lose("lost on " + p.name)
+		w.lose(p.name, ": lost on the link", 0)
 		return
 	}
 	q := l.ends[1-p.end]
 	w.dep(&q.deps)
 	if q.failed || q.dev.failed {
-		w.lose("lost at " + q.name)
+		w.lose(q.name, " is down: lost on the link", 0)
 		return
 	}
 	w.stack = append(w.stack, hop{l, int8(p.end)})
@@ -135,7 +155,7 @@ func (w *walker) arrive(q *Port) {
 	switch d.kind {
 	case kindPassThrough:
 		if q.pair == nil {
-			w.lose("unwired port " + q.name)
+			w.lose(q.name, " is not wired through", 0)
 			return
 		}
 		w.send(q.pair)
@@ -143,7 +163,7 @@ func (w *walker) arrive(q *Port) {
 		if d.team != nil && d.team.accepts(q, w.fr.dst) {
 			w.deliver()
 		} else if w.fr.dst != macFlood {
-			w.lose(q.name + " does not receive for " + w.n.macName(w.fr.dst))
+			w.lose(q.name, " does not receive for ", w.fr.dst)
 		}
 	case kindSwitch:
 		w.bridgeIn(d, q)
@@ -153,7 +173,7 @@ func (w *walker) arrive(q *Port) {
 // bridgeIn handles the frame arriving at switch sw on port q.
 func (w *walker) bridgeIn(sw *device, q *Port) {
 	if !q.usable() {
-		w.lose(q.name + " is down")
+		w.lose(q.name, " is down", 0)
 		return
 	}
 	lp := q.lp
@@ -163,13 +183,13 @@ func (w *walker) bridgeIn(sw *device, q *Port) {
 	if lp.agg {
 		w.dep(&lp.deps)
 		if !lp.memberActive(q) {
-			w.lose(q.name + " is not collecting")
+			w.lose(q.name, " is not collecting", 0)
 			return
 		}
 	}
 	st := q.state
 	if st != Forwarding && st != Learning {
-		w.lose(q.name + " is " + st.String())
+		w.lose(q.name, stateWhat[st], 0)
 		return
 	}
 	b := sw.br
@@ -179,7 +199,7 @@ func (w *walker) bridgeIn(sw *device, q *Port) {
 	}
 	w.learn(b, lp)
 	if st == Learning {
-		w.lose(q.name + " is learning")
+		w.lose(q.name, " is learning", 0)
 		return
 	}
 	w.forward(sw, lp)
@@ -203,7 +223,7 @@ func (w *walker) forward(sw *device, in *lport) {
 	case e.lp == nil:
 		w.flood(sw, in)
 	case e.lp == in:
-		w.lose(b.name + " filters: " + w.n.macName(w.fr.dst) + " is on the ingress port")
+		w.lose(b.name, " filters: the entry points back to the ingress port for ", w.fr.dst)
 	default:
 		w.egress(sw, e.lp)
 	}
@@ -238,7 +258,7 @@ func (w *walker) crossPeer(sw *device) (*device, bool) {
 			}
 		}
 	}
-	w.lose(sw.name + ": peer link down")
+	w.lose(sw.name, ": peer link down", 0)
 	return nil, false
 }
 
@@ -255,7 +275,7 @@ func (w *walker) egress(sw *device, lp *lport) {
 	case lp.agg:
 		p = lp.pick(sw, w.hash)
 		if p == nil {
-			w.lose(lp.name + " has no active member")
+			w.lose(lp.name, " has no active member", 0)
 			return
 		}
 		at = p.dev
@@ -280,11 +300,11 @@ func (w *walker) egress(sw *device, lp *lport) {
 func (w *walker) out(p *Port) {
 	w.dep(&p.deps)
 	if !p.usable() {
-		w.lose(p.name + " is down")
+		w.lose(p.name, " is down", 0)
 		return
 	}
 	if p.state != Forwarding {
-		w.lose(p.name + " is " + p.state.String())
+		w.lose(p.name, stateWhat[p.state], 0)
 		return
 	}
 	w.send(p)
@@ -344,13 +364,13 @@ func (w *walker) flood(sw *device, in *lport) {
 func (w *walker) atCPU(sw *device) {
 	w.dep(&sw.deps)
 	if sw.failed {
-		w.lose(sw.name + " is down")
+		w.lose(sw.name, " is down", 0)
 		return
 	}
 	if g := w.fr.gw; g != nil {
 		w.dep(&g.deps)
 		if !g.isMaster(sw) {
-			w.lose(sw.name + " is not master of " + g.name)
+			w.lose(sw.name, " is not the gateway master", 0)
 			return
 		}
 		if w.fr.routeTo != 0 {
@@ -377,7 +397,7 @@ func (w *walker) route(sw *device) {
 func (w *walker) fromSwitch(sw *device) {
 	w.dep(&sw.deps)
 	if sw.failed {
-		w.lose(sw.name + " is down")
+		w.lose(sw.name, " is down", 0)
 		return
 	}
 	w.learn(sw.br, sw.cpu)

@@ -156,7 +156,7 @@ func (g *gateway) start() {
 			f.dirs[0].custom = func(w *walker) {
 				w.dep(&g.deps)
 				if !a.master {
-					w.lose(a.sw.name + " is not master")
+					w.lose(a.sw.name, " is not master", 0)
 					return
 				}
 				w.fr.src, w.fr.dst, w.fr.target = g.vmac, macFlood, b.sw

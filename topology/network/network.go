@@ -54,11 +54,13 @@ type Network struct {
 	dirty, spare []*Flow
 	settle       *sim.Timer
 	round        uint32
+	evals        uint64
 	walkID       uint64
 	w            walker // flow evaluation
 	garp         walker // one-shot frames, which may be sent while a flow is evaluated
 
 	stpTimer   *sim.Timer
+	tcStamp    uint64
 	stpChanged map[*bridge]bool
 }
 
@@ -480,5 +482,5 @@ func (n *Network) Port(name string) *Port { return n.ports[name] }
 // Flow returns the flow with the given name, or nil.
 func (n *Network) Flow(name string) *Flow { return n.flows[name] }
 
-// Flows returns all flows in the order they were added.
+// Flows returns all flows (in the order they were added, until flows are removed).
 func (n *Network) Flows() []*Flow { return n.flowList }

@@ -346,3 +346,34 @@ func (n *Network) FailHost(name string) error { return n.setDevice(name, true, k
 
 // RepairHost powers a host on again.
 func (n *Network) RepairHost(name string) error { return n.setDevice(name, false, kindHost, "host") }
+
+// switchPower handles a switch losing or regaining power: its MAC entries and
+// spanning-tree port states go, the spanning tree of its domain re-converges, gateway
+// membership follows.
+func (n *Network) switchPower(d *device) {
+	b := d.br
+	if d.failed {
+		b.flushDevice(d)
+		for _, p := range d.ports {
+			if p.stpTimer != nil {
+				p.stpTimer.Stop()
+			}
+			p.state, p.role = Discarding, RoleDisabled
+		}
+	} else {
+		for _, p := range d.ports {
+			switch {
+			case p.hostFacing && p.edge:
+				p.state, p.role = Forwarding, RoleEdge
+			case p.link == nil || p.link.peer:
+				p.state, p.role = Forwarding, RoleDesignated
+			}
+		}
+	}
+	n.stpChanged[b] = true
+	n.stpTimer.Reset(0)
+	for _, g := range n.gwList {
+		g.power(d)
+	}
+}
+

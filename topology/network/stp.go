@@ -439,7 +439,12 @@ func (n *Network) hostPortSTP(p *Port) {
 	n.stpAfter(p, 0, Listening)
 }
 
-// topologyChange signals a topology change in p's spanning-tree domain.
+// topologyChange signals a topology change in p's spanning-tree domain. 802.1D: the
+// notification reaches the root, which sets the TC flag for max age + forward delay, and
+// every bridge ages its table with the forward delay meanwhile. RSTP: the TC travels the
+// active topology from the bridge where it happened; each bridge flushes the entries of
+// its non-edge ports except the one it received the TC on (the originator keeps the
+// port that changed).
 func (n *Network) topologyChange(p *Port) {
 	b := p.dev.br
 	cfg := p.dev.cfg
@@ -447,19 +452,37 @@ func (n *Network) topologyChange(p *Port) {
 		return
 	}
 	n.record(TopologyChanged{Switch: p.dev.name, Port: p.name, Protocol: string(cfg.SpanningTree)})
-	for _, x := range n.bridges {
-		if !x.alive || x.comp != b.comp {
-			continue
-		}
-		if cfg.SpanningTree == topology.STP {
-			x.tcUntil = n.s.Now() + cfg.MaxAge + cfg.ForwardDelay
-			x.shortenAging()
-		} else {
-			var except *lport
-			if x == b {
-				except = p.lp
+	if cfg.SpanningTree == topology.STP {
+		for _, x := range n.bridges {
+			if x.alive && x.comp == b.comp {
+				x.tcUntil = n.s.Now() + cfg.MaxAge + cfg.ForwardDelay
+				x.shortenAging()
 			}
-			x.flushTopology(except)
+		}
+		return
+	}
+	n.tcStamp++
+	type visit struct {
+		b  *bridge
+		in *lport
+	}
+	queue := []visit{{b, p.lp}}
+	b.tcSeen = n.tcStamp
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		v.b.flushTopology(v.in)
+		for _, d := range v.b.members {
+			for _, q := range d.ports {
+				if q.link == nil || !q.link.isl || q.state != Forwarding || !q.usable() {
+					continue
+				}
+				r := q.peer()
+				if x := r.dev.br; x.tcSeen != n.tcStamp && r.usable() && r.state == Forwarding {
+					x.tcSeen = n.tcStamp
+					queue = append(queue, visit{x, r.lp})
+				}
+			}
 		}
 	}
 }
