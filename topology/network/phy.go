@@ -376,4 +376,3 @@ func (n *Network) switchPower(d *device) {
 		g.power(d)
 	}
 }
-
