@@ -150,6 +150,10 @@ func positioned(file string, err error, target reflect.Type) error {
 		}
 		return &PosError{tokenPos(file, te.Token), fmt.Sprintf("expected %s, got %s", kindName(te.DstType), got)}
 	}
+	var ut *yaml.UnexpectedNodeTypeError
+	if errors.As(err, &ut) {
+		return &PosError{tokenPos(file, ut.Token), fmt.Sprintf("expected %s, got %s", nodeTypeName(ut.Expected), nodeTypeName(ut.Actual))}
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		return &PosError{tokenPos(file, ye.GetToken()), ye.GetMessage()}
@@ -224,4 +228,24 @@ func scalar(ctx context.Context, node ast.Node, want string) (string, error) {
 		return n.GetToken().Value, nil
 	}
 	return "", &PosError{nodePos(fileOf(ctx), node), fmt.Sprintf("expected %s, got %s", want, describe(node))}
+}
+
+func nodeTypeName(t ast.NodeType) string {
+	switch t {
+	case ast.SequenceType:
+		return "a list"
+	case ast.MappingType, ast.MappingValueType:
+		return "a mapping"
+	case ast.NullType:
+		return "nothing"
+	case ast.StringType, ast.LiteralType:
+		return "a string"
+	case ast.IntegerType:
+		return "an integer"
+	case ast.FloatType:
+		return "a number"
+	case ast.BoolType:
+		return "true or false"
+	}
+	return t.String()
 }

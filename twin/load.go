@@ -17,6 +17,10 @@ import (
 	"dctwin/topology"
 )
 
+// InternalErrorText starts the message of a load error that is a bug in dctwin (or the
+// YAML library) rather than in the file; the fuzz test looks for it.
+const InternalErrorText = "internal error"
+
 // DefaultRunDuration is used when a scenario has no `run: duration`.
 const DefaultRunDuration = 60 * time.Second
 
@@ -80,7 +84,7 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 		// The YAML library is third-party code fed with user input: whatever it does,
 		// a bad file must end in an error, never a crash.
 		if r := recover(); r != nil {
-			sc, err = nil, &PosError{topology.Pos{File: file, Line: 1, Col: 1}, fmt.Sprintf("cannot read this file as YAML (%v)", r)}
+			sc, err = nil, &PosError{topology.Pos{File: file, Line: 1, Col: 1}, fmt.Sprintf("%s while reading this file (%v); please report it", InternalErrorText, r)}
 		}
 	}()
 	f, perr := parser.ParseBytes(data, 0)

@@ -1,0 +1,48 @@
+package twin_test
+
+import (
+	"strings"
+	"testing"
+
+	"dctwin/scenarios"
+	"dctwin/topology/spof"
+	"dctwin/twin"
+)
+
+// FuzzLoad feeds the loader arbitrary text: it must return a scenario or an error,
+// never panic, and whatever loads must survive the checker and the SPOF analysis.
+func FuzzLoad(f *testing.F) {
+	for _, name := range scenarios.Names() {
+		data, _ := scenarios.Read(name)
+		f.Add(data)
+	}
+	for _, s := range []string{
+		"", "version: 1\n", "version: 1\ntopology: {}\n", "version: 1\ntopology: [\n",
+		"version: 1\ntopology:\n  switches:\n    - {name: a, ports: -1}\n",
+		"version: 1\ntopology:\n  hosts:\n    - {name: h, kind: blade, enclosure: e, bay: 99, nics: [{name: a}]}\n  enclosures:\n    - {name: e, bays: 0, modules: [{name: m, kind: pass-through}]}\n",
+		"version: 1\ntopology:\n  links:\n    - {a: ':', b: 'x:'}\n",
+		"version: 1\nworkloads: &w\n  flows: *w\n", "a: &a [*a]\n", "version: 1\n---\n---\n",
+		"version: 1\nrun: {duration: 1e400s, seed: -1}\n", "version: !!binary AAAA\n",
+		"version: 1\ntopology:\n  vlans: [{name: v, id: 99999999999999999999}]\n",
+		"version: 1\nfailures:\n  scheduled:\n    - {at: 1s, component: 'x:psu1', kind: psu}\n",
+		"<<: {version: 1}\n", "version: 1\ntopology:\n  hosts:\n    - name: h\n      teams:\n        - {name: t, members: [a, a], mode: lacp}\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc, err := twin.Parse("fuzz.yaml", data)
+		if err != nil {
+			if strings.Contains(err.Error(), twin.InternalErrorText) {
+				t.Fatalf("loader panicked: %v", err)
+			}
+			if !strings.HasPrefix(err.Error(), "fuzz.yaml:") {
+				t.Fatalf("error without a position: %v", err)
+			}
+			return
+		}
+		twin.Check(sc)
+		if len(sc.Topology.Components()) < 200 {
+			spof.Analyze(sc.Topology)
+		}
+	})
+}
