@@ -150,7 +150,6 @@ func (g *gateway) start() {
 			if a == b {
 				continue
 			}
-			a, b := a, b
 			f := n.newFlow(FlowConfig{Name: fmt.Sprintf("%s(advert %s->%s)", g.name, a.sw.name, b.sw.name), PacketBytes: 64}, endpoint{}, endpoint{}, false)
 			f.internal = true
 			f.dirs[0].custom = func(w *walker) {
@@ -232,6 +231,7 @@ func (b *gwMember) masterDown() {
 	if a := b.heard(); a != nil && (a.outranks(b) || b.g.cfg.NoPreempt) {
 		return
 	}
+	b.g.n.record(Detected{Device: b.g.name, Member: b.sw.name, Mechanism: ByVRRP})
 	b.g.setMaster(b, true, "master down")
 }
 

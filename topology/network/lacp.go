@@ -27,7 +27,6 @@ func (n *Network) newLACP(m *member, sp *Port, chain []*Port) {
 	rng := n.s.Rand("lacp/" + m.port.name)
 	for i := range ls.ends {
 		ls.phase[i] = phase(m.t.cfg.LACPPhase, period, rng.Int64N)
-		i := i
 		ls.timer[i] = n.s.NewTimer(func() { n.lacpDue(ls, i) })
 	}
 	m.port.lacp, sp.lacp = ls, ls

@@ -125,7 +125,6 @@ func (n *Network) changed(l *Link, depth int) {
 		if rx != p.rx {
 			p.rx = rx
 			if p.phy == nil {
-				p := p
 				p.phy = n.s.NewTimer(func() { n.carrierSettled(p) })
 			}
 			p.phy.Reset(l.cfg.PHYDelay)

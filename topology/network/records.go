@@ -11,13 +11,13 @@ type Mechanism string
 
 // Detection mechanisms.
 const (
-	ByCarrier        Mechanism = "carrier"
-	ByMIIMon         Mechanism = "miimon"
-	ByHeartbeat      Mechanism = "heartbeat"
-	ByLACP           Mechanism = "lacp"
-	BySTP            Mechanism = "stp"
-	ByVRRP           Mechanism = "vrrp"
-	ByUplinkTracking Mechanism = "uplink-tracking"
+	ByCarrier        Mechanism = "carrier"         // link loss reported by the PHY/driver
+	ByMIIMon         Mechanism = "miimon"          // a miimon poll (after downdelay/updelay)
+	ByHeartbeat      Mechanism = "heartbeat"       // missed heartbeat/ARP probe replies
+	ByLACP           Mechanism = "lacp"            // LACP partner timeout or resync
+	BySTP            Mechanism = "stp"             // spanning-tree information aging
+	ByVRRP           Mechanism = "vrrp"            // VRRP master-down timer
+	ByUplinkTracking Mechanism = "uplink-tracking" // a switch module's uplink failure detection
 )
 
 // ComponentFailed is reported when a Fail* hook breaks a component.
@@ -28,7 +28,9 @@ type ComponentFailed struct {
 
 // Subject implements sim.Record.
 func (r ComponentFailed) Subject() string { return r.Component }
-func (r ComponentFailed) String() string  { return fmt.Sprintf("%s failed (%s)", r.Component, r.Kind) }
+
+// String implements sim.Record.
+func (r ComponentFailed) String() string { return fmt.Sprintf("%s failed (%s)", r.Component, r.Kind) }
 
 // ComponentRepaired is reported when a Repair* hook restores a component.
 type ComponentRepaired struct {
@@ -38,6 +40,8 @@ type ComponentRepaired struct {
 
 // Subject implements sim.Record.
 func (r ComponentRepaired) Subject() string { return r.Component }
+
+// String implements sim.Record.
 func (r ComponentRepaired) String() string {
 	return fmt.Sprintf("%s repaired (%s)", r.Component, r.Kind)
 }
@@ -51,19 +55,25 @@ type CarrierChanged struct {
 
 // Subject implements sim.Record.
 func (r CarrierChanged) Subject() string { return r.Port }
-func (r CarrierChanged) String() string  { return "carrier " + updown(r.Up) }
 
-// Detected is reported when a team judges a member unusable (Up false) or usable again,
-// naming the mechanism that decided.
+// String implements sim.Record.
+func (r CarrierChanged) String() string { return "carrier " + updown(r.Up) }
+
+// Detected is reported when a mechanism notices a failure (Up false) or a recovery:
+// a team judging a member (Device the host, Member the port), a bridge aging the BPDU
+// information of a port (Device the switch, Member the port, BySTP), or a VRRP backup
+// whose master-down timer ran out (Device the gateway, Member the backup switch).
 type Detected struct {
-	Host      string
-	Member    string // port name
+	Device    string
+	Member    string
 	Mechanism Mechanism
 	Up        bool
 }
 
 // Subject implements sim.Record.
-func (r Detected) Subject() string { return r.Host }
+func (r Detected) Subject() string { return r.Device }
+
+// String implements sim.Record.
 func (r Detected) String() string {
 	return fmt.Sprintf("member %s %s (detected by %s)", r.Member, updown(r.Up), r.Mechanism)
 }
@@ -78,6 +88,8 @@ type TeamSwitchover struct {
 
 // Subject implements sim.Record.
 func (r TeamSwitchover) Subject() string { return r.Host }
+
+// String implements sim.Record.
 func (r TeamSwitchover) String() string {
 	return fmt.Sprintf("team switchover %s -> %s (%s)", orNone(r.From), orNone(r.To), r.Reason)
 }
@@ -93,6 +105,8 @@ type GratuitousARP struct {
 
 // Subject implements sim.Record.
 func (r GratuitousARP) Subject() string { return r.Device }
+
+// String implements sim.Record.
 func (r GratuitousARP) String() string {
 	return fmt.Sprintf("gratuitous ARP %d for %s via %s", r.Seq, r.MAC, r.Port)
 }
@@ -102,9 +116,9 @@ type MACChange string
 
 // MAC table changes.
 const (
-	MACLearned MACChange = "learned"
-	MACMoved   MACChange = "moved"
-	MACAged    MACChange = "aged"
+	MACLearned MACChange = "learned" // a new entry from a frame's source address
+	MACMoved   MACChange = "moved"   // an entry now points at another port
+	MACAged    MACChange = "aged"    // nobody refreshed the entry within the aging time
 )
 
 // MACChanged is reported when a switch learns, moves or ages out one MAC entry.
@@ -118,6 +132,8 @@ type MACChanged struct {
 
 // Subject implements sim.Record.
 func (r MACChanged) Subject() string { return r.Switch }
+
+// String implements sim.Record.
 func (r MACChanged) String() string {
 	switch r.Change {
 	case MACMoved:
@@ -139,6 +155,8 @@ type FDBFlushed struct {
 
 // Subject implements sim.Record.
 func (r FDBFlushed) Subject() string { return r.Switch }
+
+// String implements sim.Record.
 func (r FDBFlushed) String() string {
 	return fmt.Sprintf("flushed %d MAC entries of %s (%s)", r.Entries, orAll(r.Port), r.Reason)
 }
@@ -153,6 +171,8 @@ type PortStateChanged struct {
 
 // Subject implements sim.Record.
 func (r PortStateChanged) Subject() string { return r.Switch }
+
+// String implements sim.Record.
 func (r PortStateChanged) String() string {
 	return fmt.Sprintf("port %s %s %s", r.Port, r.Role, r.State)
 }
@@ -167,6 +187,8 @@ type TopologyChanged struct {
 
 // Subject implements sim.Record.
 func (r TopologyChanged) Subject() string { return r.Switch }
+
+// String implements sim.Record.
 func (r TopologyChanged) String() string {
 	return fmt.Sprintf("%s topology change at %s", r.Protocol, r.Port)
 }
@@ -182,6 +204,8 @@ type AggregateMemberChanged struct {
 
 // Subject implements sim.Record.
 func (r AggregateMemberChanged) Subject() string { return r.Device }
+
+// String implements sim.Record.
 func (r AggregateMemberChanged) String() string {
 	s := "left"
 	if r.In {
@@ -200,6 +224,8 @@ type GatewayStateChanged struct {
 
 // Subject implements sim.Record.
 func (r GatewayStateChanged) Subject() string { return r.Gateway }
+
+// String implements sim.Record.
 func (r GatewayStateChanged) String() string {
 	s := "backup"
 	if r.Master {
@@ -217,6 +243,8 @@ type UplinkTrackingChanged struct {
 
 // Subject implements sim.Record.
 func (r UplinkTrackingChanged) Subject() string { return r.Switch }
+
+// String implements sim.Record.
 func (r UplinkTrackingChanged) String() string {
 	if r.DownlinksDisabled {
 		return "all uplinks down: blade-facing ports disabled"
@@ -232,7 +260,9 @@ type FlowDown struct {
 
 // Subject implements sim.Record.
 func (r FlowDown) Subject() string { return r.Flow }
-func (r FlowDown) String() string  { return "flow down: " + r.Reason }
+
+// String implements sim.Record.
+func (r FlowDown) String() string { return "flow down: " + r.Reason }
 
 // FlowUp is reported when a flow's packets are delivered again, with the outage that
 // ended and the packets lost in it.
@@ -244,6 +274,8 @@ type FlowUp struct {
 
 // Subject implements sim.Record.
 func (r FlowUp) Subject() string { return r.Flow }
+
+// String implements sim.Record.
 func (r FlowUp) String() string {
 	return fmt.Sprintf("flow up after %v (%.0f packets lost)", r.Outage, r.Lost)
 }

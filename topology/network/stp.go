@@ -10,13 +10,14 @@ type PortRole uint8
 
 // Spanning-tree port roles.
 const (
-	RoleDisabled PortRole = iota
-	RoleRoot
-	RoleDesignated
-	RoleAlternate
-	RoleEdge // a host-facing edge (PortFast) port
+	RoleDisabled   PortRole = iota // link down: not part of the tree
+	RoleRoot                       // the bridge's best path to the root
+	RoleDesignated                 // forwards for its segment, away from the root
+	RoleAlternate                  // a blocked backup path to the root
+	RoleEdge                       // a host-facing edge (PortFast) port
 )
 
+// String returns the role's name.
 func (r PortRole) String() string {
 	return [...]string{"disabled", "root", "designated", "alternate", "edge"}[r]
 }
@@ -26,12 +27,13 @@ type PortState uint8
 
 // Spanning-tree port states.
 const (
-	Discarding PortState = iota
-	Listening
-	Learning
-	Forwarding
+	Discarding PortState = iota // no forwarding, no learning (802.1D blocking)
+	Listening                   // 802.1D: forward delay without learning
+	Learning                    // learns MAC addresses, does not forward yet
+	Forwarding                  // forwards and learns
 )
 
+// String returns the state's name.
 func (s PortState) String() string {
 	return [...]string{"discarding", "listening", "learning", "forwarding"}[s]
 }
@@ -113,9 +115,10 @@ func (n *Network) bpduCheck(l *Link) {
 			age = 3 * cfg.HelloTime
 		}
 		if l.bpduTimer[d] == nil {
-			d := d
 			l.bpduTimer[d] = n.s.NewTimer(func() {
 				l.bpduAged[d] = true
+				rx := l.ends[1-d]
+				n.record(Detected{Device: rx.dev.name, Member: rx.name, Mechanism: BySTP})
 				n.stpLinkCheck(l)
 			})
 		}

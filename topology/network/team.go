@@ -14,8 +14,8 @@ type LACPRate string
 // LACP rates: the partner is timed out after three missed LACPDUs, 3 s fast or 90 s
 // slow (reference-facts §5). Slow is the default.
 const (
-	LACPSlow LACPRate = "slow"
-	LACPFast LACPRate = "fast"
+	LACPSlow LACPRate = "slow" // LACPDUs every 30 s, timeout 90 s
+	LACPFast LACPRate = "fast" // LACPDUs every 1 s, timeout 3 s
 )
 
 // TeamConfig describes a host's NIC team. Counts are taken literally (0 gratuitous
@@ -462,7 +462,7 @@ func (m *member) refresh(mech Mechanism) {
 		}
 		if m.up {
 			m.up = false
-			n.record(Detected{Host: t.host.name, Member: m.port.name, Mechanism: mech, Up: false})
+			n.record(Detected{Device: t.host.name, Member: m.port.name, Mechanism: mech, Up: false})
 			t.reselect(fmt.Sprintf("%s down (%s)", m.port.name, mech))
 		}
 		return
@@ -493,7 +493,7 @@ func (m *member) refresh(mech Mechanism) {
 func (m *member) comeUp(mech Mechanism) {
 	t := m.t
 	m.up = true
-	t.n.record(Detected{Host: t.host.name, Member: m.port.name, Mechanism: mech, Up: true})
+	t.n.record(Detected{Device: t.host.name, Member: m.port.name, Mechanism: mech, Up: true})
 	t.reselect(fmt.Sprintf("%s up (%s)", m.port.name, mech))
 }
 
