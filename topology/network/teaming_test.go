@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"fmt"
 	"testing"
 
 	"dctwin/sim"
@@ -296,5 +297,52 @@ func TestLACPTimeoutOnOneWayFailure(t *testing.T) {
 				t.Error("no LACP detection record")
 			}
 		})
+	}
+}
+
+// TLB transmits over all members and receives on the primary only. With eth0 (on a1)
+// primary, outbound flows are hashed over eth0 and eth1, inbound ones all arrive on
+// eth0. When eth0 fails (carrier, PHY delay 10 ms) eth1 takes over receiving and
+// announces the team MAC: inbound flows are out for the 10 ms, outbound flows that
+// were hashed onto eth1 are not interrupted.
+func TestTLBReceivesOnPrimaryOnly(t *testing.T) {
+	s := sim.New(1)
+	n := dc(t, s, ms(10), network.TeamConfig{Mode: topology.TLB, GratuitousARPs: 1})
+	var in, out []*network.Flow
+	for i := range 8 {
+		f, err := n.AddFlow(network.FlowConfig{Name: fmt.Sprintf("in%d", i), From: "cli", To: "srv", RateBps: 1e6})
+		must(t, err)
+		in = append(in, f)
+		g, err := n.AddFlow(network.FlowConfig{Name: fmt.Sprintf("out%d", i), From: "srv", To: "cli", RateBps: 1e6})
+		must(t, err)
+		out = append(out, g)
+	}
+	s.RunUntil(sec(5))
+	onEth1 := map[*network.Flow]bool{}
+	for _, g := range out {
+		if g.Path()[0] == "srv:eth1" {
+			onEth1[g] = true
+		}
+	}
+	if len(onEth1) == 0 || len(onEth1) == len(out) {
+		t.Fatalf("TLB sent %d of %d flows on eth1, want some", len(onEth1), len(out))
+	}
+	for _, f := range in {
+		if p := f.Path(); p[len(p)-1] != "srv:eth0" {
+			t.Errorf("%s received on %s, want the primary eth0", f.Name(), p[len(p)-1])
+		}
+	}
+	s.At(sec(10), func() { must(t, n.FailNIC("srv:eth0")) })
+	s.RunUntil(sec(20))
+	for _, f := range in {
+		near(t, f.Name()+" outage", outage(t, f, sec(10)).Duration(s.Now()), ms(10), 0)
+	}
+	for _, g := range out {
+		if onEth1[g] && len(g.Outages()) > 0 {
+			t.Errorf("%s was on eth1 but had outages %v", g.Name(), g.Outages())
+		}
+		if !g.Delivering() {
+			t.Errorf("%s not delivering: %s", g.Name(), g.Reason())
+		}
 	}
 }
