@@ -91,10 +91,16 @@ func outage(tb testing.TB, f *network.Flow, from sim.Time) network.Interval {
 // eth1 on a2.
 func dc(tb testing.TB, s *sim.Simulation, phy sim.Time, team network.TeamConfig) *network.Network {
 	tb.Helper()
+	return dcWith(tb, s, phy, team, network.SwitchConfig{Layer: topology.L2})
+}
+
+// dcWith is dc with a given switch configuration.
+func dcWith(tb testing.TB, s *sim.Simulation, phy sim.Time, team network.TeamConfig, sw network.SwitchConfig) *network.Network {
+	tb.Helper()
 	n := network.New(s, network.Options{})
 	lc := network.LinkConfig{Speed: 10e9, PHYDelay: phy}
-	for _, sw := range []string{"core", "a1", "a2"} {
-		must(tb, n.AddSwitch(sw, network.SwitchConfig{Layer: topology.L2}))
+	for _, name := range []string{"core", "a1", "a2"} {
+		must(tb, n.AddSwitch(name, sw))
 	}
 	must(tb, n.AddHost("srv", network.HostConfig{}))
 	must(tb, n.AddHost("cli", network.HostConfig{}))

@@ -346,3 +346,32 @@ func TestTLBReceivesOnPrimaryOnly(t *testing.T) {
 		}
 	}
 }
+
+// A topology change shortens MAC aging under 802.1D. The silent-server case of
+// TestSwitchoverWithoutGratuitousARP with host ports that run spanning tree (no
+// PortFast): when eth0 fails, a1's port to it leaves forwarding, which is a topology
+// change; every bridge ages with the forward delay (15 s) for max age + forward delay.
+// The core's stale entry for srv, last refreshed at 5 s, expires at 5 + 15 = 20 s:
+//
+//	STP:  outage 20 − 10 = 10 s
+//	RSTP: a port leaving forwarding is no topology change: 305 − 10 = 295 s
+func TestTopologyChangeShortensAging(t *testing.T) {
+	for _, c := range []struct {
+		proto topology.SpanningTree
+		want  sim.Time
+	}{
+		{topology.STP, sec(10)},
+		{topology.RSTP, sec(295)},
+	} {
+		s := sim.New(1)
+		n := dcWith(t, s, 0, network.TeamConfig{}, network.SwitchConfig{SpanningTree: c.proto, HostPortsSTP: true})
+		in, err := n.AddFlow(network.FlowConfig{Name: "to-srv", From: "cli", To: "srv", RateBps: 1e6})
+		must(t, err)
+		out, err := n.AddFlow(network.FlowConfig{Name: "from-srv", From: "srv", To: "cli", RateBps: 1e6})
+		must(t, err)
+		s.At(sec(5), out.Stop)
+		s.At(sec(10), func() { must(t, n.FailNIC("srv:eth0")) })
+		s.RunUntil(sec(400))
+		near(t, string(c.proto)+" outage", outage(t, in, sec(10)).Duration(s.Now()), c.want, 0)
+	}
+}
