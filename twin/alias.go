@@ -45,6 +45,9 @@ func (r *aliasResolver) walk(n ast.Node) (int, error) {
 		r.size[v.Value] = s
 		return s + 1, nil
 	case *ast.TagNode:
+		if v.Value == nil {
+			return 0, &PosError{nodePos(r.file, n), "a tag without a value"}
+		}
 		s, err := r.walk(v.Value)
 		return s + 1, err
 	case *ast.MappingNode:
@@ -89,8 +92,13 @@ func (r *aliasResolver) walk(n ast.Node) (int, error) {
 	return 1, nil
 }
 
-// replace resolves n if it is an alias, or walks it otherwise.
+// replace resolves n if it is an alias, or walks it otherwise. A tag on an empty value
+// is dropped: the YAML library (v1.19.2) dereferences nil decoding "!tag" followed by
+// nothing into a list.
 func (r *aliasResolver) replace(n ast.Node) (ast.Node, int, error) {
+	if tn, ok := n.(*ast.TagNode); ok && tn.Value != nil && tn.Value.Type() == ast.NullType {
+		n = tn.Value
+	}
 	a, ok := n.(*ast.AliasNode)
 	if !ok {
 		s, err := r.walk(n)
