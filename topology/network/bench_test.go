@@ -89,6 +89,7 @@ func BenchmarkFabric(b *testing.B) {
 	for _, spec := range []fabricSpec{
 		{access: 10, hosts: 100, flows: 1000},
 		{access: 50, hosts: 500, flows: 5000},
+		{access: 198, hosts: 2000, flows: 20000},
 	} {
 		b.Run(fmt.Sprintf("sw%d_hosts%d_flows%d", spec.access+2, spec.hosts, spec.flows), func(b *testing.B) {
 			b.ReportAllocs()

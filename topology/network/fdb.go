@@ -294,11 +294,15 @@ func (b *bridge) flushPort(lp *lport, reason string) {
 }
 
 // flushTopology empties the entries learned on inter-switch ports, as RSTP does on a
-// topology change; except is the port where the change happened.
+// topology change; except is the port where the TC arrived (or happened). Entries that
+// running flows keep refreshing are left alone: a real bridge re-learns them from the
+// next packet (a packet interval later), and if a flow's traffic now arrives from
+// elsewhere, its own re-evaluation moves the entry. Skipping them keeps a topology
+// change from re-flooding every flow of the domain.
 func (b *bridge) flushTopology(except *lport) {
 	k := 0
 	for _, e := range b.entries {
-		if e.lp != nil && e.lp != except && e.lp.port != nil && e.lp.port.uplink {
+		if e.lp != nil && e.lp != except && e.refs == 0 && e.lp.port != nil && e.lp.port.uplink {
 			b.clear(e)
 			k++
 		}
