@@ -26,6 +26,8 @@ const (
 	BeaconTwoNICs       Kind = "beacon-two-nics"
 	LACPWithHeartbeat   Kind = "lacp-with-heartbeat"
 	SinglePSU           Kind = "single-psu"
+	LoopWithoutSTP      Kind = "l2-loop-without-stp"
+	NoGratuitousARP     Kind = "no-gratuitous-arp"
 	ModuleNoUplinks     Kind = "module-no-uplinks"
 	ModuleUplinkUnused  Kind = "module-uplink-unused"
 	GatewayOneSwitch    Kind = "gateway-one-switch"
@@ -100,6 +102,11 @@ var catalogue = map[Kind]entry{
 		"vendors recommend three or more NICs for beacon probing."},
 	LACPWithHeartbeat: {Warning, "802.3ad supervises its members with LACPDUs and the MII monitor; ARP/heartbeat " +
 		"monitoring is not used with it."},
+	LoopWithoutSTP: {Error, "A loop of switches none of which runs spanning tree forwards broadcasts " +
+		"around it forever: a broadcast storm that takes the whole VLAN down within seconds."},
+	NoGratuitousARP: {Warning, "After a switchover the team must announce its MAC from the new port; " +
+		"without gratuitous ARPs the switches keep sending to the old port until the MAC entry " +
+		"ages out (300 s by default)."},
 	SinglePSU: {Warning, "An enclosure with one power supply is a single point of failure for every blade " +
 		"and module in it; enclosures are normally fed N+1 from two power circuits."},
 	ModuleNoUplinks: {Error, "A switch module with no uplinks is an island: the blades behind it reach " +

@@ -46,6 +46,11 @@ var cases = []findingCase{
 	{check.HeartbeatTooSlow, []edit{{"mode: lacp, detection: {method: miimon}}", "mode: lacp, detection: {method: heartbeat, interval: 5s, missed: 3}}"}}, "interval: 5s"},
 	{check.BeaconTwoNICs, []edit{{"mode: lacp, detection: {method: miimon}}", "mode: lacp, detection: {method: heartbeat}}"}}, "method: heartbeat"},
 	{check.LACPWithHeartbeat, []edit{{"mode: lacp, detection: {method: miimon}}", "mode: lacp, detection: {method: heartbeat}}"}}, "method: heartbeat"},
+	{check.LoopWithoutSTP, []edit{
+		{"{name: sw-a, ports: 24, cluster: pair}", "{name: sw-a, ports: 24, cluster: pair, spanning_tree: none}"},
+		{"{name: sw-b, ports: 24, cluster: pair}", "{name: sw-b, ports: 24, cluster: pair, spanning_tree: none}"},
+		{`    - {a: "sw-a:23", b: "core-a:1"}`, `    - {a: "sw-a:23", b: "core-a:1"}` + "\n    - {name: second, a: \"sw-a:22\", b: \"sw-b:22\"}"}}, "name: second"},
+	{check.NoGratuitousARP, []edit{{"mode: nft, detection: {method: miimon}}\n    - name: hv1", "mode: nft, gratuitous_arp: 0, detection: {method: miimon}}\n    - name: hv1"}}, "gratuitous_arp: 0"},
 	{check.SinglePSU, []edit{{"    - name: enc-s\n      bays: 4\n", "    - name: enc-s\n      bays: 4\n      power_supplies: 1\n"}}, "power_supplies: 1"},
 	{check.ModuleNoUplinks, []edit{{"{name: ic1, kind: switch, uplinks: 1,", "{name: ic1, kind: switch, uplinks: 0,"}}, "uplinks: 0"},
 	{check.ModuleUplinkUnused, []edit{{`    - {a: "ic2:up1", b: "sw-b:20"}` + "\n", ""}}, "{name: ic2"},

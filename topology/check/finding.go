@@ -106,6 +106,7 @@ func Topology(t *topology.Topology) Findings {
 	r.ports()
 	r.enclosures()
 	r.vlans()
+	r.loops()
 	r.teams()
 	r.gateways()
 	r.clusters()

@@ -96,6 +96,43 @@ func (r *reporter) vlans() {
 	}
 }
 
+// loops finds cycles among switches and switch modules that run no spanning tree: a
+// cable that closes a loop between such devices is reported (union-find over cables).
+func (r *reporter) loops() {
+	t := r.t
+	noSTP := func(d string) bool {
+		switch x := t.Device(d).(type) {
+		case *topology.Switch:
+			return x.SpanningTree == topology.NoSTP
+		case *topology.Module:
+			return x.Kind == topology.SwitchModule && x.SpanningTree == topology.NoSTP
+		}
+		return false
+	}
+	parent := map[string]string{}
+	var root func(string) string
+	root = func(x string) string {
+		if p, ok := parent[x]; ok && p != x {
+			parent[x] = root(p)
+			return parent[x]
+		}
+		parent[x] = x
+		return x
+	}
+	for _, l := range t.Links {
+		if !noSTP(l.A.Device) || !noSTP(l.B.Device) {
+			continue
+		}
+		a, b := root(l.A.Device), root(l.B.Device)
+		if a == b {
+			r.add(LoopWithoutSTP, l.Pos, "link %s closes a loop between switches without spanning tree (%s, %s)",
+				l.Name, l.A.Device, l.B.Device)
+			continue
+		}
+		parent[a] = b
+	}
+}
+
 // gateways checks the first-hop redundancy pairs.
 func (r *reporter) gateways() {
 	t := r.t

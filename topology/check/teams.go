@@ -97,6 +97,9 @@ func (r *reporter) team(h *topology.Host, tm *topology.Team, members []*topology
 		}
 	}
 
+	if (tm.Mode == topology.NFT || tm.Mode == topology.TLB) && tm.GratuitousARP == 0 && len(tm.Members) > 1 {
+		r.add(NoGratuitousARP, tm.PosOf("gratuitous_arp"), "team %s of %s sends no gratuitous ARP after a switchover", tm.Name, h.Name)
+	}
 	det := tm.Detection
 	if h.InEnclosure() && !det.Method.SeesRemoteFailures() {
 		for _, up := range ups {
