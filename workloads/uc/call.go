@@ -244,6 +244,12 @@ func (c *Call) block(resource string) {
 // finish measures a talking call one last time and releases it.
 func (c *Call) finish(state CallState) {
 	now := c.m.s.Now()
+	if c.m.ticker != nil {
+		// The last, partial sample interval counts for the call's lowest MOS too.
+		if mos, _, ok := c.sampleInterval(now); ok {
+			c.sampleLo = min(c.sampleLo, mos)
+		}
+	}
 	c.quality = c.measure()
 	c.quality.MinMOS = min(c.sampleLo, c.quality.MOS)
 	c.m.tally.closeEpisode(c, now)

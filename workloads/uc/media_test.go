@@ -1,0 +1,121 @@
+package uc_test
+
+import (
+	"math"
+	"testing"
+
+	"dctwin/sim"
+	"dctwin/workloads/uc"
+)
+
+// A telepresence call loads the network with its voice and video streams in both
+// directions. Per direction: G.711/20 ms voice at 87.2 kbit/s on Ethernet (Cisco's
+// table, reference-facts 2), three 1080p screens of 4.064 Mbit/s + 20 % overhead and two
+// AAC-LD channels of 64 kbit/s (reference-facts 10): 87.2k + 3·4.8768M + 2·64k =
+// 14.8452 Mbit/s, twice that for the call.
+func TestTelepresenceLoadsTheNetwork(t *testing.T) {
+	cfg := office()
+	cfg.Groups[0].Video = uc.Telepresence3Screen()
+	r := newRig(t, 1, cfg)
+	r.place(t, "office", "phone-1", uc.Internal, "phone-2", sim.Minute)
+	r.s.RunUntil(30 * sim.Second)
+	want := 2 * (87.2e3 + 3*4.064e6*1.2 + 2*64e3)
+	if got := r.net.LoadBps(); math.Abs(got-want) > 1e-6 {
+		t.Fatalf("load %.1f bit/s, want %.1f", got, want)
+	}
+	if r.net.Open() != 12 {
+		t.Fatalf("%d streams open, want 12 (1 voice + 3 video + 2 audio, each way)", r.net.Open())
+	}
+	r.s.RunUntil(2 * sim.Minute)
+	if r.net.Open() != 0 || r.net.LoadBps() != 0 {
+		t.Fatalf("after hang-up: %d streams, %.0f bit/s", r.net.Open(), r.net.LoadBps())
+	}
+	// A single-screen room system at 768 kbit/s + 20 %: 921.6 kbit/s a stream.
+	if uc.RoomSystem().Bps() != 921.6e3 {
+		t.Fatalf("room system %.1f bit/s", uc.RoomSystem().Bps())
+	}
+}
+
+// Mouth-to-ear delay = network + packetization + codec + jitter buffer
+// (reference-facts 3). G.729A at 20 ms: codec delay 15 ms (10 ms frame + 5 ms
+// look-ahead). The adaptive buffer holds TargetExtra (40 ms) over the largest delay step
+// it remembers, for Memory (10 s): a step of the network delay from 5 to 35 ms at 10 s
+// makes it 30 + 40 = 70 ms until the step leaves its memory.
+func TestMouthToEarAndAdaptiveJitterBuffer(t *testing.T) {
+	cfg := office()
+	cfg.Groups[0].Codec = "g729a"
+	cfg.Groups[0].JitterBuffer = uc.JitterBuffer{Mode: uc.AdaptiveJitter}
+	r := newRig(t, 1, cfg)
+	r.m.Start()
+	c := r.place(t, "office", "phone-1", uc.Internal, "phone-2", sim.Minute)
+	r.s.At(10*sim.Second, func() { r.net.SetDelay(35 * sim.Millisecond) })
+	for _, tc := range []struct {
+		at   sim.Time
+		want float64 // ms
+	}{
+		{500 * sim.Millisecond, 5 + 20 + 15 + 40},
+		{11500 * sim.Millisecond, 35 + 20 + 15 + 70},
+		{20500 * sim.Millisecond, 35 + 20 + 15 + 70},
+		{21500 * sim.Millisecond, 35 + 20 + 15 + 40},
+	} {
+		r.s.RunUntil(tc.at)
+		if got := c.MouthToEar(); math.Abs(got.Milliseconds()-tc.want) > 1e-6 {
+			t.Errorf("at %v: mouth-to-ear %v, want %g ms", tc.at, got, tc.want)
+		}
+	}
+
+	// A fixed buffer of 60 ms (the teaming-lab scenario's) holds 60 ms whatever happens.
+	cfg = office()
+	cfg.Groups[0].JitterBuffer = uc.JitterBuffer{Nominal: 60 * sim.Millisecond}
+	r = newRig(t, 1, cfg)
+	r.m.Start()
+	c = r.place(t, "office", "phone-1", uc.Internal, "phone-2", sim.Minute)
+	r.s.At(10*sim.Second, func() { r.net.SetDelay(35 * sim.Millisecond) })
+	r.s.RunUntil(11500 * sim.Millisecond)
+	if got, want := c.MouthToEar().Milliseconds(), 35+20+0.125+60; math.Abs(got-want) > 1e-6 {
+		t.Errorf("fixed buffer: mouth-to-ear %g ms, want %g", got, want)
+	}
+}
+
+// The series has one sample per second with the number of talking calls and their mean
+// interval MOS; a second with a whole-second outage of one of two calls averages the
+// loss-free MOS with MOS 1.
+func TestMOSSeries(t *testing.T) {
+	r := newRig(t, 1, office())
+	r.m.Start()
+	r.place(t, "office", "phone-1", uc.Internal, "phone-2", 30*sim.Second)
+	r.s.RunUntil(5 * sim.Second)
+	r.place(t, "office", "phone-1", uc.Trunk, "", 30*sim.Second)
+	r.net.Outage("gw", 10*sim.Second, sim.Second)
+	r.s.RunUntil(60 * sim.Second)
+	series := r.m.Series()
+	if len(series) != 60 {
+		t.Fatalf("%d samples in 60 s, want 60", len(series))
+	}
+	clean := series[0].MeanMOS
+	for i, smp := range series {
+		at := sim.Time(i+1) * sim.Second
+		wantActive := 0
+		switch {
+		case at <= 5*sim.Second:
+			wantActive = 1
+		case at < 30*sim.Second: // a call hanging up at a sample instant is gone from it
+			wantActive = 2
+		case at < 35*sim.Second:
+			wantActive = 1
+		}
+		if smp.At != at || smp.Active != wantActive {
+			t.Fatalf("sample %d: %+v, want at %v with %d active", i, smp, at, wantActive)
+		}
+		want := clean
+		switch {
+		case wantActive == 0:
+			want = 0
+		case at == 11*sim.Second:
+			want = (clean + 1) / 2
+		}
+		if math.Abs(smp.MeanMOS-want) > 1e-9 {
+			t.Fatalf("sample at %v: mean MOS %.6f, want %.6f", at, smp.MeanMOS, want)
+		}
+	}
+}
