@@ -327,7 +327,7 @@ func (n *Network) markDirty(f *Flow) {
 	}
 	f.dirty = true
 	n.dirty = append(n.dirty, f)
-	if !n.settle.Armed() {
+	if !n.settling && !n.settle.Armed() {
 		n.settle.Reset(0)
 	}
 }
@@ -335,6 +335,8 @@ func (n *Network) markDirty(f *Flow) {
 // runSettle re-evaluates dirty flows until none is left; it runs late in the instant,
 // after every state change of that instant.
 func (n *Network) runSettle() {
+	n.settling = true
+	defer func() { n.settling = false }()
 	n.round++
 	for len(n.dirty) > 0 {
 		batch := n.dirty

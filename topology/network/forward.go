@@ -26,17 +26,18 @@ type frame struct {
 
 // walker evaluates one direction of a flow. One walker is reused for every walk.
 type walker struct {
-	n      *Network
-	f      *Flow // nil for one-shot frames (gratuitous ARP)
-	fr     frame
-	hash   uint32
-	stack  []hop
-	all    []hop
-	path   []hop
-	held   []learnRef
-	done   bool
-	dup    bool
-	reason loss
+	n        *Network
+	f        *Flow // nil for one-shot frames (gratuitous ARP)
+	fr       frame
+	hash     uint32
+	stack    []hop
+	all      []hop
+	path     []hop
+	held     []learnRef
+	done     bool
+	dup      bool
+	reason   loss
+	flooding int // > 0 while following flooded copies: their losses explain nothing
 }
 
 // loss says where a frame was lost; it is formatted only when someone asks, so that
@@ -63,7 +64,7 @@ func (w *walker) reset(f *Flow, hash uint32) {
 	w.f, w.hash = f, hash
 	w.fr = frame{}
 	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
-	w.done, w.dup, w.reason = false, false, loss{}
+	w.done, w.dup, w.reason, w.flooding = false, false, loss{}, 0
 	w.n.walkID++
 }
 
@@ -73,8 +74,16 @@ func (w *walker) dep(d *depList) {
 	}
 }
 
+// lose notes where the frame was lost, unless it is a flooded copy (most of those
+// are lost somewhere by design); the first loss explains the outage.
 func (w *walker) lose(name, what string, m mac) {
-	if w.reason.name == "" && w.reason.what == "" {
+	if w.flooding == 0 {
+		w.loseAnyway(name, what, m)
+	}
+}
+
+func (w *walker) loseAnyway(name, what string, m mac) {
+	if w.reason == (loss{}) {
 		w.reason = loss{name, what, m}
 	}
 }
@@ -160,10 +169,13 @@ func (w *walker) arrive(q *Port) {
 		}
 		w.send(q.pair)
 	case kindHost:
-		if d.team != nil && d.team.accepts(q, w.fr.dst) {
+		switch {
+		case d.team != nil && d.team.accepts(q, w.fr.dst):
 			w.deliver()
-		} else if w.fr.dst != macFlood {
-			w.lose(q.name, " does not receive for ", w.fr.dst)
+		case w.fr.dst == d.mac || w.fr.dst == q.mac:
+			w.loseAnyway(q.name, " does not receive for ", w.fr.dst)
+		default:
+			w.lose(q.name, " is not the destination", 0)
 		}
 	case kindSwitch:
 		w.bridgeIn(d, q)
@@ -312,6 +324,8 @@ func (w *walker) out(p *Port) {
 
 // flood sends the frame out of every forwarding logical port of the bridge except in.
 func (w *walker) flood(sw *device, in *lport) {
+	w.flooding++
+	defer func() { w.flooding-- }()
 	b := sw.br
 	remote := false
 	for _, lp := range b.lports {

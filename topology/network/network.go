@@ -54,6 +54,7 @@ type Network struct {
 	dirty, spare []*Flow
 	settle       *sim.Timer
 	round        uint32
+	settling     bool
 	evals        uint64
 	walkID       uint64
 	w            walker // flow evaluation
@@ -484,3 +485,41 @@ func (n *Network) Flow(name string) *Flow { return n.flows[name] }
 
 // Flows returns all flows (in the order they were added, until flows are removed).
 func (n *Network) Flows() []*Flow { return n.flowList }
+
+// Links returns the names of all links in the order they were added.
+func (n *Network) Links() []string {
+	out := make([]string, len(n.linkList))
+	for i, l := range n.linkList {
+		out[i] = l.name
+	}
+	return out
+}
+
+// Switches returns the names of all switches and interconnect modules.
+func (n *Network) Switches() []string { return n.deviceNames(kindSwitch, kindPassThrough) }
+
+// Hosts returns the names of all hosts.
+func (n *Network) Hosts() []string { return n.deviceNames(kindHost, kindHost) }
+
+func (n *Network) deviceNames(a, b devKind) []string {
+	var out []string
+	for _, d := range n.devList {
+		if d.kind == a || d.kind == b {
+			out = append(out, d.name)
+		}
+	}
+	return out
+}
+
+// Ports returns the "device:port" names of a device's ports.
+func (n *Network) Ports(device string) []string {
+	d := n.devices[device]
+	if d == nil {
+		return nil
+	}
+	out := make([]string, len(d.ports))
+	for i, p := range d.ports {
+		out[i] = p.name
+	}
+	return out
+}

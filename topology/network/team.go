@@ -108,15 +108,19 @@ func (n *Network) AddTeam(host string, cfg TeamConfig) error {
 	if cfg.Mode == "" {
 		cfg.Mode = topology.NFT
 	}
-	if _, err := topology.ParseTeamMode(string(cfg.Mode)); err != nil {
+	mode, err := topology.ParseTeamMode(string(cfg.Mode))
+	if err != nil {
 		return fmt.Errorf("team %s: %w", host, err)
 	}
+	cfg.Mode = mode
 	if cfg.Detection == "" {
 		cfg.Detection = topology.Carrier
 	}
-	if _, err := topology.ParseDetection(string(cfg.Detection)); err != nil {
+	det, err := topology.ParseDetection(string(cfg.Detection))
+	if err != nil {
 		return fmt.Errorf("team %s: %w", host, err)
 	}
+	cfg.Detection = det
 	if len(cfg.Members) == 0 {
 		return fmt.Errorf("team %s: no members", host)
 	}
