@@ -156,11 +156,38 @@ func (p *mediaPath) closeIntervalGap(now sim.Time) {
 // `dctwin emodel --delay`).
 func (p *mediaPath) rate(sent, lost, bursts int, ta float64) (mos float64, loss emodel.Loss) {
 	loss = lossOf(sent, lost, bursts)
+	return p.c.m.ratings.mos(p.c.g.codec.Ie, p.c.g.codec.Bpl, loss, ta), loss
+}
+
+// ratingCache remembers E-model results. Nearly every sample interval of a busy hour
+// is loss-free at an unchanged delay, and the E-model's powers and logarithms were
+// nearly all of the model's run time; the inputs repeat, so the result is looked up.
+type ratingCache struct {
+	known map[ratingKey]float64
+}
+
+type ratingKey struct {
+	ie, bpl, ppl, burstR, ta float64
+}
+
+// ratingCacheSize bounds the cache; it is emptied when full (losses make keys unique).
+const ratingCacheSize = 4096
+
+func (rc *ratingCache) mos(ie, bpl float64, loss emodel.Loss, ta float64) float64 {
+	k := ratingKey{ie, bpl, loss.Ppl, loss.BurstR, ta}
+	if v, ok := rc.known[k]; ok {
+		return v
+	}
 	prm := emodel.Defaults()
-	prm.Ie, prm.Bpl = p.c.g.codec.Ie, p.c.g.codec.Bpl
+	prm.Ie, prm.Bpl = ie, bpl
 	prm.Ppl, prm.BurstR = loss.Ppl, loss.BurstR
 	prm.Ta, prm.T, prm.Tr = ta, ta, 2*ta
-	return emodel.R(prm).MOS, loss
+	v := emodel.R(prm).MOS
+	if rc.known == nil || len(rc.known) >= ratingCacheSize {
+		rc.known = make(map[ratingKey]float64)
+	}
+	rc.known[k] = v
+	return v
 }
 
 // lossOf is emodel.LossFromCounts made total: rounding at the edges of an interval can

@@ -30,6 +30,7 @@ type Model struct {
 	started bool
 	tally   tally
 	series  []Sample
+	ratings ratingCache
 }
 
 // group is a user group with its codec resolved and its random streams.
