@@ -76,8 +76,10 @@ type Flow struct {
 	evals  int
 	deliv  bool
 	seen   bool // evaluated at least once
-	since  sim.Time
 	outage []Interval
+
+	startedAt sim.Time // last Start
+	ranFor    sim.Time // running time before the last Start
 }
 
 // AddFlow adds a flow. Flows may be added while the simulation runs (a call starting).
@@ -157,6 +159,7 @@ func (f *Flow) Start() {
 	}
 	f.active = true
 	f.seen = false
+	f.startedAt = f.n.s.Now()
 	if f.n.started {
 		f.n.markDirty(f)
 	}
@@ -171,6 +174,7 @@ func (f *Flow) Stop() {
 	f.active = false
 	f.stamp++
 	n := f.n
+	f.ranFor += n.s.Now() - f.startedAt
 	for i := range f.dirs {
 		fd := &f.dirs[i]
 		n.addLoad(fd.all, -f.cfg.RateBps)
@@ -241,6 +245,23 @@ func (f *Flow) Lost() float64 {
 		t += iv.Duration(now)
 	}
 	return f.packets(t)
+}
+
+// Delivered returns the packets delivered so far (both directions): the running time
+// outside outages at the flow's packet rate.
+func (f *Flow) Delivered() float64 {
+	run := f.ranFor
+	now := f.n.s.Now()
+	if f.active {
+		run += now - f.startedAt
+	}
+	for _, iv := range f.outage {
+		run -= iv.Duration(now)
+	}
+	if run < 0 {
+		run = 0
+	}
+	return f.packets(run)
 }
 
 func (f *Flow) packets(t sim.Time) float64 {

@@ -342,11 +342,17 @@ func (n *Network) recomputeSTP() {
 }
 
 func (n *Network) applyRole(p *Port, old, role PortRole, direct bool) {
-	cfg := p.dev.cfg
-	if role != old {
-		p.role = role
+	p.role = role
+	before := p.state
+	n.moveRole(p, old, role, direct)
+	if role != old && p.state == before {
+		// A state change reports the new role with it; report a bare role change.
 		n.record(PortStateChanged{Switch: p.dev.name, Port: p.name, Role: role, State: p.state})
 	}
+}
+
+func (n *Network) moveRole(p *Port, old, role PortRole, direct bool) {
+	cfg := p.dev.cfg
 	want := role == RoleRoot || role == RoleDesignated || (cfg.SpanningTree == topology.NoSTP && role != RoleDisabled)
 	if !want {
 		n.block(p)

@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"dctwin/sim"
@@ -56,6 +57,13 @@ func TestCarrierVersusMIIMon(t *testing.T) {
 			}
 			if !f.Delivering() || len(f.Path()) == 0 {
 				t.Errorf("flow not delivering after failover: %s", f.Reason())
+			}
+			// 87.2 kbit/s in 200-byte packets = 54.5 packets/s per direction.
+			if lost, want := f.Lost(), 2*54.5*c.want.Seconds(); math.Abs(lost-want) > 1e-9 {
+				t.Errorf("lost %v packets, want %v", lost, want)
+			}
+			if got, want := f.Delivered(), 2*54.5*(20-c.want.Seconds()); math.Abs(got-want) > 1e-6 {
+				t.Errorf("delivered %v packets, want %v", got, want)
 			}
 		})
 	}
