@@ -78,6 +78,9 @@ type Flow struct {
 	seen   bool // evaluated at least once
 	outage []Interval
 
+	tracer   *sim.Timer // packet tracing (TracePackets)
+	traceSeq int
+
 	startedAt sim.Time // last Start
 	ranFor    sim.Time // running time before the last Start
 }
