@@ -69,6 +69,12 @@ type Config struct {
 	PostDialDelay sim.Time
 	// DegradedMOS is the MOS under which a call counts as degraded (0: 3.6).
 	DegradedMOS float64
+	// ColdStart starts the run with no call in progress. By default Start puts on the
+	// network the calls a stationary busy hour has in progress (a Poisson number with
+	// the offered erlangs as mean, each with a residual holding time), so that a short
+	// run shows calls from its first second; the first calls are then already talking,
+	// as if the run began in the middle of the busy hour. They count as attempted.
+	ColdStart bool
 	// SampleInterval is the period of the MOS time series and of the per-call quality
 	// samples (0: one second). A negative value switches sampling off (for long
 	// blocking experiments); calls still get their final MOS.

@@ -144,13 +144,19 @@ func (m *Model) newGroup(gc UserGroup) (*group, error) {
 	}, nil
 }
 
-// Start starts the call arrivals of every group with a load and the MOS sampling. It
-// does nothing the second time.
+// Start starts the call arrivals of every group with a load and the MOS sampling and,
+// unless Config.ColdStart is set, puts the calls of a stationary busy hour in progress
+// (see Config.ColdStart). It does nothing the second time.
 func (m *Model) Start() {
 	if m.started {
 		return
 	}
 	m.started = true
+	if !m.cfg.ColdStart {
+		for _, g := range m.groups {
+			m.warmStart(g)
+		}
+	}
 	for _, g := range m.groups {
 		m.startArrivals(g)
 	}
