@@ -233,3 +233,65 @@ func TestPacketTrace(t *testing.T) {
 	}
 	t.Logf("%d packets traced, %d lost in the failover", got, lost)
 }
+
+// An access switch dual-homed to an MC-LAG pair. With two separate uplinks the
+// spanning tree sees two links to one bridge and blocks one; with a port channel over
+// both chassis the two links are one logical port that forwards on both. c1 fails at
+// 10 s (PHY delay 10 ms), 802.1D everywhere:
+//
+//	separate uplinks: a's alternate uplink must listen and learn: 10 ms + 2 × 15 s = 30.01 s
+//	port channel:     the bundle loses a member and carries on: 10 ms
+func TestPortChannelToCluster(t *testing.T) {
+	for _, c := range []struct {
+		bundle bool
+		want   sim.Time
+	}{
+		{false, ms(30010)},
+		{true, ms(10)},
+	} {
+		s := sim.New(1)
+		n := network.New(s, network.Options{})
+		lc := network.LinkConfig{Speed: 10e9, PHYDelay: ms(10)}
+		stp := network.SwitchConfig{SpanningTree: topology.STP}
+		must(t, n.AddSwitch("c1", network.SwitchConfig{SpanningTree: topology.STP, Priority: 4096}))
+		must(t, n.AddSwitch("c2", network.SwitchConfig{SpanningTree: topology.STP, Priority: 4096}))
+		must(t, n.AddSwitch("a", stp))
+		must(t, n.AddCluster("core", "c1", "c2"))
+		must(t, n.AddLink("peer", "c1:peer", "c2:peer", lc))
+		must(t, n.AddLink("a-c1", "a:u1", "c1:a", lc))
+		must(t, n.AddLink("a-c2", "a:u2", "c2:a", lc))
+		if c.bundle {
+			must(t, n.AddAggregate("po1", []string{"a:u1", "a:u2"}, network.AggregateConfig{LACP: true, Rate: network.LACPFast}))
+		}
+		must(t, n.AddHost("srv", network.HostConfig{}))
+		must(t, n.AddHost("cli", network.HostConfig{}))
+		must(t, n.AddLink("srv", "srv:eth0", "c2:p1", lc))
+		must(t, n.AddLink("cli", "cli:eth0", "a:p1", lc))
+		var flows []*network.Flow
+		for i := range 8 {
+			f, err := n.AddFlow(network.FlowConfig{Name: fmt.Sprintf("f%d", i), From: "cli", To: "srv", RateBps: 1e6, Bidirectional: true})
+			must(t, err)
+			flows = append(flows, f)
+		}
+		s.RunUntil(sec(5))
+		l1, l2 := n.Load("a-c1", "a"), n.Load("a-c2", "a")
+		if c.bundle && (l1 == 0 || l2 == 0) {
+			t.Errorf("port channel: uplink loads %v and %v, want both used", l1, l2)
+		}
+		if !c.bundle && l2 != 0 {
+			t.Errorf("separate uplinks: the blocked uplink carries %v", l2)
+		}
+		s.At(sec(10), func() { must(t, n.FailSwitch("c1")) })
+		s.RunUntil(sec(60))
+		var worst sim.Time
+		for _, f := range flows {
+			for _, iv := range f.Outages() {
+				worst = max(worst, iv.Duration(s.Now()))
+			}
+			if !f.Delivering() {
+				t.Errorf("%s not delivering: %s", f.Name(), f.Reason())
+			}
+		}
+		near(t, fmt.Sprintf("bundle=%v worst outage", c.bundle), worst, c.want, 0)
+	}
+}

@@ -133,6 +133,19 @@ func (lp *lport) memberActive(p *Port) bool {
 	return p.lacp == nil || p.lacp.sync
 }
 
+// forwarding reports whether some member of lp still forwards.
+func (lp *lport) forwarding() bool {
+	if !lp.agg {
+		return lp.port != nil && lp.port.state == Forwarding
+	}
+	for _, p := range lp.members {
+		if p.state == Forwarding && lp.memberActive(p) {
+			return true
+		}
+	}
+	return false
+}
+
 func (lp *lport) anyUsable() bool {
 	if lp.cpu != nil {
 		return !lp.cpu.failed

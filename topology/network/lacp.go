@@ -9,8 +9,8 @@ import "dctwin/sim"
 // with carrier is noticed there by the timeout. The member carries traffic while both
 // ends are in sync.
 type lacpState struct {
-	m      *member
-	ends   [2]*Port // [0] host NIC, [1] switch port
+	m      *member  // the host's team member, nil between two switches
+	ends   [2]*Port // [0] host NIC (or first switch), [1] switch port
 	period sim.Time
 	phase  [2]sim.Time // when ends[i] sends
 	fresh  [2]bool     // ends[i] has current information from its partner
@@ -18,18 +18,18 @@ type lacpState struct {
 	sync   bool
 }
 
-func (n *Network) newLACP(m *member, sp *Port, chain []*Port) {
+func (n *Network) newLACP(m *member, a, b *Port, chain []*Port, rate LACPRate, ph sim.Time) {
 	period := 30 * sim.Second
-	if m.t.cfg.LACPRate == LACPFast {
+	if rate == LACPFast {
 		period = sim.Second
 	}
-	ls := &lacpState{m: m, ends: [2]*Port{m.port, sp}, period: period, sync: true, fresh: [2]bool{true, true}}
-	rng := n.s.Rand("lacp/" + m.port.name)
+	ls := &lacpState{m: m, ends: [2]*Port{a, b}, period: period, sync: true, fresh: [2]bool{true, true}}
+	rng := n.s.Rand("lacp/" + a.name)
 	for i := range ls.ends {
-		ls.phase[i] = phase(m.t.cfg.LACPPhase, period, rng.Int64N)
+		ls.phase[i] = phase(ph, period, rng.Int64N)
 		ls.timer[i] = n.s.NewTimer(func() { n.lacpDue(ls, i) })
 	}
-	m.port.lacp, sp.lacp = ls, ls
+	a.lacp, b.lacp = ls, ls
 	for _, p := range chain {
 		p.lacp = ls
 	}
@@ -79,16 +79,21 @@ func (n *Network) lacpDue(ls *lacpState, i int) {
 		return
 	}
 	ls.sync = sync
-	sp := ls.ends[1]
-	n.record(AggregateMemberChanged{Device: sp.dev.name, Port: sp.name, In: sync, Mechanism: ByLACP})
-	n.touch(&sp.deps)
-	if sp.lp != nil {
-		n.touch(&sp.lp.deps)
-		if !sync && !sp.lp.anyUsable() {
-			sp.dev.br.flushPort(sp.lp, "LACP partner timeout")
+	for _, sp := range ls.ends {
+		if sp.dev.kind != kindSwitch {
+			continue
+		}
+		n.record(AggregateMemberChanged{Device: sp.dev.name, Port: sp.name, In: sync, Mechanism: ByLACP})
+		n.touch(&sp.deps)
+		if sp.lp != nil {
+			n.touch(&sp.lp.deps)
+			if !sync && !sp.lp.anyUsable() {
+				sp.dev.br.flushPort(sp.lp, "LACP partner timeout")
+			}
 		}
 	}
-	m := ls.m
-	m.lacpDown = !sync
-	m.refresh(ByLACP)
+	if m := ls.m; m != nil {
+		m.lacpDown = !sync
+		m.refresh(ByLACP)
+	}
 }

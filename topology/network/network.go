@@ -45,6 +45,7 @@ type Network struct {
 	bridges  []*bridge
 	gateways map[string]*gateway
 	gwList   []*gateway
+	aggs     [][2][]*Port // inter-switch aggregates: both sides
 	flows    map[string]*Flow
 	flowList []*Flow
 	macNames []string
@@ -412,6 +413,7 @@ func (n *Network) start() {
 			d.team.bundle()
 		}
 	}
+	n.bundleSwitches()
 	for _, b := range n.bridges {
 		b.buildPorts()
 	}

@@ -33,6 +33,8 @@ type Port struct {
 	stpTimer *sim.Timer
 	stage    PortState // state the armed stpTimer moves the port into
 
+	aggName string // inter-switch aggregate
+
 	mem  *member    // host side: team member
 	lacp *lacpState // both ends of an LACP member link
 	deps depList

@@ -260,8 +260,8 @@ func (n *Network) role(p *Port) PortRole {
 		return RoleDisabled
 	}
 	b := p.dev.br
-	if b.rootPort == p {
-		return RoleRoot
+	if rp := b.rootPort; rp == p || rp != nil && p.lp != nil && p.lp.agg && rp.lp == p.lp {
+		return RoleRoot // the members of an aggregate share its role
 	}
 	q := l.ends[1-p.end]
 	c := q.dev.br
@@ -421,7 +421,7 @@ func (n *Network) moveTo(p *Port, s PortState) {
 	p.state = s
 	n.record(PortStateChanged{Switch: p.dev.name, Port: p.name, Role: p.role, State: s})
 	n.touch(&p.deps)
-	if s == Discarding && p.lp != nil {
+	if s == Discarding && p.lp != nil && !p.lp.forwarding() {
 		p.dev.br.flushPort(p.lp, "port blocked")
 	}
 	if s == Forwarding && !p.edge {

@@ -261,7 +261,7 @@ func (t *team) bundle() {
 		lp.members = append(lp.members, sp)
 		sp.lp = lp
 		if t.cfg.Mode == topology.LACP {
-			t.n.newLACP(m, sp, chain)
+			t.n.newLACP(m, m.port, sp, chain, t.cfg.LACPRate, t.cfg.LACPPhase)
 		}
 	}
 }
