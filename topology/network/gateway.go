@@ -15,6 +15,9 @@ type GatewayConfig struct {
 	Priorities []int
 	// Hello is the advertisement interval. Default 1 s (VRRP).
 	Hello sim.Time
+	// Dead overrides the master-down interval (an HSRP-style hold time); zero means
+	// VRRP's 3 × Hello + skew.
+	Dead sim.Time
 	// NoPreempt keeps a backup with a higher priority from taking over a working master.
 	NoPreempt bool
 	// Phase is the offset of the advertisements in (0, Hello]; zero draws it.
@@ -218,8 +221,12 @@ func (b *gwMember) check() {
 	b.down.ResetAt(at)
 }
 
-// masterDownInterval is 3 × hello + skew, skew = (256 − priority) × hello / 256.
+// masterDownInterval is 3 × hello + skew, skew = (256 − priority) × hello / 256
+// (VRRPv3, RFC 5798), unless a dead interval is configured.
 func (b *gwMember) masterDownInterval() sim.Time {
+	if d := b.g.cfg.Dead; d > 0 {
+		return d
+	}
 	h := b.g.cfg.Hello
 	return 3*h + sim.Time(256-b.prio)*h/256
 }
