@@ -63,6 +63,7 @@ type Call struct {
 	video      []Stream
 	hangup     *sim.Timer
 	sampleLo   float64 // lowest interval MOS so far
+	lastMOS    float64 // MOS of the last sample interval
 	degraded   bool    // inside a degraded episode
 	hadEpisode bool    // has been degraded at some time
 	episode    int     // index of the open episode in the tally
@@ -86,6 +87,10 @@ func (c *Call) Quality() CallQuality {
 	}
 	return c.quality
 }
+
+// LastMOS returns the MOS of the call's last sample interval (one second by default):
+// what a listener hears now, for a live call list. It is 0 before the first sample.
+func (c *Call) LastMOS() float64 { return c.lastMOS }
 
 // PlaceCall dials one call now from endpoint from of group: to an endpoint or node to
 // for an Internal call, to the group's gateway, voicemail or bridge otherwise (to must

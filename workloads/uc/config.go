@@ -173,6 +173,16 @@ type Server struct {
 	Channels int
 }
 
+// Validate applies the defaults to a copy of c and checks it, as New does; the error
+// names the first bad field (`groups[1] (sales).mix.trunk: ...`). A scenario checker can
+// call it without a simulation.
+func (c Config) Validate() error {
+	if err := c.withDefaults().validate(); err != nil {
+		return fmt.Errorf("uc: %w", err)
+	}
+	return nil
+}
+
 // withDefaults returns a copy of c with every zero optional field set to its default.
 func (c Config) withDefaults() Config {
 	if c.RTPTimeout == 0 {

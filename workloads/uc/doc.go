@@ -25,5 +25,21 @@
 //   - Endpoints are infinite sources, as Erlang B assumes: a phone already in a call may
 //     place or receive another (planning practice for busy-hour dimensioning).
 //   - Packet loss comes from the gaps in which a media stream does not deliver: a gap of
-//     g at p packets per second loses round(g·p) packets in one burst.
+//     g at p packets per second loses round(g·p) packets in one burst. Each direction
+//     of a call has its own listener; a call is as good as its worse direction.
+//   - Call quality is rated twice: over the whole call (CallEnded and CallDropped carry
+//     it, Stats averages it) and over each sample interval of one second (the MOS time
+//     series, the lowest MOS of a call, and the degraded episodes: intervals with MOS
+//     under 3.6, whether from loss or from delay).
+//
+// Wiring, as the twin does it: build the network, then New(s, net, cfg); register an
+// observer on s for the records (CallAttempt, CallBlocked, CallFailedSetup,
+// CallStarted, CallEnded, CallDropped, CallDegraded); call Start; tell the model of
+// failed and repaired servers and PBX nodes with NodeFailed and NodeRepaired (the
+// network tells it about media and reachability by itself); run; read Stats,
+// CallsAffected for each failure's window, and Series for the MOS plot.
+//
+// A scenario's `calls.groups` entry maps onto UserGroup field by field (holding_time is
+// Holding; jitter_buffer: 60ms is JitterBuffer{Nominal: 60 * sim.Millisecond}; the pbx
+// name needs no PBXs entry unless the PBX is a cluster or has a channel limit).
 package uc

@@ -85,8 +85,12 @@ func TestMOSSeries(t *testing.T) {
 	r.m.Start()
 	r.place(t, "office", "phone-1", uc.Internal, "phone-2", 30*sim.Second)
 	r.s.RunUntil(5 * sim.Second)
-	r.place(t, "office", "phone-1", uc.Trunk, "", 30*sim.Second)
+	trunk := r.place(t, "office", "phone-1", uc.Trunk, "", 30*sim.Second)
 	r.net.Outage("gw", 10*sim.Second, sim.Second)
+	r.s.RunUntil(11 * sim.Second)
+	if trunk.LastMOS() != 1 {
+		t.Fatalf("last MOS of the trunk call after a lost second: %g, want 1", trunk.LastMOS())
+	}
 	r.s.RunUntil(60 * sim.Second)
 	series := r.m.Series()
 	if len(series) != 60 {

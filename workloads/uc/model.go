@@ -68,10 +68,10 @@ func New(s *sim.Simulation, net Network, cfg Config) (*Model, error) {
 	if s == nil || net == nil {
 		return nil, fmt.Errorf("uc: a simulation and a network are required")
 	}
-	cfg = cfg.withDefaults()
-	if err := cfg.validate(); err != nil {
-		return nil, fmt.Errorf("uc: %w", err)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
+	cfg = cfg.withDefaults()
 	m := &Model{
 		s: s, net: net, cfg: cfg,
 		byName: make(map[string]*group),
@@ -172,8 +172,10 @@ func (m *Model) Config() Config { return m.cfg }
 // NodeFailed tells the model that a node (a server, a PBX node, a VM) has failed: calls
 // whose media is anchored on it drop, anchored calls whose PBX has no node left drop,
 // and calls still ringing on a PBX without a node fail their setup. Peer-to-peer calls
-// keep talking: their media never touched the PBX. Signalling to a failed node fails
-// until NodeRepaired.
+// keep talking: their media never touched the PBX. Signalling to or through a failed
+// node fails until NodeRepaired (INVITEs are retransmitted until timer B). A failed
+// endpoint needs no call here: its media streams stop delivering, which the network
+// reports, and the RTP inactivity timeout ends its calls.
 func (m *Model) NodeFailed(node string) {
 	if m.down[node] {
 		return

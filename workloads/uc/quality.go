@@ -57,6 +57,7 @@ func (m *Model) sample() {
 		sum += mos
 		n++
 		c.sampleLo = min(c.sampleLo, mos)
+		c.lastMOS = mos
 		switch {
 		case mos < m.cfg.DegradedMOS && !c.degraded:
 			c.degraded = true

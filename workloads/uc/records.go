@@ -124,7 +124,7 @@ func (r CallEnded) String() string {
 	return fmt.Sprintf("call %s ended after %v: %s", r.ID, r.Duration, r.CallQuality.describe())
 }
 
-// Drop reasons.
+// Reasons a call drops (CallDropped) or fails its setup (CallFailedSetup).
 const (
 	ReasonRTPTimeout = "rtp timeout"  // media gap reached the PBX's RTP inactivity timeout
 	ReasonPBXLost    = "pbx lost"     // the PBX controlling an anchored call failed, no survivor
