@@ -35,6 +35,7 @@ func (r *aliasResolver) walk(n ast.Node) (int, error) {
 	switch v := n.(type) {
 	case *ast.AnchorNode:
 		name := v.Name.GetToken().Value
+		v.Value = untag(v.Value)
 		r.open[name] = true
 		s, err := r.walk(v.Value)
 		delete(r.open, name)
@@ -92,13 +93,21 @@ func (r *aliasResolver) walk(n ast.Node) (int, error) {
 	return 1, nil
 }
 
-// replace resolves n if it is an alias, or walks it otherwise. A tag on an empty value
-// is dropped: the YAML library (v1.19.2) dereferences nil decoding "!tag" followed by
-// nothing into a list.
-func (r *aliasResolver) replace(n ast.Node) (ast.Node, int, error) {
-	if tn, ok := n.(*ast.TagNode); ok && tn.Value != nil && tn.Value.Type() == ast.NullType {
+// untag drops YAML tags (!!str, !custom): a scenario has no use for them, and the YAML
+// library (v1.19.2) dereferences nil when it decodes a tagged scalar into a list.
+func untag(n ast.Node) ast.Node {
+	for {
+		tn, ok := n.(*ast.TagNode)
+		if !ok || tn.Value == nil {
+			return n
+		}
 		n = tn.Value
 	}
+}
+
+// replace resolves n if it is an alias, or walks it otherwise; tags are dropped.
+func (r *aliasResolver) replace(n ast.Node) (ast.Node, int, error) {
+	n = untag(n)
 	a, ok := n.(*ast.AliasNode)
 	if !ok {
 		s, err := r.walk(n)

@@ -41,7 +41,9 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		twin.Check(sc)
-		if len(sc.Topology.Components()) < 200 {
+		// the analysis fails every component in turn; keep each fuzz run cheap so that
+		// minimising an interesting input does not take minutes
+		if len(sc.Topology.Components()) < 40 {
 			spof.Analyze(sc.Topology)
 		}
 	})

@@ -104,6 +104,7 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 	if body == nil {
 		return nil, &PosError{topology.Pos{File: file, Line: 1, Col: 1}, "empty scenario: expected at least `version: 1` and a `topology:` section"}
 	}
+	body = untag(body)
 	if err := resolveAliases(file, body); err != nil {
 		return nil, err
 	}
