@@ -295,3 +295,28 @@ func TestPortChannelToCluster(t *testing.T) {
 		near(t, fmt.Sprintf("bundle=%v worst outage", c.bundle), worst, c.want, 0)
 	}
 }
+
+// Components failed before the simulation starts are simply down at the start: the
+// network converges around them, and repairing them later works as at any time.
+func TestFailedBeforeStart(t *testing.T) {
+	s := sim.New(1)
+	n := routed(t, s)
+	must(t, n.FailSwitch("c1"))
+	must(t, n.FailLink("c2-a"))
+	must(t, n.FailNIC("h:eth0"))
+	f, err := n.AddFlow(network.FlowConfig{Name: "web", From: "h", To: "srv", RateBps: 1e6, Bidirectional: true})
+	must(t, err)
+	s.RunUntil(sec(5))
+	if f.Delivering() {
+		t.Fatal("delivering with the host's NIC down")
+	}
+	if n.Master("gw") != "c2" {
+		t.Errorf("master %q, want c2 (c1 is down)", n.Master("gw"))
+	}
+	must(t, n.RepairNIC("h:eth0"))
+	must(t, n.RepairLink("c2-a"))
+	s.RunUntil(sec(10))
+	if !f.Delivering() {
+		t.Fatalf("not delivering after repairs: %s", f.Reason())
+	}
+}

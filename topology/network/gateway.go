@@ -172,12 +172,12 @@ func (g *gateway) start() {
 	}
 }
 
-// hearsFrom returns the best master whose adverts b currently receives.
+// heard returns the best master whose adverts b currently receives.
 func (b *gwMember) heard() *gwMember {
 	var best *gwMember
 	k := 0
 	for _, a := range b.g.members {
-		if a == b {
+		if a == b || k >= len(b.hears) {
 			continue
 		}
 		f := b.hears[k]

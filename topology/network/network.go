@@ -417,7 +417,7 @@ func (n *Network) start() {
 	for _, b := range n.bridges {
 		b.buildPorts()
 	}
-	for _, p := range n.sortedPorts() {
+	for _, p := range n.allPorts() {
 		p.rx = p.light(0)
 		p.carrier = p.rx
 	}
@@ -443,7 +443,7 @@ func (n *Network) start() {
 	}
 }
 
-func (n *Network) sortedPorts() []*Port {
+func (n *Network) allPorts() []*Port {
 	var ps []*Port
 	for _, d := range n.devList {
 		ps = append(ps, d.ports...)

@@ -231,7 +231,9 @@ func (n *Network) FailLink(name string) error {
 	}
 	l.cut = [2]bool{true, true}
 	n.record(ComponentFailed{Component: name, Kind: "link"})
-	n.changed(l, 0)
+	if n.started {
+		n.changed(l, 0)
+	}
 	return nil
 }
 
@@ -254,7 +256,9 @@ func (n *Network) FailLinkOneWay(name, from string) error {
 	}
 	l.cut[d] = true
 	n.record(ComponentFailed{Component: name, Kind: "link-one-way"})
-	n.changed(l, 0)
+	if n.started {
+		n.changed(l, 0)
+	}
 	return nil
 }
 
@@ -266,7 +270,9 @@ func (n *Network) RepairLink(name string) error {
 	}
 	l.cut = [2]bool{}
 	n.record(ComponentRepaired{Component: name, Kind: "link"})
-	n.changed(l, 0)
+	if n.started {
+		n.changed(l, 0)
+	}
 	return nil
 }
 
@@ -288,8 +294,10 @@ func (n *Network) setPort(name string, failed bool, nicOnly bool) error {
 	} else {
 		n.record(ComponentRepaired{Component: name, Kind: kind})
 	}
-	n.changed(p.link, 0)
-	n.touch(&p.deps)
+	if n.started { // before the start, the start derives everything from the flags
+		n.changed(p.link, 0)
+		n.touch(&p.deps)
+	}
 	return nil
 }
 
@@ -318,6 +326,9 @@ func (n *Network) setDevice(name string, failed bool, want devKind, kind string)
 		n.record(ComponentFailed{Component: name, Kind: kind})
 	} else {
 		n.record(ComponentRepaired{Component: name, Kind: kind})
+	}
+	if !n.started {
+		return nil
 	}
 	n.touch(&d.deps)
 	if d.kind == kindSwitch {
