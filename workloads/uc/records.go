@@ -40,8 +40,8 @@ func (k Kind) String() string {
 // CallInfo identifies a call in every record about it.
 type CallInfo struct {
 	ID    string // "group#n", unique in the run
-	Group string
-	Kind  Kind
+	Group string // the caller's user group
+	Kind  Kind   // where the call goes, and so where its media flows
 	From  string // caller endpoint node
 	To    string // callee endpoint or server node
 }
@@ -77,7 +77,7 @@ func (r CallBlocked) String() string {
 // timer B, its media could not be opened, or its PBX was lost while it rang.
 type CallFailedSetup struct {
 	CallInfo
-	Reason string
+	Reason string // ReasonTimerB, ReasonPBXLost, ReasonServerLost or ReasonNoMedia (with detail)
 }
 
 // String describes the record.
@@ -137,7 +137,7 @@ const (
 type CallDropped struct {
 	CallInfo
 	CallQuality
-	Reason   string
+	Reason   string   // ReasonRTPTimeout, ReasonPBXLost or ReasonServerLost
 	Duration sim.Time // from answer to drop
 }
 
