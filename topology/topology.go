@@ -27,6 +27,9 @@ type Topology struct {
 func New() *Topology { return &Topology{index: map[string]any{}} }
 
 func (t *Topology) register(name string, v any) {
+	if t.index == nil {
+		t.index = map[string]any{} // a zero Topology works too
+	}
 	if _, ok := t.index[name]; !ok {
 		t.index[name] = v
 	}

@@ -18,6 +18,10 @@ func Check(sc *Scenario) check.Findings {
 			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("component"), "failure of %q has no kind", f.Component))
 			continue
 		}
+		if end := sc.Run().Duration; f.At >= end {
+			fs = append(fs, check.New(check.FailureAfterEnd, f.PosOf("at"), "failure of %s at %v, but the run ends at %v",
+				f.Component, f.At, end))
+		}
 		if _, ok := t.Component(class, f.Component); !ok {
 			hint := ""
 			if other, ok := t.ClassOf(f.Component); ok {

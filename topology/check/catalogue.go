@@ -45,6 +45,7 @@ const (
 	StorageNotAttached  Kind = "storage-not-attached"
 	HostIsolated        Kind = "host-unconnected"
 	FailureUnknown      Kind = "failure-unknown-component"
+	FailureAfterEnd     Kind = "failure-after-run-end"
 	WorkloadUnknownName Kind = "workload-unknown-name"
 	CallLoadMissing     Kind = "call-load-missing"
 )
@@ -142,6 +143,8 @@ var catalogue = map[Kind]entry{
 	HostIsolated: {Warning, "A server without a connected NIC is not reachable by anything."},
 	FailureUnknown: {Error, "A failure must name an existing component of the right class, as " +
 		"`dctwin spof` lists them (links, host:nic, switch:port, enclosure:psuK, ...)."},
+	FailureAfterEnd: {Warning, "A failure scheduled at or after the end of the run never happens; the " +
+		"lesson it was meant to show is silently missing."},
 	WorkloadUnknownName: {Error, "Flows and call groups run between existing endpoints, hosts and VMs."},
 	CallLoadMissing: {Warning, "A call group needs a load (bhca or erlangs per endpoint); without one it " +
 		"places no calls."},

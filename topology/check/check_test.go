@@ -69,6 +69,7 @@ var cases = []findingCase{
 	{check.StorageNotAttached, []edit{{"storage: [san] # hv1", "storage: [] # hv1"}}, "{name: pbx"},
 	{check.HostIsolated, []edit{{"  clusters:", "    - {name: lonely, kind: rack}\n  clusters:"}}, "name: lonely"},
 	{check.FailureUnknown, []edit{{"component: sw-a, kind: switch", "component: sw-z, kind: switch"}}, "sw-z"},
+	{check.FailureAfterEnd, []edit{{"{at: 1s, component: sw-a", "{at: 2h, component: sw-a"}}, "at: 2h"},
 	{check.WorkloadUnknownName, []edit{{"from: phone, to: pbx,", "from: phone, to: pbz,"}}, "to: pbz"},
 	{check.CallLoadMissing, []edit{{"{name: g, endpoints: [phone], bhca: 1, pbx: pbx}", "{name: g, endpoints: [phone], pbx: pbx}"}}, "{name: g,"},
 }
