@@ -388,3 +388,19 @@ func (n *Network) switchPower(d *device) {
 		g.power(d)
 	}
 }
+
+// Link returns the link with the given name, or nil.
+func (n *Network) Link(name string) *Link { return n.links[name] }
+
+// Ends returns the names of the link's two ports.
+func (l *Link) Ends() (a, b string) { return l.ends[0].name, l.ends[1].name }
+
+// Cut reports whether the direction in which the named end port transmits is cut.
+func (l *Link) Cut(from string) bool {
+	for d, p := range l.ends {
+		if p.name == from || p.dev.name == from {
+			return l.cut[d]
+		}
+	}
+	return false
+}
