@@ -161,6 +161,12 @@ type PBX struct {
 	// Channels is the number of simultaneous calls the PBX handles (licences, channels);
 	// 0 means unlimited. A call holds a channel from setup to hang-up.
 	Channels int
+	// FailoverDelay is how long after the loss of a cluster node the endpoints keep
+	// signalling to it before they turn to the survivor (keepalive detection and
+	// re-registration); INVITEs sent meanwhile are lost and retransmitted. 0 means at
+	// once, as with a cluster address that moves to the survivor. reference-facts has no
+	// figure; it depends on the phones' registration and keepalive settings.
+	FailoverDelay sim.Time
 }
 
 // Server is a media server at which calls terminate: the media gateway (Channels are its
@@ -245,6 +251,8 @@ func (c Config) validate() error {
 			return fmt.Errorf("%s.nodes: PBX %q has %d nodes; want 1, or 2 for a cluster", field, p.Name, len(p.Nodes))
 		case p.Channels < 0:
 			return fmt.Errorf("%s.channels: negative (%d)", field, p.Channels)
+		case p.FailoverDelay < 0:
+			return fmt.Errorf("%s.failover_delay: negative (%v)", field, p.FailoverDelay)
 		}
 		for j, n := range p.Nodes {
 			if n == "" {

@@ -22,8 +22,9 @@ type Model struct {
 	vmail   *server
 	bridge  *server
 
-	down   map[string]bool // nodes lost (servers, PBX nodes) by NodeFailed
-	active []*Call         // calls ringing or talking, in order of setup
+	down   map[string]bool     // nodes lost (servers, PBX nodes) by NodeFailed
+	since  map[string]sim.Time // when each lost node failed
+	active []*Call             // calls ringing or talking, in order of setup
 	seq    int
 
 	ticker  *sim.Timer
@@ -51,6 +52,7 @@ type pbxState struct {
 	name     string
 	nodes    []string
 	channels *sim.Resource // nil: unlimited
+	failover sim.Time      // PBX.FailoverDelay
 }
 
 // server is a media server at run time.
@@ -77,9 +79,11 @@ func New(s *sim.Simulation, net Network, cfg Config) (*Model, error) {
 		byName: make(map[string]*group),
 		pbxs:   make(map[string]*pbxState),
 		down:   make(map[string]bool),
+		since:  make(map[string]sim.Time),
 	}
 	for _, p := range cfg.PBXs {
-		m.pbxs[p.Name] = &pbxState{name: p.Name, nodes: slices.Clone(p.Nodes), channels: m.pool(p.Channels)}
+		m.pbxs[p.Name] = &pbxState{name: p.Name, nodes: slices.Clone(p.Nodes), channels: m.pool(p.Channels),
+			failover: p.FailoverDelay}
 	}
 	m.gateway = m.newServer(Trunk, "gateway", cfg.Gateway)
 	m.vmail = m.newServer(VoicemailCall, "voicemail", cfg.Voicemail)
@@ -181,6 +185,7 @@ func (m *Model) NodeFailed(node string) {
 		return
 	}
 	m.down[node] = true
+	m.since[node] = m.s.Now()
 	for _, c := range slices.Clone(m.active) {
 		switch {
 		case c.server != nil && c.server.node == node:
@@ -192,7 +197,10 @@ func (m *Model) NodeFailed(node string) {
 }
 
 // NodeRepaired tells the model that a failed node is back.
-func (m *Model) NodeRepaired(node string) { delete(m.down, node) }
+func (m *Model) NodeRepaired(node string) {
+	delete(m.down, node)
+	delete(m.since, node)
+}
 
 // activeNode is the PBX node that handles signalling now: the first that is not down,
 // "" when none is left.

@@ -36,7 +36,8 @@ func (c *Call) transmit() {
 
 // signallingNode is the PBX node through which an INVITE sent now sets the call up, or
 // "" when none does. A cluster's nodes are tried in order, as a phone fails over its
-// registration to the survivor.
+// registration to the survivor; a node lost less than the PBX's FailoverDelay ago
+// still attracts the INVITEs, which are lost.
 func (c *Call) signallingNode() string {
 	m := c.m
 	if m.down[c.info.To] || m.down[c.info.From] {
@@ -44,6 +45,9 @@ func (c *Call) signallingNode() string {
 	}
 	for _, n := range c.pbx.nodes {
 		if m.down[n] {
+			if m.s.Now()-m.since[n] < c.pbx.failover {
+				return "" // the endpoints have not noticed yet: the INVITE is lost
+			}
 			continue
 		}
 		if m.net.Reachable(c.info.From, n) && m.net.Reachable(n, c.info.To) {

@@ -88,3 +88,19 @@ func TestClusterSignallingFailover(t *testing.T) {
 		t.Fatalf("failed at %v, want 2m12s", at)
 	}
 }
+
+// With a failover delay, INVITEs keep going to the lost node until the endpoints turn
+// to the survivor: node lost at 0, delay 10 s, call placed at 1 s: sends at 1, 1.5,
+// 2.5, 4.5, 8.5 and 16.5 s; the first after 10 s, at 16.5 s, reaches the survivor.
+func TestClusterFailoverDelay(t *testing.T) {
+	cfg := office()
+	cfg.PBXs = []uc.PBX{{Name: "pbx", Nodes: []string{"pbx-a", "pbx-b"}, FailoverDelay: 10 * sim.Second}}
+	r := newRig(t, 1, cfg)
+	r.m.NodeFailed("pbx-a")
+	var c *uc.Call
+	r.s.At(sim.Second, func() { c = r.place(t, "office", "phone-1", uc.Internal, "phone-2", 60*sim.Second) })
+	r.s.RunUntil(100 * sim.Second)
+	if at, s := only[uc.CallStarted](t, r, c.ID()); at != 16500*sim.Millisecond || s.Transmissions != 6 {
+		t.Fatalf("started at %v after %d sends; want 16.5s after 6", at, s.Transmissions)
+	}
+}
