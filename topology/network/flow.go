@@ -443,9 +443,9 @@ func (f *Flow) closeOutage() {
 	}
 	now := f.n.s.Now()
 	f.outage[k-1].End = now
-	if !f.internal {
+	if !f.internal && f.n.s.Observed() {
 		d := now - f.outage[k-1].Start
-		f.n.record(FlowUp{Flow: f.cfg.Name, Outage: d, Lost: f.packets(d)})
+		f.n.s.Report(FlowUp{Flow: f.cfg.Name, Outage: d, Lost: f.packets(d), Delivered: f.Delivered()})
 	}
 }
 

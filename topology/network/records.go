@@ -267,9 +267,10 @@ func (r FlowDown) String() string { return "flow down: " + r.Reason }
 // FlowUp is reported when a flow's packets are delivered again, with the outage that
 // ended and the packets lost in it.
 type FlowUp struct {
-	Flow   string
-	Outage sim.Time
-	Lost   float64 // packets (both directions of a bidirectional flow)
+	Flow      string
+	Outage    sim.Time
+	Lost      float64 // packets lost in this outage (both directions of a bidirectional flow)
+	Delivered float64 // packets delivered since the flow started
 }
 
 // Subject implements sim.Record.
