@@ -24,11 +24,13 @@ type PosError struct {
 	Msg string
 }
 
+// Error formats the mistake as file:line:col: message.
 func (e *PosError) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 // Errors is a list of positioned mistakes, all reported at once.
 type Errors []*PosError
 
+// Error lists the mistakes one per line.
 func (es Errors) Error() string {
 	lines := make([]string, len(es))
 	for i, e := range es {

@@ -22,6 +22,7 @@ const (
 	Error
 )
 
+// String is the name printed in diagnostics: error, warning or info.
 func (s Severity) String() string {
 	switch s {
 	case Error:
