@@ -383,3 +383,43 @@ func TestTopologyChangeShortensAging(t *testing.T) {
 		near(t, string(c.proto)+" outage", outage(t, in, sec(10)).Duration(s.Now()), c.want, 0)
 	}
 }
+
+// The other direction of TestLACPTimeoutOnOneWayFailure: the switch→server fibre of
+// eth0 is cut at 30.5 s. The server loses light and drops eth0 at once; the switch
+// keeps carrier and keeps hashing flows onto its port until it misses the server's
+// LACPDUs (sent at phase 0.3 s, fast rate): 30.3 s + 3 × 1 s = 33.3 s → outage 2.8 s.
+func TestLACPTimeoutSwitchSide(t *testing.T) {
+	s := sim.New(1)
+	n := network.New(s, network.Options{})
+	lc := network.LinkConfig{Speed: 10e9}
+	must(t, n.AddSwitch("sw", network.SwitchConfig{}))
+	must(t, n.AddHost("srv", network.HostConfig{}))
+	must(t, n.AddHost("cli", network.HostConfig{}))
+	must(t, n.AddLink("l0", "srv:eth0", "sw:p1", lc))
+	must(t, n.AddLink("l1", "srv:eth1", "sw:p2", lc))
+	must(t, n.AddLink("cli", "cli:eth0", "sw:p9", lc))
+	must(t, n.AddTeam("srv", network.TeamConfig{Mode: topology.LACP, Members: []string{"eth0", "eth1"}, LACPRate: network.LACPFast, LACPPhase: ms(300)}))
+	var hit []*network.Flow
+	for i := range 8 {
+		f, err := n.AddFlow(network.FlowConfig{Name: fmt.Sprintf("in%d", i), From: "cli", To: "srv", RateBps: 1e6})
+		must(t, err)
+		hit = append(hit, f)
+	}
+	s.RunUntil(sec(30))
+	k := 0
+	for _, f := range hit {
+		if p := f.Path(); p[len(p)-1] == "srv:eth0" {
+			hit[k] = f
+			k++
+		}
+	}
+	hit = hit[:k]
+	if k == 0 {
+		t.Fatal("the switch hashed no flow onto eth0")
+	}
+	s.At(sec(30.5), func() { must(t, n.FailLinkOneWay("l0", "sw:p1")) })
+	s.RunUntil(sec(60))
+	for _, f := range hit {
+		near(t, f.Name()+" outage", outage(t, f, sec(30.5)).Duration(s.Now()), ms(2800), 0)
+	}
+}
