@@ -31,9 +31,21 @@ func NewRootCmd() *cobra.Command {
 		Long: `dctwin simulates hosts, blade enclosures, switches, teamed NICs, shared storage,
 virtual machines and unified-communications workloads; it injects failures and shows
 how long each failover takes and what it does to call quality.`,
+		Example: `  dctwin                        # run the default scenario (teaming-lab) and report
+  dctwin scenarios              # the built-in scenarios
+  dctwin check classic-dc       # review a scenario for misconfigurations
+  dctwin run classic-dc --json  # run a scenario headless, report as JSON
+  dctwin emodel --codec g729a --delay 150 --ppl 1`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          usageArgs(cobra.NoArgs),
+	}
+	// Without a command, dctwin runs the default scenario, so that the first command a
+	// newcomer types shows the twin at work.
+	var o runOptions
+	o.register(root)
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		return runScenario(cmd, defaultScenario, o)
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{err}
@@ -45,6 +57,7 @@ how long each failover takes and what it does to call quality.`,
 		newCheckCmd(),
 		newSpofCmd(),
 		newScenariosCmd(),
+		newRunCmd(),
 	)
 	return root
 }

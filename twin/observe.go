@@ -1,0 +1,77 @@
+package twin
+
+import (
+	"dctwin/failures"
+	"dctwin/sim"
+	"dctwin/topology/network"
+)
+
+// TraceLine is one line of the event log: when, about which component, what happened.
+type TraceLine struct {
+	At      sim.Time
+	Subject string
+	What    string
+	Record  sim.Record
+}
+
+// detection and flowChange present the network's records to the failure measurement,
+// which knows only its own small interfaces.
+type detection struct {
+	sim.Record
+	mechanism string
+}
+
+func (d detection) DetectionMechanism() string { return d.mechanism }
+func (d detection) DetectedDown() bool         { return true }
+
+type flowChange struct {
+	sim.Record
+	flow string
+	up   bool
+}
+
+func (f flowChange) FlowName() string     { return f.flow }
+func (f flowChange) FlowDelivering() bool { return f.up }
+
+// forMeasurement translates the records that mean "a mechanism noticed a failure" and
+// "a flow stopped or resumed" into the measurement's vocabulary.
+func forMeasurement(m *failures.Measurement) sim.Observer {
+	return sim.ObserverFunc(func(at sim.Time, r sim.Record) {
+		switch r := r.(type) {
+		case network.Detected:
+			if !r.Up {
+				m.Observe(at, detection{r, string(r.Mechanism)})
+			}
+		case network.AggregateMemberChanged:
+			if !r.In && r.Mechanism != "" {
+				m.Observe(at, detection{r, string(r.Mechanism)})
+			}
+		case network.UplinkTrackingChanged:
+			if r.DownlinksDisabled {
+				m.Observe(at, detection{r, string(network.ByUplinkTracking)})
+			}
+		case network.FlowDown:
+			m.Observe(at, flowChange{r, r.Flow, false})
+		case network.FlowUp:
+			m.Observe(at, flowChange{r, r.Flow, true})
+		default:
+			m.Observe(at, r)
+		}
+	})
+}
+
+// notable reports whether a record belongs in a failure's timeline: the steps that
+// explain a failover, not every MAC address learned. The network's own
+// ComponentFailed/Repaired records repeat the injector's and are left out.
+func notable(r sim.Record) bool {
+	switch r := r.(type) {
+	case network.MACChanged:
+		return r.Change != network.MACLearned
+	case failures.Injected, failures.Repaired, network.CarrierChanged, network.Detected, network.TeamSwitchover, network.GratuitousARP,
+		network.FDBFlushed, network.PortStateChanged, network.TopologyChanged,
+		network.AggregateMemberChanged, network.GatewayStateChanged, network.UplinkTrackingChanged,
+		network.FlowDown, network.FlowUp:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,288 @@
+package twin
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"dctwin/failures"
+	"dctwin/sim"
+)
+
+// Report is the outcome of a run: every failure with what noticed it and how long each
+// flow it hit was out, the service view, and a summary. Its JSON form is what batch
+// users parse; its text form is what `dctwin run` prints.
+type Report struct {
+	Scenario  string          `json:"scenario"`
+	Seed      uint64          `json:"seed"`
+	DurationS float64         `json:"duration_s"`
+	Failures  []FailureResult `json:"failures"`
+	Services  []ServiceResult `json:"services"`
+	Flows     []FlowResult    `json:"flows"`
+	Summary   Summary         `json:"summary"`
+}
+
+// FailureResult is one failure. Times are from the start of the run (at_s) or from the
+// failure (…_ms); null means "never" (not detected, not restored).
+type FailureResult struct {
+	Component       string            `json:"component"`
+	Kind            string            `json:"kind"`
+	Cause           string            `json:"cause"`
+	AtS             float64           `json:"at_s"`
+	RepairedAtS     *float64          `json:"repaired_at_s"`
+	DetectedAfterMs *float64          `json:"detected_after_ms"`
+	Detections      []DetectionResult `json:"detections"`
+	Flows           []FlowOutage      `json:"flows"`
+	Timeline        []TraceLine       `json:"-"`
+}
+
+// DetectionResult is one mechanism noticing the failure.
+type DetectionResult struct {
+	Mechanism string  `json:"mechanism"`
+	By        string  `json:"by"`
+	AfterMs   float64 `json:"after_ms"`
+}
+
+// FlowOutage is what a failure did to one flow: the outage from the failure until the
+// flow was delivered again (null if not restored while the component was down).
+type FlowOutage struct {
+	Flow        string   `json:"flow"`
+	OutageMs    *float64 `json:"outage_ms"`
+	StoppedMs   float64  `json:"stopped_after_ms"`
+	AfterRepair bool     `json:"after_repair,omitempty"`
+	Note        string   `json:"note,omitempty"`
+}
+
+// ServiceResult is how long a host, VM or endpoint was cut off.
+type ServiceResult struct {
+	Node          string  `json:"node"`
+	UnreachableMs float64 `json:"unreachable_ms"`
+	ImpairedMs    float64 `json:"impaired_ms"`
+}
+
+// FlowResult is one flow over the whole run.
+type FlowResult struct {
+	Flow        string   `json:"flow"`
+	From        string   `json:"from"`
+	To          string   `json:"to"`
+	Outages     int      `json:"outages"`
+	DownMs      float64  `json:"down_ms"`
+	LostPackets float64  `json:"lost_packets"`
+	DelayMs     float64  `json:"delay_ms"`
+	Path        []string `json:"path"`
+}
+
+// Summary condenses the run.
+type Summary struct {
+	Failures         int      `json:"failures"`
+	Undetected       int      `json:"undetected"`
+	FlowOutages      int      `json:"flow_outages"`
+	Unrestored       int      `json:"unrestored"`
+	MaxOutageMs      *float64 `json:"max_outage_ms"`
+	FlowAvailability float64  `json:"flow_availability"`
+}
+
+func ms(t sim.Time) float64 { return t.Milliseconds() }
+
+func msPtr(t sim.Time) *float64 { v := ms(t); return &v }
+
+// Report measures the run so far (normally called when Done).
+func (tw *Twin) Report() *Report {
+	now := tw.Sim.Now()
+	tw.measure.Finish(now)
+	r := &Report{Scenario: tw.Scenario.Name, Seed: tw.Seed, DurationS: now.Seconds()}
+	for _, fr := range tw.measure.Reports() {
+		f := fr.Failure
+		res := FailureResult{Component: f.Component, Kind: string(f.Kind), Cause: string(f.Cause), AtS: f.At.Seconds()}
+		if f.RepairAt != sim.Never {
+			v := f.RepairAt.Seconds()
+			res.RepairedAtS = &v
+		}
+		if d, ok := fr.DetectedAfter(); ok {
+			res.DetectedAfterMs = msPtr(d)
+		}
+		for _, d := range fr.Detections {
+			res.Detections = append(res.Detections, DetectionResult{d.Mechanism, d.Subject, ms(d.After)})
+		}
+		for _, fo := range fr.Flows {
+			out := FlowOutage{Flow: fo.Flow, StoppedMs: ms(fo.Stopped), AfterRepair: fo.AfterRepair}
+			switch {
+			case fo.Restored:
+				out.OutageMs = msPtr(fo.Outage)
+			case fo.Gap != sim.Never:
+				out.Note = fmt.Sprintf("not restored before repair; delivered again %s after the repair",
+					fmtMs(fo.Stopped+fo.Gap-(f.RepairAt-f.At)))
+			case f.RepairAt != sim.Never:
+				out.Note = "not restored before repair, nor by the end of the run"
+			default:
+				out.Note = "not restored by the end of the run"
+			}
+			res.Flows = append(res.Flows, out)
+		}
+		res.Timeline = tw.timelineOf(f)
+		r.Failures = append(r.Failures, res)
+	}
+	for _, s := range tw.measure.Services() {
+		r.Services = append(r.Services, ServiceResult{s.Node, ms(s.Unreachable), ms(s.Impaired)})
+	}
+	var up, total float64
+	for _, fl := range tw.Net.Flows() {
+		ends := tw.flowEnds[fl.Name()]
+		res := FlowResult{Flow: fl.Name(), From: ends[0], To: ends[1], LostPackets: fl.Lost(),
+			DelayMs: ms(fl.Delay()), Path: fl.Path()}
+		var down sim.Time
+		for _, iv := range fl.Outages() {
+			res.Outages++
+			down += iv.Duration(now)
+		}
+		res.DownMs = ms(down)
+		up += (now - down).Seconds()
+		total += now.Seconds()
+		r.Flows = append(r.Flows, res)
+	}
+	r.Summary = summarize(r, up, total)
+	return r
+}
+
+func summarize(r *Report, up, total float64) Summary {
+	s := Summary{Failures: len(r.Failures), FlowAvailability: 1}
+	if total > 0 {
+		s.FlowAvailability = up / total
+	}
+	for _, f := range r.Failures {
+		if f.DetectedAfterMs == nil {
+			s.Undetected++
+		}
+		for _, fo := range f.Flows {
+			s.FlowOutages++
+			if fo.OutageMs == nil {
+				s.Unrestored++
+			} else if s.MaxOutageMs == nil || *fo.OutageMs > *s.MaxOutageMs {
+				v := *fo.OutageMs
+				s.MaxOutageMs = &v
+			}
+		}
+	}
+	return s
+}
+
+// timelineOf returns the notable records from a failure until the next failure begins,
+// or a minute after its repair.
+func (tw *Twin) timelineOf(f failures.Failure) []TraceLine {
+	end := sim.Never
+	if f.RepairAt != sim.Never {
+		end = f.RepairAt + sim.Minute
+	}
+	for _, other := range tw.Failures.Failures() {
+		if other.At > f.At {
+			end = min(end, other.At)
+			break
+		}
+	}
+	var out []TraceLine
+	for _, l := range tw.timeline {
+		if l.At >= f.At && l.At < end {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// fmtMs prints a duration in milliseconds with three decimals, the resolution the
+// timers work at.
+func fmtMs(t sim.Time) string { return fmt.Sprintf("%.3f ms", t.Milliseconds()) }
+
+// fmtOffset prints a time since a failure: milliseconds while they matter, seconds
+// once the interesting part (detection, switchover) is over.
+func fmtOffset(t sim.Time) string {
+	if t < 10*sim.Second {
+		return fmtMs(t)
+	}
+	return fmt.Sprintf("%.3f s", t.Seconds())
+}
+
+func optMs(v *float64, none string) string {
+	if v == nil {
+		return none
+	}
+	return fmt.Sprintf("%.3f ms", *v)
+}
+
+// maxTimeline bounds the timeline printed per failure; --trace prints everything.
+const maxTimeline = 40
+
+// WriteText prints the report for a person: each failure with its timeline, the flows
+// it interrupted, the service view and a summary.
+func (r *Report) WriteText(w io.Writer) error {
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "dctwin run %s (seed %d, %.0f s simulated)\n", r.Scenario, r.Seed, r.DurationS)
+	if len(r.Failures) == 0 {
+		b.WriteString("\nNo failures happened; add a failures: section to the scenario.\n")
+	}
+	for i, f := range r.Failures {
+		fmt.Fprintf(b, "\nFailure %d: %s %s at %.3f s (%s)", i+1, f.Kind, f.Component, f.AtS, f.Cause)
+		if f.RepairedAtS != nil {
+			fmt.Fprintf(b, ", repaired at %.3f s", *f.RepairedAtS)
+		}
+		b.WriteString("\n")
+		if len(f.Detections) == 0 {
+			b.WriteString("  detected:   never — no mechanism noticed this failure\n")
+		}
+		for _, d := range f.Detections {
+			fmt.Fprintf(b, "  detected:   after %.3f ms by %s at %s\n", d.AfterMs, d.Mechanism, d.By)
+		}
+		if len(f.Flows) == 0 {
+			b.WriteString("  flows:      none interrupted\n")
+		}
+		for _, fo := range f.Flows {
+			what := "outage " + optMs(fo.OutageMs, "")
+			if fo.OutageMs == nil {
+				what = fo.Note
+			}
+			if fo.AfterRepair {
+				what += " (caused by the repair)"
+			}
+			fmt.Fprintf(b, "  flow %-12s %s\n", fo.Flow+":", what)
+		}
+		if len(f.Timeline) > 0 {
+			b.WriteString("  timeline (from the failure):\n")
+			tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+			for k, l := range f.Timeline {
+				if k == maxTimeline {
+					fmt.Fprintf(tw, "    …\t%d more events (dctwin run --trace shows all)\t\n", len(f.Timeline)-k)
+					break
+				}
+				fmt.Fprintf(tw, "    +%s\t%s\t%s\n", fmtOffset(l.At-sim.Seconds(f.AtS)), l.Subject, l.What)
+			}
+			tw.Flush()
+		}
+	}
+	if len(r.Services) > 0 {
+		b.WriteString("\nService view (time cut off / time with some traffic lost):\n")
+		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', tabwriter.AlignRight)
+		for _, s := range r.Services {
+			fmt.Fprintf(tw, "  %s\t%.3f ms\t%.3f ms\t\n", s.Node, s.UnreachableMs, s.ImpairedMs)
+		}
+		tw.Flush()
+	}
+	if len(r.Flows) > 0 {
+		b.WriteString("\nFlows over the whole run:\n")
+		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "  flow\tfrom → to\toutages\tdown\tlost packets\tone-way delay\n")
+		flows := append([]FlowResult(nil), r.Flows...)
+		sort.SliceStable(flows, func(i, j int) bool { return flows[i].DownMs > flows[j].DownMs })
+		for _, f := range flows {
+			fmt.Fprintf(tw, "  %s\t%s → %s\t%d\t%.3f ms\t%.0f\t%.3f ms\n", f.Flow, f.From, f.To, f.Outages,
+				f.DownMs, f.LostPackets, f.DelayMs)
+		}
+		tw.Flush()
+	}
+	s := r.Summary
+	fmt.Fprintf(b, "\nSummary: %d failures (%d never detected), %d flow outages (%d not restored before repair), "+
+		"longest restored outage %s, flow availability %.5f%%\n",
+		s.Failures, s.Undetected, s.FlowOutages, s.Unrestored, optMs(s.MaxOutageMs, "-"), 100*s.FlowAvailability)
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,284 @@
+package twin
+
+import (
+	"fmt"
+	"slices"
+
+	"dctwin/failures"
+	"dctwin/sim"
+	"dctwin/topology"
+	"dctwin/topology/check"
+	"dctwin/topology/network"
+)
+
+// Options override a scenario's `run:` settings.
+type Options struct {
+	// Seed replaces the scenario's seed when SeedSet is true.
+	Seed    uint64
+	SeedSet bool
+	// Duration replaces the scenario's duration when positive.
+	Duration sim.Time
+}
+
+// Twin is a scenario assembled onto one simulation: the running network, the failures
+// acting on it and the measurements taken from its trace. The TUI, `dctwin run` and the
+// experiments all drive a Twin; none assembles a simulation on its own.
+type Twin struct {
+	Scenario *Scenario
+	Seed     uint64
+	Duration sim.Time
+
+	Sim      *sim.Simulation
+	Net      *network.Network
+	Failures *failures.Injector
+
+	measure  *failures.Measurement
+	flowEnds map[string][2]string // flow → its endpoints as the scenario names them
+	vmHost   map[string]string    // VM → the host it runs on
+	enc      map[string]*enclosureState
+	timeline []TraceLine // notable records, for the report's explanation of each failure
+	finished bool
+}
+
+type enclosureState struct {
+	failed    bool
+	psuFailed map[string]bool
+	psus      int
+	powered   bool
+}
+
+// New builds the twin of a loaded scenario. It fails if the scenario has errors that
+// check reports, or names something the runtime cannot place.
+func New(sc *Scenario, opt Options) (*Twin, error) {
+	if fs := Check(sc); fs.Count(check.Error) > 0 {
+		return nil, fmt.Errorf("%s has %d configuration errors; run 'dctwin check %s' for details",
+			sc.Name, fs.Count(check.Error), sc.Name)
+	}
+	run := sc.Run()
+	tw := &Twin{Scenario: sc, Seed: run.Seed, Duration: sim.Time(run.Duration),
+		flowEnds: map[string][2]string{}, vmHost: map[string]string{}, enc: map[string]*enclosureState{}}
+	if opt.SeedSet {
+		tw.Seed = opt.Seed
+	}
+	if opt.Duration > 0 {
+		tw.Duration = opt.Duration
+	}
+	tw.Sim = sim.New(tw.Seed)
+	t := sc.Topology
+	for _, v := range t.VMs {
+		tw.vmHost[v.Name] = v.Host
+	}
+	for _, e := range t.Enclosures {
+		tw.enc[e.Name] = &enclosureState{psuFailed: map[string]bool{}, psus: e.PowerSupplies, powered: true}
+	}
+	n, err := buildNetwork(tw.Sim, t)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sc.Name, err)
+	}
+	tw.Net = n
+	tw.measure = failures.NewMeasurement()
+	tw.Sim.AddObserver(forMeasurement(tw.measure))
+	tw.Sim.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
+		if notable(r) {
+			tw.timeline = append(tw.timeline, TraceLine{at, r.Subject(), r.String(), r})
+		}
+	}))
+	tw.Failures = failures.NewInjector(tw.Sim, tw)
+	for _, f := range sc.Spec.Workloads.Flows {
+		if err := tw.addFlow(f); err != nil {
+			return nil, fmt.Errorf("%s: flow %s: %w", f.Pos, f.Name, err)
+		}
+	}
+	if err := tw.scheduleFailures(); err != nil {
+		return nil, err
+	}
+	return tw, nil
+}
+
+// node maps a scenario name to the runtime device that terminates its traffic. A VM's
+// traffic leaves through its host's NIC team, so it is placed on its host.
+func (tw *Twin) node(name string) string {
+	if h, ok := tw.vmHost[name]; ok {
+		return h
+	}
+	return name
+}
+
+func (tw *Twin) addFlow(f Flow) error {
+	rate := float64(f.Rate)
+	if rate <= 0 {
+		rate = 1e6
+	}
+	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: rate,
+		PacketBytes: f.PacketSize, Bidirectional: true}
+	if _, err := tw.Net.AddFlow(cfg); err != nil {
+		return err
+	}
+	tw.flowEnds[f.Name] = [2]string{f.From, f.To}
+	tw.measure.SetFlowEndpoints(f.Name, f.From, f.To)
+	return nil
+}
+
+func (tw *Twin) scheduleFailures() error {
+	fs := tw.Scenario.Spec.Failures
+	for _, f := range fs.Scheduled {
+		tw.Failures.Schedule(sim.Time(f.At), f.Component, failures.Kind(f.Kind), sim.Time(f.RepairAfter))
+	}
+	for _, r := range fs.Random {
+		class, err := topology.ParseClass(r.Class)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.Pos, err)
+		}
+		var names []string
+		for _, c := range tw.Scenario.Topology.ComponentsOf(class) {
+			names = append(names, c.Name)
+		}
+		if err := tw.Failures.Random(names, failures.KindOf(class), sim.Time(r.MTBF), sim.Time(r.MTTR),
+			failures.Distribution(r.Distribution)); err != nil {
+			return fmt.Errorf("%s: random %s failures: %w", r.Pos, r.Class, err)
+		}
+	}
+	return nil
+}
+
+// Observe registers o for every trace record from now on.
+func (tw *Twin) Observe(o sim.Observer) { tw.Sim.AddObserver(o) }
+
+// RunUntil advances the twin to time t (at most to the end of the run).
+func (tw *Twin) RunUntil(t sim.Time) {
+	tw.Sim.RunUntil(min(t, tw.Duration))
+	if tw.Sim.Now() >= tw.Duration {
+		tw.finish()
+	}
+}
+
+// Run runs the twin to the end of its duration.
+func (tw *Twin) Run() { tw.RunUntil(tw.Duration) }
+
+// Done reports whether the run has reached its end.
+func (tw *Twin) Done() bool { return tw.finished }
+
+func (tw *Twin) finish() {
+	if !tw.finished {
+		tw.finished = true
+		tw.measure.Finish(tw.Sim.Now())
+	}
+}
+
+// Fail implements failures.Target: it breaks a component of the running network.
+// Correlated failures follow from what the component contains: an enclosure (or its
+// last power supply) takes its blades and interconnect modules with it.
+func (tw *Twin) Fail(component string, kind failures.Kind) error {
+	return tw.apply(component, kind, true)
+}
+
+// Repair implements failures.Target.
+func (tw *Twin) Repair(component string, kind failures.Kind) error {
+	return tw.apply(component, kind, false)
+}
+
+func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
+	t := tw.Scenario.Topology
+	n := tw.Net
+	pick := func(failFn, repairFn func(string) error) error {
+		if fail {
+			return failFn(component)
+		}
+		return repairFn(component)
+	}
+	switch kind {
+	case failures.Link:
+		return pick(n.FailLink, n.RepairLink)
+	case failures.LinkOneWay:
+		l := linkNamed(t, component)
+		if l == nil {
+			return fmt.Errorf("unknown link %q", component)
+		}
+		if !fail {
+			return n.RepairLink(component)
+		}
+		// The direction from the link's a end towards its b end goes dark.
+		return n.FailLinkOneWay(component, l.A.Device)
+	case failures.NIC:
+		return pick(n.FailNIC, n.RepairNIC)
+	case failures.SwitchPort:
+		return pick(n.FailPort, n.RepairPort)
+	case failures.Switch, failures.Module:
+		return pick(n.FailSwitch, n.RepairSwitch)
+	case failures.Host:
+		if t.Host(component) == nil {
+			return fmt.Errorf("unknown host %q", component)
+		}
+		return pick(n.FailHost, n.RepairHost)
+	case failures.Enclosure:
+		st := tw.enc[component]
+		if st == nil {
+			return fmt.Errorf("unknown enclosure %q", component)
+		}
+		st.failed = fail
+		return tw.power(component)
+	case failures.PSU:
+		for name, st := range tw.enc {
+			e := t.Enclosure(name)
+			if slices.Contains(e.PSUNames(), component) {
+				st.psuFailed[component] = fail
+				return tw.power(name)
+			}
+		}
+		return fmt.Errorf("unknown power supply %q", component)
+	case failures.Storage:
+		return fmt.Errorf("storage failures act on the VMs whose disks they hold; the network model does not run VMs' storage yet")
+	}
+	return fmt.Errorf("unknown failure kind %q", kind)
+}
+
+// power applies an enclosure's power state to its blades and modules: it has power
+// while it is not failed as a whole and at least one power supply works.
+func (tw *Twin) power(enclosure string) error {
+	st := tw.enc[enclosure]
+	failedPSUs := 0
+	for _, f := range st.psuFailed {
+		if f {
+			failedPSUs++
+		}
+	}
+	powered := !st.failed && failedPSUs < st.psus
+	if powered == st.powered {
+		return nil
+	}
+	st.powered = powered
+	t := tw.Scenario.Topology
+	n := tw.Net
+	for _, h := range t.Blades(enclosure) {
+		var err error
+		if powered {
+			err = n.RepairHost(h.Name)
+		} else {
+			err = n.FailHost(h.Name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, m := range t.Enclosure(enclosure).Modules {
+		var err error
+		if powered {
+			err = n.RepairSwitch(m.Name)
+		} else {
+			err = n.FailSwitch(m.Name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func linkNamed(t *topology.Topology, name string) *topology.Link {
+	for _, l := range t.Links {
+		if l.Name == name {
+			return l
+		}
+	}
+	return nil
+}
