@@ -26,6 +26,7 @@ type bridge struct {
 	dist     int64
 	rootPort *Port
 	comp     int
+	hops     int // RSTP sync distance from the change (syncHops)
 }
 
 // lport is what a MAC entry points at: one port, an aggregate of ports, or a switch's

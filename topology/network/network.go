@@ -43,9 +43,10 @@ import (
 
 // Options are network-wide settings.
 type Options struct {
-	// HandshakeDelay is how long an RSTP proposal/agreement handshake takes before a
-	// designated port forwards. RSTP moves ports without timers (reference-facts §5);
-	// the handshake is a BPDU round trip plus processing. Default 10 ms.
+	// HandshakeDelay is how long one RSTP proposal/agreement handshake takes; a
+	// designated port forwards after one per hop from the bridge that noticed the
+	// change. RSTP moves ports without timers (reference-facts §5); a handshake is a
+	// BPDU round trip plus processing. Default 10 ms.
 	HandshakeDelay sim.Time
 	// SettleLimit bounds how often one flow is re-evaluated within one instant, so that
 	// MAC flapping in a loop cannot stall the simulation. Default 16.

@@ -47,7 +47,8 @@ func (s PortState) String() string {
 //     bridge saw the change itself on a link and keeps its root, then listens and
 //     learns for a forward delay (15 s) each: 30 s direct, 50 s indirect (§5);
 //   - RSTP: an alternate port that becomes root port forwards at once; a designated
-//     port forwards after the proposal/agreement handshake (Options.HandshakeDelay);
+//     port forwards after the proposal/agreement handshakes from the bridges that
+//     noticed the change out to it, one Options.HandshakeDelay per hop;
 //     information is aged after 3 missed hellos (6 s) when BPDUs stop without link loss;
 //   - a port leaving the tree blocks at once.
 //
@@ -287,6 +288,34 @@ func (n *Network) role(p *Port) PortRole {
 	return RoleAlternate
 }
 
+// syncHops measures each bridge's distance from the bridges that noticed the change:
+// the RSTP proposal/agreement sync travels outward one handshake per hop.
+func (n *Network) syncHops() {
+	var queue []*bridge
+	for _, b := range n.bridges {
+		b.hops = -1
+		if n.stpChanged[b] {
+			b.hops = 0
+			queue = append(queue, b)
+		}
+	}
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		n.eachISL(x, func(_, q *Port) {
+			if y := q.dev.br; y.hops < 0 {
+				y.hops = x.hops + 1
+				queue = append(queue, y)
+			}
+		})
+	}
+	for _, b := range n.bridges {
+		if b.hops < 0 {
+			b.hops = 0
+		}
+	}
+}
+
 // convergeSTP sets every port straight to its converged state (network start).
 func (n *Network) convergeSTP() {
 	n.solve()
@@ -322,6 +351,7 @@ func (n *Network) convergeSTP() {
 // ports towards their new roles with their protocol's timers.
 func (n *Network) recomputeSTP() {
 	n.solve()
+	n.syncHops()
 	for _, b := range n.bridges {
 		for _, d := range b.members {
 			for _, p := range d.ports {
@@ -369,7 +399,7 @@ func (n *Network) moveRole(p *Port, old, role PortRole, direct bool) {
 			n.moveTo(p, Forwarding)
 			return
 		}
-		n.stpAfter(p, n.opt.HandshakeDelay, Forwarding)
+		n.stpAfter(p, sim.Time(1+p.dev.br.hops)*n.opt.HandshakeDelay, Forwarding)
 	default:
 		wait := cfg.MaxAge
 		if old == RoleDisabled || direct {

@@ -121,3 +121,26 @@ func TestHostPortWithoutPortFast(t *testing.T) {
 		near(t, string(c.proto)+" outage after repair", iv.End-sec(20), c.want, 0)
 	}
 }
+
+// RSTP proposal/agreement travels outward one handshake (default 10 ms) per hop. In
+// the triangle (all links 10 Gbit/s, PHY delay 50 ms) s3's port towards s2 is the
+// alternate. Link r–s2 fails: r and s2 notice it after 50 ms; s2 now reaches the root
+// through s3, whose alternate port must become designated: s3 is one hop from the
+// bridges that noticed, so the port forwards after (1 + 1) × 10 ms.
+// Outage of h1 (on r) ↔ h2 (on s2) = 50 ms + 20 ms = 70 ms.
+func TestRSTPHandshakePerHop(t *testing.T) {
+	s := sim.New(1)
+	n := triangle(t, s, topology.RSTP, 10e9)
+	f, err := n.AddFlow(network.FlowConfig{Name: "call", From: "h1", To: "h2", RateBps: 87200, Bidirectional: true})
+	must(t, err)
+	s.RunUntil(sec(5))
+	if st := n.Port("s3:p2").State(); st != network.Discarding {
+		t.Fatalf("s3:p2 is %v, want discarding", st)
+	}
+	s.At(sec(10), func() { must(t, n.FailLink("r-s2")) })
+	s.RunUntil(sec(20))
+	near(t, "outage", outage(t, f, sec(10)).Duration(s.Now()), ms(70), 0)
+	if !f.Delivering() {
+		t.Errorf("not delivering: %s", f.Reason())
+	}
+}
