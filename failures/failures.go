@@ -114,12 +114,25 @@ func (r Repaired) String() string {
 	return fmt.Sprintf("%s repaired after %v (#%d)", r.Failure.Component, r.Failure.RepairAt-r.Failure.At, r.Failure.ID)
 }
 
+// Refused is the trace record of a failure the target could not apply (an unknown
+// component, a kind the model does not support); the failure did not happen.
+type Refused struct {
+	Failure Failure
+	Reason  string
+}
+
+// Subject names the component.
+func (r Refused) Subject() string { return r.Failure.Component }
+
+func (r Refused) String() string { return "failure refused: " + r.Reason }
+
 // Injector fails and repairs components of one simulation.
 type Injector struct {
 	s        *sim.Simulation
 	target   Target
 	failures []*Failure
 	down     map[string]*Failure // component+kind → its active failure
+	lastID   int
 }
 
 // NewInjector returns an injector acting on target.
@@ -192,14 +205,19 @@ func (in *Injector) fail(component string, kind Kind, cause Cause) (*Failure, er
 	if in.down[key] != nil {
 		return nil, nil
 	}
-	if err := in.target.Fail(component, kind); err != nil {
-		return nil, fmt.Errorf("cannot fail %s (%s): %w", component, kind, err)
-	}
-	f := &Failure{ID: len(in.failures) + 1, Component: component, Kind: kind, Cause: cause,
+	in.lastID++
+	f := &Failure{ID: in.lastID, Component: component, Kind: kind, Cause: cause,
 		At: in.s.Now(), RepairAt: sim.Never}
+	// The failure is reported before the target reacts, so that the trace reads in
+	// causal order: the failure, then carrier loss, detection, switchover.
+	in.s.Report(Injected{*f})
+	if err := in.target.Fail(component, kind); err != nil {
+		err = fmt.Errorf("cannot fail %s (%s): %w", component, kind, err)
+		in.s.Report(Refused{*f, err.Error()})
+		return nil, err
+	}
 	in.failures = append(in.failures, f)
 	in.down[key] = f
-	in.s.Report(Injected{*f})
 	return f, nil
 }
 

@@ -47,7 +47,7 @@ func TestScheduledFailureAndRepair(t *testing.T) {
 	var records []string
 	s.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) { records = append(records, at.String()+" "+r.String()) }))
 	in.Schedule(10*sim.Second, "srv-1:eth0", failures.NIC, 60*sim.Second)
-	in.Schedule(20*sim.Second, "sw-a", failures.Switch, 0) // never repaired
+	in.Schedule(20*sim.Second, "sw-a", failures.Switch, 0)    // never repaired
 	in.Schedule(30*sim.Second, "srv-1:eth0", failures.NIC, 0) // already down: ignored
 	s.Run()
 	want := []string{"10s fail srv-1:eth0 nic", "20s fail sw-a switch", "1m10s repair srv-1:eth0 nic"}
@@ -158,5 +158,28 @@ func TestRandomFailuresUseCommonRandomNumbers(t *testing.T) {
 	}
 	if err := failures.NewInjector(sim.New(1), nil).Random([]string{"x"}, failures.Link, 0, sim.Minute, ""); err == nil {
 		t.Fatal("zero MTBF accepted")
+	}
+}
+
+func TestRefusedFailureLeavesNoTrace(t *testing.T) {
+	s := sim.New(1)
+	target := newFake(s)
+	target.refuse = "ghost"
+	in := failures.NewInjector(s, target)
+	m := failures.NewMeasurement()
+	s.AddObserver(m)
+	var lines []string
+	s.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) { lines = append(lines, r.String()) }))
+	in.Schedule(sim.Second, "ghost", failures.Host, 0)
+	in.Schedule(2*sim.Second, "h1", failures.Host, 0)
+	s.Run()
+	m.Finish(3 * sim.Second)
+	if len(in.Failures()) != 1 || len(m.Reports()) != 1 || m.Reports()[0].Failure.Component != "h1" {
+		t.Fatalf("failures %+v, reports %+v: want only h1", in.Failures(), m.Reports())
+	}
+	want := []string{"host failure of ghost (scheduled, #1)", "failure refused: cannot fail ghost (host): no such component",
+		"host failure of h1 (scheduled, #2)"}
+	if fmt.Sprint(lines) != fmt.Sprint(want) {
+		t.Fatalf("trace %q, want %q", lines, want)
 	}
 }

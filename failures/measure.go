@@ -109,6 +109,11 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 		rep := &FailureReport{Failure: r.Failure}
 		m.reports = append(m.reports, rep)
 		m.byID[r.Failure.ID] = rep
+	case Refused:
+		if rep := m.byID[r.Failure.ID]; rep != nil {
+			m.reports = slices.DeleteFunc(m.reports, func(x *FailureReport) bool { return x == rep })
+			delete(m.byID, r.Failure.ID)
+		}
 	case Repaired:
 		if rep := m.byID[r.Failure.ID]; rep != nil {
 			rep.Failure.RepairAt = r.Failure.RepairAt
@@ -117,7 +122,9 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 		if !r.DetectedDown() {
 			return
 		}
-		if rep, _ := m.blame(at); rep != nil {
+		// Only a failure still in force can be detected; what mechanisms notice after a
+		// repair (a member coming back) is recovery, not detection.
+		if rep, afterRepair := m.blame(at); rep != nil && !afterRepair {
 			rep.Detections = append(rep.Detections, DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At})
 		}
 	case FlowChange:

@@ -210,8 +210,12 @@ func optMs(v *float64, none string) string {
 	return fmt.Sprintf("%.3f ms", *v)
 }
 
-// maxTimeline bounds the timeline printed per failure; --trace prints everything.
-const maxTimeline = 40
+// Bounds on what the text report prints per failure; --json and --trace have it all.
+const (
+	maxTimeline   = 40
+	maxDetections = 8
+	subjectWidth  = 18
+)
 
 // WriteText prints the report for a person: each failure with its timeline, the flows
 // it interrupted, the service view and a summary.
@@ -230,7 +234,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		if len(f.Detections) == 0 {
 			b.WriteString("  detected:   never — no mechanism noticed this failure\n")
 		}
-		for _, d := range f.Detections {
+		for k, d := range f.Detections {
+			if k == maxDetections {
+				fmt.Fprintf(b, "  detected:   … by %d more (see --json)\n", len(f.Detections)-k)
+				break
+			}
 			fmt.Fprintf(b, "  detected:   after %.3f ms by %s at %s\n", d.AfterMs, d.Mechanism, d.By)
 		}
 		if len(f.Flows) == 0 {
@@ -248,15 +256,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		if len(f.Timeline) > 0 {
 			b.WriteString("  timeline (from the failure):\n")
-			tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
 			for k, l := range f.Timeline {
 				if k == maxTimeline {
-					fmt.Fprintf(tw, "    …\t%d more events (dctwin run --trace shows all)\t\n", len(f.Timeline)-k)
+					fmt.Fprintf(b, "    … %d more events (dctwin run --trace shows all)\n", len(f.Timeline)-k)
 					break
 				}
-				fmt.Fprintf(tw, "    +%s\t%s\t%s\n", fmtOffset(l.At-sim.Seconds(f.AtS)), l.Subject, l.What)
+				fmt.Fprintf(b, "    +%-11s %-*s %s\n", fmtOffset(l.At-sim.Seconds(f.AtS)), subjectWidth, l.Subject, l.What)
 			}
-			tw.Flush()
 		}
 	}
 	if len(r.Services) > 0 {
