@@ -187,6 +187,9 @@ func (n *Network) AddTeam(host string, cfg TeamConfig) error {
 		if err != nil {
 			return fmt.Errorf("team %s: %w", host, err)
 		}
+		if to.dev == d {
+			return fmt.Errorf("team %s: the heartbeat target must be another device", host)
+		}
 		t.target = to
 	}
 	d.team = t
