@@ -15,6 +15,7 @@ type fabricSpec struct {
 	access int // access switches, each dual-homed to both cores
 	hosts  int // teamed hosts, NIC 0 on access switch i, NIC 1 on its neighbour
 	flows  int // bidirectional flows between random host pairs
+	proto  topology.SpanningTree
 }
 
 type fabric struct {
@@ -32,12 +33,12 @@ func newFabric(tb testing.TB, s *sim.Simulation, spec fabricSpec) *fabric {
 	fab := &fabric{n: n}
 	up := network.LinkConfig{Speed: 10e9, PHYDelay: ms(1)}
 	down := network.LinkConfig{Speed: 1e9, PHYDelay: ms(1)}
-	must(tb, n.AddSwitch("core1", network.SwitchConfig{Priority: 4096}))
-	must(tb, n.AddSwitch("core2", network.SwitchConfig{Priority: 8192}))
+	must(tb, n.AddSwitch("core1", network.SwitchConfig{Priority: 4096, SpanningTree: spec.proto}))
+	must(tb, n.AddSwitch("core2", network.SwitchConfig{Priority: 8192, SpanningTree: spec.proto}))
 	must(tb, n.AddLink("core1-core2", "core1:isl", "core2:isl", up))
 	for i := range spec.access {
 		a := fmt.Sprintf("acc%d", i)
-		must(tb, n.AddSwitch(a, network.SwitchConfig{}))
+		must(tb, n.AddSwitch(a, network.SwitchConfig{SpanningTree: spec.proto}))
 		for c := 1; c <= 2; c++ {
 			name := fmt.Sprintf("%s-core%d", a, c)
 			must(tb, n.AddLink(name, fmt.Sprintf("%s:u%d", a, c), fmt.Sprintf("core%d:%s", c, a), up))
