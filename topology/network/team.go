@@ -35,8 +35,8 @@ type TeamConfig struct {
 	Detection topology.Detection
 	// MIIMonInterval is the miimon poll period (default 100 ms, reference-facts §4.1).
 	MIIMonInterval sim.Time
-	// PollPhase is the offset of the miimon polls (and GARP spacing) in (0, interval];
-	// zero draws it from the team's random stream.
+	// PollPhase is the offset of the miimon polls in (0, interval]; zero draws it from
+	// the team's random stream.
 	PollPhase sim.Time
 	// UpDelay is how long a returning member must stay up before it is used again;
 	// DownDelay how long a miimon-detected loss must last. Linux rounds both down to
@@ -205,10 +205,14 @@ func (n *Network) ActiveMember(host string) string {
 	return d.team.active.port.name
 }
 
-// phase returns a configured phase, or one drawn in (0, interval].
+// phase returns a configured phase, or one drawn in [0, interval) at whole
+// milliseconds (so that event times in reports stay readable).
 func phase(p, interval sim.Time, draw func(int64) int64) sim.Time {
 	if p > 0 {
 		return p % interval
+	}
+	if interval >= 2*sim.Millisecond {
+		return sim.Time(draw(int64(interval/sim.Millisecond))) * sim.Millisecond
 	}
 	return sim.Time(draw(int64(interval)))
 }
