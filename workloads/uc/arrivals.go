@@ -39,9 +39,9 @@ func (m *Model) startArrivals(g *group) {
 	g.arrivals = m.s.NewTimer(func() {
 		from, kind, to := m.route(g, route.Float64(), route.Float64())
 		m.place(g, from, kind, to, holding())
-		g.arrivals.Reset(sim.Seconds(gap.Rand()))
+		g.arrivals.Reset(drawn(gap.Rand()))
 	})
-	g.arrivals.Reset(sim.Seconds(gap.Rand()))
+	g.arrivals.Reset(drawn(gap.Rand()))
 }
 
 // holdingSampler returns the group's holding-time draw: exponential with the mean
@@ -52,13 +52,13 @@ func (m *Model) holdingSampler(g *group, stream string) func() sim.Time {
 	if g.cfg.HoldingDist == Lognormal {
 		sigma := g.cfg.HoldingSigma
 		d := distuv.LogNormal{Mu: math.Log(mean) - sigma*sigma/2, Sigma: sigma, Src: src}
-		return func() sim.Time { return sim.Seconds(d.Rand()) }
+		return func() sim.Time { return drawn(d.Rand()) }
 	}
 	if mean <= 0 {
 		return func() sim.Time { return 0 }
 	}
 	d := distuv.Exponential{Rate: 1 / mean, Src: src}
-	return func() sim.Time { return sim.Seconds(d.Rand()) }
+	return func() sim.Time { return drawn(d.Rand()) }
 }
 
 // route picks the caller and the destination of a random call from two uniform
@@ -109,4 +109,19 @@ func (m *Model) otherEndpoint(g *group, v float64) string {
 		k -= len(o.cfg.Endpoints)
 	}
 	return g.cfg.Endpoints[0] // not reached: validate demands another group
+}
+
+// maxDrawn bounds a drawn duration: a century, far beyond any run, and far inside
+// sim.Time's range, which a heavy-tailed draw (a lognormal with a large σ) could leave.
+const maxDrawn = 100 * 365 * 24 * sim.Hour
+
+// drawn converts a random duration in seconds to sim.Time, clamped to [0, maxDrawn].
+func drawn(seconds float64) sim.Time {
+	if !(seconds > 0) {
+		return 0
+	}
+	if seconds >= maxDrawn.Seconds() {
+		return maxDrawn
+	}
+	return sim.Seconds(seconds)
 }

@@ -124,7 +124,8 @@ func (m *Model) PlaceCall(group, from string, kind Kind, to string, holding sim.
 	default:
 		return nil, fmt.Errorf("uc: unknown call kind %d", int(kind))
 	}
-	return m.place(g, from, kind, to, holding), nil
+	// A century is forever for a run, and keeps the hang-up timer inside sim.Time.
+	return m.place(g, from, kind, to, min(holding, maxDrawn)), nil
 }
 
 func (m *Model) serverFor(k Kind) *server {

@@ -40,6 +40,16 @@ const (
 	DefaultLognormalSigma = 1.0
 )
 
+// MinSampleInterval is the shortest sample interval: an interval must hold a few
+// packets (50 a second at 20 ms) for its loss ratio to mean anything. dctwin's guard.
+const MinSampleInterval = 100 * sim.Millisecond
+
+// MaxCallRate bounds a group's call attempts per second. dctwin's guard, not a cited
+// value: an enterprise PBX handles tens to hundreds of attempts a second, and a load
+// beyond this is a typo (erlangs with a holding time in nanoseconds) that would only
+// make the run crawl.
+const MaxCallRate = 1000
+
 // Config is the unified-communications workload of one scenario. The zero value of
 // every optional field means its documented default; New validates the whole and returns
 // an error naming the first bad field.
@@ -236,6 +246,19 @@ func (c Config) validate() error {
 	if c.PostDialDelay < 0 {
 		return fmt.Errorf("post_dial_delay: negative (%v)", c.PostDialDelay)
 	}
+	if c.SampleInterval > 0 && c.SampleInterval < MinSampleInterval {
+		return fmt.Errorf("sample_interval: %v is shorter than %v", c.SampleInterval, MinSampleInterval)
+	}
+	// Timers run these durations from now; beyond a century they would leave sim.Time.
+	for _, d := range []struct {
+		name string
+		v    sim.Time
+	}{{"rtp_timeout", c.RTPTimeout}, {"t1", 64 * min(c.T1, maxDrawn/32)}, {"post_dial_delay", c.PostDialDelay},
+		{"sample_interval", c.SampleInterval}} {
+		if d.v > maxDrawn {
+			return fmt.Errorf("%s: %v is longer than a century", d.name, d.v)
+		}
+	}
 	if !(c.DegradedMOS >= 1 && c.DegradedMOS <= 4.5) {
 		return fmt.Errorf("degraded_mos: %g is outside the MOS scale 1 … 4.5", c.DegradedMOS)
 	}
@@ -326,6 +349,14 @@ func (c Config) validateGroup(g UserGroup, seen map[string]bool) error {
 		if e == "" {
 			return fmt.Errorf("endpoints[%d]: empty", j)
 		}
+	}
+	if rate := (&group{cfg: g}).arrivalRate(); rate > MaxCallRate {
+		field := "bhca"
+		if g.Erlangs > 0 {
+			field = "erlangs"
+		}
+		return fmt.Errorf("%s: %.0f call attempts per second exceed %d; check the load and the holding time",
+			field, rate, MaxCallRate)
 	}
 	codec, err := emodel.LookupCodec(g.Codec)
 	if err != nil {

@@ -23,6 +23,9 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"groups[0] (office).pbx", func(c *uc.Config) { c.Groups[0].PBX = "" }},
 		{"groups[0] (office).bhca", func(c *uc.Config) { c.Groups[0].BHCA = -1 }},
 		{"groups[0] (office).erlangs: set bhca or erlangs", func(c *uc.Config) { c.Groups[0].BHCA, c.Groups[0].Erlangs = 1, 1 }},
+		{"groups[0] (office).erlangs: 40000 call attempts per second", func(c *uc.Config) {
+			c.Groups[0].Erlangs, c.Groups[0].Holding = 2, 100*sim.Microsecond
+		}},
 		{"groups[0] (office).holding", func(c *uc.Config) { c.Groups[0].Holding = -sim.Second }},
 		{"groups[0] (office).holding_dist", func(c *uc.Config) { c.Groups[0].HoldingDist = 9 }},
 		{"groups[0] (office).holding_sigma", func(c *uc.Config) { c.Groups[0].HoldingSigma = -1 }},
@@ -51,6 +54,10 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"t1", func(c *uc.Config) { c.T1 = -1 }},
 		{"post_dial_delay", func(c *uc.Config) { c.PostDialDelay = -1 }},
 		{"degraded_mos", func(c *uc.Config) { c.DegradedMOS = 5 }},
+		{"sample_interval: 1ms is shorter", func(c *uc.Config) { c.SampleInterval = sim.Millisecond }},
+		{"rtp_timeout: ", func(c *uc.Config) { c.RTPTimeout = sim.Never }},
+		{"t1: ", func(c *uc.Config) { c.T1 = sim.Never / 2 }},
+		{"pbxs[0].failover_delay", func(c *uc.Config) { c.PBXs = []uc.PBX{{Name: "pbx", Nodes: []string{"a"}, FailoverDelay: -1}} }},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
 			cfg := office()

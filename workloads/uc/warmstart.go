@@ -31,9 +31,9 @@ func (m *Model) warmStart(g *group) {
 			sigma := g.cfg.HoldingSigma
 			mu := math.Log(mean) - sigma*sigma/2
 			l := distuv.LogNormal{Mu: mu + sigma*sigma, Sigma: sigma, Src: src}.Rand()
-			return sim.Seconds(src.Float64() * l)
+			return drawn(src.Float64() * l)
 		}
-		return sim.Seconds(distuv.Exponential{Rate: 1 / mean, Src: src}.Rand())
+		return drawn(distuv.Exponential{Rate: 1 / mean, Src: src}.Rand())
 	}
 	for range n {
 		from, kind, to := m.route(g, src.Float64(), src.Float64())
