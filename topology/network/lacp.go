@@ -83,7 +83,11 @@ func (n *Network) lacpDue(ls *lacpState, i int) {
 		if sp.dev.kind != kindSwitch {
 			continue
 		}
-		n.record(AggregateMemberChanged{Device: sp.dev.name, Port: sp.name, In: sync, Mechanism: ByLACP})
+		// A port without carrier (or on a switch that is off) left the aggregate when
+		// its carrier went; its partner timing out later is no news.
+		if sp.usable() {
+			n.record(AggregateMemberChanged{Device: sp.dev.name, Port: sp.name, In: sync, Mechanism: ByLACP})
+		}
 		n.touch(&sp.deps)
 		if sp.lp != nil {
 			n.touch(&sp.lp.deps)

@@ -179,7 +179,12 @@ func (n *Network) switchCarrier(p *Port) {
 	}
 	if p.lp != nil && p.lp.agg {
 		n.touch(&p.lp.deps)
-		n.record(AggregateMemberChanged{Device: p.dev.name, Port: p.name, In: p.lp.memberActive(p), Mechanism: ByCarrier})
+		// Record real membership changes only, and none for a switch that is off: a port
+		// that regains carrier joins when LACP is in sync again (recorded by lacpDue).
+		synced := p.lacp == nil || p.lacp.sync
+		if !p.dev.failed && synced {
+			n.record(AggregateMemberChanged{Device: p.dev.name, Port: p.name, In: p.carrier, Mechanism: ByCarrier})
+		}
 	}
 	if p.link != nil && p.link.isl {
 		n.stpLinkCheck(p.link)
@@ -333,6 +338,9 @@ func (n *Network) setDevice(name string, failed bool, want devKind, kind string)
 	n.touch(&d.deps)
 	if d.kind == kindSwitch {
 		n.switchPower(d)
+	}
+	if d.team != nil && failed {
+		d.team.powerOff()
 	}
 	for _, p := range d.ports {
 		n.changed(p.link, 0)

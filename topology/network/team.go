@@ -316,6 +316,25 @@ func (t *team) start() {
 // restart re-evaluates the team after the host came back.
 func (t *team) restart() { t.n.touch(&t.deps) }
 
+// powerOff silences the team of a host that lost power: no driver runs, so nothing is
+// detected and nobody switches over. Members come back through their detection
+// mechanism when the host is powered on (a booting bond waits its up-delay too).
+func (t *team) powerOff() {
+	for _, m := range t.members {
+		for _, tm := range []*sim.Timer{m.poll, m.upWait, m.hbTimer} {
+			if tm != nil {
+				tm.Stop()
+			}
+		}
+		m.up, m.linkOK, m.polls = false, false, 0
+	}
+	t.active = nil
+	t.n.touch(&t.deps)
+}
+
+// off reports whether the team's host is powered off.
+func (t *team) off() bool { return t.host.failed }
+
 // startProbe creates member m's heartbeat: an internal bidirectional flow from the
 // member's own MAC to the target and back, which is delivered or not according to the
 // current forwarding state, as the real probes are.
@@ -381,6 +400,9 @@ func (t *team) accepts(q *Port, dst mac) bool {
 
 // carrierChanged is the NIC driver's link notification.
 func (m *member) carrierChanged() {
+	if m.t.off() {
+		return
+	}
 	switch m.t.cfg.Detection {
 	case topology.MIIMon:
 		m.schedulePoll()
@@ -407,6 +429,9 @@ func (m *member) schedulePoll() {
 
 func (m *member) pollNow() {
 	t := m.t
+	if t.off() {
+		return
+	}
 	seen := m.port.carrier
 	if seen == m.linkOK {
 		m.polls = 0
@@ -431,6 +456,9 @@ func (m *member) pollNow() {
 // the first answered probe.
 func (m *member) probeChanged(ok bool) {
 	t := m.t
+	if t.off() {
+		return
+	}
 	now := t.n.s.Now()
 	iv := t.cfg.HeartbeatInterval
 	if ok == !m.hbDown {
@@ -452,6 +480,9 @@ func (m *member) probeChanged(ok bool) {
 }
 
 func (m *member) heartbeatDue() {
+	if m.t.off() {
+		return
+	}
 	down := !m.probe.Delivering()
 	if down == m.hbDown {
 		return
@@ -491,7 +522,7 @@ func (m *member) refresh(mech Mechanism) {
 	}
 	if m.upWait == nil {
 		m.upWait = n.s.NewTimer(func() {
-			if m.healthy() && !m.up {
+			if m.healthy() && !m.up && !t.off() {
 				m.comeUp(mech)
 			}
 		})
