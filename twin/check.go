@@ -2,6 +2,7 @@ package twin
 
 import (
 	"fmt"
+	"strings"
 
 	"dctwin/topology"
 	"dctwin/topology/check"
@@ -59,6 +60,50 @@ func Check(sc *Scenario) check.Findings {
 			fs = append(fs, check.New(check.CallLoadMissing, g.PosOf("name"), "call group %s has neither bhca nor erlangs", g.Name))
 		}
 	}
+	fs = append(fs, checkCallServers(sc)...)
 	fs.Sort()
+	return fs
+}
+
+// checkCallServers checks the PBXs and media servers of the calls section, and that
+// the call model accepts the whole configuration.
+func checkCallServers(sc *Scenario) check.Findings {
+	t := sc.Topology
+	c := sc.Spec.Workloads.Calls
+	var fs check.Findings
+	server := func(name string) bool { return t.Host(name) != nil || t.VM(name) != nil }
+	for _, p := range c.PBXs {
+		for i, n := range p.Nodes {
+			if !server(n) {
+				fs = append(fs, check.New(check.WorkloadUnknownName, p.PosOf(fmt.Sprintf("nodes[%d]", i)),
+					"PBX %s: node %q is not a host or VM", p.Name, n))
+			}
+		}
+	}
+	for _, s := range []struct {
+		key  string
+		spec *ServerSpec
+	}{{"gateway", c.Gateway}, {"voicemail", c.Voicemail}, {"conference", c.Conference}} {
+		if s.spec != nil && !server(s.spec.Node) {
+			fs = append(fs, check.New(check.WorkloadUnknownName, s.spec.PosOf("node"),
+				"%s node %q is not a host or VM", s.key, s.spec.Node))
+		}
+	}
+	if len(fs) > 0 || len(c.Groups) == 0 {
+		return fs
+	}
+	if _, _, err := callConfig(c); err != nil {
+		pos := c.Pos
+		// Point at the group the message names, where it names one.
+		for _, g := range c.Groups {
+			if strings.Contains(err.Error(), "("+g.Name+")") || strings.Contains(err.Error(), "group "+g.Name+":") {
+				pos = g.Pos
+				if g.Mix != nil && strings.Contains(err.Error(), "mix") {
+					pos = g.PosOf("mix")
+				}
+			}
+		}
+		fs = append(fs, check.New(check.CallConfigInvalid, pos, "calls: %v", err))
+	}
 	return fs
 }

@@ -4,6 +4,7 @@ import (
 	"dctwin/failures"
 	"dctwin/sim"
 	"dctwin/topology/network"
+	"dctwin/workloads/uc"
 )
 
 // TraceLine is one line of the event log: when, about which component, what happened.
@@ -67,7 +68,8 @@ func notable(r sim.Record) bool {
 	switch r := r.(type) {
 	case network.MACChanged:
 		return r.Change != network.MACLearned
-	case failures.Injected, failures.Repaired, network.CarrierChanged, network.Detected, network.TeamSwitchover, network.GratuitousARP,
+	case failures.Injected, failures.Repaired, HostBooting, HostBooted, uc.CallDropped, uc.CallDegraded,
+		uc.CallFailedSetup, network.CarrierChanged, network.Detected, network.TeamSwitchover, network.GratuitousARP,
 		network.FDBFlushed, network.PortStateChanged, network.TopologyChanged,
 		network.AggregateMemberChanged, network.GatewayStateChanged, network.UplinkTrackingChanged,
 		network.FlowDown, network.FlowUp:

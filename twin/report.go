@@ -9,6 +9,7 @@ import (
 
 	"dctwin/failures"
 	"dctwin/sim"
+	"dctwin/workloads/uc"
 )
 
 // Report is the outcome of a run: every failure with what noticed it and how long each
@@ -21,7 +22,9 @@ type Report struct {
 	Failures  []FailureResult `json:"failures"`
 	Services  []ServiceResult `json:"services"`
 	Flows     []FlowResult    `json:"flows"`
-	Summary   Summary         `json:"summary"`
+	// Calls summarizes the call load; absent when the scenario has no calls.
+	Calls   *uc.Stats `json:"calls,omitempty"`
+	Summary Summary   `json:"summary"`
 }
 
 // FailureResult is one failure. Times are from the start of the run (at_s) or from the
@@ -35,7 +38,11 @@ type FailureResult struct {
 	DetectedAfterMs *float64          `json:"detected_after_ms"`
 	Detections      []DetectionResult `json:"detections"`
 	Flows           []FlowOutage      `json:"flows"`
-	Timeline        []TraceLine       `json:"-"`
+	// CallsDropped and CallsDegraded count the calls dropped, and the calls whose MOS
+	// fell below 3.6 for a second or more, while the failure was in force.
+	CallsDropped  *int        `json:"calls_dropped,omitempty"`
+	CallsDegraded *int        `json:"calls_degraded,omitempty"`
+	Timeline      []TraceLine `json:"-"`
 }
 
 // DetectionResult is one mechanism noticing the failure.
@@ -122,14 +129,27 @@ func (tw *Twin) Report() *Report {
 			res.Flows = append(res.Flows, out)
 		}
 		res.Timeline = tw.timelineOf(f)
+		if tw.Calls != nil {
+			// Calls count against a failure while it is in force; a drop by RTP timeout
+			// caused by it falls inside that window (the gap began at the failure).
+			dropped, degraded := tw.Calls.CallsAffected(f.At, min(f.RepairAt, now))
+			res.CallsDropped, res.CallsDegraded = &dropped, &degraded
+		}
 		r.Failures = append(r.Failures, res)
 	}
 	for _, s := range tw.measure.Services() {
 		r.Services = append(r.Services, ServiceResult{s.Node, ms(s.Unreachable), ms(s.Impaired)})
 	}
+	if tw.Calls != nil {
+		st := tw.Calls.Stats()
+		r.Calls = &st
+	}
 	var up, total float64
 	for _, fl := range tw.Net.Flows() {
-		ends := tw.flowEnds[fl.Name()]
+		ends, ok := tw.flowEnds[fl.Name()]
+		if !ok {
+			continue // the twin's own signalling and media flows; calls report on those
+		}
 		res := FlowResult{Flow: fl.Name(), From: ends[0], To: ends[1], LostPackets: fl.Lost(),
 			DelayMs: ms(fl.Delay()), Path: fl.Path()}
 		var down sim.Time
@@ -244,6 +264,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		if len(f.Flows) == 0 {
 			b.WriteString("  flows:      none interrupted\n")
 		}
+		if f.CallsDropped != nil {
+			fmt.Fprintf(b, "  calls:      %d dropped, %d degraded (MOS under 3.6 for a second or more)\n",
+				*f.CallsDropped, *f.CallsDegraded)
+		}
 		for _, fo := range f.Flows {
 			what := "outage " + optMs(fo.OutageMs, "")
 			if fo.OutageMs == nil {
@@ -284,6 +308,11 @@ func (r *Report) WriteText(w io.Writer) error {
 				f.DownMs, f.LostPackets, f.DelayMs)
 		}
 		tw.Flush()
+	}
+	if c := r.Calls; c != nil {
+		fmt.Fprintf(b, "\nCalls: %d attempted, %d completed, %d blocked, %d failed to set up, %d dropped, "+
+			"%d degraded, %d still active; MOS mean %.2f, lowest %.2f\n",
+			c.Attempted, c.Completed, c.Blocked, c.FailedSetup, c.Dropped, c.Degraded, c.Active, c.MeanMOS, c.MinMOS)
 	}
 	s := r.Summary
 	fmt.Fprintf(b, "\nSummary: %d failures (%d never detected), %d flow outages (%d not restored before repair), "+

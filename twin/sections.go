@@ -60,29 +60,98 @@ func (s *Flow) UnmarshalYAML(ctx context.Context, n ast.Node) error {
 	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }
 
-// Calls is the `calls:` block: user groups whose phones place calls through a PBX.
+// Calls is the `calls:` block: user groups whose phones place calls through a PBX, and
+// the servers calls can terminate at.
 type Calls struct {
 	Groups []CallGroup `yaml:"groups"`
+	// PBXs describes PBXs that are clusters or have a channel limit; a group's pbx that is
+	// not listed is a single node with unlimited channels.
+	PBXs []PBXSpec `yaml:"pbxs"`
+	// Gateway, Voicemail and Conference are the media servers trunk, voicemail and
+	// conference calls terminate at (their media flows to them).
+	Gateway    *ServerSpec `yaml:"gateway"`
+	Voicemail  *ServerSpec `yaml:"voicemail"`
+	Conference *ServerSpec `yaml:"conference"`
+	// RTPTimeout is the PBX's RTP inactivity timeout (default 60 s).
+	RTPTimeout Duration `yaml:"rtp_timeout"`
+	// PostDialDelay is the time from the INVITE reaching the PBX until media flows.
+	PostDialDelay   Duration `yaml:"post_dial_delay"`
+	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly.
+// PBXSpec is an IP-PBX: `{name: pbx, nodes: [pbx-a, pbx-b], channels: 200}`.
+type PBXSpec struct {
+	Name            string   `yaml:"name"`
+	Nodes           []string `yaml:"nodes"`
+	Channels        int      `yaml:"channels"`
+	FailoverDelay   Duration `yaml:"failover_delay"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *PBXSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain PBXSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// ServerSpec is a media server: `{node: mgw, channels: 30}` (0 channels: unlimited).
+type ServerSpec struct {
+	Node            string `yaml:"node"`
+	Channels        int    `yaml:"channels"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *ServerSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain ServerSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// MixSpec gives the relative shares of a group's calls by destination.
+type MixSpec struct {
+	Internal        float64 `yaml:"internal"`
+	OtherGroup      float64 `yaml:"other_group"`
+	Trunk           float64 `yaml:"trunk"`
+	Voicemail       float64 `yaml:"voicemail"`
+	Conference      float64 `yaml:"conference"`
+	topology.Source `yaml:"-"`
+}
+
+// UnmarshalYAML decodes strictly and records positions.
+func (s *MixSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
+	type plain MixSpec
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
+}
+
+// UnmarshalYAML decodes strictly and records positions.
 func (s *Calls) UnmarshalYAML(ctx context.Context, n ast.Node) error {
 	type plain Calls
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }
 
 // CallGroup is a group of endpoints with a call load given either as busy-hour call
 // attempts per endpoint (bhca) or as offered erlangs per endpoint.
 type CallGroup struct {
-	Name            string   `yaml:"name"`
-	Endpoints       []string `yaml:"endpoints"`
-	BHCA            float64  `yaml:"bhca"`
-	Erlangs         float64  `yaml:"erlangs"`
-	HoldingTime     Duration `yaml:"holding_time"`
-	Codec           string   `yaml:"codec"`
-	PBX             string   `yaml:"pbx"`
-	JitterBuffer    Duration `yaml:"jitter_buffer"`
+	Name         string   `yaml:"name"`
+	Endpoints    []string `yaml:"endpoints"`
+	BHCA         float64  `yaml:"bhca"`
+	Erlangs      float64  `yaml:"erlangs"`
+	HoldingTime  Duration `yaml:"holding_time"`
+	Codec        string   `yaml:"codec"`
+	PBX          string   `yaml:"pbx"`
+	JitterBuffer Duration `yaml:"jitter_buffer"`
+	// JitterBufferMode is fixed (default: jitter_buffer is the playout delay) or
+	// adaptive (grows with the delay variation seen, up to 200 ms).
+	JitterBufferMode string `yaml:"jitter_buffer_mode"`
+	// HoldingDistribution is exponential (default) or lognormal.
+	HoldingDistribution string `yaml:"holding_distribution"`
+	// Packetization is the audio packet interval (default 20 ms).
+	Packetization Duration `yaml:"packetization"`
+	// Mix says where calls go; without it, all calls are internal.
+	Mix *MixSpec `yaml:"mix"`
+	// Video makes every call of the group a video call: room (a 768 kbit/s room
+	// system) or telepresence (three 1080p screens).
+	Video           string `yaml:"video"`
 	topology.Source `yaml:"-"`
 }
 

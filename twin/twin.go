@@ -9,6 +9,7 @@ import (
 	"dctwin/topology"
 	"dctwin/topology/check"
 	"dctwin/topology/network"
+	"dctwin/workloads/uc"
 )
 
 // Options override a scenario's `run:` settings.
@@ -31,6 +32,8 @@ type Twin struct {
 	Sim      *sim.Simulation
 	Net      *network.Network
 	Failures *failures.Injector
+	// Calls is the unified-communications workload, nil when the scenario has no calls.
+	Calls *uc.Model
 
 	measure  *failures.Measurement
 	flowEnds map[string][2]string // flow → its endpoints as the scenario names them
@@ -38,6 +41,13 @@ type Twin struct {
 	enc      map[string]*enclosureState
 	timeline []TraceLine // notable records, for the report's explanation of each failure
 	finished bool
+
+	hostDown map[string]bool // hosts without power, or still booting
+	hostGen  map[string]int  // bumped at every power change, so a stale boot does not finish
+
+	callNodes      []string        // UC servers the call model must hear of
+	callDown       map[string]bool // what the call model was last told
+	callRTPTimeout sim.Time
 }
 
 type enclosureState struct {
@@ -56,7 +66,8 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	}
 	run := sc.Run()
 	tw := &Twin{Scenario: sc, Seed: run.Seed, Duration: sim.Time(run.Duration),
-		flowEnds: map[string][2]string{}, vmHost: map[string]string{}, enc: map[string]*enclosureState{}}
+		flowEnds: map[string][2]string{}, vmHost: map[string]string{}, enc: map[string]*enclosureState{},
+		hostDown: map[string]bool{}, hostGen: map[string]int{}}
 	if opt.SeedSet {
 		tw.Seed = opt.Seed
 	}
@@ -89,8 +100,14 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 			return nil, fmt.Errorf("%s: flow %s: %w", f.Pos, f.Name, err)
 		}
 	}
+	if err := tw.buildCalls(); err != nil {
+		return nil, err
+	}
 	if err := tw.scheduleFailures(); err != nil {
 		return nil, err
+	}
+	if tw.Calls != nil {
+		tw.Calls.Start()
 	}
 	return tw, nil
 }
@@ -209,7 +226,11 @@ func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
 		if t.Host(component) == nil {
 			return fmt.Errorf("unknown host %q", component)
 		}
-		return pick(n.FailHost, n.RepairHost)
+		if fail {
+			return tw.powerOff(component)
+		}
+		tw.powerOn(component)
+		return nil
 	case failures.Enclosure:
 		st := tw.enc[component]
 		if st == nil {
@@ -250,13 +271,9 @@ func (tw *Twin) power(enclosure string) error {
 	t := tw.Scenario.Topology
 	n := tw.Net
 	for _, h := range t.Blades(enclosure) {
-		var err error
 		if powered {
-			err = n.RepairHost(h.Name)
-		} else {
-			err = n.FailHost(h.Name)
-		}
-		if err != nil {
+			tw.powerOn(h.Name)
+		} else if err := tw.powerOff(h.Name); err != nil {
 			return err
 		}
 	}
@@ -273,6 +290,53 @@ func (tw *Twin) power(enclosure string) error {
 	}
 	return nil
 }
+
+// powerOff cuts a host's power: it stops at once, and so do the VMs on it.
+func (tw *Twin) powerOff(host string) error {
+	tw.hostGen[host]++
+	tw.hostDown[host] = true
+	err := tw.Net.FailHost(host)
+	tw.syncCalls()
+	return err
+}
+
+// powerOn returns a host's power: it boots for its boot time and only then carries
+// traffic again, unless it loses power again first.
+func (tw *Twin) powerOn(host string) {
+	tw.hostGen[host]++
+	gen := tw.hostGen[host]
+	boot := sim.Time(tw.Scenario.Topology.Host(host).BootTime)
+	tw.Sim.Report(HostBooting{Host: host, For: boot})
+	tw.Sim.After(boot, func() {
+		if tw.hostGen[host] != gen {
+			return
+		}
+		tw.hostDown[host] = false
+		_ = tw.Net.RepairHost(host)
+		tw.Sim.Report(HostBooted{Host: host})
+		tw.syncCalls()
+	})
+}
+
+// HostBooting is the trace record of a host whose power returned: it boots before it
+// carries traffic again.
+type HostBooting struct {
+	Host string
+	For  sim.Time
+}
+
+// Subject names the host.
+func (r HostBooting) Subject() string { return r.Host }
+
+func (r HostBooting) String() string { return fmt.Sprintf("power on, booting for %v", r.For) }
+
+// HostBooted is the trace record of a host ready after booting.
+type HostBooted struct{ Host string }
+
+// Subject names the host.
+func (r HostBooted) Subject() string { return r.Host }
+
+func (r HostBooted) String() string { return "booted, carrying traffic again" }
 
 func linkNamed(t *topology.Topology, name string) *topology.Link {
 	for _, l := range t.Links {

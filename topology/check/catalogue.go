@@ -48,6 +48,7 @@ const (
 	FailureAfterEnd     Kind = "failure-after-run-end"
 	WorkloadUnknownName Kind = "workload-unknown-name"
 	CallLoadMissing     Kind = "call-load-missing"
+	CallConfigInvalid   Kind = "call-config-invalid"
 )
 
 type entry struct {
@@ -148,4 +149,7 @@ var catalogue = map[Kind]entry{
 	WorkloadUnknownName: {Error, "Flows and call groups run between existing endpoints, hosts and VMs."},
 	CallLoadMissing: {Warning, "A call group needs a load (bhca or erlangs per endpoint); without one it " +
 		"places no calls."},
+	CallConfigInvalid: {Error, "The call model cannot run this: calls to voicemail, a gateway or a " +
+		"conference need that server, shares and channels cannot be negative, and codecs, video kinds and " +
+		"jitter-buffer modes come from a fixed list (`dctwin emodel --list-codecs`)."},
 }

@@ -71,7 +71,8 @@ var cases = []findingCase{
 	{check.FailureUnknown, []edit{{"component: sw-a, kind: switch", "component: sw-z, kind: switch"}}, "sw-z"},
 	{check.FailureAfterEnd, []edit{{"{at: 1s, component: sw-a", "{at: 2h, component: sw-a"}}, "at: 2h"},
 	{check.WorkloadUnknownName, []edit{{"from: phone, to: pbx,", "from: phone, to: pbz,"}}, "to: pbz"},
-	{check.CallLoadMissing, []edit{{"{name: g, endpoints: [phone], bhca: 1, pbx: pbx}", "{name: g, endpoints: [phone], pbx: pbx}"}}, "{name: g,"},
+	{check.CallLoadMissing, []edit{{"{name: g, endpoints: [phone], bhca: 1, pbx: pbx,", "{name: g, endpoints: [phone], pbx: pbx,"}}, "{name: g,"},
+	{check.CallConfigInvalid, []edit{{"mix: {voicemail: 1}}", "\n         mix: {voicemail: 1, trunk: 1}}"}}, "mix:"},
 }
 
 func base(t *testing.T) string {

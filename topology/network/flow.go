@@ -21,6 +21,10 @@ type FlowConfig struct {
 	Bidirectional bool
 	// Stopped creates the flow without starting it (Start starts it).
 	Stopped bool
+	// Quiet keeps the flow out of the trace (no FlowDown/FlowUp records): for flows a
+	// model follows through OnChange, such as signalling and media streams of calls,
+	// which a failover report would otherwise list by the hundred.
+	Quiet bool
 }
 
 // Interval is a span of simulated time; End is sim.Never while it is still open.
@@ -111,6 +115,7 @@ func (n *Network) AddFlow(cfg FlowConfig) (*Flow, error) {
 		return nil, fmt.Errorf("flow %q: from and to are both %q", cfg.Name, cfg.From)
 	}
 	f := n.newFlow(cfg, from, to, cfg.Bidirectional)
+	f.internal = cfg.Quiet
 	f.idx = len(n.flowList)
 	n.flows[cfg.Name] = f
 	n.flowList = append(n.flowList, f)
@@ -211,6 +216,10 @@ func (n *Network) RemoveFlow(name string) {
 
 // Active reports whether the flow runs.
 func (f *Flow) Active() bool { return f.active }
+
+// OnChange registers fn to be called at the simulated instant the flow stops or
+// resumes delivering (with the new state), replacing any earlier function.
+func (f *Flow) OnChange(fn func(delivering bool)) { f.onChange = fn }
 
 // Delivering reports whether the flow's packets currently arrive (every direction).
 func (f *Flow) Delivering() bool { return f.active && f.deliv }

@@ -1,0 +1,232 @@
+package twin
+
+import (
+	"fmt"
+	"strings"
+
+	"dctwin/sim"
+	"dctwin/topology/network"
+	"dctwin/workloads/uc"
+)
+
+// callConfig maps the scenario's `calls:` section onto the UC model's configuration.
+// The second result is false when the scenario has no call groups.
+func callConfig(c Calls) (uc.Config, bool, error) {
+	if len(c.Groups) == 0 {
+		return uc.Config{}, false, nil
+	}
+	cfg := uc.Config{RTPTimeout: sim.Time(c.RTPTimeout), PostDialDelay: sim.Time(c.PostDialDelay)}
+	for _, p := range c.PBXs {
+		cfg.PBXs = append(cfg.PBXs, uc.PBX{Name: p.Name, Nodes: p.Nodes, Channels: p.Channels,
+			FailoverDelay: sim.Time(p.FailoverDelay)})
+	}
+	server := func(s *ServerSpec) *uc.Server {
+		if s == nil {
+			return nil
+		}
+		return &uc.Server{Node: s.Node, Channels: s.Channels}
+	}
+	cfg.Gateway, cfg.Voicemail, cfg.Conference = server(c.Gateway), server(c.Voicemail), server(c.Conference)
+	for _, g := range c.Groups {
+		ug := uc.UserGroup{Name: g.Name, Endpoints: g.Endpoints, PBX: g.PBX, BHCA: g.BHCA, Erlangs: g.Erlangs,
+			Holding: sim.Time(g.HoldingTime), Codec: g.Codec, PacketMs: sim.Time(g.Packetization).Milliseconds(),
+			JitterBuffer: uc.JitterBuffer{Nominal: sim.Time(g.JitterBuffer)}}
+		switch strings.ToLower(g.JitterBufferMode) {
+		case "", "fixed":
+		case "adaptive":
+			ug.JitterBuffer.Mode = uc.AdaptiveJitter
+			ug.JitterBuffer.Nominal = 0
+		default:
+			return cfg, true, fmt.Errorf("call group %s: jitter_buffer_mode %q (expected fixed or adaptive)", g.Name, g.JitterBufferMode)
+		}
+		switch strings.ToLower(g.HoldingDistribution) {
+		case "", "exponential":
+		case "lognormal":
+			ug.HoldingDist = uc.Lognormal
+		default:
+			return cfg, true, fmt.Errorf("call group %s: holding_distribution %q (expected exponential or lognormal)", g.Name, g.HoldingDistribution)
+		}
+		if m := g.Mix; m != nil {
+			ug.Mix = uc.Mix{Internal: m.Internal, OtherGroup: m.OtherGroup, Trunk: m.Trunk, Voicemail: m.Voicemail,
+				Conference: m.Conference}
+		}
+		switch strings.ToLower(g.Video) {
+		case "":
+		case "room":
+			ug.Video = uc.RoomSystem()
+		case "telepresence":
+			ug.Video = uc.Telepresence3Screen()
+		default:
+			return cfg, true, fmt.Errorf("call group %s: video %q (expected room or telepresence)", g.Name, g.Video)
+		}
+		cfg.Groups = append(cfg.Groups, ug)
+	}
+	return cfg, true, cfg.Validate()
+}
+
+// callNodes lists the UC servers whose failure the call model must hear of: PBX nodes,
+// gateway, voicemail and conference bridge.
+func callNodes(cfg uc.Config) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for _, g := range cfg.Groups {
+		add(g.PBX)
+	}
+	for _, p := range cfg.PBXs {
+		for _, n := range p.Nodes {
+			add(n)
+		}
+	}
+	for _, s := range []*uc.Server{cfg.Gateway, cfg.Voicemail, cfg.Conference} {
+		if s != nil {
+			add(s.Node)
+		}
+	}
+	return out
+}
+
+// callNetwork gives the call model the twin's network: media streams are flows on the
+// runtime network, and signalling reachability is that of the SIP registration flows
+// every endpoint and server keeps with its PBX nodes.
+type callNetwork struct {
+	tw  *Twin
+	sip map[[2]string]*network.Flow
+}
+
+// SIP registration and keep-alive traffic: small and steady. dctwin's choice, not a
+// cited value.
+const (
+	sipRateBps     = 8e3
+	sipPacketBytes = 500
+)
+
+func (cn *callNetwork) signalling(a, b string) (*network.Flow, error) {
+	key := [2]string{min(a, b), max(a, b)}
+	if f := cn.sip[key]; f != nil {
+		return f, nil
+	}
+	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: "sip:" + key[0] + "<>" + key[1], From: key[0], To: key[1],
+		RateBps: sipRateBps, PacketBytes: sipPacketBytes, Bidirectional: true, Quiet: true})
+	if err != nil {
+		return nil, err
+	}
+	cn.sip[key] = f
+	return f, nil
+}
+
+// Reachable implements uc.Network.
+func (cn *callNetwork) Reachable(from, to string) bool {
+	a, b := cn.tw.node(from), cn.tw.node(to)
+	if a == b {
+		return !cn.tw.hostDown[a]
+	}
+	f, err := cn.signalling(a, b)
+	return err == nil && f.Delivering()
+}
+
+// OpenMedia implements uc.Network.
+func (cn *callNetwork) OpenMedia(name, from, to string, rateBps float64, packetBytes int) (uc.Stream, error) {
+	a, b := cn.tw.node(from), cn.tw.node(to)
+	if a == b {
+		// Two VMs on one hypervisor talk through its virtual switch.
+		return localStream{}, nil
+	}
+	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: "rtp:" + name, From: a, To: b, RateBps: rateBps,
+		PacketBytes: packetBytes, Quiet: true})
+	if err != nil {
+		return nil, err
+	}
+	return flowStream{cn.tw.Net, f}, nil
+}
+
+type flowStream struct {
+	n *network.Network
+	f *network.Flow
+}
+
+func (s flowStream) Delivering() bool                  { return s.f.Delivering() }
+func (s flowStream) OneWayDelay() sim.Time             { return s.f.Delay() }
+func (s flowStream) OnChange(fn func(delivering bool)) { s.f.OnChange(fn) }
+func (s flowStream) Close()                            { s.n.RemoveFlow(s.f.Name()) }
+func (localStream) Delivering() bool                   { return true }
+func (localStream) OneWayDelay() sim.Time              { return 0 }
+func (localStream) OnChange(func(bool))                {}
+func (localStream) Close()                             {}
+
+// localStream is media between two VMs of one host; the host's failure reaches such
+// calls through NodeFailed.
+type localStream struct{}
+
+// buildCalls sets up the UC model and the SIP flows between every endpoint and server
+// and the PBX nodes, so that signalling reachability is known from the first instant.
+func (tw *Twin) buildCalls() error {
+	cfg, ok, err := callConfig(tw.Scenario.Spec.Workloads.Calls)
+	if err != nil {
+		return fmt.Errorf("%s: calls: %w", tw.Scenario.Spec.Workloads.Calls.Pos, err)
+	}
+	if !ok {
+		return nil
+	}
+	cn := &callNetwork{tw: tw, sip: map[[2]string]*network.Flow{}}
+	pbxNodes := map[string][]string{}
+	for _, p := range cfg.PBXs {
+		pbxNodes[p.Name] = p.Nodes
+	}
+	nodesOf := func(pbx string) []string {
+		if n, ok := pbxNodes[pbx]; ok {
+			return n
+		}
+		return []string{pbx}
+	}
+	var servers []string
+	for _, s := range []*uc.Server{cfg.Gateway, cfg.Voicemail, cfg.Conference} {
+		if s != nil {
+			servers = append(servers, s.Node)
+		}
+	}
+	for _, g := range cfg.Groups {
+		for _, p := range nodesOf(g.PBX) {
+			for _, e := range append(append([]string(nil), g.Endpoints...), servers...) {
+				if a, b := tw.node(e), tw.node(p); a != b {
+					if _, err := cn.signalling(a, b); err != nil {
+						return fmt.Errorf("calls: signalling between %s and %s: %w", e, p, err)
+					}
+				}
+			}
+		}
+	}
+	m, err := uc.New(tw.Sim, cn, cfg)
+	if err != nil {
+		return fmt.Errorf("%s: calls: %w", tw.Scenario.Spec.Workloads.Calls.Pos, err)
+	}
+	tw.Calls = m
+	tw.callNodes = callNodes(cfg)
+	tw.callDown = map[string]bool{}
+	tw.callRTPTimeout = m.Config().RTPTimeout
+	return nil
+}
+
+// syncCalls tells the call model which of its servers lost or regained their host.
+func (tw *Twin) syncCalls() {
+	if tw.Calls == nil {
+		return
+	}
+	for _, n := range tw.callNodes {
+		down := tw.hostDown[tw.node(n)]
+		if down == tw.callDown[n] {
+			continue
+		}
+		tw.callDown[n] = down
+		if down {
+			tw.Calls.NodeFailed(n)
+		} else {
+			tw.Calls.NodeRepaired(n)
+		}
+	}
+}
