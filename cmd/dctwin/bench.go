@@ -23,7 +23,7 @@ func newBenchCmd() *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	bench.AddCommand(newBenchKernelCmd())
+	bench.AddCommand(newBenchKernelCmd(), newBenchNetworkCmd())
 	return bench
 }
 

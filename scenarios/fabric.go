@@ -1,0 +1,330 @@
+package scenarios
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"time"
+)
+
+// Fabric describes a generated two-tier L2 data center, the size of which is a parameter
+// rather than a file: two L3 core switches with VRRP gateways, access switches in pairs
+// joined by an inter-switch link and uplinked to both cores (spanning tree blocks the
+// redundant paths), servers with a two-NIC NFT team to an access pair, clients on the
+// access switches, flows between random server pairs and between servers and clients,
+// and random failures of links, NICs and switches. It exists for benchmarks (`dctwin
+// bench network`) and for trying the twin at scale; the zero value of a field takes the
+// default documented on it.
+type Fabric struct {
+	// Switches in total: 2 cores plus Switches-2 access switches, in pairs (so Switches
+	// is even, at least 4). Default 200.
+	Switches int
+	// Hosts are teamed servers, spread round-robin over the access pairs. Default 2,000.
+	Hosts int
+	// Clients are single-homed user endpoints on the access switches. Default Hosts/10
+	// (at least 1).
+	Clients int
+	// Flows between a random server pair, or (every fifth) between a random server and
+	// a random client; bidirectional. Default 10 × Hosts.
+	Flows int
+	// Duration is the simulated time (`run: duration`). Default 1 h.
+	Duration time.Duration
+	// Seed draws the flows' ends and rates and is the run's master seed. Default 1.
+	Seed uint64
+	// Detection is the teams' failure detection: "miimon" (default; 100 ms, downdelay
+	// 200 ms, updelay 200 ms), "carrier" or "heartbeat" (1 s, 3 missed, to the gateway).
+	Detection string
+	// SpanningTree on every switch: "rstp" (default) or "stp".
+	SpanningTree string
+	// Random failures per class: mean time between failures of each component and mean
+	// time to repair. A zero MTBF is chosen so that, over Duration, the class sees about
+	// the number of failures in Failures; a negative MTBF leaves the class out.
+	LinkMTBF, LinkMTTR     time.Duration
+	NICMTBF, NICMTTR       time.Duration
+	SwitchMTBF, SwitchMTTR time.Duration
+	// Failures is the expected number of failures over the run for the classes whose
+	// MTBF is derived: 60 % links, 30 % NICs, 10 % switches. Default 100.
+	Failures int
+}
+
+// FabricDefaults are the sizes of the benchmark of the network issue: 200 switches,
+// 2,000 teamed hosts, 20,000 flows, one simulated hour, about 100 random failures.
+var FabricDefaults = Fabric{Switches: 200, Hosts: 2000, Flows: 20000, Duration: time.Hour, Seed: 1}
+
+// Sizes derived from the spec; the generator and the benchmark report both use them.
+type fabricPlan struct {
+	Fabric
+	access     int // access switches
+	pairs      int // access pairs
+	accessPort int // ports of an access switch
+	corePorts  int // ports of a core switch
+	links      int // links in the scenario, NIC cables included
+	nics       int
+}
+
+// withDefaults fills in the zero fields.
+func (f Fabric) withDefaults() Fabric {
+	if f.Switches == 0 {
+		f.Switches = FabricDefaults.Switches
+	}
+	if f.Hosts == 0 {
+		f.Hosts = FabricDefaults.Hosts
+	}
+	if f.Clients == 0 {
+		f.Clients = max(1, f.Hosts/10)
+	}
+	if f.Flows == 0 {
+		f.Flows = 10 * f.Hosts
+	}
+	if f.Duration == 0 {
+		f.Duration = FabricDefaults.Duration
+	}
+	if f.Seed == 0 {
+		f.Seed = FabricDefaults.Seed
+	}
+	if f.Detection == "" {
+		f.Detection = "miimon"
+	}
+	if f.SpanningTree == "" {
+		f.SpanningTree = "rstp"
+	}
+	if f.Failures == 0 {
+		f.Failures = 100
+	}
+	return f
+}
+
+func (f Fabric) plan() (fabricPlan, error) {
+	f = f.withDefaults()
+	p := fabricPlan{Fabric: f}
+	switch {
+	case f.Switches < 4 || f.Switches%2 != 0:
+		return p, fmt.Errorf("fabric: switches must be even and at least 4 (2 cores and access pairs), got %d", f.Switches)
+	case f.Hosts < 2:
+		return p, fmt.Errorf("fabric: at least 2 hosts are needed for flows between them, got %d", f.Hosts)
+	case f.Clients < 0 || f.Flows < 0:
+		return p, fmt.Errorf("fabric: clients and flows cannot be negative")
+	case f.Duration < time.Second:
+		return p, fmt.Errorf("fabric: duration must be at least 1s, got %v", f.Duration)
+	case f.Detection != "miimon" && f.Detection != "carrier" && f.Detection != "heartbeat":
+		return p, fmt.Errorf("fabric: detection must be miimon, carrier or heartbeat, got %q", f.Detection)
+	case f.SpanningTree != "rstp" && f.SpanningTree != "stp":
+		return p, fmt.Errorf("fabric: spanning tree must be rstp or stp, got %q", f.SpanningTree)
+	case f.Failures < 0:
+		return p, fmt.Errorf("fabric: failures cannot be negative")
+	}
+	p.access = f.Switches - 2
+	p.pairs = p.access / 2
+	// Per access switch: its share of server NICs (one per host of its pair) and
+	// clients, the inter-switch link and two uplinks; rounded up to whole 24-port
+	// line cards, as switches are sold.
+	hostsPerPair := (f.Hosts + p.pairs - 1) / p.pairs
+	clientsPerSwitch := (f.Clients + p.access - 1) / p.access
+	p.accessPort = roundUp(hostsPerPair+clientsPerSwitch+3, 24)
+	p.corePorts = roundUp(p.access+1, 24)
+	p.nics = 2 * f.Hosts
+	p.links = 1 + p.pairs + 2*p.access + p.nics + f.Clients
+	return p, nil
+}
+
+func roundUp(n, to int) int { return (n + to - 1) / to * to }
+
+// mtbf is the class's MTBF: the spec's value, or one that gives share of the expected
+// failures over the run among n components (0: class left out).
+func (p fabricPlan) mtbf(set time.Duration, n int, share float64) time.Duration {
+	if set != 0 {
+		return max(set, 0)
+	}
+	want := share * float64(p.Failures)
+	if want <= 0 || n == 0 {
+		return 0
+	}
+	// Rounded to whole minutes so the file reads like one a person wrote.
+	d := time.Duration(float64(n) * float64(p.Duration) / want).Round(time.Minute)
+	return max(d, time.Minute)
+}
+
+// FabricCounts is the size of a generated scenario: what a benchmark reports next to
+// its figures.
+type FabricCounts struct {
+	Switches, AccessSwitches, Hosts, NICs, Clients, Links, Flows int
+}
+
+// Counts returns the sizes of the scenario the spec generates, or the spec's error.
+func (f Fabric) Counts() (FabricCounts, error) {
+	p, err := f.plan()
+	if err != nil {
+		return FabricCounts{}, err
+	}
+	return FabricCounts{Switches: p.Switches, AccessSwitches: p.access, Hosts: p.Hosts, NICs: p.nics,
+		Clients: p.Clients, Links: p.links, Flows: p.Flows}, nil
+}
+
+// YAML returns the scenario text (schema version 1). The same spec always gives the
+// same bytes: names, placement and ports follow from the sizes, and the flows' ends
+// and rates are drawn from a PCG stream seeded with the spec's seed.
+func (f Fabric) YAML() ([]byte, error) {
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WriteTo writes the scenario text to w (see YAML).
+func (f Fabric) WriteTo(w io.Writer) (int64, error) {
+	p, err := f.plan()
+	if err != nil {
+		return 0, err
+	}
+	// One buffer, written out once: the full-size file is a few MB and is built faster
+	// without an error check per line.
+	b := &bytes.Buffer{}
+	p.write(b)
+	return b.WriteTo(w)
+}
+
+func (p fabricPlan) core(i int) string   { return fmt.Sprintf("core-%d", i) }
+func (p fabricPlan) acc(i int) string    { return fmt.Sprintf("acc-%03d", i+1) }
+func (p fabricPlan) host(i int) string   { return fmt.Sprintf("srv-%04d", i+1) }
+func (p fabricPlan) client(i int) string { return fmt.Sprintf("client-%04d", i+1) }
+
+func (p fabricPlan) write(b *bytes.Buffer) {
+	pf := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	pf("# description: generated L2 fabric: %d switches (2 L3 cores, %d access in pairs), %d teamed\n",
+		p.Switches, p.access, p.Hosts)
+	pf("#   servers, %d clients, %d flows, random failures over %s (seed %d)\n",
+		p.Clients, p.Flows, fmtDuration(p.Duration), p.Seed)
+	pf("#\n# Written by scenarios.Fabric (dctwin bench network --emit-scenario); regenerate\n")
+	pf("# rather than edit. Access switches 2k-1 and 2k form a pair joined by an\n")
+	pf("# inter-switch link; each is uplinked to both cores, %s blocks the redundant\n", p.SpanningTree)
+	pf("# paths. Server srv-N has eth0 on one switch of its pair and eth1 on the other.\n")
+	pf("version: 1\n\ntopology:\n  vlans:\n")
+	pf("    - {name: servers, id: 10, subnet: 10.10.0.0/16}\n")
+	pf("    - {name: clients, id: 20, subnet: 10.20.0.0/16}\n")
+
+	pf("  switches:\n")
+	for c := 1; c <= 2; c++ {
+		pf("    - {name: %s, layer: 3, ports: %d, spanning_tree: %s}\n", p.core(c), p.corePorts, p.SpanningTree)
+	}
+	for i := range p.access {
+		pf("    - {name: %s, layer: 2, ports: %d, spanning_tree: %s}\n", p.acc(i), p.accessPort, p.SpanningTree)
+	}
+
+	// Port plan: core port i+1 goes to access switch i, the core ISL is the core's last
+	// used port; on an access switch the top three ports are ISL and the two uplinks,
+	// servers and clients count up from port 1.
+	pf("  links:\n")
+	pf("    - {name: core-isl, a: \"%s:%d\", b: \"%s:%d\", speed: 10G}\n", p.core(1), p.access+1, p.core(2), p.access+1)
+	top := p.accessPort
+	for k := range p.pairs {
+		a, c := p.acc(2*k), p.acc(2*k+1)
+		pf("    - {name: isl-%03d, a: \"%s:%d\", b: \"%s:%d\", speed: 10G}\n", k+1, a, top, c, top)
+	}
+	for i := range p.access {
+		for c := 1; c <= 2; c++ {
+			pf("    - {name: up-%03d-%d, a: \"%s:%d\", b: \"%s:%d\", speed: 10G}\n",
+				i+1, c, p.acc(i), top-c, p.core(c), i+1)
+		}
+	}
+
+	next := make([]int, p.access) // last used access port per switch
+	pf("  hosts:\n")
+	for h := range p.Hosts {
+		pair := h % p.pairs
+		a, c := 2*pair, 2*pair+1
+		next[a]++
+		next[c]++
+		pf("    - name: %s\n      kind: rack\n      nics:\n", p.host(h))
+		pf("        - {name: eth0, speed: 1G, vlans: [servers], connect: \"%s:%d\"}\n", p.acc(a), next[a])
+		pf("        - {name: eth1, speed: 1G, vlans: [servers], connect: \"%s:%d\"}\n", p.acc(c), next[c])
+		pf("      teams:\n        - {name: bond0, members: [eth0, eth1], mode: nft, primary: eth0, failback: true,\n")
+		pf("           detection: %s, gratuitous_arp: 3}\n", p.detection())
+	}
+
+	pf("  endpoints:\n")
+	for e := range p.Clients {
+		i := e % p.access
+		next[i]++
+		pf("    - {name: %s, kind: client, connect: \"%s:%d\", vlan: clients}\n", p.client(e), p.acc(i), next[i])
+	}
+
+	pf("  gateways:\n")
+	pf("    - {name: gw-servers, vlan: servers, address: 10.10.0.1, protocol: vrrp, routers: [%s, %s]}\n", p.core(1), p.core(2))
+	pf("    - {name: gw-clients, vlan: clients, address: 10.20.0.1, protocol: vrrp, routers: [%s, %s]}\n", p.core(2), p.core(1))
+
+	// Flows: rates from a few typical kinds (a G.711 call's 87.2 kbit/s, a video
+	// stream, a web session, a replication stream), so queueing differs by path.
+	rng := rand.New(rand.NewPCG(p.Seed, 0x9e3779b97f4a7c15))
+	kinds := []struct{ rate, size string }{{"87.2k", "218"}, {"2M", "1200"}, {"500k", "800"}, {"10M", "1500"}}
+	pf("\nworkloads:\n  flows:\n")
+	for i := range p.Flows {
+		var from, to string
+		if i%5 == 4 && p.Clients > 0 {
+			from, to = p.client(rng.IntN(p.Clients)), p.host(rng.IntN(p.Hosts))
+		} else {
+			a := rng.IntN(p.Hosts)
+			bb := (a + 1 + rng.IntN(p.Hosts-1)) % p.Hosts
+			from, to = p.host(a), p.host(bb)
+		}
+		k := kinds[rng.IntN(len(kinds))]
+		pf("    - {name: f-%05d, from: %s, to: %s, rate: %s, packet_size: %s}\n", i+1, from, to, k.rate, k.size)
+	}
+
+	pf("\nfailures:\n")
+	// Links carry most failures (optics, cables), NICs fewer, whole switches a few.
+	classes := []struct {
+		class      string
+		mtbf, mttr time.Duration
+	}{
+		{"link", p.mtbf(p.LinkMTBF, p.links, 0.6), or(p.LinkMTTR, 2*time.Minute)},
+		{"nic", p.mtbf(p.NICMTBF, p.nics, 0.3), or(p.NICMTTR, 5*time.Minute)},
+		{"switch", p.mtbf(p.SwitchMTBF, p.Switches, 0.1), or(p.SwitchMTTR, 10*time.Minute)},
+	}
+	n := 0
+	for _, c := range classes {
+		if c.mtbf > 0 {
+			if n == 0 {
+				pf("  random:\n")
+			}
+			n++
+			pf("    - {class: %s, mtbf: %s, mttr: %s, distribution: exponential}\n", c.class, fmtDuration(c.mtbf), fmtDuration(c.mttr))
+		}
+	}
+	if n == 0 {
+		pf("  random: []\n")
+	}
+	pf("\nrun:\n  duration: %s\n  seed: %d\n", fmtDuration(p.Duration), p.Seed)
+}
+
+func (p fabricPlan) detection() string {
+	switch p.Detection {
+	case "carrier":
+		return "{method: carrier}"
+	case "heartbeat":
+		return "{method: heartbeat, interval: 1s, missed: 3}"
+	}
+	return "{method: miimon, interval: 100ms, updelay: 200ms, downdelay: 200ms}"
+}
+
+func or(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// fmtDuration writes a duration the way a person writes it in a scenario ("1h", "90m",
+// "250ms") rather than time.Duration's "1h0m0s".
+func fmtDuration(d time.Duration) string {
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}, {time.Millisecond, "ms"}} {
+		if d%u.unit == 0 {
+			return fmt.Sprintf("%d%s", d/u.unit, u.name)
+		}
+	}
+	return d.String()
+}
