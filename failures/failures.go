@@ -226,12 +226,13 @@ func (in *Injector) repair(f *Failure) error {
 	if in.down[key] != f {
 		return nil
 	}
+	// Reported first, as failures are, so the trace reads repair, then its effects.
+	f.RepairAt = in.s.Now()
+	in.s.Report(Repaired{*f})
+	delete(in.down, key)
 	if err := in.target.Repair(f.Component, f.Kind); err != nil {
 		return fmt.Errorf("cannot repair %s: %w", f.Component, err)
 	}
-	delete(in.down, key)
-	f.RepairAt = in.s.Now()
-	in.s.Report(Repaired{*f})
 	return nil
 }
 

@@ -369,6 +369,8 @@ type EndpointKind string
 const (
 	Phone  EndpointKind = "phone"
 	Client EndpointKind = "client"
+	// Room is a videoconference or telepresence room system.
+	Room EndpointKind = "room"
 )
 
 // Endpoint is a phone or client cabled to an access switch port, in one VLAN.

@@ -117,11 +117,11 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 	for _, e := range ts.Endpoints {
 		kind := topology.EndpointKind(strings.ToLower(e.Kind))
 		switch kind {
-		case topology.Phone, topology.Client:
+		case topology.Phone, topology.Client, topology.Room:
 		case "":
 			kind = topology.Client
 		default:
-			b.fail(e.PosOf("kind"), "unknown endpoint kind %q (expected phone or client)", e.Kind)
+			b.fail(e.PosOf("kind"), "unknown endpoint kind %q (expected phone, client or room)", e.Kind)
 		}
 		t.AddEndpoint(&topology.Endpoint{Name: e.Name, Kind: kind, Connect: b.port(e.Source, "connect", e.Connect),
 			VLAN: e.VLAN, Source: e.Source})

@@ -53,8 +53,9 @@ func Check(sc *Scenario) check.Findings {
 					"call group %s: %q is not an endpoint", g.Name, e))
 			}
 		}
-		if g.PBX != "" && t.Host(g.PBX) == nil && t.VM(g.PBX) == nil {
-			fs = append(fs, check.New(check.WorkloadUnknownName, g.PosOf("pbx"), "call group %s: PBX %q is not a host or VM", g.Name, g.PBX))
+		if g.PBX != "" && t.Host(g.PBX) == nil && t.VM(g.PBX) == nil && !listedPBX(sc, g.PBX) {
+			fs = append(fs, check.New(check.WorkloadUnknownName, g.PosOf("pbx"),
+				"call group %s: PBX %q is neither a host or VM nor one of calls.pbxs", g.Name, g.PBX))
 		}
 		if g.BHCA <= 0 && g.Erlangs <= 0 {
 			fs = append(fs, check.New(check.CallLoadMissing, g.PosOf("name"), "call group %s has neither bhca nor erlangs", g.Name))
@@ -106,4 +107,13 @@ func checkCallServers(sc *Scenario) check.Findings {
 		fs = append(fs, check.New(check.CallConfigInvalid, pos, "calls: %v", err))
 	}
 	return fs
+}
+
+func listedPBX(sc *Scenario, name string) bool {
+	for _, p := range sc.Spec.Workloads.Calls.PBXs {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -67,7 +67,9 @@ func forMeasurement(m *failures.Measurement) sim.Observer {
 func notable(r sim.Record) bool {
 	switch r := r.(type) {
 	case network.MACChanged:
-		return r.Change != network.MACLearned
+		// Moves explain a failover; learning and aging happen all the time (--trace has
+		// them).
+		return r.Change == network.MACMoved
 	case failures.Injected, failures.Repaired, HostBooting, HostBooted, uc.CallDropped, uc.CallDegraded,
 		uc.CallFailedSetup, network.CarrierChanged, network.Detected, network.TeamSwitchover, network.GratuitousARP,
 		network.FDBFlushed, network.PortStateChanged, network.TopologyChanged,

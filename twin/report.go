@@ -252,7 +252,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		b.WriteString("\n")
 		if len(f.Detections) == 0 {
-			b.WriteString("  detected:   never — no mechanism noticed this failure\n")
+			b.WriteString("  detected:   never — no failover mechanism in the network reacted\n")
 		}
 		for k, d := range f.Detections {
 			if k == maxDetections {
@@ -293,7 +293,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString("\nService view (time cut off / time with some traffic lost):\n")
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, s := range r.Services {
-			fmt.Fprintf(tw, "  %s\t%.3f ms\t%.3f ms\t\n", s.Node, s.UnreachableMs, s.ImpairedMs)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", s.Node, fmtOffset(sim.Milliseconds(s.UnreachableMs)),
+				fmtOffset(sim.Milliseconds(s.ImpairedMs)))
 		}
 		tw.Flush()
 	}
@@ -304,8 +305,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		flows := append([]FlowResult(nil), r.Flows...)
 		sort.SliceStable(flows, func(i, j int) bool { return flows[i].DownMs > flows[j].DownMs })
 		for _, f := range flows {
-			fmt.Fprintf(tw, "  %s\t%s → %s\t%d\t%.3f ms\t%.0f\t%.3f ms\n", f.Flow, f.From, f.To, f.Outages,
-				f.DownMs, f.LostPackets, f.DelayMs)
+			delay := "-" // a flow that does not deliver has no delay
+			if f.DelayMs > 0 {
+				delay = fmt.Sprintf("%.3f ms", f.DelayMs)
+			}
+			fmt.Fprintf(tw, "  %s\t%s → %s\t%d\t%s\t%.0f\t%s\n", f.Flow, f.From, f.To, f.Outages,
+				fmtOffset(sim.Milliseconds(f.DownMs)), f.LostPackets, delay)
 		}
 		tw.Flush()
 	}
