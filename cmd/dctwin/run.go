@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"dctwin/sim"
+	"dctwin/topology/network"
 	"dctwin/twin"
 )
 
@@ -17,15 +19,17 @@ const defaultScenario = "teaming-lab"
 
 // runOptions are the flags of `dctwin run` (and of `dctwin` without arguments).
 type runOptions struct {
-	asJSON   bool
-	trace    bool
-	seed     uint64
-	duration time.Duration
+	asJSON    bool
+	trace     bool
+	traceFlow string
+	seed      uint64
+	duration  time.Duration
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.asJSON, "json", false, "print the report as one JSON object")
 	cmd.Flags().BoolVar(&o.trace, "trace", false, "print the event log (time, component, what happened) first; on stderr with --json")
+	cmd.Flags().StringVar(&o.traceFlow, "trace-flow", "", "print every packet of one flow, delivered or lost (a teaching aid; keep --duration short)")
 	cmd.Flags().Uint64Var(&o.seed, "seed", 0, "master random seed (default: the scenario's run.seed)")
 	cmd.Flags().DurationVar(&o.duration, "duration", 0, "simulated time to run, e.g. 90s or 1h (default: the scenario's run.duration)")
 }
@@ -46,7 +50,8 @@ The same scenario and seed always give the same report, byte for byte.`,
 		Example: `  dctwin run teaming-lab
   dctwin run classic-dc --seed 7 --duration 10m
   dctwin run ./my-dc.yaml --json > report.json
-  dctwin run teaming-lab --trace | less`,
+  dctwin run teaming-lab --trace | less
+  dctwin run teaming-lab --trace-flow web-1 --duration 10200ms | tail -30`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScenario(cmd, args[0], o)
@@ -72,12 +77,31 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 	if err != nil {
 		return err
 	}
+	traceOut := cmd.OutOrStdout()
+	if o.asJSON {
+		traceOut = cmd.ErrOrStderr()
+	}
 	if o.trace {
-		w := cmd.OutOrStdout()
-		if o.asJSON {
-			w = cmd.ErrOrStderr()
+		tw.Observe(traceWriter(traceOut))
+	}
+	if o.traceFlow != "" {
+		f := tw.Net.Flow(o.traceFlow)
+		if f == nil {
+			var names []string
+			for _, fl := range sc.Spec.Workloads.Flows {
+				names = append(names, fl.Name)
+			}
+			return usageError{fmt.Errorf("--trace-flow: no flow %q in %s (flows: %s)", o.traceFlow, sc.Name,
+				strings.Join(names, ", "))}
 		}
-		tw.Observe(traceWriter(w))
+		f.TracePackets(true)
+		if !o.trace {
+			tw.Observe(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
+				if p, ok := r.(network.PacketTraced); ok && p.Flow == o.traceFlow {
+					fmt.Fprintf(traceOut, "%12.6f s  %-20s %s\n", at.Seconds(), p.Subject(), p)
+				}
+			}))
+		}
 	}
 	tw.Run()
 	rep := tw.Report()
@@ -87,7 +111,7 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	if o.trace {
+	if o.trace || o.traceFlow != "" {
 		fmt.Fprintln(out)
 	}
 	return rep.WriteText(out)
