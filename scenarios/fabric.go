@@ -278,9 +278,9 @@ func (p fabricPlan) write(b *bytes.Buffer) {
 		class      string
 		mtbf, mttr time.Duration
 	}{
-		{"link", p.mtbf(p.LinkMTBF, p.links, 0.6), or(p.LinkMTTR, 2*time.Minute)},
-		{"nic", p.mtbf(p.NICMTBF, p.nics, 0.3), or(p.NICMTTR, 5*time.Minute)},
-		{"switch", p.mtbf(p.SwitchMTBF, p.Switches, 0.1), or(p.SwitchMTTR, 10*time.Minute)},
+		{"link", p.mtbf(p.LinkMTBF, p.links, 0.6), orDefault(p.LinkMTTR, 2*time.Minute)},
+		{"nic", p.mtbf(p.NICMTBF, p.nics, 0.3), orDefault(p.NICMTTR, 5*time.Minute)},
+		{"switch", p.mtbf(p.SwitchMTBF, p.Switches, 0.1), orDefault(p.SwitchMTTR, 10*time.Minute)},
 	}
 	n := 0
 	for _, c := range classes {
@@ -308,7 +308,7 @@ func (p fabricPlan) detection() string {
 	return "{method: miimon, interval: 100ms, updelay: 200ms, downdelay: 200ms}"
 }
 
-func or(d, def time.Duration) time.Duration {
+func orDefault(d, def time.Duration) time.Duration {
 	if d > 0 {
 		return d
 	}
