@@ -74,8 +74,8 @@ func (r *FailureReport) DetectedAfter() (sim.Time, bool) {
 
 // Measurement is an observer that turns the trace into failover figures: per failure,
 // which mechanisms noticed it how soon, and for every flow it interrupted, how long.
-// Detections and flow changes are attributed to the most recent failure still in force
-// when they happen, or, if none is, to the most recent repair.
+// A detection belongs to the most recent failure still in force; a flow change to the
+// failure or repair that happened last before it.
 type Measurement struct {
 	reports []*FailureReport
 	byID    map[int]*FailureReport
@@ -124,7 +124,7 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 		}
 		// Only a failure still in force can be detected; what mechanisms notice after a
 		// repair (a member coming back) is recovery, not detection.
-		if rep, afterRepair := m.blame(at); rep != nil && !afterRepair {
+		if rep := m.inForce(at); rep != nil {
 			rep.Detections = append(rep.Detections, DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At})
 		}
 	case FlowChange:
@@ -171,21 +171,42 @@ func (m *Measurement) flowChange(at sim.Time, flow string, delivering bool) {
 	}
 }
 
-// blame returns the failure a change at time at belongs to: the latest one still in
-// force, else the latest repaired one (and true, for a change caused by a repair).
+// blame returns the failure a flow change at time at belongs to: the one whose latest
+// event (its injection, or its repair if that has happened) is the most recent at or
+// before at. The latest change to the system is the likeliest cause: a flow that stops
+// at the instant of one repair belongs to that repair, not to an older failure still
+// in force elsewhere. The second result is true when the cause is a repair.
 func (m *Measurement) blame(at sim.Time) (*FailureReport, bool) {
-	for i := len(m.reports) - 1; i >= 0; i-- {
-		if f := &m.reports[i].Failure; f.Active(at) {
-			return m.reports[i], false
-		}
-	}
-	var latest *FailureReport
+	var best *FailureReport
+	var bestAt sim.Time
 	for _, r := range m.reports {
-		if r.Failure.RepairAt <= at && (latest == nil || r.Failure.RepairAt >= latest.Failure.RepairAt) {
-			latest = r
+		f := &r.Failure
+		if f.At > at {
+			continue
+		}
+		ev := f.At
+		if f.RepairAt <= at {
+			ev = f.RepairAt
+		}
+		if best == nil || ev >= bestAt {
+			best, bestAt = r, ev
 		}
 	}
-	return latest, latest != nil
+	if best == nil {
+		return nil, false
+	}
+	return best, best.Failure.RepairAt <= at
+}
+
+// inForce returns the most recently injected failure still in force at time at: only
+// such a failure can be detected.
+func (m *Measurement) inForce(at sim.Time) *FailureReport {
+	for i := len(m.reports) - 1; i >= 0; i-- {
+		if m.reports[i].Failure.Active(at) {
+			return m.reports[i]
+		}
+	}
+	return nil
 }
 
 // Finish closes the measurement at the end of the run.

@@ -113,3 +113,33 @@ func TestOutageStillOpenAtTheEndIsNotRestored(t *testing.T) {
 		t.Errorf("services %+v, want a and b unreachable 9s", svc)
 	}
 }
+
+func TestFlowChangeAtARepairBelongsToThatRepair(t *testing.T) {
+	// Failure A (a NIC) is in force from 100 s on; failure B (a link) from 120 s to
+	// 150 s. A flow stops just after B is repaired (re-convergence), for 10 ms. It belongs to B's repair (a 10 ms outage), not to A (which would make it a
+	// 50 s outage counted from A's start).
+	s := sim.New(1)
+	in := failures.NewInjector(s, newFake(s))
+	m := failures.NewMeasurement()
+	s.AddObserver(m)
+	in.Schedule(100*sim.Second, "srv:eth0", failures.NIC, 0)
+	in.Schedule(120*sim.Second, "uplink", failures.Link, 30*sim.Second)
+	// Re-convergence follows the repair: the flow stops 1 µs after it.
+	s.At(150*sim.Second+sim.Microsecond, func() { s.Report(flowChange{"f", false}) })
+	s.At(150*sim.Second+sim.Microsecond+ms(10), func() { s.Report(flowChange{"f", true}) })
+	s.At(160*sim.Second, func() { s.Report(detected{"srv", "miimon", true}) })
+	s.Run()
+	m.Finish(200 * sim.Second)
+	reps := m.Reports()
+	a, b := reps[0], reps[1]
+	if len(a.Flows) != 0 {
+		t.Errorf("the NIC failure was charged with %+v", a.Flows)
+	}
+	if len(b.Flows) != 1 || !b.Flows[0].AfterRepair || b.Flows[0].Outage != ms(10) {
+		t.Errorf("link failure flows %+v, want one 10ms outage after its repair", b.Flows)
+	}
+	// A detection at 160 s can only be of the failure still in force: the NIC.
+	if len(a.Detections) != 1 || len(b.Detections) != 0 {
+		t.Errorf("detections: NIC %+v, link %+v", a.Detections, b.Detections)
+	}
+}

@@ -18,7 +18,7 @@ func newBenchCmd() *cobra.Command {
 		Example: "  dctwin bench kernel --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageError{fmt.Errorf("unknown benchmark %q (expected one of: kernel)", args[0])}
+				return usageError{fmt.Errorf("unknown benchmark %q (expected one of: kernel, network)", args[0])}
 			}
 			return cmd.Help()
 		},

@@ -89,6 +89,17 @@ func (fs Findings) Sort() {
 type reporter struct {
 	t    *topology.Topology
 	list Findings
+	l2   *topology.Network // the L2 domains without any failure, built on first use
+}
+
+// layer2 returns the topology's L2 connectivity. Hosts do not bridge between their
+// NICs in it, so one graph answers every team's question "is there a path between my
+// switches that does not run through me".
+func (r *reporter) layer2() *topology.Network {
+	if r.l2 == nil {
+		r.l2 = r.t.Network(nil, topology.NetworkOptions{L2Only: true})
+	}
+	return r.l2
 }
 
 func (r *reporter) add(k Kind, p topology.Pos, format string, args ...any) {

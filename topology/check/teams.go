@@ -84,9 +84,7 @@ func (r *reporter) team(h *topology.Host, tm *topology.Team, members []*topology
 	case len(devices) > 1:
 		// NFT/TLB across switches: the switches must share the team's broadcast domain
 		// without going through the server itself.
-		o := topology.NewOutage()
-		t.Fail(o, topology.Component{Class: topology.ClassHost, Name: h.Name})
-		l2 := t.Network(o, topology.NetworkOptions{L2Only: true})
+		l2 := r.layer2()
 		names := topology.SortedNames(devices)
 		for _, v := range r.nicVLANs(first) {
 			for _, b := range names[1:] {
