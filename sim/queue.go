@@ -61,6 +61,7 @@ type queue struct {
 	head    int         // consumed prefix of bucket 0
 	n       int         // entries queued, stale ones included
 	stale   int         // entries whose node was cancelled or moved since
+	scratch []entry     // reused by rebuild, so compaction does not allocate
 }
 
 // live returns the number of entries that will still fire.
@@ -232,7 +233,7 @@ func (q *queue) all(fn func(entry)) {
 
 // rebuild empties the buckets and places the live entries again relative to last.
 func (q *queue) rebuild(last Time) {
-	var keep []entry
+	keep := q.scratch[:0]
 	q.all(func(e entry) {
 		if e.live() {
 			keep = append(keep, e)
@@ -256,6 +257,8 @@ func (q *queue) rebuild(last Time) {
 	for _, e := range keep {
 		q.place(e)
 	}
+	clear(keep)
+	q.scratch = keep[:0]
 }
 
 func (q *queue) rebase(at Time) { q.rebuild(at) }
