@@ -40,7 +40,7 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 			ForwardDelay: sim.Time(sw.STP.ForwardDelay),
 		}
 		if err := n.AddSwitch(sw.Name, cfg); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", sw.Pos, err)
 		}
 	}
 	for _, e := range t.Enclosures {
@@ -55,7 +55,7 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 				cfg.Switch = network.SwitchConfig{Layer: topology.L2, SpanningTree: m.SpanningTree, Priority: defaultPriority}
 			}
 			if err := n.AddInterconnect(m.Name, cfg); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%s: %w", m.Pos, err)
 			}
 		}
 	}
@@ -69,18 +69,18 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 			subnet = h.NICs[0].VLANs[0]
 		}
 		if err := n.AddHost(h.Name, network.HostConfig{Subnet: subnet, Gateway: gatewayOf[subnet]}); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", h.Pos, err)
 		}
 	}
 	for _, e := range t.Endpoints {
 		if err := n.AddHost(e.Name, network.HostConfig{Subnet: e.VLAN, Gateway: gatewayOf[e.VLAN]}); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", e.Pos, err)
 		}
 	}
 	for _, l := range t.Links {
 		cfg := network.LinkConfig{Speed: float64(l.Speed), Latency: sim.Time(l.Latency), PHYDelay: sim.Time(l.CarrierDelay)}
 		if err := n.AddLink(l.Name, l.A.String(), l.B.String(), cfg); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", l.Pos, err)
 		}
 	}
 	clusters := map[string][]string{}
@@ -104,13 +104,13 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 	for _, g := range t.Gateways {
 		cfg := network.GatewayConfig{Members: slices.Clone(g.Routers), Hello: sim.Time(g.Hello)}
 		if err := n.AddGateway(g.Name, cfg); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", g.Pos, err)
 		}
 	}
 	for _, h := range t.Hosts {
 		for _, tm := range h.Teams {
 			if err := n.AddTeam(h.Name, teamConfig(h, tm, gatewayOf)); err != nil {
-				return nil, fmt.Errorf("team %s of %s: %w", tm.Name, h.Name, err)
+				return nil, fmt.Errorf("%s: team %s of %s: %w", tm.Pos, tm.Name, h.Name, err)
 			}
 		}
 	}

@@ -285,7 +285,7 @@ func (r *Report) WriteText(w io.Writer) error {
 					fmt.Fprintf(b, "    … %d more events (dctwin run --trace shows all)\n", len(f.Timeline)-k)
 					break
 				}
-				fmt.Fprintf(b, "    +%-11s %-*s %s\n", fmtOffset(l.At-sim.Seconds(f.AtS)), subjectWidth, l.Subject, l.What)
+				fmt.Fprintf(b, "    +%-12s %-*s %s\n", fmtOffset(l.At-sim.Seconds(f.AtS)), subjectWidth, l.Subject, l.What)
 			}
 		}
 	}

@@ -19,6 +19,10 @@ type Options struct {
 	SeedSet bool
 	// Duration replaces the scenario's duration when positive.
 	Duration sim.Time
+	// Force builds a scenario even if check reports errors, so that a workshop can see
+	// what a misconfiguration does; where the runtime cannot place something, New still
+	// fails.
+	Force bool
 }
 
 // Twin is a scenario assembled onto one simulation: the running network, the failures
@@ -60,9 +64,9 @@ type enclosureState struct {
 // New builds the twin of a loaded scenario. It fails if the scenario has errors that
 // check reports, or names something the runtime cannot place.
 func New(sc *Scenario, opt Options) (*Twin, error) {
-	if fs := Check(sc); fs.Count(check.Error) > 0 {
-		return nil, fmt.Errorf("%s has %d configuration errors; run 'dctwin check %s' for details",
-			sc.Name, fs.Count(check.Error), sc.Name)
+	if fs := Check(sc); fs.Count(check.Error) > 0 && !opt.Force {
+		return nil, fmt.Errorf("%s has %d configuration errors; run 'dctwin check %s' for details, "+
+			"or add --force to run it anyway and see what they do", sc.Name, fs.Count(check.Error), sc.Name)
 	}
 	run := sc.Run()
 	tw := &Twin{Scenario: sc, Seed: run.Seed, Duration: sim.Time(run.Duration),
@@ -84,7 +88,7 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	}
 	n, err := buildNetwork(tw.Sim, t)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", sc.Name, err)
+		return nil, err
 	}
 	tw.Net = n
 	tw.measure = failures.NewMeasurement()

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dctwin/sim"
+	"dctwin/topology/check"
 	"dctwin/topology/network"
 	"dctwin/twin"
 )
@@ -22,6 +23,7 @@ type runOptions struct {
 	asJSON    bool
 	trace     bool
 	traceFlow string
+	force     bool
 	seed      uint64
 	duration  time.Duration
 }
@@ -30,6 +32,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.asJSON, "json", false, "print the report as one JSON object")
 	cmd.Flags().BoolVar(&o.trace, "trace", false, "print the event log (time, component, what happened) first; on stderr with --json")
 	cmd.Flags().StringVar(&o.traceFlow, "trace-flow", "", "print every packet of one flow, delivered or lost (a teaching aid; keep --duration short)")
+	cmd.Flags().BoolVar(&o.force, "force", false, "run even if 'dctwin check' finds errors, to see what the mistakes do")
 	cmd.Flags().Uint64Var(&o.seed, "seed", 0, "master random seed (default: the scenario's run.seed)")
 	cmd.Flags().DurationVar(&o.duration, "duration", 0, "simulated time to run, e.g. 90s or 1h (default: the scenario's run.duration)")
 }
@@ -66,7 +69,13 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	opt := twin.Options{Duration: sim.Time(o.duration)}
+	opt := twin.Options{Duration: sim.Time(o.duration), Force: o.force}
+	if o.force {
+		if n := twin.Check(sc).Count(check.Error); n > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "dctwin: %s has %d configuration errors (see 'dctwin check %s'); running anyway\n",
+				sc.Name, n, sc.Name)
+		}
+	}
 	if o.duration < 0 {
 		return usageError{fmt.Errorf("--duration must be positive, got %v", o.duration)}
 	}

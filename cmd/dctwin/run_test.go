@@ -118,3 +118,17 @@ func TestRunBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestForceRunsAScenarioWithCheckErrors(t *testing.T) {
+	_, _, err := run(t, "run", "blade-lab")
+	if code := exitCode(err); code != 1 || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("blade-lab without --force: exit %d (%v), want 1 and a hint at --force", code, err)
+	}
+	out, errOut, err := run(t, "run", "blade-lab", "--force")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut, "running anyway") || !strings.Contains(out, "flow to-mii:      not restored before repair") {
+		t.Fatalf("--force: stderr %q\n%s", errOut, out)
+	}
+}
