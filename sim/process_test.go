@@ -174,23 +174,28 @@ func TestProcessPanicReachesTheCaller(t *testing.T) {
 }
 
 func TestCloseReleasesCoroutines(t *testing.T) {
+	// Goroutines of other tests may start or end meanwhile, so the counts allow for a
+	// few that are not ours.
+	const parked, slack = 100, 5
 	before := runtime.NumGoroutine()
 	s := sim.New(1)
-	for range 100 {
+	for range parked {
 		s.Process(func(p *sim.Proc) error { _, err := p.Wait(s.NewEvent()); return err })
 	}
 	s.RunUntil(sim.Second)
-	if runtime.NumGoroutine() < before+100 {
-		t.Fatalf("%d goroutines for 100 parked processes", runtime.NumGoroutine()-before)
+	during := runtime.NumGoroutine()
+	if during < before+parked-slack {
+		t.Fatalf("%d goroutines for %d parked processes", during-before, parked)
 	}
 	s.Close()
-	for range 100 {
-		if runtime.NumGoroutine() <= before {
+	for range 1000 {
+		if runtime.NumGoroutine() <= during-parked+slack {
 			return
 		}
 		runtime.Gosched()
 	}
-	t.Fatalf("%d goroutines left after Close", runtime.NumGoroutine()-before)
+	t.Fatalf("%d goroutines before Close, %d after: Close released fewer than %d", during,
+		runtime.NumGoroutine(), parked-slack)
 }
 
 func TestSleepingProcessesDoNotAllocate(t *testing.T) {
@@ -228,7 +233,7 @@ func TestFinishedCoroutinesAreReused(t *testing.T) {
 	if started != 1000 {
 		t.Fatalf("%d processes ran, want 1000", started)
 	}
-	if n := runtime.NumGoroutine() - before; n > 3 {
-		t.Fatalf("%d coroutines for processes that never overlap, want at most 3", n)
+	if n := runtime.NumGoroutine() - before; n > 10 { // 1,000 without reuse; a few may be other tests'
+		t.Fatalf("%d coroutines for processes that never overlap, want a handful", n)
 	}
 }
