@@ -64,7 +64,14 @@ type enclosureState struct {
 // New builds the twin of a loaded scenario. It fails if the scenario has errors that
 // check reports, or names something the runtime cannot place.
 func New(sc *Scenario, opt Options) (*Twin, error) {
-	if fs := Check(sc); fs.Count(check.Error) > 0 && !opt.Force {
+	fs := Check(sc)
+	for _, f := range fs {
+		// Even --force cannot build what no device could be: a size out of range.
+		if f.Kind == check.BadValue {
+			return nil, fmt.Errorf("%s: %s", f.Pos, f.Message)
+		}
+	}
+	if fs.Count(check.Error) > 0 && !opt.Force {
 		return nil, fmt.Errorf("%s has %d configuration errors; run 'dctwin check %s' for details, "+
 			"or add --force to run it anyway and see what they do", sc.Name, fs.Count(check.Error), sc.Name)
 	}

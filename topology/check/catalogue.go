@@ -51,6 +51,17 @@ const (
 	CallConfigInvalid   Kind = "call-config-invalid"
 )
 
+// Limits on sizes, generous beside real equipment (a chassis switch has a few hundred
+// ports, a blade enclosure 8 to 32 bays), so that a typo cannot make the twin build
+// millions of ports.
+const (
+	MaxSwitchPorts   = 1024
+	MaxBays          = 64
+	MaxUplinks       = 64
+	MaxPowerSupplies = 16
+	MaxNICs          = 64
+)
+
 type entry struct {
 	severity Severity
 	why      string
@@ -64,7 +75,7 @@ var catalogue = map[Kind]entry{
 	BadPort: {Error, "Ports are written device:port and must exist on the device (switch ports 1..ports; " +
 		"module ports bayK, upK or extK); otherwise the cable plan cannot be followed."},
 	BadValue: {Error, "The value is outside what the equipment or the standard allows (VLAN ids 1..4094, " +
-		"at least one port or bay); the real device would reject the configuration."},
+		"1..1024 switch ports, 1..64 enclosure bays); the real device would reject the configuration."},
 	NotHypervisor: {Error, "Only hypervisor hosts can be members of a hypervisor cluster; a bare-metal " +
 		"server cannot run or restart the cluster's VMs."},
 	PortReused: {Error, "One port takes one cable. Two links on one port usually means a copy-paste slip in " +

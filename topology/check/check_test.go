@@ -25,6 +25,7 @@ var cases = []findingCase{
 	{check.DanglingName, []edit{{"{name: gw, vlan: voice,", "{name: gw, vlan: voyce,"}}, "voyce"},
 	{check.BadPort, []edit{{`b: "core-b:8"`, `b: "core-b:9"`}}, "core-b:9"},
 	{check.BadValue, []edit{{"{name: vmotion, id: 30}", "{name: vmotion, id: 5000}"}}, "id: 5000"},
+	{check.BadValue, []edit{{"{name: sw-b, ports: 24,", "{name: sw-b, ports: 100000000,"}}, "ports: 100000000"},
 	{check.NotHypervisor, []edit{{"hosts: [hv1, hv2]", "hosts: [hv1, hv2, srv]"}}, "hosts: [hv1, hv2, srv]"},
 	{check.PortReused, []edit{{`connect: "sw-a:5"`, `connect: "sw-a:1"`}}, `{name: phone`},
 	{check.BayMissing, []edit{{"      bay: 1\n      storage", "      bay: 5\n      storage"}}, "bay: 5"},

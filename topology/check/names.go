@@ -30,21 +30,31 @@ func (r *reporter) names() {
 	}
 	for _, s := range t.Switches {
 		dev("switch", s.Name, s.PosOf("name"))
-		if s.Ports < 1 {
-			r.add(BadValue, s.PosOf("ports"), "switch %s has %d ports; write ports: N", s.Name, s.Ports)
+		if s.Ports < 1 || s.Ports > MaxSwitchPorts {
+			r.add(BadValue, s.PosOf("ports"), "switch %s has %d ports; expected 1..%d", s.Name, s.Ports, MaxSwitchPorts)
 		}
 	}
 	for _, e := range t.Enclosures {
 		dev("enclosure", e.Name, e.PosOf("name"))
-		if e.Bays < 1 {
-			r.add(BadValue, e.PosOf("bays"), "enclosure %s has %d bays; write bays: N", e.Name, e.Bays)
+		if e.Bays < 1 || e.Bays > MaxBays {
+			r.add(BadValue, e.PosOf("bays"), "enclosure %s has %d bays; expected 1..%d", e.Name, e.Bays, MaxBays)
+		}
+		if e.PowerSupplies > MaxPowerSupplies {
+			r.add(BadValue, e.PosOf("power_supplies"), "enclosure %s has %d power supplies; expected at most %d",
+				e.Name, e.PowerSupplies, MaxPowerSupplies)
 		}
 		for _, m := range e.Modules {
 			dev("module", m.Name, m.PosOf("name"))
+			if m.Uplinks > MaxUplinks {
+				r.add(BadValue, m.PosOf("uplinks"), "module %s has %d uplinks; expected at most %d", m.Name, m.Uplinks, MaxUplinks)
+			}
 		}
 	}
 	for _, h := range t.Hosts {
 		dev("host", h.Name, h.PosOf("name"))
+		if len(h.NICs) > MaxNICs {
+			r.add(BadValue, h.PosOf("nics"), "host %s has %d NICs; expected at most %d", h.Name, len(h.NICs), MaxNICs)
+		}
 		local := map[string]topology.Pos{}
 		for _, n := range h.NICs {
 			r.unique(local, "NIC of "+h.Name, n.Name, n.PosOf("name"))
