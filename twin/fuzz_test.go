@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"dctwin/scenarios"
+	"dctwin/sim"
+	"dctwin/topology/check"
 	"dctwin/topology/spof"
 	"dctwin/twin"
 )
@@ -40,11 +42,19 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
-		twin.Check(sc)
+		fs := twin.Check(sc)
 		// the analysis fails every component in turn; keep each fuzz run cheap so that
 		// minimising an interesting input does not take minutes
-		if len(sc.Topology.Components()) < 40 {
+		n := len(sc.Topology.Components())
+		if n < 40 {
 			spof.Analyze(sc.Topology)
+		}
+		// what passes the check must also build and run (a few simulated seconds)
+		if n < 300 && fs.Count(check.Error) == 0 {
+			if tw, err := twin.New(sc, twin.Options{Duration: 3 * sim.Second}); err == nil {
+				tw.Run()
+				tw.Report()
+			}
 		}
 	})
 }
