@@ -25,6 +25,10 @@ type Network struct {
 	keys   map[int64]string   // graph id → vertex key
 	byItem map[string][]int64 // device → its vertices
 	comp   map[int64]int      // vertex → connected component, computed on demand
+
+	// wiring, when not nil, records what each vertex and edge depends on while the
+	// graph is built (see Topology.Wiring).
+	wiring *Wiring
 }
 
 // routed marks the routing vertex of an L3 switch.
@@ -40,11 +44,15 @@ type NetworkOptions struct {
 // Network builds the connectivity graph with everything in the outage removed; a nil
 // outage means nothing is down.
 func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
+	return t.network(o, opt, nil)
+}
+
+func (t *Topology) network(o *Outage, opt NetworkOptions, w *Wiring) *Network {
 	if o == nil {
 		o = NewOutage()
 	}
 	n := &Network{t: t, g: simple.NewUndirectedGraph(), ids: map[string]int64{},
-		keys: map[int64]string{}, byItem: map[string][]int64{}}
+		keys: map[int64]string{}, byItem: map[string][]int64{}, wiring: w}
 	all := t.AllVLANs()
 	or := func(list []string) []string {
 		if len(list) == 0 {
@@ -57,12 +65,12 @@ func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
 			continue
 		}
 		if s.Layer == L3 && !opt.L2Only {
-			n.vertex(s.Name, s.Name, routed)
+			n.vertex(s.Name, s.Name, routed, "")
 		}
 		for _, v := range or(s.VLANs) {
-			n.vertex(s.Name, s.Name, v)
+			n.vertex(s.Name, s.Name, v, "")
 			if s.Layer == L3 && !opt.L2Only {
-				n.edge(s.Name+"|"+v, s.Name+"|"+routed)
+				n.edge(s.Name+"|"+v, s.Name+"|"+routed, nil)
 			}
 		}
 	}
@@ -74,10 +82,10 @@ func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
 			for _, v := range or(m.VLANs) {
 				if m.Kind == PassThrough {
 					for k := 1; k <= e.Bays; k++ {
-						n.vertex(m.Name, m.Name+"#"+strconv.Itoa(k), v)
+						n.vertex(m.Name, m.Name+"#"+strconv.Itoa(k), v, "")
 					}
 				} else {
-					n.vertex(m.Name, m.Name, v)
+					n.vertex(m.Name, m.Name, v, "")
 				}
 			}
 		}
@@ -91,7 +99,7 @@ func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
 				continue
 			}
 			for _, v := range or(nic.VLANs) {
-				n.vertex(h.Name, nic.FullName(), v)
+				n.vertex(h.Name, nic.FullName(), v, nic.FullName())
 			}
 		}
 	}
@@ -121,7 +129,7 @@ func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
 			vl = []string{e.VLAN}
 		}
 		for _, v := range vl {
-			n.vertex(e.Name, e.Name, v)
+			n.vertex(e.Name, e.Name, v, "")
 		}
 	}
 	for _, l := range t.Links {
@@ -129,7 +137,7 @@ func (t *Topology) Network(o *Outage, opt NetworkOptions) *Network {
 			continue
 		}
 		for _, v := range or(l.VLANs) {
-			n.edge(n.portVertex(l.A)+"|"+v, n.portVertex(l.B)+"|"+v)
+			n.edge(n.portVertex(l.A)+"|"+v, n.portVertex(l.B)+"|"+v, l)
 		}
 	}
 	return n
@@ -149,9 +157,16 @@ func (n *Network) portVertex(p PortRef) string {
 	return p.Device
 }
 
-func (n *Network) vertex(item, prefix, vlan string) {
+// vertex adds the vertex prefix|vlan for a device (item); nic is the host NIC it
+// stands for, if any. The first device to claim a key owns the vertex.
+func (n *Network) vertex(item, prefix, vlan, nic string) {
 	key := prefix + "|" + vlan
-	if _, ok := n.ids[key]; ok {
+	if id, ok := n.ids[key]; ok {
+		if w := n.wiring; w != nil {
+			if v := w.Vertices[w.dense[id]]; v.Device != item || v.NIC != nic {
+				w.Exact = false // another part's failure would hand the key over
+			}
+		}
 		return
 	}
 	node := n.g.NewNode()
@@ -160,11 +175,16 @@ func (n *Network) vertex(item, prefix, vlan string) {
 	n.keys[node.ID()] = key
 	n.byItem[item] = append(n.byItem[item], node.ID())
 	n.comp = nil
+	if w := n.wiring; w != nil {
+		w.dense[node.ID()] = len(w.Vertices)
+		w.Vertices = append(w.Vertices, WiredVertex{Key: key, Device: item, NIC: nic})
+	}
 }
 
 // edge joins two existing vertices; a missing one (a VLAN the device does not carry,
-// a device that is down) means there is no connection.
-func (n *Network) edge(a, b string) {
+// a device that is down) means there is no connection. l is the cable the edge runs
+// over, nil for the routing inside an L3 switch.
+func (n *Network) edge(a, b string, l *Link) {
 	x, ok1 := n.ids[a]
 	y, ok2 := n.ids[b]
 	if !ok1 || !ok2 || x == y {
@@ -172,6 +192,9 @@ func (n *Network) edge(a, b string) {
 	}
 	n.g.SetEdge(n.g.NewEdge(n.g.Node(x), n.g.Node(y)))
 	n.comp = nil
+	if w := n.wiring; w != nil {
+		w.Edges = append(w.Edges, WiredEdge{A: w.dense[x], B: w.dense[y], Link: l})
+	}
 }
 
 func (n *Network) components() map[int64]int {
@@ -272,4 +295,58 @@ func (n *Network) ReachSets(items []string) map[string]map[string]bool {
 		out[it] = set
 	}
 	return out
+}
+
+// Wiring is the intact network of a topology (Network with nothing down) laid out for
+// analyses that fail one part at a time, such as the single-point-of-failure search:
+// rebuilding the gonum graph for each of thousands of failures costs more than the
+// analysis itself, so they build this once and switch vertices and edges off instead.
+// A vertex of Network(o) exists exactly when its Device is not down and, for a NIC's
+// vertex, its NIC is not down; an edge when both its vertices exist and its Link (if
+// any) is not down (Outage.LinkDown) — provided Exact holds.
+type Wiring struct {
+	// Vertices are Network's vertices, numbered densely from 0.
+	Vertices []WiredVertex
+	// Edges join two Vertices (by index), one per cable and VLAN, plus one per VLAN
+	// of an L3 switch to its routing vertex.
+	Edges []WiredEdge
+	// Items maps a device (switch, module, host, VM, endpoint) to its vertices, as
+	// Network places it: a VM at its host's NIC vertices in its port groups' VLANs.
+	Items map[string][]int
+	// Exact is false when two parts that fail separately claim the same vertex key
+	// (duplicate or clashing names): then which of them owns the vertex depends on the
+	// outage, and only rebuilding Network for that outage gives the right graph.
+	Exact bool
+
+	dense map[int64]int // gonum node id → index in Vertices, while building
+}
+
+// WiredVertex is a vertex of the Wiring and what has to fail to remove it.
+type WiredVertex struct {
+	Key    string // "device|vlan", as in Network.Path
+	Device string // the device whose failure removes the vertex
+	NIC    string // "host:nic" for a NIC's vertex, whose failure removes it too
+}
+
+// WiredEdge is an edge of the Wiring.
+type WiredEdge struct {
+	A, B int
+	Link *Link // the cable, nil for routing inside an L3 switch
+}
+
+// Wiring builds the intact network (the graph of Network(nil, opt)) with what each
+// vertex and edge depends on.
+func (t *Topology) Wiring(opt NetworkOptions) *Wiring {
+	w := &Wiring{Exact: true, dense: map[int64]int{}}
+	n := t.network(nil, opt, w)
+	w.Items = make(map[string][]int, len(n.byItem))
+	for item, ids := range n.byItem {
+		vs := make([]int, len(ids))
+		for i, id := range ids {
+			vs[i] = w.dense[id]
+		}
+		w.Items[item] = vs
+	}
+	w.dense = nil
+	return w
 }

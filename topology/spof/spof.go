@@ -74,14 +74,10 @@ func (r Result) Serious() bool {
 }
 
 // services sorts the roles hit into lost (every item of the role is down or cut off
-// from the main part of the data center) and degraded (some instances remain).
-func (r *Result) services(items []Item) {
-	total, hit := map[string]int{}, map[string]int{}
-	for _, it := range items {
-		if it.Role != "" {
-			total[it.Role]++
-		}
-	}
+// from the main part of the data center) and degraded (some instances remain); total
+// counts the items of each role.
+func (r *Result) services(total map[string]int) {
+	hit := map[string]int{}
 	for _, im := range r.Impacts {
 		if im.Item.Role != "" && im.Effect != FTTakeover {
 			hit[im.Item.Role]++
@@ -106,12 +102,12 @@ var Classes = []topology.Class{topology.ClassLink, topology.ClassNIC, topology.C
 // Analyze fails every component of Classes on its own and returns the results that
 // take something down or cut something off, in class order.
 func Analyze(t *topology.Topology) []Result {
-	items := itemsOf(t)
-	base := Baseline(t, items)
+	a := newAnalysis(t, itemsOf(t))
+	a.baseline()
 	var out []Result
 	for _, class := range Classes {
 		for _, c := range t.ComponentsOf(class) {
-			r := Fail(t, c, items, base)
+			r := a.fail(c)
 			if len(r.Impacts) > 0 {
 				out = append(out, r)
 			}
@@ -126,58 +122,12 @@ func Analyze(t *topology.Topology) []Result {
 // and lost contact with something is isolated — a phone whose switch died is cut off
 // from the PBX, not the PBX from the phone.
 func Fail(t *topology.Topology, c topology.Component, items []Item, base map[string]map[string]bool) Result {
-	o := topology.NewOutage()
-	t.Fail(o, c)
-	res := Result{Component: c, Direct: direct(t, c)}
-	var alive []string
-	byName := map[string]Item{}
-	for _, it := range items {
-		byName[it.Name] = it
-		if !o.Devices[it.Name] {
-			alive = append(alive, it.Name)
-			continue
-		}
-		res.Impacts = append(res.Impacts, Impact{Item: it, Effect: deathEffect(t, o, it)})
+	a := newAnalysis(t, items)
+	a.baseSets = base
+	if base == nil {
+		a.baseSets = map[string]map[string]bool{} // nothing was reached, so nothing is lost
 	}
-	weight := func(set map[string]bool) int {
-		w := 0
-		for n := range set {
-			w += 2
-			if byName[n].Kind != "endpoint" {
-				w++
-			}
-		}
-		return w
-	}
-	now := t.Network(o, topology.NetworkOptions{}).ReachSets(alive)
-	var main map[string]bool
-	best := -1
-	for _, n := range alive {
-		set := map[string]bool{n: true}
-		for other := range now[n] {
-			set[other] = true
-		}
-		if w := weight(set); w > best {
-			best, main = w, set
-		}
-	}
-	for _, n := range alive {
-		if main[n] {
-			continue
-		}
-		lost := map[string]bool{}
-		for other := range base[n] {
-			if !o.Devices[other] && !now[n][other] {
-				lost[other] = true
-			}
-		}
-		if len(lost) > 0 {
-			res.Impacts = append(res.Impacts, Impact{Item: byName[n], Effect: Isolated,
-				LosesContactWith: topology.SortedNames(lost)})
-		}
-	}
-	res.services(items)
-	return res
+	return a.fail(c)
 }
 
 // deathEffect says how a dead item comes back: not at all before repair, by an HA
@@ -235,22 +185,4 @@ func Baseline(t *topology.Topology, items []Item) map[string]map[string]bool {
 		names[i] = it.Name
 	}
 	return t.Network(nil, topology.NetworkOptions{}).ReachSets(names)
-}
-
-// direct lists the devices a component is part of or cabled to.
-func direct(t *topology.Topology, c topology.Component) []string {
-	out := []string{c.Name}
-	switch c.Class {
-	case topology.ClassLink:
-		for _, l := range t.Links {
-			if l.Name == c.Name {
-				out = append(out, l.A.Device, l.B.Device)
-			}
-		}
-	case topology.ClassNIC:
-		if p, err := topology.ParsePortRef(c.Name); err == nil {
-			out = append(out, p.Device)
-		}
-	}
-	return out
 }
