@@ -208,7 +208,6 @@ func (tw *Twin) buildCalls() error {
 	tw.Calls = m
 	tw.callNodes = callNodes(cfg)
 	tw.callDown = map[string]bool{}
-	tw.callRTPTimeout = m.Config().RTPTimeout
 	return nil
 }
 

@@ -49,9 +49,8 @@ type Twin struct {
 	hostDown map[string]bool // hosts without power, or still booting
 	hostGen  map[string]int  // bumped at every power change, so a stale boot does not finish
 
-	callNodes      []string        // UC servers the call model must hear of
-	callDown       map[string]bool // what the call model was last told
-	callRTPTimeout sim.Time
+	callNodes []string        // UC servers the call model must hear of
+	callDown  map[string]bool // what the call model was last told
 }
 
 type enclosureState struct {
@@ -133,6 +132,10 @@ func (tw *Twin) node(name string) string {
 }
 
 func (tw *Twin) addFlow(f Flow) error {
+	if a, b := tw.node(f.From), tw.node(f.To); a == b && f.From != f.To {
+		return fmt.Errorf("%s and %s both run on %s: their traffic never leaves the host's virtual "+
+			"switch, so the network has nothing to show; move one VM or drop the flow", f.From, f.To, a)
+	}
 	rate := float64(f.Rate)
 	if rate <= 0 {
 		rate = 1e6
