@@ -100,6 +100,7 @@ type Injected struct{ Failure Failure }
 // Subject names the failed component.
 func (r Injected) Subject() string { return r.Failure.Component }
 
+// String implements sim.Record.
 func (r Injected) String() string {
 	return fmt.Sprintf("%s failure of %s (%s, #%d)", r.Failure.Kind, r.Failure.Component, r.Failure.Cause, r.Failure.ID)
 }
@@ -110,6 +111,7 @@ type Repaired struct{ Failure Failure }
 // Subject names the repaired component.
 func (r Repaired) Subject() string { return r.Failure.Component }
 
+// String implements sim.Record.
 func (r Repaired) String() string {
 	return fmt.Sprintf("%s repaired after %v (#%d)", r.Failure.Component, r.Failure.RepairAt-r.Failure.At, r.Failure.ID)
 }
@@ -124,6 +126,7 @@ type Refused struct {
 // Subject names the component.
 func (r Refused) Subject() string { return r.Failure.Component }
 
+// String implements sim.Record.
 func (r Refused) String() string { return "failure refused: " + r.Reason }
 
 // Injector fails and repairs components of one simulation.

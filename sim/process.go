@@ -32,6 +32,7 @@ type Interrupt struct {
 	Cause any
 }
 
+// Error describes the interruption and its cause.
 func (i *Interrupt) Error() string { return fmt.Sprintf("interrupted: %v", i.Cause) }
 
 // IsInterrupt reports whether err is an interruption and returns its cause.

@@ -342,6 +342,7 @@ type HostBooting struct {
 // Subject names the host.
 func (r HostBooting) Subject() string { return r.Host }
 
+// String implements sim.Record.
 func (r HostBooting) String() string { return fmt.Sprintf("power on, booting for %v", r.For) }
 
 // HostBooted is the trace record of a host ready after booting.
@@ -350,6 +351,7 @@ type HostBooted struct{ Host string }
 // Subject names the host.
 func (r HostBooted) Subject() string { return r.Host }
 
+// String implements sim.Record.
 func (r HostBooted) String() string { return "booted, carrying traffic again" }
 
 func linkNamed(t *topology.Topology, name string) *topology.Link {
