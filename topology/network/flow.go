@@ -74,8 +74,8 @@ type Flow struct {
 	internal bool
 	onChange func(bool)
 
+	id     int32 // in the dependency index (Network.flowIDs, Network.stamps)
 	dirty  bool
-	stamp  uint32
 	round  uint32
 	evals  int
 	deliv  bool
@@ -127,6 +127,7 @@ func (n *Network) AddFlow(cfg FlowConfig) (*Flow, error) {
 
 func (n *Network) newFlow(cfg FlowConfig, from, to endpoint, bidi bool) *Flow {
 	f := &Flow{n: n, cfg: cfg, hash: hashName(cfg.Name)}
+	n.flowID(f)
 	f.dirs = append(f.dirs, flowDir{from: from, to: to})
 	if bidi {
 		back := endpoint{dev: to.dev, gw: to.gw}
@@ -180,8 +181,8 @@ func (f *Flow) Stop() {
 		return
 	}
 	f.active = false
-	f.stamp++
 	n := f.n
+	n.stamps[f.id]++
 	f.ranFor += n.s.Now() - f.startedAt
 	for i := range f.dirs {
 		fd := &f.dirs[i]
@@ -206,6 +207,7 @@ func (n *Network) RemoveFlow(name string) {
 		return
 	}
 	f.Stop()
+	n.freeFlowID(f)
 	delete(n.flows, name)
 	last := len(n.flowList) - 1
 	n.flowList[f.idx] = n.flowList[last]
@@ -295,7 +297,8 @@ func (f *Flow) ReversePath() []string {
 func (n *Network) pathNames(hs []hop) []string {
 	out := make([]string, 0, 3*len(hs))
 	for _, h := range hs {
-		out = append(out, h.l.ends[h.dir].name, h.l.name, h.l.ends[1-h.dir].name)
+		l, d := h.link(n), h.dir()
+		out = append(out, l.ends[d].name, l.name, l.ends[1-d].name)
 	}
 	return out
 }
@@ -317,12 +320,13 @@ func (n *Network) delay(f *Flow, fd *flowDir) sim.Time {
 	var d float64
 	bits := float64(8 * f.cfg.PacketBytes)
 	for _, h := range fd.path {
-		service := bits / h.l.cfg.Speed
-		rho := h.l.load[h.dir] / h.l.cfg.Speed
+		l := h.link(n)
+		service := bits / l.cfg.Speed
+		rho := l.load[h.dir()] / l.cfg.Speed
 		if rho > 0.99 {
 			rho = 0.99
 		}
-		d += h.l.cfg.Latency.Seconds() + service + rho/(1-rho)*service
+		d += l.cfg.Latency.Seconds() + service + rho/(1-rho)*service
 	}
 	return sim.Seconds(d)
 }
@@ -347,9 +351,10 @@ func (n *Network) addLoad(hs []hop, rate float64) {
 		return
 	}
 	for _, h := range hs {
-		h.l.load[h.dir] += rate
-		if h.l.load[h.dir] < 1e-6 {
-			h.l.load[h.dir] = 0
+		load := &h.link(n).load[h.dir()]
+		*load += rate
+		if *load < 1e-6 {
+			*load = 0
 		}
 	}
 }
@@ -391,12 +396,13 @@ func (n *Network) runSettle() {
 		}
 		n.spare = batch[:0]
 	}
+	n.maybeSweep()
 }
 
 // evaluate walks every direction of f through the current forwarding state.
 func (n *Network) evaluate(f *Flow) {
 	n.evals++
-	f.stamp++
+	n.stamps[f.id]++
 	w := &n.w
 	ok := true
 	for i := range f.dirs {
@@ -405,12 +411,12 @@ func (n *Network) evaluate(f *Flow) {
 		w.walk(fd)
 		n.addLoad(fd.all, -f.cfg.RateBps)
 		n.addLoad(w.all, f.cfg.RateBps)
-		fd.all = append(fd.all[:0], w.all...)
-		fd.path = append(fd.path[:0], w.path...)
+		fd.all = keep(fd.all, w.all)
+		fd.path = keep(fd.path, w.path)
 		for _, r := range fd.held {
 			r.e.b.release(r)
 		}
-		fd.held = append(fd.held[:0], w.held...)
+		fd.held = keep(fd.held, w.held)
 		fd.delivered, fd.dup, fd.reason = w.done, w.dup, w.reason
 		if !w.done {
 			ok = false
@@ -420,6 +426,22 @@ func (n *Network) evaluate(f *Flow) {
 		}
 	}
 	n.setDelivering(f, ok)
+}
+
+// keep copies a walk's result into a flow's slice, reusing its array. A flooded walk's
+// result is thousands of hops long; once the flow has learned its path again the
+// array is given back instead of being kept for every flow that ever flooded, and an
+// array that must grow is allocated at the exact size (a flood repeats its length).
+func keep[T any](dst, src []T) []T {
+	if cap(dst) < len(src) || cap(dst) > 4*len(src)+16 {
+		if len(src) == 0 {
+			return nil
+		}
+		dst = make([]T, len(src))
+	}
+	dst = dst[:len(src)]
+	copy(dst, src)
+	return dst
 }
 
 func (n *Network) setDelivering(f *Flow, ok bool) {

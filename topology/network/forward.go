@@ -9,11 +9,16 @@ import "dctwin/topology"
 // team's acceptance. Every element the walk looks at is registered as a dependency of
 // the flow, so a change to any of them re-evaluates exactly the flows concerned.
 
-// hop is one crossing of a link in direction dir (from ends[dir]).
-type hop struct {
-	l   *Link
-	dir int8
-}
+// hop is one crossing of a link: the link's index in Network.linkList times two, plus
+// the direction (the end it leaves from). A flooded walk crosses thousands of links
+// and every flow keeps its last walk's crossings, so a hop is 4 bytes and no pointer.
+type hop uint32
+
+func mkHop(l *Link, dir int) hop { return hop(l.idx<<1 | dir) }
+
+// link returns the link crossed; dir the end the frame left from.
+func (h hop) link(n *Network) *Link { return n.linkList[h>>1] }
+func (h hop) dir() int              { return int(h & 1) }
 
 // frame is what a walk carries.
 type frame struct {
@@ -27,7 +32,8 @@ type frame struct {
 // walker evaluates one direction of a flow. One walker is reused for every walk.
 type walker struct {
 	n        *Network
-	f        *Flow // nil for one-shot frames (gratuitous ARP)
+	f        *Flow  // nil for one-shot frames (gratuitous ARP)
+	ref      depRef // f's registration for this evaluation
 	fr       frame
 	hash     uint32
 	stack    []hop
@@ -62,6 +68,9 @@ var stateWhat = [...]string{" is discarding", " is listening", " is learning", "
 
 func (w *walker) reset(f *Flow, hash uint32) {
 	w.f, w.hash = f, hash
+	if f != nil {
+		w.ref = depRef{f.id, w.n.stamps[f.id]}
+	}
 	w.fr = frame{}
 	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
 	w.done, w.dup, w.reason, w.flooding = false, false, loss{}, 0
@@ -70,7 +79,7 @@ func (w *walker) reset(f *Flow, hash uint32) {
 
 func (w *walker) dep(d *depList) {
 	if w.f != nil {
-		d.add(w.f)
+		d.add(w.n, w.ref)
 	}
 }
 
@@ -153,8 +162,9 @@ func (w *walker) send(p *Port) {
 		w.lose(q.name, " is down: lost on the link", 0)
 		return
 	}
-	w.stack = append(w.stack, hop{l, int8(p.end)})
-	w.all = append(w.all, hop{l, int8(p.end)})
+	h := mkHop(l, p.end)
+	w.stack = append(w.stack, h)
+	w.all = append(w.all, h)
 	w.arrive(q)
 	w.stack = w.stack[:len(w.stack)-1]
 }
@@ -264,8 +274,9 @@ func (w *walker) crossPeer(sw *device) (*device, bool) {
 		for d, p := range l.ends {
 			q := l.ends[1-d]
 			if p.dev == sw && p.usable() && q.usable() && !l.cut[d] {
-				w.stack = append(w.stack, hop{l, int8(d)})
-				w.all = append(w.all, hop{l, int8(d)})
+				h := mkHop(l, d)
+				w.stack = append(w.stack, h)
+				w.all = append(w.all, h)
 				return q.dev, true
 			}
 		}

@@ -69,6 +69,11 @@ type Network struct {
 	aggs     [][2][]*Port // inter-switch aggregates: both sides
 	flows    map[string]*Flow
 	flowList []*Flow
+	flowIDs  []*Flow  // by Flow.id, nil for a free id
+	stamps   []uint32 // by Flow.id: the current evaluation's stamp
+	freeIDs  []int32
+	depItems int // items in all dependency lists, stale or not
+	depKept  int // depItems after the last sweep
 	macNames []string
 
 	started bool
