@@ -13,7 +13,7 @@ type bridge struct {
 
 	lports    []*lport
 	peerLinks []*Link
-	fdb       map[mac]*fdbEntry
+	fdb       []*fdbEntry // by MAC (MACs are small dense numbers); nil: never looked up
 	entries   []*fdbEntry // creation order, for deterministic scans
 	tcUntil   sim.Time    // STP topology change: short aging until then
 
@@ -61,7 +61,7 @@ type learnRef struct {
 }
 
 func (n *Network) newBridge(d *device) *bridge {
-	b := &bridge{n: n, id: len(n.bridges), name: d.name, members: []*device{d}, cfg: d.cfg, fdb: make(map[mac]*fdbEntry), alive: true}
+	b := &bridge{n: n, id: len(n.bridges), name: d.name, members: []*device{d}, cfg: d.cfg, alive: true}
 	n.bridges = append(n.bridges, b)
 	return b
 }
@@ -106,9 +106,17 @@ func (b *bridge) buildPorts() {
 	}
 }
 
+// entry returns the bridge's entry for m, creating an empty one. A flooded walk looks
+// its destination up on every bridge of the domain, so this is on the hot path: the
+// table is a slice indexed by MAC rather than a map, which also takes less memory once
+// most bridges have looked up most MACs.
 func (b *bridge) entry(m mac) *fdbEntry {
-	if e, ok := b.fdb[m]; ok {
-		return e
+	if int(m) < len(b.fdb) {
+		if e := b.fdb[m]; e != nil {
+			return e
+		}
+	} else {
+		b.fdb = append(b.fdb, make([]*fdbEntry, max(len(b.n.macNames), int(m)+1)-len(b.fdb))...)
 	}
 	e := &fdbEntry{b: b, mac: m}
 	b.fdb[m] = e
