@@ -113,3 +113,20 @@ func dcWith(tb testing.TB, s *sim.Simulation, phy sim.Time, team network.TeamCon
 	must(tb, n.AddTeam("srv", team))
 	return n
 }
+
+// oneSwitch is a server with a two-NIC team of the given mode on one switch (ports p1
+// and p2; LACPDUs at phase 300 ms) and a client on p9: the setting of the SLB and LACP
+// tests.
+func oneSwitch(tb testing.TB, s *sim.Simulation, mode topology.TeamMode, rate network.LACPRate) *network.Network {
+	tb.Helper()
+	n := network.New(s, network.Options{})
+	lc := network.LinkConfig{Speed: 10e9}
+	must(tb, n.AddSwitch("sw", network.SwitchConfig{}))
+	must(tb, n.AddHost("srv", network.HostConfig{}))
+	must(tb, n.AddHost("cli", network.HostConfig{}))
+	must(tb, n.AddLink("l0", "srv:eth0", "sw:p1", lc))
+	must(tb, n.AddLink("l1", "srv:eth1", "sw:p2", lc))
+	must(tb, n.AddLink("cli", "cli:eth0", "sw:p9", lc))
+	must(tb, n.AddTeam("srv", network.TeamConfig{Mode: mode, Members: []string{"eth0", "eth1"}, LACPRate: rate, LACPPhase: ms(300)}))
+	return n
+}

@@ -259,15 +259,7 @@ func TestLACPTimeoutOnOneWayFailure(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := sim.New(1)
 			tr := observe(s)
-			n := network.New(s, network.Options{})
-			lc := network.LinkConfig{Speed: 10e9}
-			must(t, n.AddSwitch("sw", network.SwitchConfig{}))
-			must(t, n.AddHost("srv", network.HostConfig{}))
-			must(t, n.AddHost("cli", network.HostConfig{}))
-			must(t, n.AddLink("l0", "srv:eth0", "sw:p1", lc))
-			must(t, n.AddLink("l1", "srv:eth1", "sw:p2", lc))
-			must(t, n.AddLink("cli", "cli:eth0", "sw:p9", lc))
-			must(t, n.AddTeam("srv", network.TeamConfig{Mode: c.mode, Members: []string{"eth0", "eth1"}, LACPRate: c.rate, LACPPhase: ms(300)}))
+			n := oneSwitch(t, s, c.mode, c.rate)
 			var flows []*network.Flow
 			for _, name := range []string{"f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7"} {
 				f, err := n.AddFlow(network.FlowConfig{Name: name, From: "srv", To: "cli", RateBps: 1e6})
@@ -390,15 +382,7 @@ func TestTopologyChangeShortensAging(t *testing.T) {
 // LACPDUs (sent at phase 0.3 s, fast rate): 30.3 s + 3 × 1 s = 33.3 s → outage 2.8 s.
 func TestLACPTimeoutSwitchSide(t *testing.T) {
 	s := sim.New(1)
-	n := network.New(s, network.Options{})
-	lc := network.LinkConfig{Speed: 10e9}
-	must(t, n.AddSwitch("sw", network.SwitchConfig{}))
-	must(t, n.AddHost("srv", network.HostConfig{}))
-	must(t, n.AddHost("cli", network.HostConfig{}))
-	must(t, n.AddLink("l0", "srv:eth0", "sw:p1", lc))
-	must(t, n.AddLink("l1", "srv:eth1", "sw:p2", lc))
-	must(t, n.AddLink("cli", "cli:eth0", "sw:p9", lc))
-	must(t, n.AddTeam("srv", network.TeamConfig{Mode: topology.LACP, Members: []string{"eth0", "eth1"}, LACPRate: network.LACPFast, LACPPhase: ms(300)}))
+	n := oneSwitch(t, s, topology.LACP, network.LACPFast)
 	var hit []*network.Flow
 	for i := range 8 {
 		f, err := n.AddFlow(network.FlowConfig{Name: fmt.Sprintf("in%d", i), From: "cli", To: "srv", RateBps: 1e6})
