@@ -41,12 +41,46 @@ const (
 	// 100 m of fibre or copper at 5 ns/m); the source material's "below 1 ms between
 	// VMs" budget is dominated by switching, not by cables.
 	DefaultLinkLatency = 500 * time.Nanosecond
+	// DefaultSwitchLatency is a switch's forwarding latency per frame on top of
+	// receiving the whole frame (store and forward, counted per link at the link's
+	// speed): the lookup and the fabric. Cisco's white paper "Cut-Through and
+	// Store-and-Forward Ethernet Switching for Low-Latency Environments" (2008) puts
+	// ultra-low-latency store-and-forward designs at a few microseconds and calls about
+	// 10 µs end to end "ultra-low"; 2010-era enterprise access and aggregation switches
+	// were slower. 5 µs is dctwin's reading of that, not a cited figure for one model.
+	DefaultSwitchLatency = 5 * time.Microsecond
+	// DefaultVSwitchLatency is what a hypervisor's virtual switch adds between a VM and
+	// the host's NICs, one way: VMware's "Network I/O Latency on VMware vSphere 5"
+	// (2012) measured a virtualization overhead of a few tens of microseconds per round
+	// trip; 15 µs per crossing is dctwin's reading of it.
+	DefaultVSwitchLatency = 15 * time.Microsecond
+	// DefaultLinkSpeed is the speed of a switch-to-switch cable written without one, and
+	// DefaultNICSpeed that of a server NIC: 1 Gbit/s, the server access speed of the
+	// source articles' era (10 GbE "is coming"). dctwin's choice, not a cited value.
+	DefaultLinkSpeed = 1_000_000_000
+	DefaultNICSpeed  = 1_000_000_000
+	// DefaultEndpointSpeed is a phone's or client's access port, 100 Mbit/s Fast
+	// Ethernet, as desk phones of the era had. dctwin's choice.
+	DefaultEndpointSpeed = 100_000_000
+	// DefaultPortFast makes host-facing switch ports edge (PortFast) ports, which forward
+	// as soon as the link comes up instead of after the spanning-tree listening and
+	// learning states; VMware recommends it for host-facing ports and says it "might save
+	// about 30 seconds" (reference-facts §4.3). A switch can turn it off (`portfast:
+	// false`) to show what that costs a team that fails back.
+	DefaultPortFast = true
 
-	// DefaultVRRPHello is the VRRP advertisement interval, 1 s, and DefaultVRRPDead the
-	// master-down interval 3 × hello + skew (RFC 5798 §6.1; not in reference-facts,
-	// so treat as unconfirmed here).
+	// DefaultVRRPHello is the VRRP advertisement interval, 1 s (RFC 5798 §5.2.7,
+	// Advertisement_Interval default 100 centiseconds). A VRRP backup declares the master
+	// down after Master_Down_Interval = 3 × hello + skew, skew = (256 − priority) × hello
+	// / 256 (RFC 5798 §6.1); that interval depends on each router's priority, so it has no
+	// single default: a gateway's `dead:` left out means "the RFC formula".
 	DefaultVRRPHello = time.Second
-	DefaultVRRPDead  = 3*time.Second + 609*time.Millisecond
+	// DefaultHSRPHello and DefaultHSRPHold are HSRP's hello time 3 s and hold time 10 s
+	// (RFC 2281 §5.1, "Hellotime … default 3 seconds", "Holdtime … default 10 seconds";
+	// not in reference-facts). HSRP does not preempt unless configured (RFC 2281 §5.1,
+	// Preemption), VRRP does (RFC 5798 §5.2.5, Preempt_Mode default True).
+	DefaultHSRPHello = 3 * time.Second
+	DefaultHSRPHold  = 10 * time.Second
 
 	// DefaultHAHeartbeat and DefaultHAFailureDetection are vSphere HA's 1 s heartbeats
 	// and 15 s until a silent host is declared dead (reference-facts §6.1).

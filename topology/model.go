@@ -97,6 +97,11 @@ type Switch struct {
 	SpanningTree SpanningTree
 	STP          STPTimers
 	MACAging     time.Duration
+	// Latency is the forwarding latency per frame (lookup and fabric).
+	Latency time.Duration
+	// PortFast makes the host-facing ports edge ports that forward at once when their
+	// link comes up; without it they pass the spanning-tree listening/learning states.
+	PortFast bool
 	Source
 }
 
@@ -383,8 +388,9 @@ type Endpoint struct {
 }
 
 // Gateway is a first-hop redundant default gateway (VRRP-like) of one VLAN, served by
-// L3 switches: Routers[0] is the master. Hello and Dead are the advertisement interval
-// and the master-down interval.
+// L3 switches: Routers[0] is the master. Protocol is vrrp (preempts) or hsrp (does not).
+// Hello is the advertisement interval; Dead the master-down interval (HSRP's hold
+// time), or zero for VRRP's 3 × hello + skew, which depends on each router's priority.
 type Gateway struct {
 	Name     string
 	VLAN     string

@@ -132,7 +132,7 @@ func (t *Topology) Wire() {
 		if e.VLAN != "" {
 			vlans = []string{e.VLAN}
 		}
-		t.AddLink(&Link{A: PortRef{e.Name, "nic"}, B: e.Connect, Speed: 100e6, Duplex: Full,
+		t.AddLink(&Link{A: PortRef{e.Name, "nic"}, B: e.Connect, Speed: DefaultEndpointSpeed, Duplex: Full,
 			Latency: DefaultLinkLatency, VLANs: vlans, Implicit: true, Source: Source{Pos: e.PosOf("connect")}})
 	}
 }

@@ -30,6 +30,15 @@ func orDefault(src topology.Source, key string, d Duration, def time.Duration) t
 	return def
 }
 
+// speedOr is a written speed, or the default where none was written. A written 0 is
+// kept (and refused by check: a port of 0 bit/s carries nothing).
+func speedOr(src topology.Source, key string, v Bandwidth, def int64) int64 {
+	if !written(src, key) {
+		return def
+	}
+	return int64(v)
+}
+
 func (b *builder) port(src topology.Source, key, s string) topology.PortRef {
 	if s == "" {
 		return topology.PortRef{}
@@ -78,7 +87,7 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 	}
 	for _, l := range ts.Links {
 		t.AddLink(&topology.Link{Name: l.Name, A: b.port(l.Source, "a", l.A), B: b.port(l.Source, "b", l.B),
-			Speed: int64(l.Speed), Duplex: b.duplex(l.Source, "duplex", l.Duplex),
+			Speed: speedOr(l.Source, "speed", l.Speed, topology.DefaultLinkSpeed), Duplex: b.duplex(l.Source, "duplex", l.Duplex),
 			Latency:      orDefault(l.Source, "latency", l.Latency, topology.DefaultLinkLatency),
 			CarrierDelay: orDefault(l.Source, "carrier_delay", l.CarrierDelay, topology.DefaultCarrierDelay),
 			VLANs:        l.VLANs, Source: l.Source})
@@ -128,16 +137,19 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 	}
 	for _, g := range ts.Gateways {
 		proto := strings.ToLower(g.Protocol)
+		hello, dead := topology.DefaultVRRPHello, time.Duration(0) // VRRP: dead from the RFC formula
 		switch proto {
 		case "":
 			proto = "vrrp"
-		case "vrrp", "hsrp":
+		case "vrrp":
+		case "hsrp":
+			hello, dead = topology.DefaultHSRPHello, topology.DefaultHSRPHold
 		default:
 			b.fail(g.PosOf("protocol"), "unknown first-hop protocol %q (expected vrrp or hsrp)", g.Protocol)
 		}
 		t.AddGateway(&topology.Gateway{Name: g.Name, VLAN: g.VLAN, Address: g.Address, Protocol: proto,
-			Routers: g.Routers, Hello: orDefault(g.Source, "hello", g.Hello, topology.DefaultVRRPHello),
-			Dead: orDefault(g.Source, "dead", g.Dead, topology.DefaultVRRPDead), Source: g.Source})
+			Routers: g.Routers, Hello: orDefault(g.Source, "hello", g.Hello, hello),
+			Dead: orDefault(g.Source, "dead", g.Dead, dead), Source: g.Source})
 	}
 	t.Wire()
 	return t, b.errs
@@ -152,7 +164,7 @@ func (b *builder) switchOf(s SwitchSpec) *topology.Switch {
 	default:
 		b.fail(s.PosOf("layer"), "layer %d: expected 2 (bridging) or 3 (routing)", s.Layer)
 	}
-	return &topology.Switch{Name: s.Name, Layer: layer, Ports: s.Ports, Cluster: s.Cluster, VLANs: s.VLANs,
+	sw := &topology.Switch{Name: s.Name, Layer: layer, Ports: s.Ports, Cluster: s.Cluster, VLANs: s.VLANs,
 		SpanningTree: b.spanningTree(s.Source, "spanning_tree", s.SpanningTree),
 		STP: topology.STPTimers{
 			Hello:        orDefault(s.Source, "stp.hello", s.STP.Hello, topology.DefaultSTPHello),
@@ -160,7 +172,13 @@ func (b *builder) switchOf(s SwitchSpec) *topology.Switch {
 			ForwardDelay: orDefault(s.Source, "stp.forward_delay", s.STP.ForwardDelay, topology.DefaultSTPForwardDelay),
 		},
 		MACAging: orDefault(s.Source, "mac_aging", s.MACAging, topology.DefaultMACAging),
+		Latency:  orDefault(s.Source, "latency", s.Latency, topology.DefaultSwitchLatency),
+		PortFast: topology.DefaultPortFast,
 		Source:   s.Source}
+	if s.PortFast != nil {
+		sw.PortFast = *s.PortFast
+	}
+	return sw
 }
 
 func (b *builder) enclosureOf(e EnclosureSpec) *topology.Enclosure {
@@ -203,7 +221,7 @@ func (b *builder) hostOf(h HostSpec) *topology.Host {
 		BootTime:  orDefault(h.Source, "boot_time", h.BootTime, topology.DefaultHostBootTime),
 		Enclosure: h.Enclosure, Bay: h.Bay, Storage: h.Storage, Source: h.Source}
 	for _, n := range h.NICs {
-		host.NICs = append(host.NICs, &topology.NIC{Name: n.Name, Speed: int64(n.Speed),
+		host.NICs = append(host.NICs, &topology.NIC{Name: n.Name, Speed: speedOr(n.Source, "speed", n.Speed, topology.DefaultNICSpeed),
 			Duplex: b.duplex(n.Source, "duplex", n.Duplex), VLANs: n.VLANs,
 			Connect: b.port(n.Source, "connect", n.Connect), Source: n.Source})
 	}

@@ -135,10 +135,10 @@ func (cn *callNetwork) OpenMedia(name, from, to string, rateBps float64, packetB
 	a, b := cn.tw.node(from), cn.tw.node(to)
 	if a == b {
 		// Two VMs on one hypervisor talk through its virtual switch.
-		return localStream{}, nil
+		return localStream{cn.tw.endDelay(from) + cn.tw.endDelay(to)}, nil
 	}
 	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: "rtp:" + name, From: a, To: b, RateBps: rateBps,
-		PacketBytes: packetBytes, Quiet: true})
+		PacketBytes: packetBytes, Quiet: true, FromDelay: cn.tw.endDelay(from), ToDelay: cn.tw.endDelay(to)})
 	if err != nil {
 		return nil, err
 	}
@@ -155,13 +155,13 @@ func (s flowStream) OneWayDelay() sim.Time             { return s.f.Delay() }
 func (s flowStream) OnChange(fn func(delivering bool)) { s.f.OnChange(fn) }
 func (s flowStream) Close()                            { s.n.RemoveFlow(s.f.Name()) }
 func (localStream) Delivering() bool                   { return true }
-func (localStream) OneWayDelay() sim.Time              { return 0 }
+func (s localStream) OneWayDelay() sim.Time            { return s.delay }
 func (localStream) OnChange(func(bool))                {}
 func (localStream) Close()                             {}
 
-// localStream is media between two VMs of one host; the host's failure reaches such
-// calls through NodeFailed.
-type localStream struct{}
+// localStream is media between two VMs of one host, through its virtual switch; the
+// host's failure reaches such calls through NodeFailed.
+type localStream struct{ delay sim.Time }
 
 // buildCalls sets up the UC model and the SIP flows between every endpoint and server
 // and the PBX nodes, so that signalling reachability is known from the first instant.

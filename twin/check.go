@@ -10,8 +10,10 @@ import (
 
 // Check reviews a loaded scenario: the topology (topology/check) and the names the
 // workloads and failures sections refer to. Findings come in file order.
-func Check(sc *Scenario) check.Findings {
-	t := sc.Topology
+func Check(sc *Scenario) check.Findings { return checkWith(sc, sc.Topology()) }
+
+// checkWith reviews the scenario with its topology model already built.
+func checkWith(sc *Scenario, t *topology.Topology) check.Findings {
 	fs := check.Topology(t)
 	for _, f := range sc.Spec.Failures.Scheduled {
 		class := f.Kind.Class()
@@ -61,15 +63,14 @@ func Check(sc *Scenario) check.Findings {
 			fs = append(fs, check.New(check.CallLoadMissing, g.PosOf("name"), "call group %s has neither bhca nor erlangs", g.Name))
 		}
 	}
-	fs = append(fs, checkCallServers(sc)...)
+	fs = append(fs, checkCallServers(sc, t)...)
 	fs.Sort()
 	return fs
 }
 
 // checkCallServers checks the PBXs and media servers of the calls section, and that
 // the call model accepts the whole configuration.
-func checkCallServers(sc *Scenario) check.Findings {
-	t := sc.Topology
+func checkCallServers(sc *Scenario, t *topology.Topology) check.Findings {
 	c := sc.Spec.Workloads.Calls
 	var fs check.Findings
 	server := func(name string) bool { return t.Host(name) != nil || t.VM(name) != nil }

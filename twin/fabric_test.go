@@ -51,7 +51,7 @@ func TestFabricLoadsAndChecks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			top := sc.Topology
+			top := sc.Topology()
 			nics := 0
 			for _, h := range top.Hosts {
 				nics += len(h.NICs)

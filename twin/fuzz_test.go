@@ -45,9 +45,9 @@ func FuzzLoad(f *testing.F) {
 		fs := twin.Check(sc)
 		// the analysis fails every component in turn; keep each fuzz run cheap so that
 		// minimising an interesting input does not take minutes
-		n := len(sc.Topology.Components())
+		n := len(sc.Topology().Components())
 		if n < 40 {
-			spof.Analyze(sc.Topology)
+			spof.Analyze(sc.Topology())
 		}
 		// what passes the check must also build and run (a few simulated seconds)
 		if n < 300 && fs.Count(check.Error) == 0 {

@@ -24,14 +24,33 @@ const InternalErrorText = "internal error"
 // DefaultRunDuration is used when a scenario has no `run: duration`.
 const DefaultRunDuration = 60 * time.Second
 
-// Scenario is a loaded scenario: the file as written (Spec) and the topology model
-// built from it, with defaults applied.
+// Scenario is a loaded scenario: the file as written (Spec). Spec is the one source of
+// truth: the topology model, the check and the twin are built from it when they are
+// asked for, so an edit of Spec (or an override with Set) takes effect everywhere.
 type Scenario struct {
-	Name     string // built-in name or the path given
-	File     string // the name positions refer to
-	Text     []byte
-	Spec     File
-	Topology *topology.Topology
+	Name string // built-in name or the path given
+	File string // the name positions refer to
+	Text []byte
+	Spec File
+}
+
+// Topology builds the static model of the scenario's topology section, with defaults
+// applied. Vocabulary mistakes were reported when the scenario was loaded (or by Set);
+// if Spec was edited since, call Validate to see them.
+func (s *Scenario) Topology() *topology.Topology {
+	t, _ := buildTopology(s.File, &s.Spec.Topology)
+	return t
+}
+
+// Validate reports the mistakes in the scenario's vocabulary (modes, kinds, ports,
+// classes) that make it unloadable, each with its position.
+func (s *Scenario) Validate() error {
+	_, errs := buildTopology(s.File, &s.Spec.Topology)
+	errs = append(errs, checkSectionValues(s)...)
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
 }
 
 // Workloads is the scenario's `workloads:` section.
@@ -119,13 +138,8 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 	case v != SchemaVersion:
 		return nil, &PosError{sc.Spec.PosOf("version"), fmt.Sprintf("unsupported version %d: expected %d", v, SchemaVersion)}
 	}
-	top, errs := buildTopology(file, &sc.Spec.Topology)
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	sc.Topology = top
-	if errs := checkSectionValues(sc); len(errs) > 0 {
-		return nil, errs
+	if err := sc.Validate(); err != nil {
+		return nil, err
 	}
 	return sc, nil
 }

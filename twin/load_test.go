@@ -22,7 +22,7 @@ func TestPositionedErrors(t *testing.T) {
 		{"unknown key in a section", "version: 1\ntopology:\n  switchs: []\n",
 			`x.yaml:3:3: unknown field "switchs" (expected one of: clusters, enclosures, endpoints, gateways, hosts, links, storage, switches, vlans, vms)`},
 		{"unknown key in an item", "version: 1\ntopology:\n  switches:\n    - {name: a, prots: 4}\n",
-			`x.yaml:4:17: unknown field "prots" (expected one of: cluster, layer, mac_aging, name, ports, spanning_tree, stp, vlans)`},
+			`x.yaml:4:17: unknown field "prots" (expected one of: cluster, latency, layer, mac_aging, name, portfast, ports, spanning_tree, stp, vlans)`},
 		{"unknown key in a nested block", "version: 1\ntopology:\n  hosts:\n    - name: h\n      teams:\n        - name: b\n          detection: {method: miimon, intervall: 1s}\n",
 			`x.yaml:7:39: unknown field "intervall" (expected one of: downdelay, interval, method, missed, updelay)`},
 		{"wrong type", "version: 1\ntopology:\n  switches:\n    - {name: a, ports: forty}\n",
@@ -99,7 +99,7 @@ func TestEveryBuiltinLoads(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if sc.Topology == nil || len(sc.Topology.Switches) == 0 {
+		if sc.Topology() == nil || len(sc.Topology().Switches) == 0 {
 			t.Errorf("%s: empty topology", name)
 		}
 	}
@@ -117,7 +117,7 @@ func TestTeamingLabContents(t *testing.T) {
 		f[0].Kind != "nic" {
 		t.Fatalf("scheduled failures: %+v", f)
 	}
-	h := sc.Topology.Host("srv-1")
+	h := sc.Topology().Host("srv-1")
 	if h == nil || len(h.Teams) != 1 || h.Teams[0].Primary() != "eth0" || f[0].Component != "srv-1:eth0" {
 		t.Fatalf("the failure must hit the team's active NIC: %+v", h)
 	}
@@ -128,7 +128,7 @@ func TestTeamingLabContents(t *testing.T) {
 	if tm.Mode != topology.NFT || tm.Detection.Method != topology.MIIMon || tm.Detection.Interval != 100*time.Millisecond {
 		t.Errorf("team: %+v", tm)
 	}
-	sw := sc.Topology.Switch("edge-b")
+	sw := sc.Topology().Switch("edge-b")
 	if sw.MACAging != topology.DefaultMACAging || sw.SpanningTree != topology.RSTP || sw.STP.ForwardDelay != 15*time.Second {
 		t.Errorf("switch defaults not applied: %+v", sw)
 	}
@@ -154,7 +154,7 @@ topology:
 	if err != nil {
 		t.Fatal(err)
 	}
-	teams := sc.Topology.Host("h").Teams
+	teams := sc.Topology().Host("h").Teams
 	if d := teams[0].Detection; d.Interval != topology.DefaultMIIMonInterval || teams[0].Mode != topology.NFT {
 		t.Errorf("miimon default: %+v", teams[0])
 	}
@@ -165,7 +165,7 @@ topology:
 	if teams[2].Detection.Interval != 0 || teams[2].Mode != topology.NFT {
 		t.Errorf("a written 0s must stay 0: %+v", teams[2])
 	}
-	if l := sc.Topology.Links[0]; l.Latency != 0 {
+	if l := sc.Topology().Links[0]; l.Latency != 0 {
 		t.Errorf("written latency 0s replaced by a default: %v", l.Latency)
 	}
 	if sc.Run().Duration.D() != twin.DefaultRunDuration {
@@ -186,8 +186,8 @@ topology:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pg := sc.Topology.Host("h2").PortGroup("p"); pg == nil || pg.VLAN != "a" {
-		t.Errorf("alias not resolved: %+v", sc.Topology.Host("h2").PortGroups)
+	if pg := sc.Topology().Host("h2").PortGroup("p"); pg == nil || pg.VLAN != "a" {
+		t.Errorf("alias not resolved: %+v", sc.Topology().Host("h2").PortGroups)
 	}
 }
 

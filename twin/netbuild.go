@@ -38,6 +38,8 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 			HelloTime:    sim.Time(sw.STP.Hello),
 			MaxAge:       sim.Time(sw.STP.MaxAge),
 			ForwardDelay: sim.Time(sw.STP.ForwardDelay),
+			Latency:      sim.Time(sw.Latency),
+			HostPortsSTP: !sw.PortFast,
 		}
 		if err := n.AddSwitch(sw.Name, cfg); err != nil {
 			return nil, fmt.Errorf("%s: %w", sw.Pos, err)
@@ -52,7 +54,8 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 					cfg.Pairs[fmt.Sprintf("bay%d", bay)] = fmt.Sprintf("ext%d", bay)
 				}
 			} else {
-				cfg.Switch = network.SwitchConfig{Layer: topology.L2, SpanningTree: m.SpanningTree, Priority: defaultPriority}
+				cfg.Switch = network.SwitchConfig{Layer: topology.L2, SpanningTree: m.SpanningTree, Priority: defaultPriority,
+					Latency: sim.Time(topology.DefaultSwitchLatency)}
 			}
 			if err := n.AddInterconnect(m.Name, cfg); err != nil {
 				return nil, fmt.Errorf("%s: %w", m.Pos, err)
@@ -78,7 +81,8 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 		}
 	}
 	for _, l := range t.Links {
-		cfg := network.LinkConfig{Speed: float64(l.Speed), Latency: sim.Time(l.Latency), PHYDelay: sim.Time(l.CarrierDelay)}
+		cfg := network.LinkConfig{Speed: float64(l.Speed), Latency: sim.Time(l.Latency), PHYDelay: sim.Time(l.CarrierDelay),
+			HalfDuplex: l.Duplex == topology.Half}
 		if err := n.AddLink(l.Name, l.A.String(), l.B.String(), cfg); err != nil {
 			return nil, fmt.Errorf("%s: %w", l.Pos, err)
 		}
@@ -102,7 +106,9 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 		}
 	}
 	for _, g := range t.Gateways {
-		cfg := network.GatewayConfig{Members: slices.Clone(g.Routers), Hello: sim.Time(g.Hello)}
+		// HSRP does not preempt unless configured to; VRRP does (topology/defaults.go).
+		cfg := network.GatewayConfig{Members: slices.Clone(g.Routers), Hello: sim.Time(g.Hello),
+			Dead: sim.Time(g.Dead), NoPreempt: g.Protocol == "hsrp"}
 		if err := n.AddGateway(g.Name, cfg); err != nil {
 			return nil, fmt.Errorf("%s: %w", g.Pos, err)
 		}

@@ -73,6 +73,8 @@ type SwitchSpec struct {
 	SpanningTree    string   `yaml:"spanning_tree"`
 	STP             STPSpec  `yaml:"stp"`
 	MACAging        Duration `yaml:"mac_aging"`
+	Latency         Duration `yaml:"latency"`
+	PortFast        *bool    `yaml:"portfast"`
 	topology.Source `yaml:"-"`
 }
 

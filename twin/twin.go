@@ -30,6 +30,8 @@ type Options struct {
 // experiments all drive a Twin; none assembles a simulation on its own.
 type Twin struct {
 	Scenario *Scenario
+	// Topology is the static model the twin was built from.
+	Topology *topology.Topology
 	Seed     uint64
 	Duration sim.Time
 
@@ -63,7 +65,11 @@ type enclosureState struct {
 // New builds the twin of a loaded scenario. It fails if the scenario has errors that
 // check reports, or names something the runtime cannot place.
 func New(sc *Scenario, opt Options) (*Twin, error) {
-	fs := Check(sc)
+	if err := sc.Validate(); err != nil {
+		return nil, err
+	}
+	t := sc.Topology()
+	fs := checkWith(sc, t)
 	for _, f := range fs {
 		// Even --force cannot build what no device could be: a size out of range.
 		if f.Kind == check.BadValue {
@@ -75,7 +81,7 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 			"or add --force to run it anyway and see what they do", sc.Name, fs.Count(check.Error), sc.Name)
 	}
 	run := sc.Run()
-	tw := &Twin{Scenario: sc, Seed: run.Seed, Duration: sim.Time(run.Duration),
+	tw := &Twin{Scenario: sc, Topology: t, Seed: run.Seed, Duration: sim.Time(run.Duration),
 		flowEnds: map[string][2]string{}, vmHost: map[string]string{}, enc: map[string]*enclosureState{},
 		hostDown: map[string]bool{}, hostGen: map[string]int{}}
 	if opt.SeedSet {
@@ -85,7 +91,6 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 		tw.Duration = opt.Duration
 	}
 	tw.Sim = sim.New(tw.Seed)
-	t := sc.Topology
 	for _, v := range t.VMs {
 		tw.vmHost[v.Name] = v.Host
 	}
@@ -131,6 +136,15 @@ func (tw *Twin) node(name string) string {
 	return name
 }
 
+// endDelay is what the end system adds to a flow's one-way delay: a VM's traffic
+// crosses its host's virtual switch.
+func (tw *Twin) endDelay(name string) sim.Time {
+	if _, ok := tw.vmHost[name]; ok {
+		return sim.Time(topology.DefaultVSwitchLatency)
+	}
+	return 0
+}
+
 func (tw *Twin) addFlow(f Flow) error {
 	if a, b := tw.node(f.From), tw.node(f.To); a == b && f.From != f.To {
 		return fmt.Errorf("%s and %s both run on %s: their traffic never leaves the host's virtual "+
@@ -141,7 +155,7 @@ func (tw *Twin) addFlow(f Flow) error {
 		rate = 1e6
 	}
 	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: rate,
-		PacketBytes: f.PacketSize, Bidirectional: true}
+		PacketBytes: f.PacketSize, Bidirectional: true, FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To)}
 	if _, err := tw.Net.AddFlow(cfg); err != nil {
 		return err
 	}
@@ -161,7 +175,7 @@ func (tw *Twin) scheduleFailures() error {
 			return fmt.Errorf("%s: %w", r.Pos, err)
 		}
 		var names []string
-		for _, c := range tw.Scenario.Topology.ComponentsOf(class) {
+		for _, c := range tw.Topology.ComponentsOf(class) {
 			names = append(names, c.Name)
 		}
 		if err := tw.Failures.Random(names, failures.KindOf(class), sim.Time(r.MTBF), sim.Time(r.MTTR),
@@ -209,7 +223,7 @@ func (tw *Twin) Repair(component string, kind failures.Kind) error {
 }
 
 func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
-	t := tw.Scenario.Topology
+	t := tw.Topology
 	n := tw.Net
 	pick := func(failFn, repairFn func(string) error) error {
 		if fail {
@@ -282,7 +296,7 @@ func (tw *Twin) power(enclosure string) error {
 		return nil
 	}
 	st.powered = powered
-	t := tw.Scenario.Topology
+	t := tw.Topology
 	n := tw.Net
 	for _, h := range t.Blades(enclosure) {
 		if powered {
@@ -319,7 +333,7 @@ func (tw *Twin) powerOff(host string) error {
 func (tw *Twin) powerOn(host string) {
 	tw.hostGen[host]++
 	gen := tw.hostGen[host]
-	boot := sim.Time(tw.Scenario.Topology.Host(host).BootTime)
+	boot := sim.Time(tw.Topology.Host(host).BootTime)
 	tw.Sim.Report(HostBooting{Host: host, For: boot})
 	tw.Sim.After(boot, func() {
 		if tw.hostGen[host] != gen {

@@ -38,10 +38,10 @@ each outage lasts is what 'dctwin run' measures.`,
 				fmt.Fprintf(cmd.ErrOrStderr(), "note: %s has %s (see 'dctwin check %s'); the analysis may mislead\n",
 					sc.File, plural(n, "error"), args[0])
 			}
-			results := spof.Analyze(sc.Topology)
+			results := spof.Analyze(sc.Topology())
 			total := 0
 			for _, c := range spof.Classes {
-				total += len(sc.Topology.ComponentsOf(c))
+				total += len(sc.Topology().ComponentsOf(c))
 			}
 			if asJSON {
 				rep := struct {

@@ -105,9 +105,10 @@ var catalogue = map[Kind]entry{
 	UplinkInvisible: {Error, "Behind a switch module the blade's NIC link stays up when the module's uplinks " +
 		"fail: carrier or miimon detection never notices, and the team keeps sending into a dead " +
 		"end. Use heartbeat detection or uplink failure detection (link-state tracking) on the module."},
-	UpdelayBelowSTP: {Warning, "With classic STP a port that comes up passes no traffic for listening and " +
-		"learning (2 x forward delay, 30 s by default). A team that fails back sooner (updelay below " +
-		"that) sends into a port that still blocks."},
+	UpdelayBelowSTP: {Warning, "A host-facing port without PortFast (edge) that comes up passes no traffic " +
+		"for the spanning-tree listening and learning states (2 x forward delay, 30 s by default; RSTP " +
+		"falls back to the same timers without a BPDU partner). A team that fails back sooner (updelay " +
+		"below that) sends into a port that still blocks. Enable portfast on host ports or raise updelay."},
 	HeartbeatTooSlow: {Warning, "If the team needs longer to notice a broken path (interval x missed) than " +
 		"the cluster needs to declare the host dead, HA restarts its VMs elsewhere although a " +
 		"failover of the team would have kept them running."},

@@ -43,7 +43,7 @@ var cases = []findingCase{
 	{check.TeamSpeedMismatch, []edit{{`{name: eth1, speed: 1G, vlans: [srv], connect: "sw-b:1"}`, `{name: eth1, speed: 100M, vlans: [srv], connect: "sw-b:1"}`}}, "{name: bond0, members: [eth0, eth1], mode: nft"},
 	{check.TeamMemberReused, []edit{{"mode: nft, detection: {method: miimon}}\n    - name: hv1", "mode: nft, detection: {method: miimon}}\n        - {name: bond1, members: [eth0, eth1]}\n    - name: hv1"}}, "name: bond1"},
 	{check.UplinkInvisible, []edit{{"{name: ic1, kind: switch, uplinks: 1, uplink_failure_detection: true}", "{name: ic1, kind: switch, uplinks: 1}"}}, "{name: t, members: [n0, n1], mode: nft"},
-	{check.UpdelayBelowSTP, []edit{{"{name: sw-a, ports: 24, cluster: pair}", "{name: sw-a, ports: 24, cluster: pair, spanning_tree: stp}"}}, "{name: bond0, members: [eth0, eth1], mode: nft"},
+	{check.UpdelayBelowSTP, []edit{{"{name: sw-a, ports: 24, cluster: pair}", "{name: sw-a, ports: 24, cluster: pair, spanning_tree: stp, portfast: false}"}}, "{name: bond0, members: [eth0, eth1], mode: nft"},
 	{check.HeartbeatTooSlow, []edit{{"mode: lacp, detection: {method: miimon}}", "mode: lacp, detection: {method: heartbeat, interval: 5s, missed: 3}}"}}, "interval: 5s"},
 	{check.BeaconTwoNICs, []edit{{"mode: lacp, detection: {method: miimon}}", "mode: lacp, detection: {method: heartbeat}}"}}, "method: heartbeat"},
 	{check.LACPWithHeartbeat, []edit{{"mode: lacp, detection: {method: miimon}}", "mode: lacp, detection: {method: heartbeat}}"}}, "method: heartbeat"},

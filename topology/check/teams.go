@@ -111,12 +111,12 @@ func (r *reporter) team(h *topology.Host, tm *topology.Team, members []*topology
 	if det.Method == topology.MIIMon {
 		for _, up := range ups {
 			s := t.Switch(up.Device)
-			if s == nil || s.SpanningTree != topology.STP {
+			if s == nil || s.PortFast || s.SpanningTree == topology.NoSTP {
 				continue
 			}
 			if listen := 2 * s.STP.ForwardDelay; det.UpDelay < listen {
-				r.add(UpdelayBelowSTP, tm.PosOf("detection"), "team %s: updelay %v is shorter than the %v classic STP on %s needs before a port forwards (2 x forward delay)",
-					tm.Name, det.UpDelay, listen, s.Name)
+				r.add(UpdelayBelowSTP, tm.PosOf("detection"), "team %s: updelay %v is shorter than the %v %s on %s needs before a host port without PortFast forwards (2 x forward delay)",
+					tm.Name, det.UpDelay, listen, s.SpanningTree, s.Name)
 				break
 			}
 		}

@@ -320,3 +320,42 @@ func TestFailedBeforeStart(t *testing.T) {
 		t.Fatalf("not delivering after repairs: %s", f.Reason())
 	}
 }
+
+// A switch's forwarding latency is added per switch crossed, a virtual switch's at
+// each end. Two 1 Gbit/s links of 1 µs, 1250-byte packets (S = 10 µs), a negligible
+// load, a switch of 5 µs and 15 µs per end:
+//
+//	2 × (1 + 10) µs + 5 µs + 2 × 15 µs = 57 µs
+//
+// Half duplex shares a link's capacity between its directions: 300 Mbit/s each way
+// gives ρ = 0.6 on each link for both directions, a wait of 0.6/0.4 × 10 µs = 15 µs,
+// so 2 × (1 + 10 + 15) µs + 5 µs = 57 µs without end delays (full duplex: ρ = 0.3,
+// wait 4.2857 µs, 2 × 15.2857 + 5 = 35.571 µs).
+func TestFlowDelaySwitchesAndDuplex(t *testing.T) {
+	build := func(half bool) (*sim.Simulation, *network.Network) {
+		s := sim.New(1)
+		n := network.New(s, network.Options{})
+		must(t, n.AddSwitch("sw", network.SwitchConfig{Latency: 5 * sim.Microsecond}))
+		for _, h := range []string{"a", "b"} {
+			must(t, n.AddHost(h, network.HostConfig{}))
+			must(t, n.AddLink(h, h+":eth0", "sw:"+h, network.LinkConfig{Speed: 1e9, Latency: sim.Microsecond, HalfDuplex: half}))
+		}
+		return s, n
+	}
+	s, n := build(false)
+	f, err := n.AddFlow(network.FlowConfig{Name: "vm", From: "a", To: "b", RateBps: 1, PacketBytes: 1250, FromDelay: 15 * sim.Microsecond, ToDelay: 15 * sim.Microsecond})
+	must(t, err)
+	s.RunUntil(sec(1))
+	near(t, "delay with switch and vswitches", f.Delay(), 57*sim.Microsecond, 1)
+
+	for _, c := range []struct {
+		half bool
+		want sim.Time
+	}{{true, 57 * sim.Microsecond}, {false, 35571 * sim.Nanosecond}} {
+		s, n := build(c.half)
+		f, err := n.AddFlow(network.FlowConfig{Name: "f", From: "a", To: "b", RateBps: 300e6, PacketBytes: 1250, Bidirectional: true})
+		must(t, err)
+		s.RunUntil(sec(1))
+		near(t, fmt.Sprintf("half duplex %v", c.half), f.Delay(), c.want, 2)
+	}
+}

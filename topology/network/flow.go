@@ -21,6 +21,9 @@ type FlowConfig struct {
 	Bidirectional bool
 	// Stopped creates the flow without starting it (Start starts it).
 	Stopped bool
+	// FromDelay and ToDelay are added at the ends of the path: the forwarding latency
+	// of a virtual switch between a VM and its host's NICs (zero for a physical server).
+	FromDelay, ToDelay sim.Time
 	// Quiet keeps the flow out of the trace (no FlowDown/FlowUp records): for flows a
 	// model follows through OnChange, such as signalling and media streams of calls,
 	// which a failover report would otherwise list by the hundred.
@@ -305,7 +308,9 @@ func (n *Network) pathNames(hs []hop) []string {
 
 // Delay returns the forward direction's one-way delay: per link, propagation plus
 // serialization plus M/M/1 waiting time ρ/(1-ρ)·service time from the load of all
-// flows on that link direction (ρ capped at 0.99).
+// flows on that link direction (ρ capped at 0.99); per switch crossed, its forwarding
+// latency; and the delays of the two end systems (FromDelay, ToDelay). A flow that does not deliver has
+// no delay (0).
 func (f *Flow) Delay() sim.Time { return f.n.delay(f, &f.dirs[0]) }
 
 // ReverseDelay returns the reverse direction's one-way delay.
@@ -317,18 +322,38 @@ func (f *Flow) ReverseDelay() sim.Time {
 }
 
 func (n *Network) delay(f *Flow, fd *flowDir) sim.Time {
-	var d float64
+	if len(fd.path) == 0 {
+		return 0
+	}
+	d := f.cfg.FromDelay + f.cfg.ToDelay
 	bits := float64(8 * f.cfg.PacketBytes)
+	var queued float64
 	for _, h := range fd.path {
 		l := h.link(n)
+		// Store and forward: every hop receives the whole frame before sending it on,
+		// so each link adds the frame's serialization at its own speed.
 		service := bits / l.cfg.Speed
-		rho := l.load[h.dir()] / l.cfg.Speed
+		rho := l.utilization(h.dir())
 		if rho > 0.99 {
 			rho = 0.99
 		}
-		d += l.cfg.Latency.Seconds() + service + rho/(1-rho)*service
+		queued += service + rho/(1-rho)*service
+		d += l.cfg.Latency
+		if rx := l.ends[1-h.dir()].dev; rx.kind == kindSwitch {
+			d += rx.cfg.Latency
+		}
 	}
-	return sim.Seconds(d)
+	return d + sim.Seconds(queued)
+}
+
+// utilization is the offered load on l in direction dir over its capacity; a
+// half-duplex link shares its capacity between both directions.
+func (l *Link) utilization(dir int) float64 {
+	load := l.load[dir]
+	if l.cfg.HalfDuplex {
+		load += l.load[1-dir]
+	}
+	return load / l.cfg.Speed
 }
 
 // Load returns the offered load on a link in the direction from the named end port

@@ -13,7 +13,7 @@ type GatewayConfig struct {
 	Members []string
 	// Priorities per member (higher wins). Default 200 for the first, 100 for others.
 	Priorities []int
-	// Hello is the advertisement interval. Default 1 s (VRRP).
+	// Hello is the advertisement interval; zero means topology.DefaultVRRPHello.
 	Hello sim.Time
 	// Dead overrides the master-down interval (an HSRP-style hold time); zero means
 	// VRRP's 3 × Hello + skew.
@@ -64,8 +64,11 @@ func (n *Network) AddGateway(name string, cfg GatewayConfig) error {
 	if len(cfg.Priorities) != 0 && len(cfg.Priorities) != len(cfg.Members) {
 		return fmt.Errorf("gateway %q: %d priorities for %d members", name, len(cfg.Priorities), len(cfg.Members))
 	}
-	if cfg.Hello <= 0 {
-		cfg.Hello = sim.Second
+	if cfg.Hello == 0 {
+		cfg.Hello = sim.Time(topology.DefaultVRRPHello)
+	}
+	if cfg.Hello < 0 || cfg.Dead < 0 {
+		return fmt.Errorf("gateway %q: negative hello or dead interval", name)
 	}
 	g := &gateway{n: n, name: name, cfg: cfg, vmac: n.newMAC(name + "(vmac)")}
 	g.phase = phase(cfg.Phase, cfg.Hello, n.s.Rand("gateway/"+name).Int64N)

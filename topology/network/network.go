@@ -131,11 +131,14 @@ type SwitchConfig struct {
 	SpanningTree topology.SpanningTree
 	// Priority is the bridge priority (lower wins the root election). Default 32768.
 	Priority int
-	// MACAging is the MAC table aging time. Default 300 s (reference-facts §5).
+	// MACAging is the MAC table aging time; zero means topology.DefaultMACAging.
 	MACAging sim.Time
-	// HelloTime, MaxAge and ForwardDelay are the spanning-tree timers. Defaults 2 s,
-	// 20 s and 15 s (802.1D values, reference-facts §5).
+	// HelloTime, MaxAge and ForwardDelay are the spanning-tree timers; zero means the
+	// topology.DefaultSTP* values (the 802.1D timers).
 	HelloTime, MaxAge, ForwardDelay sim.Time
+	// Latency is the switch's forwarding latency per frame beyond the frame's
+	// serialization (lookup and fabric), taken as given.
+	Latency sim.Time
 	// HostPortsSTP makes host-facing ports ordinary spanning-tree ports instead of edge
 	// (PortFast) ports, so that a port coming up passes through the forward-delay states
 	// before it forwards (reference-facts §4.3: PortFast saves about 30 s).
@@ -153,10 +156,14 @@ type HostConfig struct {
 
 // LinkConfig describes a cable.
 type LinkConfig struct {
-	// Speed in bits per second. Default 1 Gbit/s.
+	// Speed in bits per second; zero means topology.DefaultLinkSpeed.
 	Speed float64
-	// Latency is the one-way propagation delay. Default 1 µs.
+	// Latency is the one-way propagation delay, taken as given (zero is a valid
+	// latency: a blade's midplane trace).
 	Latency sim.Time
+	// HalfDuplex makes both directions share the link's capacity, as a half-duplex
+	// segment does: each direction's queueing sees the load of both.
+	HalfDuplex bool
 	// PHYDelay is how long a device takes to notice that light came or went (link
 	// debounce); a shorter glitch goes unnoticed. Zero means at once.
 	PHYDelay sim.Time
@@ -261,16 +268,16 @@ func (n *Network) initSwitch(d *device, cfg SwitchConfig) {
 		cfg.Priority = 32768
 	}
 	if cfg.MACAging <= 0 {
-		cfg.MACAging = 300 * sim.Second
+		cfg.MACAging = sim.Time(topology.DefaultMACAging)
 	}
 	if cfg.HelloTime <= 0 {
-		cfg.HelloTime = 2 * sim.Second
+		cfg.HelloTime = sim.Time(topology.DefaultSTPHello)
 	}
 	if cfg.MaxAge <= 0 {
-		cfg.MaxAge = 20 * sim.Second
+		cfg.MaxAge = sim.Time(topology.DefaultSTPMaxAge)
 	}
 	if cfg.ForwardDelay <= 0 {
-		cfg.ForwardDelay = 15 * sim.Second
+		cfg.ForwardDelay = sim.Time(topology.DefaultSTPForwardDelay)
 	}
 	d.cfg = cfg
 	d.mac = n.newMAC(d.name)
@@ -357,14 +364,11 @@ func (n *Network) AddLink(name, a, b string, cfg LinkConfig) error {
 	if _, ok := n.links[name]; ok {
 		return fmt.Errorf("link %q already exists", name)
 	}
-	if cfg.Speed <= 0 {
-		cfg.Speed = 1e9
+	if cfg.Speed == 0 {
+		cfg.Speed = topology.DefaultLinkSpeed
 	}
-	if cfg.Latency <= 0 {
-		cfg.Latency = sim.Microsecond
-	}
-	if cfg.PHYDelay < 0 {
-		return fmt.Errorf("link %q: negative PHY delay", name)
+	if cfg.Speed < 0 || cfg.Latency < 0 || cfg.PHYDelay < 0 {
+		return fmt.Errorf("link %q: negative speed, latency or PHY delay", name)
 	}
 	pa, err := n.parsePort(a)
 	if err != nil {

@@ -148,7 +148,7 @@ func fabric(tb testing.TB, f scenarios.Fabric) *topology.Topology {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return sc.Topology
+	return sc.Topology()
 }
 
 // The fast analysis and its rebuilding fallback agree with the reference on every
@@ -162,7 +162,7 @@ func TestAgreesWithReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tops[name] = sc.Topology
+		tops[name] = sc.Topology()
 	}
 	for name, top := range tops {
 		want := reference(top)
@@ -195,7 +195,7 @@ func TestFailWithBaseline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	top := sc.Topology
+	top := sc.Topology()
 	items := spof.Items(top)
 	base := spof.Baseline(top, items)
 	roles := map[string]int{}

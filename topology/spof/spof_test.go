@@ -16,7 +16,7 @@ func results(t *testing.T, name string) map[string]spof.Result {
 		t.Fatal(err)
 	}
 	out := map[string]spof.Result{}
-	for _, r := range spof.Analyze(sc.Topology) {
+	for _, r := range spof.Analyze(sc.Topology()) {
 		out[string(r.Component.Class)+" "+r.Component.Name] = r
 	}
 	return out
