@@ -16,6 +16,7 @@ import (
 
 func newCheckCmd() *cobra.Command {
 	var asJSON bool
+	var sets []string
 	cmd := &cobra.Command{
 		Use:   "check FILE|NAME",
 		Short: "Review a scenario for misconfigurations, like a compiler",
@@ -35,7 +36,7 @@ An argument without a path separator and without .yaml is a built-in scenario
   dctwin check ./my-dc.yaml --json`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := loadScenario(cmd, args[0], asJSON)
+			sc, err := loadScenario(cmd, args[0], asJSON, sets)
 			if err != nil {
 				return err
 			}
@@ -53,16 +54,37 @@ An argument without a path separator and without .yaml is a built-in scenario
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the findings as one JSON object")
+	addSetFlag(cmd, &sets)
 	return cmd
+}
+
+// addSetFlag registers the repeatable --set PATH=VALUE flag.
+func addSetFlag(cmd *cobra.Command, sets *[]string) {
+	cmd.Flags().StringArrayVar(sets, "set", nil, "override a setting of the scenario: PATH=VALUE, e.g.\n"+
+		"topology.hosts[srv-1].teams[bond0].detection.method=carrier (repeatable; list items by name or index)")
+}
+
+// applySets applies --set overrides in order; a bad path or value is a usage error.
+func applySets(sc *twin.Scenario, sets []string) error {
+	for _, kv := range sets {
+		path, value, ok := strings.Cut(kv, "=")
+		if !ok {
+			return usageError{fmt.Errorf("--set %s: expected PATH=VALUE", kv)}
+		}
+		if err := sc.Set(strings.TrimSpace(path), value); err != nil {
+			return usageError{err}
+		}
+	}
+	return nil
 }
 
 // loadScenario loads a file or built-in scenario. A positioned load error is printed
 // in the same form as findings (or as JSON) and ends the command with status 1; an
 // unknown built-in name is a usage error (status 2).
-func loadScenario(cmd *cobra.Command, arg string, asJSON bool) (*twin.Scenario, error) {
+func loadScenario(cmd *cobra.Command, arg string, asJSON bool, sets []string) (*twin.Scenario, error) {
 	sc, err := twin.Load(arg)
 	if err == nil {
-		return sc, nil
+		return sc, applySets(sc, sets)
 	}
 	var list twin.Errors
 	var one *twin.PosError

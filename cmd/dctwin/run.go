@@ -26,6 +26,7 @@ type runOptions struct {
 	force     bool
 	seed      uint64
 	duration  time.Duration
+	sets      []string
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -35,6 +36,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.force, "force", false, "run even if 'dctwin check' finds errors, to see what the mistakes do")
 	cmd.Flags().Uint64Var(&o.seed, "seed", 0, "master random seed (default: the scenario's run.seed)")
 	cmd.Flags().DurationVar(&o.duration, "duration", 0, "simulated time to run, e.g. 90s or 1h (default: the scenario's run.duration)")
+	addSetFlag(cmd, &o.sets)
 }
 
 func newRunCmd() *cobra.Command {
@@ -65,7 +67,7 @@ The same scenario and seed always give the same report, byte for byte.`,
 }
 
 func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
-	sc, err := loadScenario(cmd, arg, o.asJSON)
+	sc, err := loadScenario(cmd, arg, o.asJSON, o.sets)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 func newSpofCmd() *cobra.Command {
 	var asJSON bool
+	var sets []string
 	cmd := &cobra.Command{
 		Use:   "spof FILE|NAME",
 		Short: "Find single points of failure: what each single failure takes down",
@@ -30,7 +31,7 @@ each outage lasts is what 'dctwin run' measures.`,
   dctwin spof teaming-lab --json`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := loadScenario(cmd, args[0], asJSON)
+			sc, err := loadScenario(cmd, args[0], asJSON, sets)
 			if err != nil {
 				return err
 			}
@@ -61,6 +62,7 @@ each outage lasts is what 'dctwin run' measures.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results as one JSON object")
+	addSetFlag(cmd, &sets)
 	return cmd
 }
 
