@@ -64,6 +64,8 @@ func checkWith(sc *Scenario, t *topology.Topology) check.Findings {
 		}
 	}
 	fs = append(fs, checkCallServers(sc, t)...)
+	fs = append(fs, checkNotSimulated(sc)...)
+	fs = append(fs, checkFailuresSimulated(sc)...)
 	fs.Sort()
 	return fs
 }

@@ -71,8 +71,9 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	t := sc.Topology()
 	fs := checkWith(sc, t)
 	for _, f := range fs {
-		// Even --force cannot build what no device could be: a size out of range.
-		if f.Kind == check.BadValue {
+		// Even --force cannot build what no device could be (a size out of range) or
+		// inject what the simulation does not model.
+		if f.Kind == check.BadValue || f.Kind == check.FailureNotSimulated {
 			return nil, fmt.Errorf("%s: %s", f.Pos, f.Message)
 		}
 	}

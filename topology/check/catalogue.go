@@ -49,6 +49,8 @@ const (
 	WorkloadUnknownName Kind = "workload-unknown-name"
 	CallLoadMissing     Kind = "call-load-missing"
 	CallConfigInvalid   Kind = "call-config-invalid"
+	NotSimulated        Kind = "not-simulated"
+	FailureNotSimulated Kind = "failure-not-simulated"
 )
 
 // Limits on sizes, generous beside real equipment (a chassis switch has a few hundred
@@ -161,6 +163,12 @@ var catalogue = map[Kind]entry{
 	WorkloadUnknownName: {Error, "Flows and call groups run between existing endpoints, hosts and VMs."},
 	CallLoadMissing: {Warning, "A call group needs a load (bhca or erlangs per endpoint); without one it " +
 		"places no calls."},
+	NotSimulated: {Info, "These settings are read and checked, but the simulation does not use them yet: " +
+		"they change what check says, not what run shows. The README's \"Not modelled yet\" lists what is " +
+		"coming; dctwin says so rather than pretend they took effect."},
+	FailureNotSimulated: {Error, "The simulation cannot inject this failure yet (storage failures act on the " +
+		"VMs whose disks they hold, and VMs' storage is not modelled); the run refuses it, even with --force, " +
+		"rather than drop it from the report."},
 	CallConfigInvalid: {Error, "The call model cannot run this: calls to voicemail, a gateway or a " +
 		"conference need that server, shares and channels cannot be negative, and codecs, video kinds and " +
 		"jitter-buffer modes come from a fixed list (`dctwin emodel --list-codecs`)."},

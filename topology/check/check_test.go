@@ -57,6 +57,8 @@ var cases = []findingCase{
 	{check.ModuleUplinkUnused, []edit{{`    - {a: "ic2:up1", b: "sw-b:20"}` + "\n", ""}}, "{name: ic2"},
 	{check.GatewayOneSwitch, []edit{{"routers: [core-a, core-b]", "routers: [core-a, core-a]"}}, "routers: [core-a, core-a]"},
 	{check.GatewayNotL3, []edit{{"routers: [core-a, core-b]", "routers: [core-a, sw-a]"}}, "routers: [core-a, sw-a]"},
+	{check.NotSimulated, nil, "{name: srv, id: 10}"},
+	{check.FailureNotSimulated, []edit{{"  scheduled:\n", "  scheduled:\n    - {at: 1s, component: san, kind: storage}\n"}}, "kind: storage"},
 	{check.GatewaySplit, []edit{{`    - {name: isl, a: "sw-a:24", b: "sw-b:24"}` + "\n", ""}, {`    - {name: core-isl, a: "core-a:8", b: "core-b:8"}` + "\n", ""}}, "{name: gw"},
 	{check.LocalDiskInCluster, []edit{{"host: hv1, disk: san", "host: hv1, disk: local"}}, "{name: pbx"},
 	{check.ClusterNetworks, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-voice, vlan: srv} # hv2"}}, "port_groups: # hv2"},
@@ -96,6 +98,9 @@ func findings(t *testing.T, text string) check.Findings {
 
 func TestBaseIsClean(t *testing.T) {
 	for _, f := range findings(t, base(t)) {
+		if f.Kind == check.NotSimulated {
+			continue // the base writes VLAN ids and a cluster: it is said once, as info
+		}
 		t.Errorf("unexpected finding in the clean base: %s", f)
 	}
 }
