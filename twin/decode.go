@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strconv"
@@ -250,4 +251,116 @@ func nodeTypeName(t ast.NodeType) string {
 		return "true or false"
 	}
 	return t.String()
+}
+
+var unmarshalerType = reflect.TypeOf((*interface {
+	UnmarshalYAML(context.Context, ast.Node) error
+})(nil)).Elem()
+
+// checkNumbers walks a document together with the Go type it decodes into and refuses
+// numbers the YAML library would silently bend: a fraction where a whole number is
+// expected (it truncates `ports: 24.5` to 24), an integer out of range (it wraps a
+// seed above 2^63), a negative count, and infinities or NaN where a measure is
+// expected. Types that parse their own scalars (durations, bit rates) are left to them.
+func checkNumbers(file string, node ast.Node, t reflect.Type) Errors {
+	var errs Errors
+	var walk func(n ast.Node, t reflect.Type)
+	walk = func(n ast.Node, t reflect.Type) {
+		n = unalias(n)
+		if n == nil || n.Type() == ast.NullType {
+			return
+		}
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if reflect.PointerTo(t).Implements(unmarshalerType) && !isItemType(t) {
+			return
+		}
+		switch t.Kind() {
+		case reflect.Struct:
+			m, ok := n.(*ast.MappingNode)
+			if !ok {
+				return
+			}
+			for _, mv := range m.Values {
+				if f, ok := structField(t, mv.Key.GetToken().Value); ok {
+					walk(mv.Value, f.Type)
+				}
+			}
+		case reflect.Slice:
+			if s, ok := n.(*ast.SequenceNode); ok {
+				for _, v := range s.Values {
+					walk(v, t.Elem())
+				}
+			}
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			if err := wholeNumber(n, t.Bits(), true); err != "" {
+				errs = append(errs, &PosError{nodePos(file, n), err})
+			}
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			if err := wholeNumber(n, t.Bits(), false); err != "" {
+				errs = append(errs, &PosError{nodePos(file, n), err})
+			}
+		case reflect.Float32, reflect.Float64:
+			switch n.Type() {
+			case ast.InfinityType, ast.NanType:
+				errs = append(errs, &PosError{nodePos(file, n), fmt.Sprintf("expected a finite number, got %s", n.GetToken().Value)})
+			case ast.IntegerType, ast.FloatType, ast.StringType:
+				if f, err := strconv.ParseFloat(strings.ReplaceAll(n.GetToken().Value, "_", ""), 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+					errs = append(errs, &PosError{nodePos(file, n), fmt.Sprintf("expected a finite number, got %s", n.GetToken().Value)})
+				}
+			}
+		}
+	}
+	walk(node, t)
+	return errs
+}
+
+// isItemType reports whether t is a schema item whose UnmarshalYAML only decodes its
+// fields strictly (it embeds a Source or is a section), so its fields are checked here.
+func isItemType(t reflect.Type) bool { return t.Kind() == reflect.Struct }
+
+// structField finds the field of struct type t with the given yaml key.
+func structField(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if strings.Split(f.Tag.Get("yaml"), ",")[0] == key && key != "-" {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// wholeNumber checks that an integer scalar fits the field; it returns a message, or ""
+// if the value is fine (or not a number at all: the decoder reports that).
+func wholeNumber(n ast.Node, bits int, signed bool) string {
+	text := n.GetToken().Value
+	switch n.Type() {
+	case ast.FloatType, ast.InfinityType, ast.NanType:
+		return fmt.Sprintf("expected a whole number, got %s", text)
+	case ast.IntegerType, ast.StringType:
+		// Integers too long for the library arrive as strings (and would be clamped).
+	default:
+		return ""
+	}
+	clean := strings.TrimPrefix(strings.ReplaceAll(text, "_", ""), "+")
+	if signed {
+		if _, err := strconv.ParseInt(clean, 0, bits); err != nil {
+			if errors.Is(err, strconv.ErrRange) {
+				return fmt.Sprintf("%s is out of range for this setting (a %d-bit whole number)", text, bits)
+			}
+			return fmt.Sprintf("expected a whole number, got %s", strconv.Quote(text))
+		}
+		return ""
+	}
+	if strings.HasPrefix(clean, "-") {
+		return fmt.Sprintf("expected a number of 0 or more, got %s", text)
+	}
+	if _, err := strconv.ParseUint(clean, 0, bits); err != nil {
+		if errors.Is(err, strconv.ErrRange) {
+			return fmt.Sprintf("%s is out of range for this setting (0 to %d)", text, uint64(1<<(bits-1))*2-1)
+		}
+		return fmt.Sprintf("expected a whole number, got %s", strconv.Quote(text))
+	}
+	return ""
 }

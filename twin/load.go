@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -126,6 +127,9 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 	body = untag(body)
 	if err := resolveAliases(file, body); err != nil {
 		return nil, err
+	}
+	if errs := checkNumbers(file, body, reflect.TypeOf(File{})); len(errs) > 0 {
+		return nil, errs
 	}
 	ctx := context.WithValue(context.Background(), fileKey{}, file)
 	sc = &Scenario{Name: strings.TrimSuffix(file, ".yaml"), File: file, Text: data}

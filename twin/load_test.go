@@ -26,7 +26,7 @@ func TestPositionedErrors(t *testing.T) {
 		{"unknown key in a nested block", "version: 1\ntopology:\n  hosts:\n    - name: h\n      teams:\n        - name: b\n          detection: {method: miimon, intervall: 1s}\n",
 			`x.yaml:7:39: unknown field "intervall" (expected one of: downdelay, interval, method, missed, updelay)`},
 		{"wrong type", "version: 1\ntopology:\n  switches:\n    - {name: a, ports: forty}\n",
-			`x.yaml:4:24: expected an integer, got "forty"`},
+			`x.yaml:4:24: expected a whole number, got "forty"`},
 		{"list expected", "version: 1\ntopology:\n  vlans: {name: a}\n",
 			`x.yaml:3:10: expected a list, got a mapping`},
 		{"bad duration", "version: 1\nrun:\n  duration: 10 s\n",

@@ -50,6 +50,9 @@ func (s *Scenario) Set(path, value string) error {
 	if typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
 	}
+	if errs := checkNumbers(where, node, typ); len(errs) > 0 {
+		return errs
+	}
 	fresh := reflect.New(typ)
 	ctx := context.WithValue(context.Background(), fileKey{}, where)
 	dec := yaml.NewDecoder(strings.NewReader(""), yaml.Strict())

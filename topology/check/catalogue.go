@@ -50,6 +50,10 @@ const (
 	CallLoadMissing     Kind = "call-load-missing"
 	CallConfigInvalid   Kind = "call-config-invalid"
 	NotSimulated        Kind = "not-simulated"
+	FlowEndpoints       Kind = "flow-endpoints"
+	FlowOverCapacity    Kind = "flow-over-capacity"
+	FailureOverlap      Kind = "failure-overlap"
+	FailureBudget       Kind = "failure-budget"
 	FailureNotSimulated Kind = "failure-not-simulated"
 )
 
@@ -163,6 +167,18 @@ var catalogue = map[Kind]entry{
 	WorkloadUnknownName: {Error, "Flows and call groups run between existing endpoints, hosts and VMs."},
 	CallLoadMissing: {Warning, "A call group needs a load (bhca or erlangs per endpoint); without one it " +
 		"places no calls."},
+	FlowEndpoints: {Error, "A flow runs between two different places on the network. A flow from a host to " +
+		"itself, or between two VMs of one host, never leaves the host's (virtual) switch: the network " +
+		"has nothing to carry and nothing to show."},
+	FlowOverCapacity: {Warning, "A flow offers more than the slowest port at its ends can carry; the run loses " +
+		"what does not fit (congestion loss) for as long as it runs, and everything sharing those links " +
+		"suffers with it."},
+	FailureOverlap: {Error, "A component that is already down cannot fail again: the second failure would " +
+		"do nothing, and the lesson it was written for would be silently missing. Let the first repair " +
+		"come before the next failure."},
+	FailureBudget: {Error, "Random failures this frequent would inject more failures than a run can " +
+		"usefully report (or keep a machine busy for hours): raise mtbf, shorten the run, or pick fewer " +
+		"components."},
 	NotSimulated: {Info, "These settings are read and checked, but the simulation does not use them yet: " +
 		"they change what check says, not what run shows. The README's \"Not modelled yet\" lists what is " +
 		"coming; dctwin says so rather than pretend they took effect."},

@@ -123,6 +123,7 @@ func Topology(t *topology.Topology) Findings {
 	r.gateways()
 	r.clusters()
 	r.vms()
+	r.values()
 	r.list.Sort()
 	return r.list
 }
