@@ -205,12 +205,14 @@ func (in *Injector) RepairNow(component string) error {
 // failure, or nil if there was nothing to do.
 func (in *Injector) fail(component string, kind Kind, cause Cause) (*Failure, error) {
 	key := component + "\x00" + string(kind)
-	if in.down[key] != nil {
-		return nil, nil
-	}
 	in.lastID++
 	f := &Failure{ID: in.lastID, Component: component, Kind: kind, Cause: cause,
 		At: in.s.Now(), RepairAt: sim.Never}
+	if old := in.down[key]; old != nil {
+		// Said in the trace, so that a failure that did nothing does not vanish.
+		in.s.Report(Refused{*f, fmt.Sprintf("already down since %.3f s (#%d)", old.At.Seconds(), old.ID)})
+		return nil, nil
+	}
 	// The failure is reported before the target reacts, so that the trace reads in
 	// causal order: the failure, then carrier loss, detection, switchover.
 	in.s.Report(Injected{*f})

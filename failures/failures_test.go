@@ -48,14 +48,14 @@ func TestScheduledFailureAndRepair(t *testing.T) {
 	s.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) { records = append(records, at.String()+" "+r.String()) }))
 	in.Schedule(10*sim.Second, "srv-1:eth0", failures.NIC, 60*sim.Second)
 	in.Schedule(20*sim.Second, "sw-a", failures.Switch, 0)    // never repaired
-	in.Schedule(30*sim.Second, "srv-1:eth0", failures.NIC, 0) // already down: ignored
+	in.Schedule(30*sim.Second, "srv-1:eth0", failures.NIC, 0) // already down: refused, said in the trace
 	s.Run()
 	want := []string{"10s fail srv-1:eth0 nic", "20s fail sw-a switch", "1m10s repair srv-1:eth0 nic"}
 	if fmt.Sprint(target.calls) != fmt.Sprint(want) {
 		t.Fatalf("calls %q, want %q", target.calls, want)
 	}
 	wantRec := []string{"10s nic failure of srv-1:eth0 (scheduled, #1)", "20s switch failure of sw-a (scheduled, #2)",
-		"1m10s srv-1:eth0 repaired after 1m0s (#1)"}
+		"30s failure refused: already down since 10.000 s (#1)", "1m10s srv-1:eth0 repaired after 1m0s (#1)"}
 	if fmt.Sprint(records) != fmt.Sprint(wantRec) {
 		t.Fatalf("records %q, want %q", records, wantRec)
 	}

@@ -62,6 +62,11 @@ const (
 	// DefaultEndpointSpeed is a phone's or client's access port, 100 Mbit/s Fast
 	// Ethernet, as desk phones of the era had. dctwin's choice.
 	DefaultEndpointSpeed = 100_000_000
+	// DefaultFlowRate and DefaultPacketBytes are a flow's rate and IP packet size when
+	// the scenario gives none: 1 Mbit/s of 200-byte packets (a G.711 20 ms RTP packet with
+	// its 40 bytes of IP/UDP/RTP headers, reference-facts §2). dctwin's choice.
+	DefaultFlowRate    = 1e6
+	DefaultPacketBytes = 200
 	// DefaultPortFast makes host-facing switch ports edge (PortFast) ports, which forward
 	// as soon as the link comes up instead of after the spanning-tree listening and
 	// learning states; VMware recommends it for host-facing ports and says it "might save

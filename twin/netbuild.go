@@ -21,8 +21,22 @@ const (
 // buildNetwork puts the static topology onto a runtime network: switches, modules,
 // hosts and endpoints as devices, every link (implicit ones included) as a cable,
 // switch clusters, gateways and NIC teams.
-func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, error) {
-	n := network.New(s, network.Options{})
+//
+// With force (dctwin run --force), what the runtime cannot place is left out and named
+// in skipped, so that a scenario with mistakes still runs and shows what they cost;
+// without force, the first such error ends the build.
+func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *network.Network, skipped []string, err error) {
+	n = network.New(s, network.Options{})
+	place := func(pos topology.Pos, what string, err error) error {
+		if err == nil {
+			return nil
+		}
+		if !force {
+			return fmt.Errorf("%s: %s%w", pos, what, err)
+		}
+		skipped = append(skipped, fmt.Sprintf("%s: %s%v", pos, what, err))
+		return nil
+	}
 	l3 := 0
 	for _, sw := range t.Switches {
 		prio := defaultPriority
@@ -41,8 +55,8 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 			Latency:      sim.Time(sw.Latency),
 			HostPortsSTP: !sw.PortFast,
 		}
-		if err := n.AddSwitch(sw.Name, cfg); err != nil {
-			return nil, fmt.Errorf("%s: %w", sw.Pos, err)
+		if err := place(sw.Pos, "", n.AddSwitch(sw.Name, cfg)); err != nil {
+			return nil, nil, err
 		}
 	}
 	for _, e := range t.Enclosures {
@@ -57,8 +71,8 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 				cfg.Switch = network.SwitchConfig{Layer: topology.L2, SpanningTree: m.SpanningTree, Priority: defaultPriority,
 					Latency: sim.Time(topology.DefaultSwitchLatency)}
 			}
-			if err := n.AddInterconnect(m.Name, cfg); err != nil {
-				return nil, fmt.Errorf("%s: %w", m.Pos, err)
+			if err := place(m.Pos, "", n.AddInterconnect(m.Name, cfg)); err != nil {
+				return nil, nil, err
 			}
 		}
 	}
@@ -71,20 +85,20 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 		if len(h.NICs) > 0 && len(h.NICs[0].VLANs) > 0 {
 			subnet = h.NICs[0].VLANs[0]
 		}
-		if err := n.AddHost(h.Name, network.HostConfig{Subnet: subnet, Gateway: gatewayOf[subnet]}); err != nil {
-			return nil, fmt.Errorf("%s: %w", h.Pos, err)
+		if err := place(h.Pos, "", n.AddHost(h.Name, network.HostConfig{Subnet: subnet, Gateway: gatewayOf[subnet]})); err != nil {
+			return nil, nil, err
 		}
 	}
 	for _, e := range t.Endpoints {
-		if err := n.AddHost(e.Name, network.HostConfig{Subnet: e.VLAN, Gateway: gatewayOf[e.VLAN]}); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Pos, err)
+		if err := place(e.Pos, "", n.AddHost(e.Name, network.HostConfig{Subnet: e.VLAN, Gateway: gatewayOf[e.VLAN]})); err != nil {
+			return nil, nil, err
 		}
 	}
 	for _, l := range t.Links {
 		cfg := network.LinkConfig{Speed: float64(l.Speed), Latency: sim.Time(l.Latency), PHYDelay: sim.Time(l.CarrierDelay),
 			HalfDuplex: l.Duplex == topology.Half}
-		if err := n.AddLink(l.Name, l.A.String(), l.B.String(), cfg); err != nil {
-			return nil, fmt.Errorf("%s: %w", l.Pos, err)
+		if err := place(l.Pos, "", n.AddLink(l.Name, l.A.String(), l.B.String(), cfg)); err != nil {
+			return nil, nil, err
 		}
 	}
 	clusters := map[string][]string{}
@@ -100,8 +114,8 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 	}
 	for _, c := range order {
 		if m := clusters[c]; len(m) == 2 {
-			if err := n.AddCluster(c, m[0], m[1]); err != nil {
-				return nil, err
+			if err := place(t.Switch(m[0]).Pos, "", n.AddCluster(c, m[0], m[1])); err != nil {
+				return nil, nil, err
 			}
 		}
 	}
@@ -109,18 +123,19 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 		// HSRP does not preempt unless configured to; VRRP does (topology/defaults.go).
 		cfg := network.GatewayConfig{Members: slices.Clone(g.Routers), Hello: sim.Time(g.Hello),
 			Dead: sim.Time(g.Dead), NoPreempt: g.Protocol == "hsrp"}
-		if err := n.AddGateway(g.Name, cfg); err != nil {
-			return nil, fmt.Errorf("%s: %w", g.Pos, err)
+		if err := place(g.Pos, "", n.AddGateway(g.Name, cfg)); err != nil {
+			return nil, nil, err
 		}
 	}
 	for _, h := range t.Hosts {
 		for _, tm := range h.Teams {
-			if err := n.AddTeam(h.Name, teamConfig(h, tm, gatewayOf)); err != nil {
-				return nil, fmt.Errorf("%s: team %s of %s: %w", tm.Pos, tm.Name, h.Name, err)
+			what := fmt.Sprintf("team %s of %s: ", tm.Name, h.Name)
+			if err := place(tm.Pos, what, n.AddTeam(h.Name, teamConfig(h, tm, gatewayOf))); err != nil {
+				return nil, nil, err
 			}
 		}
 	}
-	return n, nil
+	return n, skipped, nil
 }
 
 func teamConfig(h *topology.Host, tm *topology.Team, gatewayOf map[string]string) network.TeamConfig {

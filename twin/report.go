@@ -25,6 +25,13 @@ type Report struct {
 	// Calls summarizes the call load; absent when the scenario has no calls.
 	Calls   *uc.Stats `json:"calls,omitempty"`
 	Summary Summary   `json:"summary"`
+	// NotBuilt lists what a forced run (--force) left out because the runtime cannot
+	// place it (a second cable on one port, a team of NICs without links), each with
+	// its position and reason.
+	NotBuilt []string `json:"not_built,omitempty"`
+	// NotInjected lists failures that did not happen, with the reason (a component that
+	// does not exist or cannot fail that way, or one already down).
+	NotInjected []string `json:"not_injected,omitempty"`
 }
 
 // FailureResult is one failure. Times are from the start of the run (at_s) or from the
@@ -99,7 +106,7 @@ func msPtr(t sim.Time) *float64 { v := ms(t); return &v }
 func (tw *Twin) Report() *Report {
 	now := tw.Sim.Now()
 	tw.measure.Finish(now)
-	r := &Report{Scenario: tw.Scenario.Name, Seed: tw.Seed, DurationS: now.Seconds()}
+	r := &Report{Scenario: tw.Scenario.Name, Seed: tw.Seed, DurationS: now.Seconds(), NotBuilt: tw.skipped, NotInjected: tw.refused}
 	for _, fr := range tw.measure.Reports() {
 		f := fr.Failure
 		res := FailureResult{Component: f.Component, Kind: string(f.Kind), Cause: string(f.Cause), AtS: f.At.Seconds()}
@@ -242,7 +249,19 @@ const (
 func (r *Report) WriteText(w io.Writer) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "dctwin run %s (seed %d, %.0f s simulated)\n", r.Scenario, r.Seed, r.DurationS)
-	if len(r.Failures) == 0 {
+	if len(r.NotBuilt) > 0 {
+		b.WriteString("\nLeft out of this forced run (the runtime cannot place them; see dctwin check):\n")
+		for _, s := range r.NotBuilt {
+			fmt.Fprintf(b, "  %s\n", s)
+		}
+	}
+	if len(r.NotInjected) > 0 {
+		b.WriteString("\nFailures that did not happen:\n")
+		for _, s := range r.NotInjected {
+			fmt.Fprintf(b, "  %s\n", s)
+		}
+	}
+	if len(r.Failures) == 0 && len(r.NotInjected) == 0 {
 		b.WriteString("\nNo failures happened; add a failures: section to the scenario.\n")
 	}
 	for i, f := range r.Failures {

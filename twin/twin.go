@@ -3,6 +3,7 @@ package twin
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"dctwin/failures"
 	"dctwin/sim"
@@ -47,6 +48,8 @@ type Twin struct {
 	enc      map[string]*enclosureState
 	timeline []TraceLine // notable records, for the report's explanation of each failure
 	finished bool
+	skipped  []string // what --force left out of the build, and why
+	refused  []string // failures that did not happen, and why
 
 	hostDown map[string]bool // hosts without power, or still booting
 	hostGen  map[string]int  // bumped at every power change, so a stale boot does not finish
@@ -70,10 +73,13 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	}
 	t := sc.Topology()
 	fs := checkWith(sc, t)
+	if opt.Duration > 0 && opt.Duration != sim.Time(sc.Run().Duration) {
+		// The random-failure budget depends on how long the run is.
+		fs = slices.DeleteFunc(fs, func(f check.Finding) bool { return f.Kind == check.FailureBudget })
+		fs = append(fs, checkFailureLoad(sc, t, time.Duration(opt.Duration))...)
+	}
 	for _, f := range fs {
-		// Even --force cannot build what no device could be (a size out of range) or
-		// inject what the simulation does not model.
-		if f.Kind == check.BadValue || f.Kind == check.FailureNotSimulated {
+		if unrunnable(f.Kind) {
 			return nil, fmt.Errorf("%s: %s", f.Pos, f.Message)
 		}
 	}
@@ -98,14 +104,19 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	for _, e := range t.Enclosures {
 		tw.enc[e.Name] = &enclosureState{psuFailed: map[string]bool{}, psus: e.PowerSupplies, powered: true}
 	}
-	n, err := buildNetwork(tw.Sim, t)
+	n, skipped, err := buildNetwork(tw.Sim, t, opt.Force)
 	if err != nil {
 		return nil, err
 	}
+	tw.skipped = skipped
 	tw.Net = n
 	tw.measure = failures.NewMeasurement()
 	tw.Sim.AddObserver(forMeasurement(tw.measure))
 	tw.Sim.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
+		if rf, ok := r.(failures.Refused); ok && len(tw.refused) < maxRefusedListed {
+			tw.refused = append(tw.refused, fmt.Sprintf("%.3f s: %s of %s (%s): %s", at.Seconds(),
+				rf.Failure.Kind, rf.Failure.Component, rf.Failure.Cause, rf.Reason))
+		}
 		if notable(r) {
 			tw.timeline = append(tw.timeline, TraceLine{at, r.Subject(), r.String(), r})
 		}
@@ -113,7 +124,11 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	tw.Failures = failures.NewInjector(tw.Sim, tw)
 	for _, f := range sc.Spec.Workloads.Flows {
 		if err := tw.addFlow(f); err != nil {
-			return nil, fmt.Errorf("%s: flow %s: %w", f.Pos, f.Name, err)
+			err = fmt.Errorf("%s: flow %s: %w", f.Pos, f.Name, err)
+			if !opt.Force {
+				return nil, err
+			}
+			tw.skipped = append(tw.skipped, err.Error())
 		}
 	}
 	if err := tw.buildCalls(); err != nil {
@@ -126,6 +141,21 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 		tw.Calls.Start()
 	}
 	return tw, nil
+}
+
+// maxRefusedListed bounds the failures that did not happen which a report lists, so
+// that a long run with a refused random class stays small.
+const maxRefusedListed = 100
+
+// unrunnable reports whether a finding stops a run even with --force: a value no
+// device could have, a failure the simulation does not model, a flow with nothing to
+// carry, or more random failures than a run can hold.
+func unrunnable(k check.Kind) bool {
+	switch k {
+	case check.BadValue, check.FailureNotSimulated, check.FlowEndpoints, check.FailureBudget:
+		return true
+	}
+	return false
 }
 
 // node maps a scenario name to the runtime device that terminates its traffic. A VM's
@@ -151,12 +181,12 @@ func (tw *Twin) addFlow(f Flow) error {
 		return fmt.Errorf("%s and %s both run on %s: their traffic never leaves the host's virtual "+
 			"switch, so the network has nothing to show; move one VM or drop the flow", f.From, f.To, a)
 	}
-	rate := float64(f.Rate)
-	if rate <= 0 {
-		rate = 1e6
+	size := f.PacketSize
+	if !written(f.Source, "packet_size") {
+		size = topology.DefaultPacketBytes
 	}
-	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: rate,
-		PacketBytes: f.PacketSize, Bidirectional: true, FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To)}
+	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: flowRate(f),
+		PacketBytes: size, Bidirectional: true, FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To)}
 	if _, err := tw.Net.AddFlow(cfg); err != nil {
 		return err
 	}

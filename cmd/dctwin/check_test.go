@@ -92,7 +92,7 @@ func TestCheckMalformedFile(t *testing.T) {
 	if exitCode(err) != 1 {
 		t.Fatalf("exit %d", exitCode(err))
 	}
-	if want := path + `:4:24: error: expected an integer, got "many"`; !strings.Contains(stderr, want) {
+	if want := path + `:4:24: error: expected a whole number, got "many"`; !strings.Contains(stderr, want) {
 		t.Errorf("stderr %q lacks %q", stderr, want)
 	}
 	out, _, err := run(t, "check", path, "--json")

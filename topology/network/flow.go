@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"dctwin/sim"
+	"dctwin/topology"
 )
 
 // FlowConfig describes a data-plane flow between two endpoints (hosts, switches, or
@@ -15,7 +16,7 @@ type FlowConfig struct {
 	// crosses and so adds queueing delay for all flows there.
 	RateBps float64
 	// PacketBytes is the packet size; it sets serialization delay and packet counts.
-	// Default 200 bytes (a G.711 20 ms RTP packet with headers).
+	// Zero means topology.DefaultPacketBytes.
 	PacketBytes int
 	// Bidirectional adds the reverse direction; the flow delivers only while both do.
 	Bidirectional bool
@@ -104,7 +105,7 @@ func (n *Network) AddFlow(cfg FlowConfig) (*Flow, error) {
 		return nil, fmt.Errorf("flow %q: negative rate", cfg.Name)
 	}
 	if cfg.PacketBytes <= 0 {
-		cfg.PacketBytes = 200
+		cfg.PacketBytes = topology.DefaultPacketBytes
 	}
 	from, err := n.endpoint(cfg.From)
 	if err != nil {

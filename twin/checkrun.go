@@ -1,0 +1,153 @@
+package twin
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"dctwin/topology"
+	"dctwin/topology/check"
+)
+
+// Limits on what the workloads and failures sections may ask for, so that whatever
+// check accepts, run runs in bounded time and memory.
+const (
+	// MaxPacketBytes is the largest packet a flow may send: a 9,216-byte jumbo frame.
+	MaxPacketBytes = 9216
+	// MaxRandomFailures bounds the failures random failure classes are expected to
+	// inject in one run (components × duration / (mtbf + mttr)).
+	MaxRandomFailures = 100_000
+)
+
+// checkFlows reviews the flows: two different ends on the network, a rate and a packet
+// size a network can carry, and a rate the ends' ports can carry.
+func checkFlows(sc *Scenario, t *topology.Topology) check.Findings {
+	var fs check.Findings
+	host := func(name string) string {
+		if v := t.VM(name); v != nil {
+			return v.Host
+		}
+		return name
+	}
+	for _, fl := range sc.Spec.Workloads.Flows {
+		switch {
+		case fl.From == fl.To && fl.From != "":
+			fs = append(fs, check.New(check.FlowEndpoints, fl.PosOf("to"), "flow %s runs from %s to itself", fl.Name, fl.From))
+		case fl.From != "" && host(fl.From) == host(fl.To):
+			fs = append(fs, check.New(check.FlowEndpoints, fl.PosOf("to"),
+				"flow %s: %s and %s are both on host %s; their traffic never leaves its virtual switch", fl.Name, fl.From, fl.To, host(fl.To)))
+		}
+		if written(fl.Source, "rate") && fl.Rate <= 0 {
+			fs = append(fs, check.New(check.BadValue, fl.PosOf("rate"), "flow %s has rate 0; a flow needs a rate above 0", fl.Name))
+		}
+		if written(fl.Source, "packet_size") && (fl.PacketSize < 1 || fl.PacketSize > MaxPacketBytes) {
+			fs = append(fs, check.New(check.BadValue, fl.PosOf("packet_size"), "flow %s has packet_size %d; expected 1..%d bytes (an IP packet up to a jumbo frame)",
+				fl.Name, fl.PacketSize, MaxPacketBytes))
+		}
+		rate := flowRate(fl)
+		for _, end := range []struct{ key, name string }{{"from", fl.From}, {"to", fl.To}} {
+			if c := accessCapacity(t, host(end.name)); c > 0 && rate > float64(c) {
+				fs = append(fs, check.New(check.FlowOverCapacity, fl.PosOf("rate"),
+					"flow %s offers %s where %s's ports carry %s; the run loses what does not fit",
+					fl.Name, Bandwidth(rate), end.name, Bandwidth(c)))
+				break
+			}
+		}
+	}
+	return fs
+}
+
+// flowRate is a flow's rate with the default applied.
+func flowRate(fl Flow) float64 {
+	if !written(fl.Source, "rate") {
+		return topology.DefaultFlowRate
+	}
+	return float64(fl.Rate)
+}
+
+// accessCapacity is what a host or endpoint can send at most: the sum of an
+// aggregating team's members, the fastest NIC otherwise (one NIC carries an NFT or
+// TLB team's receive traffic), an endpoint's port speed. Zero if unknown.
+func accessCapacity(t *topology.Topology, name string) int64 {
+	if h := t.Host(name); h != nil {
+		var fastest, sum int64
+		for _, n := range h.NICs {
+			fastest = max(fastest, n.Speed)
+			sum += n.Speed
+		}
+		for _, tm := range h.Teams {
+			if tm.Mode.NeedsSwitchAggregation() {
+				return sum
+			}
+		}
+		return fastest
+	}
+	if t.Endpoint(name) != nil {
+		for _, l := range t.Links {
+			if l.A.Device == name || l.B.Device == name {
+				return l.Speed
+			}
+		}
+	}
+	return 0
+}
+
+// checkFailureLoad reviews the failures section: a component cannot fail while its
+// earlier failure is still in force, and random failures must stay within what a run
+// can inject and report.
+func checkFailureLoad(sc *Scenario, t *topology.Topology, duration time.Duration) check.Findings {
+	var fs check.Findings
+	byComponent := map[string][]ScheduledFailure{}
+	for _, f := range sc.Spec.Failures.Scheduled {
+		byComponent[f.Component] = append(byComponent[f.Component], f)
+	}
+	for _, list := range byComponent {
+		// In time order; the file order breaks ties, as the injector's does.
+		slices.SortStableFunc(list, func(a, b ScheduledFailure) int { return cmp.Compare(a.At, b.At) })
+		for i := 1; i < len(list); i++ {
+			prev, f := list[i-1], list[i]
+			if prev.RepairAfter > 0 && prev.At+prev.RepairAfter <= f.At {
+				continue
+			}
+			until := "never repaired"
+			if prev.RepairAfter > 0 {
+				until = "repaired at " + (prev.At + prev.RepairAfter).String()
+			}
+			fs = append(fs, check.New(check.FailureOverlap, f.PosOf("at"),
+				"%s fails at %v while its failure at %v (%s) is still in force; this one would do nothing",
+				f.Component, f.At, prev.At, until))
+		}
+	}
+	for _, r := range sc.Spec.Failures.Random {
+		if r.MTBF <= 0 {
+			fs = append(fs, check.New(check.BadValue, r.PosOf("mtbf"), "random %s failures need an mtbf above 0", r.Class))
+		}
+		if r.MTTR <= 0 {
+			fs = append(fs, check.New(check.BadValue, r.PosOf("mttr"), "random %s failures need an mttr above 0", r.Class))
+		}
+		if r.MTBF <= 0 || r.MTTR <= 0 {
+			continue
+		}
+		class, err := topology.ParseClass(r.Class)
+		if err != nil {
+			continue
+		}
+		n := len(t.ComponentsOf(class))
+		expected := float64(n) * duration.Seconds() / (r.MTBF.D() + r.MTTR.D()).Seconds()
+		if expected > MaxRandomFailures {
+			fs = append(fs, check.New(check.FailureBudget, r.PosOf("mtbf"),
+				"random %s failures: %d components over %v with mtbf %v would inject about %s failures; at most %d fit a run",
+				r.Class, n, duration, r.MTBF, fmtCount(expected), MaxRandomFailures))
+		}
+	}
+	return fs
+}
+
+func fmtCount(x float64) string {
+	if x >= 1e6 {
+		return fmt.Sprintf("%.3g", x)
+	}
+	return fmt.Sprintf("%d", int64(math.Round(x)))
+}
