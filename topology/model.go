@@ -97,6 +97,8 @@ type Switch struct {
 	SpanningTree SpanningTree
 	STP          STPTimers
 	MACAging     time.Duration
+	// BootTime is how long the switch takes from power-on until its ports come up.
+	BootTime time.Duration
 	Source
 }
 
@@ -252,6 +254,9 @@ type Module struct {
 	UplinkFailureDetection bool // link-state tracking: drop bay ports when all uplinks fail
 	VLANs                  []string
 	SpanningTree           SpanningTree
+	// BootTime is how long a switch module takes from power-on until its ports come
+	// up; a pass-through module is passive and has none.
+	BootTime time.Duration
 	Source
 }
 

@@ -38,6 +38,7 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 			HelloTime:    sim.Time(sw.STP.Hello),
 			MaxAge:       sim.Time(sw.STP.MaxAge),
 			ForwardDelay: sim.Time(sw.STP.ForwardDelay),
+			BootTime:     sim.Time(sw.BootTime),
 		}
 		if err := n.AddSwitch(sw.Name, cfg); err != nil {
 			return nil, fmt.Errorf("%s: %w", sw.Pos, err)
@@ -52,7 +53,8 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology) (*network.Network, er
 					cfg.Pairs[fmt.Sprintf("bay%d", bay)] = fmt.Sprintf("ext%d", bay)
 				}
 			} else {
-				cfg.Switch = network.SwitchConfig{Layer: topology.L2, SpanningTree: m.SpanningTree, Priority: defaultPriority}
+				cfg.Switch = network.SwitchConfig{Layer: topology.L2, SpanningTree: m.SpanningTree, Priority: defaultPriority,
+					BootTime: sim.Time(m.BootTime)}
 			}
 			if err := n.AddInterconnect(m.Name, cfg); err != nil {
 				return nil, fmt.Errorf("%s: %w", m.Pos, err)

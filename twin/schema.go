@@ -73,6 +73,7 @@ type SwitchSpec struct {
 	SpanningTree    string   `yaml:"spanning_tree"`
 	STP             STPSpec  `yaml:"stp"`
 	MACAging        Duration `yaml:"mac_aging"`
+	BootTime        Duration `yaml:"boot_time"`
 	topology.Source `yaml:"-"`
 }
 
@@ -231,6 +232,7 @@ type ModuleSpec struct {
 	UplinkFailureDetection bool     `yaml:"uplink_failure_detection"`
 	VLANs                  []string `yaml:"vlans"`
 	SpanningTree           string   `yaml:"spanning_tree"`
+	BootTime               Duration `yaml:"boot_time"`
 	topology.Source        `yaml:"-"`
 }
 

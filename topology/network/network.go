@@ -117,6 +117,8 @@ type device struct {
 	cpu      *lport
 	tracking bool // uplink failure detection (switch modules)
 	downOff  bool // blade-facing ports disabled by uplink failure detection
+	// boot is armed while the switch boots after its power returned.
+	boot *sim.Timer
 
 	// hosts
 	hcfg HostConfig
@@ -136,6 +138,10 @@ type SwitchConfig struct {
 	// HelloTime, MaxAge and ForwardDelay are the spanning-tree timers. Defaults 2 s,
 	// 20 s and 15 s (802.1D values, reference-facts §5).
 	HelloTime, MaxAge, ForwardDelay sim.Time
+	// BootTime is how long the switch boots when its power returns (RepairSwitch): POST,
+	// loading its software and configuration. Its ports stay dark meanwhile. Zero
+	// brings it up at once.
+	BootTime sim.Time
 	// HostPortsSTP makes host-facing ports ordinary spanning-tree ports instead of edge
 	// (PortFast) ports, so that a port coming up passes through the forward-delay states
 	// before it forwards (reference-facts §4.3: PortFast saves about 30 s).
