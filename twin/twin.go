@@ -297,6 +297,25 @@ func (tw *Twin) powerOn(host string) {
 	})
 }
 
+// bootsEnd is when the boots that began at time at (a repair giving power back) are
+// over, or at itself if none began then.
+func (tw *Twin) bootsEnd(at sim.Time) sim.Time {
+	end := at
+	for i := len(tw.timeline) - 1; i >= 0 && tw.timeline[i].At >= at; i-- {
+		l := tw.timeline[i]
+		if l.At != at {
+			continue
+		}
+		switch r := l.Record.(type) {
+		case HostBooting:
+			end = max(end, at+r.For)
+		case network.SwitchBooting:
+			end = max(end, at+r.For)
+		}
+	}
+	return end
+}
+
 // HostBooting is the trace record of a host whose power returned: it boots before it
 // carries traffic again.
 type HostBooting struct {
