@@ -91,6 +91,29 @@ func TestCorrelatedBlastRadius(t *testing.T) {
 	}
 }
 
+func TestCorrelatedDownFollowsTheFailuresInForce(t *testing.T) {
+	cor := failures.NewCorrelated(chassis())
+	must := func(_ []string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(cor.Fail("enc", failures.Enclosure))
+	must(cor.Fail("b2", failures.Host))
+	for dev, want := range map[string]bool{"enc": true, "m1": true, "b1": true, "v1": true, "b2": true, "sw": false} {
+		if cor.Down(dev) != want {
+			t.Errorf("with the enclosure down: Down(%s) = %v, want %v", dev, !want, want)
+		}
+	}
+	must(cor.Repair("enc", failures.Enclosure))
+	for dev, want := range map[string]bool{"enc": false, "m1": false, "b1": false, "v1": false, "b2": true} {
+		if cor.Down(dev) != want {
+			t.Errorf("after the enclosure's repair: Down(%s) = %v, want %v", dev, !want, want)
+		}
+	}
+}
+
 func TestCorrelatedRefusesWhatIsNotThere(t *testing.T) {
 	cor := failures.NewCorrelated(chassis())
 	for _, c := range []struct {

@@ -41,16 +41,17 @@ type Twin struct {
 	measure  *failures.Measurement
 	flowEnds map[string][2]string // flow → its endpoints as the scenario names them
 	vmHost   map[string]string    // VM → the host it runs on
-	// correlated says which devices a failure of a device or power supply darkens.
-	correlated *failures.Correlated
-	timeline   []TraceLine // notable records, for the report's explanation of each failure
-	finished   bool
+	timeline []TraceLine          // notable records, for the report's explanation of each failure
+	finished bool
 
 	hostDown map[string]bool // hosts without power, or still booting
 	hostGen  map[string]int  // bumped at every power change, so a stale boot does not finish
 
 	callNodes []string        // UC servers the call model must hear of
 	callDown  map[string]bool // what the call model was last told
+
+	// correlated says which devices a failure of a device or power supply darkens.
+	correlated *failures.Correlated
 }
 
 // New builds the twin of a loaded scenario. It fails if the scenario has errors that
