@@ -1,6 +1,7 @@
 // Package failures says what breaks and when: scheduled failures, random failures per
 // component with MTBF/MTTR distributions, repairs and manual breakage from the TUI. It
-// acts on the twin through Target and records every failure in the trace; Measurement
+// acts on the twin through Target and records every failure in the trace; Correlated
+// tells the twin what a failure of a device or power supply takes with it; Measurement
 // turns the trace back into failover figures.
 package failures
 
@@ -20,7 +21,7 @@ import (
 type Kind string
 
 // Failure kinds. Correlated failures (an enclosure taking its blades and modules) follow
-// from how the target models the component, not from extra kinds.
+// from what the component contains (Correlated), not from extra kinds.
 const (
 	Link       Kind = "link"
 	LinkOneWay Kind = "link-one-way" // a fibre cut in one direction

@@ -103,6 +103,14 @@ const (
 	// DefaultHostBootTime is a physical server's boot, 3–5 min (reference-facts §8,
 	// unconfirmed there); 180 s is the lower end.
 	DefaultHostBootTime = 180 * time.Second
+	// DefaultSwitchBootTime is how long a switch or blade switch module takes from
+	// power-on until its ports come up: 2 min, dctwin's choice in the middle of the
+	// "about 1 to 3 minutes" for a boot with POST in the EMC Connectrix DS-5300B and
+	// DS-4900B (Brocade Fibre Channel switch) installation guides; an HP SAN switch
+	// guide says at least 3 min. No Ethernet switch figure was found and
+	// reference-facts has none, so treat it as unconfirmed and set boot_time per
+	// switch model.
+	DefaultSwitchBootTime = 120 * time.Second
 	// DefaultPowerSupplies is the N+1 pair of a blade enclosure.
 	DefaultPowerSupplies = 2
 )

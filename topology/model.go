@@ -102,6 +102,8 @@ type Switch struct {
 	// PortFast makes the host-facing ports edge ports that forward at once when their
 	// link comes up; without it they pass the spanning-tree listening/learning states.
 	PortFast bool
+	// BootTime is how long the switch takes from power-on until its ports come up.
+	BootTime time.Duration
 	Source
 }
 
@@ -257,6 +259,9 @@ type Module struct {
 	UplinkFailureDetection bool // link-state tracking: drop bay ports when all uplinks fail
 	VLANs                  []string
 	SpanningTree           SpanningTree
+	// BootTime is how long a switch module takes from power-on until its ports come
+	// up; a pass-through module is passive and has none.
+	BootTime time.Duration
 	Source
 }
 

@@ -6,6 +6,10 @@ import "strings"
 // down": an enclosure takes its blades and modules, its last power supply takes the
 // enclosure, a host takes its NICs and VMs, a switch or module takes its ports, a port
 // takes the cable in it. VMs on a failed storage array are down too.
+//
+// Fail is the one statement of these correlated-failure rules: the single-point-of-
+// failure analysis (topology/spof) applies it to one component at a time, and the
+// running twin applies it, through failures.Correlated, to the failures in force.
 type Outage struct {
 	Devices map[string]bool // switches, modules, hosts, VMs, endpoints, enclosures, storage
 	NICs    map[string]bool // "host:nic"
@@ -14,6 +18,9 @@ type Outage struct {
 	PSUs    map[string]bool
 	// Cause says, for every down device, which failed component took it down.
 	Cause map[string]string
+	// Order lists Devices in the order they went down: a failed device before what it
+	// takes with it, an enclosure's modules before its blades.
+	Order []string
 }
 
 // NewOutage returns an empty outage.
@@ -55,6 +62,7 @@ func (t *Topology) failDevice(o *Outage, name, cause string) {
 		return
 	}
 	o.Devices[name] = true
+	o.Order = append(o.Order, name)
 	o.Cause[name] = cause
 	switch d := t.Device(name).(type) {
 	case *Enclosure:

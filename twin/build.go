@@ -174,6 +174,7 @@ func (b *builder) switchOf(s SwitchSpec) *topology.Switch {
 		MACAging: orDefault(s.Source, "mac_aging", s.MACAging, topology.DefaultMACAging),
 		Latency:  orDefault(s.Source, "latency", s.Latency, topology.DefaultSwitchLatency),
 		PortFast: topology.DefaultPortFast,
+		BootTime: orDefault(s.Source, "boot_time", s.BootTime, topology.DefaultSwitchBootTime),
 		Source:   s.Source}
 	if s.PortFast != nil {
 		sw.PortFast = *s.PortFast
@@ -197,9 +198,13 @@ func (b *builder) enclosureOf(e EnclosureSpec) *topology.Enclosure {
 			b.fail(m.PosOf("kind"), "unknown module kind %q (expected switch or pass-through)", m.Kind)
 			kind = topology.PassThrough
 		}
+		boot := time.Duration(0) // a pass-through module is passive: nothing to boot
+		if kind == topology.SwitchModule {
+			boot = orDefault(m.Source, "boot_time", m.BootTime, topology.DefaultSwitchBootTime)
+		}
 		enc.Modules = append(enc.Modules, &topology.Module{Name: m.Name, Slot: i + 1, Kind: kind, Uplinks: m.Uplinks,
 			UplinkFailureDetection: m.UplinkFailureDetection, VLANs: m.VLANs,
-			SpanningTree: b.spanningTree(m.Source, "spanning_tree", m.SpanningTree), Source: m.Source})
+			SpanningTree: b.spanningTree(m.Source, "spanning_tree", m.SpanningTree), BootTime: boot, Source: m.Source})
 	}
 	return enc
 }

@@ -54,6 +54,7 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 			ForwardDelay: sim.Time(sw.STP.ForwardDelay),
 			Latency:      sim.Time(sw.Latency),
 			HostPortsSTP: !sw.PortFast,
+			BootTime:     sim.Time(sw.BootTime),
 		}
 		if err := place(sw.Pos, "", n.AddSwitch(sw.Name, cfg)); err != nil {
 			return nil, nil, err
@@ -69,7 +70,7 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 				}
 			} else {
 				cfg.Switch = network.SwitchConfig{Layer: topology.L2, SpanningTree: m.SpanningTree, Priority: defaultPriority,
-					Latency: sim.Time(topology.DefaultSwitchLatency)}
+					Latency: sim.Time(topology.DefaultSwitchLatency), BootTime: sim.Time(m.BootTime)}
 			}
 			if err := place(m.Pos, "", n.AddInterconnect(m.Name, cfg)); err != nil {
 				return nil, nil, err

@@ -196,11 +196,11 @@ func summarize(r *Report, up, total float64) Summary {
 }
 
 // timelineOf returns the notable records from a failure until the next failure begins,
-// or a minute after its repair.
+// or a minute after its repair (and after the boots the repair started).
 func (tw *Twin) timelineOf(f failures.Failure) []TraceLine {
 	end := sim.Never
 	if f.RepairAt != sim.Never {
-		end = f.RepairAt + sim.Minute
+		end = tw.bootsEnd(f.RepairAt) + sim.Minute
 	}
 	for _, other := range tw.Failures.Failures() {
 		if other.At > f.At {

@@ -75,6 +75,7 @@ type SwitchSpec struct {
 	MACAging        Duration `yaml:"mac_aging"`
 	Latency         Duration `yaml:"latency"`
 	PortFast        *bool    `yaml:"portfast"`
+	BootTime        Duration `yaml:"boot_time"`
 	topology.Source `yaml:"-"`
 }
 
@@ -233,6 +234,7 @@ type ModuleSpec struct {
 	UplinkFailureDetection bool     `yaml:"uplink_failure_detection"`
 	VLANs                  []string `yaml:"vlans"`
 	SpanningTree           string   `yaml:"spanning_tree"`
+	BootTime               Duration `yaml:"boot_time"`
 	topology.Source        `yaml:"-"`
 }
 

@@ -45,8 +45,7 @@ type Twin struct {
 	measure  *failures.Measurement
 	flowEnds map[string][2]string // flow → its endpoints as the scenario names them
 	vmHost   map[string]string    // VM → the host it runs on
-	enc      map[string]*enclosureState
-	timeline []TraceLine // notable records, for the report's explanation of each failure
+	timeline []TraceLine          // notable records, for the report's explanation of each failure
 	finished bool
 	skipped  []string // what --force left out of the build, and why
 	refused  []string // failures that did not happen, and why
@@ -56,13 +55,9 @@ type Twin struct {
 
 	callNodes []string        // UC servers the call model must hear of
 	callDown  map[string]bool // what the call model was last told
-}
 
-type enclosureState struct {
-	failed    bool
-	psuFailed map[string]bool
-	psus      int
-	powered   bool
+	// correlated says which devices a failure of a device or power supply darkens.
+	correlated *failures.Correlated
 }
 
 // New builds the twin of a loaded scenario. It fails if the scenario has errors that
@@ -89,7 +84,7 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	}
 	run := sc.Run()
 	tw := &Twin{Scenario: sc, Topology: t, Seed: run.Seed, Duration: sim.Time(run.Duration),
-		flowEnds: map[string][2]string{}, vmHost: map[string]string{}, enc: map[string]*enclosureState{},
+		flowEnds: map[string][2]string{}, vmHost: map[string]string{},
 		hostDown: map[string]bool{}, hostGen: map[string]int{}}
 	if opt.SeedSet {
 		tw.Seed = opt.Seed
@@ -101,9 +96,7 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	for _, v := range t.VMs {
 		tw.vmHost[v.Name] = v.Host
 	}
-	for _, e := range t.Enclosures {
-		tw.enc[e.Name] = &enclosureState{psuFailed: map[string]bool{}, psus: e.PowerSupplies, powered: true}
-	}
+	tw.correlated = failures.NewCorrelated(t)
 	n, skipped, err := buildNetwork(tw.Sim, t, opt.Force)
 	if err != nil {
 		return nil, err
@@ -242,8 +235,9 @@ func (tw *Twin) finish() {
 }
 
 // Fail implements failures.Target: it breaks a component of the running network.
-// Correlated failures follow from what the component contains: an enclosure (or its
-// last power supply) takes its blades and interconnect modules with it.
+// Correlated failures follow from what the component contains (failures.Correlated):
+// an enclosure, or its last working power supply, takes its blades and interconnect
+// modules with it.
 func (tw *Twin) Fail(component string, kind failures.Kind) error {
 	return tw.apply(component, kind, true)
 }
@@ -262,6 +256,9 @@ func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
 		}
 		return repairFn(component)
 	}
+	if failures.Correlates(kind) {
+		return tw.power(component, kind, fail)
+	}
 	switch kind {
 	case failures.Link:
 		return pick(n.FailLink, n.RepairLink)
@@ -279,69 +276,39 @@ func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
 		return pick(n.FailNIC, n.RepairNIC)
 	case failures.SwitchPort:
 		return pick(n.FailPort, n.RepairPort)
-	case failures.Switch, failures.Module:
-		return pick(n.FailSwitch, n.RepairSwitch)
-	case failures.Host:
-		if t.Host(component) == nil {
-			return fmt.Errorf("unknown host %q", component)
-		}
-		if fail {
-			return tw.powerOff(component)
-		}
-		tw.powerOn(component)
-		return nil
-	case failures.Enclosure:
-		st := tw.enc[component]
-		if st == nil {
-			return fmt.Errorf("unknown enclosure %q", component)
-		}
-		st.failed = fail
-		return tw.power(component)
-	case failures.PSU:
-		for name, st := range tw.enc {
-			e := t.Enclosure(name)
-			if slices.Contains(e.PSUNames(), component) {
-				st.psuFailed[component] = fail
-				return tw.power(name)
-			}
-		}
-		return fmt.Errorf("unknown power supply %q", component)
 	case failures.Storage:
 		return fmt.Errorf("storage failures act on the VMs whose disks they hold; the network model does not run VMs' storage yet")
 	}
 	return fmt.Errorf("unknown failure kind %q", kind)
 }
 
-// power applies an enclosure's power state to its blades and modules: it has power
-// while it is not failed as a whole and at least one power supply works.
-func (tw *Twin) power(enclosure string) error {
-	st := tw.enc[enclosure]
-	failedPSUs := 0
-	for _, f := range st.psuFailed {
-		if f {
-			failedPSUs++
-		}
+// power applies a failure or repair of a whole device or a power supply: the devices
+// it darkens (failures.Correlated says which: an enclosure's modules and blades with
+// it) lose power, and those it gives power back to boot — hosts for their boot_time,
+// switches and switch modules for theirs (the network runs their boot).
+func (tw *Twin) power(component string, kind failures.Kind, fail bool) error {
+	var changed []string
+	var err error
+	if fail {
+		changed, err = tw.correlated.Fail(component, kind)
+	} else {
+		changed, err = tw.correlated.Repair(component, kind)
 	}
-	powered := !st.failed && failedPSUs < st.psus
-	if powered == st.powered {
-		return nil
+	if err != nil {
+		return err
 	}
-	st.powered = powered
 	t := tw.Topology
-	n := tw.Net
-	for _, h := range t.Blades(enclosure) {
-		if powered {
-			tw.powerOn(h.Name)
-		} else if err := tw.powerOff(h.Name); err != nil {
-			return err
-		}
-	}
-	for _, m := range t.Enclosure(enclosure).Modules {
+	for _, d := range changed {
 		var err error
-		if powered {
-			err = n.RepairSwitch(m.Name)
-		} else {
-			err = n.FailSwitch(m.Name)
+		switch {
+		case t.Host(d) != nil && fail:
+			err = tw.powerOff(d)
+		case t.Host(d) != nil:
+			tw.powerOn(d)
+		case (t.Switch(d) != nil || t.Module(d) != nil) && fail:
+			err = tw.Net.FailSwitch(d)
+		case t.Switch(d) != nil || t.Module(d) != nil:
+			err = tw.Net.RepairSwitch(d)
 		}
 		if err != nil {
 			return err
@@ -375,6 +342,25 @@ func (tw *Twin) powerOn(host string) {
 		tw.Sim.Report(HostBooted{Host: host})
 		tw.syncCalls()
 	})
+}
+
+// bootsEnd is when the boots that began at time at (a repair giving power back) are
+// over, or at itself if none began then.
+func (tw *Twin) bootsEnd(at sim.Time) sim.Time {
+	end := at
+	for i := len(tw.timeline) - 1; i >= 0 && tw.timeline[i].At >= at; i-- {
+		l := tw.timeline[i]
+		if l.At != at {
+			continue
+		}
+		switch r := l.Record.(type) {
+		case HostBooting:
+			end = max(end, at+r.For)
+		case network.SwitchBooting:
+			end = max(end, at+r.For)
+		}
+	}
+	return end
 }
 
 // HostBooting is the trace record of a host whose power returned: it boots before it

@@ -117,6 +117,8 @@ type device struct {
 	cpu      *lport
 	tracking bool // uplink failure detection (switch modules)
 	downOff  bool // blade-facing ports disabled by uplink failure detection
+	// boot is armed while the switch boots after its power returned.
+	boot *sim.Timer
 
 	// hosts
 	hcfg HostConfig
@@ -139,6 +141,10 @@ type SwitchConfig struct {
 	// Latency is the switch's forwarding latency per frame beyond the frame's
 	// serialization (lookup and fabric), taken as given.
 	Latency sim.Time
+	// BootTime is how long the switch boots when its power returns (RepairSwitch): POST,
+	// loading its software and configuration. Its ports stay dark meanwhile. Zero
+	// brings it up at once.
+	BootTime sim.Time
 	// HostPortsSTP makes host-facing ports ordinary spanning-tree ports instead of edge
 	// (PortFast) ports, so that a port coming up passes through the forward-delay states
 	// before it forwards (reference-facts §4.3: PortFast saves about 30 s).

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"dctwin/sim"
@@ -192,8 +193,8 @@ func (n *Network) switchCarrier(p *Port) {
 	if p.hostFacing && !p.edge {
 		n.hostPortSTP(p)
 	}
-	if p.uplink && p.dev.tracking {
-		n.uplinkTracking(p.dev)
+	if p.uplink && p.dev.tracking && !p.dev.failed {
+		n.uplinkTracking(p.dev) // a module that is off tracks nothing
 	}
 }
 
@@ -216,6 +217,21 @@ func (n *Network) uplinkTracking(d *device) {
 		if p.hostFacing {
 			p.disabled = d.downOff
 			n.changed(p.link, 0)
+		}
+	}
+}
+
+// holdDownlinks makes a switch module with uplink failure detection that lost power
+// come back with its blade-facing ports down until one of its uplinks has carrier, as
+// the feature holds them after a boot; nothing is reported, the module being off.
+func (n *Network) holdDownlinks(d *device) {
+	if !slices.ContainsFunc(d.ports, func(p *Port) bool { return p.uplink }) {
+		return // nothing to track: the ports stay as they were wired
+	}
+	d.downOff = true
+	for _, p := range d.ports {
+		if p.hostFacing {
+			p.disabled = true
 		}
 	}
 }
@@ -323,40 +339,57 @@ func (n *Network) setDevice(name string, failed bool, want devKind, kind string)
 	if !ok || (d.kind != want && !(want == kindSwitch && d.kind == kindPassThrough)) {
 		return fmt.Errorf("unknown %s %q", kind, name)
 	}
-	if d.failed == failed {
-		return nil
+	booting := d.booting()
+	if failed == d.failed && !booting || !failed && booting {
+		return nil // already off, already on, or already booting
 	}
-	d.failed = failed
 	if failed {
 		n.record(ComponentFailed{Component: name, Kind: kind})
 	} else {
 		n.record(ComponentRepaired{Component: name, Kind: kind})
 	}
-	if !n.started {
+	if booting {
+		d.boot.Stop() // power lost again before the switch came up: it stays dark
 		return nil
+	}
+	if !failed && n.started && d.kind == kindSwitch && d.cfg.BootTime > 0 {
+		n.bootSwitch(d)
+		return nil
+	}
+	d.failed = failed
+	n.powerChanged(d)
+	return nil
+}
+
+// powerChanged applies a device's power state (d.failed) to its ports, protocols and
+// the flows through it.
+func (n *Network) powerChanged(d *device) {
+	if !n.started {
+		return // before the start, the start derives everything from the flags
 	}
 	n.touch(&d.deps)
 	if d.kind == kindSwitch {
 		n.switchPower(d)
 	}
-	if d.team != nil && failed {
+	if d.team != nil && d.failed {
 		d.team.powerOff()
 	}
 	for _, p := range d.ports {
 		n.changed(p.link, 0)
 	}
-	if d.team != nil && !failed {
+	if d.team != nil && !d.failed {
 		d.team.restart()
 	}
-	return nil
 }
 
 // FailSwitch powers off a switch or an interconnect module: all its ports go dark,
 // its MAC table and protocol state are lost.
 func (n *Network) FailSwitch(name string) error { return n.setDevice(name, true, kindSwitch, "switch") }
 
-// RepairSwitch powers a switch or interconnect module on again; it starts with an empty
-// MAC table and its ports run the spanning-tree start-up.
+// RepairSwitch powers a switch or interconnect module on again. A switch (or switch
+// module) boots for its BootTime first, dark as when it was off; then its ports come
+// up with an empty MAC table and run the spanning-tree start-up. A pass-through module
+// is passive and passes light at once.
 func (n *Network) RepairSwitch(name string) error {
 	return n.setDevice(name, false, kindSwitch, "switch")
 }
@@ -379,6 +412,9 @@ func (n *Network) switchPower(d *device) {
 				p.stpTimer.Stop()
 			}
 			p.state, p.role = Discarding, RoleDisabled
+		}
+		if d.tracking {
+			n.holdDownlinks(d)
 		}
 	} else {
 		for _, p := range d.ports {
