@@ -58,6 +58,9 @@ type FailureReport struct {
 	Failure    Failure
 	Detections []DetectionTime
 	Flows      []FlowOutage
+	// CutOff lists the hosts and endpoints the failure cut off from their default
+	// gateway (FlowOutage.Flow names the node), whether or not any flow used them.
+	CutOff []FlowOutage
 }
 
 // DetectedAfter returns the earliest detection, and false if nothing noticed.
@@ -83,6 +86,10 @@ type Measurement struct {
 	ends    map[string]string     // flow → endpoints "a\x00b", for the service view
 	down    map[string][]interval // flow → its outage intervals
 	end     sim.Time
+
+	probed  map[string]bool       // nodes whose reachability is observed
+	cut     map[string]openOutage // node → its running cut-off (index into CutOff)
+	unreach map[string][]interval // node → the intervals it was cut off
 }
 
 type openOutage struct {
@@ -96,7 +103,44 @@ type interval struct{ from, to sim.Time }
 // NewMeasurement returns an empty measurement; register it with sim.AddObserver.
 func NewMeasurement() *Measurement {
 	return &Measurement{byID: map[int]*FailureReport{}, open: map[string]openOutage{},
-		ends: map[string]string{}, down: map[string][]interval{}}
+		ends: map[string]string{}, down: map[string][]interval{},
+		probed: map[string]bool{}, cut: map[string]openOutage{}, unreach: map[string][]interval{}}
+}
+
+// ObserveReachability says that node's reachability is observed (by a probe to its
+// default gateway); Reachability then reports its changes.
+func (m *Measurement) ObserveReachability(node string) { m.probed[node] = true }
+
+// Reachability records that node lost (reachable false) or regained its way to the
+// network at time at. A cut-off belongs to the failure or repair that happened last
+// before it, as a flow's outage does.
+func (m *Measurement) Reachability(at sim.Time, node string, reachable bool) {
+	if !reachable {
+		if _, already := m.cut[node]; already {
+			return
+		}
+		m.unreach[node] = append(m.unreach[node], interval{at, sim.Never})
+		rep, afterRepair := m.blame(at)
+		if rep == nil {
+			m.cut[node] = openOutage{since: at, index: -1}
+			return
+		}
+		rep.CutOff = append(rep.CutOff, FlowOutage{Flow: node, Stopped: at - rep.Failure.At,
+			AfterRepair: afterRepair, Gap: sim.Never})
+		m.cut[node] = openOutage{report: rep, index: len(rep.CutOff) - 1, since: at}
+		return
+	}
+	o, ok := m.cut[node]
+	if !ok {
+		return
+	}
+	delete(m.cut, node)
+	if iv := m.unreach[node]; len(iv) > 0 {
+		iv[len(iv)-1].to = at
+	}
+	if o.report != nil {
+		closeOutage(&o.report.CutOff[o.index], o.report.Failure, o.since, at)
+	}
 }
 
 // SetFlowEndpoints tells the measurement which two nodes a flow joins, for Services.
@@ -159,9 +203,12 @@ func (m *Measurement) flowChange(at sim.Time, flow string, delivering bool) {
 	if o.report == nil {
 		return
 	}
-	fo := &o.report.Flows[o.index]
-	fo.Gap = at - o.since
-	f := o.report.Failure
+	closeOutage(&o.report.Flows[o.index], o.report.Failure, o.since, at)
+}
+
+// closeOutage ends an outage that began at since and ended at at, charged to failure f.
+func closeOutage(fo *FlowOutage, f Failure, since, at sim.Time) {
+	fo.Gap = at - since
 	if fo.AfterRepair || at <= f.RepairAt {
 		fo.Restored = true
 		fo.Outage = at - f.At
@@ -219,6 +266,7 @@ func (m *Measurement) Reports() []FailureReport {
 		out[i] = *r
 		out[i].Detections = slices.Clone(r.Detections)
 		out[i].Flows = slices.Clone(r.Flows)
+		out[i].CutOff = slices.Clone(r.CutOff)
 	}
 	return out
 }
@@ -226,14 +274,18 @@ func (m *Measurement) Reports() []FailureReport {
 // ServiceDowntime is the service view of one host, VM or endpoint.
 type ServiceDowntime struct {
 	Node string
-	// Impaired is the time during which at least one of its flows was not delivered.
-	Impaired sim.Time
-	// Unreachable is the time during which none of its flows was delivered.
+	// Unreachable is the time the node was cut off: for a node whose reachability is
+	// observed, the time it could not reach its default gateway; otherwise the time in
+	// which none of its flows was delivered.
 	Unreachable sim.Time
+	// Impaired is the time in which the node was cut off or at least one of its flows
+	// was not delivered, leaving out the times its peer was the one cut off: a healthy
+	// database is not impaired because the web server calling it died.
+	Impaired sim.Time
 }
 
-// Services returns, per node that lost any traffic, how long it was impaired and
-// unreachable, computed from its flows' outage intervals up to the end of the run.
+// Services returns, per node that lost any traffic or was cut off, how long it was
+// impaired and unreachable, up to the end of the run.
 func (m *Measurement) Services() []ServiceDowntime {
 	flowsOf := map[string][]string{}
 	for flow, e := range m.ends {
@@ -241,13 +293,31 @@ func (m *Measurement) Services() []ServiceDowntime {
 			flowsOf[n] = append(flowsOf[n], flow)
 		}
 	}
+	nodes := map[string]bool{}
+	for n := range flowsOf {
+		nodes[n] = true
+	}
+	for n := range m.unreach {
+		nodes[n] = true
+	}
 	var out []ServiceDowntime
-	for node, flows := range flowsOf {
+	for node := range nodes {
+		own := m.clip(m.unreach[node])
 		var all [][]interval
-		for _, f := range flows {
-			all = append(all, m.clipped(f))
+		for _, f := range flowsOf[node] {
+			ivs := m.clipped(f)
+			if peer := peerOf(m.ends[f], node); peer != "" && m.probed[peer] {
+				ivs = minus(ivs, m.clip(m.unreach[peer]))
+			}
+			all = append(all, ivs)
 		}
-		sd := ServiceDowntime{Node: node, Impaired: union(all), Unreachable: intersection(all)}
+		sd := ServiceDowntime{Node: node}
+		if m.probed[node] {
+			sd.Unreachable = union([][]interval{own})
+		} else {
+			sd.Unreachable = intersection(all)
+		}
+		sd.Impaired = union(append(all, own))
 		if sd.Impaired > 0 {
 			out = append(out, sd)
 		}
@@ -264,6 +334,45 @@ func (m *Measurement) Services() []ServiceDowntime {
 	return out
 }
 
+// peerOf returns the other end of a flow's endpoints "a\x00b" seen from node.
+func peerOf(ends, node string) string {
+	e := splitEnds(ends)
+	if len(e) != 2 {
+		return ""
+	}
+	if e[0] == node {
+		return e[1]
+	}
+	return e[0]
+}
+
+// minus removes from a the parts covered by b (both sorted by start, b disjoint).
+func minus(a, b []interval) []interval {
+	if len(b) == 0 {
+		return a
+	}
+	var out []interval
+	for _, iv := range a {
+		cur := iv
+		for _, x := range b {
+			if x.to <= cur.from || x.from >= cur.to {
+				continue
+			}
+			if x.from > cur.from {
+				out = append(out, interval{cur.from, x.from})
+			}
+			cur.from = max(cur.from, x.to)
+			if cur.from >= cur.to {
+				break
+			}
+		}
+		if cur.from < cur.to {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
 func splitEnds(e string) []string {
 	for i := range len(e) {
 		if e[i] == 0 {
@@ -277,9 +386,12 @@ func splitEnds(e string) []string {
 }
 
 // clipped returns a flow's outage intervals with open ones ended at the end of the run.
-func (m *Measurement) clipped(flow string) []interval {
+func (m *Measurement) clipped(flow string) []interval { return m.clip(m.down[flow]) }
+
+// clip ends open intervals at the end of the run and drops empty ones.
+func (m *Measurement) clip(ivs []interval) []interval {
 	var out []interval
-	for _, iv := range m.down[flow] {
+	for _, iv := range ivs {
 		if iv.to == sim.Never {
 			iv.to = m.end
 		}

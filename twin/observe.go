@@ -70,7 +70,7 @@ func notable(r sim.Record) bool {
 		// Moves explain a failover; learning and aging happen all the time (--trace has
 		// them).
 		return r.Change == network.MACMoved
-	case failures.Injected, failures.Repaired, HostBooting, HostBooted, network.SwitchBooting, network.SwitchBooted,
+	case failures.Injected, failures.Repaired, HostBooting, HostBooted, NodeReachability, network.SwitchBooting, network.SwitchBooted,
 		uc.CallDropped, uc.CallDegraded,
 		uc.CallFailedSetup, network.CarrierChanged, network.Detected, network.TeamSwitchover, network.GratuitousARP,
 		network.FDBFlushed, network.PortStateChanged, network.TopologyChanged,

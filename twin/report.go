@@ -45,6 +45,9 @@ type FailureResult struct {
 	DetectedAfterMs *float64          `json:"detected_after_ms"`
 	Detections      []DetectionResult `json:"detections"`
 	Flows           []FlowOutage      `json:"flows"`
+	// CutOff lists the hosts, VMs and endpoints the failure cut off from their default
+	// gateway, with how long (FlowOutage.Flow names the node), used by flows or not.
+	CutOff []FlowOutage `json:"cut_off,omitempty"`
 	// CallsDropped and CallsDegraded count the calls dropped, and the calls whose MOS
 	// fell below 3.6 for a second or more, while the failure was in force.
 	CallsDropped  *int        `json:"calls_dropped,omitempty"`
@@ -120,20 +123,11 @@ func (tw *Twin) Report() *Report {
 		for _, d := range fr.Detections {
 			res.Detections = append(res.Detections, DetectionResult{d.Mechanism, d.Subject, ms(d.After)})
 		}
+		for _, fo := range fr.CutOff {
+			res.CutOff = append(res.CutOff, outageOf(fo, f))
+		}
 		for _, fo := range fr.Flows {
-			out := FlowOutage{Flow: fo.Flow, StoppedMs: ms(fo.Stopped), AfterRepair: fo.AfterRepair}
-			switch {
-			case fo.Restored:
-				out.OutageMs = msPtr(fo.Outage)
-			case fo.Gap != sim.Never:
-				out.Note = fmt.Sprintf("not restored before repair; delivered again %s after the repair",
-					fmtMs(fo.Stopped+fo.Gap-(f.RepairAt-f.At)))
-			case f.RepairAt != sim.Never:
-				out.Note = "not restored before repair, nor by the end of the run"
-			default:
-				out.Note = "not restored by the end of the run"
-			}
-			res.Flows = append(res.Flows, out)
+			res.Flows = append(res.Flows, outageOf(fo, f))
 		}
 		res.Timeline = tw.timelineOf(f)
 		if tw.Calls != nil {
@@ -171,6 +165,23 @@ func (tw *Twin) Report() *Report {
 	}
 	r.Summary = summarize(r, up, total)
 	return r
+}
+
+// outageOf presents one measured outage (of a flow, or a node cut off) of failure f.
+func outageOf(fo failures.FlowOutage, f failures.Failure) FlowOutage {
+	out := FlowOutage{Flow: fo.Flow, StoppedMs: ms(fo.Stopped), AfterRepair: fo.AfterRepair}
+	switch {
+	case fo.Restored:
+		out.OutageMs = msPtr(fo.Outage)
+	case fo.Gap != sim.Never:
+		out.Note = fmt.Sprintf("not restored before repair; back %s after the repair",
+			fmtOffset(fo.Stopped+fo.Gap-(f.RepairAt-f.At)))
+	case f.RepairAt != sim.Never:
+		out.Note = "not restored before repair, nor by the end of the run"
+	default:
+		out.Note = "not restored by the end of the run"
+	}
+	return out
 }
 
 func summarize(r *Report, up, total float64) Summary {
@@ -215,6 +226,37 @@ func (tw *Twin) timelineOf(f failures.Failure) []TraceLine {
 		}
 	}
 	return out
+}
+
+// maxNamesPerLine bounds the nodes a grouped text line names; --json lists them all.
+const maxNamesPerLine = 6
+
+// writeCutOff prints the nodes a failure cut off, one line per outcome ("for 65 ms",
+// "caused by the repair"), so that a switch failure does not fill a screen.
+func writeCutOff(b *strings.Builder, cut []FlowOutage) {
+	var order []string
+	names := map[string][]string{}
+	for _, c := range cut {
+		what := "for " + optMs(c.OutageMs, "")
+		if c.OutageMs == nil {
+			what = c.Note
+		}
+		if c.AfterRepair {
+			what += " (caused by the repair)"
+		}
+		if names[what] == nil {
+			order = append(order, what)
+		}
+		names[what] = append(names[what], c.Flow)
+	}
+	for _, what := range order {
+		ns := names[what]
+		list := strings.Join(ns, ", ")
+		if len(ns) > maxNamesPerLine {
+			list = strings.Join(ns[:maxNamesPerLine], ", ") + fmt.Sprintf(" and %d more", len(ns)-maxNamesPerLine)
+		}
+		fmt.Fprintf(b, "  cut off:    %s %s\n", list, what)
+	}
 }
 
 // fmtMs prints a duration in milliseconds with three decimals, the resolution the
@@ -280,6 +322,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 			fmt.Fprintf(b, "  detected:   after %.3f ms by %s at %s\n", d.AfterMs, d.Mechanism, d.By)
 		}
+		writeCutOff(b, f.CutOff)
 		if len(f.Flows) == 0 {
 			b.WriteString("  flows:      none interrupted\n")
 		}

@@ -115,6 +115,7 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 		}
 	}))
 	tw.Failures = failures.NewInjector(tw.Sim, tw)
+	tw.probeReachability()
 	for _, f := range sc.Spec.Workloads.Flows {
 		if err := tw.addFlow(f); err != nil {
 			err = fmt.Errorf("%s: flow %s: %w", f.Pos, f.Name, err)

@@ -29,6 +29,10 @@ type FlowConfig struct {
 	// model follows through OnChange, such as signalling and media streams of calls,
 	// which a failover report would otherwise list by the hundred.
 	Quiet bool
+	// Passive makes the flow an observer: it follows the forwarding state like any
+	// flow but teaches the switches nothing and holds no MAC entries, so measuring
+	// with it (a reachability probe) does not change what it measures. Give it no rate.
+	Passive bool
 }
 
 // Interval is a span of simulated time; End is sim.Never while it is still open.

@@ -107,6 +107,9 @@ func (w *walker) deliver() {
 }
 
 func (w *walker) learn(b *bridge, lp *lport) {
+	if w.f != nil && w.f.cfg.Passive {
+		return // an observer's probe teaches the switches nothing
+	}
 	if w.f != nil {
 		b.learn(w.fr.src, lp, &w.held)
 	} else {

@@ -35,6 +35,9 @@ type gateway struct {
 	members []*gwMember
 	phase   sim.Time
 	deps    depList
+	// lastMaster is the member that became master last: when the backups' master-down
+	// timer runs out, it is the one that went silent.
+	lastMaster *gwMember
 }
 
 type gwMember struct {
@@ -149,6 +152,7 @@ func (g *gateway) start() {
 	}
 	if best != nil {
 		best.master = true
+		g.lastMaster = best
 		g.announce(best)
 	}
 	for _, b := range g.members {
@@ -241,7 +245,11 @@ func (b *gwMember) masterDown() {
 	if a := b.heard(); a != nil && (a.outranks(b) || b.g.cfg.NoPreempt) {
 		return
 	}
-	b.g.n.record(Detected{Device: b.g.name, Member: b.sw.name, Mechanism: ByVRRP})
+	silent := "the master"
+	if m := b.g.lastMaster; m != nil && m != b {
+		silent = m.sw.name
+	}
+	b.g.n.record(Detected{Device: b.g.name, Member: silent, Mechanism: ByVRRP, By: b.sw.name})
 	b.g.setMaster(b, true, "master down")
 }
 
@@ -252,6 +260,7 @@ func (g *gateway) setMaster(m *gwMember, master bool, reason string) {
 	n.touch(&g.deps)
 	if master {
 		m.down.Stop()
+		g.lastMaster = m
 		g.announce(m)
 	}
 	for _, x := range g.members {

@@ -60,14 +60,17 @@ func (r CarrierChanged) Subject() string { return r.Port }
 func (r CarrierChanged) String() string { return "carrier " + updown(r.Up) }
 
 // Detected is reported when a mechanism notices a failure (Up false) or a recovery:
-// a team judging a member (Device the host, Member the port), a bridge aging the BPDU
-// information of a port (Device the switch, Member the port, BySTP), or a VRRP backup
-// whose master-down timer ran out (Device the gateway, Member the backup switch).
+// a team judging a member (Device the host, Member the port), a bridge noticing that an
+// inter-switch port lost its link or aging its BPDU information (Device the switch,
+// Member the port, BySTP), or a VRRP backup whose master-down timer ran out (Device
+// the gateway, Member the master that went silent, By the backup that noticed).
 type Detected struct {
 	Device    string
 	Member    string
 	Mechanism Mechanism
 	Up        bool
+	// By is who noticed when it is not Device (a gateway's backup router).
+	By string
 }
 
 // Subject implements sim.Record.
@@ -75,6 +78,12 @@ func (r Detected) Subject() string { return r.Device }
 
 // String implements sim.Record.
 func (r Detected) String() string {
+	if r.Mechanism == BySTP && !r.Up {
+		return fmt.Sprintf("port %s lost to the spanning tree, which re-converges (detected by stp)", r.Member)
+	}
+	if r.By != "" {
+		return fmt.Sprintf("member %s %s (detected by %s at %s)", r.Member, updown(r.Up), r.Mechanism, r.By)
+	}
 	return fmt.Sprintf("member %s %s (detected by %s)", r.Member, updown(r.Up), r.Mechanism)
 }
 

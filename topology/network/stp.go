@@ -350,8 +350,19 @@ func (n *Network) convergeSTP() {
 // recomputeSTP re-solves the spanning trees after links or bridges changed and moves
 // ports towards their new roles with their protocol's timers.
 func (n *Network) recomputeSTP() {
+	prev := make([]*Port, len(n.bridges))
+	for i, b := range n.bridges {
+		prev[i] = b.rootPort
+	}
 	n.solve()
 	n.syncHops()
+	for i, b := range n.bridges {
+		// A bridge whose root port lost its link or its BPDUs and which finds another
+		// way to the root has detected the failure: its spanning tree routes around it.
+		if old := prev[i]; old != nil && b.rootPort != nil && b.rootPort != old && !old.hears() {
+			n.record(Detected{Device: b.name, Member: old.name, Mechanism: BySTP})
+		}
+	}
 	for _, b := range n.bridges {
 		for _, d := range b.members {
 			for _, p := range d.ports {
