@@ -19,17 +19,27 @@ const (
 )
 
 // TeamConfig describes a host's NIC team. Counts are taken literally (0 gratuitous
-// ARPs means none); zero timers take the documented defaults.
+// ARPs means none); zero timers take the documented defaults of the team's flavour
+// (topology/defaults.go).
 type TeamConfig struct {
 	// Mode is NFT, TLB, SLB or LACP (topology.TeamMode). Default NFT.
 	Mode topology.TeamMode
+	// Flavour is whose driver the team follows (default topology.DefaultTeamFlavour):
+	// it sets the heartbeat defaults, Linux's extra missed probe for backups, and that
+	// Linux fails back to the primary only, never to another member.
+	Flavour topology.TeamFlavour
 	// Members are the host's ports ("eth0" or "host:eth0") in preference order.
 	Members []string
 	// Primary is the preferred member (default the first).
 	Primary string
 	// Failback makes a returning preferred member active again (NFT with preference
-	// order, Linux primary_reselect=always); without it the team stays where it is.
+	// order, Linux primary_reselect, VMware failback); without it the team stays where
+	// it is. topology.TeamFlavour.FailsBack says what each vendor does.
 	Failback bool
+	// Reselect refines Failback as Linux's primary_reselect: "" or always, better (only
+	// to a primary whose link is faster than the active member's) or failure (never
+	// while the active member works).
+	Reselect topology.Reselect
 	// Detection is how members are judged: carrier (default), miimon or heartbeat.
 	// Heartbeat also reacts to carrier loss, as HP teams do.
 	Detection topology.Detection
@@ -42,10 +52,12 @@ type TeamConfig struct {
 	// DownDelay how long a miimon-detected loss must last. Linux rounds both down to
 	// multiples of the miimon interval (reference-facts §4.1).
 	UpDelay, DownDelay sim.Time
-	// HeartbeatInterval is the probe period (default 1 s, VMware beacon rate).
+	// HeartbeatInterval is the probe period (default per flavour: hp 3 s, linux 1 s,
+	// vmware 1 s).
 	HeartbeatInterval sim.Time
-	// HeartbeatMissed is how many intervals without a reply fail a member (default 2,
-	// Linux arp_missed_max).
+	// HeartbeatMissed is how many intervals without a reply fail the active member
+	// (default per flavour: hp 3, linux arp_missed_max 2, vmware 3); Linux backups may
+	// miss one more.
 	HeartbeatMissed int
 	// HeartbeatTarget is the host, switch or gateway the probes go to.
 	HeartbeatTarget string
@@ -124,14 +136,28 @@ func (n *Network) AddTeam(host string, cfg TeamConfig) error {
 	if len(cfg.Members) == 0 {
 		return fmt.Errorf("team %s: no members", host)
 	}
-	if cfg.MIIMonInterval <= 0 {
-		cfg.MIIMonInterval = 100 * sim.Millisecond
+	if cfg.Flavour == "" {
+		cfg.Flavour = topology.DefaultTeamFlavour
 	}
+	flavour, err := topology.ParseTeamFlavour(string(cfg.Flavour))
+	if err != nil {
+		return fmt.Errorf("team %s: %w", host, err)
+	}
+	cfg.Flavour = flavour
+	if cfg.Reselect != "" {
+		if _, err := topology.ParseReselect(string(cfg.Reselect)); err != nil {
+			return fmt.Errorf("team %s: %w", host, err)
+		}
+	}
+	if cfg.MIIMonInterval <= 0 {
+		cfg.MIIMonInterval = sim.Time(topology.DefaultMIIMonInterval)
+	}
+	hbInterval, hbMissed := flavour.HeartbeatDefaults()
 	if cfg.HeartbeatInterval <= 0 {
-		cfg.HeartbeatInterval = sim.Second
+		cfg.HeartbeatInterval = sim.Time(hbInterval)
 	}
 	if cfg.HeartbeatMissed <= 0 {
-		cfg.HeartbeatMissed = 2
+		cfg.HeartbeatMissed = hbMissed
 	}
 	if cfg.GARPInterval <= 0 {
 		cfg.GARPInterval = cfg.MIIMonInterval
@@ -235,7 +261,9 @@ func lastTick(t, ph, interval sim.Time) sim.Time {
 }
 
 func (n *Network) defaultTeam(d *device) {
-	t := &team{n: n, host: d, cfg: TeamConfig{Mode: topology.NFT, Detection: topology.Carrier, MIIMonInterval: 100 * sim.Millisecond, GARPInterval: 100 * sim.Millisecond}}
+	iv := sim.Time(topology.DefaultMIIMonInterval)
+	t := &team{n: n, host: d, cfg: TeamConfig{Mode: topology.NFT, Flavour: topology.DefaultTeamFlavour,
+		Detection: topology.Carrier, MIIMonInterval: iv, GARPInterval: iv}}
 	m := &member{t: t, port: d.ports[0]}
 	d.ports[0].mem = m
 	t.members = []*member{m}
@@ -452,7 +480,8 @@ func (m *member) pollNow() {
 }
 
 // probeChanged follows a heartbeat probe's delivery: a member is failed when no reply
-// came for HeartbeatMissed intervals since the last answered probe, and is back with
+// came for HeartbeatMissed intervals since the last answered probe (a backup of a
+// Linux team one interval more, topology.TeamFlavour.BackupGrace), and is back with
 // the first answered probe.
 func (m *member) probeChanged(ok bool) {
 	t := m.t
@@ -472,7 +501,11 @@ func (m *member) probeChanged(ok bool) {
 		m.hbTimer.ResetAt(nextTick(now, t.hbPhase, iv))
 		return
 	}
-	at := lastTick(now, t.hbPhase, iv) + sim.Time(t.cfg.HeartbeatMissed)*iv
+	missed := t.cfg.HeartbeatMissed
+	if m != t.active {
+		missed += t.cfg.Flavour.BackupGrace()
+	}
+	at := lastTick(now, t.hbPhase, iv) + sim.Time(missed)*iv
 	if at < now {
 		at = now
 	}
@@ -539,22 +572,11 @@ func (m *member) comeUp(mech Mechanism) {
 	t.reselect(fmt.Sprintf("%s up (%s)", m.port.name, mech))
 }
 
-// reselect picks the active member: the first usable one in preference order when
-// failing back, else the current one while it is usable.
+// reselect picks the active member after a member's state changed.
 func (t *team) reselect(reason string) {
 	n := t.n
 	n.touch(&t.deps)
-	var next *member
-	if t.active != nil && t.active.up && !t.cfg.Failback {
-		next = t.active
-	} else {
-		for _, m := range t.members {
-			if m.up {
-				next = m
-				break
-			}
-		}
-	}
+	next := t.choose()
 	if next == t.active {
 		return
 	}
@@ -572,6 +594,48 @@ func (t *team) reselect(reason string) {
 	if next != nil {
 		t.announce()
 	}
+}
+
+// choose returns the member that should be active: the current one while it is usable
+// unless the team fails back, else the first usable one in preference order. Failing
+// back follows the vendor: Linux returns to its primary only (a backup that precedes
+// the active one in the list does not take over), and with primary_reselect better
+// only when the primary's link is faster; failure never while the active one works.
+func (t *team) choose() *member {
+	var first *member
+	for _, m := range t.members {
+		if m.up {
+			first = m
+			break
+		}
+	}
+	cur := t.active
+	if cur == nil || !cur.up {
+		return first
+	}
+	if !t.cfg.Failback || first == cur {
+		return cur
+	}
+	if t.cfg.Flavour == topology.FlavourLinux && first != t.members[0] {
+		return cur
+	}
+	switch t.cfg.Reselect {
+	case topology.ReselectFailure:
+		return cur
+	case topology.ReselectBetter:
+		if first.port.speed() <= cur.port.speed() {
+			return cur
+		}
+	}
+	return first
+}
+
+// speed is the bit rate of p's link (0 without one).
+func (p *Port) speed() float64 {
+	if p.link == nil {
+		return 0
+	}
+	return p.link.cfg.Speed
 }
 
 // announce sends the configured gratuitous ARPs from the active member, spaced by the

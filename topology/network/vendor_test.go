@@ -1,0 +1,166 @@
+package network_test
+
+import (
+	"fmt"
+	"testing"
+
+	"dctwin/sim"
+	"dctwin/topology"
+	"dctwin/topology/network"
+)
+
+// threeNICs is dc with a third NIC: server srv has eth0 on a1, eth1 on a2 and eth2 on
+// the core, with the given speeds (bit/s) of the three links; PHY delay 0.
+func threeNICs(tb testing.TB, s *sim.Simulation, speeds [3]float64, team network.TeamConfig) *network.Network {
+	tb.Helper()
+	n := network.New(s, network.Options{})
+	fast := network.LinkConfig{Speed: 10e9}
+	for _, name := range []string{"core", "a1", "a2"} {
+		must(tb, n.AddSwitch(name, network.SwitchConfig{}))
+	}
+	must(tb, n.AddHost("srv", network.HostConfig{}))
+	must(tb, n.AddHost("cli", network.HostConfig{}))
+	must(tb, n.AddLink("core-a1", "core:p1", "a1:up", fast))
+	must(tb, n.AddLink("core-a2", "core:p2", "a2:up", fast))
+	must(tb, n.AddLink("cli", "cli:eth0", "core:p9", fast))
+	for i, sw := range []string{"a1:p1", "a2:p1", "core:p3"} {
+		nic := fmt.Sprintf("eth%d", i)
+		must(tb, n.AddLink("srv-"+nic, "srv:"+nic, sw, network.LinkConfig{Speed: speeds[i]}))
+		team.Members = append(team.Members, nic)
+	}
+	must(tb, n.AddTeam("srv", team))
+	return n
+}
+
+// Failback as each vendor has it (reference-facts §4.1–§4.3). Carrier detection, PHY
+// delay 0, no up-delay: a member that comes back is usable at the instant of its
+// repair. eth0 (the primary, first in preference order) fails at 10 s and returns at
+// 20 s; the team is on eth1 in between.
+//
+//	hp, no preference order (Failback false): stays on eth1;
+//	hp/vmware with a preference order (Failback true): back on eth0 at 20 s;
+//	linux primary_reselect always: back at 20 s;
+//	linux better, eth0 10G and eth1 1G: 10G beats 1G, back at 20 s;
+//	linux better, both 1G: not better, stays on eth1;
+//	linux failure: stays on eth1 while it works.
+func TestFailbackByVendor(t *testing.T) {
+	const g1, g10 = 1e9, 10e9
+	cases := []struct {
+		name   string
+		cfg    network.TeamConfig
+		eth0   float64
+		wantOn string
+	}{
+		{"hp without preference", network.TeamConfig{Flavour: topology.FlavourHP}, g1, "srv:eth1"},
+		{"hp with preference", network.TeamConfig{Flavour: topology.FlavourHP, Failback: true}, g1, "srv:eth0"},
+		{"vmware", network.TeamConfig{Flavour: topology.FlavourVMware, Failback: true}, g1, "srv:eth0"},
+		{"linux always", network.TeamConfig{Flavour: topology.FlavourLinux, Failback: true, Reselect: topology.ReselectAlways}, g1, "srv:eth0"},
+		{"linux better, faster primary", network.TeamConfig{Flavour: topology.FlavourLinux, Failback: true, Reselect: topology.ReselectBetter}, g10, "srv:eth0"},
+		{"linux better, same speed", network.TeamConfig{Flavour: topology.FlavourLinux, Failback: true, Reselect: topology.ReselectBetter}, g1, "srv:eth1"},
+		{"linux failure", network.TeamConfig{Flavour: topology.FlavourLinux, Failback: true, Reselect: topology.ReselectFailure}, g1, "srv:eth1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := sim.New(1)
+			tr := observe(s)
+			c.cfg.GratuitousARPs = 1
+			n := threeNICs(t, s, [3]float64{c.eth0, g1, g1}, c.cfg)
+			s.At(sec(10), func() { must(t, n.FailNIC("srv:eth0")) })
+			s.At(sec(20), func() { must(t, n.RepairNIC("srv:eth0")) })
+			s.RunUntil(sec(15))
+			if got := n.ActiveMember("srv"); got != "srv:eth1" {
+				t.Fatalf("active %s after the failure, want srv:eth1", got)
+			}
+			s.RunUntil(sec(30))
+			if got := n.ActiveMember("srv"); got != c.wantOn {
+				tr.dump(t, sec(20))
+				t.Errorf("active %s after the repair, want %s", got, c.wantOn)
+			}
+			if c.wantOn == "srv:eth0" {
+				at, _ := tr.first(sec(20), func(r sim.Record) bool {
+					sw, ok := r.(network.TeamSwitchover)
+					return ok && sw.To == "srv:eth0"
+				})
+				near(t, "failback", at, sec(20), 0)
+			}
+		})
+	}
+}
+
+// Linux fails back to its primary only; HP's preference order ranks every member.
+// eth0 (primary) and eth1 fail at 10 s, the team runs on eth2; eth1 returns at 20 s:
+// linux stays on eth2 (eth1 is no primary), hp moves to eth1 (it ranks above eth2).
+// eth0 returns at 30 s: both go back to it.
+func TestLinuxFailsBackToThePrimaryOnly(t *testing.T) {
+	for _, c := range []struct {
+		flavour topology.TeamFlavour
+		at25    string
+	}{
+		{topology.FlavourLinux, "srv:eth2"},
+		{topology.FlavourHP, "srv:eth1"},
+	} {
+		s := sim.New(1)
+		n := threeNICs(t, s, [3]float64{1e9, 1e9, 1e9}, network.TeamConfig{Flavour: c.flavour, Failback: true, GratuitousARPs: 1})
+		s.At(sec(10), func() { must(t, n.FailNIC("srv:eth0")); must(t, n.FailNIC("srv:eth1")) })
+		s.At(sec(20), func() { must(t, n.RepairNIC("srv:eth1")) })
+		s.At(sec(30), func() { must(t, n.RepairNIC("srv:eth0")) })
+		s.RunUntil(sec(25))
+		if got := n.ActiveMember("srv"); got != c.at25 {
+			t.Errorf("%s: active %s after eth1 returned, want %s", c.flavour, got, c.at25)
+		}
+		s.RunUntil(sec(35))
+		if got := n.ActiveMember("srv"); got != "srv:eth0" {
+			t.Errorf("%s: active %s after the primary returned, want srv:eth0", c.flavour, got)
+		}
+	}
+}
+
+// Heartbeat defaults by flavour (topology/defaults.go), with probes to the client at
+// phase 0.5 s. The core–a1 link fails at 10 s: eth0 keeps carrier, its probes stop
+// being answered after the one at the last tick ≤ 10 s; the member fails `missed`
+// intervals after it:
+//
+//	hp     3 s × 3: ticks …, 6.5, 9.5 s → 9.5 + 9 = 18.5 s, outage 8.5 s (HP: ≤ 9 s)
+//	linux  1 s × 2 (arp_missed_max): 9.5 + 2 = 11.5 s, outage 1.5 s
+//	vmware 1 s × 3: 9.5 + 3 = 12.5 s, outage 2.5 s
+//
+// A backup whose path fails is judged alike by HP and VMware, but Linux gives it one
+// check more (arp_missed_max + 1): core–a2 fails at 10 s, eth1 is failed at
+//
+//	hp 18.5 s, linux 9.5 + 3 = 12.5 s, vmware 12.5 s.
+func TestHeartbeatDefaultsByFlavour(t *testing.T) {
+	for _, c := range []struct {
+		flavour topology.TeamFlavour
+		active  sim.Time // outage when the active member's path fails
+		backup  sim.Time // when the backup is failed after its path failed
+	}{
+		{topology.FlavourHP, ms(8500), ms(18500)},
+		{topology.FlavourLinux, ms(1500), ms(12500)},
+		{topology.FlavourVMware, ms(2500), ms(12500)},
+	} {
+		cfg := network.TeamConfig{Flavour: c.flavour, Detection: topology.Heartbeat, HeartbeatTarget: "cli",
+			HeartbeatPhase: ms(500), GratuitousARPs: 1}
+		s := sim.New(1)
+		n := dc(t, s, 0, cfg)
+		f, err := n.AddFlow(network.FlowConfig{Name: "call", From: "cli", To: "srv", RateBps: 87200, Bidirectional: true})
+		must(t, err)
+		s.At(sec(10), func() { must(t, n.FailLink("core-a1")) })
+		s.RunUntil(sec(40))
+		iv := outage(t, f, sec(10))
+		near(t, string(c.flavour)+" active member's path", iv.Duration(s.Now()), c.active, 0)
+
+		s = sim.New(1)
+		tr := observe(s)
+		n = dc(t, s, 0, cfg)
+		s.At(sec(10), func() { must(t, n.FailLink("core-a2")) })
+		s.RunUntil(sec(40))
+		at, ok := tr.first(sec(10), func(r sim.Record) bool {
+			d, ok := r.(network.Detected)
+			return ok && !d.Up && d.Member == "srv:eth1" && d.Mechanism == network.ByHeartbeat
+		})
+		if !ok {
+			t.Fatalf("%s: backup never failed", c.flavour)
+		}
+		near(t, string(c.flavour)+" backup failed", at, c.backup, 0)
+	}
+}
