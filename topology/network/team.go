@@ -97,6 +97,7 @@ type member struct {
 	polls  int
 	poll   *sim.Timer
 	upWait *sim.Timer
+	upMech Mechanism // what noticed the member healthy, reported when upWait fires
 
 	probe   *Flow
 	hbDown  bool
@@ -468,7 +469,7 @@ func (m *member) pollNow() {
 	m.polls++
 	delay := t.cfg.DownDelay
 	if seen {
-		delay = t.cfg.UpDelay
+		delay = t.upDelay()
 	}
 	if sim.Time(m.polls-1) < delay/t.cfg.MIIMonInterval {
 		m.poll.Reset(t.cfg.MIIMonInterval)
@@ -526,6 +527,18 @@ func (m *member) heartbeatDue() {
 
 func (m *member) healthy() bool { return m.linkOK && !m.hbDown && !m.lacpDown }
 
+// upDelay is how long a member that came back must stay healthy before it is used:
+// the configured up-delay, except while the team has no active member. Then the first
+// member back is used at once, as Linux bonding does (bond_miimon_inspect ignores
+// updelay when there is no current active slave): waiting would only prolong an
+// outage that is total anyway.
+func (t *team) upDelay() sim.Time {
+	if t.active == nil || !t.active.up {
+		return 0
+	}
+	return t.cfg.UpDelay
+}
+
 // refresh applies a member's health to its use: a failed member leaves at once; a
 // healthy one returns after the up-delay (miimon counts the up-delay in polls).
 func (m *member) refresh(mech Mechanism) {
@@ -545,7 +558,7 @@ func (m *member) refresh(mech Mechanism) {
 	if m.up {
 		return
 	}
-	wait := t.cfg.UpDelay
+	wait := t.upDelay()
 	if mech == ByMIIMon {
 		wait = 0 // the polls already counted the up-delay
 	}
@@ -556,11 +569,12 @@ func (m *member) refresh(mech Mechanism) {
 	if m.upWait == nil {
 		m.upWait = n.s.NewTimer(func() {
 			if m.healthy() && !m.up && !t.off() {
-				m.comeUp(mech)
+				m.comeUp(m.upMech)
 			}
 		})
 	}
 	if !m.upWait.Armed() {
+		m.upMech = mech
 		m.upWait.Reset(wait)
 	}
 }
@@ -577,6 +591,17 @@ func (t *team) reselect(reason string) {
 	n := t.n
 	n.touch(&t.deps)
 	next := t.choose()
+	if next == nil {
+		// No member is usable: one that is only sitting out its up-delay is used at
+		// once (upDelay), and its coming up reselects.
+		for _, m := range t.members {
+			if m.upWait != nil && m.upWait.Armed() && m.healthy() && !t.off() {
+				m.upWait.Stop()
+				m.comeUp(m.upMech)
+				return
+			}
+		}
+	}
 	if next == t.active {
 		return
 	}

@@ -115,6 +115,63 @@ func TestLinuxFailsBackToThePrimaryOnly(t *testing.T) {
 	}
 }
 
+// The up-delay is skipped while the team has no active member, as Linux bonding does
+// (bond_miimon_inspect ignores updelay without a current active slave): waiting would
+// only prolong a total outage. miimon 100 ms at phase 50 ms, updelay 2 s, primary eth0
+// with failback. Both NICs fail at 10 s, and the flow with them; eth1 returns at 20 s
+// and is used at the first poll, 20.05 s (not 22.05 s): the flow's outage is
+// 20.05 − 10 = 10.05 s. eth0 returns at 30 s while eth1 is active, so it waits its
+// up-delay: first poll 30.05 s + 2 s = 32.05 s, then the team fails back.
+func TestUpdelaySkippedWithoutActiveMember(t *testing.T) {
+	s := sim.New(1)
+	tr := observe(s)
+	n := dc(t, s, 0, network.TeamConfig{Flavour: topology.FlavourLinux, Detection: topology.MIIMon, Primary: "eth0", Failback: true,
+		MIIMonInterval: ms(100), PollPhase: ms(50), UpDelay: sec(2), GratuitousARPs: 1})
+	f, err := n.AddFlow(network.FlowConfig{Name: "call", From: "cli", To: "srv", RateBps: 87200, Bidirectional: true})
+	must(t, err)
+	s.At(sec(10), func() { must(t, n.FailNIC("srv:eth0")); must(t, n.FailNIC("srv:eth1")) })
+	s.At(sec(20), func() { must(t, n.RepairNIC("srv:eth1")) })
+	s.At(sec(30), func() { must(t, n.RepairNIC("srv:eth0")) })
+	s.RunUntil(sec(40))
+	iv := outage(t, f, sec(10))
+	near(t, "outage start", iv.Start, sec(10), 0)
+	near(t, "outage", iv.Duration(s.Now()), ms(10050), 0)
+	back, ok := tr.first(sec(30), func(r sim.Record) bool {
+		sw, ok := r.(network.TeamSwitchover)
+		return ok && sw.To == "srv:eth0"
+	})
+	if !ok {
+		tr.dump(t, sec(30))
+		t.Fatal("no failback")
+	}
+	near(t, "failback with up-delay", back, ms(32050), 0)
+}
+
+// The same without miimon: carrier detection with an up-delay of 2 s. eth1 fails at
+// 10 s and returns at 20 s, waiting until 22 s; the active eth0 fails at 21 s. The
+// waiting eth1 is used at once (21 s), not after its up-delay (22 s).
+func TestWaitingMemberUsedWhenTheActiveFails(t *testing.T) {
+	s := sim.New(1)
+	tr := observe(s)
+	n := dc(t, s, 0, network.TeamConfig{Flavour: topology.FlavourLinux, UpDelay: sec(2), GratuitousARPs: 1})
+	s.At(sec(10), func() { must(t, n.FailNIC("srv:eth1")) })
+	s.At(sec(20), func() { must(t, n.RepairNIC("srv:eth1")) })
+	s.At(sec(21), func() { must(t, n.FailNIC("srv:eth0")) })
+	s.RunUntil(sec(30))
+	up, ok := tr.first(sec(20), func(r sim.Record) bool {
+		d, ok := r.(network.Detected)
+		return ok && d.Up && d.Member == "srv:eth1"
+	})
+	if !ok {
+		tr.dump(t, sec(20))
+		t.Fatal("eth1 never came back")
+	}
+	near(t, "eth1 in use", up, sec(21), 0)
+	if got := n.ActiveMember("srv"); got != "srv:eth1" {
+		t.Errorf("active %s, want srv:eth1", got)
+	}
+}
+
 // Heartbeat defaults by flavour (topology/defaults.go), with probes to the client at
 // phase 0.5 s. The core–a1 link fails at 10 s: eth0 keeps carrier, its probes stop
 // being answered after the one at the last tick ≤ 10 s; the member fails `missed`
