@@ -32,6 +32,12 @@ const (
 	// DefaultLACPRate is slow (LACPDU every 30 s, 90 s timeout), the default of Linux
 	// lacp_rate and of switches (reference-facts §4.1, §5).
 	DefaultLACPRate = LACPSlow
+	// DefaultLACPAggregateWait is 802.1AX's Aggregate_Wait_Time: a member link that
+	// comes back is attached to the aggregate this long after the partners exchanged
+	// LACPDUs, 2 s (Linux bond_3ad.c AD_AGGREGATE_WAIT_TIME 2 s, DPDK
+	// BOND_8023AD_AGGREGATE_WAIT_TIMEOUT_MS 2000, Oracle SEFOS "LACP wait time" default
+	// 2; not in reference-facts, and the IEEE clause itself unconfirmed).
+	DefaultLACPAggregateWait = 2 * time.Second
 
 	// DefaultMACAging is the 802.1D recommended FDB aging time, 300 s (reference-facts §5).
 	DefaultMACAging = 300 * time.Second
