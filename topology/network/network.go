@@ -115,8 +115,9 @@ type device struct {
 	cfg      SwitchConfig
 	br       *bridge
 	cpu      *lport
-	tracking bool // uplink failure detection (switch modules)
-	downOff  bool // blade-facing ports disabled by uplink failure detection
+	helloPh  sim.Time // when in each hello period the switch sends BPDUs
+	tracking bool     // uplink failure detection (switch modules)
+	downOff  bool     // blade-facing ports disabled by uplink failure detection
 
 	// hosts
 	hcfg HostConfig
@@ -136,6 +137,10 @@ type SwitchConfig struct {
 	// HelloTime, MaxAge and ForwardDelay are the spanning-tree timers. Defaults 2 s,
 	// 20 s and 15 s (802.1D values, reference-facts §5).
 	HelloTime, MaxAge, ForwardDelay sim.Time
+	// HelloPhase is when, within a hello period, the switch sends its BPDUs; a
+	// neighbour ages their information from the last one it received. Zero draws a
+	// phase per switch from its random stream.
+	HelloPhase sim.Time
 	// HostPortsSTP makes host-facing ports ordinary spanning-tree ports instead of edge
 	// (PortFast) ports, so that a port coming up passes through the forward-delay states
 	// before it forwards (reference-facts §4.3: PortFast saves about 30 s).
@@ -273,6 +278,7 @@ func (n *Network) initSwitch(d *device, cfg SwitchConfig) {
 		cfg.ForwardDelay = 15 * sim.Second
 	}
 	d.cfg = cfg
+	d.helloPh = phase(cfg.HelloPhase, cfg.HelloTime, n.s.Rand("stp/"+d.name).Int64N)
 	d.mac = n.newMAC(d.name)
 	d.br = n.newBridge(d)
 	d.cpu = &lport{br: d.br, name: d.name + "(cpu)", cpu: d}
