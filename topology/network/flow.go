@@ -376,6 +376,7 @@ func (n *Network) runSettle() {
 	n.settling = true
 	defer func() { n.settling = false }()
 	n.round++
+	n.sendFrames()
 	for len(n.dirty) > 0 {
 		batch := n.dirty
 		n.dirty = n.spare[:0]
@@ -395,6 +396,7 @@ func (n *Network) runSettle() {
 			n.evaluate(f)
 		}
 		n.spare = batch[:0]
+		n.sendFrames()
 	}
 	n.maybeSweep()
 }

@@ -179,6 +179,9 @@ func (w *walker) arrive(q *Port) {
 		}
 		w.send(q.pair)
 	case kindHost:
+		if d.team != nil && w.fr.dst == d.mac {
+			w.dep(&d.team.deps) // only the active member takes the team MAC
+		}
 		switch {
 		case d.team != nil && d.team.accepts(q, w.fr.dst):
 			w.deliver()

@@ -84,8 +84,9 @@ type Network struct {
 	settling     bool
 	evals        uint64
 	walkID       uint64
-	w            walker // flow evaluation
-	garp         walker // one-shot frames, which may be sent while a flow is evaluated
+	w            walker   // flow evaluation
+	garp         walker   // one-shot frames
+	frames       []func() // one-shot frames waiting for the end of the instant (sendFrame)
 
 	stpTimer   *sim.Timer
 	tcStamp    uint64

@@ -673,18 +673,45 @@ func (t *team) announce() {
 	for i := 0; i < k; i++ {
 		seq := i + 1
 		fire := func() {
-			if t.active == nil || t.host.failed {
-				return
-			}
-			p := t.active.port
-			t.n.record(GratuitousARP{Device: t.host.name, Port: p.name, MAC: t.host.name, Seq: seq})
-			w := t.n.oneShot(t.host.mac)
-			w.fromHost(t.host, p)
+			t.n.sendFrame(func() {
+				if t.active == nil || t.host.failed {
+					return
+				}
+				p := t.active.port
+				t.n.record(GratuitousARP{Device: t.host.name, Port: p.name, MAC: t.host.name, Seq: seq})
+				w := t.n.oneShot(t.host.mac)
+				w.fromHost(t.host, p)
+			})
 		}
 		if i == 0 {
 			fire()
 		} else {
 			t.n.s.After(sim.Time(i)*t.cfg.GARPInterval, fire)
+		}
+	}
+}
+
+// sendFrame sends a one-shot frame (a gratuitous ARP) late in the current instant,
+// after every state change of the instant, as flows are evaluated. A frame walked at
+// once would see the instant half done: when a link comes up, its two ends see
+// carrier at the same instant but one after the other, and a team that fails back on
+// carrier would announce itself through a switch port that has not yet noticed the
+// link, so the announcement would be lost there.
+func (n *Network) sendFrame(send func()) {
+	n.frames = append(n.frames, send)
+	if !n.settling && !n.settle.Armed() {
+		n.settle.Reset(0)
+	}
+}
+
+// sendFrames walks the queued one-shot frames (runSettle calls it before it evaluates
+// flows, so that flows see what the frames taught).
+func (n *Network) sendFrames() {
+	for len(n.frames) > 0 {
+		fs := n.frames
+		n.frames = nil
+		for _, send := range fs {
+			send()
 		}
 	}
 }

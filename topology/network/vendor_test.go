@@ -221,3 +221,43 @@ func TestHeartbeatDefaultsByFlavour(t *testing.T) {
 		near(t, string(c.flavour)+" backup failed", at, c.backup, 0)
 	}
 }
+
+// Regression: with carrier detection, the first gratuitous ARP at failback was lost.
+// A link's two ends see carrier at the same instant (same PHY delay) but one after the
+// other, and the team announced itself as soon as the server's end saw it, through a
+// switch port that had not yet: only switches that the server's own flows taught
+// moved the team MAC, and traffic arriving through the others went to the old member
+// until the next announcement (a 100 ms GARP interval in teaming-lab).
+//
+// Carrier detection, PHY delay 0, failback to eth0, one gratuitous ARP. eth0 fails at
+// 10 s and returns at 20 s; the server only receives. Both switchovers happen at the
+// instant of the change and the announcement goes out after every change of that
+// instant, so the core moves the server's MAC to a1 at 20 s and the client's flow has
+// no outage at all. (Lost, the one ARP would leave the core pointing at a2 until the
+// entry aged at 10 + 300 s.)
+func TestFirstGratuitousARPAtFailbackReachesEverySwitch(t *testing.T) {
+	s := sim.New(1)
+	tr := observe(s)
+	n := dc(t, s, 0, network.TeamConfig{Primary: "eth0", Failback: true, GratuitousARPs: 1})
+	f, err := n.AddFlow(network.FlowConfig{Name: "to-srv", From: "cli", To: "srv", RateBps: 1e6})
+	must(t, err)
+	s.At(sec(10), func() { must(t, n.FailNIC("srv:eth0")) })
+	s.At(sec(20), func() { must(t, n.RepairNIC("srv:eth0")) })
+	s.RunUntil(sec(400))
+	if len(f.Outages()) > 0 {
+		tr.dump(t, sec(20))
+		t.Errorf("outages %v, want none", f.Outages())
+	}
+	moved, ok := tr.first(sec(20), func(r sim.Record) bool {
+		m, ok := r.(network.MACChanged)
+		return ok && m.Switch == "core" && m.MAC == "srv" && m.Port == "core:p1"
+	})
+	if !ok {
+		tr.dump(t, sec(20))
+		t.Fatal("the core never moved srv back to a1")
+	}
+	near(t, "core re-learns srv on a1", moved, sec(20), 0)
+	if p := f.Path(); p[len(p)-1] != "srv:eth0" {
+		t.Errorf("flow ends at %s, want srv:eth0", p[len(p)-1])
+	}
+}
