@@ -54,6 +54,8 @@ type flowDir struct {
 	from, to  endpoint
 	delivered bool
 	dup       bool
+	flooded   bool     // delivered, but by flooding: some switch did not know the destination
+	floodFrom sim.Time // since when flooded
 	reason    loss
 	path      []hop
 	all       []hop
@@ -81,6 +83,7 @@ type Flow struct {
 	deliv  bool
 	seen   bool // evaluated at least once
 	outage []Interval
+	flood  sim.Time // time the directions delivered by flooding, closed intervals
 
 	tracer   *sim.Timer // packet tracing (TracePackets)
 	traceSeq int
@@ -192,6 +195,7 @@ func (f *Flow) Stop() {
 		}
 		fd.all, fd.held, fd.path = fd.all[:0], fd.held[:0], fd.path[:0]
 		fd.delivered = false
+		f.setFlooded(fd, false)
 	}
 	if k := len(f.outage); k > 0 && f.outage[k-1].End == sim.Never {
 		f.outage[k-1].End = n.s.Now() // the outage ends with the flow, unrestored
@@ -276,6 +280,35 @@ func (f *Flow) Delivered() float64 {
 		run = 0
 	}
 	return f.packets(run)
+}
+
+// FloodedPackets returns the packets delivered so far by flooding (both directions):
+// the running time in which a switch on the way had no MAC entry for the destination,
+// so that every port of the domain got a copy, at the flow's packet rate. A receiver
+// whose entries have aged out (it only receives) costs this until it sends again.
+func (f *Flow) FloodedPackets() float64 {
+	t := f.flood
+	now := f.n.s.Now()
+	for i := range f.dirs {
+		if fd := &f.dirs[i]; fd.flooded {
+			t += now - fd.floodFrom
+		}
+	}
+	return f.cfg.RateBps / float64(8*f.cfg.PacketBytes) * t.Seconds()
+}
+
+// setFlooded notes whether direction fd is delivered by flooding from now on.
+func (f *Flow) setFlooded(fd *flowDir, flooded bool) {
+	if flooded == fd.flooded {
+		return
+	}
+	now := f.n.s.Now()
+	if flooded {
+		fd.floodFrom = now
+	} else {
+		f.flood += now - fd.floodFrom
+	}
+	fd.flooded = flooded
 }
 
 func (f *Flow) packets(t sim.Time) float64 {
@@ -420,6 +453,7 @@ func (n *Network) evaluate(f *Flow) {
 		}
 		fd.held = keep(fd.held, w.held)
 		fd.delivered, fd.dup, fd.reason = w.done, w.dup, w.reason
+		f.setFlooded(fd, w.done && w.byFlood)
 		if !w.done {
 			ok = false
 			if fd.reason == (loss{}) {
