@@ -45,8 +45,7 @@ func (iv Interval) Duration(now sim.Time) sim.Time {
 type endpoint struct {
 	dev *device
 	gw  *gateway
-	pin *Port // a probe leaves through this member
-	dst mac   // the destination MAC when it is not the device's own (probe replies)
+	pin *Port // a probe leaves through this member, its reply comes back to it
 }
 
 // flowDir is one direction's current evaluation.
@@ -134,17 +133,10 @@ func (n *Network) newFlow(cfg FlowConfig, from, to endpoint, bidi bool) *Flow {
 	f.dirs = append(f.dirs, flowDir{from: from, to: to})
 	if bidi {
 		back := endpoint{dev: to.dev, gw: to.gw}
-		fwd := endpoint{dev: from.dev, gw: from.gw, dst: from.pin.macOrZero()}
+		fwd := endpoint{dev: from.dev, gw: from.gw, pin: from.pin}
 		f.dirs = append(f.dirs, flowDir{from: back, to: fwd})
 	}
 	return f
-}
-
-func (p *Port) macOrZero() mac {
-	if p == nil {
-		return 0
-	}
-	return p.mac
 }
 
 func (n *Network) endpoint(name string) (endpoint, error) {
@@ -532,8 +524,9 @@ func (w *walker) walk(fd *flowDir) {
 		w.fr.dst = to.gw.vmac
 		w.fr.gw = to.gw
 		w.dep(&to.gw.deps)
-	case to.dst != 0:
-		w.fr.dst = to.dst
+	case to.pin != nil:
+		w.fr.dst = to.pin.sendMAC() // a probe reply, to the MAC the probe came from
+		w.dep(&to.dev.team.deps)
 	default:
 		w.fr.dst = to.dev.mac
 	}
@@ -553,13 +546,13 @@ func (w *walker) walk(fd *flowDir) {
 	d := from.dev
 	w.fr.src = d.mac
 	if from.pin != nil {
-		w.fr.src = from.pin.mac
+		w.fr.src = from.pin.sendMAC()
 	}
 	if d.kind == kindSwitch {
 		w.fromSwitch(d)
 		return
 	}
-	if to.dev != nil && to.dev.kind == kindHost && to.dst == 0 {
+	if to.dev != nil && to.dev.kind == kindHost && to.pin == nil {
 		if g := w.n.routeVia(d, to.dev); g != nil {
 			w.fr.routeTo = to.dev.mac
 			w.fr.dst = g.vmac

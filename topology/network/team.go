@@ -365,8 +365,13 @@ func (t *team) powerOff() {
 func (t *team) off() bool { return t.host.failed }
 
 // startProbe creates member m's heartbeat: an internal bidirectional flow from the
-// member's own MAC to the target and back, which is delivered or not according to the
-// current forwarding state, as the real probes are.
+// member to the target and back, which is delivered or not according to the current
+// forwarding state, as the real probes are. The active member's probes carry the team
+// MAC (HP's primary sends its heartbeats with it, Linux its ARP probes from the bond),
+// the others' their own (sendMAC). Being a flow, a probe keeps the MAC entries on its
+// path refreshed while it runs: heartbeats every few seconds do the same against a
+// 300 s aging time, which is why HP sends them "so that packets to the servers'
+// addresses are not flooded" (source article): a silent team's entries age out.
 func (t *team) startProbe(m *member) {
 	n := t.n
 	from := endpoint{dev: t.host, pin: m.port}
@@ -377,6 +382,16 @@ func (t *team) startProbe(m *member) {
 	m.hbTimer = n.s.NewTimer(m.heartbeatDue)
 	f.active = true
 	n.markDirty(f)
+}
+
+// sendMAC is the source MAC of the frames a host port sends on its own behalf (probes):
+// the active team member speaks for the team with the team MAC, other members and
+// ports outside a team with their own.
+func (p *Port) sendMAC() mac {
+	if m := p.mem; m != nil && m.up && m.t.active == m {
+		return p.dev.mac
+	}
+	return p.mac
 }
 
 // txMember returns the member a flow with hash h leaves on.

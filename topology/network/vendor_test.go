@@ -222,6 +222,56 @@ func TestHeartbeatDefaultsByFlavour(t *testing.T) {
 	}
 }
 
+// Heartbeats keep the switches' MAC entries for the team fresh; a team that only
+// receives lets them age and its traffic is flooded (the source article's reason for
+// HP's periodic heartbeats). A client sends 1 Mbit/s in 1000-byte packets (125
+// packets/s) to the server for 600 s; the server sends no traffic of its own. Its
+// gratuitous ARP at 0 s taught every switch its MAC.
+//
+//	carrier detection: the entries age at 0 + 300 s (MAC aging); from then on the core
+//	    floods the flow: (600 − 300) s × 125 /s = 37 500 packets flooded;
+//	the same, but the server starts sending to the client at 450 s: flooded from 300 s
+//	    to 450 s, 150 s × 125 /s = 18 750 packets;
+//	heartbeats (hp, 3 s, to the client): the active member's heartbeats carry the team
+//	    MAC and refresh the entries on their way (a1, core), which the flow also uses:
+//	    0 packets flooded.
+func TestHeartbeatsKeepTheTeamMACFromAging(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		cfg   network.TeamConfig
+		talks sim.Time // when the server starts sending (0: never)
+		want  float64
+	}{
+		{"silent", network.TeamConfig{GratuitousARPs: 1}, 0, 300 * 125},
+		{"silent until 450 s", network.TeamConfig{GratuitousARPs: 1}, sec(450), 150 * 125},
+		{"heartbeats", network.TeamConfig{GratuitousARPs: 1, Flavour: topology.FlavourHP, Detection: topology.Heartbeat, HeartbeatTarget: "cli"}, 0, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := sim.New(1)
+			tr := observe(s)
+			n := dc(t, s, 0, c.cfg)
+			in, err := n.AddFlow(network.FlowConfig{Name: "to-srv", From: "cli", To: "srv", RateBps: 1e6, PacketBytes: 1000})
+			must(t, err)
+			out, err := n.AddFlow(network.FlowConfig{Name: "from-srv", From: "srv", To: "cli", RateBps: 1e6, PacketBytes: 1000, Stopped: true})
+			must(t, err)
+			if c.talks > 0 {
+				s.At(c.talks, out.Start)
+			}
+			s.RunUntil(sec(600))
+			if got := in.FloodedPackets(); got != c.want {
+				tr.dump(t, sec(299))
+				t.Errorf("flooded %v packets, want %v", got, c.want)
+			}
+			if len(in.Outages()) > 0 || !in.Delivering() {
+				t.Errorf("flooding delivers, yet outages %v", in.Outages())
+			}
+			if got := out.FloodedPackets(); got != 0 {
+				t.Errorf("the server's own flow flooded %v packets; the client's MAC never aged", got)
+			}
+		})
+	}
+}
+
 // Regression: with carrier detection, the first gratuitous ARP at failback was lost.
 // A link's two ends see carrier at the same instant (same PHY delay) but one after the
 // other, and the team announced itself as soon as the server's end saw it, through a
