@@ -8,21 +8,36 @@ const (
 	// DefaultMIIMonInterval is the Linux bonding miimon poll period: 100 ms is the
 	// documented starting point (reference-facts §4.1, bonding HOWTO).
 	DefaultMIIMonInterval = 100 * time.Millisecond
-	// DefaultHeartbeatInterval is the probe period of heartbeat/beacon detection:
-	// VMware beacon probing sends every 1 s (reference-facts §4.3).
-	DefaultHeartbeatInterval = time.Second
-	// DefaultHPHeartbeatInterval is HP NCU's path-validation timer, 3 s (range 3–60 s,
-	// reference-facts §4.2); scenarios modelling HP teams set it explicitly.
+	// DefaultHPHeartbeatInterval is HP NCU's path-validation timer, 3 s (range 3–60 s),
+	// and DefaultHPHeartbeatMissed the three intervals after the last answered probe
+	// that make HP's "at most 9 s at the default 3 s timer" (reference-facts §4.2).
 	DefaultHPHeartbeatInterval = 3 * time.Second
-	// DefaultHeartbeatMissed is the number of missed probes before a member is failed:
-	// 3, as LACP and RSTP age out after three missed messages (reference-facts §5);
-	// Linux arp_missed_max is 2 (§4.1) and can be set per team.
-	DefaultHeartbeatMissed = 3
+	DefaultHPHeartbeatMissed   = 3
+	// DefaultLinuxARPInterval is dctwin's choice for a Linux ARP monitor whose interval
+	// is not written: the driver's arp_interval defaults to 0 (off, reference-facts
+	// §4.1); IBM's Linux on Z bonding guide calls 1000 ms "a reasonable value"
+	// (ibm.com/docs/linuxonibm, "ARP monitor"; not in reference-facts).
+	DefaultLinuxARPInterval = time.Second
+	// DefaultLinuxARPMissedMax is arp_missed_max = 2; backups get one check more
+	// (reference-facts §4.1, TeamFlavour.BackupGrace).
+	DefaultLinuxARPMissedMax = 2
+	// DefaultVMwareBeaconInterval is VMware beacon probing's 1 s (reference-facts §4.3);
+	// DefaultVMwareBeaconMissed the three consecutive beacons an uplink must miss to be
+	// marked bad (VMware KB 1005577 as quoted in secondary sources; not in
+	// reference-facts, so unconfirmed).
+	DefaultVMwareBeaconInterval = time.Second
+	DefaultVMwareBeaconMissed   = 3
 	// DefaultGratuitousARP is Linux num_grat_arp = 1 (reference-facts §4.1).
 	DefaultGratuitousARP = 1
 	// DefaultLACPRate is slow (LACPDU every 30 s, 90 s timeout), the default of Linux
 	// lacp_rate and of switches (reference-facts §4.1, §5).
 	DefaultLACPRate = LACPSlow
+	// DefaultLACPAggregateWait is 802.1AX's Aggregate_Wait_Time: a member link that
+	// comes back is attached to the aggregate this long after the partners exchanged
+	// LACPDUs, 2 s (Linux bond_3ad.c AD_AGGREGATE_WAIT_TIME 2 s, DPDK
+	// BOND_8023AD_AGGREGATE_WAIT_TIMEOUT_MS 2000, Oracle SEFOS "LACP wait time" default
+	// 2; not in reference-facts, and the IEEE clause itself unconfirmed).
+	DefaultLACPAggregateWait = 2 * time.Second
 
 	// DefaultMACAging is the 802.1D recommended FDB aging time, 300 s (reference-facts §5).
 	DefaultMACAging = 300 * time.Second

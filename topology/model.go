@@ -159,19 +159,23 @@ const (
 	LACPFast LACPRate = "fast"
 )
 
-// Team is a NIC team (bond) of one host. Preference is the order in which members
-// become primary (the first is the primary); Failback says whether a recovered
-// preferred member takes over again.
+// Team is a NIC team (bond) of one host. Preference is the written preference order
+// (the first is the primary; empty: none was written, the members' order decides who
+// starts as primary). Failback says whether a recovered preferred member takes over
+// again, as the Flavour decides (TeamFlavour.FailsBack) unless the scenario says;
+// PrimaryReselect refines it for Linux (better: only to a faster primary).
 type Team struct {
-	Name          string
-	Host          string
-	Members       []string // NIC names of the host
-	Mode          TeamMode
-	Preference    []string
-	Failback      bool
-	Detection     TeamDetection
-	GratuitousARP int
-	LACPRate      LACPRate
+	Name            string
+	Host            string
+	Members         []string // NIC names of the host
+	Mode            TeamMode
+	Flavour         TeamFlavour
+	Preference      []string
+	Failback        bool
+	PrimaryReselect Reselect
+	Detection       TeamDetection
+	GratuitousARP   int
+	LACPRate        LACPRate
 	Source
 }
 

@@ -249,6 +249,15 @@ func (b *builder) teamOf(s TeamSpec) *topology.Team {
 		}
 		mode = m
 	}
+	flavour := topology.FlavourOfMode(s.Mode)
+	if s.Flavour != "" {
+		f, err := topology.ParseTeamFlavour(s.Flavour)
+		if err != nil {
+			b.fail(s.PosOf("flavour"), "%v", err)
+		} else {
+			flavour = f
+		}
+	}
 	det := topology.TeamDetection{Method: topology.Carrier}
 	if s.Detection.Method != "" {
 		m, err := topology.ParseDetection(s.Detection.Method)
@@ -261,22 +270,20 @@ func (b *builder) teamOf(s TeamSpec) *topology.Team {
 	case topology.MIIMon:
 		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, topology.DefaultMIIMonInterval)
 	case topology.Heartbeat:
-		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, topology.DefaultHeartbeatInterval)
-		det.Missed = topology.DefaultHeartbeatMissed
+		interval, missed := flavour.HeartbeatDefaults()
+		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, interval)
+		det.Missed = missed
 	}
 	det.UpDelay, det.DownDelay = s.Detection.UpDelay.D(), s.Detection.DownDelay.D()
 	if written(s.Source, "detection.missed") {
 		det.Missed = s.Detection.Missed
 	}
-	team := &topology.Team{Name: s.Name, Members: s.Members, Mode: mode, Preference: s.Preference,
-		Failback: true, Detection: det, GratuitousARP: topology.DefaultGratuitousARP,
-		LACPRate: topology.DefaultLACPRate, Source: s.Source}
+	team := &topology.Team{Name: s.Name, Members: s.Members, Mode: mode, Flavour: flavour, Preference: s.Preference,
+		Detection: det, GratuitousARP: topology.DefaultGratuitousARP, LACPRate: topology.DefaultLACPRate, Source: s.Source}
 	if s.Primary != "" {
 		team.Preference = append([]string{s.Primary}, without(s.Preference, s.Primary)...)
 	}
-	if s.Failback != nil {
-		team.Failback = *s.Failback
-	}
+	b.failback(s, team)
 	if s.GratuitousARP != nil {
 		team.GratuitousARP = *s.GratuitousARP
 	}
@@ -290,6 +297,49 @@ func (b *builder) teamOf(s TeamSpec) *topology.Team {
 		b.fail(s.PosOf("lacp_rate"), "unknown lacp_rate %q (expected slow or fast)", s.LACPRate)
 	}
 	return team
+}
+
+// failback decides whether the team returns to its preferred member as its vendor
+// does (topology.TeamFlavour.FailsBack), or as an explicit `failback` says. A
+// failback: true that the vendor could not be configured for (an hp or linux team
+// without a preference order has no member to return to) is refused rather than
+// quietly made into something else.
+func (b *builder) failback(s TeamSpec, team *topology.Team) {
+	preferred := len(team.Preference) > 0
+	if s.PrimaryReselect != "" {
+		r, err := topology.ParseReselect(s.PrimaryReselect)
+		switch {
+		case err != nil:
+			b.fail(s.PosOf("primary_reselect"), "%v", err)
+		case team.Flavour != topology.FlavourLinux:
+			b.fail(s.PosOf("primary_reselect"), "primary_reselect is a Linux bonding setting, but team %s is %s (write flavour: linux, or failback)", s.Name, team.Flavour)
+		case !preferred:
+			b.fail(s.PosOf("primary_reselect"), "primary_reselect says when a primary takes over again, but team %s has no primary", s.Name)
+		default:
+			team.PrimaryReselect = r
+		}
+	} else if team.Flavour == topology.FlavourLinux && preferred {
+		team.PrimaryReselect = topology.ReselectAlways
+	}
+	team.Failback = team.Flavour.FailsBack(preferred, team.PrimaryReselect)
+	if s.Failback == nil {
+		return
+	}
+	switch {
+	case s.PrimaryReselect != "":
+		b.fail(s.PosOf("failback"), "team %s writes both failback and primary_reselect; primary_reselect already says when the primary takes over again", s.Name)
+	case *s.Failback && !preferred && team.Flavour != topology.FlavourVMware && !team.Mode.NeedsSwitchAggregation():
+		b.fail(s.PosOf("failback"), "failback: true on %s team %s without a preference order: %s (write primary or preference)", team.Flavour, s.Name, noFailbackWhy[team.Flavour])
+	default:
+		team.Failback = *s.Failback
+	}
+}
+
+// noFailbackWhy explains why a team without a preference order has nothing to fail
+// back to.
+var noFailbackWhy = map[topology.TeamFlavour]string{
+	topology.FlavourHP:    "HP fails back only in \"NFT/TLB with Preference Order\"; plain NFT keeps the adapter that took over",
+	topology.FlavourLinux: "Linux bonding fails back only to the slave named as primary",
 }
 
 func without(list []string, x string) []string {

@@ -158,8 +158,10 @@ topology:
 	if d := teams[0].Detection; d.Interval != topology.DefaultMIIMonInterval || teams[0].Mode != topology.NFT {
 		t.Errorf("miimon default: %+v", teams[0])
 	}
-	if d := teams[1].Detection; d.Method != topology.Heartbeat || d.Interval != time.Second || d.Missed != 3 ||
-		teams[1].Mode != topology.LACP || teams[1].LACPRate != topology.LACPSlow {
+	// 802.3ad is a Linux name, so the team is linux: the ARP monitor at dctwin's 1 s
+	// with arp_missed_max 2 (reference-facts §4.1).
+	if d := teams[1].Detection; d.Method != topology.Heartbeat || d.Interval != time.Second || d.Missed != 2 ||
+		teams[1].Mode != topology.LACP || teams[1].LACPRate != topology.LACPSlow || teams[1].Flavour != topology.FlavourLinux {
 		t.Errorf("heartbeat defaults and aliases: %+v", teams[1])
 	}
 	if teams[2].Detection.Interval != 0 || teams[2].Mode != topology.NFT {

@@ -147,7 +147,9 @@ func teamConfig(h *topology.Host, tm *topology.Team, gatewayOf map[string]string
 	cfg := network.TeamConfig{
 		Mode:           tm.Mode,
 		Members:        members,
+		Flavour:        tm.Flavour,
 		Failback:       tm.Failback,
+		Reselect:       tm.PrimaryReselect,
 		Detection:      tm.Detection.Method,
 		UpDelay:        sim.Time(tm.Detection.UpDelay),
 		DownDelay:      sim.Time(tm.Detection.DownDelay),

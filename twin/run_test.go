@@ -147,16 +147,30 @@ func TestNICFailoverFollowsTheTeamsTimers(t *testing.T) {
 }
 
 func TestFailbackReturnsToThePrimaryOnlyWhenConfigured(t *testing.T) {
-	// NFT with preference order: after the repair at 70 s, eth0 is used again after
-	// updelay; without failback the team stays on eth1.
+	// After the repair at 70 s, eth0 is used again after updelay when the vendor fails
+	// back (reference-facts §4.1, §4.2): Linux with primary_reselect always, HP with a
+	// preference order (the primary); not Linux with primary_reselect failure, nor a
+	// written failback: false.
 	for _, c := range []struct {
-		failback string
-		want     string
-	}{{"true ", "srv-1:eth0"}, {"false", "srv-1:eth1"}} {
-		sc := teamingLab(t, "failback: true ", "failback: "+c.failback)
+		team string // replaces the lab's "flavour: linux ... primary_reselect: always"
+		want string
+	}{
+		{"flavour: linux\n          primary: eth0\n          primary_reselect: always", "srv-1:eth0"},
+		{"flavour: linux\n          primary: eth0\n          primary_reselect: failure", "srv-1:eth1"},
+		{"flavour: hp\n          primary: eth0", "srv-1:eth0"},
+		{"flavour: hp\n          primary: eth0\n          failback: false", "srv-1:eth1"},
+	} {
+		data, err := scenarios.Read("teaming-lab")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		from := strings.Index(text, "flavour: linux")
+		to := strings.Index(text, "primary_reselect: always") + len("primary_reselect: always")
+		sc := teamingLab(t, text[from:to], c.team)
 		tw, _ := run(t, sc, twin.Options{})
 		if got := tw.Net.ActiveMember("srv-1"); got != c.want {
-			t.Errorf("failback %s: active member %q at the end, want %q", c.failback, got, c.want)
+			t.Errorf("%q: active member %q at the end, want %q", c.team, got, c.want)
 		}
 	}
 }

@@ -177,12 +177,20 @@ func (s *DetectionSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
 	return decodeItem(ctx, n, (*plain)(s), &src)
 }
 
-// TeamSpec is one NIC team of a host.
+// TeamSpec is one NIC team of a host. Flavour (hp, linux, vmware) says whose driver
+// the team follows: it decides failback and the heartbeat timers the team does not
+// write (topology.TeamFlavour); without it, a mode written with a Linux bonding name
+// makes the team linux, any other hp. PrimaryReselect is Linux's primary_reselect
+// (always, better, failure), only with a primary. Failback overrides the flavour; a
+// failback: true needs a preference order (primary or preference) unless the team is
+// vmware, whose failover order is the members' order.
 type TeamSpec struct {
 	Name            string        `yaml:"name"`
 	Members         []string      `yaml:"members"`
 	Mode            string        `yaml:"mode"`
+	Flavour         string        `yaml:"flavour"`
 	Primary         string        `yaml:"primary"`
+	PrimaryReselect string        `yaml:"primary_reselect"`
 	Preference      []string      `yaml:"preference"`
 	Failback        *bool         `yaml:"failback"`
 	Detection       DetectionSpec `yaml:"detection"`

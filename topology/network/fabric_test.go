@@ -12,24 +12,33 @@ import (
 
 // A one-way cut of inter-switch link s2–s3 in the triangle of TestSpanningTreeReconvergence
 // (r root, s3's root port towards s2, its port to r the alternate). s3 transmits into
-// the cut fibre: s2 loses light at 10.05 s and stops sending BPDUs, but s3 keeps
-// carrier and its root port until the information from s2 ages:
+// the cut fibre at 10 s: s2 loses light at 10.05 s and stops sending BPDUs, but s3
+// keeps carrier and its root port until the information from s2 ages, counted from
+// the last BPDU s2 sent (every 2 s hello at the bridges' hello phase), not from the
+// cut:
 //
-//	RSTP: 10.05 s + 3 × 2 s hello = 16.05 s, then the alternate port forwards at once
-//	      → outage 6.05 s
-//	STP:  10.05 s + max age 20 s = 30.05 s, then listening 15 s + learning 15 s
-//	      → 60.05 s, outage 50.05 s
+//	phase 0.5 s, last BPDU 8.5 s:
+//	  RSTP: 8.5 s + 3 × 2 s hello = 14.5 s, then the alternate port forwards at once
+//	        → outage 4.5 s
+//	  STP:  8.5 s + max age 20 s = 28.5 s, then listening 15 s + learning 15 s
+//	        → 58.5 s, outage 48.5 s
+//	phase 1.9 s, last BPDU 9.9 s:
+//	  RSTP: 9.9 s + 6 s = 15.9 s → outage 5.9 s
+//	  STP:  9.9 s + 20 s + 30 s = 59.9 s → outage 49.9 s
 func TestOneWayInterSwitchCut(t *testing.T) {
 	for _, c := range []struct {
 		proto topology.SpanningTree
+		hello sim.Time
 		want  sim.Time
 	}{
-		{topology.RSTP, ms(6050)},
-		{topology.STP, ms(50050)},
+		{topology.RSTP, ms(500), ms(4500)},
+		{topology.STP, ms(500), ms(48500)},
+		{topology.RSTP, ms(1900), ms(5900)},
+		{topology.STP, ms(1900), ms(49900)},
 	} {
 		s := sim.New(1)
 		tr := observe(s)
-		n := triangle(t, s, c.proto, 100e6)
+		n := triangleWith(t, s, c.proto, 100e6, c.hello)
 		f, err := n.AddFlow(network.FlowConfig{Name: "call", From: "h1", To: "h3", RateBps: 87200, Bidirectional: true})
 		must(t, err)
 		s.At(sec(10), func() { must(t, n.FailLinkOneWay("s2-s3", "s3")) })

@@ -53,8 +53,7 @@ func (iv Interval) Duration(now sim.Time) sim.Time {
 type endpoint struct {
 	dev *device
 	gw  *gateway
-	pin *Port // a probe leaves through this member
-	dst mac   // the destination MAC when it is not the device's own (probe replies)
+	pin *Port // a probe leaves through this member, its reply comes back to it
 }
 
 // flowDir is one direction's current evaluation.
@@ -62,6 +61,8 @@ type flowDir struct {
 	from, to  endpoint
 	delivered bool
 	dup       bool
+	flooded   bool     // delivered, but by flooding: some switch did not know the destination
+	floodFrom sim.Time // since when flooded
 	reason    loss
 	path      []hop
 	all       []hop
@@ -89,6 +90,7 @@ type Flow struct {
 	deliv  bool
 	seen   bool // evaluated at least once
 	outage []Interval
+	flood  sim.Time // time the directions delivered by flooding, closed intervals
 
 	tracer   *sim.Timer // packet tracing (TracePackets)
 	traceSeq int
@@ -139,17 +141,10 @@ func (n *Network) newFlow(cfg FlowConfig, from, to endpoint, bidi bool) *Flow {
 	f.dirs = append(f.dirs, flowDir{from: from, to: to})
 	if bidi {
 		back := endpoint{dev: to.dev, gw: to.gw}
-		fwd := endpoint{dev: from.dev, gw: from.gw, dst: from.pin.macOrZero()}
+		fwd := endpoint{dev: from.dev, gw: from.gw, pin: from.pin}
 		f.dirs = append(f.dirs, flowDir{from: back, to: fwd})
 	}
 	return f
-}
-
-func (p *Port) macOrZero() mac {
-	if p == nil {
-		return 0
-	}
-	return p.mac
 }
 
 func (n *Network) endpoint(name string) (endpoint, error) {
@@ -200,6 +195,7 @@ func (f *Flow) Stop() {
 		}
 		fd.all, fd.held, fd.path = fd.all[:0], fd.held[:0], fd.path[:0]
 		fd.delivered = false
+		f.setFlooded(fd, false)
 	}
 	if k := len(f.outage); k > 0 && f.outage[k-1].End == sim.Never {
 		f.outage[k-1].End = n.s.Now() // the outage ends with the flow, unrestored
@@ -284,6 +280,35 @@ func (f *Flow) Delivered() float64 {
 		run = 0
 	}
 	return f.packets(run)
+}
+
+// FloodedPackets returns the packets delivered so far by flooding (both directions):
+// the running time in which a switch on the way had no MAC entry for the destination,
+// so that every port of the domain got a copy, at the flow's packet rate. A receiver
+// whose entries have aged out (it only receives) costs this until it sends again.
+func (f *Flow) FloodedPackets() float64 {
+	t := f.flood
+	now := f.n.s.Now()
+	for i := range f.dirs {
+		if fd := &f.dirs[i]; fd.flooded {
+			t += now - fd.floodFrom
+		}
+	}
+	return f.cfg.RateBps / float64(8*f.cfg.PacketBytes) * t.Seconds()
+}
+
+// setFlooded notes whether direction fd is delivered by flooding from now on.
+func (f *Flow) setFlooded(fd *flowDir, flooded bool) {
+	if flooded == fd.flooded {
+		return
+	}
+	now := f.n.s.Now()
+	if flooded {
+		fd.floodFrom = now
+	} else {
+		f.flood += now - fd.floodFrom
+	}
+	fd.flooded = flooded
 }
 
 func (f *Flow) packets(t sim.Time) float64 {
@@ -406,6 +431,7 @@ func (n *Network) runSettle() {
 	n.settling = true
 	defer func() { n.settling = false }()
 	n.round++
+	n.sendFrames()
 	for len(n.dirty) > 0 {
 		batch := n.dirty
 		n.dirty = n.spare[:0]
@@ -425,6 +451,7 @@ func (n *Network) runSettle() {
 			n.evaluate(f)
 		}
 		n.spare = batch[:0]
+		n.sendFrames()
 	}
 	n.maybeSweep()
 }
@@ -448,6 +475,7 @@ func (n *Network) evaluate(f *Flow) {
 		}
 		fd.held = keep(fd.held, w.held)
 		fd.delivered, fd.dup, fd.reason = w.done, w.dup, w.reason
+		f.setFlooded(fd, w.done && w.byFlood)
 		if !w.done {
 			ok = false
 			if fd.reason == (loss{}) {
@@ -526,8 +554,9 @@ func (w *walker) walk(fd *flowDir) {
 		w.fr.dst = to.gw.vmac
 		w.fr.gw = to.gw
 		w.dep(&to.gw.deps)
-	case to.dst != 0:
-		w.fr.dst = to.dst
+	case to.pin != nil:
+		w.fr.dst = to.pin.sendMAC() // a probe reply, to the MAC the probe came from
+		w.dep(&to.dev.team.deps)
 	default:
 		w.fr.dst = to.dev.mac
 	}
@@ -547,13 +576,13 @@ func (w *walker) walk(fd *flowDir) {
 	d := from.dev
 	w.fr.src = d.mac
 	if from.pin != nil {
-		w.fr.src = from.pin.mac
+		w.fr.src = from.pin.sendMAC()
 	}
 	if d.kind == kindSwitch {
 		w.fromSwitch(d)
 		return
 	}
-	if to.dev != nil && to.dev.kind == kindHost && to.dst == 0 {
+	if to.dev != nil && to.dev.kind == kindHost && to.pin == nil {
 		if g := w.n.routeVia(d, to.dev); g != nil {
 			w.fr.routeTo = to.dev.mac
 			w.fr.dst = g.vmac

@@ -41,6 +41,7 @@ type walker struct {
 	path     []hop
 	held     []learnRef
 	done     bool
+	byFlood  bool // the delivered copy was flooded on the way
 	dup      bool
 	reason   loss
 	flooding int // > 0 while following flooded copies: their losses explain nothing
@@ -73,7 +74,7 @@ func (w *walker) reset(f *Flow, hash uint32) {
 	}
 	w.fr = frame{}
 	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
-	w.done, w.dup, w.reason, w.flooding = false, false, loss{}, 0
+	w.done, w.byFlood, w.dup, w.reason, w.flooding = false, false, false, loss{}, 0
 	w.n.walkID++
 }
 
@@ -100,6 +101,7 @@ func (w *walker) loseAnyway(name, what string, m mac) {
 func (w *walker) deliver() {
 	if !w.done {
 		w.done = true
+		w.byFlood = w.flooding > 0
 		w.path = append(w.path[:0], w.stack...)
 	} else {
 		w.dup = true
@@ -182,6 +184,9 @@ func (w *walker) arrive(q *Port) {
 		}
 		w.send(q.pair)
 	case kindHost:
+		if d.team != nil && w.fr.dst == d.mac {
+			w.dep(&d.team.deps) // only the active member takes the team MAC
+		}
 		switch {
 		case d.team != nil && d.team.accepts(q, w.fr.dst):
 			w.deliver()

@@ -276,9 +276,14 @@ func (g *gateway) setMaster(m *gwMember, master bool, reason string) {
 // announce floods a gratuitous ARP for the virtual MAC from the new master.
 func (g *gateway) announce(m *gwMember) {
 	n := g.n
-	n.record(GratuitousARP{Device: g.name, Port: m.sw.name, MAC: n.macName(g.vmac), Seq: 1})
-	w := n.oneShot(g.vmac)
-	w.fromSwitch(m.sw)
+	n.sendFrame(func() {
+		if !m.master || m.sw.failed {
+			return
+		}
+		n.record(GratuitousARP{Device: g.name, Port: m.sw.name, MAC: n.macName(g.vmac), Seq: 1})
+		w := n.oneShot(g.vmac)
+		w.fromSwitch(m.sw)
+	})
 }
 
 // power follows a member switch losing or regaining power: a dead master stops

@@ -1,6 +1,9 @@
 package network
 
-import "dctwin/sim"
+import (
+	"dctwin/sim"
+	"dctwin/topology"
+)
 
 // lacpState supervises one LACP member link from both ends. Each end expects an
 // LACPDU from its partner every period (1 s fast, 30 s slow) and times the partner out
@@ -8,14 +11,26 @@ import "dctwin/sim"
 // LACPDUs only while it sees carrier, so a one-way cut that leaves the transmitting end
 // with carrier is noticed there by the timeout. The member carries traffic while both
 // ends are in sync.
+//
+// A member that comes back rejoins as 802.1AX has it: a port whose state changes (its
+// link comes up, or it hears its partner again) sends an LACPDU at once rather than
+// at its next periodic tick, and a partner whose view of it is stale answers at once;
+// each end then selects the aggregator and waits Aggregate_Wait_Time before it
+// attaches, and the member collects and distributes when both have. So the member
+// joins one aggregate wait (topology.DefaultLACPAggregateWait, 2 s) after the last of
+// those changes, whatever the phase of the periodic LACPDUs. A port that lost its link
+// left the aggregate (its mux machine detached), so even a link that was down for less
+// than the timeout waits again.
 type lacpState struct {
-	m      *member  // the host's team member, nil between two switches
-	ends   [2]*Port // [0] host NIC (or first switch), [1] switch port
-	period sim.Time
-	phase  [2]sim.Time // when ends[i] sends
-	fresh  [2]bool     // ends[i] has current information from its partner
-	timer  [2]*sim.Timer
-	sync   bool
+	m       *member  // the host's team member, nil between two switches
+	ends    [2]*Port // [0] host NIC (or first switch), [1] switch port
+	period  sim.Time
+	phase   [2]sim.Time // when ends[i] sends
+	fresh   [2]bool     // ends[i] has current information from its partner
+	enabled [2]bool     // ends[i] was usable at the last check
+	timer   [2]*sim.Timer
+	wait    *sim.Timer // aggregate wait before the member (re)joins
+	sync    bool
 }
 
 func (n *Network) newLACP(m *member, a, b *Port, chain []*Port, rate LACPRate, ph sim.Time) {
@@ -23,12 +38,13 @@ func (n *Network) newLACP(m *member, a, b *Port, chain []*Port, rate LACPRate, p
 	if rate == LACPFast {
 		period = sim.Second
 	}
-	ls := &lacpState{m: m, ends: [2]*Port{a, b}, period: period, sync: true, fresh: [2]bool{true, true}}
+	ls := &lacpState{m: m, ends: [2]*Port{a, b}, period: period, sync: true, fresh: [2]bool{true, true}, enabled: [2]bool{true, true}}
 	rng := n.s.Rand("lacp/" + a.name)
 	for i := range ls.ends {
 		ls.phase[i] = phase(ph, period, rng.Int64N)
-		ls.timer[i] = n.s.NewTimer(func() { n.lacpDue(ls, i) })
+		ls.timer[i] = n.s.NewTimer(func() { n.lacpTimeout(ls, i) })
 	}
+	ls.wait = n.s.NewTimer(func() { n.lacpJoin(ls) })
 	a.lacp, b.lacp = ls, ls
 	for _, p := range chain {
 		p.lacp = ls
@@ -41,58 +57,89 @@ func (ls *lacpState) flowing(i int) bool {
 	return tx.usable() && rx.light(0) && !rx.failed && !rx.dev.failed
 }
 
-// lacpCheck arms the receive timers after a change: an end whose partner went silent
-// times out three periods after the last LACPDU; one whose partner is heard again is
-// current at the next LACPDU.
+// lacpCheck follows a change on the member link: an end whose partner went silent
+// times out three periods after the last LACPDU; an end whose partner is heard again,
+// or whose port came back, starts the rejoin (LACPDUs at once, then the aggregate
+// wait).
 func (n *Network) lacpCheck(ls *lacpState) {
 	now := n.s.Now()
-	for i := range ls.ends {
+	rejoin := false
+	was := ls.enabled
+	for i, p := range ls.ends {
+		up := p.usable()
+		if up && !ls.enabled[i] {
+			rejoin = true // port enabled: its actor state changed, it sends at once
+		}
+		ls.enabled[i] = up
 		fl := ls.flowing(i)
 		if fl == ls.fresh[i] {
 			ls.timer[i].Stop()
+			continue
+		}
+		if fl {
+			// The partner's LACPDU arrives now: it sent one on its own state change,
+			// or answers the one this end sent on its own.
+			ls.timer[i].Stop()
+			ls.fresh[i] = true
+			rejoin = true
 			continue
 		}
 		if ls.timer[i].Armed() {
 			continue
 		}
 		sender := 1 - i
-		if fl {
-			ls.timer[i].ResetAt(nextTick(now, ls.phase[sender], ls.period))
-		} else {
-			at := lastTick(now, ls.phase[sender], ls.period) + 3*ls.period
-			if at < now {
-				at = now
-			}
-			ls.timer[i].ResetAt(at)
+		at := lastTick(now, ls.phase[sender], ls.period) + 3*ls.period
+		if at < now {
+			at = now
 		}
+		ls.timer[i].ResetAt(at)
 	}
-}
-
-func (n *Network) lacpDue(ls *lacpState, i int) {
-	fl := ls.flowing(i)
-	if fl == ls.fresh[i] {
+	if !rejoin {
 		return
 	}
-	ls.fresh[i] = fl
-	sync := ls.fresh[0] && ls.fresh[1]
+	n.lacpSync(ls, false, was)
+	ls.wait.Reset(sim.Time(topology.DefaultLACPAggregateWait))
+}
+
+// lacpTimeout runs when ends[i] has heard nothing from its partner for three periods.
+func (n *Network) lacpTimeout(ls *lacpState, i int) {
+	if ls.flowing(i) || !ls.fresh[i] {
+		return
+	}
+	ls.fresh[i] = false
+	ls.wait.Stop()
+	n.lacpSync(ls, false, ls.enabled)
+}
+
+// lacpJoin ends the aggregate wait: if both ends still hear each other, the member
+// joins the aggregate.
+func (n *Network) lacpJoin(ls *lacpState) {
+	if !ls.fresh[0] || !ls.fresh[1] || !ls.ends[0].usable() || !ls.ends[1].usable() {
+		return
+	}
+	n.lacpSync(ls, true, ls.enabled)
+}
+
+// lacpSync sets whether the member is in the aggregate. active says which ends carried
+// the member until now (a port without carrier left when its carrier went, so its
+// leaving again is no news).
+func (n *Network) lacpSync(ls *lacpState, sync bool, active [2]bool) {
 	if sync == ls.sync {
 		return
 	}
 	ls.sync = sync
-	for _, sp := range ls.ends {
+	for i, sp := range ls.ends {
 		if sp.dev.kind != kindSwitch {
 			continue
 		}
-		// A port without carrier (or on a switch that is off) left the aggregate when
-		// its carrier went; its partner timing out later is no news.
-		if sp.usable() {
+		if sp.usable() && (sync || active[i]) {
 			n.record(AggregateMemberChanged{Device: sp.dev.name, Port: sp.name, In: sync, Mechanism: ByLACP})
 		}
 		n.touch(&sp.deps)
 		if sp.lp != nil {
 			n.touch(&sp.lp.deps)
 			if !sync && !sp.lp.anyUsable() {
-				sp.dev.br.flushPort(sp.lp, "LACP partner timeout")
+				sp.dev.br.flushPort(sp.lp, "LACP out of sync")
 			}
 		}
 	}

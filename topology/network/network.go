@@ -84,8 +84,9 @@ type Network struct {
 	settling     bool
 	evals        uint64
 	walkID       uint64
-	w            walker // flow evaluation
-	garp         walker // one-shot frames, which may be sent while a flow is evaluated
+	w            walker   // flow evaluation
+	garp         walker   // one-shot frames
+	frames       []func() // one-shot frames waiting for the end of the instant (sendFrame)
 
 	stpTimer   *sim.Timer
 	tcStamp    uint64
@@ -115,8 +116,9 @@ type device struct {
 	cfg      SwitchConfig
 	br       *bridge
 	cpu      *lport
-	tracking bool // uplink failure detection (switch modules)
-	downOff  bool // blade-facing ports disabled by uplink failure detection
+	helloPh  sim.Time // when in each hello period the switch sends BPDUs
+	tracking bool     // uplink failure detection (switch modules)
+	downOff  bool     // blade-facing ports disabled by uplink failure detection
 	// boot is armed while the switch boots after its power returned.
 	boot *sim.Timer
 
@@ -145,6 +147,10 @@ type SwitchConfig struct {
 	// loading its software and configuration. Its ports stay dark meanwhile. Zero
 	// brings it up at once.
 	BootTime sim.Time
+	// HelloPhase is when, within a hello period, the switch sends its BPDUs; a
+	// neighbour ages their information from the last one it received. Zero draws a
+	// phase per switch from its random stream.
+	HelloPhase sim.Time
 	// HostPortsSTP makes host-facing ports ordinary spanning-tree ports instead of edge
 	// (PortFast) ports, so that a port coming up passes through the forward-delay states
 	// before it forwards (reference-facts §4.3: PortFast saves about 30 s).
@@ -286,6 +292,7 @@ func (n *Network) initSwitch(d *device, cfg SwitchConfig) {
 		cfg.ForwardDelay = sim.Time(topology.DefaultSTPForwardDelay)
 	}
 	d.cfg = cfg
+	d.helloPh = phase(cfg.HelloPhase, cfg.HelloTime, n.s.Rand("stp/"+d.name).Int64N)
 	d.mac = n.newMAC(d.name)
 	d.br = n.newBridge(d)
 	d.cpu = &lport{br: d.br, name: d.name + "(cpu)", cpu: d}

@@ -96,7 +96,12 @@ func (n *Network) stpLinkCheck(l *Link) {
 
 // bpduCheck starts the aging of BPDU information at an end that keeps carrier while
 // its partner stopped sending (the partner's port lost light on a one-way cut, or the
-// partner died): after 3 hellos (RSTP) or max age (802.1D), reference-facts §5.
+// partner died): the information expires 3 hellos (RSTP) or max age (802.1D) after the
+// last BPDU received, reference-facts §5. The partner sent its BPDUs every hello at
+// its phase, so the last one came up to a hello before it stopped, and the aging ends
+// that much earlier than it would counted from the failure. (802.1D relays the root's
+// BPDUs and ages by max age less the message age; dctwin ages every BPDU from its
+// sender's own phase, with message age 0.)
 func (n *Network) bpduCheck(l *Link) {
 	for d := range l.ends {
 		tx, rx := l.ends[d], l.ends[1-d]
@@ -115,6 +120,11 @@ func (n *Network) bpduCheck(l *Link) {
 		if cfg.SpanningTree == topology.RSTP {
 			age = 3 * cfg.HelloTime
 		}
+		now := n.s.Now()
+		at := lastTick(now, tx.dev.helloPh, tx.dev.cfg.HelloTime) + age
+		if at < now {
+			at = now
+		}
 		if l.bpduTimer[d] == nil {
 			l.bpduTimer[d] = n.s.NewTimer(func() {
 				l.bpduAged[d] = true
@@ -123,7 +133,7 @@ func (n *Network) bpduCheck(l *Link) {
 				n.stpLinkCheck(l)
 			})
 		}
-		l.bpduTimer[d].Reset(age)
+		l.bpduTimer[d].ResetAt(at)
 	}
 }
 

@@ -10,13 +10,20 @@ import (
 
 // triangle builds three bridges r (priority 4096, root), s2 (8192) and s3 (32768)
 // with links r–s2 and s2–s3 at 10 Gbit/s and r–s3 at rs3 bit/s, PHY delay 50 ms, and
-// hosts h1 on r, h2 on s2, h3 on s3.
+// hosts h1 on r, h2 on s2, h3 on s3. Every bridge sends its BPDUs at 0.5 s in each 2 s
+// hello period.
 func triangle(tb testing.TB, s *sim.Simulation, proto topology.SpanningTree, rs3 float64) *network.Network {
+	tb.Helper()
+	return triangleWith(tb, s, proto, rs3, ms(500))
+}
+
+// triangleWith is triangle with the bridges' hello phase.
+func triangleWith(tb testing.TB, s *sim.Simulation, proto topology.SpanningTree, rs3 float64, hello sim.Time) *network.Network {
 	tb.Helper()
 	n := network.New(s, network.Options{})
 	for i, name := range []string{"r", "s2", "s3"} {
 		prio := []int{4096, 8192, 32768}[i]
-		must(tb, n.AddSwitch(name, network.SwitchConfig{SpanningTree: proto, Priority: prio}))
+		must(tb, n.AddSwitch(name, network.SwitchConfig{SpanningTree: proto, Priority: prio, HelloPhase: hello}))
 	}
 	fast := network.LinkConfig{Speed: 10e9, PHYDelay: ms(50)}
 	must(tb, n.AddLink("r-s2", "r:p2", "s2:p1", fast))

@@ -19,17 +19,27 @@ const (
 )
 
 // TeamConfig describes a host's NIC team. Counts are taken literally (0 gratuitous
-// ARPs means none); zero timers take the documented defaults.
+// ARPs means none); zero timers take the documented defaults of the team's flavour
+// (topology/defaults.go).
 type TeamConfig struct {
 	// Mode is NFT, TLB, SLB or LACP (topology.TeamMode). Default NFT.
 	Mode topology.TeamMode
+	// Flavour is whose driver the team follows (default topology.DefaultTeamFlavour):
+	// it sets the heartbeat defaults, Linux's extra missed probe for backups, and that
+	// Linux fails back to the primary only, never to another member.
+	Flavour topology.TeamFlavour
 	// Members are the host's ports ("eth0" or "host:eth0") in preference order.
 	Members []string
 	// Primary is the preferred member (default the first).
 	Primary string
 	// Failback makes a returning preferred member active again (NFT with preference
-	// order, Linux primary_reselect=always); without it the team stays where it is.
+	// order, Linux primary_reselect, VMware failback); without it the team stays where
+	// it is. topology.TeamFlavour.FailsBack says what each vendor does.
 	Failback bool
+	// Reselect refines Failback as Linux's primary_reselect: "" or always, better (only
+	// to a primary whose link is faster than the active member's) or failure (never
+	// while the active member works).
+	Reselect topology.Reselect
 	// Detection is how members are judged: carrier (default), miimon or heartbeat.
 	// Heartbeat also reacts to carrier loss, as HP teams do.
 	Detection topology.Detection
@@ -42,10 +52,12 @@ type TeamConfig struct {
 	// DownDelay how long a miimon-detected loss must last. Linux rounds both down to
 	// multiples of the miimon interval (reference-facts §4.1).
 	UpDelay, DownDelay sim.Time
-	// HeartbeatInterval is the probe period (default 1 s, VMware beacon rate).
+	// HeartbeatInterval is the probe period (default per flavour: hp 3 s, linux 1 s,
+	// vmware 1 s).
 	HeartbeatInterval sim.Time
-	// HeartbeatMissed is how many intervals without a reply fail a member (default 2,
-	// Linux arp_missed_max).
+	// HeartbeatMissed is how many intervals without a reply fail the active member
+	// (default per flavour: hp 3, linux arp_missed_max 2, vmware 3); Linux backups may
+	// miss one more.
 	HeartbeatMissed int
 	// HeartbeatTarget is the host, switch or gateway the probes go to.
 	HeartbeatTarget string
@@ -85,6 +97,7 @@ type member struct {
 	polls  int
 	poll   *sim.Timer
 	upWait *sim.Timer
+	upMech Mechanism // what noticed the member healthy, reported when upWait fires
 
 	probe   *Flow
 	hbDown  bool
@@ -124,14 +137,28 @@ func (n *Network) AddTeam(host string, cfg TeamConfig) error {
 	if len(cfg.Members) == 0 {
 		return fmt.Errorf("team %s: no members", host)
 	}
-	if cfg.MIIMonInterval <= 0 {
-		cfg.MIIMonInterval = 100 * sim.Millisecond
+	if cfg.Flavour == "" {
+		cfg.Flavour = topology.DefaultTeamFlavour
 	}
+	flavour, err := topology.ParseTeamFlavour(string(cfg.Flavour))
+	if err != nil {
+		return fmt.Errorf("team %s: %w", host, err)
+	}
+	cfg.Flavour = flavour
+	if cfg.Reselect != "" {
+		if _, err := topology.ParseReselect(string(cfg.Reselect)); err != nil {
+			return fmt.Errorf("team %s: %w", host, err)
+		}
+	}
+	if cfg.MIIMonInterval <= 0 {
+		cfg.MIIMonInterval = sim.Time(topology.DefaultMIIMonInterval)
+	}
+	hbInterval, hbMissed := flavour.HeartbeatDefaults()
 	if cfg.HeartbeatInterval <= 0 {
-		cfg.HeartbeatInterval = sim.Second
+		cfg.HeartbeatInterval = sim.Time(hbInterval)
 	}
 	if cfg.HeartbeatMissed <= 0 {
-		cfg.HeartbeatMissed = 2
+		cfg.HeartbeatMissed = hbMissed
 	}
 	if cfg.GARPInterval <= 0 {
 		cfg.GARPInterval = cfg.MIIMonInterval
@@ -235,7 +262,9 @@ func lastTick(t, ph, interval sim.Time) sim.Time {
 }
 
 func (n *Network) defaultTeam(d *device) {
-	t := &team{n: n, host: d, cfg: TeamConfig{Mode: topology.NFT, Detection: topology.Carrier, MIIMonInterval: 100 * sim.Millisecond, GARPInterval: 100 * sim.Millisecond}}
+	iv := sim.Time(topology.DefaultMIIMonInterval)
+	t := &team{n: n, host: d, cfg: TeamConfig{Mode: topology.NFT, Flavour: topology.DefaultTeamFlavour,
+		Detection: topology.Carrier, MIIMonInterval: iv, GARPInterval: iv}}
 	m := &member{t: t, port: d.ports[0]}
 	d.ports[0].mem = m
 	t.members = []*member{m}
@@ -336,8 +365,13 @@ func (t *team) powerOff() {
 func (t *team) off() bool { return t.host.failed }
 
 // startProbe creates member m's heartbeat: an internal bidirectional flow from the
-// member's own MAC to the target and back, which is delivered or not according to the
-// current forwarding state, as the real probes are.
+// member to the target and back, which is delivered or not according to the current
+// forwarding state, as the real probes are. The active member's probes carry the team
+// MAC (HP's primary sends its heartbeats with it, Linux its ARP probes from the bond),
+// the others' their own (sendMAC). Being a flow, a probe keeps the MAC entries on its
+// path refreshed while it runs: heartbeats every few seconds do the same against a
+// 300 s aging time, which is why HP sends them "so that packets to the servers'
+// addresses are not flooded" (source article): a silent team's entries age out.
 func (t *team) startProbe(m *member) {
 	n := t.n
 	from := endpoint{dev: t.host, pin: m.port}
@@ -348,6 +382,16 @@ func (t *team) startProbe(m *member) {
 	m.hbTimer = n.s.NewTimer(m.heartbeatDue)
 	f.active = true
 	n.markDirty(f)
+}
+
+// sendMAC is the source MAC of the frames a host port sends on its own behalf (probes):
+// the active team member speaks for the team with the team MAC, other members and
+// ports outside a team with their own.
+func (p *Port) sendMAC() mac {
+	if m := p.mem; m != nil && m.up && m.t.active == m {
+		return p.dev.mac
+	}
+	return p.mac
 }
 
 // txMember returns the member a flow with hash h leaves on.
@@ -440,7 +484,7 @@ func (m *member) pollNow() {
 	m.polls++
 	delay := t.cfg.DownDelay
 	if seen {
-		delay = t.cfg.UpDelay
+		delay = t.upDelay()
 	}
 	if sim.Time(m.polls-1) < delay/t.cfg.MIIMonInterval {
 		m.poll.Reset(t.cfg.MIIMonInterval)
@@ -452,7 +496,8 @@ func (m *member) pollNow() {
 }
 
 // probeChanged follows a heartbeat probe's delivery: a member is failed when no reply
-// came for HeartbeatMissed intervals since the last answered probe, and is back with
+// came for HeartbeatMissed intervals since the last answered probe (a backup of a
+// Linux team one interval more, topology.TeamFlavour.BackupGrace), and is back with
 // the first answered probe.
 func (m *member) probeChanged(ok bool) {
 	t := m.t
@@ -472,7 +517,11 @@ func (m *member) probeChanged(ok bool) {
 		m.hbTimer.ResetAt(nextTick(now, t.hbPhase, iv))
 		return
 	}
-	at := lastTick(now, t.hbPhase, iv) + sim.Time(t.cfg.HeartbeatMissed)*iv
+	missed := t.cfg.HeartbeatMissed
+	if m != t.active {
+		missed += t.cfg.Flavour.BackupGrace()
+	}
+	at := lastTick(now, t.hbPhase, iv) + sim.Time(missed)*iv
 	if at < now {
 		at = now
 	}
@@ -493,6 +542,18 @@ func (m *member) heartbeatDue() {
 
 func (m *member) healthy() bool { return m.linkOK && !m.hbDown && !m.lacpDown }
 
+// upDelay is how long a member that came back must stay healthy before it is used:
+// the configured up-delay, except while the team has no active member. Then the first
+// member back is used at once, as Linux bonding does (bond_miimon_inspect ignores
+// updelay when there is no current active slave): waiting would only prolong an
+// outage that is total anyway.
+func (t *team) upDelay() sim.Time {
+	if t.active == nil || !t.active.up {
+		return 0
+	}
+	return t.cfg.UpDelay
+}
+
 // refresh applies a member's health to its use: a failed member leaves at once; a
 // healthy one returns after the up-delay (miimon counts the up-delay in polls).
 func (m *member) refresh(mech Mechanism) {
@@ -512,7 +573,7 @@ func (m *member) refresh(mech Mechanism) {
 	if m.up {
 		return
 	}
-	wait := t.cfg.UpDelay
+	wait := t.upDelay()
 	if mech == ByMIIMon {
 		wait = 0 // the polls already counted the up-delay
 	}
@@ -523,11 +584,12 @@ func (m *member) refresh(mech Mechanism) {
 	if m.upWait == nil {
 		m.upWait = n.s.NewTimer(func() {
 			if m.healthy() && !m.up && !t.off() {
-				m.comeUp(mech)
+				m.comeUp(m.upMech)
 			}
 		})
 	}
 	if !m.upWait.Armed() {
+		m.upMech = mech
 		m.upWait.Reset(wait)
 	}
 }
@@ -539,19 +601,19 @@ func (m *member) comeUp(mech Mechanism) {
 	t.reselect(fmt.Sprintf("%s up (%s)", m.port.name, mech))
 }
 
-// reselect picks the active member: the first usable one in preference order when
-// failing back, else the current one while it is usable.
+// reselect picks the active member after a member's state changed.
 func (t *team) reselect(reason string) {
 	n := t.n
 	n.touch(&t.deps)
-	var next *member
-	if t.active != nil && t.active.up && !t.cfg.Failback {
-		next = t.active
-	} else {
+	next := t.choose()
+	if next == nil {
+		// No member is usable: one that is only sitting out its up-delay is used at
+		// once (upDelay), and its coming up reselects.
 		for _, m := range t.members {
-			if m.up {
-				next = m
-				break
+			if m.upWait != nil && m.upWait.Armed() && m.healthy() && !t.off() {
+				m.upWait.Stop()
+				m.comeUp(m.upMech)
+				return
 			}
 		}
 	}
@@ -574,6 +636,48 @@ func (t *team) reselect(reason string) {
 	}
 }
 
+// choose returns the member that should be active: the current one while it is usable
+// unless the team fails back, else the first usable one in preference order. Failing
+// back follows the vendor: Linux returns to its primary only (a backup that precedes
+// the active one in the list does not take over), and with primary_reselect better
+// only when the primary's link is faster; failure never while the active one works.
+func (t *team) choose() *member {
+	var first *member
+	for _, m := range t.members {
+		if m.up {
+			first = m
+			break
+		}
+	}
+	cur := t.active
+	if cur == nil || !cur.up {
+		return first
+	}
+	if !t.cfg.Failback || first == cur {
+		return cur
+	}
+	if t.cfg.Flavour == topology.FlavourLinux && first != t.members[0] {
+		return cur
+	}
+	switch t.cfg.Reselect {
+	case topology.ReselectFailure:
+		return cur
+	case topology.ReselectBetter:
+		if first.port.speed() <= cur.port.speed() {
+			return cur
+		}
+	}
+	return first
+}
+
+// speed is the bit rate of p's link (0 without one).
+func (p *Port) speed() float64 {
+	if p.link == nil {
+		return 0
+	}
+	return p.link.cfg.Speed
+}
+
 // announce sends the configured gratuitous ARPs from the active member, spaced by the
 // GARP interval, so that switches re-learn the team MAC there.
 func (t *team) announce() {
@@ -584,18 +688,45 @@ func (t *team) announce() {
 	for i := 0; i < k; i++ {
 		seq := i + 1
 		fire := func() {
-			if t.active == nil || t.host.failed {
-				return
-			}
-			p := t.active.port
-			t.n.record(GratuitousARP{Device: t.host.name, Port: p.name, MAC: t.host.name, Seq: seq})
-			w := t.n.oneShot(t.host.mac)
-			w.fromHost(t.host, p)
+			t.n.sendFrame(func() {
+				if t.active == nil || t.host.failed {
+					return
+				}
+				p := t.active.port
+				t.n.record(GratuitousARP{Device: t.host.name, Port: p.name, MAC: t.host.name, Seq: seq})
+				w := t.n.oneShot(t.host.mac)
+				w.fromHost(t.host, p)
+			})
 		}
 		if i == 0 {
 			fire()
 		} else {
 			t.n.s.After(sim.Time(i)*t.cfg.GARPInterval, fire)
+		}
+	}
+}
+
+// sendFrame sends a one-shot frame (a gratuitous ARP) late in the current instant,
+// after every state change of the instant, as flows are evaluated. A frame walked at
+// once would see the instant half done: when a link comes up, its two ends see
+// carrier at the same instant but one after the other, and a team that fails back on
+// carrier would announce itself through a switch port that has not yet noticed the
+// link, so the announcement would be lost there.
+func (n *Network) sendFrame(send func()) {
+	n.frames = append(n.frames, send)
+	if !n.settling && !n.settle.Armed() {
+		n.settle.Reset(0)
+	}
+}
+
+// sendFrames walks the queued one-shot frames (runSettle calls it before it evaluates
+// flows, so that flows see what the frames taught).
+func (n *Network) sendFrames() {
+	for len(n.frames) > 0 {
+		fs := n.frames
+		n.frames = nil
+		for _, send := range fs {
+			send()
 		}
 	}
 }
