@@ -74,9 +74,11 @@ const (
 	// source articles' era (10 GbE "is coming"). dctwin's choice, not a cited value.
 	DefaultLinkSpeed = 1_000_000_000
 	DefaultNICSpeed  = 1_000_000_000
-	// DefaultEndpointSpeed is a phone's or client's access port, 100 Mbit/s Fast
-	// Ethernet, as desk phones of the era had. dctwin's choice.
-	DefaultEndpointSpeed = 100_000_000
+	// DefaultPhoneSpeed is a desk phone's access port, 100 Mbit/s Fast Ethernet, as
+	// IP phones of the source articles' era had; DefaultClientSpeed that of a PC or a
+	// room video system, 1 Gbit/s. dctwin's choice.
+	DefaultPhoneSpeed  = 100_000_000
+	DefaultClientSpeed = 1_000_000_000
 	// DefaultFlowRate and DefaultPacketBytes are a flow's rate and IP packet size when
 	// the scenario gives none: 1 Mbit/s of 200-byte packets (a G.711 20 ms RTP packet with
 	// its 40 bytes of IP/UDP/RTP headers, reference-facts §2). dctwin's choice.
@@ -118,6 +120,10 @@ const (
 	// DefaultHostBootTime is a physical server's boot, 3–5 min (reference-facts §8,
 	// unconfirmed there); 180 s is the lower end.
 	DefaultHostBootTime = 180 * time.Second
+	// DefaultSlowBootTime is the upper end of the same range, 300 s, for hypervisor
+	// hosts (the hypervisor loads after POST) and legacy servers (older firmware and
+	// retrofitted adapters initialise slowly). dctwin's reading of reference-facts §8.
+	DefaultSlowBootTime = 300 * time.Second
 	// DefaultSwitchBootTime is how long a switch or blade switch module takes from
 	// power-on until its ports come up: 2 min, dctwin's choice in the middle of the
 	// "about 1 to 3 minutes" for a boot with POST in the EMC Connectrix DS-5300B and

@@ -132,7 +132,11 @@ func (t *Topology) Wire() {
 		if e.VLAN != "" {
 			vlans = []string{e.VLAN}
 		}
-		t.AddLink(&Link{A: PortRef{e.Name, "nic"}, B: e.Connect, Speed: DefaultEndpointSpeed, Duplex: Full,
+		speed := int64(DefaultClientSpeed)
+		if e.Kind == Phone {
+			speed = DefaultPhoneSpeed
+		}
+		t.AddLink(&Link{A: PortRef{e.Name, "nic"}, B: e.Connect, Speed: speed, Duplex: Full,
 			Latency: DefaultLinkLatency, VLANs: vlans, Implicit: true, Source: Source{Pos: e.PosOf("connect")}})
 	}
 }

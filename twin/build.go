@@ -223,7 +223,7 @@ func (b *builder) hostOf(h HostSpec) *topology.Host {
 	}
 	host := &topology.Host{Name: h.Name, Kind: kind, Role: h.Role, CPU: h.CPU, RAMGB: h.RAMGB,
 		Power:     topology.Power{Idle: h.Power.Idle, Max: h.Power.Max},
-		BootTime:  orDefault(h.Source, "boot_time", h.BootTime, topology.DefaultHostBootTime),
+		BootTime:  orDefault(h.Source, "boot_time", h.BootTime, bootTimeOf(kind)),
 		Enclosure: h.Enclosure, Bay: h.Bay, Storage: h.Storage, Source: h.Source}
 	for _, n := range h.NICs {
 		host.NICs = append(host.NICs, &topology.NIC{Name: n.Name, Speed: speedOr(n.Source, "speed", n.Speed, topology.DefaultNICSpeed),
@@ -385,4 +385,12 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 		DRS: topology.DRS{Enabled: c.DRS.Enabled, Threshold: drsThreshold, Interval: orDefault(c.Source, "drs.interval", c.DRS.Interval, topology.DefaultDRSInterval)},
 		DPM: topology.DPM{Enabled: c.DPM.Enabled, TargetUtilization: dpmTarget, Tolerance: dpmTol},
 	}
+}
+
+// bootTimeOf is the default boot time of a host kind (topology/defaults.go).
+func bootTimeOf(k topology.HostKind) time.Duration {
+	if k == topology.Hypervisor || k == topology.Legacy {
+		return topology.DefaultSlowBootTime
+	}
+	return topology.DefaultHostBootTime
 }

@@ -74,7 +74,9 @@ type FlowOutage struct {
 
 // ServiceResult is how long a host, VM or endpoint was cut off.
 type ServiceResult struct {
-	Node          string  `json:"node"`
+	Node string `json:"node"`
+	// Role is what the server does, as the scenario says (`role:`), if it says.
+	Role          string  `json:"role,omitempty"`
 	UnreachableMs float64 `json:"unreachable_ms"`
 	ImpairedMs    float64 `json:"impaired_ms"`
 }
@@ -139,7 +141,7 @@ func (tw *Twin) Report() *Report {
 		r.Failures = append(r.Failures, res)
 	}
 	for _, s := range tw.measure.Services() {
-		r.Services = append(r.Services, ServiceResult{s.Node, ms(s.Unreachable), ms(s.Impaired)})
+		r.Services = append(r.Services, ServiceResult{s.Node, tw.roleOf(s.Node), ms(s.Unreachable), ms(s.Impaired)})
 	}
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
@@ -182,6 +184,17 @@ func outageOf(fo failures.FlowOutage, f failures.Failure) FlowOutage {
 		out.Note = "not restored by the end of the run"
 	}
 	return out
+}
+
+// roleOf is the role the scenario gives a host or VM ("" for none).
+func (tw *Twin) roleOf(node string) string {
+	if h := tw.Topology.Host(node); h != nil {
+		return h.Role
+	}
+	if v := tw.Topology.VM(node); v != nil {
+		return v.Role
+	}
+	return ""
 }
 
 func summarize(r *Report, up, total float64) Summary {
@@ -355,7 +368,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString("\nService view (time cut off / time with some traffic lost):\n")
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, s := range r.Services {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", s.Node, fmtOffset(sim.Milliseconds(s.UnreachableMs)),
+			node := s.Node
+			if s.Role != "" {
+				node += " (" + s.Role + ")"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", node, fmtOffset(sim.Milliseconds(s.UnreachableMs)),
 				fmtOffset(sim.Milliseconds(s.ImpairedMs)))
 		}
 		tw.Flush()
