@@ -83,14 +83,18 @@ type ServiceResult struct {
 
 // FlowResult is one flow over the whole run.
 type FlowResult struct {
-	Flow        string   `json:"flow"`
-	From        string   `json:"from"`
-	To          string   `json:"to"`
-	Outages     int      `json:"outages"`
-	DownMs      float64  `json:"down_ms"`
-	LostPackets float64  `json:"lost_packets"`
-	DelayMs     float64  `json:"delay_ms"`
-	Path        []string `json:"path"`
+	Flow        string  `json:"flow"`
+	From        string  `json:"from"`
+	To          string  `json:"to"`
+	Outages     int     `json:"outages"`
+	DownMs      float64 `json:"down_ms"`
+	LostPackets float64 `json:"lost_packets"`
+	// FloodedPackets are the packets delivered only by flooding: a switch on the way
+	// had no MAC entry for the receiver (aged out, or flushed) and sent a copy out of
+	// every port of the domain.
+	FloodedPackets float64  `json:"flooded_packets"`
+	DelayMs        float64  `json:"delay_ms"`
+	Path           []string `json:"path"`
 }
 
 // Summary condenses the run.
@@ -153,7 +157,7 @@ func (tw *Twin) Report() *Report {
 		if !ok {
 			continue // the twin's own signalling and media flows; calls report on those
 		}
-		res := FlowResult{Flow: fl.Name(), From: ends[0], To: ends[1], LostPackets: fl.Lost(),
+		res := FlowResult{Flow: fl.Name(), From: ends[0], To: ends[1], LostPackets: fl.Lost(), FloodedPackets: fl.FloodedPackets(),
 			DelayMs: ms(fl.Delay()), Path: fl.Path()}
 		var down sim.Time
 		for _, iv := range fl.Outages() {
@@ -380,7 +384,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.Flows) > 0 {
 		b.WriteString("\nFlows over the whole run:\n")
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "  flow\tfrom → to\toutages\tdown\tlost packets\tone-way delay\n")
+		fmt.Fprintf(tw, "  flow\tfrom → to\toutages\tdown\tlost packets\tflooded\tone-way delay\n")
 		flows := append([]FlowResult(nil), r.Flows...)
 		sort.SliceStable(flows, func(i, j int) bool { return flows[i].DownMs > flows[j].DownMs })
 		for _, f := range flows {
@@ -388,8 +392,8 @@ func (r *Report) WriteText(w io.Writer) error {
 			if f.DelayMs > 0 {
 				delay = fmt.Sprintf("%.3f ms", f.DelayMs)
 			}
-			fmt.Fprintf(tw, "  %s\t%s → %s\t%d\t%s\t%.0f\t%s\n", f.Flow, f.From, f.To, f.Outages,
-				fmtOffset(sim.Milliseconds(f.DownMs)), f.LostPackets, delay)
+			fmt.Fprintf(tw, "  %s\t%s → %s\t%d\t%s\t%.0f\t%.0f\t%s\n", f.Flow, f.From, f.To, f.Outages,
+				fmtOffset(sim.Milliseconds(f.DownMs)), f.LostPackets, f.FloodedPackets, delay)
 		}
 		tw.Flush()
 	}

@@ -46,11 +46,15 @@ func (s *Workloads) UnmarshalYAML(ctx context.Context, n ast.Node) error {
 // Flow is a constant-rate stream between two devices (endpoints, hosts, VMs):
 // `{name: web-1, from: client-1, to: web-a, rate: 2M, packet_size: 1200}`.
 type Flow struct {
-	Name            string    `yaml:"name"`
-	From            string    `yaml:"from"`
-	To              string    `yaml:"to"`
-	Rate            Bandwidth `yaml:"rate"`
-	PacketSize      int       `yaml:"packet_size"` // bytes
+	Name       string    `yaml:"name"`
+	From       string    `yaml:"from"`
+	To         string    `yaml:"to"`
+	Rate       Bandwidth `yaml:"rate"`
+	PacketSize int       `yaml:"packet_size"` // bytes
+	// Bidirectional (default true) sends the same stream back; false makes a one-way
+	// stream (syslog, backup, multicast video) whose receiver never sends, so switches
+	// can age its MAC out and flood the stream.
+	Bidirectional   *bool `yaml:"bidirectional"`
 	topology.Source `yaml:"-"`
 }
 

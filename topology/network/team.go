@@ -263,8 +263,11 @@ func lastTick(t, ph, interval sim.Time) sim.Time {
 
 func (n *Network) defaultTeam(d *device) {
 	iv := sim.Time(topology.DefaultMIIMonInterval)
+	// A host announces its address with one gratuitous ARP when its interface comes up
+	// (duplicate-address detection), so every switch of the domain, and a router that
+	// later routes to it, has learned it before traffic flows.
 	t := &team{n: n, host: d, cfg: TeamConfig{Mode: topology.NFT, Flavour: topology.DefaultTeamFlavour,
-		Detection: topology.Carrier, MIIMonInterval: iv, GARPInterval: iv}}
+		Detection: topology.Carrier, MIIMonInterval: iv, GARPInterval: iv, GratuitousARPs: 1}}
 	m := &member{t: t, port: d.ports[0]}
 	d.ports[0].mem = m
 	t.members = []*member{m}
