@@ -231,7 +231,8 @@ func (c *Call) answer() {
 	}
 	c.hangup = m.s.NewTimer(c.end)
 	c.hangup.Reset(c.holding)
-	m.s.Report(CallStarted{CallInfo: c.info, Transmissions: c.transmissions, MouthToEar: c.mouthToEar()})
+	m.s.Report(CallStarted{CallInfo: c.info, Transmissions: c.transmissions, MouthToEar: c.mouthToEar(),
+		InProgressAtStart: c.warm})
 }
 
 // mouthToEar is the current one-way mouth-to-ear delay of the worse direction.

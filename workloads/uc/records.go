@@ -99,14 +99,20 @@ func (r CallFailedSetup) String() string {
 // CallStarted is a call answered: its media streams are open.
 type CallStarted struct {
 	CallInfo
-	// Transmissions is how many times the INVITE was sent (1 without retransmission).
+	// Transmissions is how many times the INVITE was sent (1 without retransmission;
+	// 0 for a call in progress at the start, set up before the run).
 	Transmissions int
 	// MouthToEar is the one-way mouth-to-ear delay at the start.
 	MouthToEar sim.Time
+	// InProgressAtStart marks a call of the warm start: talking at t = 0, no attempt.
+	InProgressAtStart bool
 }
 
 // String describes the record.
 func (r CallStarted) String() string {
+	if r.InProgressAtStart {
+		return fmt.Sprintf("call %s in progress at the start: %s, mouth-to-ear %v", r.ID, r.describe(), r.MouthToEar)
+	}
 	return fmt.Sprintf("call %s started: %s, mouth-to-ear %v, %d INVITE(s)", r.ID, r.describe(), r.MouthToEar, r.Transmissions)
 }
 
