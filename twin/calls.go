@@ -15,7 +15,8 @@ func callConfig(c Calls) (uc.Config, bool, error) {
 	if len(c.Groups) == 0 {
 		return uc.Config{}, false, nil
 	}
-	cfg := uc.Config{RTPTimeout: sim.Time(c.RTPTimeout), PostDialDelay: sim.Time(c.PostDialDelay)}
+	cfg := uc.Config{RTPTimeout: sim.Time(c.RTPTimeout), PostDialDelay: sim.Time(c.PostDialDelay),
+		MOSInterval: sim.Time(c.MOSInterval)}
 	for _, p := range c.PBXs {
 		cfg.PBXs = append(cfg.PBXs, uc.PBX{Name: p.Name, Nodes: p.Nodes, Channels: p.Channels,
 			FailoverDelay: sim.Time(p.FailoverDelay)})
@@ -28,7 +29,7 @@ func callConfig(c Calls) (uc.Config, bool, error) {
 	}
 	cfg.Gateway, cfg.Voicemail, cfg.Conference = server(c.Gateway), server(c.Voicemail), server(c.Conference)
 	for _, g := range c.Groups {
-		ug := uc.UserGroup{Name: g.Name, Endpoints: g.Endpoints, PBX: g.PBX, BHCA: g.BHCA, Erlangs: g.Erlangs,
+		ug := uc.UserGroup{Name: g.Name, Endpoints: g.Endpoints, Stations: g.Stations, PBX: g.PBX, BHCA: g.BHCA, Erlangs: g.Erlangs,
 			Holding: sim.Time(g.HoldingTime), Codec: g.Codec, PacketMs: sim.Time(g.Packetization).Milliseconds(),
 			JitterBuffer: uc.JitterBuffer{Nominal: sim.Time(g.JitterBuffer)}}
 		switch strings.ToLower(g.JitterBufferMode) {

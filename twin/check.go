@@ -2,6 +2,7 @@ package twin
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"dctwin/topology"
@@ -100,7 +101,12 @@ func checkCallServers(sc *Scenario, t *topology.Topology) check.Findings {
 	}
 	if _, _, err := callConfig(c); err != nil {
 		pos := c.Pos
-		// Point at the group the message names, where it names one.
+		// Point at the key the message names ("mos_interval: ..."), or the group.
+		for _, key := range sortedFieldKeys(c.Source) {
+			if strings.Contains(err.Error(), key+":") {
+				pos = c.PosOf(key)
+			}
+		}
 		for _, g := range c.Groups {
 			if strings.Contains(err.Error(), "("+g.Name+")") || strings.Contains(err.Error(), "group "+g.Name+":") {
 				pos = g.Pos
@@ -121,4 +127,14 @@ func listedPBX(sc *Scenario, name string) bool {
 		}
 	}
 	return false
+}
+
+// sortedFieldKeys lists the keys an item wrote, in a fixed order.
+func sortedFieldKeys(src topology.Source) []string {
+	keys := make([]string, 0, len(src.Fields))
+	for k := range src.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

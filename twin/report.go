@@ -48,8 +48,9 @@ type FailureResult struct {
 	// CutOff lists the hosts, VMs and endpoints the failure cut off from their default
 	// gateway, with how long (FlowOutage.Flow names the node), used by flows or not.
 	CutOff []FlowOutage `json:"cut_off,omitempty"`
-	// CallsDropped and CallsDegraded count the calls dropped, and the calls whose MOS
-	// fell below 3.6 for a second or more, while the failure was in force.
+	// CallsDropped and CallsDegraded count the calls dropped, and the calls whose
+	// interval MOS (over the last calls.mos_interval_s) fell under calls.degraded_mos,
+	// while the failure was in force.
 	CallsDropped  *int        `json:"calls_dropped,omitempty"`
 	CallsDegraded *int        `json:"calls_degraded,omitempty"`
 	Timeline      []TraceLine `json:"-"`
@@ -344,8 +345,8 @@ func (r *Report) WriteText(w io.Writer) error {
 			b.WriteString("  flows:      none interrupted\n")
 		}
 		if f.CallsDropped != nil {
-			fmt.Fprintf(b, "  calls:      %d dropped, %d degraded (MOS under 3.6 for a second or more)\n",
-				*f.CallsDropped, *f.CallsDegraded)
+			fmt.Fprintf(b, "  calls:      %d dropped, %d degraded%s\n", *f.CallsDropped, *f.CallsDegraded,
+				degradedLegend(r.Calls))
 		}
 		for _, fo := range f.Flows {
 			what := "outage " + optMs(fo.OutageMs, "")
@@ -398,9 +399,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		tw.Flush()
 	}
 	if c := r.Calls; c != nil {
-		fmt.Fprintf(b, "\nCalls: %d attempted, %d completed, %d blocked, %d failed to set up, %d dropped, "+
-			"%d degraded, %d still active; MOS mean %.2f, lowest %.2f\n",
-			c.Attempted, c.Completed, c.Blocked, c.FailedSetup, c.Dropped, c.Degraded, c.Active, c.MeanMOS, c.MinMOS)
+		fmt.Fprintf(b, "\nCalls: %d in progress at the start, %d attempted, %d completed, %d blocked, %d busy, "+
+			"%d failed to set up, %d dropped, %d degraded, %d over %g ms, %d still active; MOS mean %.2f, lowest %.2f\n",
+			c.InProgressAtStart, c.Attempted, c.Completed, c.Blocked, c.Busy, c.FailedSetup, c.Dropped, c.Degraded,
+			c.OverDelayBudget, c.DelayBudgetMs, c.Active, c.MeanMOS, c.MinMOS)
+		writeCallLegend(b, c)
 	}
 	s := r.Summary
 	fmt.Fprintf(b, "\nSummary: %d failures (%d never detected), %d flow outages (%d not restored before repair), "+
@@ -408,4 +411,25 @@ func (r *Report) WriteText(w io.Writer) error {
 		s.Failures, s.Undetected, s.FlowOutages, s.Unrestored, optMs(s.MaxOutageMs, "-"), 100*s.FlowAvailability)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// degradedLegend says what "degraded" means in a failure's calls line.
+func degradedLegend(c *uc.Stats) string {
+	if c == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (MOS over the last %g s under %g)", c.MOSIntervalS, c.DegradedMOS)
+}
+
+// writeCallLegend explains the call figures whose definitions a reader cannot guess:
+// calls in progress at the start, degraded, over the delay budget, and their sources.
+func writeCallLegend(b *strings.Builder, c *uc.Stats) {
+	fmt.Fprintf(b, "  in progress at the start: talking at t = 0 (the busy hour is under way); not attempts\n")
+	why := fmt.Sprintf("%g s: the interval Cisco IP phones rate MOS LQK over", c.MOSIntervalS)
+	if c.DegradedMOS == uc.DefaultDegradedMOS {
+		why = "R under 70, where ITU-T G.109 has \"many users dissatisfied\"; " + why
+	}
+	fmt.Fprintf(b, "  degraded: MOS over the last %g s of voice under %g\n    (%s)\n", c.MOSIntervalS, c.DegradedMOS, why)
+	fmt.Fprintf(b, "  over %g ms: one-way mouth-to-ear delay above %g ms, ITU-T G.114's limit for most applications\n",
+		c.DelayBudgetMs, c.DelayBudgetMs)
 }

@@ -79,7 +79,10 @@ type Calls struct {
 	// RTPTimeout is the PBX's RTP inactivity timeout (default 60 s).
 	RTPTimeout Duration `yaml:"rtp_timeout"`
 	// PostDialDelay is the time from the INVITE reaching the PBX until media flows.
-	PostDialDelay   Duration `yaml:"post_dial_delay"`
+	PostDialDelay Duration `yaml:"post_dial_delay"`
+	// MOSInterval is the span of a call's interval MOS, by which it counts as degraded
+	// (default 8 s, the interval of Cisco phones' MOS LQK; at least one second).
+	MOSInterval     Duration `yaml:"mos_interval"`
 	topology.Source `yaml:"-"`
 }
 
@@ -134,10 +137,13 @@ func (s *Calls) UnmarshalYAML(ctx context.Context, n ast.Node) error {
 }
 
 // CallGroup is a group of endpoints with a call load given either as busy-hour call
-// attempts per endpoint (bhca) or as offered erlangs per endpoint.
+// attempts per station (bhca) or as offered erlangs per station.
 type CallGroup struct {
-	Name         string   `yaml:"name"`
-	Endpoints    []string `yaml:"endpoints"`
+	Name      string   `yaml:"name"`
+	Endpoints []string `yaml:"endpoints"`
+	// Stations is how many phones each endpoint stands for (default 1); each phone is
+	// busy while in a call.
+	Stations     int      `yaml:"stations"`
 	BHCA         float64  `yaml:"bhca"`
 	Erlangs      float64  `yaml:"erlangs"`
 	HoldingTime  Duration `yaml:"holding_time"`
@@ -153,8 +159,9 @@ type CallGroup struct {
 	Packetization Duration `yaml:"packetization"`
 	// Mix says where calls go; without it, all calls are internal.
 	Mix *MixSpec `yaml:"mix"`
-	// Video makes every call of the group a video call: room (a 768 kbit/s room
-	// system) or telepresence (three 1080p screens).
+	// Video makes every call of the group a video call: room (a 2 Mbit/s room system)
+	// or telepresence (three 1080p screens, 15 Mbit/s); either buffers 25 ms against
+	// jitter unless jitter_buffer says otherwise.
 	Video           string `yaml:"video"`
 	topology.Source `yaml:"-"`
 }

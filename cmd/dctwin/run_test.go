@@ -43,7 +43,8 @@ func TestRunJSONHasTheReportFields(t *testing.T) {
 		t.Errorf("flow entry without outage_ms: %v", flow)
 	}
 	calls := rep["calls"].(map[string]any)
-	for _, k := range []string{"attempted", "completed", "blocked", "failed_setup", "dropped", "mean_mos", "min_mos"} {
+	for _, k := range []string{"in_progress_at_start", "attempted", "completed", "blocked", "busy", "failed_setup",
+		"dropped", "degraded", "over_delay_budget", "mean_mos", "min_mos", "degraded_mos", "mos_interval_s", "delay_budget_ms"} {
 		if _, ok := calls[k]; !ok {
 			t.Errorf("calls has no %q", k)
 		}

@@ -13,7 +13,7 @@ import (
 func TestPBXLossSparesPeerToPeerCalls(t *testing.T) {
 	r := newRig(t, 1, office())
 	p2p := r.place(t, "office", "phone-1", uc.Internal, "phone-2", 180*sim.Second)
-	trunk := r.place(t, "office", "phone-2", uc.Trunk, "", 180*sim.Second)
+	trunk := r.place(t, "office", "phone-3", uc.Trunk, "", 180*sim.Second)
 	r.s.At(30*sim.Second, func() { r.m.NodeFailed("pbx") })
 	r.s.RunUntil(300 * sim.Second)
 	if at, _ := only[uc.CallEnded](t, r, p2p.ID()); at != 180*sim.Second {
@@ -91,8 +91,8 @@ func TestBlockingNamesResource(t *testing.T) {
 	r := newRig(t, 1, cfg)
 	a := r.place(t, "office", "phone-1", uc.Trunk, "", 60*sim.Second)
 	b := r.place(t, "office", "phone-2", uc.Trunk, "", 60*sim.Second)
-	c := r.place(t, "office", "phone-1", uc.Internal, "phone-2", 60*sim.Second)
-	d := r.place(t, "office", "phone-1", uc.Internal, "phone-2", 60*sim.Second)
+	c := r.place(t, "office", "phone-2", uc.Internal, "phone-3", 60*sim.Second)
+	d := r.place(t, "office", "phone-4", uc.Internal, "phone-5", 60*sim.Second)
 	r.s.RunUntil(100 * sim.Second)
 	only[uc.CallEnded](t, r, a.ID())
 	if _, bl := only[uc.CallBlocked](t, r, b.ID()); bl.Resource != "gateway" {

@@ -8,11 +8,11 @@ import (
 	"dctwin/sim"
 )
 
-// arrivalRate is the group's call arrival rate in calls per second: BHCA per endpoint
-// times endpoints over an hour, or offered erlangs over the mean holding time
+// arrivalRate is the group's call arrival rate in calls per second: BHCA per station
+// times stations over an hour, or offered erlangs over the mean holding time
 // (A = λ/μ, BHCA = A·3600/MHT, reference-facts 9).
 func (g *group) arrivalRate() float64 {
-	n := float64(len(g.cfg.Endpoints))
+	n := float64(len(g.cfg.Endpoints)) * float64(max(g.cfg.Stations, 1))
 	switch {
 	case g.cfg.BHCA > 0:
 		return g.cfg.BHCA * n / 3600
@@ -22,11 +22,18 @@ func (g *group) arrivalRate() float64 {
 	return 0
 }
 
+// offeredErlangs is the traffic the group offers, A = λ·mean holding.
+func (g *group) offeredErlangs() float64 {
+	return g.arrivalRate() * g.cfg.Holding.Seconds()
+}
+
 // startArrivals starts the group's Poisson call arrivals: exponential times between
-// attempts, each from a uniformly chosen endpoint of the group, to a destination drawn
-// by the group's mix, holding for a time drawn from the group's distribution. Each
-// group draws from its own named streams, so adding a group leaves the others' calls
-// unchanged.
+// them, each from a uniformly chosen station of the group, to a destination drawn by the
+// group's mix, holding for a time drawn from the group's distribution. An arrival whose
+// station is in a call is no attempt: its user is on the phone (with one station per
+// endpoint and a few endpoints, that makes the group an Engset rather than an Erlang
+// source). Each group draws from its own named streams, so adding a group leaves the
+// others' calls unchanged.
 func (m *Model) startArrivals(g *group) {
 	rate := g.arrivalRate()
 	if rate <= 0 {
@@ -38,7 +45,10 @@ func (m *Model) startArrivals(g *group) {
 	holding := m.holdingSampler(g, prefix+"holding")
 	g.arrivals = m.s.NewTimer(func() {
 		from, kind, to := m.route(g, route.Float64(), route.Float64())
-		m.place(g, from, kind, to, holding())
+		h := holding()
+		if !m.occ.stationBusy(m.station(from), g.pick.Float64()) {
+			m.place(g, from, kind, to, h)
+		}
 		g.arrivals.Reset(drawn(gap.Rand()))
 	})
 	g.arrivals.Reset(drawn(gap.Rand()))

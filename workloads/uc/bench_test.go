@@ -10,10 +10,11 @@ import (
 )
 
 // BenchmarkBusyHour runs one simulated busy hour of 100 erlangs (≈ 2000 calls of 180 s,
-// ≈ 100 talking at a time) with the per-second MOS series on, over the fake network.
+// ≈ 100 talking at a time; 100 endpoints of 10 phones at 0.1 erlang each) with the
+// per-second MOS series on, over the fake network.
 // Command: go test -run '^$' -bench BusyHour ./workloads/uc/
 func BenchmarkBusyHour(b *testing.B) {
-	cfg := uc.Config{Groups: []uc.UserGroup{{Name: "office", PBX: "pbx", Erlangs: 1,
+	cfg := uc.Config{Groups: []uc.UserGroup{{Name: "office", PBX: "pbx", Stations: 10, Erlangs: 0.1,
 		Mix: uc.Mix{Internal: 3, Trunk: 1}}}, Gateway: &uc.Server{Node: "gw", Channels: 60}}
 	for i := range 100 {
 		cfg.Groups[0].Endpoints = append(cfg.Groups[0].Endpoints, fmt.Sprintf("phone-%d", i))

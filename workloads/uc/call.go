@@ -20,6 +20,7 @@ const (
 	Dropped                      // cut off while talking
 	Blocked                      // refused: a capacity limit was full
 	FailedSetup                  // INVITE unanswered, media refused or PBX lost while ringing
+	Busy                         // refused: the callee's phone was in a call
 )
 
 // String names the state.
@@ -39,6 +40,8 @@ func (s CallState) String() string {
 		return "blocked"
 	case FailedSetup:
 		return "failed setup"
+	case Busy:
+		return "busy"
 	}
 	return fmt.Sprintf("CallState(%d)", int(s))
 }
@@ -57,13 +60,17 @@ type Call struct {
 	attempted, answered, finished sim.Time
 	transmissions                 int
 
-	pbxClaim, serverClaim *sim.Request
+	caller, callee     resource // the station pools of the caller and of an internal callee
+	holdsCaller, holds bool     // holding the caller's station; the PBX, callee and server
+	warm               bool     // in progress at t = 0 (see warmStart), not an attempt
+	overBudget         bool     // mouth-to-ear delay has exceeded Config.DelayBudget
+	maxTa              float64  // highest mouth-to-ear delay seen, ms
 
 	audio      []*mediaPath // forward (caller → callee) and reverse
 	video      []Stream
 	hangup     *sim.Timer
 	sampleLo   float64 // lowest interval MOS so far
-	lastMOS    float64 // MOS of the last sample interval
+	lastMOS    float64 // interval MOS at the last sample
 	degraded   bool    // inside a degraded episode
 	hadEpisode bool    // has been degraded at some time
 	episode    int     // index of the open episode in the tally
@@ -88,14 +95,16 @@ func (c *Call) Quality() CallQuality {
 	return c.quality
 }
 
-// LastMOS returns the MOS of the call's last sample interval (one second by default):
-// what a listener hears now, for a live call list. It is 0 before the first sample.
+// LastMOS returns the call's interval MOS at the last sample (the MOS over the last
+// Config.MOSInterval, as an IP phone's call statistics show it): how the call sounds
+// now, for a live call list. It is 0 before the first sample.
 func (c *Call) LastMOS() float64 { return c.lastMOS }
 
 // PlaceCall dials one call now from endpoint from of group: to an endpoint or node to
 // for an Internal call, to the group's gateway, voicemail or bridge otherwise (to must
 // then be empty). The call holds for holding once answered. Scripted calls like this
-// are what lessons and tests use next to the random arrivals.
+// are what lessons and tests use next to the random arrivals. A phone in a call places
+// no other: PlaceCall fails while every station of from is in a call.
 func (m *Model) PlaceCall(group, from string, kind Kind, to string, holding sim.Time) (*Call, error) {
 	g, ok := m.byName[group]
 	if !ok {
@@ -124,6 +133,10 @@ func (m *Model) PlaceCall(group, from string, kind Kind, to string, holding sim.
 	default:
 		return nil, fmt.Errorf("uc: unknown call kind %d", int(kind))
 	}
+	if m.occ.stationBusy(m.station(from), 1) {
+		return nil, fmt.Errorf("uc: %s is busy: every one of its %d station(s) is in a call", from,
+			m.occ.capacity[m.station(from)])
+	}
 	// A century is forever for a run, and keeps the hang-up timer inside sim.Time.
 	return m.place(g, from, kind, to, min(holding, maxDrawn)), nil
 }
@@ -140,22 +153,43 @@ func (m *Model) serverFor(k Kind) *server {
 	return nil
 }
 
-// place creates the call and sends its first INVITE.
-func (m *Model) place(g *group, from string, kind Kind, to string, holding sim.Time) *Call {
+// newCall creates a call whose caller has gone off-hook: it holds the caller's station
+// from now until it is released. The caller's station must be free.
+func (m *Model) newCall(g *group, from string, kind Kind, to string, holding sim.Time) *Call {
 	g.seq++
 	c := &Call{
 		m: m, g: g, pbx: g.pbx, holding: holding, state: Dialling, slot: -1,
 		attempted: m.s.Now(), sampleLo: math.Inf(1), episode: -1,
+		caller: m.station(from), callee: noResource,
 		info: CallInfo{ID: fmt.Sprintf("%s#%d", g.cfg.Name, g.seq), Group: g.cfg.Name, Kind: kind, From: from, To: to},
 	}
-	if kind != Internal {
+	if kind == Internal {
+		c.callee = m.station(to)
+	} else {
 		c.server = m.serverFor(kind)
 		c.info.To = c.server.node
 	}
+	m.occ.take(c.caller)
+	c.holdsCaller = true
+	m.tally.live++
+	return c
+}
+
+// place dials a call: it counts as attempted and sends its first INVITE.
+func (m *Model) place(g *group, from string, kind Kind, to string, holding sim.Time) *Call {
+	c := m.newCall(g, from, kind, to, holding)
 	m.tally.attempted++
 	m.s.Report(CallAttempt{c.info})
 	c.transmit()
 	return c
+}
+
+// serverChannels is the channel pool of the call's server, noResource for an internal call.
+func (c *Call) serverChannels() resource {
+	if c.server == nil {
+		return noResource
+	}
+	return c.server.channels
 }
 
 // answer opens the call's media: one voice stream each way, plus the video profile's
@@ -193,10 +227,12 @@ func (c *Call) answer() {
 	c.answered = now
 	for _, p := range c.audio {
 		p.watch()
+		c.sawMouthToEar(p.taNow)
 	}
 	c.hangup = m.s.NewTimer(c.end)
 	c.hangup.Reset(c.holding)
-	m.s.Report(CallStarted{CallInfo: c.info, Transmissions: c.transmissions, MouthToEar: c.mouthToEar()})
+	m.s.Report(CallStarted{CallInfo: c.info, Transmissions: c.transmissions, MouthToEar: c.mouthToEar(),
+		InProgressAtStart: c.warm})
 }
 
 // mouthToEar is the current one-way mouth-to-ear delay of the worse direction.
@@ -240,11 +276,18 @@ func (c *Call) fail(reason string) {
 	c.m.s.Report(CallFailedSetup{CallInfo: c.info, Reason: reason})
 }
 
-// block refuses the call because resource was full.
-func (c *Call) block(resource string) {
+// block refuses the call because pool was full.
+func (c *Call) block(pool string) {
 	c.release(Blocked)
 	c.m.tally.blocked++
-	c.m.s.Report(CallBlocked{CallInfo: c.info, Resource: resource})
+	c.m.s.Report(CallBlocked{CallInfo: c.info, Resource: pool})
+}
+
+// busy refuses the call because the callee's phone was in a call.
+func (c *Call) busy() {
+	c.release(Busy)
+	c.m.tally.busy++
+	c.m.s.Report(CallBusy{CallInfo: c.info})
 }
 
 // finish measures a talking call one last time and releases it.
@@ -258,6 +301,7 @@ func (c *Call) finish(state CallState) {
 	}
 	c.quality = c.measure()
 	c.quality.MinMOS = min(c.sampleLo, c.quality.MOS)
+	c.quality.MaxMouthToEar = sim.Milliseconds(c.maxTa)
 	c.m.tally.closeEpisode(c, now)
 	c.release(state)
 }
@@ -276,13 +320,14 @@ func (c *Call) release(state CallState) {
 	for _, v := range c.video {
 		v.Close()
 	}
-	if c.pbxClaim != nil {
-		c.pbx.channels.Release(c.pbxClaim)
-		c.pbxClaim = nil
+	if c.holds {
+		m.occ.leave(c.pbx.channels, c.callee, c.serverChannels())
+		c.holds = false
 	}
-	if c.serverClaim != nil {
-		c.server.channels.Release(c.serverClaim)
-		c.serverClaim = nil
+	if c.holdsCaller {
+		m.occ.release(c.caller)
+		c.holdsCaller = false
+		m.tally.live--
 	}
 	m.removeActive(c)
 }

@@ -23,7 +23,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"groups[0] (office).pbx", func(c *uc.Config) { c.Groups[0].PBX = "" }},
 		{"groups[0] (office).bhca", func(c *uc.Config) { c.Groups[0].BHCA = -1 }},
 		{"groups[0] (office).erlangs: set bhca or erlangs", func(c *uc.Config) { c.Groups[0].BHCA, c.Groups[0].Erlangs = 1, 1 }},
-		{"groups[0] (office).erlangs: 40000 call attempts per second", func(c *uc.Config) {
+		{"groups[0] (office).erlangs: 120000 call attempts per second", func(c *uc.Config) {
 			c.Groups[0].Erlangs, c.Groups[0].Holding = 2, 100*sim.Microsecond
 		}},
 		{"groups[0] (office).holding", func(c *uc.Config) { c.Groups[0].Holding = -sim.Second }},
@@ -57,6 +57,17 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"sample_interval: 1ms is shorter", func(c *uc.Config) { c.SampleInterval = sim.Millisecond }},
 		{"rtp_timeout: ", func(c *uc.Config) { c.RTPTimeout = sim.Never }},
 		{"t1: ", func(c *uc.Config) { c.T1 = sim.Never / 2 }},
+		{"groups[0] (office).stations: -1", func(c *uc.Config) { c.Groups[0].Stations = -1 }},
+		{"groups[1] (lab).endpoints[0]: phone-1 stands for 1 stations in group office but 5 here", func(c *uc.Config) {
+			c.Groups = append(c.Groups, uc.UserGroup{Name: "lab", Endpoints: []string{"phone-1"}, PBX: "pbx",
+				Stations: 5, Mix: uc.Mix{Trunk: 1}})
+		}},
+		{"groups[0] (office).erlangs: 200000 erlangs offered exceed", func(c *uc.Config) {
+			c.Groups[0].Stations, c.Groups[0].Erlangs, c.Groups[0].Holding = 100000, 1.0/3, sim.Hour
+		}},
+		{"mos_interval: 500ms is shorter than the sample interval", func(c *uc.Config) { c.MOSInterval = 500 * sim.Millisecond }},
+		{"mos_interval: negative", func(c *uc.Config) { c.MOSInterval, c.SampleInterval = -1, -1 }},
+		{"delay_budget", func(c *uc.Config) { c.DelayBudget = -1 }},
 		{"pbxs[0].failover_delay", func(c *uc.Config) { c.PBXs = []uc.PBX{{Name: "pbx", Nodes: []string{"a"}, FailoverDelay: -1}} }},
 	} {
 		t.Run(tc.field, func(t *testing.T) {

@@ -9,15 +9,16 @@ import (
 	"dctwin/workloads/uc"
 )
 
-// busyHour is a mixed load: two voice groups calling each other, the PSTN, voicemail
-// and conferences, a telepresence group, a clustered PBX with limited channels and a
-// 30-channel trunk, so that every kind of record appears.
+// busyHour is a mixed load: two voice groups (endpoints of 20 stations each) calling
+// each other, the PSTN, voicemail and conferences, a telepresence group of two rooms, a
+// clustered PBX with limited channels and a 30-channel trunk, so that every kind of
+// record appears.
 func busyHour() uc.Config {
 	return uc.Config{
 		Groups: []uc.UserGroup{
-			{Name: "sales", Endpoints: []string{"phone-1", "phone-2", "phone-3"}, PBX: "pbx",
-				Erlangs: 4, Mix: uc.Mix{Internal: 3, OtherGroup: 2, Trunk: 4, Voicemail: 1}},
-			{Name: "support", Endpoints: []string{"phone-4", "phone-5"}, PBX: "pbx", BHCA: 60,
+			{Name: "sales", Endpoints: []string{"phone-1", "phone-2", "phone-3"}, PBX: "pbx", Stations: 20,
+				Erlangs: 0.2, Mix: uc.Mix{Internal: 3, OtherGroup: 2, Trunk: 4, Voicemail: 1}},
+			{Name: "support", Endpoints: []string{"phone-4", "phone-5"}, PBX: "pbx", Stations: 20, BHCA: 3,
 				Codec: "g729a", HoldingDist: uc.Lognormal,
 				JitterBuffer: uc.JitterBuffer{Mode: uc.AdaptiveJitter},
 				Mix:          uc.Mix{OtherGroup: 1, Trunk: 2, Conference: 1}},
@@ -70,10 +71,12 @@ func TestDeterminism(t *testing.T) {
 		t.Fatal("seeds 7 and 8 gave the same run")
 	}
 	t.Logf("seed 7: %+v, %d lines", st, len(a))
-	if st.Attempted == 0 || st.Completed == 0 || st.Dropped == 0 || st.Degraded == 0 {
+	if st.Attempted == 0 || st.Completed == 0 || st.Dropped == 0 || st.Degraded == 0 || st.Busy == 0 ||
+		st.InProgressAtStart == 0 || st.OverDelayBudget == 0 {
 		t.Fatalf("the busy hour exercised too little: %+v", st)
 	}
-	if got := st.Attempted - st.Completed - st.Blocked - st.FailedSetup - st.Dropped; got != st.Active {
-		t.Fatalf("counts do not add up: %+v", st)
+	if in, out := st.InProgressAtStart+st.Attempted,
+		st.Completed+st.Blocked+st.Busy+st.FailedSetup+st.Dropped+st.Active; in != out {
+		t.Fatalf("counts do not add up: %d in progress at the start or attempted, %d accounted for: %+v", in, out, st)
 	}
 }

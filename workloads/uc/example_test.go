@@ -9,18 +9,18 @@ import (
 )
 
 // A classic data center's busy hour: two phone groups (each endpoint node stands for an
-// access switch with its phones, so it carries many erlangs), a PBX cluster pair, an E1
-// trunk of 30 channels, voicemail, a conference bridge and two telepresence rooms. The
+// access switch with 50 phones), a PBX cluster pair, an E1 trunk of 30 channels,
+// voicemail, a conference bridge and two telepresence rooms. The
 // active PBX node is lost at 20 minutes: peer-to-peer calls talk on, the calls anchored
 // on the gateway, voicemail and bridge are kept by the survivor.
 func ExampleNew() {
 	cfg := uc.Config{
 		Groups: []uc.UserGroup{
-			{Name: "sales", Endpoints: []string{"phone-1", "phone-2"}, PBX: "pbx",
-				Erlangs: 5.5, // 50 stations each at Avaya's 0.11 erlang (reference-facts 9)
+			{Name: "sales", Endpoints: []string{"phone-1", "phone-2"}, PBX: "pbx", Stations: 50,
+				Erlangs: 0.11, // Avaya's general business per station (reference-facts 9)
 				Mix:     uc.Mix{Internal: 4, OtherGroup: 2, Trunk: 3, Voicemail: 1}},
-			{Name: "support", Endpoints: []string{"phone-3", "phone-4"}, PBX: "pbx",
-				BHCA: 75, Codec: "g729a", // 50 stations at 1.5 BHCA, "moderate"
+			{Name: "support", Endpoints: []string{"phone-3", "phone-4"}, PBX: "pbx", Stations: 50,
+				BHCA: 1.5, Codec: "g729a", // Avaya "moderate" per station
 				Mix: uc.Mix{OtherGroup: 2, Trunk: 6, Voicemail: 1, Conference: 1}},
 			{Name: "rooms", Endpoints: []string{"room-1", "room-2"}, PBX: "pbx",
 				BHCA: 1, Holding: 30 * sim.Minute, Video: uc.Telepresence3Screen(),
@@ -42,10 +42,11 @@ func ExampleNew() {
 	s.At(20*sim.Minute, func() { m.NodeFailed("pbx-a") })
 	s.RunUntil(sim.Hour)
 	st := m.Stats()
-	fmt.Printf("attempted %d, completed %d, blocked %d, failed setup %d, dropped %d, active %d\n",
-		st.Attempted, st.Completed, st.Blocked, st.FailedSetup, st.Dropped, st.Active)
+	fmt.Printf("in progress at the start %d, attempted %d, completed %d, blocked %d, busy %d, failed setup %d, "+
+		"dropped %d, active %d\n", st.InProgressAtStart, st.Attempted, st.Completed, st.Blocked, st.Busy,
+		st.FailedSetup, st.Dropped, st.Active)
 	fmt.Printf("mean MOS %.2f, min MOS %.2f\n", st.MeanMOS, st.MinMOS)
 	// Output:
-	// attempted 339, completed 328, blocked 0, failed setup 0, dropped 0, active 11
-	// mean MOS 4.22, min MOS 4.03
+	// in progress at the start 13, attempted 298, completed 274, blocked 0, busy 28, failed setup 0, dropped 0, active 9
+	// mean MOS 4.20, min MOS 4.03
 }

@@ -76,12 +76,14 @@ func (r *rig) dump() string {
 	return b.String()
 }
 
-// office is a small configuration: two phones of one group on a single PBX, with
-// voicemail, a gateway and a bridge on servers of their own.
+// office is a small configuration: six phones of one group on a single PBX, with
+// voicemail, a gateway and a bridge on servers of their own. Each phone takes one call
+// at a time, so tests that place several calls use different phones.
 func office() uc.Config {
 	return uc.Config{
 		Groups: []uc.UserGroup{{
-			Name: "office", Endpoints: []string{"phone-1", "phone-2"}, PBX: "pbx",
+			Name: "office", Endpoints: []string{"phone-1", "phone-2", "phone-3", "phone-4", "phone-5", "phone-6"},
+			PBX: "pbx",
 		}},
 		Gateway:    &uc.Server{Node: "gw"},
 		Voicemail:  &uc.Server{Node: "vm"},

@@ -13,7 +13,8 @@ import (
 // Loss is counted from gaps, the intervals in which the stream does not deliver: a gap
 // of g at p packets per second loses round(g·p) packets in one burst. The whole-call
 // counts (sent, lost, bursts) give Ppl and BurstR by emodel.LossFromCounts; the same
-// counts restricted to the current sample interval give the interval's MOS.
+// counts over the last MOS interval (the part of each gap that falls into it) give the
+// interval MOS.
 type mediaPath struct {
 	c      *Call
 	stream Stream
@@ -26,11 +27,9 @@ type mediaPath struct {
 	bursts   int
 	maxGap   sim.Time
 
-	// The current sample interval: from ivStart, ivLost packets lost in ivBursts gaps;
-	// an open gap is counted from ivGapFrom; ivFirstGap is the earliest gap start that
-	// overlaps the interval (sim.Never for none).
-	ivStart, ivGapFrom, ivFirstGap sim.Time
-	ivLost, ivBursts               int
+	// gaps are the gaps that may still overlap the MOS interval, in order; the last
+	// one's end is sim.Never while it is open.
+	gaps []span
 
 	rtp *sim.Timer // RTP inactivity timeout while the stream does not deliver
 
@@ -40,25 +39,37 @@ type mediaPath struct {
 	taAt  sim.Time // time taInt was last brought up to
 }
 
+// span is a time interval [start, end).
+type span struct{ start, end sim.Time }
+
 func newMediaPath(c *Call, st Stream, now sim.Time) *mediaPath {
 	p := &mediaPath{
-		c: c, stream: st, pps: c.g.pps, opened: now,
-		ivStart: now, ivFirstGap: sim.Never, taAt: now,
+		c: c, stream: st, pps: c.g.pps, opened: now, taAt: now,
 		jb: newJitterState(c.g.cfg.JitterBuffer),
 	}
 	p.up = st.Delivering()
 	if p.up {
 		p.jb.observe(now, st.OneWayDelay())
 	}
-	p.taNow = p.mouthToEar()
+	p.setMouthToEar()
 	return p
+}
+
+// setMouthToEar brings the current mouth-to-ear delay up to date and, once the call
+// talks, keeps its highest, which the delay budget is judged by.
+func (p *mediaPath) setMouthToEar() {
+	p.taNow = p.mouthToEar()
+	if p.c.state == Talking {
+		p.c.sawMouthToEar(p.taNow)
+	}
 }
 
 // watch starts following the stream once the call talks. A stream that does not
 // deliver yet (its path not evaluated, or broken from the start) is in a gap from now.
 func (p *mediaPath) watch() {
 	if !p.up {
-		p.gapStart, p.ivGapFrom, p.ivFirstGap = p.opened, p.opened, p.opened
+		p.gapStart = p.opened
+		p.gaps = append(p.gaps, span{p.opened, sim.Never})
 		p.armTimeout()
 	}
 	p.stream.OnChange(p.change)
@@ -85,7 +96,7 @@ func (p *mediaPath) observe(now sim.Time) {
 	p.advance(now)
 	if p.up {
 		p.jb.observe(now, p.stream.OneWayDelay())
-		p.taNow = p.mouthToEar()
+		p.setMouthToEar()
 	}
 }
 
@@ -99,8 +110,8 @@ func (p *mediaPath) change(delivering bool) {
 	if !delivering {
 		p.advance(now)
 		p.up = false
-		p.gapStart, p.ivGapFrom = now, now
-		p.ivFirstGap = min(p.ivFirstGap, now)
+		p.gapStart = now
+		p.gaps = append(p.gaps, span{now, sim.Never})
 		p.armTimeout()
 		return
 	}
@@ -138,16 +149,7 @@ func (p *mediaPath) closeGap(now sim.Time) {
 		p.bursts++
 	}
 	p.maxGap = max(p.maxGap, gap)
-	p.closeIntervalGap(now)
-}
-
-// closeIntervalGap counts the part of an open gap that falls into the current interval.
-func (p *mediaPath) closeIntervalGap(now sim.Time) {
-	if n := p.packets(now - p.ivGapFrom); n > 0 {
-		p.ivLost += n
-		p.ivBursts++
-	}
-	p.ivGapFrom = now
+	p.gaps[len(p.gaps)-1].end = now
 }
 
 // rate computes the E-model rating of the listener at the end of this path for loss
@@ -228,23 +230,36 @@ func (p *mediaPath) whole(now sim.Time) (mos float64, loss emodel.Loss, maxGap s
 	return mos, loss, maxGap
 }
 
-// interval rates the sample interval that ends now and starts the next one. ok is false
-// when the interval held no packet.
-func (p *mediaPath) interval(now sim.Time) (mos float64, firstGap sim.Time, ok bool) {
-	if !p.up {
-		p.closeIntervalGap(now)
+// interval rates the MOS interval that ends now, [now − iv, now) or from the stream's
+// opening if that is later: the packets sent in it, and of each gap the part that falls
+// into it as one burst. firstGap is the start of the earliest gap overlapping it
+// (sim.Never for none). ok is false when the interval held no packet. Gaps that ended
+// before the interval are forgotten: intervals only move forward.
+func (p *mediaPath) interval(now, iv sim.Time) (mos float64, firstGap sim.Time, ok bool) {
+	from := max(now-iv, p.opened)
+	firstGap = sim.Never
+	lost, bursts, keep := 0, 0, 0
+	for _, g := range p.gaps {
+		end := min(g.end, now)
+		if end < from {
+			continue
+		}
+		p.gaps[keep] = g
+		keep++
+		if n := p.packets(end - max(g.start, from)); n > 0 {
+			lost += n
+			bursts++
+			firstGap = min(firstGap, g.start)
+		}
 	}
-	sent := p.packets(now - max(p.ivStart, p.opened))
-	firstGap = p.ivFirstGap
-	if sent > 0 {
-		mos, _ = p.rate(sent, p.ivLost, p.ivBursts, p.taNow)
-		ok = true
+	clear(p.gaps[keep:])
+	p.gaps = p.gaps[:keep]
+	sent := p.packets(now - from)
+	if sent == 0 {
+		return 0, firstGap, false
 	}
-	p.ivStart, p.ivLost, p.ivBursts, p.ivFirstGap = now, 0, 0, sim.Never
-	if !p.up {
-		p.ivFirstGap = now
-	}
-	return mos, firstGap, ok
+	mos, _ = p.rate(sent, lost, bursts, p.taNow)
+	return mos, firstGap, true
 }
 
 // close stops the stream and its timer.

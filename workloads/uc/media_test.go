@@ -5,34 +5,45 @@ import (
 	"testing"
 
 	"dctwin/sim"
+	"dctwin/workloads/emodel"
 	"dctwin/workloads/uc"
 )
 
 // A telepresence call loads the network with its voice and video streams in both
-// directions. Per direction: G.711/20 ms voice at 87.2 kbit/s on Ethernet (Cisco's
-// table, reference-facts 2), three 1080p screens of 4.064 Mbit/s + 20 % overhead and two
-// AAC-LD channels of 64 kbit/s (reference-facts 10): 87.2k + 3·4.8768M + 2·64k =
-// 14.8452 Mbit/s, twice that for the call.
+// directions, at the source article's rates (source material 001): three parallel 1080p
+// video streams at 15 Mbit/s together, the bottom of its "15 to 45 Mbit/s", and a room
+// system at 2 Mbit/s, the top of its "1.5 to 2 Mbit per participant". Per direction:
+// G.711/20 ms voice at 87.2 kbit/s on Ethernet (Cisco's table, reference-facts 2), the
+// 15 Mbit/s of video and two AAC-LD channels of 64 kbit/s (reference-facts 10):
+// 87.2k + 15M + 2·64k = 15.2152 Mbit/s, twice that for the call. Video groups buffer
+// 25 ms against jitter, as the article gives for lip sync: mouth-to-ear 5 ms network +
+// 20 ms packetization + 0.125 ms G.711 + 25 ms = 50.125 ms.
 func TestTelepresenceLoadsTheNetwork(t *testing.T) {
 	cfg := office()
 	cfg.Groups[0].Video = uc.Telepresence3Screen()
 	r := newRig(t, 1, cfg)
-	r.place(t, "office", "phone-1", uc.Internal, "phone-2", sim.Minute)
+	c := r.place(t, "office", "phone-1", uc.Internal, "phone-2", sim.Minute)
 	r.s.RunUntil(30 * sim.Second)
-	want := 2 * (87.2e3 + 3*4.064e6*1.2 + 2*64e3)
+	want := 2 * (87.2e3 + 15e6 + 2*64e3)
 	if got := r.net.LoadBps(); math.Abs(got-want) > 1e-6 {
 		t.Fatalf("load %.1f bit/s, want %.1f", got, want)
 	}
 	if r.net.Open() != 12 {
 		t.Fatalf("%d streams open, want 12 (1 voice + 3 video + 2 audio, each way)", r.net.Open())
 	}
+	if got := c.MouthToEar().Milliseconds(); math.Abs(got-50.125) > 1e-9 {
+		t.Fatalf("mouth-to-ear %g ms, want 50.125 with the 25 ms lip-sync buffer", got)
+	}
 	r.s.RunUntil(2 * sim.Minute)
 	if r.net.Open() != 0 || r.net.LoadBps() != 0 {
 		t.Fatalf("after hang-up: %d streams, %.0f bit/s", r.net.Open(), r.net.LoadBps())
 	}
-	// A single-screen room system at 768 kbit/s + 20 %: 921.6 kbit/s a stream.
-	if uc.RoomSystem().Bps() != 921.6e3 {
-		t.Fatalf("room system %.1f bit/s", uc.RoomSystem().Bps())
+	tp := uc.Telepresence3Screen()
+	if video := float64(tp.Screens) * tp.ScreenBps; video < 15e6 || video > 45e6 {
+		t.Fatalf("telepresence video %.0f bit/s, outside the article's 15–45 Mbit/s", video)
+	}
+	if room := uc.RoomSystem().Bps(); room < 1.5e6 || room > 2e6 {
+		t.Fatalf("room system %.0f bit/s, outside the article's 1.5–2 Mbit/s per participant", room)
 	}
 }
 
@@ -77,19 +88,35 @@ func TestMouthToEarAndAdaptiveJitterBuffer(t *testing.T) {
 	}
 }
 
-// The series has one sample per second with the number of talking calls and their mean
-// interval MOS; a second with a whole-second outage of one of two calls averages the
-// loss-free MOS with MOS 1.
+// The series has one sample per second with the number of talking calls and the mean
+// of their interval MOS, each over the last 8 s. A call to the gateway answered at 5 s
+// loses a whole second (10–11 s, 50 packets in one burst); each sample whose 8 s holds
+// that second rates the call as the E-model does for those counts: at t ≤ 13 s the
+// interval starts at the answer (5 s) and holds (t − 5)·50 packets, later 400; from
+// 19 s the second has left the interval. The loss-free call's MOS is the same throughout.
 func TestMOSSeries(t *testing.T) {
 	r := newRig(t, 1, office())
 	r.m.Start()
 	r.place(t, "office", "phone-1", uc.Internal, "phone-2", 30*sim.Second)
 	r.s.RunUntil(5 * sim.Second)
-	trunk := r.place(t, "office", "phone-1", uc.Trunk, "", 30*sim.Second)
+	trunk := r.place(t, "office", "phone-3", uc.Trunk, "", 30*sim.Second)
 	r.net.Outage("gw", 10*sim.Second, sim.Second)
+	// The trunk call's interval MOS at a sample t in (10 s, 19 s).
+	ta := 5 + 20 + 0.125 + 40.0
+	lossy := func(at sim.Time) float64 {
+		sent := int(math.Round((at - max(at-8*sim.Second, 5*sim.Second)).Seconds() * 50))
+		loss, err := emodel.LossFromCounts(sent, 50, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := emodel.Defaults()
+		p.Bpl, p.Ppl, p.BurstR = 25.1, loss.Ppl, loss.BurstR
+		p.Ta, p.T, p.Tr = ta, ta, 2*ta
+		return emodel.R(p).MOS
+	}
 	r.s.RunUntil(11 * sim.Second)
-	if trunk.LastMOS() != 1 {
-		t.Fatalf("last MOS of the trunk call after a lost second: %g, want 1", trunk.LastMOS())
+	if got, want := trunk.LastMOS(), lossy(11*sim.Second); math.Abs(got-want) > 1e-9 {
+		t.Fatalf("last MOS of the trunk call after a lost second: %g, want %g", got, want)
 	}
 	r.s.RunUntil(60 * sim.Second)
 	series := r.m.Series()
@@ -115,8 +142,8 @@ func TestMOSSeries(t *testing.T) {
 		switch {
 		case wantActive == 0:
 			want = 0
-		case at == 11*sim.Second:
-			want = (clean + 1) / 2
+		case at > 10*sim.Second && at < 19*sim.Second:
+			want = (clean + lossy(at)) / 2
 		}
 		if math.Abs(smp.MeanMOS-want) > 1e-9 {
 			t.Fatalf("sample at %v: mean MOS %.6f, want %.6f", at, smp.MeanMOS, want)

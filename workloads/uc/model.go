@@ -2,6 +2,7 @@ package uc
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 
 	"dctwin/sim"
@@ -21,6 +22,9 @@ type Model struct {
 	gateway *server
 	vmail   *server
 	bridge  *server
+
+	occ      *occupancy          // channels and stations the calls in progress hold
+	stations map[string]resource // the station pool of each endpoint node
 
 	down   map[string]bool     // nodes lost (servers, PBX nodes) by NodeFailed
 	since  map[string]sim.Time // when each lost node failed
@@ -45,14 +49,15 @@ type group struct {
 	audioBytes int
 	seq        int
 	arrivals   *sim.Timer
+	pick       *rand.Rand // which station of a node a call reaches
 }
 
 // pbxState is a PBX at run time: its nodes and its channel pool.
 type pbxState struct {
 	name     string
 	nodes    []string
-	channels *sim.Resource // nil: unlimited
-	failover sim.Time      // PBX.FailoverDelay
+	channels resource // its channel pool
+	failover sim.Time // PBX.FailoverDelay
 }
 
 // server is a media server at run time.
@@ -60,7 +65,7 @@ type server struct {
 	kind     Kind
 	label    string
 	node     string
-	channels *sim.Resource // nil: unlimited
+	channels resource // its channel pool
 }
 
 // New builds the UC model of cfg on simulation s over network net. It validates the
@@ -76,13 +81,15 @@ func New(s *sim.Simulation, net Network, cfg Config) (*Model, error) {
 	cfg = cfg.withDefaults()
 	m := &Model{
 		s: s, net: net, cfg: cfg,
-		byName: make(map[string]*group),
-		pbxs:   make(map[string]*pbxState),
-		down:   make(map[string]bool),
-		since:  make(map[string]sim.Time),
+		byName:   make(map[string]*group),
+		pbxs:     make(map[string]*pbxState),
+		occ:      &occupancy{},
+		stations: make(map[string]resource),
+		down:     make(map[string]bool),
+		since:    make(map[string]sim.Time),
 	}
 	for _, p := range cfg.PBXs {
-		m.pbxs[p.Name] = &pbxState{name: p.Name, nodes: slices.Clone(p.Nodes), channels: m.pool(p.Channels),
+		m.pbxs[p.Name] = &pbxState{name: p.Name, nodes: slices.Clone(p.Nodes), channels: m.occ.add(p.Channels),
 			failover: p.FailoverDelay}
 	}
 	m.gateway = m.newServer(Trunk, "gateway", cfg.Gateway)
@@ -100,18 +107,22 @@ func New(s *sim.Simulation, net Network, cfg Config) (*Model, error) {
 	return m, nil
 }
 
-func (m *Model) pool(channels int) *sim.Resource {
-	if channels <= 0 {
-		return nil
-	}
-	return m.s.NewResource(channels)
-}
-
 func (m *Model) newServer(k Kind, label string, cfg *Server) *server {
 	if cfg == nil {
 		return nil
 	}
-	return &server{kind: k, label: label, node: cfg.Node, channels: m.pool(cfg.Channels)}
+	return &server{kind: k, label: label, node: cfg.Node, channels: m.occ.add(cfg.Channels)}
+}
+
+// station returns the station pool of a node: the group's Stations for an endpoint, one
+// phone for any other node a scripted call rings.
+func (m *Model) station(node string) resource {
+	r, ok := m.stations[node]
+	if !ok {
+		r = m.occ.add(1)
+		m.stations[node] = r
+	}
+	return r
 }
 
 func (m *Model) newGroup(gc UserGroup) (*group, error) {
@@ -139,12 +150,18 @@ func (m *Model) newGroup(gc UserGroup) (*group, error) {
 	}
 	p, ok := m.pbxs[gc.PBX]
 	if !ok {
-		p = &pbxState{name: gc.PBX, nodes: []string{gc.PBX}}
+		p = &pbxState{name: gc.PBX, nodes: []string{gc.PBX}, channels: m.occ.add(0)}
 		m.pbxs[gc.PBX] = p
+	}
+	for _, e := range gc.Endpoints {
+		if _, ok := m.stations[e]; !ok {
+			m.stations[e] = m.occ.add(gc.Stations)
+		}
 	}
 	return &group{
 		cfg: gc, pbx: p, codec: codec, packetMs: packetMs, pps: pps,
 		audioBps: bps, audioBytes: payload + emodel.IPUDPRTPBytes + emodel.EthernetBytes,
+		pick: m.s.Rand("uc/" + gc.Name + "/station"),
 	}, nil
 }
 
@@ -157,9 +174,7 @@ func (m *Model) Start() {
 	}
 	m.started = true
 	if !m.cfg.ColdStart {
-		for _, g := range m.groups {
-			m.warmStart(g)
-		}
+		m.warmStart()
 	}
 	for _, g := range m.groups {
 		m.startArrivals(g)

@@ -6,17 +6,17 @@ import (
 	"dctwin/sim"
 )
 
-// Sample is one point of the MOS time series: at the end of each sample interval, the
-// number of talking calls and the mean of their MOS over that interval (0 when no call
-// talks).
+// Sample is one point of the MOS time series: at each sample (every second by default),
+// the number of talking calls and the mean of their interval MOS, the MOS over the last
+// Config.MOSInterval (0 when no call talks).
 type Sample struct {
 	At      sim.Time `json:"at"`
 	Active  int      `json:"active"`
 	MeanMOS float64  `json:"mean_mos"`
 }
 
-// Series returns the MOS time series so far, one sample per interval (one second by
-// default). The slice is the model's own; do not modify it.
+// Series returns the MOS time series so far, one sample per sample interval (one second
+// by default). The slice is the model's own; do not modify it.
 func (m *Model) Series() []Sample { return m.series }
 
 // measure rates the call over its life so far. Each direction has its own listener;
@@ -35,13 +35,24 @@ func (c *Call) measure() CallQuality {
 		return CallQuality{}
 	}
 	q.MinMOS = min(c.sampleLo, q.MOS)
+	q.MaxMouthToEar = sim.Milliseconds(c.maxTa)
 	return q
 }
 
-// sample closes a sample interval: every talking call samples its network delay and is
-// rated over the interval; a call under the degraded threshold opens a degraded episode
-// (and reports CallDegraded), one back over it closes the episode. Then the series gains
-// a point.
+// sawMouthToEar notes a mouth-to-ear delay of one of the call's directions, ms: the
+// first time it exceeds the delay budget (G.114's 150 ms), the call counts as over it.
+func (c *Call) sawMouthToEar(ta float64) {
+	c.maxTa = max(c.maxTa, ta)
+	if !c.overBudget && ta > c.m.cfg.DelayBudget.Milliseconds() {
+		c.overBudget = true
+		c.m.tally.overBudget++
+	}
+}
+
+// sample rates every talking call: it samples its network delay and is rated over its
+// MOS interval (the last 8 s by default); a call under the degraded threshold opens a
+// degraded episode (and reports CallDegraded), one back over it closes the episode. Then
+// the series gains a point.
 func (m *Model) sample() {
 	now := m.s.Now()
 	var sum float64
@@ -75,15 +86,16 @@ func (m *Model) sample() {
 	m.ticker.Reset(m.cfg.SampleInterval)
 }
 
-// sampleInterval rates the call over the interval ending now (its worse direction)
+// sampleInterval rates the call over the MOS interval ending now (its worse direction)
 // and says when the trouble began: the first gap in the interval, or its start.
 func (c *Call) sampleInterval(now sim.Time) (mos float64, since sim.Time, ok bool) {
-	mos, since = math.Inf(1), now-c.m.cfg.SampleInterval
+	iv := c.m.cfg.MOSInterval
+	mos, since = math.Inf(1), now-iv
 	since = max(since, c.answered)
 	firstGap := sim.Never
 	for _, p := range c.audio {
 		p.observe(now)
-		pm, gap, pok := p.interval(now)
+		pm, gap, pok := p.interval(now, iv)
 		if !pok {
 			continue
 		}

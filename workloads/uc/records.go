@@ -73,6 +73,17 @@ func (r CallBlocked) String() string {
 	return fmt.Sprintf("call %s blocked: %s full (%s)", r.ID, r.Resource, r.describe())
 }
 
+// CallBusy is a call refused because the callee's phone was in a call (SIP 486 Busy
+// Here). Every station an endpoint node stands for takes one call at a time.
+type CallBusy struct {
+	CallInfo
+}
+
+// String describes the record.
+func (r CallBusy) String() string {
+	return fmt.Sprintf("call %s busy: %s is in a call (%s)", r.ID, r.To, r.describe())
+}
+
 // CallFailedSetup is a call whose setup failed: its INVITE went unanswered until SIP
 // timer B, its media could not be opened, or its PBX was lost while it rang.
 type CallFailedSetup struct {
@@ -88,28 +99,37 @@ func (r CallFailedSetup) String() string {
 // CallStarted is a call answered: its media streams are open.
 type CallStarted struct {
 	CallInfo
-	// Transmissions is how many times the INVITE was sent (1 without retransmission).
+	// Transmissions is how many times the INVITE was sent (1 without retransmission;
+	// 0 for a call in progress at the start, set up before the run).
 	Transmissions int
 	// MouthToEar is the one-way mouth-to-ear delay at the start.
 	MouthToEar sim.Time
+	// InProgressAtStart marks a call of the warm start: talking at t = 0, no attempt.
+	InProgressAtStart bool
 }
 
 // String describes the record.
 func (r CallStarted) String() string {
+	if r.InProgressAtStart {
+		return fmt.Sprintf("call %s in progress at the start: %s, mouth-to-ear %v", r.ID, r.describe(), r.MouthToEar)
+	}
 	return fmt.Sprintf("call %s started: %s, mouth-to-ear %v, %d INVITE(s)", r.ID, r.describe(), r.MouthToEar, r.Transmissions)
 }
 
 // CallQuality is what a call's media saw over its whole life, in its worse direction.
 type CallQuality struct {
 	MOS     float64  // E-model MOS over the call
-	MinMOS  float64  // lowest MOS of any sample interval (and of the call as a whole)
+	MinMOS  float64  // lowest interval MOS at any sample (and the MOS of the call as a whole)
 	LossPct float64  // Ppl over the call, percent
 	BurstR  float64  // burst ratio over the call
 	MaxGap  sim.Time // longest interval without media
+	// MaxMouthToEar is the highest one-way mouth-to-ear delay seen at a sample.
+	MaxMouthToEar sim.Time
 }
 
 func (q CallQuality) describe() string {
-	return fmt.Sprintf("MOS %.2f (min %.2f), loss %.3f%%, longest gap %v", q.MOS, q.MinMOS, q.LossPct, q.MaxGap)
+	return fmt.Sprintf("MOS %.2f (min %.2f), loss %.3f%%, longest gap %v, mouth-to-ear up to %v",
+		q.MOS, q.MinMOS, q.LossPct, q.MaxGap, q.MaxMouthToEar)
 }
 
 // CallEnded is a call hung up normally at the end of its holding time.
@@ -146,14 +166,15 @@ func (r CallDropped) String() string {
 	return fmt.Sprintf("call %s dropped after %v: %s; %s", r.ID, r.Duration, r.Reason, r.CallQuality.describe())
 }
 
-// CallDegraded is a call whose MOS over a sample interval fell under the degraded
-// threshold (3.6 by default); one record per episode of consecutive degraded intervals.
+// CallDegraded is a call whose interval MOS (over the last Config.MOSInterval, 8 s by
+// default) fell under the degraded threshold (3.6 by default); one record per episode
+// of consecutive degraded samples.
 type CallDegraded struct {
 	CallInfo
-	// MOS is the interval's MOS.
+	// MOS is the interval MOS at the sample that found the call degraded.
 	MOS float64
-	// Since is when the episode began: the start of the media gap that caused it, or the
-	// start of the interval.
+	// Since is when the episode began: the start of the earliest media gap in the
+	// interval, or the start of the interval.
 	Since sim.Time
 }
 

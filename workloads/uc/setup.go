@@ -57,26 +57,32 @@ func (c *Call) signallingNode() string {
 	return ""
 }
 
-// admit takes the capacity the call needs at the PBX and at its server, as loss
-// systems: a call that finds either full is blocked at once (Erlang B, reference-facts
-// 9). It then rings for the post-dial delay and is answered.
+// admit offers the call to its PBX's channels, the callee's phone and its server's
+// channels by the rules of occupancy.admit: a call that finds a pool full is blocked
+// at once (Erlang B, reference-facts 9), one whose callee is in a call is busy. An
+// admitted call rings for the post-dial delay and is answered; a call in progress at
+// t = 0 is answered at once.
 func (c *Call) admit() {
 	m := c.m
-	if ch := c.pbx.channels; ch != nil {
-		if c.pbxClaim = ch.TryRequest(); c.pbxClaim == nil {
-			c.block("pbx " + c.pbx.name)
-			return
-		}
+	u := 1.0 // a call in progress at t = 0 has its station already (see warmStart)
+	if c.callee != noResource && !c.warm {
+		u = c.g.pick.Float64()
 	}
-	if c.server != nil && c.server.channels != nil {
-		if c.serverClaim = c.server.channels.TryRequest(); c.serverClaim == nil {
-			c.block(c.server.label)
-			return
-		}
+	switch m.occ.admit(c.pbx.channels, c.callee, c.serverChannels(), u) {
+	case refusedPBX:
+		c.block("pbx " + c.pbx.name)
+		return
+	case refusedBusy:
+		c.busy()
+		return
+	case refusedServer:
+		c.block(c.server.label)
+		return
 	}
+	c.holds = true
 	c.state = Ringing
 	m.addActive(c)
-	if m.cfg.PostDialDelay == 0 {
+	if m.cfg.PostDialDelay == 0 || c.warm {
 		c.answer()
 		return
 	}

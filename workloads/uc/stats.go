@@ -7,22 +7,38 @@ import (
 )
 
 // Stats summarizes the calls of a run so far, for the run report's `calls` object.
+// The counts add up: InProgressAtStart + Attempted = Completed + Blocked + Busy +
+// FailedSetup + Dropped + Active.
 type Stats struct {
-	Attempted   int `json:"attempted"`    // calls dialled
-	Completed   int `json:"completed"`    // calls that talked for their whole holding time
-	Blocked     int `json:"blocked"`      // calls refused by a full PBX, trunk or server
-	FailedSetup int `json:"failed_setup"` // calls whose setup failed (timer B, media, PBX lost)
-	Dropped     int `json:"dropped"`      // calls cut off while talking
-	Degraded    int `json:"degraded"`     // calls with at least one degraded sample interval
-	Active      int `json:"active"`       // calls dialling, ringing or talking now
+	// InProgressAtStart counts the calls already talking at t = 0 (the warm start). They
+	// are not attempts: the blocking ratio is over the attempts of the run alone.
+	InProgressAtStart int `json:"in_progress_at_start"`
+	Attempted         int `json:"attempted"`    // calls dialled during the run
+	Completed         int `json:"completed"`    // calls that talked for their whole holding time
+	Blocked           int `json:"blocked"`      // calls refused by a full PBX, trunk or server
+	Busy              int `json:"busy"`         // calls refused because the callee was in a call
+	FailedSetup       int `json:"failed_setup"` // calls whose setup failed (timer B, media, PBX lost)
+	Dropped           int `json:"dropped"`      // calls cut off while talking
+	// Degraded counts the calls whose interval MOS (over MOSIntervalS) fell under
+	// DegradedMOS at some sample.
+	Degraded int `json:"degraded"`
+	// OverDelayBudget counts the calls whose one-way mouth-to-ear delay exceeded
+	// DelayBudgetMs at some time (150 ms: ITU-T G.114).
+	OverDelayBudget int `json:"over_delay_budget"`
+	Active          int `json:"active"` // calls dialling, ringing or talking now
 	// MeanMOS and MinMOS are over the completed and dropped calls, each call counted
 	// with its whole-call MOS; both are 0 while there is none.
 	MeanMOS float64 `json:"mean_mos"`
 	MinMOS  float64 `json:"min_mos"`
+	// DegradedMOS, MOSIntervalS and DelayBudgetMs are the thresholds the counts used, so
+	// that a report can state them.
+	DegradedMOS   float64 `json:"degraded_mos"`
+	MOSIntervalS  float64 `json:"mos_interval_s"`
+	DelayBudgetMs float64 `json:"delay_budget_ms"`
 }
 
 // BlockingRatio is the share of attempted calls that were blocked (0 without attempts):
-// the measured counterpart of Erlang B.
+// the measured counterpart of Erlang B. Calls in progress at t = 0 are not attempts.
 func (s Stats) BlockingRatio() float64 {
 	if s.Attempted == 0 {
 		return 0
@@ -33,6 +49,9 @@ func (s Stats) BlockingRatio() float64 {
 // tally keeps the counts and the time-stamped drops and degraded episodes.
 type tally struct {
 	attempted, blocked, failedSetup int
+	busy, inProgressAtStart         int
+	overBudget                      int
+	live                            int // calls dialling, ringing or talking
 	ended, dropCount                int
 	mosSum, mosMin                  float64
 	rated                           int
@@ -88,10 +107,13 @@ func (t *tally) closeEpisode(c *Call, now sim.Time) {
 func (m *Model) Stats() Stats {
 	t := &m.tally
 	s := Stats{
-		Attempted: t.attempted, Completed: t.ended, Blocked: t.blocked,
-		FailedSetup: t.failedSetup, Dropped: t.dropCount, Degraded: t.degradedCalls,
+		InProgressAtStart: t.inProgressAtStart, Attempted: t.attempted, Completed: t.ended, Blocked: t.blocked,
+		Busy: t.busy, FailedSetup: t.failedSetup, Dropped: t.dropCount, Degraded: t.degradedCalls,
+		OverDelayBudget: t.overBudget,
+		DegradedMOS:     m.cfg.DegradedMOS, MOSIntervalS: m.cfg.MOSInterval.Seconds(),
+		DelayBudgetMs: m.cfg.DelayBudget.Milliseconds(),
 	}
-	s.Active = s.Attempted - s.Blocked - s.FailedSetup - s.Completed - s.Dropped
+	s.Active = t.live
 	if t.rated > 0 {
 		s.MeanMOS = t.mosSum / float64(t.rated)
 		s.MinMOS = t.mosMin

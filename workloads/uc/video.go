@@ -1,23 +1,38 @@
 package uc
 
-import "fmt"
+import (
+	"fmt"
 
-// Video bit rates (reference-facts 10).
+	"dctwin/sim"
+)
+
+// Video bit rates and buffers: the source article on telepresence versus classic
+// videoconferencing (source material 001, Borowka-Gatzweiler, "High End Video-Lösungen:
+// Telepräsenz vs. Videokonferenz"), reconciled with reference-facts 10.
 const (
-	// H323Overhead is the factor for IP overhead on H.323 video: add 20 % (Polycom
-	// ViewStation integrators' reference, Polycom IP Bandwidth Guide).
-	H323Overhead = 1.2
-	// RoomSystemBps is a room videoconference system at the 768 kbit/s call rate rated
-	// "average", with the 20 % IP overhead: 921.6 kbit/s per direction.
-	RoomSystemBps = 768e3 * H323Overhead
-	// TelepresenceScreenBps is one 1080p "best" screen of a Cisco CTS-3000: 4.064 Mbit/s
-	// with the 20 % overhead, so that three screens make the ≈ 15 Mbit/s of the
-	// reference (3 × 4.064 × 1.2 = 14.63 Mbit/s).
-	TelepresenceScreenBps = 4.064e6 * H323Overhead
+	// RoomSystemBps is a room videoconference system, per direction: 2 Mbit/s, the top of
+	// the article's "at least 1.5 to 2 Mbit per participant" to plan with, which is also
+	// the top of its "384 kbit to 2 Mbit per stream" for classic room systems.
+	// reference-facts 10 agrees: the H.323 call rates 1536 and 1920 kbit/s ("good")
+	// with the 20 % IP overhead of Polycom's guides are 1.84 and 2.30 Mbit/s.
+	RoomSystemBps = 2e6
+	// TelepresenceVideoBps is the video of a three-screen 1080p telepresence room, per
+	// direction: 15 Mbit/s, the bottom of the article's "15 to 45 Mbit/s" for three
+	// parallel 1080p streams. reference-facts 10 confirms that end: a Cisco CTS-3000 at
+	// 1080p "best" is 3 × 4.064 Mbit/s × 1.2 overhead ≈ 14.6 Mbit/s; the article's
+	// 45 Mbit/s (higher rates, 1080p60) is unconfirmed there.
+	TelepresenceVideoBps = 15e6
 	// TelepresenceAudioBps is one AAC-LD audio channel of a telepresence system,
-	// 64 kbit/s (Global Knowledge 2009). Its IP overhead is not given there and is not
-	// added.
+	// 64 kbit/s (Global Knowledge 2009, reference-facts 10). Its IP overhead is not
+	// given there and is not added.
 	TelepresenceAudioBps = 64e3
+	// DefaultVideoJitter is the de-jitter buffer of a group with video: 25 ms, as the
+	// article puts it for room videoconference systems, "for lip sync, jitter buffers
+	// of up to 25 ms are usual" (Jitter-Puffer bis 25 ms). reference-facts 10 lists this
+	// figure as unconfirmed elsewhere; its confirmed lip-sync bounds (ATSC IS-191: audio
+	// at most 15 ms early, 45 ms late) leave room for it. Cisco TelePresence starts its
+	// buffer at 85 ms (reference-facts 3): set the group's jitter buffer for that.
+	DefaultVideoJitter = 25 * sim.Millisecond
 	// DefaultVideoPacketBytes is the packet size of video streams. dctwin's choice, not a
 	// cited value: video RTP packets are filled close to the Ethernet MTU.
 	DefaultVideoPacketBytes = 1200
@@ -40,17 +55,17 @@ type Video struct {
 	PacketBytes int
 }
 
-// RoomSystem is a single-screen room videoconference system at 768 kbit/s with H.323 IP
-// overhead (reference-facts 10).
+// RoomSystem is a single-screen room videoconference system: one 2 Mbit/s video stream
+// per direction (RoomSystemBps).
 func RoomSystem() *Video {
 	return &Video{Screens: 1, ScreenBps: RoomSystemBps}
 }
 
-// Telepresence3Screen is a three-screen telepresence room (Cisco CTS-3000, 1080p best):
-// three 4.88 Mbit/s video streams and two further AAC-LD audio channels per direction,
-// the third audio channel being the call's rated voice stream (reference-facts 10).
+// Telepresence3Screen is a three-screen 1080p telepresence room: three video streams of
+// 5 Mbit/s (15 Mbit/s together, TelepresenceVideoBps) and two further AAC-LD audio
+// channels per direction, the third audio channel being the call's rated voice stream.
 func Telepresence3Screen() *Video {
-	return &Video{Screens: 3, ScreenBps: TelepresenceScreenBps, AuxStreams: 2, AuxBps: TelepresenceAudioBps}
+	return &Video{Screens: 3, ScreenBps: TelepresenceVideoBps / 3, AuxStreams: 2, AuxBps: TelepresenceAudioBps}
 }
 
 // Bps is the video profile's total rate per direction, bit/s.
