@@ -114,3 +114,27 @@ func TestCutOffServerWithoutFlowsIsReported(t *testing.T) {
 	}
 	t.Errorf("legacy-fax missing from the cut-off nodes of %s: %+v", f.Component, f.CutOff)
 }
+
+// A call has two MOS figures that must not read as a contradiction: its whole-call MOS
+// and the MOS of its worst interval. The report gives both; the worst interval can
+// never be better than the worst whole call, since a whole call averages its
+// intervals' losses.
+func TestCallMOSFiguresAreBothGivenAndConsistent(t *testing.T) {
+	for _, name := range []string{"teaming-lab", "classic-dc"} {
+		tw := runBuiltin(t, name)
+		c := tw.Report().Calls
+		if c == nil || c.MeanMOS == 0 {
+			t.Fatalf("%s: no rated calls", name)
+		}
+		if c.MinIntervalMOS > c.MinMOS || c.MinMOS > c.MeanMOS || c.MinIntervalMOS < 1 || c.MeanMOS > 4.5 {
+			t.Errorf("%s: worst interval %.3f, worst call %.3f, mean %.3f", name, c.MinIntervalMOS, c.MinMOS, c.MeanMOS)
+		}
+		var b strings.Builder
+		if err := tw.Report().WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "MOS of whole calls (ended ones): mean") || !strings.Contains(b.String(), "s interval of any call") {
+			t.Errorf("%s: the calls section does not give both MOS figures:\n%s", name, b.String())
+		}
+	}
+}

@@ -400,9 +400,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if c := r.Calls; c != nil {
 		fmt.Fprintf(b, "\nCalls: %d in progress at the start, %d attempted, %d completed, %d blocked, %d busy, "+
-			"%d failed to set up, %d dropped, %d degraded, %d over %g ms, %d still active; MOS mean %.2f, lowest %.2f\n",
+			"%d failed to set up, %d dropped, %d degraded, %d over %g ms, %d still active\n",
 			c.InProgressAtStart, c.Attempted, c.Completed, c.Blocked, c.Busy, c.FailedSetup, c.Dropped, c.Degraded,
-			c.OverDelayBudget, c.DelayBudgetMs, c.Active, c.MeanMOS, c.MinMOS)
+			c.OverDelayBudget, c.DelayBudgetMs, c.Active)
+		fmt.Fprintf(b, "  MOS of whole calls (ended ones): mean %.2f, worst call %.2f; worst %g s interval of any call %.2f\n",
+			c.MeanMOS, c.MinMOS, c.MOSIntervalS, c.MinIntervalMOS)
 		writeCallLegend(b, c)
 	}
 	s := r.Summary

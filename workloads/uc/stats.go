@@ -30,6 +30,9 @@ type Stats struct {
 	// with its whole-call MOS; both are 0 while there is none.
 	MeanMOS float64 `json:"mean_mos"`
 	MinMOS  float64 `json:"min_mos"`
+	// MinIntervalMOS is the lowest interval MOS (over MOSIntervalS) any of those calls
+	// had: a call can have a good whole-call MOS and one bad interval, and both are true.
+	MinIntervalMOS float64 `json:"min_interval_mos"`
 	// DegradedMOS, MOSIntervalS and DelayBudgetMs are the thresholds the counts used, so
 	// that a report can state them.
 	DegradedMOS   float64 `json:"degraded_mos"`
@@ -53,7 +56,7 @@ type tally struct {
 	overBudget                      int
 	live                            int // calls dialling, ringing or talking
 	ended, dropCount                int
-	mosSum, mosMin                  float64
+	mosSum, mosMin, intervalMin     float64
 	rated                           int
 	drops                           []sim.Time // drop times, in order
 	episodes                        []episode  // degraded episodes, in order of start
@@ -70,6 +73,9 @@ func (t *tally) rate(c *Call) {
 	mos := c.quality.MOS
 	if t.rated == 0 || mos < t.mosMin {
 		t.mosMin = mos
+	}
+	if lo := c.quality.MinMOS; t.rated == 0 || lo < t.intervalMin {
+		t.intervalMin = lo
 	}
 	t.mosSum += mos
 	t.rated++
@@ -117,6 +123,7 @@ func (m *Model) Stats() Stats {
 	if t.rated > 0 {
 		s.MeanMOS = t.mosSum / float64(t.rated)
 		s.MinMOS = t.mosMin
+		s.MinIntervalMOS = t.intervalMin
 	}
 	return s
 }
