@@ -46,6 +46,12 @@ func (s *Scenario) Topology() *topology.Topology {
 // Validate reports the mistakes in the scenario's vocabulary (modes, kinds, ports,
 // classes) that make it unloadable, each with its position.
 func (s *Scenario) Validate() error {
+	switch v := s.Spec.Version; {
+	case v == 0:
+		return &PosError{s.Spec.Pos, "missing `version: 1` (the scenario format version) at the top of the file"}
+	case v != SchemaVersion:
+		return &PosError{s.Spec.PosOf("version"), fmt.Sprintf("unsupported version %d: expected %d", v, SchemaVersion)}
+	}
 	_, errs := buildTopology(s.File, &s.Spec.Topology)
 	errs = append(errs, checkSectionValues(s)...)
 	if len(errs) > 0 {
@@ -135,12 +141,6 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 	sc = &Scenario{Name: strings.TrimSuffix(file, ".yaml"), File: file, Text: data}
 	if err := sc.Spec.UnmarshalYAML(ctx, body); err != nil {
 		return nil, err
-	}
-	switch v := sc.Spec.Version; {
-	case v == 0:
-		return nil, &PosError{sc.Spec.Pos, "missing `version: 1` (the scenario format version) at the top of the file"}
-	case v != SchemaVersion:
-		return nil, &PosError{sc.Spec.PosOf("version"), fmt.Sprintf("unsupported version %d: expected %d", v, SchemaVersion)}
 	}
 	if err := sc.Validate(); err != nil {
 		return nil, err

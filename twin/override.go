@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
 	"dctwin/topology"
@@ -16,7 +17,8 @@ import (
 // Set overrides one setting of the scenario, as `dctwin run --set PATH=VALUE` does:
 // path names a key the way the file nests it, with list items addressed by name or by
 // index (`topology.hosts[srv-1].teams[0].detection.method`, `failures.scheduled[0].at`,
-// `run.seed`); value is YAML (`carrier`, `250ms`, `[eth1, eth0]`, `{method: miimon}`).
+// `run.seed`); value is YAML (`carrier`, `250ms`, `[eth1, eth0]`, `{method: miimon}`),
+// or `null` to take a setting out so that its default applies.
 // The override counts as written in the file, so defaults no longer apply to it, and
 // the scenario is validated again. Errors name the override ("--set PATH") and, for a
 // bad value, the column in it.
@@ -41,6 +43,19 @@ func (s *Scenario) Set(path, value string) error {
 		return fmt.Errorf("%s: expected one YAML value", where)
 	}
 	node := untag(f.Docs[0].Body)
+	if node.Type() == ast.NullType {
+		// `null` takes the setting back out, as if the file did not write it: its
+		// default applies again.
+		target.Set(reflect.Zero(target.Type()))
+		if src != nil {
+			for k := range src.Fields {
+				if k == key || strings.HasPrefix(k, key+".") || strings.HasPrefix(k, key+"[") {
+					delete(src.Fields, k)
+				}
+			}
+		}
+		return s.Validate()
+	}
 	if err := resolveAliases(where, node); err != nil {
 		return err
 	}
@@ -69,6 +84,12 @@ func (s *Scenario) Set(path, value string) error {
 			src.Fields = map[string]topology.Pos{}
 		}
 		pos := topology.Pos{File: where}
+		// What the file wrote below a replaced block is gone with it.
+		for k := range src.Fields {
+			if strings.HasPrefix(k, key+".") || strings.HasPrefix(k, key+"[") {
+				delete(src.Fields, k)
+			}
+		}
 		src.Fields[key] = pos
 		// Keys below an overridden block count as written too.
 		sub := map[string]topology.Pos{}

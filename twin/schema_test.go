@@ -1,0 +1,364 @@
+package twin_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"dctwin/topology/check"
+	"dctwin/twin"
+)
+
+// No silent settings: every key the scenario format accepts either changes what a run
+// reports, or is refused by check when it is wrong, or is said by check to be not
+// simulated yet, or names something (identity). TestEverySettingTakesEffect walks the
+// schema by reflection and fails for a key that has no entry here, so a key added
+// later must say how it takes effect; then every entry is proved on a built-in
+// scenario.
+
+type effectKind int
+
+const (
+	// changesRun: the report (JSON and text) of base+setup differs from that of
+	// base+setup+change.
+	changesRun effectKind = iota
+	// refused: base+setup+change gives a check error (or the override is refused).
+	refused
+	// notSimulated: base+setup+change gives a not-simulated info finding mentioning word.
+	notSimulated
+	// identity: the key names a component; check refuses duplicates and dangling names.
+	identity
+)
+
+type fieldEffect struct {
+	kind   effectKind
+	base   string   // built-in scenario; teaming-lab if empty
+	setup  []string // PATH=VALUE overrides applied to both runs
+	change []string // PATH=VALUE overrides that make the difference
+	word   string   // notSimulated: a word of the finding
+}
+
+func runs(change ...string) fieldEffect { return fieldEffect{kind: changesRun, change: change} }
+func refusedBy(change ...string) fieldEffect {
+	return fieldEffect{kind: refused, change: change}
+}
+func info(word string, change ...string) fieldEffect {
+	return fieldEffect{kind: notSimulated, word: word, change: change}
+}
+func (e fieldEffect) on(base string) fieldEffect   { e.base = base; return e }
+func (e fieldEffect) with(s ...string) fieldEffect { e.setup = append(e.setup, s...); return e }
+
+// Setups that make a mechanism matter.
+var (
+	upAFails      = "failures.scheduled[0]={at: 10s, component: up-a, kind: link, repair_after: 60s}"
+	islOneWay     = "failures.scheduled[0]={at: 10s, component: isl, kind: link-one-way, repair_after: 60s}"
+	coreAFails    = "failures.scheduled[0]={at: 10s, component: core-a, kind: switch, repair_after: 60s}"
+	srvFails      = "failures.scheduled[0]={at: 10s, component: srv-1, kind: host, repair_after: 5s}"
+	edgeAFails    = "failures.scheduled[0]={at: 10s, component: edge-a, kind: switch, repair_after: 20s}"
+	long          = "run.duration=400s"
+	heartbeat     = "topology.hosts[srv-1].teams[bond0].detection={method: heartbeat}"
+	nicOneWay     = "failures.scheduled[0]={at: 10s, component: \"srv-1:eth0--edge-a:10\", kind: link-one-way, repair_after: 60s}"
+	allSTP        = []string{"topology.switches[edge-a].spanning_tree=stp", "topology.switches[edge-b].spanning_tree=stp", "topology.switches[core-a].spanning_tree=stp", "topology.switches[core-b].spanning_tree=stp"}
+	silentReceive = []string{"workloads.calls=null", "workloads.flows=[{name: f, from: client-1, to: client-2, rate: 1M, bidirectional: false}]"}
+	team          = "topology.hosts[srv-1].teams[bond0]."
+)
+
+var fieldEffects = map[string]fieldEffect{
+	"version": refusedBy("version=2"),
+
+	"topology.vlans[].name":   {kind: identity},
+	"topology.vlans[].id":     info("VLAN ids"),
+	"topology.vlans[].subnet": info("subnets"),
+
+	"topology.switches[].name":                     {kind: identity},
+	"topology.switches[].layer":                    refusedBy("topology.switches[core-a].layer=2"),
+	"topology.switches[].ports":                    refusedBy("topology.switches[edge-a].ports=8"),
+	"topology.switches[].cluster":                  runs("topology.switches[edge-a].cluster=pair", "topology.switches[edge-b].cluster=pair"),
+	"topology.switches[].vlans":                    info("VLAN lists", "topology.switches[edge-a].vlans=[servers, voice, clients]"),
+	"topology.switches[].spanning_tree":            runs(allSTP...).with(upAFails),
+	"topology.switches[].stp.hello":                runs("topology.switches[edge-a].stp.hello=1s", "topology.switches[edge-b].stp.hello=1s").with(islOneWay),
+	"topology.switches[].stp.max_age":              runs("topology.switches[edge-a].stp.max_age=10s", "topology.switches[edge-b].stp.max_age=10s").with(allSTP...).with(islOneWay),
+	"topology.switches[].stp.forward_delay":        runs("topology.switches[edge-a].stp.forward_delay=5s", "topology.switches[edge-b].stp.forward_delay=5s", "topology.switches[core-a].stp.forward_delay=5s", "topology.switches[core-b].stp.forward_delay=5s").with(allSTP...).with(upAFails),
+	"topology.switches[].mac_aging":                runs("topology.switches[edge-a].mac_aging=20s", "topology.switches[edge-b].mac_aging=20s", "topology.switches[core-a].mac_aging=20s", "topology.switches[core-b].mac_aging=20s").with(silentReceive...),
+	"topology.switches[].latency":                  runs("topology.switches[edge-a].latency=1ms"),
+	"topology.switches[].portfast":                 runs("topology.switches[edge-a].portfast=false"),
+	"topology.switches[].boot_time":                runs("topology.switches[edge-a].boot_time=30s").with(edgeAFails, long),
+	"topology.links[].name":                        {kind: identity},
+	"topology.links[].a":                           runs("topology.links[up-a].a=edge-a:22"),
+	"topology.links[].b":                           runs("topology.links[up-a].b=core-a:2"),
+	"topology.links[].speed":                       runs("topology.links[up-a].speed=100M"),
+	"topology.links[].duplex":                      runs("topology.links[up-a].duplex=half"),
+	"topology.links[].latency":                     runs("topology.links[up-a].latency=1ms"),
+	"topology.links[].carrier_delay":               runs("topology.links[up-a].carrier_delay=50ms").with(upAFails),
+	"topology.links[].vlans":                       info("VLAN lists", "topology.links[isl].vlans=[servers]"),
+	"topology.hosts[].name":                        {kind: identity},
+	"topology.hosts[].kind":                        runs("topology.hosts[srv-1].kind=legacy").with(srvFails, long, "topology.hosts[srv-1].boot_time=null"),
+	"topology.hosts[].role":                        runs("topology.hosts[srv-1].role=dns"),
+	"topology.hosts[].cpu":                         info("cpu"),
+	"topology.hosts[].ram_gb":                      info("cpu"),
+	"topology.hosts[].power.idle":                  info("power"),
+	"topology.hosts[].power.max":                   info("power"),
+	"topology.hosts[].boot_time":                   runs("topology.hosts[srv-1].boot_time=60s").with(srvFails, long),
+	"topology.hosts[].enclosure":                   refusedBy("topology.hosts[blade-mii].enclosure=encl-x").on("blade-lab"),
+	"topology.hosts[].bay":                         runs("topology.hosts[blade-mii].bay=3").on("blade-lab"),
+	"topology.hosts[].nics[].name":                 {kind: identity},
+	"topology.hosts[].nics[].speed":                runs("topology.hosts[srv-1].nics[eth0].speed=100M"),
+	"topology.hosts[].nics[].duplex":               runs("topology.hosts[srv-1].nics[eth0].duplex=half"),
+	"topology.hosts[].nics[].vlans":                runs("topology.hosts[srv-1].nics[eth0].vlans=[voice]", "topology.hosts[srv-1].nics[eth1].vlans=[voice]"),
+	"topology.hosts[].nics[].connect":              runs("topology.hosts[srv-1].nics[eth0].connect=edge-a:11"),
+	"topology.hosts[].teams[].name":                {kind: identity},
+	"topology.hosts[].teams[].members":             runs(team + "members=[eth0]"),
+	"topology.hosts[].teams[].mode":                runs(team + "mode=tlb"),
+	"topology.hosts[].teams[].flavour":             runs(team+"flavour=hp").with(heartbeat, team+"primary_reselect=null"),
+	"topology.hosts[].teams[].primary":             runs(team + "primary=eth1"),
+	"topology.hosts[].teams[].primary_reselect":    runs(team + "primary_reselect=failure"),
+	"topology.hosts[].teams[].preference":          runs(team+"preference=[eth1, eth0]").with(team+"primary_reselect=null", team+"primary=null", team+"flavour=hp"),
+	"topology.hosts[].teams[].failback":            runs(team + "failback=false").with(team + "primary_reselect=null"),
+	"topology.hosts[].teams[].detection.method":    runs(team + "detection.method=carrier"),
+	"topology.hosts[].teams[].detection.interval":  runs(team + "detection.interval=50ms"),
+	"topology.hosts[].teams[].detection.updelay":   runs(team + "detection.updelay=2s"),
+	"topology.hosts[].teams[].detection.downdelay": runs(team + "detection.downdelay=200ms"),
+	"topology.hosts[].teams[].detection.missed":    runs(team+"detection.missed=5").with(heartbeat, nicOneWay),
+	"topology.hosts[].teams[].gratuitous_arp":      runs(team + "gratuitous_arp=1"),
+	"topology.hosts[].teams[].lacp_rate": runs("topology.hosts[db-write].teams[bond0].lacp_rate=slow").on("classic-dc").
+		with("failures.scheduled=[{at: 10s, component: \"db-write:eth0--agg-1:2\", kind: link-one-way, repair_after: 200s}]"),
+	"topology.hosts[].storage":                info("storage").on("classic-dc"),
+	"topology.hosts[].port_groups[].name":     info("port_groups").on("classic-dc"),
+	"topology.hosts[].port_groups[].vlan":     info("port_groups").on("classic-dc"),
+	"topology.hosts[].port_groups[].vmkernel": info("port_groups").on("classic-dc"),
+
+	"topology.enclosures[].name":                               {kind: identity},
+	"topology.enclosures[].bays":                               refusedBy("topology.enclosures[encl-plain].bays=1").on("blade-lab"),
+	"topology.enclosures[].power_supplies":                     runs("topology.enclosures[encl-plain].power_supplies=1").on("blade-lab").with("failures.scheduled[0]={at: 10s, component: \"encl-plain:psu1\", kind: psu, repair_after: 20s}"),
+	"topology.enclosures[].modules[].name":                     {kind: identity},
+	"topology.enclosures[].modules[].kind":                     runs("topology.enclosures[encl-plain].modules[plain-1].kind=pass-through").on("blade-lab"),
+	"topology.enclosures[].modules[].uplinks":                  refusedBy("topology.enclosures[encl-plain].modules[plain-1].uplinks=0").on("blade-lab"),
+	"topology.enclosures[].modules[].uplink_failure_detection": runs("topology.enclosures[encl-plain].modules[plain-1].uplink_failure_detection=true").on("blade-lab"),
+	"topology.enclosures[].modules[].vlans":                    info("VLAN lists", "topology.enclosures[encl-plain].modules[plain-1].vlans=[servers]").on("blade-lab"),
+	"topology.enclosures[].modules[].spanning_tree":            runs("topology.enclosures[encl-plain].modules[plain-1].spanning_tree=stp").on("blade-lab").with("failures.scheduled[0]={at: 10s, component: plain-1, kind: module, repair_after: 20s}", long),
+	"topology.enclosures[].modules[].boot_time":                runs("topology.enclosures[encl-plain].modules[plain-1].boot_time=20s").on("blade-lab").with("failures.scheduled[0]={at: 10s, component: plain-1, kind: module, repair_after: 20s}", long),
+
+	"topology.storage[].name": info("storage arrays").on("classic-dc"),
+	"topology.storage[].kind": info("storage arrays").on("classic-dc"),
+
+	"topology.clusters[].name":                       info("clusters").on("classic-dc"),
+	"topology.clusters[].hosts":                      info("clusters").on("classic-dc"),
+	"topology.clusters[].ha.enabled":                 info("clusters").on("classic-dc"),
+	"topology.clusters[].ha.heartbeat":               info("clusters").on("classic-dc"),
+	"topology.clusters[].ha.failure_detection":       info("clusters").on("classic-dc"),
+	"topology.clusters[].ha.isolation_response":      info("clusters").on("classic-dc"),
+	"topology.clusters[].ha.host_failures_tolerated": info("clusters").on("classic-dc"),
+	"topology.clusters[].ft.enabled":                 info("clusters").on("classic-dc"),
+	"topology.clusters[].drs.enabled":                info("clusters").on("classic-dc"),
+	"topology.clusters[].drs.threshold":              info("clusters").on("classic-dc"),
+	"topology.clusters[].drs.interval":               info("clusters").on("classic-dc"),
+	"topology.clusters[].dpm.enabled":                info("clusters").on("classic-dc"),
+	"topology.clusters[].dpm.target_utilization":     info("clusters").on("classic-dc"),
+	"topology.clusters[].dpm.tolerance":              info("clusters").on("classic-dc"),
+	"topology.clusters[].vmotion_vlan":               info("clusters").on("classic-dc"),
+
+	"topology.vms[].name":              {kind: identity},
+	"topology.vms[].host":              runs("topology.vms[web-1].host=hv-4").on("classic-dc"),
+	"topology.vms[].cpu":               info("cpu").on("classic-dc"),
+	"topology.vms[].ram_gb":            info("cpu").on("classic-dc"),
+	"topology.vms[].disk":              info("VM disk").on("classic-dc"),
+	"topology.vms[].role":              runs("topology.vms[web-1].role=shop").on("classic-dc"),
+	"topology.vms[].ft":                info("VM disk").on("classic-dc"),
+	"topology.vms[].nics[].name":       info("VM disk").on("classic-dc"),
+	"topology.vms[].nics[].port_group": info("VM disk").on("classic-dc"),
+	"topology.endpoints[].name":        {kind: identity},
+	"topology.endpoints[].kind":        runs("topology.endpoints[client-1].kind=phone"),
+	"topology.endpoints[].connect":     runs("topology.endpoints[client-1].connect=edge-a:6"),
+	"topology.endpoints[].vlan":        runs("topology.endpoints[client-1].vlan=voice"),
+	"topology.gateways[].name":         {kind: identity},
+	"topology.gateways[].vlan":         runs("topology.gateways[gw-clients].vlan=voice", "topology.gateways[gw-voice].vlan=clients"),
+	"topology.gateways[].address":      info("gateway addresses"),
+	"topology.gateways[].protocol":     runs("topology.gateways[gw-voice].protocol=hsrp").with(coreAFails),
+	"topology.gateways[].routers":      runs("topology.gateways[gw-clients].routers=[core-a, core-b]"),
+	"topology.gateways[].hello":        runs("topology.gateways[gw-voice].hello=2s").with(coreAFails),
+	"topology.gateways[].dead":         runs("topology.gateways[gw-servers].dead=10s").with(coreAFails),
+
+	"workloads.flows[].name":          runs("workloads.flows[web-1].name=web-9"),
+	"workloads.flows[].from":          runs("workloads.flows[web-1].from=client-2"),
+	"workloads.flows[].to":            runs("workloads.flows[web-1].to=client-2"),
+	"workloads.flows[].rate":          runs("workloads.flows[web-1].rate=4M"),
+	"workloads.flows[].packet_size":   runs("workloads.flows[web-1].packet_size=600"),
+	"workloads.flows[].bidirectional": runs("workloads.flows[web-1].bidirectional=false"),
+
+	"workloads.calls.groups[].name":                 {kind: identity},
+	"workloads.calls.groups[].endpoints":            runs("workloads.calls.groups[office].endpoints=[phone-1, phone-4]"),
+	"workloads.calls.groups[].stations":             runs("workloads.calls.groups[office].stations=2"),
+	"workloads.calls.groups[].bhca":                 runs("workloads.calls.groups[office].bhca=2").with("workloads.calls.groups[office].erlangs=null"),
+	"workloads.calls.groups[].erlangs":              runs("workloads.calls.groups[office].erlangs=0.05"),
+	"workloads.calls.groups[].holding_time":         runs("workloads.calls.groups[office].holding_time=60s"),
+	"workloads.calls.groups[].codec":                runs("workloads.calls.groups[office].codec=g729a"),
+	"workloads.calls.groups[].pbx":                  refusedBy("workloads.calls.groups[office].pbx=phone-1"),
+	"workloads.calls.groups[].jitter_buffer":        runs("workloads.calls.groups[office].jitter_buffer=120ms"),
+	"workloads.calls.groups[].jitter_buffer_mode":   runs("workloads.calls.groups[office].jitter_buffer_mode=adaptive"),
+	"workloads.calls.groups[].holding_distribution": runs("workloads.calls.groups[office].holding_distribution=lognormal"),
+	"workloads.calls.groups[].packetization":        runs("workloads.calls.groups[office].packetization=40ms"),
+	"workloads.calls.groups[].mix.internal":         runs("workloads.calls.groups[office].mix.internal=5"),
+	"workloads.calls.groups[].mix.other_group":      runs("workloads.calls.groups[sales].mix.other_group=10").on("classic-dc"),
+	"workloads.calls.groups[].mix.trunk":            runs("workloads.calls.groups[sales].mix.trunk=10").on("classic-dc"),
+	"workloads.calls.groups[].mix.voicemail":        runs("workloads.calls.groups[office].mix.voicemail=5"),
+	"workloads.calls.groups[].mix.conference":       runs("workloads.calls.groups[support].mix.conference=10").on("classic-dc"),
+	"workloads.calls.groups[].video":                runs("workloads.calls.groups[office].video=room"),
+	"workloads.calls.pbxs[].name":                   {kind: identity},
+	"workloads.calls.pbxs[].nodes":                  runs("workloads.calls.pbxs[pbx].nodes=[pbx-a]").on("classic-dc"),
+	"workloads.calls.pbxs[].channels":               runs("workloads.calls.pbxs[pbx].channels=3").on("classic-dc"),
+	"workloads.calls.pbxs[].failover_delay":         runs("workloads.calls.pbxs[pbx].failover_delay=20s").on("classic-dc"),
+	"workloads.calls.gateway.node":                  runs("workloads.calls.gateway.node=voicemail").on("classic-dc"),
+	"workloads.calls.gateway.channels":              runs("workloads.calls.gateway.channels=2").on("classic-dc"),
+	"workloads.calls.voicemail.node":                runs("workloads.calls.voicemail.node=pbx-a").on("classic-dc"),
+	"workloads.calls.voicemail.channels":            runs("workloads.calls.voicemail.channels=1"),
+	"workloads.calls.conference.node":               runs("workloads.calls.conference.node=pbx-a").on("classic-dc"),
+	"workloads.calls.conference.channels":           runs("workloads.calls.conference.channels=1").on("classic-dc"),
+	"workloads.calls.rtp_timeout":                   runs("workloads.calls.rtp_timeout=5s").with(edgeAFails),
+	"workloads.calls.post_dial_delay":               runs("workloads.calls.post_dial_delay=20s"),
+	"workloads.calls.mos_interval":                  runs("workloads.calls.mos_interval=1s").with("workloads.calls.groups[office].codec=g711"),
+
+	"failures.scheduled[].at":           runs("failures.scheduled[0].at=20s"),
+	"failures.scheduled[].component":    runs("failures.scheduled[0].component=srv-1:eth1"),
+	"failures.scheduled[].kind":         runs("failures.scheduled[0].kind=switch-port", "failures.scheduled[0].component=edge-a:10"),
+	"failures.scheduled[].repair_after": runs("failures.scheduled[0].repair_after=30s"),
+	"failures.random[].class":           runs("failures.random[0].class=nic").with(randomLinks, long),
+	"failures.random[].mtbf":            runs("failures.random[0].mtbf=60s").with(randomLinks, long),
+	"failures.random[].mttr":            runs("failures.random[0].mttr=20s").with(randomLinks, long),
+	"failures.random[].distribution":    runs("failures.random[0].distribution=weibull").with(randomLinks, long),
+
+	"run.duration": runs("run.duration=100s"),
+	"run.seed":     runs("run.seed=2"),
+}
+
+const randomLinks = "failures.random=[{class: link, mtbf: 120s, mttr: 10s}]"
+
+// leafKeys lists the schema's keys as paths ("topology.switches[].stp.hello").
+func leafKeys() []string {
+	var keys []string
+	var walk func(prefix string, t reflect.Type)
+	walk = func(prefix string, t reflect.Type) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.String {
+			e := t.Elem()
+			for e.Kind() == reflect.Pointer {
+				e = e.Elem()
+			}
+			if e.Kind() == reflect.Struct {
+				walk(prefix+"[]", e)
+				return
+			}
+		}
+		if t.Kind() == reflect.Struct && t.PkgPath() == "dctwin/twin" {
+			for i := 0; i < t.NumField(); i++ {
+				tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+				if tag == "" || tag == "-" {
+					continue
+				}
+				walk(strings.TrimPrefix(prefix+"."+tag, "."), t.Field(i).Type)
+			}
+			return
+		}
+		keys = append(keys, prefix)
+	}
+	walk("", reflect.TypeOf(twin.File{}))
+	sort.Strings(keys)
+	return keys
+}
+
+func TestEverySettingTakesEffect(t *testing.T) {
+	keys := leafKeys()
+	known := map[string]bool{}
+	for _, k := range keys {
+		known[k] = true
+		if _, ok := fieldEffects[k]; !ok {
+			t.Errorf("scenario key %s has no entry in fieldEffects: show how it changes the run, or that check refuses or notes it", k)
+		}
+	}
+	for k := range fieldEffects {
+		if !known[k] {
+			t.Errorf("fieldEffects has %s, which the schema no longer has", k)
+		}
+	}
+	for _, k := range keys {
+		e, ok := fieldEffects[k]
+		if !ok || e.kind == identity {
+			continue
+		}
+		t.Run(k, func(t *testing.T) { e.prove(t, k) })
+	}
+}
+
+func (e fieldEffect) scenario(t *testing.T, sets ...[]string) *twin.Scenario {
+	t.Helper()
+	base := e.base
+	if base == "" {
+		base = "teaming-lab"
+	}
+	sc, err := twin.Load(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, list := range sets {
+		for _, kv := range list {
+			path, value, _ := strings.Cut(kv, "=")
+			if err := sc.Set(path, value); err != nil {
+				if e.kind == refused {
+					return nil
+				}
+				t.Fatalf("--set %s: %v", kv, err)
+			}
+		}
+	}
+	return sc
+}
+
+// report runs a scenario and returns its report as JSON and text.
+func report(t *testing.T, sc *twin.Scenario) string {
+	t.Helper()
+	tw, err := twin.New(sc, twin.Options{Force: true}) // blade-lab's lesson is a check error
+	if err != nil {
+		t.Fatalf("the scenario does not run: %v", err)
+	}
+	tw.Run()
+	rep := tw.Report()
+	j, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := rep.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	return string(j) + "\n" + b.String()
+}
+
+func (e fieldEffect) prove(t *testing.T, key string) {
+	switch e.kind {
+	case changesRun:
+		before := report(t, e.scenario(t, e.setup))
+		after := report(t, e.scenario(t, e.setup, e.change))
+		if before == after {
+			t.Errorf("%s: %v does not change the report", key, e.change)
+		}
+	case refused:
+		sc := e.scenario(t, e.setup, e.change)
+		if sc == nil {
+			return // the override itself was refused
+		}
+		if twin.Check(sc).Count(check.Error) == 0 {
+			t.Errorf("%s: %v is not refused by check", key, e.change)
+		}
+	case notSimulated:
+		sc := e.scenario(t, e.setup, e.change)
+		for _, f := range twin.Check(sc) {
+			if f.Kind == check.NotSimulated && strings.Contains(f.Message, e.word) {
+				return
+			}
+		}
+		t.Errorf("%s: check does not say that %q is not simulated", key, e.word)
+	}
+}
