@@ -30,15 +30,68 @@ func (p Pos) String() string {
 // always has a position.
 type Source struct {
 	Pos    Pos
-	Fields map[string]Pos
+	Fields Fields
 }
 
 // PosOf is the position of one key of the item, or of the item if the key was not written.
 func (s Source) PosOf(field string) Pos {
-	if p, ok := s.Fields[field]; ok {
+	if p, ok := s.Fields.Get(field); ok {
 		return p
 	}
 	return s.Pos
+}
+
+// Written reports whether the item's key was written (as opposed to left out, so that
+// its default applies).
+func (s Source) Written(field string) bool {
+	_, ok := s.Fields.Get(field)
+	return ok
+}
+
+// Fields are the positions of an item's keys, in the order they were recorded. An item
+// has a handful of keys and a data center hundreds of thousands of items, so this is
+// a short list rather than a map.
+type Fields []FieldPos
+
+// FieldPos is where one key of an item was written.
+type FieldPos struct {
+	Key string
+	Pos Pos
+}
+
+// Get returns the position of key.
+func (f Fields) Get(key string) (Pos, bool) {
+	for _, fp := range f {
+		if fp.Key == key {
+			return fp.Pos, true
+		}
+	}
+	return Pos{}, false
+}
+
+// Set records the position of key, replacing an earlier one.
+func (f *Fields) Set(key string, p Pos) {
+	for i := range *f {
+		if (*f)[i].Key == key {
+			(*f)[i].Pos = p
+			return
+		}
+	}
+	*f = append(*f, FieldPos{key, p})
+}
+
+// Add records the position of a key not recorded yet.
+func (f *Fields) Add(key string, p Pos) { *f = append(*f, FieldPos{key, p}) }
+
+// DeleteFunc drops the keys for which drop returns true.
+func (f *Fields) DeleteFunc(drop func(key string) bool) {
+	out := (*f)[:0]
+	for _, fp := range *f {
+		if !drop(fp.Key) {
+			out = append(out, fp)
+		}
+	}
+	*f = out
 }
 
 // PortRef addresses one port of one device as "device:port". Devices are switches,

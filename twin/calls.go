@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"dctwin/scenario"
 	"dctwin/sim"
 	"dctwin/topology/network"
 	"dctwin/workloads/uc"
@@ -11,7 +12,7 @@ import (
 
 // callConfig maps the scenario's `calls:` section onto the UC model's configuration.
 // The second result is false when the scenario has no call groups.
-func callConfig(c Calls) (uc.Config, bool, error) {
+func callConfig(c scenario.Calls) (uc.Config, bool, error) {
 	if len(c.Groups) == 0 {
 		return uc.Config{}, false, nil
 	}
@@ -21,7 +22,7 @@ func callConfig(c Calls) (uc.Config, bool, error) {
 		cfg.PBXs = append(cfg.PBXs, uc.PBX{Name: p.Name, Nodes: p.Nodes, Channels: p.Channels,
 			FailoverDelay: sim.Time(p.FailoverDelay)})
 	}
-	server := func(s *ServerSpec) *uc.Server {
+	server := func(s *scenario.ServerSpec) *uc.Server {
 		if s == nil {
 			return nil
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"dctwin/scenario"
 	"dctwin/sim"
 	"dctwin/topology/check"
 	"dctwin/twin"
@@ -33,7 +34,7 @@ func TestFailoverLowersCallMOSAsTheEModelSays(t *testing.T) {
 	}
 }
 
-func failoverCall(t *testing.T, sc *twin.Scenario, codecName string) {
+func failoverCall(t *testing.T, sc *scenario.Scenario, codecName string) {
 	t.Helper()
 	tw, err := twin.New(sc, twin.Options{})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"dctwin/scenario"
 	"dctwin/sim"
 	"dctwin/topology/network"
 	"dctwin/twin"
@@ -106,7 +107,7 @@ func runLab(t *testing.T, seed uint64, scheduled string, replace ...string) *lab
 		}
 		text = strings.ReplaceAll(text, replace[i], replace[i+1])
 	}
-	sc, err := twin.Parse("lab.yaml", []byte(text))
+	sc, err := scenario.Parse("lab.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}

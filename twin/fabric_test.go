@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"dctwin/scenario"
 	"dctwin/scenarios"
 	"dctwin/topology/check"
 	"dctwin/twin"
@@ -16,13 +17,13 @@ import (
 // 24 hosts, 5 minutes.
 var smallFabric = scenarios.Fabric{Switches: 8, Hosts: 24, Flows: 60, Duration: 5 * time.Minute, Seed: 3}
 
-func parseFabric(t testing.TB, f scenarios.Fabric) *twin.Scenario {
+func parseFabric(t testing.TB, f scenarios.Fabric) *scenario.Scenario {
 	t.Helper()
 	data, err := f.YAML()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := twin.Parse("fabric.yaml", data)
+	sc, err := scenario.Parse("fabric.yaml", data)
 	if err != nil {
 		t.Fatalf("generated scenario does not load: %v", err)
 	}
@@ -140,7 +141,7 @@ func BenchmarkGeneratedFabric(b *testing.B) {
 	var events uint64
 	var runWall time.Duration
 	for b.Loop() {
-		sc, err := twin.Parse("fabric.yaml", data)
+		sc, err := scenario.Parse("fabric.yaml", data)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"dctwin/scenario"
 	"dctwin/scenarios"
 	"dctwin/sim"
 	"dctwin/topology/check"
@@ -32,9 +33,9 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sc, err := twin.Parse("fuzz.yaml", data)
+		sc, err := scenario.Parse("fuzz.yaml", data)
 		if err != nil {
-			if strings.Contains(err.Error(), twin.InternalErrorText) {
+			if strings.Contains(err.Error(), scenario.InternalErrorText) {
 				t.Fatalf("loader panicked: %v", err)
 			}
 			if !strings.HasPrefix(err.Error(), "fuzz.yaml:") {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"dctwin/scenario"
 	"dctwin/scenarios"
 	"dctwin/sim"
 	"dctwin/twin"
@@ -16,7 +17,7 @@ import (
 
 // teamingLab loads the built-in teaming-lab with text substitutions (each must match
 // exactly once, so a changed scenario breaks the test loudly rather than silently).
-func teamingLab(t *testing.T, replace ...string) *twin.Scenario {
+func teamingLab(t *testing.T, replace ...string) *scenario.Scenario {
 	t.Helper()
 	data, err := scenarios.Read("teaming-lab")
 	if err != nil {
@@ -29,14 +30,14 @@ func teamingLab(t *testing.T, replace ...string) *twin.Scenario {
 		}
 		text = strings.Replace(text, replace[i], replace[i+1], 1)
 	}
-	sc, err := twin.Parse("teaming-lab.yaml", []byte(text))
+	sc, err := scenario.Parse("teaming-lab.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sc
 }
 
-func run(t *testing.T, sc *twin.Scenario, opt twin.Options) (*twin.Twin, *twin.Report) {
+func run(t *testing.T, sc *scenario.Scenario, opt twin.Options) (*twin.Twin, *twin.Report) {
 	t.Helper()
 	tw, err := twin.New(sc, opt)
 	if err != nil {
@@ -94,7 +95,7 @@ func TestTeamingLabReport(t *testing.T) {
 
 // nicFailure runs teaming-lab's NIC failure and returns the detection time and the
 // outage of web-1, in milliseconds (0 if web-1 was never interrupted).
-func nicFailure(t *testing.T, sc *twin.Scenario, seed uint64) (detected, outage float64) {
+func nicFailure(t *testing.T, sc *scenario.Scenario, seed uint64) (detected, outage float64) {
 	t.Helper()
 	_, r := run(t, sc, twin.Options{Seed: seed, SeedSet: true})
 	if len(r.Failures) != 1 {

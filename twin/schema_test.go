@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"dctwin/scenario"
 	"dctwin/topology/check"
 	"dctwin/twin"
 )
@@ -252,7 +253,7 @@ func leafKeys() []string {
 				return
 			}
 		}
-		if t.Kind() == reflect.Struct && t.PkgPath() == "dctwin/twin" {
+		if t.Kind() == reflect.Struct && t.PkgPath() == "dctwin/scenario" {
 			for i := 0; i < t.NumField(); i++ {
 				tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
 				if tag == "" || tag == "-" {
@@ -264,7 +265,7 @@ func leafKeys() []string {
 		}
 		keys = append(keys, prefix)
 	}
-	walk("", reflect.TypeOf(twin.File{}))
+	walk("", reflect.TypeOf(scenario.Spec{}))
 	sort.Strings(keys)
 	return keys
 }
@@ -292,7 +293,7 @@ func TestEverySettingTakesEffect(t *testing.T) {
 	}
 }
 
-func (e fieldEffect) scenario(t *testing.T, sets ...[]string) *twin.Scenario {
+func (e fieldEffect) scenario(t *testing.T, sets ...[]string) *scenario.Scenario {
 	t.Helper()
 	base := e.base
 	if base == "" {
@@ -317,7 +318,7 @@ func (e fieldEffect) scenario(t *testing.T, sets ...[]string) *twin.Scenario {
 }
 
 // report runs a scenario and returns its report as JSON and text.
-func report(t *testing.T, sc *twin.Scenario) string {
+func report(t *testing.T, sc *scenario.Scenario) string {
 	t.Helper()
 	tw, err := twin.New(sc, twin.Options{Force: true}) // blade-lab's lesson is a check error
 	if err != nil {

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"dctwin/scenario"
 	"dctwin/topology"
-	"dctwin/twin"
 )
 
 // teamScenario is a host with NICs a, b and one team written as the YAML flow mapping
@@ -51,7 +51,7 @@ func TestTeamFlavourSemantics(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			sc, err := twin.Parse("x.yaml", []byte(teamScenario(c.spec)))
+			sc, err := scenario.Parse("x.yaml", []byte(teamScenario(c.spec)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +89,7 @@ func TestTeamFlavourErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := twin.Parse("x.yaml", []byte(teamScenario(c.spec)))
+			_, err := scenario.Parse("x.yaml", []byte(teamScenario(c.spec)))
 			if err == nil {
 				t.Fatalf("no error for %s", c.spec)
 			}

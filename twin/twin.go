@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"dctwin/failures"
+	"dctwin/scenario"
 	"dctwin/sim"
 	"dctwin/topology"
 	"dctwin/topology/check"
@@ -30,7 +31,7 @@ type Options struct {
 // acting on it and the measurements taken from its trace. The TUI, `dctwin run` and the
 // experiments all drive a Twin; none assembles a simulation on its own.
 type Twin struct {
-	Scenario *Scenario
+	Scenario *scenario.Scenario
 	// Topology is the static model the twin was built from.
 	Topology *topology.Topology
 	Seed     uint64
@@ -62,7 +63,7 @@ type Twin struct {
 
 // New builds the twin of a loaded scenario. It fails if the scenario has errors that
 // check reports, or names something the runtime cannot place.
-func New(sc *Scenario, opt Options) (*Twin, error) {
+func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, err
 	}
@@ -71,7 +72,7 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	if opt.Duration > 0 && opt.Duration != sim.Time(sc.Run().Duration) {
 		// The random-failure budget depends on how long the run is.
 		fs = slices.DeleteFunc(fs, func(f check.Finding) bool { return f.Kind == check.FailureBudget })
-		fs = append(fs, checkFailureLoad(sc, t, time.Duration(opt.Duration))...)
+		fs = append(fs, scenario.CheckFailureLoad(sc, t, time.Duration(opt.Duration))...)
 	}
 	for _, f := range fs {
 		if unrunnable(f.Kind) {
@@ -170,17 +171,13 @@ func (tw *Twin) endDelay(name string) sim.Time {
 	return 0
 }
 
-func (tw *Twin) addFlow(f Flow) error {
+func (tw *Twin) addFlow(f scenario.Flow) error {
 	if a, b := tw.node(f.From), tw.node(f.To); a == b && f.From != f.To {
 		return fmt.Errorf("%s and %s both run on %s: their traffic never leaves the host's virtual "+
 			"switch, so the network has nothing to show; move one VM or drop the flow", f.From, f.To, a)
 	}
-	size := f.PacketSize
-	if !written(f.Source, "packet_size") {
-		size = topology.DefaultPacketBytes
-	}
-	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: flowRate(f),
-		PacketBytes: size, Bidirectional: f.Bidirectional == nil || *f.Bidirectional, FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To)}
+	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: f.RateBps(),
+		PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To)}
 	if _, err := tw.Net.AddFlow(cfg); err != nil {
 		return err
 	}

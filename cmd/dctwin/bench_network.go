@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dctwin/scenario"
 	"dctwin/scenarios"
 	"dctwin/sim"
 	"dctwin/twin"
@@ -201,7 +202,7 @@ func benchNetwork(spec scenarios.Fabric, progress io.Writer) (*networkBenchResul
 		return d, err
 	}
 	var data []byte
-	var sc *twin.Scenario
+	var sc *scenario.Scenario
 	var tw *twin.Twin
 	var rep *twin.Report
 	total := time.Now()
@@ -210,7 +211,7 @@ func benchNetwork(spec scenarios.Fabric, progress io.Writer) (*networkBenchResul
 	if err == nil {
 		r.YAMLBytes = len(data)
 		r.LoadS, err = phase(fmt.Sprintf("loading %.1f MB of YAML", float64(len(data))/1e6),
-			func() (err error) { sc, err = twin.Parse("fabric.yaml", data); return })
+			func() (err error) { sc, err = scenario.Parse("fabric.yaml", data); return })
 	}
 	if err == nil {
 		r.BuildS, err = phase("checking and building the twin", func() (err error) { tw, err = twin.New(sc, twin.Options{}); return })

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dctwin/scenario"
+	"dctwin/scenarios"
 	"dctwin/topology"
 	"dctwin/topology/check"
 	"dctwin/twin"
@@ -65,7 +67,7 @@ func addSetFlag(cmd *cobra.Command, sets *[]string) {
 }
 
 // applySets applies --set overrides in order; a bad path or value is a usage error.
-func applySets(sc *twin.Scenario, sets []string) error {
+func applySets(sc *scenario.Scenario, sets []string) error {
 	for _, kv := range sets {
 		path, value, ok := strings.Cut(kv, "=")
 		if !ok {
@@ -81,19 +83,19 @@ func applySets(sc *twin.Scenario, sets []string) error {
 // loadScenario loads a file or built-in scenario. A positioned load error is printed
 // in the same form as findings (or as JSON) and ends the command with status 1; an
 // unknown built-in name is a usage error (status 2).
-func loadScenario(cmd *cobra.Command, arg string, asJSON bool, sets []string) (*twin.Scenario, error) {
+func loadScenario(cmd *cobra.Command, arg string, asJSON bool, sets []string) (*scenario.Scenario, error) {
 	sc, err := twin.Load(arg)
 	if err == nil {
 		return sc, applySets(sc, sets)
 	}
-	var list twin.Errors
-	var one *twin.PosError
+	var list scenario.Errors
+	var one *scenario.PosError
 	switch {
 	case errors.As(err, &list):
 	case errors.As(err, &one):
-		list = twin.Errors{one}
+		list = scenario.Errors{one}
 	default:
-		if twin.IsBuiltinName(arg) {
+		if scenarios.IsBuiltinName(arg) {
 			return nil, usageError{err}
 		}
 		return nil, err
@@ -121,7 +123,7 @@ func loadScenario(cmd *cobra.Command, arg string, asJSON bool, sets []string) (*
 	return nil, exitError{code: 1, msg: fmt.Sprintf("%s could not be loaded", arg)}
 }
 
-func writeFindings(w io.Writer, sc *twin.Scenario, fs check.Findings) {
+func writeFindings(w io.Writer, sc *scenario.Scenario, fs check.Findings) {
 	for _, f := range fs {
 		fmt.Fprintln(w, f.String())
 		for _, line := range wrap(f.Why, 84) {
@@ -135,7 +137,7 @@ func writeFindings(w io.Writer, sc *twin.Scenario, fs check.Findings) {
 		plural(fs.Count(check.Warning), "warning"), plural(fs.Count(check.Info), "note"))
 }
 
-func writeFindingsJSON(w io.Writer, sc *twin.Scenario, fs check.Findings) {
+func writeFindingsJSON(w io.Writer, sc *scenario.Scenario, fs check.Findings) {
 	type finding struct {
 		check.Finding
 		topology.Pos

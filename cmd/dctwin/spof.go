@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dctwin/scenario"
 	"dctwin/topology/check"
 	"dctwin/topology/spof"
 	"dctwin/twin"
@@ -76,7 +77,7 @@ func serious(rs []spof.Result) []spof.Result {
 	return out
 }
 
-func writeSpof(w io.Writer, sc *twin.Scenario, total int, rs []spof.Result) {
+func writeSpof(w io.Writer, sc *scenario.Scenario, total int, rs []spof.Result) {
 	fmt.Fprintf(w, "%s: %d of %d components are single points of failure\n", sc.File, len(rs), total)
 	for _, r := range rs {
 		fmt.Fprintf(w, "\n%s %s  (%s)\n", r.Component.Class, r.Component.Name, r.Component.Pos)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"dctwin/scenario"
 	"dctwin/topology/check"
 	"dctwin/twin"
 )
@@ -93,7 +94,7 @@ func base(t *testing.T) string {
 
 func findings(t *testing.T, text string) check.Findings {
 	t.Helper()
-	sc, err := twin.Parse("base.yaml", []byte(text))
+	sc, err := scenario.Parse("base.yaml", []byte(text))
 	if err != nil {
 		t.Fatalf("scenario does not load: %v", err)
 	}

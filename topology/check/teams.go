@@ -32,7 +32,7 @@ func (r *reporter) teams() {
 			for i, m := range tm.Preference {
 				if !slices.Contains(tm.Members, m) {
 					key := fmt.Sprintf("preference[%d]", i)
-					if _, ok := tm.Fields["primary"]; ok && i == 0 {
+					if tm.Written("primary") && i == 0 {
 						key = "primary"
 					}
 					r.add(DanglingName, tm.PosOf(key), "team %s: %q is not one of its members", tm.Name, m)

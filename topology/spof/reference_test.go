@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"dctwin/scenario"
 	"dctwin/scenarios"
 	"dctwin/topology"
 	"dctwin/topology/spof"
@@ -144,7 +145,7 @@ func fabric(tb testing.TB, f scenarios.Fabric) *topology.Topology {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sc, err := twin.Parse("fabric.yaml", data)
+	sc, err := scenario.Parse("fabric.yaml", data)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,12 +1,6 @@
-package twin
+package scenario
 
-import (
-	"context"
-
-	"github.com/goccy/go-yaml/ast"
-
-	"dctwin/topology"
-)
+import "dctwin/topology"
 
 // The topology section as written in a scenario file. Each item records its position
 // (topology.Source) so the model built from it and every finding point back at the
@@ -26,14 +20,6 @@ type TopologySpec struct {
 	Gateways   []GatewaySpec   `yaml:"gateways"`
 }
 
-// UnmarshalYAML decodes strictly, so a misspelt section is reported with the
-// sections the topology accepts.
-func (s *TopologySpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain TopologySpec
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
-}
-
 // VLANSpec is one VLAN: `{name: voice, id: 20, subnet: 10.0.20.0/24}`.
 type VLANSpec struct {
 	Name            string `yaml:"name"`
@@ -42,25 +28,11 @@ type VLANSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *VLANSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain VLANSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // STPSpec overrides the 802.1D timers of a switch.
 type STPSpec struct {
 	Hello        Duration `yaml:"hello"`
 	MaxAge       Duration `yaml:"max_age"`
 	ForwardDelay Duration `yaml:"forward_delay"`
-}
-
-// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
-// block accepts.
-func (s *STPSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain STPSpec
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
 }
 
 // SwitchSpec is one switch.
@@ -79,12 +51,6 @@ type SwitchSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *SwitchSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain SwitchSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // LinkSpec is one cable between two "device:port" ends.
 type LinkSpec struct {
 	Name            string    `yaml:"name"`
@@ -98,24 +64,10 @@ type LinkSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *LinkSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain LinkSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // PowerSpec is a server's power draw idle and at full load, in watts.
 type PowerSpec struct {
 	Idle float64 `yaml:"idle"`
 	Max  float64 `yaml:"max"`
-}
-
-// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
-// block accepts.
-func (s *PowerSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain PowerSpec
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
 }
 
 // HostSpec is one physical server.
@@ -136,12 +88,6 @@ type HostSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *HostSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain HostSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // NICSpec is one NIC of a host; `connect` is the switch port it is cabled to (not for
 // blades, whose k-th NIC is wired to interconnect module k).
 type NICSpec struct {
@@ -153,12 +99,6 @@ type NICSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *NICSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain NICSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // DetectionSpec is a team's failure detection: `{method: miimon, interval: 100ms,
 // updelay: 0s, downdelay: 200ms}` or `{method: heartbeat, interval: 1s, missed: 3}`.
 type DetectionSpec struct {
@@ -167,14 +107,6 @@ type DetectionSpec struct {
 	UpDelay   Duration `yaml:"updelay"`
 	DownDelay Duration `yaml:"downdelay"`
 	Missed    int      `yaml:"missed"`
-}
-
-// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
-// block accepts.
-func (s *DetectionSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain DetectionSpec
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
 }
 
 // TeamSpec is one NIC team of a host. Flavour (hp, linux, vmware) says whose driver
@@ -199,24 +131,12 @@ type TeamSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *TeamSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain TeamSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // PortGroupSpec is a hypervisor port group.
 type PortGroupSpec struct {
 	Name            string `yaml:"name"`
 	VLAN            string `yaml:"vlan"`
 	VMKernel        bool   `yaml:"vmkernel"`
 	topology.Source `yaml:"-"`
-}
-
-// UnmarshalYAML decodes strictly and records positions.
-func (s *PortGroupSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain PortGroupSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }
 
 // EnclosureSpec is a blade enclosure; module k (1-based, in list order) is in slot k.
@@ -226,12 +146,6 @@ type EnclosureSpec struct {
 	PowerSupplies   *int         `yaml:"power_supplies"`
 	Modules         []ModuleSpec `yaml:"modules"`
 	topology.Source `yaml:"-"`
-}
-
-// UnmarshalYAML decodes strictly and records positions.
-func (s *EnclosureSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain EnclosureSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }
 
 // ModuleSpec is an interconnect module.
@@ -246,23 +160,11 @@ type ModuleSpec struct {
 	topology.Source        `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *ModuleSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain ModuleSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // StorageSpec is a shared storage array: `{name: san-1, kind: san}`.
 type StorageSpec struct {
 	Name            string `yaml:"name"`
 	Kind            string `yaml:"kind"`
 	topology.Source `yaml:"-"`
-}
-
-// UnmarshalYAML decodes strictly and records positions.
-func (s *StorageSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain StorageSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }
 
 // HASpec is vSphere-HA-like settings.
@@ -274,25 +176,9 @@ type HASpec struct {
 	HostFailuresTolerated int      `yaml:"host_failures_tolerated"`
 }
 
-// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
-// block accepts.
-func (s *HASpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain HASpec
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
-}
-
 // FTSpec is fault-tolerance settings.
 type FTSpec struct {
 	Enabled bool `yaml:"enabled"`
-}
-
-// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
-// block accepts.
-func (s *FTSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain FTSpec
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
 }
 
 // DRSSpec is load-balancing settings.
@@ -302,27 +188,11 @@ type DRSSpec struct {
 	Interval  Duration `yaml:"interval"`
 }
 
-// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
-// block accepts.
-func (s *DRSSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain DRSSpec
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
-}
-
 // DPMSpec is power-management settings.
 type DPMSpec struct {
 	Enabled           bool    `yaml:"enabled"`
 	TargetUtilization float64 `yaml:"target_utilization"`
 	Tolerance         float64 `yaml:"tolerance"`
-}
-
-// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
-// block accepts.
-func (s *DPMSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain DPMSpec
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
 }
 
 // ClusterSpec is a hypervisor cluster.
@@ -337,24 +207,10 @@ type ClusterSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *ClusterSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain ClusterSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // VNICSpec is a VM's NIC on a port group of its host.
 type VNICSpec struct {
 	Name      string `yaml:"name"`
 	PortGroup string `yaml:"port_group"`
-}
-
-// UnmarshalYAML decodes strictly, so a misspelt key is reported with the keys this
-// block accepts.
-func (s *VNICSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain VNICSpec
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
 }
 
 // VMSpec is a virtual machine; disk is "local" or a storage name.
@@ -370,12 +226,6 @@ type VMSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *VMSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain VMSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // EndpointSpec is a phone or client on an access switch port.
 type EndpointSpec struct {
 	Name            string `yaml:"name"`
@@ -383,12 +233,6 @@ type EndpointSpec struct {
 	Connect         string `yaml:"connect"`
 	VLAN            string `yaml:"vlan"`
 	topology.Source `yaml:"-"`
-}
-
-// UnmarshalYAML decodes strictly and records positions.
-func (s *EndpointSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain EndpointSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }
 
 // GatewaySpec is a first-hop redundant default gateway; the first router is master.
@@ -401,10 +245,4 @@ type GatewaySpec struct {
 	Hello           Duration `yaml:"hello"`
 	Dead            Duration `yaml:"dead"`
 	topology.Source `yaml:"-"`
-}
-
-// UnmarshalYAML decodes strictly and records positions.
-func (s *GatewaySpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain GatewaySpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }

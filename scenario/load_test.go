@@ -1,4 +1,4 @@
-package twin_test
+package scenario_test
 
 import (
 	"errors"
@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"dctwin/scenario"
 	"dctwin/scenarios"
 	"dctwin/topology"
-	"dctwin/twin"
 )
 
 // Positioned errors: the exact line and column a user must look at, and a message that
@@ -54,7 +54,7 @@ func TestPositionedErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := twin.Parse("x.yaml", []byte(c.src))
+			_, err := scenario.Parse("x.yaml", []byte(c.src))
 			if err == nil {
 				t.Fatalf("no error for %q", c.src)
 			}
@@ -68,8 +68,8 @@ func TestPositionedErrors(t *testing.T) {
 // Vocabulary mistakes are all reported at once, not one per run.
 func TestSeveralVocabularyErrorsAtOnce(t *testing.T) {
 	src := "version: 1\ntopology:\n  switches:\n    - {name: a, layer: 4, spanning_tree: mstp}\n"
-	_, err := twin.Parse("x.yaml", []byte(src))
-	var es twin.Errors
+	_, err := scenario.Parse("x.yaml", []byte(src))
+	var es scenario.Errors
 	if !errors.As(err, &es) || len(es) != 2 {
 		t.Fatalf("want 2 errors, got %v", err)
 	}
@@ -83,18 +83,18 @@ func TestBuiltinNames(t *testing.T) {
 		"teaming-lab": true, "classic-dc": true, "./teaming-lab": false, "dir/x": false,
 		"x.yaml": false, "x.yml": false, `c:\x`: false,
 	} {
-		if got := twin.IsBuiltinName(arg); got != want {
+		if got := scenarios.IsBuiltinName(arg); got != want {
 			t.Errorf("IsBuiltinName(%q) = %v", arg, got)
 		}
 	}
-	if _, err := twin.Load("no-such-scenario"); err == nil || !strings.Contains(err.Error(), "teaming-lab") {
+	if _, err := scenarios.Load("no-such-scenario"); err == nil || !strings.Contains(err.Error(), "teaming-lab") {
 		t.Errorf("unknown built-in name: %v (should list the built-ins)", err)
 	}
 }
 
 func TestEveryBuiltinLoads(t *testing.T) {
 	for _, name := range scenarios.Names() {
-		sc, err := twin.Load(name)
+		sc, err := scenarios.Load(name)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -108,7 +108,7 @@ func TestEveryBuiltinLoads(t *testing.T) {
 // The default scenario carries the lesson of the issue: the active NIC of the team
 // fails at 10 s and comes back after 60 s, in a 120 s run with seed 1.
 func TestTeamingLabContents(t *testing.T) {
-	sc, err := twin.Load(scenarios.Default)
+	sc, err := scenarios.Load(scenarios.Default)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ topology:
   links:
     - {a: "x:1", b: "y:1", latency: 0s}
 `
-	sc, err := twin.Parse("d.yaml", []byte(src))
+	sc, err := scenario.Parse("d.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ topology:
 	if l := sc.Topology().Links[0]; l.Latency != 0 {
 		t.Errorf("written latency 0s replaced by a default: %v", l.Latency)
 	}
-	if sc.Run().Duration.D() != twin.DefaultRunDuration {
+	if sc.Run().Duration.D() != scenario.DefaultRunDuration {
 		t.Errorf("run default: %v", sc.Run())
 	}
 }
@@ -184,7 +184,7 @@ topology:
     - {name: h1, kind: hypervisor, port_groups: &pg [{name: p, vlan: a}]}
     - {name: h2, kind: hypervisor, port_groups: *pg}
 `
-	sc, err := twin.Parse("a.yaml", []byte(src))
+	sc, err := scenario.Parse("a.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestAliasBomb(t *testing.T) {
 		}
 		b.WriteString("]\n")
 	}
-	_, err := twin.Parse("bomb.yaml", []byte(b.String()))
+	_, err := scenario.Parse("bomb.yaml", []byte(b.String()))
 	if err == nil {
 		t.Fatal("alias bomb accepted")
 	}

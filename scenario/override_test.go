@@ -1,16 +1,17 @@
-package twin_test
+package scenario_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
+	"dctwin/scenarios"
 	"dctwin/topology"
 	"dctwin/twin"
 )
 
 func TestSetOverridesTheSpecAndWhatIsBuiltFromIt(t *testing.T) {
-	sc, err := twin.Load("teaming-lab")
+	sc, err := scenarios.Load("teaming-lab")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func TestSetRefusesWhatDoesNotExistOrFit(t *testing.T) {
 		{"run.seed", "", "no value"},
 		{"nonsense", "1", `the scenario has no key "nonsense"`},
 	} {
-		sc, err := twin.Load("teaming-lab")
+		sc, err := scenarios.Load("teaming-lab")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package twin
+package scenario
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ func (b *builder) fail(p topology.Pos, format string, args ...any) {
 	b.errs = append(b.errs, &PosError{p, fmt.Sprintf(format, args...)})
 }
 
-func written(src topology.Source, key string) bool { _, ok := src.Fields[key]; return ok }
+func written(src topology.Source, key string) bool { return src.Written(key) }
 
 // orDefault keeps a written duration (even 0) and fills in the default otherwise.
 func orDefault(src topology.Source, key string, d Duration, def time.Duration) time.Duration {

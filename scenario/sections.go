@@ -1,4 +1,4 @@
-package twin
+package scenario
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 // SchemaVersion is the scenario format this dctwin reads (`version: 1`).
 const SchemaVersion = 1
 
-// File is a whole scenario file as written.
-type File struct {
+// Spec is a whole scenario file as written.
+type Spec struct {
 	Version         int          `yaml:"version"`
 	Topology        TopologySpec `yaml:"topology"`
 	Workloads       Workloads    `yaml:"workloads"`
@@ -23,24 +23,11 @@ type File struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *File) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain File
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // Workloads is the `workloads:` section: traffic flows and, for unified communications,
 // call groups. The UC and network issues extend these structures.
 type Workloads struct {
 	Flows []Flow `yaml:"flows"`
 	Calls Calls  `yaml:"calls"`
-}
-
-// UnmarshalYAML decodes strictly.
-func (s *Workloads) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain Workloads
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
 }
 
 // Flow is a constant-rate stream between two devices (endpoints, hosts, VMs):
@@ -56,12 +43,6 @@ type Flow struct {
 	// can age its MAC out and flood the stream.
 	Bidirectional   *bool `yaml:"bidirectional"`
 	topology.Source `yaml:"-"`
-}
-
-// UnmarshalYAML decodes strictly and records positions.
-func (s *Flow) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain Flow
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }
 
 // Calls is the `calls:` block: user groups whose phones place calls through a PBX, and
@@ -95,23 +76,11 @@ type PBXSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *PBXSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain PBXSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // ServerSpec is a media server: `{node: mgw, channels: 30}` (0 channels: unlimited).
 type ServerSpec struct {
 	Node            string `yaml:"node"`
 	Channels        int    `yaml:"channels"`
 	topology.Source `yaml:"-"`
-}
-
-// UnmarshalYAML decodes strictly and records positions.
-func (s *ServerSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain ServerSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }
 
 // MixSpec gives the relative shares of a group's calls by destination.
@@ -122,18 +91,6 @@ type MixSpec struct {
 	Voicemail       float64 `yaml:"voicemail"`
 	Conference      float64 `yaml:"conference"`
 	topology.Source `yaml:"-"`
-}
-
-// UnmarshalYAML decodes strictly and records positions.
-func (s *MixSpec) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain MixSpec
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
-// UnmarshalYAML decodes strictly and records positions.
-func (s *Calls) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain Calls
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }
 
 // CallGroup is a group of endpoints with a call load given either as busy-hour call
@@ -166,23 +123,10 @@ type CallGroup struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *CallGroup) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain CallGroup
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // Failures is the `failures:` section: scheduled failures and random failures per class.
 type Failures struct {
 	Scheduled []ScheduledFailure `yaml:"scheduled"`
 	Random    []RandomFailure    `yaml:"random"`
-}
-
-// UnmarshalYAML decodes strictly.
-func (s *Failures) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain Failures
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
 }
 
 // FailureKind is what breaks: a component class, plus "link-one-way" (a fibre cut in
@@ -234,12 +178,6 @@ type ScheduledFailure struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *ScheduledFailure) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain ScheduledFailure
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // Distribution names a time-between-failures distribution (gonum stat/distuv).
 type Distribution string
 
@@ -256,21 +194,8 @@ type RandomFailure struct {
 	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly and records positions.
-func (s *RandomFailure) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain RandomFailure
-	return decodeItem(ctx, n, (*plain)(s), &s.Source)
-}
-
 // Run is the `run:` section: how long to simulate and the master seed.
 type Run struct {
 	Duration Duration `yaml:"duration"`
 	Seed     uint64   `yaml:"seed"`
-}
-
-// UnmarshalYAML decodes strictly.
-func (s *Run) UnmarshalYAML(ctx context.Context, n ast.Node) error {
-	type plain Run
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
 }

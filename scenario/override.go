@@ -1,4 +1,4 @@
-package twin
+package scenario
 
 import (
 	"context"
@@ -42,22 +42,17 @@ func (s *Scenario) Set(path, value string) error {
 	if len(f.Docs) != 1 || f.Docs[0].Body == nil {
 		return fmt.Errorf("%s: expected one YAML value", where)
 	}
-	node := untag(f.Docs[0].Body)
+	node := f.Docs[0].Body
 	if node.Type() == ast.NullType {
 		// `null` takes the setting back out, as if the file did not write it: its
 		// default applies again.
 		target.Set(reflect.Zero(target.Type()))
 		if src != nil {
-			for k := range src.Fields {
-				if k == key || strings.HasPrefix(k, key+".") || strings.HasPrefix(k, key+"[") {
-					delete(src.Fields, k)
-				}
-			}
+			src.Fields.DeleteFunc(func(k string) bool {
+				return k == key || strings.HasPrefix(k, key+".") || strings.HasPrefix(k, key+"[")
+			})
 		}
 		return s.Validate()
-	}
-	if err := resolveAliases(where, node); err != nil {
-		return err
 	}
 	// A pointer field (failback, gratuitous_arp) gets a new value to point at: the YAML
 	// library leaves a top-level pointer-to-pointer nil for a scalar.
@@ -65,8 +60,10 @@ func (s *Scenario) Set(path, value string) error {
 	if typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
 	}
-	if errs := checkNumbers(where, node, typ); len(errs) > 0 {
-		return errs
+	sh := newShaper(where, baseAliasBudget)
+	node, _ = sh.check(node, typ)
+	if len(sh.errs) > 0 {
+		return sh.errs
 	}
 	fresh := reflect.New(typ)
 	ctx := context.WithValue(context.Background(), fileKey{}, where)
@@ -74,28 +71,22 @@ func (s *Scenario) Set(path, value string) error {
 	if err := dec.DecodeFromNodeContext(ctx, node, fresh.Interface()); err != nil {
 		return positioned(where, err, fresh.Type())
 	}
+	sh.record(node, fresh)
 	if target.Kind() == reflect.Pointer {
 		target.Set(fresh)
 	} else {
 		target.Set(fresh.Elem())
 	}
-	if src != nil {
-		if src.Fields == nil {
-			src.Fields = map[string]topology.Pos{}
-		}
+	if src != nil && key != "" {
 		pos := topology.Pos{File: where}
-		// What the file wrote below a replaced block is gone with it.
-		for k := range src.Fields {
-			if strings.HasPrefix(k, key+".") || strings.HasPrefix(k, key+"[") {
-				delete(src.Fields, k)
-			}
-		}
-		src.Fields[key] = pos
-		// Keys below an overridden block count as written too.
-		sub := map[string]topology.Pos{}
-		recordFields(where, key, node, sub)
-		for k := range sub {
-			src.Fields[k] = pos
+		// What the file wrote below a replaced block is gone with it; what the override
+		// writes below it counts as written.
+		src.Fields.DeleteFunc(func(k string) bool { return strings.HasPrefix(k, key+".") || strings.HasPrefix(k, key+"[") })
+		src.Fields.Set(key, pos)
+		var sub topology.Fields
+		sh.fields(key, node, typ, &sub)
+		for _, f := range sub {
+			src.Fields.Set(f.Key, pos)
 		}
 	}
 	return s.Validate()
@@ -148,8 +139,6 @@ func parsePath(path string) ([]pathSeg, error) {
 	return segs, nil
 }
 
-var sourceType = reflect.TypeOf(topology.Source{})
-
 // walkPath follows segs from v (a struct) to the value they name. It returns that
 // value, the Source of the innermost list item or section that holds it (nil if none)
 // and the key relative to that item, as recordFields writes keys ("detection.interval",
@@ -168,7 +157,7 @@ func walkPath(v reflect.Value, segs []pathSeg) (reflect.Value, *topology.Source,
 		if v.Kind() != reflect.Struct {
 			return v, nil, "", fmt.Errorf("%s is a value, not a section with key %q", trail, seg.key)
 		}
-		f, ok := fieldByKey(v, seg.key)
+		f, ok := fieldValueByKey(v, seg.key)
 		if !ok {
 			where := trail
 			if where == "" {
@@ -216,8 +205,8 @@ func join(a, b string) string {
 	return a + "." + b
 }
 
-// fieldByKey returns the field of struct v whose yaml key is key.
-func fieldByKey(v reflect.Value, key string) (reflect.Value, bool) {
+// fieldValueByKey returns the field of struct v whose yaml key is key.
+func fieldValueByKey(v reflect.Value, key string) (reflect.Value, bool) {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
@@ -286,7 +275,7 @@ func itemName(item reflect.Value) string {
 	}
 	switch item.Kind() {
 	case reflect.Struct:
-		if f, ok := fieldByKey(item, "name"); ok && f.Kind() == reflect.String {
+		if f, ok := fieldValueByKey(item, "name"); ok && f.Kind() == reflect.String {
 			return f.String()
 		}
 	case reflect.String:

@@ -1,4 +1,4 @@
-package twin
+package scenario
 
 import (
 	"cmp"
@@ -46,7 +46,7 @@ func checkFlows(sc *Scenario, t *topology.Topology) check.Findings {
 			fs = append(fs, check.New(check.BadValue, fl.PosOf("packet_size"), "flow %s has packet_size %d; expected 1..%d bytes (an IP packet up to a jumbo frame)",
 				fl.Name, fl.PacketSize, MaxPacketBytes))
 		}
-		rate := flowRate(fl)
+		rate := fl.RateBps()
 		for _, end := range []struct{ key, name string }{{"from", fl.From}, {"to", fl.To}} {
 			if c := accessCapacity(t, host(end.name)); c > 0 && rate > float64(c) {
 				fs = append(fs, check.New(check.FlowOverCapacity, fl.PosOf("rate"),
@@ -59,13 +59,24 @@ func checkFlows(sc *Scenario, t *topology.Topology) check.Findings {
 	return fs
 }
 
-// flowRate is a flow's rate with the default applied.
-func flowRate(fl Flow) float64 {
+// RateBps is the flow's rate in bits per second, with the default applied.
+func (fl Flow) RateBps() float64 {
 	if !written(fl.Source, "rate") {
 		return topology.DefaultFlowRate
 	}
 	return float64(fl.Rate)
 }
+
+// PacketBytes is the flow's packet size, with the default applied.
+func (fl Flow) PacketBytes() int {
+	if !written(fl.Source, "packet_size") {
+		return topology.DefaultPacketBytes
+	}
+	return fl.PacketSize
+}
+
+// IsBidirectional reports whether the flow runs both ways (the default).
+func (fl Flow) IsBidirectional() bool { return fl.Bidirectional == nil || *fl.Bidirectional }
 
 // accessCapacity is what a host or endpoint can send at most: the sum of an
 // aggregating team's members, the fastest NIC otherwise (one NIC carries an NFT or
@@ -94,10 +105,10 @@ func accessCapacity(t *topology.Topology, name string) int64 {
 	return 0
 }
 
-// checkFailureLoad reviews the failures section: a component cannot fail while its
+// CheckFailureLoad reviews the failures section: a component cannot fail while its
 // earlier failure is still in force, and random failures must stay within what a run
 // can inject and report.
-func checkFailureLoad(sc *Scenario, t *topology.Topology, duration time.Duration) check.Findings {
+func CheckFailureLoad(sc *Scenario, t *topology.Topology, duration time.Duration) check.Findings {
 	var fs check.Findings
 	byComponent := map[string][]ScheduledFailure{}
 	for _, f := range sc.Spec.Failures.Scheduled {

@@ -1,4 +1,4 @@
-package twin
+package scenario
 
 import (
 	"context"
@@ -99,3 +99,18 @@ func parseBandwidth(s string) (int64, bool) {
 	}
 	return int64(f * mult), true
 }
+
+// scalar returns the text of a scalar node, or an error saying a scalar was expected.
+func scalar(ctx context.Context, node ast.Node, want string) (string, error) {
+	switch node.Type() {
+	case ast.StringType, ast.IntegerType, ast.FloatType, ast.BoolType, ast.InfinityType, ast.NanType, ast.LiteralType:
+		if s, ok := node.(*ast.StringNode); ok {
+			return s.Value, nil
+		}
+		return node.GetToken().Value, nil
+	}
+	return "", &PosError{nodePos(fileOf(ctx), node), fmt.Sprintf("expected %s, got %s", want, describe(node))}
+}
+
+// MarshalYAML writes the bit rate in its short form ("10G").
+func (b Bandwidth) MarshalYAML() (any, error) { return b.String(), nil }

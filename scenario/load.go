@@ -1,20 +1,12 @@
-// Package twin is the assembled twin: a scenario file (topology, workloads, failures,
-// run settings) loaded with strict decoding and positioned errors, checked, and later
-// built onto one simulation.
-package twin
+package scenario
 
 import (
-	"context"
 	"fmt"
+	"io"
 	"os"
-	"reflect"
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
-
-	"dctwin/scenarios"
 	"dctwin/topology"
 )
 
@@ -32,7 +24,7 @@ type Scenario struct {
 	Name string // built-in name or the path given
 	File string // the name positions refer to
 	Text []byte
-	Spec File
+	Spec Spec
 }
 
 // Topology builds the static model of the scenario's topology section, with defaults
@@ -75,36 +67,34 @@ func (s *Scenario) Run() Run {
 	return r
 }
 
-// IsBuiltinName reports whether a command-line scenario argument names a built-in
-// scenario: no path separator and no .yaml/.yml suffix.
-func IsBuiltinName(arg string) bool {
-	return !strings.ContainsAny(arg, `/\`) && !strings.HasSuffix(arg, ".yaml") && !strings.HasSuffix(arg, ".yml")
-}
-
-// Load reads a scenario from a file path, or from the built-in scenarios when arg is a
-// built-in name (see IsBuiltinName).
-func Load(arg string) (*Scenario, error) {
-	if IsBuiltinName(arg) {
-		data, err := scenarios.Read(arg)
-		if err != nil {
-			return nil, fmt.Errorf("%w (built-in scenarios: %s; a file needs a path or a .yaml suffix)",
-				err, strings.Join(scenarios.Names(), ", "))
-		}
-		return Parse(arg+".yaml", data)
-	}
-	data, err := os.ReadFile(arg)
+// LoadFile reads a scenario file, at most MaxFileBytes of it: a larger file, or a
+// device that never ends (/dev/zero), is refused without reading more.
+func LoadFile(path string) (*Scenario, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	s, err := Parse(arg, data)
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory, not a scenario file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileBytes {
+		return nil, &PosError{topology.Pos{File: path, Line: 1, Col: 1},
+			fmt.Sprintf("the file is larger than %d MiB, the most a scenario may have", MaxFileBytes>>20)}
+	}
+	s, err := Parse(path, data)
 	if s != nil {
-		s.Name = arg
+		s.Name = path
 	}
 	return s, err
 }
 
-// Parse decodes scenario text strictly (unknown keys are errors) and builds its
-// topology. Errors are PosError or Errors, each "file:line:col: message".
+// Parse decodes scenario text strictly (unknown keys are errors) and validates its
+// vocabulary. Errors are PosError or Errors, each "file:line:col: message".
 func Parse(file string, data []byte) (sc *Scenario, err error) {
 	defer func() {
 		// The YAML library is third-party code fed with user input: whatever it does,
@@ -113,35 +103,11 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 			sc, err = nil, &PosError{topology.Pos{File: file, Line: 1, Col: 1}, fmt.Sprintf("%s while reading this file (%v); please report it", InternalErrorText, r)}
 		}
 	}()
-	f, perr := parser.ParseBytes(data, 0)
-	if perr != nil {
-		return nil, positioned(file, perr, nil)
-	}
-	var body ast.Node
-	for i, doc := range f.Docs {
-		if doc == nil || doc.Body == nil {
-			continue
-		}
-		if body != nil {
-			return nil, &PosError{nodePos(file, doc.Body), fmt.Sprintf("a scenario file holds one YAML document; document %d is extra", i+1)}
-		}
-		body = doc.Body
-	}
-	if body == nil {
-		return nil, &PosError{topology.Pos{File: file, Line: 1, Col: 1}, "empty scenario: expected at least `version: 1` and a `topology:` section"}
-	}
-	body = untag(body)
-	if err := resolveAliases(file, body); err != nil {
+	spec, err := decodeDocument(file, data)
+	if err != nil {
 		return nil, err
 	}
-	if errs := checkNumbers(file, body, reflect.TypeOf(File{})); len(errs) > 0 {
-		return nil, errs
-	}
-	ctx := context.WithValue(context.Background(), fileKey{}, file)
-	sc = &Scenario{Name: strings.TrimSuffix(file, ".yaml"), File: file, Text: data}
-	if err := sc.Spec.UnmarshalYAML(ctx, body); err != nil {
-		return nil, err
-	}
+	sc = &Scenario{Name: strings.TrimSuffix(file, ".yaml"), File: file, Text: data, Spec: spec}
 	if err := sc.Validate(); err != nil {
 		return nil, err
 	}

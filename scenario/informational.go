@@ -1,4 +1,4 @@
-package twin
+package scenario
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ type notSimulated struct {
 }
 
 func (g *notSimulated) add(src topology.Source, key, owner string) {
-	if p, ok := src.Fields[key]; ok {
+	if p, ok := src.Fields.Get(key); ok {
 		g.at = append(g.at, p)
 		g.who = append(g.who, owner)
 	}
