@@ -52,10 +52,12 @@ func FuzzLoad(f *testing.F) {
 		}
 		// what passes the check must also build and run (a few simulated seconds)
 		if n < 300 && fs.Count(check.Error) == 0 {
-			if tw, err := twin.New(sc, twin.Options{Duration: 3 * sim.Second}); err == nil {
-				tw.Run()
-				tw.Report()
+			tw, err := twin.New(sc, twin.Options{Duration: 3 * sim.Second})
+			if err != nil {
+				t.Fatalf("check accepts the scenario, but the twin refuses it: %v", err)
 			}
+			tw.Run()
+			tw.Report()
 		}
 	})
 }

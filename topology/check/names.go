@@ -169,8 +169,10 @@ func (r *reporter) vlanRefs(src topology.Source, key string, vlans []string) {
 func (r *reporter) ports() {
 	used := map[topology.PortRef]*topology.Link{}
 	for _, l := range r.t.Links {
-		for _, p := range []topology.PortRef{l.A, l.B} {
+		for i, p := range []topology.PortRef{l.A, l.B} {
 			if p == (topology.PortRef{}) {
+				end := [...]string{"a", "b"}[i]
+				r.add(BadPort, l.PosOf(end), "link %s has no %s: end (write %s: \"device:port\")", l.Name, end, end)
 				continue
 			}
 			if !r.portExists(l, p) {
