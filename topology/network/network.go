@@ -88,6 +88,8 @@ type Network struct {
 	garp         walker   // one-shot frames
 	frames       []func() // one-shot frames waiting for the end of the instant (sendFrame)
 
+	layout *Layout // built on first use once the network runs
+
 	stpTimer   *sim.Timer
 	tcStamp    uint64
 	stpChanged map[*bridge]bool
