@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"dctwin/scenario"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -178,10 +179,10 @@ func (f Fabric) WriteTo(w io.Writer) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	// One buffer, written out once: the full-size file is a few MB and is built faster
-	// without an error check per line.
 	b := &bytes.Buffer{}
-	p.write(b)
+	if err := scenario.Write(b, p.spec(), p.header()...); err != nil {
+		return 0, err
+	}
 	return b.WriteTo(w)
 }
 
@@ -190,75 +191,64 @@ func (p fabricPlan) acc(i int) string    { return fmt.Sprintf("acc-%03d", i+1) }
 func (p fabricPlan) host(i int) string   { return fmt.Sprintf("srv-%04d", i+1) }
 func (p fabricPlan) client(i int) string { return fmt.Sprintf("client-%04d", i+1) }
 
-func (p fabricPlan) write(b *bytes.Buffer) {
-	pf := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
-	pf("# description: generated L2 fabric: %d switches (2 L3 cores, %d access in pairs), %d teamed\n",
-		p.Switches, p.access, p.Hosts)
-	pf("#   servers, %d clients, %d flows, random failures over %s (seed %d)\n",
-		p.Clients, p.Flows, fmtDuration(p.Duration), p.Seed)
-	pf("#\n# Written by scenarios.Fabric (dctwin bench network --emit-scenario); regenerate\n")
-	pf("# rather than edit. Access switches 2k-1 and 2k form a pair joined by an\n")
-	pf("# inter-switch link; each is uplinked to both cores, %s blocks the redundant\n", p.SpanningTree)
-	pf("# paths. Server srv-N has eth0 on one switch of its pair and eth1 on the other.\n")
-	pf("version: 1\n\ntopology:\n  vlans:\n")
-	pf("    - {name: servers, id: 10, subnet: 10.10.0.0/16}\n")
-	pf("    - {name: clients, id: 20, subnet: 10.20.0.0/16}\n")
-
-	pf("  switches:\n")
+// spec builds the scenario as values of the scenario schema.
+func (p fabricPlan) spec() *scenario.Spec {
+	dur := func(d time.Duration) scenario.Duration { return scenario.Duration(d) }
+	yes, three := true, 3
+	sp := &scenario.Spec{Version: scenario.SchemaVersion}
+	t := &sp.Topology
+	t.VLANs = []scenario.VLANSpec{{Name: "servers", ID: 10, Subnet: "10.10.0.0/16"}, {Name: "clients", ID: 20, Subnet: "10.20.0.0/16"}}
 	for c := 1; c <= 2; c++ {
-		pf("    - {name: %s, layer: 3, ports: %d, spanning_tree: %s}\n", p.core(c), p.corePorts, p.SpanningTree)
+		t.Switches = append(t.Switches, scenario.SwitchSpec{Name: p.core(c), Layer: 3, Ports: p.corePorts, SpanningTree: p.SpanningTree})
 	}
 	for i := range p.access {
-		pf("    - {name: %s, layer: 2, ports: %d, spanning_tree: %s}\n", p.acc(i), p.accessPort, p.SpanningTree)
+		t.Switches = append(t.Switches, scenario.SwitchSpec{Name: p.acc(i), Layer: 2, Ports: p.accessPort, SpanningTree: p.SpanningTree})
 	}
-
 	// Port plan: core port i+1 goes to access switch i, the core ISL is the core's last
 	// used port; on an access switch the top three ports are ISL and the two uplinks,
 	// servers and clients count up from port 1.
-	pf("  links:\n")
-	pf("    - {name: core-isl, a: \"%s:%d\", b: \"%s:%d\", speed: 10G}\n", p.core(1), p.access+1, p.core(2), p.access+1)
+	port := func(dev string, k int) string { return fmt.Sprintf("%s:%d", dev, k) }
+	tenG := scenario.Bandwidth(10e9)
+	t.Links = append(t.Links, scenario.LinkSpec{Name: "core-isl", A: port(p.core(1), p.access+1), B: port(p.core(2), p.access+1), Speed: tenG})
 	top := p.accessPort
 	for k := range p.pairs {
-		a, c := p.acc(2*k), p.acc(2*k+1)
-		pf("    - {name: isl-%03d, a: \"%s:%d\", b: \"%s:%d\", speed: 10G}\n", k+1, a, top, c, top)
+		t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("isl-%03d", k+1), A: port(p.acc(2*k), top), B: port(p.acc(2*k+1), top), Speed: tenG})
 	}
 	for i := range p.access {
 		for c := 1; c <= 2; c++ {
-			pf("    - {name: up-%03d-%d, a: \"%s:%d\", b: \"%s:%d\", speed: 10G}\n",
-				i+1, c, p.acc(i), top-c, p.core(c), i+1)
+			t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("up-%03d-%d", i+1, c), A: port(p.acc(i), top-c), B: port(p.core(c), i+1), Speed: tenG})
 		}
 	}
-
 	next := make([]int, p.access) // last used access port per switch
-	pf("  hosts:\n")
+	oneG := scenario.Bandwidth(1e9)
 	for h := range p.Hosts {
 		pair := h % p.pairs
 		a, c := 2*pair, 2*pair+1
 		next[a]++
 		next[c]++
-		pf("    - name: %s\n      kind: rack\n      nics:\n", p.host(h))
-		pf("        - {name: eth0, speed: 1G, vlans: [servers], connect: \"%s:%d\"}\n", p.acc(a), next[a])
-		pf("        - {name: eth1, speed: 1G, vlans: [servers], connect: \"%s:%d\"}\n", p.acc(c), next[c])
-		pf("      teams:\n        - {name: bond0, members: [eth0, eth1], mode: nft, primary: eth0, failback: true,\n")
-		pf("           detection: %s, gratuitous_arp: 3}\n", p.detection())
+		t.Hosts = append(t.Hosts, scenario.HostSpec{Name: p.host(h), Kind: "rack",
+			NICs: []scenario.NICSpec{
+				{Name: "eth0", Speed: oneG, VLANs: []string{"servers"}, Connect: port(p.acc(a), next[a])},
+				{Name: "eth1", Speed: oneG, VLANs: []string{"servers"}, Connect: port(p.acc(c), next[c])}},
+			Teams: []scenario.TeamSpec{{Name: "bond0", Members: []string{"eth0", "eth1"}, Mode: "nft", Primary: "eth0",
+				Failback: &yes, Detection: p.detection(), GratuitousARP: &three}}})
 	}
-
-	pf("  endpoints:\n")
 	for e := range p.Clients {
 		i := e % p.access
 		next[i]++
-		pf("    - {name: %s, kind: client, connect: \"%s:%d\", vlan: clients}\n", p.client(e), p.acc(i), next[i])
+		t.Endpoints = append(t.Endpoints, scenario.EndpointSpec{Name: p.client(e), Kind: "client", Connect: port(p.acc(i), next[i]), VLAN: "clients"})
 	}
-
-	pf("  gateways:\n")
-	pf("    - {name: gw-servers, vlan: servers, address: 10.10.0.1, protocol: vrrp, routers: [%s, %s]}\n", p.core(1), p.core(2))
-	pf("    - {name: gw-clients, vlan: clients, address: 10.20.0.1, protocol: vrrp, routers: [%s, %s]}\n", p.core(2), p.core(1))
+	t.Gateways = []scenario.GatewaySpec{
+		{Name: "gw-servers", VLAN: "servers", Address: "10.10.0.1", Protocol: "vrrp", Routers: []string{p.core(1), p.core(2)}},
+		{Name: "gw-clients", VLAN: "clients", Address: "10.20.0.1", Protocol: "vrrp", Routers: []string{p.core(2), p.core(1)}}}
 
 	// Flows: rates from a few typical kinds (a G.711 call's 87.2 kbit/s, a video
 	// stream, a web session, a replication stream), so queueing differs by path.
 	rng := rand.New(rand.NewPCG(p.Seed, 0x9e3779b97f4a7c15))
-	kinds := []struct{ rate, size string }{{"87.2k", "218"}, {"2M", "1200"}, {"500k", "800"}, {"10M", "1500"}}
-	pf("\nworkloads:\n  flows:\n")
+	kinds := []struct {
+		rate scenario.Bandwidth
+		size int
+	}{{87200, 218}, {2e6, 1200}, {500e3, 800}, {10e6, 1500}}
 	for i := range p.Flows {
 		var from, to string
 		if i%5 == 4 && p.Clients > 0 {
@@ -269,10 +259,8 @@ func (p fabricPlan) write(b *bytes.Buffer) {
 			from, to = p.host(a), p.host(bb)
 		}
 		k := kinds[rng.IntN(len(kinds))]
-		pf("    - {name: f-%05d, from: %s, to: %s, rate: %s, packet_size: %s}\n", i+1, from, to, k.rate, k.size)
+		sp.Workloads.Flows = append(sp.Workloads.Flows, scenario.Flow{Name: fmt.Sprintf("f-%05d", i+1), From: from, To: to, Rate: k.rate, PacketSize: k.size})
 	}
-
-	pf("\nfailures:\n")
 	// Links carry most failures (optics, cables), NICs fewer, whole switches a few.
 	classes := []struct {
 		class      string
@@ -282,30 +270,37 @@ func (p fabricPlan) write(b *bytes.Buffer) {
 		{"nic", p.mtbf(p.NICMTBF, p.nics, 0.3), orDefault(p.NICMTTR, 5*time.Minute)},
 		{"switch", p.mtbf(p.SwitchMTBF, p.Switches, 0.1), orDefault(p.SwitchMTTR, 10*time.Minute)},
 	}
-	n := 0
 	for _, c := range classes {
 		if c.mtbf > 0 {
-			if n == 0 {
-				pf("  random:\n")
-			}
-			n++
-			pf("    - {class: %s, mtbf: %s, mttr: %s, distribution: exponential}\n", c.class, fmtDuration(c.mtbf), fmtDuration(c.mttr))
+			sp.Failures.Random = append(sp.Failures.Random, scenario.RandomFailure{Class: c.class, MTBF: dur(c.mtbf), MTTR: dur(c.mttr), Distribution: "exponential"})
 		}
 	}
-	if n == 0 {
-		pf("  random: []\n")
-	}
-	pf("\nrun:\n  duration: %s\n  seed: %d\n", fmtDuration(p.Duration), p.Seed)
+	sp.Run = scenario.Run{Duration: dur(p.Duration), Seed: p.Seed}
+	return sp
 }
 
-func (p fabricPlan) detection() string {
+// header is the comment at the top of the generated file.
+func (p fabricPlan) header() []string {
+	return []string{
+		fmt.Sprintf("description: generated L2 fabric: %d switches (2 L3 cores, %d access in pairs), %d teamed", p.Switches, p.access, p.Hosts),
+		fmt.Sprintf("  servers, %d clients, %d flows, random failures over %s (seed %d)", p.Clients, p.Flows, fmtDuration(p.Duration), p.Seed),
+		"",
+		"Written by scenarios.Fabric (dctwin bench network --emit-scenario); regenerate",
+		"rather than edit. Access switches 2k-1 and 2k form a pair joined by an",
+		fmt.Sprintf("inter-switch link; each is uplinked to both cores, %s blocks the redundant", p.SpanningTree),
+		"paths. Server srv-N has eth0 on one switch of its pair and eth1 on the other.",
+	}
+}
+
+func (p fabricPlan) detection() scenario.DetectionSpec {
 	switch p.Detection {
 	case "carrier":
-		return "{method: carrier}"
+		return scenario.DetectionSpec{Method: "carrier"}
 	case "heartbeat":
-		return "{method: heartbeat, interval: 1s, missed: 3}"
+		return scenario.DetectionSpec{Method: "heartbeat", Interval: scenario.Duration(time.Second), Missed: 3}
 	}
-	return "{method: miimon, interval: 100ms, updelay: 200ms, downdelay: 200ms}"
+	ms := func(v int) scenario.Duration { return scenario.Duration(time.Duration(v) * time.Millisecond) }
+	return scenario.DetectionSpec{Method: "miimon", Interval: ms(100), UpDelay: ms(200), DownDelay: ms(200)}
 }
 
 func orDefault(d, def time.Duration) time.Duration {
