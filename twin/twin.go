@@ -179,7 +179,8 @@ func (tw *Twin) addFlow(f Flow) error {
 		size = topology.DefaultPacketBytes
 	}
 	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: flowRate(f),
-		PacketBytes: size, Bidirectional: true, FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To)}
+		PacketBytes: size, Bidirectional: true, FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To),
+		FromName: f.From, ToName: f.To}
 	if _, err := tw.Net.AddFlow(cfg); err != nil {
 		return err
 	}

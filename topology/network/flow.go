@@ -25,6 +25,9 @@ type FlowConfig struct {
 	// FromDelay and ToDelay are added at the ends of the path: the forwarding latency
 	// of a virtual switch between a VM and its host's NICs (zero for a physical server).
 	FromDelay, ToDelay sim.Time
+	// FromName and ToName name the ends in the directions' names ("client-1 → srv-1")
+	// when they are not From and To: a VM whose traffic its host's NICs carry.
+	FromName, ToName string
 	// Quiet keeps the flow out of the trace (no FlowDown/FlowUp records): for flows a
 	// model follows through OnChange, such as signalling and media streams of calls,
 	// which a failover report would otherwise list by the hundred.
@@ -63,6 +66,7 @@ type flowDir struct {
 	all       []hop
 	held      []learnRef
 	custom    func(*walker) // internal frames (VRRP adverts) walk themselves
+	books     dirBooks      // outages, packets and congestion of this direction (direction.go)
 }
 
 // Flow is a data-plane flow. Its path, delivery state and delay follow the forwarding
@@ -86,11 +90,9 @@ type Flow struct {
 	seen   bool // evaluated at least once
 	outage []Interval
 
-	tracer   *sim.Timer // packet tracing (TracePackets)
-	traceSeq int
+	tracers []*packetTracer // packet tracing (TracePackets), one per direction
 
 	startedAt sim.Time // last Start
-	ranFor    sim.Time // running time before the last Start
 }
 
 // AddFlow adds a flow. Flows may be added while the simulation runs (a call starting).
@@ -138,6 +140,7 @@ func (n *Network) newFlow(cfg FlowConfig, from, to endpoint, bidi bool) *Flow {
 		fwd := endpoint{dev: from.dev, gw: from.gw, dst: from.pin.macOrZero()}
 		f.dirs = append(f.dirs, flowDir{from: back, to: fwd})
 	}
+	n.initBooks(f)
 	return f
 }
 
@@ -184,10 +187,8 @@ func (f *Flow) Stop() {
 	if !f.active {
 		return
 	}
-	f.active = false
 	n := f.n
 	n.stamps[f.id]++
-	f.ranFor += n.s.Now() - f.startedAt
 	for i := range f.dirs {
 		fd := &f.dirs[i]
 		n.addLoad(fd.all, -f.cfg.RateBps)
@@ -196,7 +197,10 @@ func (f *Flow) Stop() {
 		}
 		fd.all, fd.held, fd.path = fd.all[:0], fd.held[:0], fd.path[:0]
 		fd.delivered = false
+		n.settleCongestion(f, fd)
+		n.stopBooks(f, i)
 	}
+	f.active = false
 	if k := len(f.outage); k > 0 && f.outage[k-1].End == sim.Never {
 		f.outage[k-1].End = n.s.Now() // the outage ends with the flow, unrestored
 	}
@@ -251,39 +255,28 @@ func (f *Flow) Reason() string {
 	return ""
 }
 
-// Outages returns the intervals in which the flow did not deliver; the last one has
-// End sim.Never while it lasts.
+// Outages returns the intervals in which the flow did not deliver (some direction did
+// not); the last one has End sim.Never while it lasts. Direction(i).Outages has each
+// direction's own.
 func (f *Flow) Outages() []Interval { return f.outage }
 
-// Lost returns the packets lost in outages so far (both directions).
-func (f *Flow) Lost() float64 {
-	var t sim.Time
-	now := f.n.s.Now()
-	for _, iv := range f.outage {
-		t += iv.Duration(now)
+// Lost returns the packets lost in outages so far, of all directions together, each
+// direction counting the packets it sent inside its own outages.
+func (f *Flow) Lost() int64 {
+	var lost int64
+	for i := range f.dirs {
+		lost += f.Direction(i).Lost()
 	}
-	return f.packets(t)
+	return lost
 }
 
-// Delivered returns the packets delivered so far (both directions): the running time
-// outside outages at the flow's packet rate.
-func (f *Flow) Delivered() float64 {
-	run := f.ranFor
-	now := f.n.s.Now()
-	if f.active {
-		run += now - f.startedAt
+// Delivered returns the packets delivered so far, of all directions together.
+func (f *Flow) Delivered() int64 {
+	var got int64
+	for i := range f.dirs {
+		got += f.Direction(i).Delivered()
 	}
-	for _, iv := range f.outage {
-		run -= iv.Duration(now)
-	}
-	if run < 0 {
-		run = 0
-	}
-	return f.packets(run)
-}
-
-func (f *Flow) packets(t sim.Time) float64 {
-	return f.cfg.RateBps / float64(8*f.cfg.PacketBytes) * t.Seconds() * float64(len(f.dirs))
+	return got
 }
 
 // Path returns the element names of the forward direction's delivery path: for each
@@ -377,10 +370,20 @@ func (n *Network) addLoad(hs []hop, rate float64) {
 		return
 	}
 	for _, h := range hs {
-		load := &h.link(n).load[h.dir()]
+		l, d := h.link(n), h.dir()
+		load := &l.load[d]
+		before := *load
 		*load += rate
 		if *load < 1e-6 {
 			*load = 0
+		}
+		// A change while over capacity (before or after) changes what the link drops.
+		after := *load
+		if l.cfg.HalfDuplex {
+			before, after = before+l.load[1-d], after+l.load[1-d]
+		}
+		if max(before, after) > l.cfg.Speed {
+			n.loadChanged(l)
 		}
 	}
 }
@@ -422,6 +425,7 @@ func (n *Network) runSettle() {
 		}
 		n.spare = batch[:0]
 	}
+	n.settleCongested()
 	n.maybeSweep()
 }
 
@@ -431,6 +435,7 @@ func (n *Network) evaluate(f *Flow) {
 	n.stamps[f.id]++
 	w := &n.w
 	ok := true
+	first := !f.seen
 	for i := range f.dirs {
 		fd := &f.dirs[i]
 		w.reset(f, f.hash)
@@ -451,6 +456,11 @@ func (n *Network) evaluate(f *Flow) {
 			}
 		}
 	}
+	for i := range f.dirs {
+		fd := &f.dirs[i]
+		n.setDirDelivering(f, i, fd.delivered, first)
+		n.evaluated(f, i)
+	}
 	n.setDelivering(f, ok)
 }
 
@@ -470,6 +480,9 @@ func keep[T any](dst, src []T) []T {
 	return dst
 }
 
+// setDelivering records the whole flow's delivery state (every direction delivering)
+// and tells the flow's owner; each direction's own outages and records are
+// setDirDelivering's.
 func (n *Network) setDelivering(f *Flow, ok bool) {
 	if f.seen && ok == f.deliv {
 		return
@@ -479,30 +492,14 @@ func (n *Network) setDelivering(f *Flow, ok bool) {
 	f.deliv = ok
 	now := n.s.Now()
 	if ok {
-		if !first {
-			f.closeOutage()
+		if k := len(f.outage); !first && k > 0 && f.outage[k-1].End == sim.Never {
+			f.outage[k-1].End = now
 		}
 	} else {
 		f.outage = append(f.outage, Interval{Start: now, End: sim.Never})
-		if !f.internal {
-			n.record(FlowDown{Flow: f.cfg.Name, Reason: f.Reason()})
-		}
 	}
 	if f.onChange != nil {
 		f.onChange(ok)
-	}
-}
-
-func (f *Flow) closeOutage() {
-	k := len(f.outage)
-	if k == 0 || f.outage[k-1].End != sim.Never {
-		return
-	}
-	now := f.n.s.Now()
-	f.outage[k-1].End = now
-	if !f.internal && f.n.s.Observed() {
-		d := now - f.outage[k-1].Start
-		f.n.s.Report(FlowUp{Flow: f.cfg.Name, Outage: d, Lost: f.packets(d), Delivered: f.Delivered()})
 	}
 }
 

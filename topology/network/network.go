@@ -87,6 +87,10 @@ type Network struct {
 	w            walker // flow evaluation
 	garp         walker // one-shot frames, which may be sent while a flow is evaluated
 
+	congQueue, congSpare []*Link  // links to settle for congestion (congestion.go)
+	congFlows            []dirRef // flow directions to settle for congestion
+	congestedDirs        int      // link directions over capacity
+
 	stpTimer   *sim.Timer
 	tcStamp    uint64
 	stpChanged map[*bridge]bool
