@@ -129,21 +129,18 @@ func (n *Network) settleCongested() {
 		for i, l := range queue {
 			queue[i] = nil
 			l.congQueued = false
+			was := l.isCongested()
 			n.reportCongestion(l)
-			if !l.fractionChanged() {
+			if !l.fractionChanged() && was == l.isCongested() {
 				// A flow was re-walked over its old path, or moved between the
 				// directions' loads without changing them: the flows crossing l lose
 				// what they lost.
 				continue
 			}
-			// A flow crossing l registered on both its ends when it walked over it
-			// (walker.send, walker.crossPeer), so the index of either end finds them
-			// all; the shorter has fewer flows that only looked.
-			deps := l.ends[0].deps.items
-			if other := l.ends[1].deps.items; len(other) < len(deps) {
-				deps = other
+			if !was {
+				n.indexCrossing(l)
 			}
-			for _, r := range deps {
+			for _, r := range l.crossing.items {
 				if n.stamps[r.id] != r.stamp {
 					continue
 				}
@@ -154,15 +151,59 @@ func (n *Network) settleCongested() {
 					}
 				}
 			}
+			if !l.isCongested() {
+				n.depItems -= len(l.crossing.items)
+				l.crossing = depList{}
+			}
 		}
 		n.congSpare = queue[:0]
 	}
 	for i, r := range n.congFlows {
 		n.congFlows[i] = dirRef{}
-		r.f.dirs[r.i].books.settleQueued = false
-		n.settleCongestion(r.f, &r.f.dirs[r.i])
+		f, fd := r.f, &r.f.dirs[r.i]
+		fd.books.settleQueued = false
+		n.settleCongestion(f, fd)
+		if !f.active {
+			continue
+		}
+		// The flow walked anew: it is found again on the links over capacity it now
+		// crosses.
+		ref := depRef{f.id, n.stamps[f.id]}
+		for _, h := range fd.path {
+			if l := h.link(n); l.isCongested() {
+				l.crossing.add(n, ref)
+			}
+		}
 	}
 	n.congFlows = n.congFlows[:0]
+}
+
+// isCongested reports whether some direction of l is over capacity, as last settled.
+func (l *Link) isCongested() bool { return l.congested[0] || l.congested[1] }
+
+// indexCrossing finds the flows that cross l when it goes over capacity; from then on
+// until it fits again, l.crossing keeps them (settleCongested registers the flows that
+// walk onto it), so that a change of its load settles exactly the flows that lose
+// there. A flow crossing l registered on both its ends when it walked over it
+// (walker.send, walker.crossPeer), so the index of either end finds them all; the
+// shorter has fewer flows that only looked.
+func (n *Network) indexCrossing(l *Link) {
+	deps := l.ends[0].deps.items
+	if other := l.ends[1].deps.items; len(other) < len(deps) {
+		deps = other
+	}
+	for _, r := range deps {
+		if n.stamps[r.id] != r.stamp {
+			continue
+		}
+		f := n.flowIDs[r.id]
+		for j := range f.dirs {
+			if crosses(f.dirs[j].path, l) {
+				l.crossing.add(n, r)
+				break
+			}
+		}
+	}
 }
 
 // fractionChanged takes l's current loss fractions and reports whether either moved

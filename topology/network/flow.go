@@ -382,7 +382,7 @@ func (n *Network) addLoad(hs []hop, rate float64) {
 		if l.cfg.HalfDuplex {
 			before, after = before+l.load[1-d], after+l.load[1-d]
 		}
-		if max(before, after) > l.cfg.Speed {
+		if before > l.cfg.Speed || after > l.cfg.Speed {
 			n.loadChanged(l)
 		}
 	}

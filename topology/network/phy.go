@@ -67,10 +67,12 @@ type Link struct {
 	cost int64   // spanning-tree port cost (802.1t: 20 Tbit/s / speed)
 	// congested[d]: direction d was over capacity when last settled, congFrac[d] the
 	// fraction of packets it dropped then (congestion.go); congQueued: its load
-	// changed while over capacity, to settle this instant.
+	// changed while over capacity, to settle this instant; crossing: while it is
+	// congested, the flows whose paths cross it.
 	congested  [2]bool
 	congFrac   [2]float64
 	congQueued bool
+	crossing   depList // while congested: the flows whose paths cross it
 
 	isl, peer bool
 	stpUp     bool
