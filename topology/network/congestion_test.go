@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -154,4 +155,80 @@ func TestHalfDuplexDirectionsShareTheCapacity(t *testing.T) {
 	if c := recs[0].r.(network.LinkCongested); !c.Over || c.From != "" || c.Load != 150e6 {
 		t.Errorf("record %+v, want the half-duplex link over capacity at 150 Mbit/s", c)
 	}
+}
+
+// Congestion follows the flows when they move. Two 75 Mbit/s flows reach a server
+// whose NFT team has two 100 Mbit/s NICs on one switch: both cross eth0's link at
+// 150 % and lose a third of their packets. eth0 fails at 1 s (carrier seen at once);
+// the team moves to eth1 and both flows with it: eth0's link fits again, eth1's is
+// over capacity, and the flows keep losing a third of what they deliver (7812.5
+// packets a second each, as above). Flow b stops at 1.5 s: eth1's link fits, and a
+// loses nothing more; by then it lost a third of what it delivered in [0, 1.5 s).
+func TestCongestionMovesWithTheFlows(t *testing.T) {
+	s := sim.New(1)
+	tr := observe(s)
+	n := network.New(s, network.Options{})
+	must(t, n.AddSwitch("sw", network.SwitchConfig{Layer: topology.L2}))
+	must(t, n.AddHost("srv", network.HostConfig{}))
+	must(t, n.AddHost("cli", network.HostConfig{}))
+	must(t, n.AddLink("l0", "srv:eth0", "sw:p1", network.LinkConfig{Speed: 100e6}))
+	must(t, n.AddLink("l1", "srv:eth1", "sw:p2", network.LinkConfig{Speed: 100e6}))
+	must(t, n.AddLink("cli", "cli:eth0", "sw:p9", network.LinkConfig{Speed: 10e9}))
+	must(t, n.AddTeam("srv", network.TeamConfig{Members: []string{"eth0", "eth1"}, GratuitousARPs: 1}))
+	var flows []*network.Flow
+	for _, name := range []string{"a", "b"} {
+		f, err := n.AddFlow(network.FlowConfig{Name: name, From: "cli", To: "srv", RateBps: 75e6, PacketBytes: 1200})
+		must(t, err)
+		flows = append(flows, f)
+	}
+	s.At(sec(1), func() { must(t, n.FailNIC("srv:eth0")) })
+	a, b := flows[0].Direction(0), flows[1].Direction(0)
+	var sentA, lostA int64
+	s.At(ms(1500), func() {
+		flows[1].Stop()
+		sentA, lostA = a.Sent(), a.Lost()
+	})
+	s.RunUntil(sec(2))
+	within1(t, "a lost to congestion", a.CongestionLost(), float64(sentA-lostA)/3)
+	within1(t, "b lost to congestion", b.CongestionLost(), float64(b.Sent()-b.Lost())/3)
+	if a.Sent() <= sentA || a.Lost() != lostA {
+		t.Errorf("a sent %d packets by 2 s (%d by 1.5 s), lost %d in outages (%d)", a.Sent(), sentA, a.Lost(), lostA)
+	}
+	var events []string
+	for _, r := range tr.recs {
+		if c, ok := r.r.(network.LinkCongested); ok {
+			events = append(events, fmt.Sprintf("%s %v %v", c.From, c.Over, r.at))
+		}
+	}
+	want := "[sw:p1 true 0s sw:p1 false 1s sw:p2 true 1s sw:p2 false 1.5s]"
+	if fmt.Sprint(events) != want {
+		t.Errorf("congestion records %v, want %s", events, want)
+	}
+}
+
+// The fraction a link drops follows its load. Into h2's 100 Mbit/s link: x and y
+// (75 Mbit/s each) from 0 s, z from 1 s, x stops at 2 s. The link is offered 150, then
+// 225, then 150 Mbit/s and drops 1/3, then (225 − 100)/225 = 5/9, then 1/3 of every
+// packet: y loses a third of what it sends in [0, 1 s) and [2 s, 3 s) and 5/9 of what it
+// sends in [1 s, 2 s); z, which joined a link already over capacity, 5/9 and then 1/3.
+func TestLossFractionFollowsTheLoad(t *testing.T) {
+	s := sim.New(1)
+	n := star(t, s, false)
+	add := func(name, from string) *network.Flow {
+		f, err := n.AddFlow(network.FlowConfig{Name: name, From: from, To: "h2", RateBps: 75e6, PacketBytes: 1200, Stopped: true})
+		must(t, err)
+		return f
+	}
+	x, y, z := add("x", "h1"), add("y", "h3"), add("z", "h1")
+	x.Start()
+	y.Start()
+	s.At(sec(1), z.Start)
+	s.At(sec(2), x.Stop)
+	s.RunUntil(sec(3))
+	third, fiveNinths := 1.0/3, 5.0/9
+	dy, dz := y.Direction(0), z.Direction(0)
+	within1(t, "y lost to congestion", dy.CongestionLost(),
+		third*float64(sends(dy, 0, sec(1))+sends(dy, sec(2), sec(3)))+fiveNinths*float64(sends(dy, sec(1), sec(2))))
+	within1(t, "z lost to congestion", dz.CongestionLost(),
+		fiveNinths*float64(sends(dz, sec(1), sec(2)))+third*float64(sends(dz, sec(2), sec(3))))
 }
