@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 
 	"dctwin/sim"
 	"dctwin/topology"
@@ -440,9 +441,13 @@ func (n *Network) evaluate(f *Flow) {
 		fd := &f.dirs[i]
 		w.reset(f, f.hash)
 		w.walk(fd)
-		n.addLoad(fd.all, -f.cfg.RateBps)
-		n.addLoad(w.all, f.cfg.RateBps)
-		fd.all = keep(fd.all, w.all)
+		// A flow re-walked over the links it crossed before (one still flooding, say,
+		// re-walked because a port it looked at changed) leaves every load as it was.
+		if !slices.Equal(fd.all, w.all) {
+			n.addLoad(fd.all, -f.cfg.RateBps)
+			n.addLoad(w.all, f.cfg.RateBps)
+			fd.all = keep(fd.all, w.all)
+		}
 		fd.path = keep(fd.path, w.path)
 		for _, r := range fd.held {
 			r.e.b.release(r)
