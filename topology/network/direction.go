@@ -17,7 +17,7 @@ import (
 // phase + k·interval (k = 0, 1, 2, …) while the flow runs, interval = 8·PacketBytes /
 // RateBps. The interval is kept as the exact fraction num/den nanoseconds (the rate
 // to a millibit per second), so that counting the packets of adjacent spans adds up
-// exactly and the packet trace lost exactly the packets the report counts.
+// exactly and the packet trace loses exactly the packets the report counts.
 type packetClock struct {
 	phase    sim.Time // the first send instant, in [0, interval)
 	num, den uint64   // interval = num/den ns; den 0 for a flow that sends nothing
