@@ -19,6 +19,7 @@ type Detection interface {
 }
 
 // FlowChange is implemented by trace records of a flow stopping or resuming delivery.
+// A record that also implements FlowDirection concerns one direction of the flow.
 type FlowChange interface {
 	sim.Record
 	// FlowName names the flow.
@@ -28,6 +29,14 @@ type FlowChange interface {
 	FlowDelivering() bool
 }
 
+// FlowDirection is implemented by flow changes of one direction of a flow: the two
+// directions of a bidirectional flow stop and resume on their own, and each gets its
+// own FlowOutage.
+type FlowDirection interface {
+	// FlowDirection names the direction ("client-1 → srv-1").
+	FlowDirection() string
+}
+
 // DetectionTime is one mechanism noticing a failure.
 type DetectionTime struct {
 	Mechanism string
@@ -35,9 +44,12 @@ type DetectionTime struct {
 	After     sim.Time // from the failure
 }
 
-// FlowOutage is what one failure did to one flow.
+// FlowOutage is what one failure did to one flow direction.
 type FlowOutage struct {
 	Flow string
+	// Direction names the direction ("client-1 → srv-1"); "" for a change of the whole
+	// flow.
+	Direction string
 	// Stopped is when the flow's packets stopped arriving, from the failure.
 	Stopped sim.Time
 	// Outage is from the failure until the flow was delivered again, if that happened
@@ -82,9 +94,10 @@ func (r *FailureReport) DetectedAfter() (sim.Time, bool) {
 type Measurement struct {
 	reports []*FailureReport
 	byID    map[int]*FailureReport
-	open    map[string]openOutage // flow → its running outage
-	ends    map[string]string     // flow → endpoints "a\x00b", for the service view
-	down    map[string][]interval // flow → its outage intervals
+	open    map[flowDir]openOutage // flow direction → its running outage
+	ends    map[string]string      // flow → endpoints "a\x00b", for the service view
+	down    map[string][]interval  // flow → when it was out (some direction was)
+	downIn  map[string]int         // flow → how many of its directions are out now
 	end     sim.Time
 
 	probed  map[string]bool       // nodes whose reachability is observed
@@ -100,10 +113,12 @@ type openOutage struct {
 
 type interval struct{ from, to sim.Time }
 
+type flowDir struct{ flow, dir string }
+
 // NewMeasurement returns an empty measurement; register it with sim.AddObserver.
 func NewMeasurement() *Measurement {
-	return &Measurement{byID: map[int]*FailureReport{}, open: map[string]openOutage{},
-		ends: map[string]string{}, down: map[string][]interval{},
+	return &Measurement{byID: map[int]*FailureReport{}, open: map[flowDir]openOutage{},
+		ends: map[string]string{}, down: map[string][]interval{}, downIn: map[string]int{},
 		probed: map[string]bool{}, cut: map[string]openOutage{}, unreach: map[string][]interval{}}
 }
 
@@ -172,33 +187,47 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 			rep.Detections = append(rep.Detections, DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At})
 		}
 	case FlowChange:
-		m.flowChange(at, r.FlowName(), r.FlowDelivering())
+		dir := ""
+		if d, ok := r.(FlowDirection); ok {
+			dir = d.FlowDirection()
+		}
+		m.FlowChanged(at, r.FlowName(), dir, r.FlowDelivering())
 	}
 }
 
-func (m *Measurement) flowChange(at sim.Time, flow string, delivering bool) {
+// FlowChanged books a flow direction ("" for the whole flow) stopping or resuming at
+// time at: what Observe does with a FlowChange record, for an observer that has the
+// record's fields at hand. The flow itself (for the service view) is out from when its
+// first direction stops until its last resumes.
+func (m *Measurement) FlowChanged(at sim.Time, flow, dir string, delivering bool) {
+	key := flowDir{flow, dir}
 	if !delivering {
-		if _, already := m.open[flow]; already {
+		if _, already := m.open[key]; already {
 			return
 		}
-		m.down[flow] = append(m.down[flow], interval{at, sim.Never})
+		if m.downIn[flow]++; m.downIn[flow] == 1 {
+			m.down[flow] = append(m.down[flow], interval{at, sim.Never})
+		}
 		rep, afterRepair := m.blame(at)
 		if rep == nil {
-			m.open[flow] = openOutage{since: at, index: -1}
+			m.open[key] = openOutage{since: at, index: -1}
 			return
 		}
-		rep.Flows = append(rep.Flows, FlowOutage{Flow: flow, Stopped: at - rep.Failure.At,
+		rep.Flows = append(rep.Flows, FlowOutage{Flow: flow, Direction: dir, Stopped: at - rep.Failure.At,
 			AfterRepair: afterRepair, Gap: sim.Never})
-		m.open[flow] = openOutage{report: rep, index: len(rep.Flows) - 1, since: at}
+		m.open[key] = openOutage{report: rep, index: len(rep.Flows) - 1, since: at}
 		return
 	}
-	o, ok := m.open[flow]
+	o, ok := m.open[key]
 	if !ok {
 		return
 	}
-	delete(m.open, flow)
-	if iv := m.down[flow]; len(iv) > 0 {
-		iv[len(iv)-1].to = at
+	delete(m.open, key)
+	if m.downIn[flow]--; m.downIn[flow] == 0 {
+		delete(m.downIn, flow)
+		if iv := m.down[flow]; len(iv) > 0 {
+			iv[len(iv)-1].to = at
+		}
 	}
 	if o.report == nil {
 		return

@@ -143,3 +143,51 @@ func TestFlowChangeAtARepairBelongsToThatRepair(t *testing.T) {
 		t.Errorf("detections: NIC %+v, link %+v", a.Detections, b.Detections)
 	}
 }
+
+// dirChange is a flow change of one direction of a flow.
+type dirChange struct {
+	flowChange
+	dir string
+}
+
+func (d dirChange) FlowDirection() string { return d.dir }
+
+// The two directions of a flow stop and resume on their own. The NIC fails at 10 s:
+// a → b stops at once and is delivered again at +100 ms; b → a stops at +50 ms and
+// resumes at +200 ms. Each direction gets its own entry, its outage counted from the
+// failure (100 ms, 200 ms); the flow (needing both) is out from 10 s until the last
+// direction resumes at 10.2 s, which is what the service view counts: 200 ms for a and
+// b, not the 100 + 150 ms the directions' outages add up to.
+func TestDirectionsOfAFlowAreMeasuredApart(t *testing.T) {
+	s := sim.New(1)
+	in := failures.NewInjector(s, newFake(s))
+	m := failures.NewMeasurement()
+	s.AddObserver(m)
+	m.SetFlowEndpoints("f", "a", "b")
+	in.Schedule(10*sim.Second, "srv:eth0", failures.NIC, 0)
+	at := func(t sim.Time, dir string, up bool) {
+		s.At(t, func() { s.Report(dirChange{flowChange{"f", up}, dir}) })
+	}
+	at(10*sim.Second, "a → b", false)
+	at(10*sim.Second+ms(50), "b → a", false)
+	at(10*sim.Second+ms(60), "b → a", false) // already out: no second entry
+	at(10*sim.Second+ms(100), "a → b", true)
+	at(10*sim.Second+ms(200), "b → a", true)
+	s.Run()
+	m.Finish(20 * sim.Second)
+	fl := m.Reports()[0].Flows
+	if len(fl) != 2 {
+		t.Fatalf("flows %+v, want one entry per direction", fl)
+	}
+	ab, ba := fl[0], fl[1]
+	if ab.Direction != "a → b" || !ab.Restored || ab.Stopped != 0 || ab.Outage != ms(100) {
+		t.Errorf("a → b: %+v, want stopped at once, restored after 100 ms", ab)
+	}
+	if ba.Direction != "b → a" || !ba.Restored || ba.Stopped != ms(50) || ba.Outage != ms(200) || ba.Gap != ms(150) {
+		t.Errorf("b → a: %+v, want stopped after 50 ms, restored 200 ms after the failure", ba)
+	}
+	svc := m.Services()
+	if len(svc) != 2 || svc[0].Unreachable != ms(200) || svc[0].Impaired != ms(200) || svc[1].Unreachable != ms(200) {
+		t.Errorf("services %+v, want a and b cut off for 200 ms", svc)
+	}
+}

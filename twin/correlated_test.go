@@ -160,7 +160,8 @@ func (lr *labRun) restored(t *testing.T, flow string, from sim.Time) sim.Time {
 	return 0
 }
 
-// interrupted lists the flows a failure interrupted (not those a repair did).
+// interrupted lists the flows a failure interrupted in either direction (not those a
+// repair did).
 func interrupted(f twin.FailureResult) []string {
 	var out []string
 	for _, fo := range f.Flows {
@@ -169,7 +170,7 @@ func interrupted(f twin.FailureResult) []string {
 		}
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // within fails unless lo < got ≤ hi.

@@ -15,8 +15,8 @@ type TraceLine struct {
 	Record  sim.Record
 }
 
-// detection and flowChange present the network's records to the failure measurement,
-// which knows only its own small interfaces.
+// detection presents the network's records to the failure measurement, which knows
+// only its own small interfaces.
 type detection struct {
 	sim.Record
 	mechanism string
@@ -24,15 +24,6 @@ type detection struct {
 
 func (d detection) DetectionMechanism() string { return d.mechanism }
 func (d detection) DetectedDown() bool         { return true }
-
-type flowChange struct {
-	sim.Record
-	flow string
-	up   bool
-}
-
-func (f flowChange) FlowName() string     { return f.flow }
-func (f flowChange) FlowDelivering() bool { return f.up }
 
 // forMeasurement translates the records that mean "a mechanism noticed a failure" and
 // "a flow stopped or resumed" into the measurement's vocabulary.
@@ -52,9 +43,9 @@ func forMeasurement(m *failures.Measurement) sim.Observer {
 				m.Observe(at, detection{r, string(network.ByUplinkTracking)})
 			}
 		case network.FlowDown:
-			m.Observe(at, flowChange{r, r.Flow, false})
+			m.FlowChanged(at, r.Flow, r.Direction, false)
 		case network.FlowUp:
-			m.Observe(at, flowChange{r, r.Flow, true})
+			m.FlowChanged(at, r.Flow, r.Direction, true)
 		default:
 			m.Observe(at, r)
 		}
@@ -75,7 +66,7 @@ func notable(r sim.Record) bool {
 		uc.CallFailedSetup, network.CarrierChanged, network.Detected, network.TeamSwitchover, network.GratuitousARP,
 		network.FDBFlushed, network.PortStateChanged, network.TopologyChanged,
 		network.AggregateMemberChanged, network.GatewayStateChanged, network.UplinkTrackingChanged,
-		network.FlowDown, network.FlowUp:
+		network.FlowDown, network.FlowUp, network.LinkCongested:
 		return true
 	}
 	return false

@@ -9,6 +9,7 @@ import (
 
 	"dctwin/failures"
 	"dctwin/sim"
+	"dctwin/topology/network"
 	"dctwin/workloads/uc"
 )
 
@@ -63,10 +64,14 @@ type DetectionResult struct {
 	AfterMs   float64 `json:"after_ms"`
 }
 
-// FlowOutage is what a failure did to one flow: the outage from the failure until the
-// flow was delivered again (null if not restored while the component was down).
+// FlowOutage is what a failure did to one direction of a flow: the outage from the
+// failure until that direction was delivered again (null if not restored while the
+// component was down).
 type FlowOutage struct {
-	Flow        string   `json:"flow"`
+	Flow string `json:"flow"`
+	// Direction is the direction's ends, "client-1 → srv-1": the two directions of a
+	// flow stop and resume on their own, and each has its own entry.
+	Direction   string   `json:"direction"`
 	OutageMs    *float64 `json:"outage_ms"`
 	StoppedMs   float64  `json:"stopped_after_ms"`
 	AfterRepair bool     `json:"after_repair,omitempty"`
@@ -82,30 +87,45 @@ type ServiceResult struct {
 	ImpairedMs    float64 `json:"impaired_ms"`
 }
 
-// FlowResult is one flow over the whole run.
+// FlowResult is one direction of a flow over the whole run (a flow from the scenario
+// has two: from → to and back).
 type FlowResult struct {
-	Flow        string  `json:"flow"`
-	From        string  `json:"from"`
-	To          string  `json:"to"`
-	Outages     int     `json:"outages"`
-	DownMs      float64 `json:"down_ms"`
-	LostPackets float64 `json:"lost_packets"`
+	Flow string `json:"flow"`
+	// Direction is "from → to"; From and To are this direction's sender and receiver.
+	Direction string  `json:"direction"`
+	From      string  `json:"from"`
+	To        string  `json:"to"`
+	Outages   int     `json:"outages"`
+	DownMs    float64 `json:"down_ms"`
+	// SentPackets counts the packets this direction sent; LostPackets those it sent
+	// during its outages; CongestionLostPackets those that links over capacity
+	// dropped while it was delivering.
+	SentPackets           int64 `json:"sent_packets"`
+	LostPackets           int64 `json:"lost_packets"`
+	CongestionLostPackets int64 `json:"congestion_lost_packets"`
 	// FloodedPackets are the packets delivered only by flooding: a switch on the way
 	// had no MAC entry for the receiver (aged out, or flushed) and sent a copy out of
 	// every port of the domain.
-	FloodedPackets float64  `json:"flooded_packets"`
+	FloodedPackets int64    `json:"flooded_packets"`
 	DelayMs        float64  `json:"delay_ms"`
 	Path           []string `json:"path"`
 }
 
-// Summary condenses the run.
+// Summary condenses the run. A flow outage is a flow interrupted by a failure (and
+// once more if the failure's repair interrupted it again), whichever of its directions
+// were hit; it is unrestored if one of them was not restored before the repair, and
+// the longest restored outage is the longest of any direction. FlowAvailability is
+// the share of the flows' running time in which both directions delivered.
 type Summary struct {
-	Failures         int      `json:"failures"`
-	Undetected       int      `json:"undetected"`
-	FlowOutages      int      `json:"flow_outages"`
-	Unrestored       int      `json:"unrestored"`
-	MaxOutageMs      *float64 `json:"max_outage_ms"`
-	FlowAvailability float64  `json:"flow_availability"`
+	Failures    int `json:"failures"`
+	Undetected  int `json:"undetected"`
+	FlowOutages int `json:"flow_outages"`
+	// FlowDirectionOutages counts the outages of single directions, the entries of
+	// the failures' flow lists.
+	FlowDirectionOutages int      `json:"flow_direction_outages"`
+	Unrestored           int      `json:"unrestored"`
+	MaxOutageMs          *float64 `json:"max_outage_ms"`
+	FlowAvailability     float64  `json:"flow_availability"`
 }
 
 func ms(t sim.Time) float64 { return t.Milliseconds() }
@@ -158,17 +178,16 @@ func (tw *Twin) Report() *Report {
 		if !ok {
 			continue // the twin's own signalling and media flows; calls report on those
 		}
-		res := FlowResult{Flow: fl.Name(), From: ends[0], To: ends[1], LostPackets: fl.Lost(), FloodedPackets: fl.FloodedPackets(),
-			DelayMs: ms(fl.Delay()), Path: fl.Path()}
-		var down sim.Time
-		for _, iv := range fl.Outages() {
-			res.Outages++
-			down += iv.Duration(now)
+		for i := range fl.Directions() {
+			d := fl.Direction(i)
+			res := FlowResult{Flow: fl.Name(), Direction: d.Name(), From: ends[i], To: ends[1-i],
+				SentPackets: d.Sent(), LostPackets: d.Lost(), CongestionLostPackets: d.CongestionLost(), FloodedPackets: d.Flooded(),
+				DelayMs: ms(d.Delay()), Path: d.Path()}
+			res.Outages, res.DownMs = len(d.Outages()), ms(downTime(d.Outages(), now))
+			r.Flows = append(r.Flows, res)
 		}
-		res.DownMs = ms(down)
-		up += (now - down).Seconds()
+		up += (now - downTime(fl.Outages(), now)).Seconds()
 		total += now.Seconds()
-		r.Flows = append(r.Flows, res)
 	}
 	r.Summary = summarize(r, up, total)
 	return r
@@ -176,7 +195,7 @@ func (tw *Twin) Report() *Report {
 
 // outageOf presents one measured outage (of a flow, or a node cut off) of failure f.
 func outageOf(fo failures.FlowOutage, f failures.Failure) FlowOutage {
-	out := FlowOutage{Flow: fo.Flow, StoppedMs: ms(fo.Stopped), AfterRepair: fo.AfterRepair}
+	out := FlowOutage{Flow: fo.Flow, Direction: fo.Direction, StoppedMs: ms(fo.Stopped), AfterRepair: fo.AfterRepair}
 	switch {
 	case fo.Restored:
 		out.OutageMs = msPtr(fo.Outage)
@@ -202,19 +221,41 @@ func (tw *Twin) roleOf(node string) string {
 	return ""
 }
 
+// downTime is the total length of outage intervals up to now.
+func downTime(ivs []network.Interval, now sim.Time) sim.Time {
+	var down sim.Time
+	for _, iv := range ivs {
+		down += iv.Duration(now)
+	}
+	return down
+}
+
 func summarize(r *Report, up, total float64) Summary {
 	s := Summary{Failures: len(r.Failures), FlowAvailability: 1}
 	if total > 0 {
 		s.FlowAvailability = up / total
 	}
+	type hit struct {
+		flow        string
+		afterRepair bool
+	}
 	for _, f := range r.Failures {
 		if f.DetectedAfterMs == nil {
 			s.Undetected++
 		}
+		unrestored := map[hit]bool{}
 		for _, fo := range f.Flows {
-			s.FlowOutages++
+			s.FlowDirectionOutages++
+			h := hit{fo.Flow, fo.AfterRepair}
+			if _, seen := unrestored[h]; !seen {
+				s.FlowOutages++
+				unrestored[h] = false
+			}
 			if fo.OutageMs == nil {
-				s.Unrestored++
+				if !unrestored[h] {
+					s.Unrestored++
+				}
+				unrestored[h] = true
 			} else if s.MaxOutageMs == nil || *fo.OutageMs > *s.MaxOutageMs {
 				v := *fo.OutageMs
 				s.MaxOutageMs = &v
@@ -356,7 +397,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			if fo.AfterRepair {
 				what += " (caused by the repair)"
 			}
-			fmt.Fprintf(b, "  flow %-12s %s\n", fo.Flow+":", what)
+			fmt.Fprintf(b, "  flow %-12s %s\n", fo.Flow+" "+fo.Direction+":", what)
 		}
 		if len(f.Timeline) > 0 {
 			b.WriteString("  timeline (from the failure):\n")
@@ -383,20 +424,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		tw.Flush()
 	}
 	if len(r.Flows) > 0 {
-		b.WriteString("\nFlows over the whole run:\n")
-		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "  flow\tfrom → to\toutages\tdown\tlost packets\tflooded\tone-way delay\n")
-		flows := append([]FlowResult(nil), r.Flows...)
-		sort.SliceStable(flows, func(i, j int) bool { return flows[i].DownMs > flows[j].DownMs })
-		for _, f := range flows {
-			delay := "-" // a flow that does not deliver has no delay
-			if f.DelayMs > 0 {
-				delay = fmt.Sprintf("%.3f ms", f.DelayMs)
-			}
-			fmt.Fprintf(tw, "  %s\t%s → %s\t%d\t%s\t%.0f\t%.0f\t%s\n", f.Flow, f.From, f.To, f.Outages,
-				fmtOffset(sim.Milliseconds(f.DownMs)), f.LostPackets, f.FloodedPackets, delay)
-		}
-		tw.Flush()
+		writeFlowTable(b, r.Flows)
 	}
 	if c := r.Calls; c != nil {
 		fmt.Fprintf(b, "\nCalls: %d in progress at the start, %d attempted, %d completed, %d blocked, %d busy, "+
@@ -408,9 +436,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		writeCallLegend(b, c)
 	}
 	s := r.Summary
-	fmt.Fprintf(b, "\nSummary: %d failures (%d never detected), %d flow outages (%d not restored before repair), "+
+	fmt.Fprintf(b, "\nSummary: %d failures (%d never detected), %d flow outages in %d directions (%d not restored before repair), "+
 		"longest restored outage %s, flow availability %.5f%%\n",
-		s.Failures, s.Undetected, s.FlowOutages, s.Unrestored, optMs(s.MaxOutageMs, "-"), 100*s.FlowAvailability)
+		s.Failures, s.Undetected, s.FlowOutages, s.FlowDirectionOutages, s.Unrestored, optMs(s.MaxOutageMs, "-"), 100*s.FlowAvailability)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -434,4 +462,45 @@ func writeCallLegend(b *strings.Builder, c *uc.Stats) {
 	fmt.Fprintf(b, "  degraded: MOS over the last %g s of voice under %g\n    (%s)\n", c.MOSIntervalS, c.DegradedMOS, why)
 	fmt.Fprintf(b, "  over %g ms: one-way mouth-to-ear delay above %g ms, ITU-T G.114's limit for most applications\n",
 		c.DelayBudgetMs, c.DelayBudgetMs)
+}
+
+// writeFlowTable prints one row per flow direction, the flows with the most time down
+// first and the directions of a flow together. The congestion column appears only when
+// a link ran over capacity, the flooded column only when a direction was flooded.
+func writeFlowTable(b *strings.Builder, rows []FlowResult) {
+	worst := map[string]float64{}
+	congested, flooded := false, false
+	for _, f := range rows {
+		worst[f.Flow] = max(worst[f.Flow], f.DownMs)
+		congested = congested || f.CongestionLostPackets > 0
+		flooded = flooded || f.FloodedPackets > 0
+	}
+	rows = append([]FlowResult(nil), rows...)
+	sort.SliceStable(rows, func(i, j int) bool { return worst[rows[i].Flow] > worst[rows[j].Flow] })
+	b.WriteString("\nFlows over the whole run, per direction:\n")
+	tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+	head := "  flow\tfrom → to\toutages\tdown\tlost packets\t"
+	if congested {
+		head += "lost to congestion\t"
+	}
+	if flooded {
+		head += "flooded\t"
+	}
+	fmt.Fprintf(tw, "%sone-way delay\n", head)
+	for _, f := range rows {
+		delay := "-" // a direction that does not deliver has no delay
+		if f.DelayMs > 0 {
+			delay = fmt.Sprintf("%.3f ms", f.DelayMs)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%d\t", f.Flow, f.Direction, f.Outages,
+			fmtOffset(sim.Milliseconds(f.DownMs)), f.LostPackets)
+		if congested {
+			fmt.Fprintf(tw, "%d\t", f.CongestionLostPackets)
+		}
+		if flooded {
+			fmt.Fprintf(tw, "%d\t", f.FloodedPackets)
+		}
+		fmt.Fprintf(tw, "%s\n", delay)
+	}
+	tw.Flush()
 }

@@ -177,7 +177,8 @@ func (tw *Twin) addFlow(f scenario.Flow) error {
 			"switch, so the network has nothing to show; move one VM or drop the flow", f.From, f.To, a)
 	}
 	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: f.RateBps(),
-		PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To)}
+		PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To),
+		FromName: f.From, ToName: f.To}
 	if _, err := tw.Net.AddFlow(cfg); err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type runOptions struct {
 func (o *runOptions) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.asJSON, "json", false, "print the report as one JSON object")
 	cmd.Flags().BoolVar(&o.trace, "trace", false, "print the event log (time, component, what happened) first; on stderr with --json")
-	cmd.Flags().StringVar(&o.traceFlow, "trace-flow", "", "print every packet of one flow, delivered or lost (a teaching aid; keep --duration short)")
+	cmd.Flags().StringVar(&o.traceFlow, "trace-flow", "", "print every packet of one flow in both directions, delivered or lost and why (a teaching aid; keep --duration short)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "run even if 'dctwin check' finds errors, to see what the mistakes do")
 	cmd.Flags().Uint64Var(&o.seed, "seed", 0, "master random seed (default: the scenario's run.seed)")
 	cmd.Flags().DurationVar(&o.duration, "duration", 0, "simulated time to run, e.g. 90s or 1h (default: the scenario's run.duration)")
@@ -45,11 +45,13 @@ func newRunCmd() *cobra.Command {
 		Use:   "run FILE|NAME",
 		Short: "Run a scenario headless and print the failover report",
 		Long: `Builds the twin of a scenario, runs it to the end of its duration and prints a report:
-every failure with the mechanisms that noticed it and when, each flow it interrupted
-with its outage (from the failure until its packets were delivered again), a timeline
-of the events that explain those times (carrier loss, detection, switchover,
-gratuitous ARPs, MAC moves, spanning-tree and gateway changes), the service view and a
-summary. Times come from the simulated mechanisms and the scenario's timers.
+every failure with the mechanisms that noticed it and when, each flow direction it
+interrupted with its outage (from the failure until that direction's packets were
+delivered again), a timeline of the events that explain those times (carrier loss,
+detection, switchover, gratuitous ARPs, MAC moves, spanning-tree and gateway changes,
+links over capacity), the service view, every flow direction's outages and lost
+packets (in outages and to congestion) over the run, and a summary. Times come from
+the simulated mechanisms and the scenario's timers.
 
 The same scenario and seed always give the same report, byte for byte.`,
 		Example: `  dctwin run teaming-lab

@@ -129,7 +129,7 @@ func TestForceRunsAScenarioWithCheckErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(errOut, "running anyway") || !strings.Contains(out, "flow to-mii:      not restored before repair") {
+	if !strings.Contains(errOut, "running anyway") || !strings.Contains(out, "flow to-mii client-1 → blade-mii: not restored before repair") {
 		t.Fatalf("--force: stderr %q\n%s", errOut, out)
 	}
 }

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 
 	"dctwin/sim"
 	"dctwin/topology"
@@ -25,6 +26,9 @@ type FlowConfig struct {
 	// FromDelay and ToDelay are added at the ends of the path: the forwarding latency
 	// of a virtual switch between a VM and its host's NICs (zero for a physical server).
 	FromDelay, ToDelay sim.Time
+	// FromName and ToName name the ends in the directions' names ("client-1 → srv-1")
+	// when they are not From and To: a VM whose traffic its host's NICs carry.
+	FromName, ToName string
 	// Quiet keeps the flow out of the trace (no FlowDown/FlowUp records): for flows a
 	// model follows through OnChange, such as signalling and media streams of calls,
 	// which a failover report would otherwise list by the hundred.
@@ -63,11 +67,14 @@ type flowDir struct {
 	dup       bool
 	flooded   bool     // delivered, but by flooding: some switch did not know the destination
 	floodFrom sim.Time // since when flooded
+	// floodedPkts counts the packets sent in earlier flooded spans.
+	floodedPkts int64
 	reason    loss
 	path      []hop
 	all       []hop
 	held      []learnRef
 	custom    func(*walker) // internal frames (VRRP adverts) walk themselves
+	books     dirBooks      // outages, packets and congestion of this direction (direction.go)
 }
 
 // Flow is a data-plane flow. Its path, delivery state and delay follow the forwarding
@@ -90,13 +97,10 @@ type Flow struct {
 	deliv  bool
 	seen   bool // evaluated at least once
 	outage []Interval
-	flood  sim.Time // time the directions delivered by flooding, closed intervals
 
-	tracer   *sim.Timer // packet tracing (TracePackets)
-	traceSeq int
+	tracers []*packetTracer // packet tracing (TracePackets), one per direction
 
 	startedAt sim.Time // last Start
-	ranFor    sim.Time // running time before the last Start
 }
 
 // AddFlow adds a flow. Flows may be added while the simulation runs (a call starting).
@@ -144,6 +148,7 @@ func (n *Network) newFlow(cfg FlowConfig, from, to endpoint, bidi bool) *Flow {
 		fwd := endpoint{dev: from.dev, gw: from.gw, pin: from.pin}
 		f.dirs = append(f.dirs, flowDir{from: back, to: fwd})
 	}
+	n.initBooks(f)
 	return f
 }
 
@@ -183,10 +188,8 @@ func (f *Flow) Stop() {
 	if !f.active {
 		return
 	}
-	f.active = false
 	n := f.n
 	n.stamps[f.id]++
-	f.ranFor += n.s.Now() - f.startedAt
 	for i := range f.dirs {
 		fd := &f.dirs[i]
 		n.addLoad(fd.all, -f.cfg.RateBps)
@@ -196,7 +199,10 @@ func (f *Flow) Stop() {
 		fd.all, fd.held, fd.path = fd.all[:0], fd.held[:0], fd.path[:0]
 		fd.delivered = false
 		f.setFlooded(fd, false)
+		n.settleCongestion(f, fd)
+		n.stopBooks(f, i)
 	}
+	f.active = false
 	if k := len(f.outage); k > 0 && f.outage[k-1].End == sim.Never {
 		f.outage[k-1].End = n.s.Now() // the outage ends with the flow, unrestored
 	}
@@ -251,50 +257,40 @@ func (f *Flow) Reason() string {
 	return ""
 }
 
-// Outages returns the intervals in which the flow did not deliver; the last one has
-// End sim.Never while it lasts.
+// Outages returns the intervals in which the flow did not deliver (some direction did
+// not); the last one has End sim.Never while it lasts. Direction(i).Outages has each
+// direction's own.
 func (f *Flow) Outages() []Interval { return f.outage }
 
-// Lost returns the packets lost in outages so far (both directions).
-func (f *Flow) Lost() float64 {
-	var t sim.Time
-	now := f.n.s.Now()
-	for _, iv := range f.outage {
-		t += iv.Duration(now)
-	}
-	return f.packets(t)
-}
-
-// Delivered returns the packets delivered so far (both directions): the running time
-// outside outages at the flow's packet rate.
-func (f *Flow) Delivered() float64 {
-	run := f.ranFor
-	now := f.n.s.Now()
-	if f.active {
-		run += now - f.startedAt
-	}
-	for _, iv := range f.outage {
-		run -= iv.Duration(now)
-	}
-	if run < 0 {
-		run = 0
-	}
-	return f.packets(run)
-}
-
-// FloodedPackets returns the packets delivered so far by flooding (both directions):
-// the running time in which a switch on the way had no MAC entry for the destination,
-// so that every port of the domain got a copy, at the flow's packet rate. A receiver
-// whose entries have aged out (it only receives) costs this until it sends again.
-func (f *Flow) FloodedPackets() float64 {
-	t := f.flood
-	now := f.n.s.Now()
+// Lost returns the packets lost in outages so far, of all directions together, each
+// direction counting the packets it sent inside its own outages.
+func (f *Flow) Lost() int64 {
+	var lost int64
 	for i := range f.dirs {
-		if fd := &f.dirs[i]; fd.flooded {
-			t += now - fd.floodFrom
-		}
+		lost += f.Direction(i).Lost()
 	}
-	return f.cfg.RateBps / float64(8*f.cfg.PacketBytes) * t.Seconds()
+	return lost
+}
+
+// Delivered returns the packets delivered so far, of all directions together.
+func (f *Flow) Delivered() int64 {
+	var got int64
+	for i := range f.dirs {
+		got += f.Direction(i).Delivered()
+	}
+	return got
+}
+
+// FloodedPackets returns the packets delivered so far by flooding (all directions):
+// those sent while a switch on the way had no MAC entry for the destination, so that
+// every port of the domain got a copy. A receiver whose entries have aged out (it
+// only receives) costs this until it sends again.
+func (f *Flow) FloodedPackets() int64 {
+	var k int64
+	for i := range f.dirs {
+		k += f.Direction(i).Flooded()
+	}
+	return k
 }
 
 // setFlooded notes whether direction fd is delivered by flooding from now on.
@@ -306,13 +302,9 @@ func (f *Flow) setFlooded(fd *flowDir, flooded bool) {
 	if flooded {
 		fd.floodFrom = now
 	} else {
-		f.flood += now - fd.floodFrom
+		fd.floodedPkts += fd.books.clock.count(fd.floodFrom, now)
 	}
 	fd.flooded = flooded
-}
-
-func (f *Flow) packets(t sim.Time) float64 {
-	return f.cfg.RateBps / float64(8*f.cfg.PacketBytes) * t.Seconds() * float64(len(f.dirs))
 }
 
 // Path returns the element names of the forward direction's delivery path: for each
@@ -406,10 +398,20 @@ func (n *Network) addLoad(hs []hop, rate float64) {
 		return
 	}
 	for _, h := range hs {
-		load := &h.link(n).load[h.dir()]
+		l, d := h.link(n), h.dir()
+		load := &l.load[d]
+		before := *load
 		*load += rate
 		if *load < 1e-6 {
 			*load = 0
+		}
+		// A change while over capacity (before or after) changes what the link drops.
+		after := *load
+		if l.cfg.HalfDuplex {
+			before, after = before+l.load[1-d], after+l.load[1-d]
+		}
+		if before > l.cfg.Speed || after > l.cfg.Speed {
+			n.loadChanged(l)
 		}
 	}
 }
@@ -453,6 +455,7 @@ func (n *Network) runSettle() {
 		n.spare = batch[:0]
 		n.sendFrames()
 	}
+	n.settleCongested()
 	n.maybeSweep()
 }
 
@@ -462,13 +465,18 @@ func (n *Network) evaluate(f *Flow) {
 	n.stamps[f.id]++
 	w := &n.w
 	ok := true
+	first := !f.seen
 	for i := range f.dirs {
 		fd := &f.dirs[i]
 		w.reset(f, f.hash)
 		w.walk(fd)
-		n.addLoad(fd.all, -f.cfg.RateBps)
-		n.addLoad(w.all, f.cfg.RateBps)
-		fd.all = keep(fd.all, w.all)
+		// A flow re-walked over the links it crossed before (one still flooding, say,
+		// re-walked because a port it looked at changed) leaves every load as it was.
+		if !slices.Equal(fd.all, w.all) {
+			n.addLoad(fd.all, -f.cfg.RateBps)
+			n.addLoad(w.all, f.cfg.RateBps)
+			fd.all = keep(fd.all, w.all)
+		}
 		fd.path = keep(fd.path, w.path)
 		for _, r := range fd.held {
 			r.e.b.release(r)
@@ -482,6 +490,11 @@ func (n *Network) evaluate(f *Flow) {
 				fd.reason = loss{what: "flooded, no copy reached the destination"}
 			}
 		}
+	}
+	for i := range f.dirs {
+		fd := &f.dirs[i]
+		n.setDirDelivering(f, i, fd.delivered, first)
+		n.evaluated(f, i)
 	}
 	n.setDelivering(f, ok)
 }
@@ -502,6 +515,9 @@ func keep[T any](dst, src []T) []T {
 	return dst
 }
 
+// setDelivering records the whole flow's delivery state (every direction delivering)
+// and tells the flow's owner; each direction's own outages and records are
+// setDirDelivering's.
 func (n *Network) setDelivering(f *Flow, ok bool) {
 	if f.seen && ok == f.deliv {
 		return
@@ -511,30 +527,14 @@ func (n *Network) setDelivering(f *Flow, ok bool) {
 	f.deliv = ok
 	now := n.s.Now()
 	if ok {
-		if !first {
-			f.closeOutage()
+		if k := len(f.outage); !first && k > 0 && f.outage[k-1].End == sim.Never {
+			f.outage[k-1].End = now
 		}
 	} else {
 		f.outage = append(f.outage, Interval{Start: now, End: sim.Never})
-		if !f.internal {
-			n.record(FlowDown{Flow: f.cfg.Name, Reason: f.Reason()})
-		}
 	}
 	if f.onChange != nil {
 		f.onChange(ok)
-	}
-}
-
-func (f *Flow) closeOutage() {
-	k := len(f.outage)
-	if k == 0 || f.outage[k-1].End != sim.Never {
-		return
-	}
-	now := f.n.s.Now()
-	f.outage[k-1].End = now
-	if !f.internal && f.n.s.Observed() {
-		d := now - f.outage[k-1].Start
-		f.n.s.Report(FlowUp{Flow: f.cfg.Name, Outage: d, Lost: f.packets(d), Delivered: f.Delivered()})
 	}
 }
 

@@ -130,3 +130,20 @@ func oneSwitch(tb testing.TB, s *sim.Simulation, mode topology.TeamMode, rate ne
 	must(tb, n.AddTeam("srv", network.TeamConfig{Mode: mode, Members: []string{"eth0", "eth1"}, LACPRate: rate, LACPPhase: ms(300)}))
 	return n
 }
+
+// sends counts by enumeration the packets direction d sends in [a, b): those of its
+// instants PacketPhase + k·PacketInterval (rounded down to the nanosecond) that fall
+// in the span. It is the reference for the books' closed form.
+func sends(d network.Direction, a, b sim.Time) int64 {
+	iv := d.PacketInterval() * 1e9 // ns
+	var n int64
+	for k := 0; ; k++ {
+		at := d.PacketPhase() + sim.Time(math.Floor(float64(k)*iv))
+		if at >= b {
+			return n
+		}
+		if at >= a {
+			n++
+		}
+	}
+}

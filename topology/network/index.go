@@ -137,6 +137,9 @@ func (n *Network) maybeSweep() {
 	for _, g := range n.gwList {
 		sweep(&g.deps)
 	}
+	for _, l := range n.linkList {
+		sweep(&l.crossing)
+	}
 	n.depItems -= removed
 	n.depKept = n.depItems
 }

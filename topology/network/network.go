@@ -27,9 +27,12 @@
 // react (MAC flush, spanning tree, teams, LACP, uplink tracking). Each flow direction
 // is a walk of one frame through the current forwarding state (forward.go); the walk
 // registers every element it looks at, and a change to an element re-walks exactly the
-// flows that looked at it, late in the same instant (index.go, flow.go). Protocol
-// timers are sim.Timers armed only while something is changing, so an idle network
-// schedules no events.
+// flows that looked at it, late in the same instant (index.go, flow.go). Each direction
+// of a flow keeps its own outages and packet counts: packets are sent at fixed
+// instants, so the packets an outage costs are a whole number (direction.go). A link
+// direction offered more than its speed drops the excess, and the flows crossing it
+// lose their share (congestion.go). Protocol timers are sim.Timers armed only while
+// something is changing, so an idle network schedules no events.
 package network
 
 import (
@@ -89,6 +92,10 @@ type Network struct {
 	frames       []func() // one-shot frames waiting for the end of the instant (sendFrame)
 
 	layout *Layout // built on first use once the network runs
+
+	congQueue, congSpare []*Link  // links to settle for congestion (congestion.go)
+	congFlows            []dirRef // flow directions to settle for congestion
+	congestedDirs        int      // link directions over capacity
 
 	stpTimer   *sim.Timer
 	tcStamp    uint64

@@ -60,11 +60,19 @@ func (p *Port) State() PortState { return p.state }
 type Link struct {
 	name string
 	cfg  LinkConfig
+	load [2]float64 // offered bit/s per direction; beside cfg.Speed, which addLoad compares it with
 	ends [2]*Port
 	idx  int
 	cut  [2]bool // cut[d]: light sent by ends[d] does not arrive
 	cost int64   // spanning-tree port cost (802.1t: 20 Tbit/s / speed)
-	load [2]float64
+	// congested[d]: direction d was over capacity when last settled, congFrac[d] the
+	// fraction of packets it dropped then (congestion.go); congQueued: its load
+	// changed while over capacity, to settle this instant; crossing: while it is
+	// congested, the flows whose paths cross it.
+	congested  [2]bool
+	congFrac   [2]float64
+	congQueued bool
+	crossing   depList // while congested: the flows whose paths cross it
 
 	isl, peer bool
 	stpUp     bool

@@ -261,25 +261,27 @@ func (r UplinkTrackingChanged) String() string {
 	return "uplink back: blade-facing ports enabled"
 }
 
-// FlowDown is reported when a flow's packets stop being delivered.
+// FlowDown is reported when one direction of a flow stops delivering its packets.
 type FlowDown struct {
-	Flow   string
-	Reason string // where the packets were lost
+	Flow      string
+	Direction string // its ends, "client-1 → srv-1" (Flow.Direction(i).Name)
+	Reason    string // where the packets were lost
 }
 
 // Subject implements sim.Record.
 func (r FlowDown) Subject() string { return r.Flow }
 
 // String implements sim.Record.
-func (r FlowDown) String() string { return "flow down: " + r.Reason }
+func (r FlowDown) String() string { return r.Direction + " down: " + r.Reason }
 
-// FlowUp is reported when a flow's packets are delivered again, with the outage that
-// ended and the packets lost in it.
+// FlowUp is reported when one direction of a flow delivers again, with the outage that
+// ended and the packets it lost.
 type FlowUp struct {
 	Flow      string
+	Direction string // its ends, "client-1 → srv-1"
 	Outage    sim.Time
-	Lost      float64 // packets lost in this outage (both directions of a bidirectional flow)
-	Delivered float64 // packets delivered since the flow started
+	Lost      int64 // packets this direction sent in this outage
+	Delivered int64 // packets this direction delivered since the flow started
 }
 
 // Subject implements sim.Record.
@@ -287,7 +289,7 @@ func (r FlowUp) Subject() string { return r.Flow }
 
 // String implements sim.Record.
 func (r FlowUp) String() string {
-	return fmt.Sprintf("flow up after %v (%.0f packets lost)", r.Outage, r.Lost)
+	return fmt.Sprintf("%s up after %v (%d packets lost)", r.Direction, r.Outage, r.Lost)
 }
 
 func updown(up bool) string {

@@ -2,7 +2,6 @@ package network_test
 
 import (
 	"fmt"
-	"math"
 	"testing"
 
 	"dctwin/sim"
@@ -58,12 +57,25 @@ func TestCarrierVersusMIIMon(t *testing.T) {
 			if !f.Delivering() || len(f.Path()) == 0 {
 				t.Errorf("flow not delivering after failover: %s", f.Reason())
 			}
-			// 87.2 kbit/s in 200-byte packets = 54.5 packets/s per direction.
-			if lost, want := f.Lost(), 2*54.5*c.want.Seconds(); math.Abs(lost-want) > 1e-9 {
-				t.Errorf("lost %v packets, want %v", lost, want)
+			// 87.2 kbit/s in 200-byte packets: one every 1600/87200 s = 18.349 ms per
+			// direction, at the direction's phase. Each direction is out for the same
+			// span and loses the packets it sends in it (0 or 1 in 10 ms, 12 or 13 in
+			// 230 ms, 16 or 17 in 295 ms, as the phase falls).
+			var lost, sent int64
+			for i := range f.Directions() {
+				d := f.Direction(i)
+				if len(d.Outages()) != 1 || d.Outages()[0] != iv {
+					t.Errorf("%s: outages %v, want the flow's %v", d.Name(), d.Outages(), iv)
+				}
+				want := sends(d, sec(10), sec(10)+c.want)
+				if got := d.Lost(); got != want || got < int64(c.want.Seconds()/0.018349) {
+					t.Errorf("%s lost %d packets, want %d", d.Name(), got, want)
+				}
+				lost += want
+				sent += sends(d, 0, sec(20))
 			}
-			if got, want := f.Delivered(), 2*54.5*(20-c.want.Seconds()); math.Abs(got-want) > 1e-6 {
-				t.Errorf("delivered %v packets, want %v", got, want)
+			if f.Lost() != lost || f.Delivered() != sent-lost {
+				t.Errorf("lost %d and delivered %d packets, want %d and %d", f.Lost(), f.Delivered(), lost, sent-lost)
 			}
 		})
 	}

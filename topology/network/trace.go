@@ -6,15 +6,21 @@ import (
 	"dctwin/sim"
 )
 
-// PacketTraced is reported for every packet of a flow under packet tracing: whether it
-// arrived and with what one-way delay. Packet tracing is a teaching aid for one chosen
-// flow; flows are otherwise evaluated at flow level.
+// PacketTraced is reported for every packet of a flow under packet tracing, in each
+// direction: whether it arrived and with what one-way delay. Packet tracing is a
+// teaching aid for one chosen flow; flows are otherwise evaluated at flow level. The
+// packets traced are those the flow's books count: the packets a direction loses here
+// are the ones its outages and congestion cost it in the report.
 type PacketTraced struct {
 	Flow      string
-	Seq       int
+	Direction string // "client-1 → srv-1"
+	Seq       int    // the packet's number in its direction since tracing began, from 1
 	Delivered bool
-	Delay     sim.Time // forward one-way delay (0 when lost)
-	Path      int      // number of links crossed
+	// Lost says why a packet did not arrive: where the direction's packets are lost in
+	// an outage, or "congestion" for one a link over capacity dropped.
+	Lost  string
+	Delay sim.Time // this direction's one-way delay (0 when lost)
+	Path  int      // number of links crossed
 }
 
 // Subject implements sim.Record.
@@ -23,43 +29,78 @@ func (r PacketTraced) Subject() string { return r.Flow }
 // String implements sim.Record.
 func (r PacketTraced) String() string {
 	if !r.Delivered {
-		return fmt.Sprintf("packet %d lost", r.Seq)
+		return fmt.Sprintf("%s packet %d lost: %s", r.Direction, r.Seq, r.Lost)
 	}
-	return fmt.Sprintf("packet %d delivered after %v over %d links", r.Seq, r.Delay, r.Path)
+	return fmt.Sprintf("%s packet %d delivered after %v over %d links", r.Direction, r.Seq, r.Delay, r.Path)
 }
 
-// TracePackets reports a PacketTraced record for each packet of the flow's forward
-// direction (one per packet interval, PacketBytes·8/RateBps) while on is true.
+// tracePriority runs a traced packet after the instant's flows have settled
+// (Network.runSettle runs at sim.Late), so that a packet sent at the instant an outage
+// begins is lost, as the books count it.
+const tracePriority = sim.Late + 1
+
+// TracePackets reports a PacketTraced record for each packet of every direction of the
+// flow (at the direction's send instants, PacketPhase + k·PacketInterval) while on is
+// true.
 func (f *Flow) TracePackets(on bool) {
 	if !on {
-		if f.tracer != nil {
-			f.tracer.Stop()
+		for _, t := range f.tracers {
+			t.timer.Stop()
 		}
 		return
 	}
 	if f.cfg.RateBps <= 0 {
 		return
 	}
-	gap := sim.Seconds(float64(8*f.cfg.PacketBytes) / f.cfg.RateBps)
-	if gap <= 0 {
-		gap = 1
+	if f.tracers == nil {
+		for i := range f.dirs {
+			t := &packetTracer{timer: f.n.s.NewTimer(func() { f.tracePacket(i) })}
+			t.timer.SetPriority(tracePriority)
+			f.tracers = append(f.tracers, t)
+		}
 	}
-	if f.tracer == nil {
-		f.tracer = f.n.s.NewTimer(func() {
-			if !f.active {
-				return
+	now := f.n.s.Now()
+	for i, t := range f.tracers {
+		if !t.timer.Armed() {
+			clock := f.dirs[i].books.clock
+			t.next = clock.index(now)
+			if at := clock.at(t.next); at != sim.Never {
+				t.timer.Reset(at - now)
 			}
-			f.traceSeq++
-			fd := &f.dirs[0]
-			r := PacketTraced{Flow: f.cfg.Name, Seq: f.traceSeq, Delivered: fd.delivered}
-			if fd.delivered {
-				r.Delay, r.Path = f.Delay(), len(fd.path)
-			}
-			f.n.record(r)
-			f.tracer.Reset(gap)
-		})
+		}
 	}
-	if !f.tracer.Armed() {
-		f.tracer.Reset(gap)
+}
+
+// packetTracer follows the packets of one direction of a traced flow.
+type packetTracer struct {
+	timer *sim.Timer
+	seq   int   // packets traced so far
+	next  int64 // the clock index of the next packet to trace
+}
+
+// tracePacket reports the packets of direction i sent now and arms the timer for the
+// next one.
+func (f *Flow) tracePacket(i int) {
+	n, fd, t := f.n, &f.dirs[i], f.tracers[i]
+	b := &fd.books
+	now := n.s.Now()
+	if !f.active {
+		return // tracing ends with the flow
+	}
+	for ; b.clock.at(t.next) <= now; t.next++ {
+		t.seq++
+		r := PacketTraced{Flow: f.cfg.Name, Direction: f.dirLabel(i), Seq: t.seq}
+		switch {
+		case !b.up:
+			r.Lost = fd.reason.format(n)
+		case b.congestionDrops(t.next):
+			r.Lost = "congestion"
+		default:
+			r.Delivered, r.Delay, r.Path = true, n.delay(f, fd), len(fd.path)
+		}
+		n.record(r)
+	}
+	if at := b.clock.at(t.next); at != sim.Never {
+		t.timer.Reset(at - now)
 	}
 }

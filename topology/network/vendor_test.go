@@ -229,7 +229,8 @@ func TestHeartbeatDefaultsByFlavour(t *testing.T) {
 // gratuitous ARP at 0 s taught every switch its MAC.
 //
 //	carrier detection: the entries age at 0 + 300 s (MAC aging); from then on the core
-//	    floods the flow: (600 − 300) s × 125 /s = 37 500 packets flooded;
+//	    floods the flow: (600 − 300) s × 125 /s = 37 500 packets flooded (the 8 ms
+//	    packet interval divides 300 s, so whatever the flow's phase);
 //	the same, but the server starts sending to the client at 450 s: flooded from 300 s
 //	    to 450 s, 150 s × 125 /s = 18 750 packets;
 //	heartbeats (hp, 3 s, to the client): the active member's heartbeats carry the team
@@ -240,7 +241,7 @@ func TestHeartbeatsKeepTheTeamMACFromAging(t *testing.T) {
 		name  string
 		cfg   network.TeamConfig
 		talks sim.Time // when the server starts sending (0: never)
-		want  float64
+		want  int64
 	}{
 		{"silent", network.TeamConfig{GratuitousARPs: 1}, 0, 300 * 125},
 		{"silent until 450 s", network.TeamConfig{GratuitousARPs: 1}, sec(450), 150 * 125},
