@@ -69,12 +69,12 @@ type flowDir struct {
 	floodFrom sim.Time // since when flooded
 	// floodedPkts counts the packets sent in earlier flooded spans.
 	floodedPkts int64
-	reason    loss
-	path      []hop
-	all       []hop
-	held      []learnRef
-	custom    func(*walker) // internal frames (VRRP adverts) walk themselves
-	books     dirBooks      // outages, packets and congestion of this direction (direction.go)
+	reason      loss
+	path        []hop
+	all         []hop
+	held        []learnRef
+	custom      func(*walker) // internal frames (VRRP adverts) walk themselves
+	books       dirBooks      // outages, packets and congestion of this direction (direction.go)
 }
 
 // Flow is a data-plane flow. Its path, delivery state and delay follow the forwarding
