@@ -159,11 +159,9 @@ func (tw *Twin) Report() *Report {
 		}
 		res := FlowResult{Flow: fl.Name(), From: ends[0], To: ends[1], LostPackets: fl.Lost(),
 			DelayMs: ms(fl.Delay()), Path: fl.Path()}
-		var down sim.Time
-		for _, iv := range fl.Outages() {
-			res.Outages++
-			down += iv.Duration(now)
-		}
+		totals := fl.OutageTotals() // every outage, also those a long run folded
+		res.Outages = totals.Count
+		down := totals.Down
 		res.DownMs = ms(down)
 		up += (now - down).Seconds()
 		total += now.Seconds()

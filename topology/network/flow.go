@@ -83,8 +83,9 @@ type Flow struct {
 	round  uint32
 	evals  int
 	deliv  bool
-	seen   bool // evaluated at least once
-	outage []Interval
+	seen   bool         // evaluated at least once
+	outage []Interval   // the latest outages (see addOutage)
+	folded OutageTotals // the older ones
 
 	tracer   *sim.Timer // packet tracing (TracePackets)
 	traceSeq int
@@ -251,13 +252,14 @@ func (f *Flow) Reason() string {
 	return ""
 }
 
-// Outages returns the intervals in which the flow did not deliver; the last one has
-// End sim.Never while it lasts.
+// Outages returns the intervals in which the flow did not deliver, at most the last
+// 2·MaxOutageIntervals (OutageTotals counts them all); the last one has End sim.Never
+// while it lasts.
 func (f *Flow) Outages() []Interval { return f.outage }
 
 // Lost returns the packets lost in outages so far (both directions).
 func (f *Flow) Lost() float64 {
-	var t sim.Time
+	t := f.folded.Down
 	now := f.n.s.Now()
 	for _, iv := range f.outage {
 		t += iv.Duration(now)
@@ -273,6 +275,7 @@ func (f *Flow) Delivered() float64 {
 	if f.active {
 		run += now - f.startedAt
 	}
+	run -= f.folded.Down
 	for _, iv := range f.outage {
 		run -= iv.Duration(now)
 	}
@@ -483,7 +486,7 @@ func (n *Network) setDelivering(f *Flow, ok bool) {
 			f.closeOutage()
 		}
 	} else {
-		f.outage = append(f.outage, Interval{Start: now, End: sim.Never})
+		f.addOutage(Interval{Start: now, End: sim.Never})
 		if !f.internal {
 			n.record(FlowDown{Flow: f.cfg.Name, Reason: f.Reason()})
 		}

@@ -1,0 +1,47 @@
+package network
+
+import "dctwin/sim"
+
+// MaxOutageIntervals is how many of its latest outages a flow keeps one by one. A flow
+// that fails over again and again in a long run folds the older ones into totals, so
+// that it holds the same memory after a day as after a year.
+const MaxOutageIntervals = 256
+
+// OutageTotals sums a flow's outages: how many, how long in all and the longest, an
+// open outage counted up to now.
+type OutageTotals struct {
+	Count   int
+	Down    sim.Time
+	Longest sim.Time
+}
+
+// add counts one outage of length d.
+func (t *OutageTotals) add(d sim.Time) {
+	t.Count++
+	t.Down += d
+	t.Longest = max(t.Longest, d)
+}
+
+// OutageTotals returns the totals of every outage of the flow so far, the folded ones
+// and those Outages still lists.
+func (f *Flow) OutageTotals() OutageTotals {
+	t := f.folded
+	now := f.n.s.Now()
+	for _, iv := range f.outage {
+		t.add(iv.Duration(now))
+	}
+	return t
+}
+
+// addOutage opens an outage. When the flow holds twice MaxOutageIntervals, the oldest
+// (all closed: only the latest can be open) are folded into the totals first.
+func (f *Flow) addOutage(iv Interval) {
+	if len(f.outage) >= 2*MaxOutageIntervals {
+		old := len(f.outage) - MaxOutageIntervals
+		for _, o := range f.outage[:old] {
+			f.folded.add(o.End - o.Start)
+		}
+		f.outage = f.outage[:copy(f.outage, f.outage[old:])]
+	}
+	f.outage = append(f.outage, iv)
+}
