@@ -51,6 +51,11 @@ of the events that explain those times (carrier loss, detection, switchover,
 gratuitous ARPs, MAC moves, spanning-tree and gateway changes), the service view and a
 summary. Times come from the simulated mechanisms and the scenario's timers.
 
+A run that takes more than a second shows its progress on stderr when that is a
+terminal (simulated time done, events per second, time left). What a run keeps does
+not grow with its duration: a long run with many random failures lists the first
+1,000 in detail and summarizes the rest per kind.
+
 The same scenario and seed always give the same report, byte for byte.`,
 		Example: `  dctwin run teaming-lab
   dctwin run classic-dc --seed 7 --duration 10m
@@ -114,7 +119,13 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 			}))
 		}
 	}
-	tw.Run()
+	// A long run shows its progress on a terminal; never when stderr is a pipe or a
+	// file, and not amid a trace.
+	var p *progress
+	if !o.trace && o.traceFlow == "" && isTerminal(cmd.ErrOrStderr()) {
+		p = newProgress(cmd.ErrOrStderr())
+	}
+	runTwin(tw, p)
 	rep := tw.Report()
 	out := cmd.OutOrStdout()
 	if o.asJSON {
