@@ -253,13 +253,13 @@ func (s *RandomFailure) UnmarshalYAML(ctx context.Context, n ast.Node) error {
 
 // Run is the `run:` section: how long to simulate and the master seed.
 type Run struct {
-	Duration Duration `yaml:"duration"`
-	Seed     uint64   `yaml:"seed"`
+	Duration        Duration `yaml:"duration"`
+	Seed            uint64   `yaml:"seed"`
+	topology.Source `yaml:"-"`
 }
 
-// UnmarshalYAML decodes strictly.
+// UnmarshalYAML decodes strictly and records positions.
 func (s *Run) UnmarshalYAML(ctx context.Context, n ast.Node) error {
 	type plain Run
-	var src topology.Source
-	return decodeItem(ctx, n, (*plain)(s), &src)
+	return decodeItem(ctx, n, (*plain)(s), &s.Source)
 }

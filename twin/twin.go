@@ -71,6 +71,9 @@ func New(sc *Scenario, opt Options) (*Twin, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, err
 	}
+	if opt.Duration > sim.Time(MaxRunDuration) {
+		return nil, fmt.Errorf("a run of %v is longer than a run can be: at most %v", time.Duration(opt.Duration), MaxRunDuration)
+	}
 	t := sc.Topology()
 	fs := checkWith(sc, t)
 	if opt.Duration > 0 && opt.Duration != sim.Time(sc.Run().Duration) {

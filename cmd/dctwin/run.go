@@ -86,6 +86,9 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 	if o.duration < 0 {
 		return usageError{fmt.Errorf("--duration must be positive, got %v", o.duration)}
 	}
+	if o.duration > twin.MaxRunDuration {
+		return usageError{fmt.Errorf("--duration %v: at most %v (114 years) can be simulated", o.duration, twin.MaxRunDuration)}
+	}
 	if cmd.Flags().Changed("seed") {
 		opt.Seed, opt.SeedSet = o.seed, true
 	}
