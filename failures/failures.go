@@ -134,17 +134,23 @@ func (r Refused) String() string { return "failure refused: " + r.Reason }
 type Injector struct {
 	s        *sim.Simulation
 	target   Target
-	failures []*Failure
+	failures []*Failure // the first MaxListed
+	count    int
 	down     map[string]*Failure // component+kind → its active failure
 	lastID   int
 }
+
+// MaxListed is how many failures an injector lists (Failures); a long run with random
+// failures counts the rest (Count) without keeping them.
+const MaxListed = 1000
 
 // NewInjector returns an injector acting on target.
 func NewInjector(s *sim.Simulation, target Target) *Injector {
 	return &Injector{s: s, target: target, down: make(map[string]*Failure)}
 }
 
-// Failures returns every failure so far, in the order they happened.
+// Failures returns the failures so far, in the order they happened: all of them, or the
+// first MaxListed when there were more (Count).
 func (in *Injector) Failures() []Failure {
 	out := make([]Failure, len(in.failures))
 	for i, f := range in.failures {
@@ -152,6 +158,9 @@ func (in *Injector) Failures() []Failure {
 	}
 	return out
 }
+
+// Count returns how many failures happened so far.
+func (in *Injector) Count() int { return in.count }
 
 // Down reports whether the component is failed now.
 func (in *Injector) Down(component string) bool {
@@ -222,7 +231,10 @@ func (in *Injector) fail(component string, kind Kind, cause Cause) (*Failure, er
 		in.s.Report(Refused{*f, err.Error()})
 		return nil, err
 	}
-	in.failures = append(in.failures, f)
+	if len(in.failures) < MaxListed {
+		in.failures = append(in.failures, f)
+	}
+	in.count++
 	in.down[key] = f
 	return f, nil
 }

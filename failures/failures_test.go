@@ -106,17 +106,28 @@ func TestRandomFailuresHaveTheConfiguredMeans(t *testing.T) {
 		if err := in.Random(comps, failures.Host, mtbf, mttr, d); err != nil {
 			t.Fatal(err)
 		}
-		horizon := 2_000_000 * sim.Second // ~1,800 cycles per component
-		s.RunUntil(horizon)
+		// The injector lists only its first failures: count them all from the trace.
 		var downTotal, repairs sim.Time
 		var n int
-		for _, f := range in.Failures() {
-			end := min(f.RepairAt, horizon)
-			downTotal += end - f.At
-			if f.RepairAt != sim.Never {
-				repairs += f.RepairAt - f.At
+		inForce := map[int]sim.Time{}
+		s.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
+			switch r := r.(type) {
+			case failures.Injected:
+				inForce[r.Failure.ID] = r.Failure.At
+			case failures.Repaired:
+				delete(inForce, r.Failure.ID)
+				downTotal += r.Failure.RepairAt - r.Failure.At
+				repairs += r.Failure.RepairAt - r.Failure.At
 				n++
 			}
+		}))
+		horizon := 2_000_000 * sim.Second // ~1,800 cycles per component
+		s.RunUntil(horizon)
+		for _, at := range inForce {
+			downTotal += horizon - at
+		}
+		if in.Count() != n+len(inForce) {
+			t.Fatalf("%s: Count %d, the trace has %d", d, in.Count(), n+len(inForce))
 		}
 		meanRepair := repairs.Seconds() / float64(n)
 		avail := 1 - downTotal.Seconds()/(horizon.Seconds()*float64(len(comps)))

@@ -1,9 +1,7 @@
 package failures
 
 import (
-	"cmp"
 	"slices"
-	"sort"
 
 	"dctwin/sim"
 )
@@ -44,7 +42,8 @@ type DetectionTime struct {
 	After     sim.Time // from the failure
 }
 
-// FlowOutage is what one failure did to one flow direction.
+// FlowOutage is what one failure did to one flow (or, in FailureReport.CutOff, to one
+// node's way to its gateway).
 type FlowOutage struct {
 	Flow string
 	// Direction names the direction ("client-1 → srv-1"); "" for a change of the whole
@@ -70,9 +69,12 @@ type FailureReport struct {
 	Failure    Failure
 	Detections []DetectionTime
 	Flows      []FlowOutage
-	// CutOff lists the hosts and endpoints the failure cut off from their default
+	// CutOff lists the hosts, VMs and endpoints the failure cut off from their default
 	// gateway (FlowOutage.Flow names the node), whether or not any flow used them.
 	CutOff []FlowOutage
+
+	seq  int // injection order among the failures that happened, from 0
+	refs int // open outages that will still write into Flows or CutOff
 }
 
 // DetectedAfter returns the earliest detection, and false if nothing noticed.
@@ -87,44 +89,68 @@ func (r *FailureReport) DetectedAfter() (sim.Time, bool) {
 	return best, true
 }
 
+// DefaultDetailed is how many failures a measurement reports one by one (Reports);
+// the failures after them are summarized per kind (Summaries), so that a long run with
+// random failures holds bounded memory. The built-in scenarios stay far below it.
+const DefaultDetailed = 1000
+
 // Measurement is an observer that turns the trace into failover figures: per failure,
 // which mechanisms noticed it how soon, and for every flow it interrupted, how long.
 // A detection belongs to the most recent failure still in force; a flow change to the
 // failure or repair that happened last before it.
+//
+// What it keeps does not grow with the run's duration: the first Detailed failures in
+// detail, the later ones only until nothing can change them any more (then they are
+// folded into per-kind summaries), and per node of the service view running totals.
 type Measurement struct {
-	reports []*FailureReport
-	byID    map[int]*FailureReport
-	open    map[flowDir]openOutage // flow direction → its running outage
-	ends    map[string]string      // flow → endpoints "a\x00b", for the service view
-	down    map[string][]interval  // flow → when it was out (some direction was)
-	downIn  map[string]int         // flow → how many of its directions are out now
-	end     sim.Time
+	// Detailed is how many failures are reported one by one (DefaultDetailed); set it
+	// before the run starts.
+	Detailed int
 
-	probed  map[string]bool       // nodes whose reachability is observed
-	cut     map[string]openOutage // node → its running cut-off (index into CutOff)
-	unreach map[string][]interval // node → the intervals it was cut off
+	detailed []*FailureReport       // the first Detailed failures, in injection order
+	live     []*FailureReport       // later failures that can still change
+	byID     map[int]*FailureReport // failures not yet repaired (or refused)
+	inForce  []*FailureReport       // failures not yet repaired, in injection order
+	count    int                    // failures that happened
+	summary  map[Kind]*ClassSummary // folded failures beyond Detailed
+	// latest is the failure whose latest event (injection, or repair) is the most
+	// recent, the one a flow change is blamed on; latestAt is that event's time.
+	latest     *FailureReport
+	latestAt   sim.Time
+	prevLatest *FailureReport // latest before the last injection, in case it is refused
+	prevAt     sim.Time
+
+	open     map[flowDir]openOutage // flow direction → its running outage
+	downIn   map[string]int         // flow → how many of its directions are out now
+	cut      map[string]openOutage  // node → its running cut-off (index into CutOff)
+	services serviceView
+	end      sim.Time
 }
 
 type openOutage struct {
 	report *FailureReport
-	index  int // into report.Flows
+	index  int // into report.Flows (or CutOff)
 	since  sim.Time
 }
-
-type interval struct{ from, to sim.Time }
 
 type flowDir struct{ flow, dir string }
 
 // NewMeasurement returns an empty measurement; register it with sim.AddObserver.
 func NewMeasurement() *Measurement {
-	return &Measurement{byID: map[int]*FailureReport{}, open: map[flowDir]openOutage{},
-		ends: map[string]string{}, down: map[string][]interval{}, downIn: map[string]int{},
-		probed: map[string]bool{}, cut: map[string]openOutage{}, unreach: map[string][]interval{}}
+	return &Measurement{Detailed: DefaultDetailed, byID: map[int]*FailureReport{}, open: map[flowDir]openOutage{},
+		downIn: map[string]int{}, cut: map[string]openOutage{},
+		summary: map[Kind]*ClassSummary{}, services: newServiceView()}
+}
+
+// SetFlowEndpoints tells the measurement which two nodes a flow joins, for Services.
+func (m *Measurement) SetFlowEndpoints(flow, a, b string) {
+	m.services.addFlow(flow, a, b, m.downIn[flow] > 0)
 }
 
 // ObserveReachability says that node's reachability is observed (by a probe to its
-// default gateway); Reachability then reports its changes.
-func (m *Measurement) ObserveReachability(node string) { m.probed[node] = true }
+// default gateway); Reachability then reports its changes, and the service view counts
+// the node cut off by that rather than by its flows.
+func (m *Measurement) ObserveReachability(node string) { m.services.probe(node) }
 
 // Reachability records that node lost (reachable false) or regained its way to the
 // network at time at. A cut-off belongs to the failure or repair that happened last
@@ -134,7 +160,7 @@ func (m *Measurement) Reachability(at sim.Time, node string, reachable bool) {
 		if _, already := m.cut[node]; already {
 			return
 		}
-		m.unreach[node] = append(m.unreach[node], interval{at, sim.Never})
+		m.services.cutOff(node, at, true)
 		rep, afterRepair := m.blame(at)
 		if rep == nil {
 			m.cut[node] = openOutage{since: at, index: -1}
@@ -142,6 +168,7 @@ func (m *Measurement) Reachability(at sim.Time, node string, reachable bool) {
 		}
 		rep.CutOff = append(rep.CutOff, FlowOutage{Flow: node, Stopped: at - rep.Failure.At,
 			AfterRepair: afterRepair, Gap: sim.Never})
+		rep.refs++
 		m.cut[node] = openOutage{report: rep, index: len(rep.CutOff) - 1, since: at}
 		return
 	}
@@ -150,32 +177,31 @@ func (m *Measurement) Reachability(at sim.Time, node string, reachable bool) {
 		return
 	}
 	delete(m.cut, node)
-	if iv := m.unreach[node]; len(iv) > 0 {
-		iv[len(iv)-1].to = at
-	}
+	m.services.cutOff(node, at, false)
 	if o.report != nil {
+		o.report.refs--
 		closeOutage(&o.report.CutOff[o.index], o.report.Failure, o.since, at)
 	}
 }
-
-// SetFlowEndpoints tells the measurement which two nodes a flow joins, for Services.
-func (m *Measurement) SetFlowEndpoints(flow, a, b string) { m.ends[flow] = a + "\x00" + b }
 
 // Observe implements sim.Observer.
 func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 	switch r := r.(type) {
 	case Injected:
-		rep := &FailureReport{Failure: r.Failure}
-		m.reports = append(m.reports, rep)
-		m.byID[r.Failure.ID] = rep
+		m.injected(at, r.Failure)
 	case Refused:
-		if rep := m.byID[r.Failure.ID]; rep != nil {
-			m.reports = slices.DeleteFunc(m.reports, func(x *FailureReport) bool { return x == rep })
-			delete(m.byID, r.Failure.ID)
-		}
+		m.refused(r.Failure.ID)
 	case Repaired:
-		if rep := m.byID[r.Failure.ID]; rep != nil {
-			rep.Failure.RepairAt = r.Failure.RepairAt
+		rep := m.byID[r.Failure.ID]
+		if rep == nil {
+			return
+		}
+		rep.Failure.RepairAt = r.Failure.RepairAt
+		delete(m.byID, r.Failure.ID)
+		m.inForce = slices.DeleteFunc(m.inForce, func(x *FailureReport) bool { return x == rep })
+		m.happened(at, rep)
+		if len(m.live) >= compactLive {
+			m.Compact()
 		}
 	case Detection:
 		if !r.DetectedDown() {
@@ -183,7 +209,7 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 		}
 		// Only a failure still in force can be detected; what mechanisms notice after a
 		// repair (a member coming back) is recovery, not detection.
-		if rep := m.inForce(at); rep != nil {
+		if rep := m.mostRecentInForce(); rep != nil {
 			rep.Detections = append(rep.Detections, DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At})
 		}
 	case FlowChange:
@@ -192,6 +218,61 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 			dir = d.FlowDirection()
 		}
 		m.FlowChanged(at, r.FlowName(), dir, r.FlowDelivering())
+	}
+}
+
+// compactLive is how many later failures may wait to be folded before a repair folds
+// them; Compact folds them at any time too.
+const compactLive = 256
+
+func (m *Measurement) injected(at sim.Time, f Failure) {
+	rep := &FailureReport{Failure: f, seq: m.count}
+	m.count++
+	if rep.seq < m.Detailed {
+		m.detailed = append(m.detailed, rep)
+	} else {
+		m.live = append(m.live, rep)
+	}
+	m.byID[f.ID] = rep
+	m.inForce = append(m.inForce, rep)
+	m.prevLatest, m.prevAt = m.latest, m.latestAt
+	m.happened(at, rep)
+}
+
+// refused takes back a failure that the target refused right after its injection.
+func (m *Measurement) refused(id int) {
+	rep := m.byID[id]
+	if rep == nil {
+		return
+	}
+	delete(m.byID, id)
+	drop := func(x *FailureReport) bool { return x == rep }
+	m.detailed = slices.DeleteFunc(m.detailed, drop)
+	m.live = slices.DeleteFunc(m.live, drop)
+	m.inForce = slices.DeleteFunc(m.inForce, drop)
+	m.count--
+	if m.latest == rep {
+		m.latest, m.latestAt = m.prevLatest, m.prevAt
+	}
+	// A flow that stopped between the injection and the refusal was charged to it, as
+	// before the injector learnt that the failure did not happen; it stays unblamed.
+	for key, o := range m.open {
+		if o.report == rep {
+			m.open[key] = openOutage{since: o.since, index: -1}
+		}
+	}
+	for node, o := range m.cut {
+		if o.report == rep {
+			m.cut[node] = openOutage{since: o.since, index: -1}
+		}
+	}
+}
+
+// happened makes rep's event at time at (its injection or repair) the latest one. Of
+// failures whose latest events fall at one instant, the one injected last is blamed.
+func (m *Measurement) happened(at sim.Time, rep *FailureReport) {
+	if m.latest == nil || at > m.latestAt || rep.seq >= m.latest.seq {
+		m.latest, m.latestAt = rep, at
 	}
 }
 
@@ -206,7 +287,7 @@ func (m *Measurement) FlowChanged(at sim.Time, flow, dir string, delivering bool
 			return
 		}
 		if m.downIn[flow]++; m.downIn[flow] == 1 {
-			m.down[flow] = append(m.down[flow], interval{at, sim.Never})
+			m.services.change(flow, at, true)
 		}
 		rep, afterRepair := m.blame(at)
 		if rep == nil {
@@ -215,6 +296,7 @@ func (m *Measurement) FlowChanged(at sim.Time, flow, dir string, delivering bool
 		}
 		rep.Flows = append(rep.Flows, FlowOutage{Flow: flow, Direction: dir, Stopped: at - rep.Failure.At,
 			AfterRepair: afterRepair, Gap: sim.Never})
+		rep.refs++
 		m.open[key] = openOutage{report: rep, index: len(rep.Flows) - 1, since: at}
 		return
 	}
@@ -225,13 +307,12 @@ func (m *Measurement) FlowChanged(at sim.Time, flow, dir string, delivering bool
 	delete(m.open, key)
 	if m.downIn[flow]--; m.downIn[flow] == 0 {
 		delete(m.downIn, flow)
-		if iv := m.down[flow]; len(iv) > 0 {
-			iv[len(iv)-1].to = at
-		}
+		m.services.change(flow, at, false)
 	}
 	if o.report == nil {
 		return
 	}
+	o.report.refs--
 	closeOutage(&o.report.Flows[o.index], o.report.Failure, o.since, at)
 }
 
@@ -253,45 +334,29 @@ func closeOutage(fo *FlowOutage, f Failure, since, at sim.Time) {
 // at the instant of one repair belongs to that repair, not to an older failure still
 // in force elsewhere. The second result is true when the cause is a repair.
 func (m *Measurement) blame(at sim.Time) (*FailureReport, bool) {
-	var best *FailureReport
-	var bestAt sim.Time
-	for _, r := range m.reports {
-		f := &r.Failure
-		if f.At > at {
-			continue
-		}
-		ev := f.At
-		if f.RepairAt <= at {
-			ev = f.RepairAt
-		}
-		if best == nil || ev >= bestAt {
-			best, bestAt = r, ev
-		}
-	}
-	if best == nil {
+	if m.latest == nil {
 		return nil, false
 	}
-	return best, best.Failure.RepairAt <= at
+	return m.latest, m.latest.Failure.RepairAt <= at
 }
 
-// inForce returns the most recently injected failure still in force at time at: only
+// mostRecentInForce returns the most recently injected failure still in force: only
 // such a failure can be detected.
-func (m *Measurement) inForce(at sim.Time) *FailureReport {
-	for i := len(m.reports) - 1; i >= 0; i-- {
-		if m.reports[i].Failure.Active(at) {
-			return m.reports[i]
-		}
+func (m *Measurement) mostRecentInForce() *FailureReport {
+	if len(m.inForce) == 0 {
+		return nil
 	}
-	return nil
+	return m.inForce[len(m.inForce)-1]
 }
 
 // Finish closes the measurement at the end of the run.
 func (m *Measurement) Finish(end sim.Time) { m.end = end }
 
-// Reports returns the per-failure reports in the order the failures happened.
+// Reports returns the per-failure reports of the first Detailed failures, in the order
+// they happened; Summaries covers the rest.
 func (m *Measurement) Reports() []FailureReport {
-	out := make([]FailureReport, len(m.reports))
-	for i, r := range m.reports {
+	out := make([]FailureReport, len(m.detailed))
+	for i, r := range m.detailed {
 		out[i] = *r
 		out[i].Detections = slices.Clone(r.Detections)
 		out[i].Flows = slices.Clone(r.Flows)
@@ -299,6 +364,9 @@ func (m *Measurement) Reports() []FailureReport {
 	}
 	return out
 }
+
+// Count returns how many failures happened (reported in detail or summarized).
+func (m *Measurement) Count() int { return m.count }
 
 // ServiceDowntime is the service view of one host, VM or endpoint.
 type ServiceDowntime struct {
@@ -311,174 +379,4 @@ type ServiceDowntime struct {
 	// was not delivered, leaving out the times its peer was the one cut off: a healthy
 	// database is not impaired because the web server calling it died.
 	Impaired sim.Time
-}
-
-// Services returns, per node that lost any traffic or was cut off, how long it was
-// impaired and unreachable, up to the end of the run.
-func (m *Measurement) Services() []ServiceDowntime {
-	flowsOf := map[string][]string{}
-	for flow, e := range m.ends {
-		for _, n := range splitEnds(e) {
-			flowsOf[n] = append(flowsOf[n], flow)
-		}
-	}
-	nodes := map[string]bool{}
-	for n := range flowsOf {
-		nodes[n] = true
-	}
-	for n := range m.unreach {
-		nodes[n] = true
-	}
-	var out []ServiceDowntime
-	for node := range nodes {
-		own := m.clip(m.unreach[node])
-		var all [][]interval
-		for _, f := range flowsOf[node] {
-			ivs := m.clipped(f)
-			if peer := peerOf(m.ends[f], node); peer != "" && m.probed[peer] {
-				ivs = minus(ivs, m.clip(m.unreach[peer]))
-			}
-			all = append(all, ivs)
-		}
-		sd := ServiceDowntime{Node: node}
-		if m.probed[node] {
-			sd.Unreachable = union([][]interval{own})
-		} else {
-			sd.Unreachable = intersection(all)
-		}
-		sd.Impaired = union(append(all, own))
-		if sd.Impaired > 0 {
-			out = append(out, sd)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Unreachable != out[j].Unreachable {
-			return out[i].Unreachable > out[j].Unreachable
-		}
-		if out[i].Impaired != out[j].Impaired {
-			return out[i].Impaired > out[j].Impaired
-		}
-		return out[i].Node < out[j].Node
-	})
-	return out
-}
-
-// peerOf returns the other end of a flow's endpoints "a\x00b" seen from node.
-func peerOf(ends, node string) string {
-	e := splitEnds(ends)
-	if len(e) != 2 {
-		return ""
-	}
-	if e[0] == node {
-		return e[1]
-	}
-	return e[0]
-}
-
-// minus removes from a the parts covered by b (both sorted by start, b disjoint).
-func minus(a, b []interval) []interval {
-	if len(b) == 0 {
-		return a
-	}
-	var out []interval
-	for _, iv := range a {
-		cur := iv
-		for _, x := range b {
-			if x.to <= cur.from || x.from >= cur.to {
-				continue
-			}
-			if x.from > cur.from {
-				out = append(out, interval{cur.from, x.from})
-			}
-			cur.from = max(cur.from, x.to)
-			if cur.from >= cur.to {
-				break
-			}
-		}
-		if cur.from < cur.to {
-			out = append(out, cur)
-		}
-	}
-	return out
-}
-
-func splitEnds(e string) []string {
-	for i := range len(e) {
-		if e[i] == 0 {
-			if e[:i] == e[i+1:] {
-				return []string{e[:i]}
-			}
-			return []string{e[:i], e[i+1:]}
-		}
-	}
-	return []string{e}
-}
-
-// clipped returns a flow's outage intervals with open ones ended at the end of the run.
-func (m *Measurement) clipped(flow string) []interval { return m.clip(m.down[flow]) }
-
-// clip ends open intervals at the end of the run and drops empty ones.
-func (m *Measurement) clip(ivs []interval) []interval {
-	var out []interval
-	for _, iv := range ivs {
-		if iv.to == sim.Never {
-			iv.to = m.end
-		}
-		if iv.to > iv.from {
-			out = append(out, iv)
-		}
-	}
-	return out
-}
-
-// union is the total length covered by any of the interval lists.
-func union(lists [][]interval) sim.Time {
-	var all []interval
-	for _, l := range lists {
-		all = append(all, l...)
-	}
-	slices.SortFunc(all, func(a, b interval) int { return cmp.Compare(a.from, b.from) })
-	var total sim.Time
-	var cur interval
-	started := false
-	for _, iv := range all {
-		switch {
-		case !started:
-			cur, started = iv, true
-		case iv.from <= cur.to:
-			cur.to = max(cur.to, iv.to)
-		default:
-			total += cur.to - cur.from
-			cur = iv
-		}
-	}
-	if started {
-		total += cur.to - cur.from
-	}
-	return total
-}
-
-// intersection is the total length covered by every one of the interval lists.
-func intersection(lists [][]interval) sim.Time {
-	if len(lists) == 0 {
-		return 0
-	}
-	cur := lists[0]
-	for _, l := range lists[1:] {
-		var next []interval
-		for _, a := range cur {
-			for _, b := range l {
-				lo, hi := max(a.from, b.from), min(a.to, b.to)
-				if hi > lo {
-					next = append(next, interval{lo, hi})
-				}
-			}
-		}
-		cur = next
-	}
-	var total sim.Time
-	for _, iv := range cur {
-		total += iv.to - iv.from
-	}
-	return total
 }

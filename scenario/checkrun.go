@@ -19,7 +19,21 @@ const (
 	// MaxRandomFailures bounds the failures random failure classes are expected to
 	// inject in one run (components × duration / (mtbf + mttr)).
 	MaxRandomFailures = 100_000
+	// MaxRunDuration is the longest run: 1,000,000 h (114 years). The simulated clock
+	// counts nanoseconds in 64 bits (292 years), and the timers of the last events
+	// must still fit after the end.
+	MaxRunDuration = 1_000_000 * time.Hour
 )
+
+// checkDuration refuses a run longer than MaxRunDuration.
+func checkDuration(sc *Scenario) check.Findings {
+	if d := sc.Spec.Run.Duration.D(); d > MaxRunDuration {
+		return check.Findings{check.New(check.BadValue, sc.Spec.Run.PosOf("duration"),
+			"run duration %v is longer than a run can be: at most %v (114 years of simulated nanoseconds, with room for the last timers)",
+			d, MaxRunDuration)}
+	}
+	return nil
+}
 
 // checkFlows reviews the flows: two different ends on the network, a rate and a packet
 // size a network can carry, and a rate the ends' ports can carry.

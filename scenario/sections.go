@@ -196,6 +196,7 @@ type RandomFailure struct {
 
 // Run is the `run:` section: how long to simulate and the master seed.
 type Run struct {
-	Duration Duration `yaml:"duration"`
-	Seed     uint64   `yaml:"seed"`
+	Duration        Duration `yaml:"duration"`
+	Seed            uint64   `yaml:"seed"`
+	topology.Source `yaml:"-"`
 }

@@ -33,6 +33,10 @@ type Report struct {
 	// NotInjected lists failures that did not happen, with the reason (a component that
 	// does not exist or cannot fail that way, or one already down).
 	NotInjected []string `json:"not_injected,omitempty"`
+	// Summarized condenses, per kind, the failures after the first SummarizedAfter,
+	// which Failures lists one by one; both are absent unless a run had that many.
+	Summarized      []ClassResult `json:"summarized,omitempty"`
+	SummarizedAfter int           `json:"summarized_after,omitempty"`
 }
 
 // FailureResult is one failure. Times are from the start of the run (at_s) or from the
@@ -55,6 +59,8 @@ type FailureResult struct {
 	CallsDropped  *int        `json:"calls_dropped,omitempty"`
 	CallsDegraded *int        `json:"calls_degraded,omitempty"`
 	Timeline      []TraceLine `json:"-"`
+	// TimelineOmitted counts the records of the failure's window beyond Timeline.
+	TimelineOmitted int `json:"-"`
 }
 
 // DetectionResult is one mechanism noticing the failure.
@@ -156,14 +162,15 @@ func (tw *Twin) Report() *Report {
 		for _, fo := range fr.Flows {
 			res.Flows = append(res.Flows, outageOf(fo, f))
 		}
-		res.Timeline = tw.timelineOf(f)
+		res.Timeline, res.TimelineOmitted = tw.timelines.timelineOf(f.ID)
 		if tw.Calls != nil {
-			// Calls count against a failure while it is in force; a drop by RTP timeout
-			// caused by it falls inside that window (the gap began at the failure).
-			dropped, degraded := tw.Calls.CallsAffected(f.At, min(f.RepairAt, now))
+			dropped, degraded := tw.callsOf(f, now)
 			res.CallsDropped, res.CallsDegraded = &dropped, &degraded
 		}
 		r.Failures = append(r.Failures, res)
+	}
+	if r.Summarized = classResults(tw.measure.Summaries()); r.Summarized != nil {
+		r.SummarizedAfter = len(r.Failures)
 	}
 	for _, s := range tw.measure.Services() {
 		r.Services = append(r.Services, ServiceResult{s.Node, tw.roleOf(s.Node), ms(s.Unreachable), ms(s.Impaired)})
@@ -183,10 +190,11 @@ func (tw *Twin) Report() *Report {
 			res := FlowResult{Flow: fl.Name(), Direction: d.Name(), From: ends[i], To: ends[1-i],
 				SentPackets: d.Sent(), LostPackets: d.Lost(), CongestionLostPackets: d.CongestionLost(), FloodedPackets: d.Flooded(),
 				DelayMs: ms(d.Delay()), Path: d.Path()}
-			res.Outages, res.DownMs = len(d.Outages()), ms(downTime(d.Outages(), now))
+			totals := d.OutageTotals() // every outage, also those a long run folded
+			res.Outages, res.DownMs = totals.Count, ms(totals.Down)
 			r.Flows = append(r.Flows, res)
 		}
-		up += (now - downTime(fl.Outages(), now)).Seconds()
+		up += (now - fl.OutageTotals().Down).Seconds()
 		total += now.Seconds()
 	}
 	r.Summary = summarize(r, up, total)
@@ -239,6 +247,7 @@ func summarize(r *Report, up, total float64) Summary {
 		flow        string
 		afterRepair bool
 	}
+	addSummarized(&s, r.Summarized)
 	for _, f := range r.Failures {
 		if f.DetectedAfterMs == nil {
 			s.Undetected++
@@ -263,28 +272,6 @@ func summarize(r *Report, up, total float64) Summary {
 		}
 	}
 	return s
-}
-
-// timelineOf returns the notable records from a failure until the next failure begins,
-// or a minute after its repair (and after the boots the repair started).
-func (tw *Twin) timelineOf(f failures.Failure) []TraceLine {
-	end := sim.Never
-	if f.RepairAt != sim.Never {
-		end = tw.bootsEnd(f.RepairAt) + sim.Minute
-	}
-	for _, other := range tw.Failures.Failures() {
-		if other.At > f.At {
-			end = min(end, other.At)
-			break
-		}
-	}
-	var out []TraceLine
-	for _, l := range tw.timeline {
-		if l.At >= f.At && l.At < end {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // maxNamesPerLine bounds the nodes a grouped text line names; --json lists them all.
@@ -401,15 +388,15 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		if len(f.Timeline) > 0 {
 			b.WriteString("  timeline (from the failure):\n")
-			for k, l := range f.Timeline {
-				if k == maxTimeline {
-					fmt.Fprintf(b, "    … %d more events (dctwin run --trace shows all)\n", len(f.Timeline)-k)
-					break
-				}
+			for _, l := range f.Timeline[:min(len(f.Timeline), maxTimeline)] {
 				fmt.Fprintf(b, "    +%-12s %-*s %s\n", fmtOffset(l.At-sim.Seconds(f.AtS)), subjectWidth, l.Subject, l.What)
+			}
+			if more := len(f.Timeline) - min(len(f.Timeline), maxTimeline) + f.TimelineOmitted; more > 0 {
+				fmt.Fprintf(b, "    … %d more events (dctwin run --trace shows all)\n", more)
 			}
 		}
 	}
+	writeSummarized(b, r.Summarized)
 	if len(r.Services) > 0 {
 		b.WriteString("\nService view (time cut off / time with some traffic lost):\n")
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', tabwriter.AlignRight)

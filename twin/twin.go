@@ -25,6 +25,9 @@ type Options struct {
 	// what a misconfiguration does; where the runtime cannot place something, New still
 	// fails.
 	Force bool
+	// Detailed is how many failures the report shows one by one, with their timelines
+	// (0: failures.DefaultDetailed); later ones are summarized per kind.
+	Detailed int
 }
 
 // Twin is a scenario assembled onto one simulation: the running network, the failures
@@ -43,13 +46,15 @@ type Twin struct {
 	// Calls is the unified-communications workload, nil when the scenario has no calls.
 	Calls *uc.Model
 
-	measure  *failures.Measurement
-	flowEnds map[string][2]string // flow → its endpoints as the scenario names them
-	vmHost   map[string]string    // VM → the host it runs on
-	timeline []TraceLine          // notable records, for the report's explanation of each failure
-	finished bool
-	skipped  []string // what --force left out of the build, and why
-	refused  []string // failures that did not happen, and why
+	measure   *failures.Measurement
+	flowEnds  map[string][2]string // flow → its endpoints as the scenario names them
+	vmHost    map[string]string    // VM → the host it runs on
+	timelines *failureTimelines    // each failure's notable records, for the report's explanation
+	forgotten sim.Time             // the call history before it is forgotten (Calls.Forget)
+	keepCalls bool                 // keep the whole call history (tests compare with it)
+	finished  bool
+	skipped   []string // what --force left out of the build, and why
+	refused   []string // failures that did not happen, and why
 
 	hostDown map[string]bool // hosts without power, or still booting
 	hostGen  map[string]int  // bumped at every power change, so a stale boot does not finish
@@ -66,6 +71,9 @@ type Twin struct {
 func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, err
+	}
+	if opt.Duration > sim.Time(scenario.MaxRunDuration) {
+		return nil, fmt.Errorf("a run of %v is longer than a run can be: at most %v", time.Duration(opt.Duration), scenario.MaxRunDuration)
 	}
 	t := sc.Topology()
 	fs := checkWith(sc, t)
@@ -105,15 +113,17 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	tw.skipped = skipped
 	tw.Net = n
 	tw.measure = failures.NewMeasurement()
+	if opt.Detailed > 0 {
+		tw.measure.Detailed = opt.Detailed
+	}
+	tw.timelines = newFailureTimelines(tw.measure.Detailed)
 	tw.Sim.AddObserver(forMeasurement(tw.measure))
 	tw.Sim.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
 		if rf, ok := r.(failures.Refused); ok && len(tw.refused) < maxRefusedListed {
 			tw.refused = append(tw.refused, fmt.Sprintf("%.3f s: %s of %s (%s): %s", at.Seconds(),
 				rf.Failure.Kind, rf.Failure.Component, rf.Failure.Cause, rf.Reason))
 		}
-		if notable(r) {
-			tw.timeline = append(tw.timeline, TraceLine{at, r.Subject(), r.String(), r})
-		}
+		tw.timelines.observe(at, r)
 	}))
 	tw.Failures = failures.NewInjector(tw.Sim, tw)
 	tw.probeReachability()
@@ -212,11 +222,39 @@ func (tw *Twin) scheduleFailures() error {
 // Observe registers o for every trace record from now on.
 func (tw *Twin) Observe(o sim.Observer) { tw.Sim.AddObserver(o) }
 
-// RunUntil advances the twin to time t (at most to the end of the run).
+// RunUntil advances the twin to time t (at most to the end of the run). However it is
+// stepped, the run and its report are the same.
 func (tw *Twin) RunUntil(t sim.Time) {
-	tw.Sim.RunUntil(min(t, tw.Duration))
+	t = min(t, tw.Duration)
+	// In steps of housekeepingStep, so that what the twin keeps of the past is
+	// trimmed as the run goes (housekeep), whatever the caller's step.
+	for {
+		step := min(t, tw.Sim.Now()+housekeepingStep)
+		tw.Sim.RunUntil(step)
+		tw.housekeep()
+		if now := tw.Sim.Now(); now >= t || now < step {
+			break
+		}
+	}
 	if tw.Sim.Now() >= tw.Duration {
 		tw.finish()
+	}
+}
+
+// housekeepingStep is the simulated time between two trims of what the twin keeps:
+// the records of one step wait in memory.
+const housekeepingStep = sim.Minute
+
+// housekeep trims what the twin keeps of the past to what a report can still show:
+// records go to the timelines of the failures shown in detail, later failures that
+// cannot change are folded into their kind's summary, and the call model forgets
+// drops and degraded episodes no failure can still be charged with.
+func (tw *Twin) housekeep() {
+	now := tw.Sim.Now()
+	tw.timelines.settle(now)
+	tw.measure.Compact()
+	if tw.Calls != nil && !tw.keepCalls {
+		tw.takeCalls(now)
 	}
 }
 
@@ -341,25 +379,6 @@ func (tw *Twin) powerOn(host string) {
 		tw.Sim.Report(HostBooted{Host: host})
 		tw.syncCalls()
 	})
-}
-
-// bootsEnd is when the boots that began at time at (a repair giving power back) are
-// over, or at itself if none began then.
-func (tw *Twin) bootsEnd(at sim.Time) sim.Time {
-	end := at
-	for i := len(tw.timeline) - 1; i >= 0 && tw.timeline[i].At >= at; i-- {
-		l := tw.timeline[i]
-		if l.At != at {
-			continue
-		}
-		switch r := l.Record.(type) {
-		case HostBooting:
-			end = max(end, at+r.For)
-		case network.SwitchBooting:
-			end = max(end, at+r.For)
-		}
-	}
-	return end
 }
 
 // HostBooting is the trace record of a host whose power returned: it boots before it

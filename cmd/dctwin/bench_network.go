@@ -228,7 +228,7 @@ func benchNetwork(spec scenarios.Fabric, progress io.Writer) (*networkBenchResul
 		for t := step; !tw.Done(); t += step {
 			tw.RunUntil(t)
 			fmt.Fprintf(progress, "  %5.0f s simulated, %d events, %d failures, %.1f s wall\n",
-				tw.Sim.Now().Seconds(), tw.Sim.Steps(), len(tw.Failures.Failures()), time.Since(start).Seconds())
+				tw.Sim.Now().Seconds(), tw.Sim.Steps(), tw.Failures.Count(), time.Since(start).Seconds())
 		}
 		return nil
 	})

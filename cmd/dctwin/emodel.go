@@ -63,8 +63,9 @@ G.109 user-satisfaction category and, for a one-way delay, the G.114 planning ba
 
 Every G.107 input is a flag named after its symbol in lower case (--slr, --ta, --ppl,
 --burstr, ...); unset inputs keep the G.107 Table 3 defaults, which give R = 93.2.
-Values outside the permitted ranges of G.107 Table 3 are refused (sT and mT, which
-G.107 gives only as named classes, are kept where the Idd formula stays meaningful).
+Values outside the permitted ranges of G.107 Table 3 (shown with each flag) are refused
+with exit status 2. Nfor, which the table gives no range, takes Nc's; sT and mT, which
+G.107 gives only as named classes, are kept where the Idd formula stays meaningful.
 
 --codec NAME takes Ie and Bpl from the G.113 Appendix I codec table (see --list-codecs);
 an explicit --ie or --bpl overrides the table. Plain g711 means G.711 without packet-loss
@@ -126,6 +127,11 @@ overrides the value --delay gives it.`,
 				return usageError{err}
 			}
 			r := emodel.R(p)
+			if !finiteRating(r) {
+				// Validate keeps every input in its permitted range, where the formulas are
+				// finite (workloads/emodel's range tests sweep them); a NaN here is a bug.
+				panic(fmt.Sprintf("emodel: rating not finite for permitted inputs %+v: %+v", p, r))
+			}
 			var notes []string
 			if codec != nil && !codec.BplTabulated && p.Ppl > 0 && !flags.Changed("bpl") {
 				notes = append(notes, fmt.Sprintf("G.113 gives no Bpl for %s; the stand-in %g (G.711 without concealment) is used", codec.Name, codec.Bpl))
@@ -153,6 +159,16 @@ overrides the value --delay gives it.`,
 	f.BoolVar(&listCodecs, "list-codecs", false, "print the codec table (Ie, Bpl, framing, delay, bandwidth) and exit")
 	f.SortFlags = false
 	return cmd
+}
+
+// finiteRating reports whether every term of a rating is a finite number.
+func finiteRating(r emodel.Rating) bool {
+	for _, v := range []float64{r.No, r.Ro, r.Iolr, r.Ist, r.Iq, r.Is, r.Idte, r.Idle, r.Idd, r.Id, r.IeEff, r.A, r.R, r.MOS} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // rangeFlagError words a range error in terms of the flag the user typed.

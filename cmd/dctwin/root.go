@@ -30,7 +30,11 @@ func NewRootCmd() *cobra.Command {
 		Short: "A discrete-event digital twin of an enterprise data center",
 		Long: `dctwin simulates hosts, blade enclosures, switches, teamed NICs, shared storage,
 virtual machines and unified-communications workloads; it injects failures and shows
-how long each failover takes and what it does to call quality.`,
+how long each failover takes and what it does to call quality.
+
+Exit status: 0 success; 1 a failed check, a scenario that cannot be loaded or run, or
+a run that outgrew the memory it may use; 2 a usage error (bad flag or argument); 3 an
+internal error (a bug in dctwin: it prints the stack, please report it).`,
 		Example: `  dctwin                        # run the default scenario (teaming-lab) and report
   dctwin scenarios              # the built-in scenarios
   dctwin check classic-dc       # review a scenario for misconfigurations

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dctwin/scenario"
 	"dctwin/sim"
 	"dctwin/topology/check"
 	"dctwin/topology/network"
@@ -53,6 +54,11 @@ links over capacity), the service view, every flow direction's outages and lost
 packets (in outages and to congestion) over the run, and a summary. Times come from
 the simulated mechanisms and the scenario's timers.
 
+A run that takes more than a second shows its progress on stderr when that is a
+terminal (simulated time done, events per second, time left). What a run keeps does
+not grow with its duration: a long run with many random failures lists the first
+1,000 in detail and summarizes the rest per kind.
+
 The same scenario and seed always give the same report, byte for byte.`,
 		Example: `  dctwin run teaming-lab
   dctwin run classic-dc --seed 7 --duration 10m
@@ -82,6 +88,9 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 	}
 	if o.duration < 0 {
 		return usageError{fmt.Errorf("--duration must be positive, got %v", o.duration)}
+	}
+	if o.duration > scenario.MaxRunDuration {
+		return usageError{fmt.Errorf("--duration %v: at most %v (114 years) can be simulated", o.duration, scenario.MaxRunDuration)}
 	}
 	if cmd.Flags().Changed("seed") {
 		opt.Seed, opt.SeedSet = o.seed, true
@@ -116,7 +125,13 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 			}))
 		}
 	}
-	tw.Run()
+	// A long run shows its progress on a terminal; never when stderr is a pipe or a
+	// file, and not amid a trace.
+	var p *progress
+	if !o.trace && o.traceFlow == "" && isTerminal(cmd.ErrOrStderr()) {
+		p = newProgress(cmd.ErrOrStderr())
+	}
+	runTwin(tw, p)
 	rep := tw.Report()
 	out := cmd.OutOrStdout()
 	if o.asJSON {

@@ -102,6 +102,7 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"run", "no-such-scenario"}, 2, "no-such-scenario"},
 		{[]string{"run", "misconfigured-dc"}, 1, "dctwin check misconfigured-dc"},
 		{[]string{"run", "teaming-lab", "--duration", "soon"}, 2, "duration"},
+		{[]string{"run", "teaming-lab", "--duration", "1000001h"}, 2, "at most 1000000h"},
 		{[]string{"run", "teaming-lab", "--trace-flow", "nope"}, 2, "web-1, web-2"},
 		{[]string{"run"}, 2, "accepts 1 arg"},
 	}

@@ -64,6 +64,7 @@ var cases = []findingCase{
 	{check.FlowOverCapacity, []edit{{"to: pbx, rate: 100k,", "to: pbx, rate: 4T,"}}, "rate: 4T"},
 	{check.FailureOverlap, []edit{{"    - {at: 1s, component: sw-a, kind: switch}", "    - {at: 1s, component: sw-a, kind: switch}\n    - {at: 5s, component: sw-a, kind: switch} # again"}}, "# again"},
 	{check.FailureBudget, []edit{{"  scheduled:\n", "  random:\n    - {class: link, mtbf: 1ns, mttr: 1ns}\n  scheduled:\n"}}, "mtbf: 1ns"},
+	{check.BadValue, []edit{{"\nfailures:\n", "\nrun:\n  duration: 1000001h # long\nfailures:\n"}}, "# long"},
 	{check.GatewaySplit, []edit{{`    - {name: isl, a: "sw-a:24", b: "sw-b:24"}` + "\n", ""}, {`    - {name: core-isl, a: "core-a:8", b: "core-b:8"}` + "\n", ""}}, "{name: gw"},
 	{check.LocalDiskInCluster, []edit{{"host: hv1, disk: san", "host: hv1, disk: local"}}, "{name: pbx"},
 	{check.ClusterNetworks, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-voice, vlan: srv} # hv2"}}, "port_groups: # hv2"},

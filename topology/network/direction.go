@@ -93,9 +93,10 @@ func (c packetClock) at(k int64) sim.Time {
 // dirBooks is what one direction has sent and lost.
 type dirBooks struct {
 	clock   packetClock
-	up      bool       // delivering, as its outages record it
-	outages []Interval // the last one has End sim.Never while it lasts
-	lost    int64      // packets lost in closed outages
+	up      bool         // delivering, as its outages record it
+	outages []Interval   // the latest outages; the last one has End sim.Never while it lasts
+	folded  OutageTotals // the older ones (see foldOutages)
+	lost    int64        // packets lost in closed outages
 	sent    int64      // packets sent before the flow's last Start
 
 	// Congestion (congestion.go): the fraction of the packets lost on the most loaded
@@ -136,6 +137,7 @@ func (n *Network) setDirDelivering(f *Flow, i int, ok, first bool) {
 	b.up = ok
 	now := n.s.Now()
 	if !ok {
+		b.outages = foldOutages(b.outages, &b.folded)
 		b.outages = append(b.outages, Interval{Start: now, End: sim.Never})
 		if !f.internal && n.s.Observed() {
 			n.s.Report(FlowDown{Flow: f.cfg.Name, Direction: f.dirLabel(i), Reason: f.dirs[i].reason.format(n)})
@@ -222,8 +224,21 @@ func (d Direction) Name() string { return d.f.dirLabel(d.i) }
 func (d Direction) Delivering() bool { return d.f.active && d.f.dirs[d.i].books.up }
 
 // Outages returns the intervals in which this direction did not deliver; the last one
-// has End sim.Never while it lasts.
+// has End sim.Never while it lasts. At most the last 2·MaxOutageIntervals are listed;
+// OutageTotals counts them all.
 func (d Direction) Outages() []Interval { return d.f.dirs[d.i].books.outages }
+
+// OutageTotals sums every outage of this direction so far: the folded ones and those
+// Outages still lists.
+func (d Direction) OutageTotals() OutageTotals {
+	b := &d.f.dirs[d.i].books
+	t := b.folded
+	now := d.f.n.s.Now()
+	for _, iv := range b.outages {
+		t.add(iv.Duration(now))
+	}
+	return t
+}
 
 // Sent returns the packets this direction has sent so far: the send instants
 // (PacketPhase plus multiples of PacketInterval) that fell while the flow ran.

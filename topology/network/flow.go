@@ -95,8 +95,9 @@ type Flow struct {
 	round  uint32
 	evals  int
 	deliv  bool
-	seen   bool // evaluated at least once
-	outage []Interval
+	seen   bool         // evaluated at least once
+	outage []Interval   // the latest outages (see addOutage)
+	folded OutageTotals // the older ones
 
 	tracers []*packetTracer // packet tracing (TracePackets), one per direction
 
@@ -258,8 +259,8 @@ func (f *Flow) Reason() string {
 }
 
 // Outages returns the intervals in which the flow did not deliver (some direction did
-// not); the last one has End sim.Never while it lasts. Direction(i).Outages has each
-// direction's own.
+// not), at most the last 2·MaxOutageIntervals (OutageTotals counts them all); the last
+// one has End sim.Never while it lasts. Direction(i).Outages has each direction's own.
 func (f *Flow) Outages() []Interval { return f.outage }
 
 // Lost returns the packets lost in outages so far, of all directions together, each
@@ -531,7 +532,7 @@ func (n *Network) setDelivering(f *Flow, ok bool) {
 			f.outage[k-1].End = now
 		}
 	} else {
-		f.outage = append(f.outage, Interval{Start: now, End: sim.Never})
+		f.addOutage(Interval{Start: now, End: sim.Never})
 	}
 	if f.onChange != nil {
 		f.onChange(ok)

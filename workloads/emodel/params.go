@@ -103,13 +103,14 @@ type Range struct {
 // Ranges lists the permitted ranges of G.107 Table 3 (2005 table, reference-facts 1.2) in
 // the order of Params. Where the secondary copy is doubtful the standard's value is used
 // and marked: LSTR 13…23 (copy prints 12…23), TELR 5…65 (copy prints 5…56, a typo),
-// BurstR 1…8 (copy prints 1…2); all three are unconfirmed. Nfor has no range in the
-// table; it only needs to be finite. sT and mT have only named classes in G.107 Table 1
-// (not tabulated in reference-facts), so their ranges are dctwin's own guard: below
+// BurstR 1…8 (copy prints 1…2); all three are unconfirmed. Nfor has only a default
+// (−64 dBmp) in the table, no range; dctwin's own guard gives it Nc's range, −80 … −40
+// dBmp, since Nfor + RLR is summed in power with Nc into No (far above it the power sum
+// overflows and R turns NaN). sT and mT have only named classes in G.107 Table 1 (not
+// tabulated in reference-facts), so their ranges are dctwin's own guard too: below
 // sT ≈ 0.17 the Idd formula turns negative and non-monotone in Ta, hence sT 0.25…10; mT
 // beyond 500 ms (the top of Ta's range) would switch Idd off, hence mT 1…500 ms.
 func Ranges() []Range {
-	inf := math.Inf(1)
 	return []Range{
 		{"SLR", 0, 18, "dB"},
 		{"RLR", -5, 14, "dB"},
@@ -128,7 +129,7 @@ func Ranges() []Range {
 		{"Ppl", 0, 20, "%"},
 		{"BurstR", 1, 8, ""},
 		{"Nc", -80, -40, "dBm0p"},
-		{"Nfor", -inf, inf, "dBmp"},
+		{"Nfor", -80, -40, "dBmp"},
 		{"Ps", 35, 85, "dB(A)"},
 		{"Pr", 35, 85, "dB(A)"},
 		{"A", 0, 20, ""},

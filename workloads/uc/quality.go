@@ -15,9 +15,10 @@ type Sample struct {
 	MeanMOS float64  `json:"mean_mos"`
 }
 
-// Series returns the MOS time series so far, one sample per sample interval (one second
-// by default). The slice is the model's own; do not modify it.
-func (m *Model) Series() []Sample { return m.series }
+// Series returns the MOS time series so far, one sample per interval (one second by
+// default), at most the last MaxSeriesSamples of it. The slice is the model's own; do
+// not modify it.
+func (m *Model) Series() []Sample { return m.series[max(0, len(m.series)-MaxSeriesSamples):] }
 
 // measure rates the call over its life so far. Each direction has its own listener;
 // the call is as good as its worse direction.
@@ -82,7 +83,7 @@ func (m *Model) sample() {
 	if n > 0 {
 		s.MeanMOS = sum / float64(n)
 	}
-	m.series = append(m.series, s)
+	m.series = keepRecent(m.series, s)
 	m.ticker.Reset(m.cfg.SampleInterval)
 }
 

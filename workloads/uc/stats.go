@@ -64,8 +64,10 @@ type tally struct {
 }
 
 // episode is a span in which a call's interval MOS stayed under the degraded threshold.
+// It names its call by ID rather than holding it, so that a kept episode does not keep
+// the call's media paths alive.
 type episode struct {
-	call       *Call
+	call       string
 	start, end sim.Time // end is sim.Never while open
 }
 
@@ -98,7 +100,7 @@ func (t *tally) openEpisode(c *Call, since sim.Time) {
 		t.degradedCalls++
 	}
 	c.episode = len(t.episodes)
-	t.episodes = append(t.episodes, episode{call: c, start: since, end: sim.Never})
+	t.episodes = append(t.episodes, episode{call: c.info.ID, start: since, end: sim.Never})
 }
 
 func (t *tally) closeEpisode(c *Call, now sim.Time) {
@@ -137,7 +139,7 @@ func (m *Model) CallsAffected(from, to sim.Time) (dropped, degraded int) {
 	for i := lo; i < len(t.drops) && t.drops[i] <= to; i++ {
 		dropped++
 	}
-	seen := make(map[*Call]bool)
+	seen := make(map[string]bool)
 	for _, e := range t.episodes {
 		if e.start <= to && e.end >= from && !seen[e.call] {
 			seen[e.call] = true
