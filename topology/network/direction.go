@@ -97,7 +97,7 @@ type dirBooks struct {
 	outages []Interval   // the latest outages; the last one has End sim.Never while it lasts
 	folded  OutageTotals // the older ones (see foldOutages)
 	lost    int64        // packets lost in closed outages
-	sent    int64      // packets sent before the flow's last Start
+	sent    int64        // packets sent before the flow's last Start
 
 	// Congestion (congestion.go): the fraction of the packets lost on the most loaded
 	// link of the path since congSince, and the (expected, fractional) packets lost
