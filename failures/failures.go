@@ -174,14 +174,27 @@ func (in *Injector) Down(component string) bool {
 
 // Schedule fails the component at time at and, if repairAfter > 0, repairs it that much
 // later.
+//
+// Both happen after everything else of their instant (sim.Last), as a failure made by
+// hand between two steps of a run does: a session replayed from a scenario that
+// schedules its failures is the same session.
 func (in *Injector) Schedule(at sim.Time, component string, kind Kind, repairAfter sim.Time) {
-	in.s.At(at, func() {
-		f, err := in.fail(component, kind, Scheduled)
+	in.schedule(at, component, kind, repairAfter, Scheduled)
+}
+
+func (in *Injector) schedule(at sim.Time, component string, kind Kind, repairAfter sim.Time, cause Cause) {
+	in.s.AfterPriority(max(0, at-in.s.Now()), sim.Last, func() {
+		f, err := in.fail(component, kind, cause)
 		if err != nil || f == nil || repairAfter <= 0 {
 			return
 		}
-		in.s.After(repairAfter, func() { in.repair(f) })
+		in.s.AfterPriority(repairAfter, sim.Last, func() { in.repair(f) })
 	})
+}
+
+// ScheduleRepair repairs every failure of the component still in force at time at.
+func (in *Injector) ScheduleRepair(at sim.Time, component string) {
+	in.s.AfterPriority(max(0, at-in.s.Now()), sim.Last, func() { _ = in.RepairNow(component) })
 }
 
 // FailNow breaks a component at once, as a trainer's key press does. It returns an

@@ -37,7 +37,7 @@ func TestMeasurementAttributesDetectionsAndOutages(t *testing.T) {
 	m.SetFlowEndpoints("rtp-1", "phone-1", "srv-1")
 	m.SetFlowEndpoints("web-1", "client-1", "srv-1")
 	in.Schedule(10*sim.Second, "srv-1:eth0", failures.NIC, 60*sim.Second)
-	at := func(t sim.Time, r sim.Record) { s.At(t, func() { s.Report(r) }) }
+	at := func(t sim.Time, r sim.Record) { s.AfterPriority(t, sim.Last, func() { s.Report(r) }) } // after the failures of their instant, as their effects come
 	// NIC fails at 10 s; miimon notices at +150 ms; both flows stop at once; rtp-1 is
 	// delivered again after the switchover and gratuitous ARP at +151 ms; web-1 only
 	// when the MAC entry ages out, after the repair at 70 s.
@@ -99,7 +99,7 @@ func TestOutageStillOpenAtTheEndIsNotRestored(t *testing.T) {
 	s.AddObserver(m)
 	m.SetFlowEndpoints("f", "a", "b")
 	in.Schedule(sim.Second, "sw", failures.Switch, 0)
-	s.At(sim.Second, func() { s.Report(flowChange{"f", false}) })
+	s.AfterPriority(sim.Second, sim.Last, func() { s.Report(flowChange{"f", false}) })
 	s.Run()
 	m.Finish(10 * sim.Second)
 	r := m.Reports()[0]
@@ -166,7 +166,7 @@ func TestDirectionsOfAFlowAreMeasuredApart(t *testing.T) {
 	m.SetFlowEndpoints("f", "a", "b")
 	in.Schedule(10*sim.Second, "srv:eth0", failures.NIC, 0)
 	at := func(t sim.Time, dir string, up bool) {
-		s.At(t, func() { s.Report(dirChange{flowChange{"f", up}, dir}) })
+		s.AfterPriority(t, sim.Last, func() { s.Report(dirChange{flowChange{"f", up}, dir}) })
 	}
 	at(10*sim.Second, "a → b", false)
 	at(10*sim.Second+ms(50), "b → a", false)

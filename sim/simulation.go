@@ -16,10 +16,14 @@ type Priority int8
 // Standard priorities. Urgent is used for process starts and interrupts, so that what a
 // model set in motion at time t happens before ordinary events at t; Late suits
 // measurements that must see every state change of their instant.
+// Last runs after everything else of its instant: what a user does between two steps
+// (a failure injected by hand at time t, after the twin ran to t) is replayed as an
+// event of priority Last at t.
 const (
 	Urgent Priority = -64
 	Normal Priority = 0
 	Late   Priority = 64
+	Last   Priority = 127
 )
 
 // Simulation is one simulated world: a clock, a queue of pending events, the processes
