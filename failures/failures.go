@@ -172,6 +172,16 @@ func (in *Injector) Down(component string) bool {
 	return false
 }
 
+// InForce returns the failures in force now, in the order they happened.
+func (in *Injector) InForce() []Failure {
+	out := make([]Failure, 0, len(in.down))
+	for _, f := range in.down {
+		out = append(out, *f)
+	}
+	slices.SortFunc(out, func(a, b Failure) int { return a.ID - b.ID })
+	return out
+}
+
 // Schedule fails the component at time at and, if repairAfter > 0, repairs it that much
 // later.
 //
@@ -180,6 +190,12 @@ func (in *Injector) Down(component string) bool {
 // schedules its failures is the same session.
 func (in *Injector) Schedule(at sim.Time, component string, kind Kind, repairAfter sim.Time) {
 	in.schedule(at, component, kind, repairAfter, Scheduled)
+}
+
+// ScheduleManual is Schedule for a failure a user made by hand: replayed from a
+// session's journal, it is reported with cause manual.
+func (in *Injector) ScheduleManual(at sim.Time, component string, kind Kind, repairAfter sim.Time) {
+	in.schedule(at, component, kind, repairAfter, Manual)
 }
 
 func (in *Injector) schedule(at sim.Time, component string, kind Kind, repairAfter sim.Time, cause Cause) {

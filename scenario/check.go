@@ -28,6 +28,12 @@ func CheckWith(sc *Scenario, t *topology.Topology) check.Findings {
 			fs = append(fs, check.New(check.FailureAfterEnd, f.PosOf("at"), "failure of %s at %v, but the run ends at %v",
 				f.Component, f.At, end))
 		}
+		if f.Kind == RepairKind {
+			if _, ok := t.ClassOf(f.Component); !ok {
+				fs = append(fs, check.New(check.FailureUnknown, f.PosOf("component"), "repair of %q: no component has that name", f.Component))
+			}
+			continue
+		}
 		if _, ok := t.Component(class, f.Component); !ok {
 			hint := ""
 			if other, ok := t.ClassOf(f.Component); ok {

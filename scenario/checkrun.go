@@ -131,18 +131,28 @@ func CheckFailureLoad(sc *Scenario, t *topology.Topology, duration time.Duration
 	for _, list := range byComponent {
 		// In time order; the file order breaks ties, as the injector's does.
 		slices.SortStableFunc(list, func(a, b ScheduledFailure) int { return cmp.Compare(a.At, b.At) })
-		for i := 1; i < len(list); i++ {
-			prev, f := list[i-1], list[i]
-			if prev.RepairAfter > 0 && prev.At+prev.RepairAfter <= f.At {
+		const never = Duration(math.MaxInt64)
+		var prev ScheduledFailure
+		downUntil := Duration(-1) // the component is down before this time
+		for _, f := range list {
+			if f.Kind == RepairKind {
+				downUntil = min(downUntil, f.At)
 				continue
 			}
-			until := "never repaired"
-			if prev.RepairAfter > 0 {
-				until = "repaired at " + (prev.At + prev.RepairAfter).String()
+			if f.At < downUntil {
+				until := "never repaired"
+				if downUntil != never {
+					until = "repaired at " + downUntil.String()
+				}
+				fs = append(fs, check.New(check.FailureOverlap, f.PosOf("at"),
+					"%s fails at %v while its failure at %v (%s) is still in force; this one would do nothing",
+					f.Component, f.At, prev.At, until))
+				continue
 			}
-			fs = append(fs, check.New(check.FailureOverlap, f.PosOf("at"),
-				"%s fails at %v while its failure at %v (%s) is still in force; this one would do nothing",
-				f.Component, f.At, prev.At, until))
+			prev, downUntil = f, never
+			if f.RepairAfter > 0 {
+				downUntil = f.At + f.RepairAfter
+			}
 		}
 	}
 	for _, r := range sc.Spec.Failures.Random {

@@ -136,14 +136,23 @@ type FailureKind string
 // LinkOneWay is the failure kind of a one-directional link failure.
 const LinkOneWay FailureKind = "link-one-way"
 
+// RepairKind is not a failure: a scheduled entry of this kind repairs every failure of
+// its component in force at that time (what a session saved from the TUI writes for a
+// repair by hand of a failure it did not make).
+const RepairKind FailureKind = "repair"
+
 // FailureKinds lists the kinds a scheduled failure may have.
 var FailureKinds = []FailureKind{"link", LinkOneWay, "nic", "switch-port", "switch", "module",
-	"psu", "enclosure", "host", "storage"}
+	"psu", "enclosure", "host", "storage", RepairKind}
 
-// Class is the component class a failure of this kind applies to.
+// Class is the component class a failure of this kind applies to ("" for a repair,
+// which applies to any).
 func (k FailureKind) Class() topology.Class {
-	if k == LinkOneWay {
+	switch k {
+	case LinkOneWay:
 		return topology.ClassLink
+	case RepairKind:
+		return ""
 	}
 	return topology.Class(k)
 }
@@ -171,10 +180,13 @@ func (k *FailureKind) UnmarshalYAML(ctx context.Context, node ast.Node) error {
 // ScheduledFailure fails one component at a time and repairs it after RepairAfter
 // (never, if zero): `{at: 10s, component: srv-1:eth0, kind: nic, repair_after: 60s}`.
 type ScheduledFailure struct {
-	At              Duration    `yaml:"at"`
-	Component       string      `yaml:"component"`
-	Kind            FailureKind `yaml:"kind"`
-	RepairAfter     Duration    `yaml:"repair_after"`
+	At          Duration    `yaml:"at"`
+	Component   string      `yaml:"component"`
+	Kind        FailureKind `yaml:"kind"`
+	RepairAfter Duration    `yaml:"repair_after"`
+	// Manual marks a failure made by hand in an interactive session that was saved as
+	// this scenario: the report calls its cause manual, as the session's did.
+	Manual          bool `yaml:"manual"`
 	topology.Source `yaml:"-"`
 }
 

@@ -144,27 +144,10 @@ func (tw *Twin) Report() *Report {
 	tw.measure.Finish(now)
 	r := &Report{Scenario: tw.Scenario.Name, Seed: tw.Seed, DurationS: now.Seconds(), NotBuilt: tw.skipped, NotInjected: tw.refused}
 	for _, fr := range tw.measure.Reports() {
-		f := fr.Failure
-		res := FailureResult{Component: f.Component, Kind: string(f.Kind), Cause: string(f.Cause), AtS: f.At.Seconds()}
-		if f.RepairAt != sim.Never {
-			v := f.RepairAt.Seconds()
-			res.RepairedAtS = &v
-		}
-		if d, ok := fr.DetectedAfter(); ok {
-			res.DetectedAfterMs = msPtr(d)
-		}
-		for _, d := range fr.Detections {
-			res.Detections = append(res.Detections, DetectionResult{d.Mechanism, d.Subject, ms(d.After)})
-		}
-		for _, fo := range fr.CutOff {
-			res.CutOff = append(res.CutOff, outageOf(fo, f))
-		}
-		for _, fo := range fr.Flows {
-			res.Flows = append(res.Flows, outageOf(fo, f))
-		}
-		res.Timeline, res.TimelineOmitted = tw.timelines.timelineOf(f.ID)
+		res := failureResult(fr)
+		res.Timeline, res.TimelineOmitted = tw.timelines.timelineOf(fr.Failure.ID)
 		if tw.Calls != nil {
-			dropped, degraded := tw.callsOf(f, now)
+			dropped, degraded := tw.callsOf(fr.Failure, now)
 			res.CallsDropped, res.CallsDegraded = &dropped, &degraded
 		}
 		r.Failures = append(r.Failures, res)
@@ -199,6 +182,30 @@ func (tw *Twin) Report() *Report {
 	}
 	r.Summary = summarize(r, up, total)
 	return r
+}
+
+// failureResult presents one failure's measurement: what noticed it, whom it cut off,
+// which flows it interrupted (not its timeline and calls, which the report adds).
+func failureResult(fr failures.FailureReport) FailureResult {
+	f := fr.Failure
+	res := FailureResult{Component: f.Component, Kind: string(f.Kind), Cause: string(f.Cause), AtS: f.At.Seconds()}
+	if f.RepairAt != sim.Never {
+		v := f.RepairAt.Seconds()
+		res.RepairedAtS = &v
+	}
+	if d, ok := fr.DetectedAfter(); ok {
+		res.DetectedAfterMs = msPtr(d)
+	}
+	for _, d := range fr.Detections {
+		res.Detections = append(res.Detections, DetectionResult{d.Mechanism, d.Subject, ms(d.After)})
+	}
+	for _, fo := range fr.CutOff {
+		res.CutOff = append(res.CutOff, outageOf(fo, f))
+	}
+	for _, fo := range fr.Flows {
+		res.Flows = append(res.Flows, outageOf(fo, f))
+	}
+	return res
 }
 
 // outageOf presents one measured outage (of a flow, or a node cut off) of failure f.

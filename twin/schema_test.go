@@ -224,6 +224,7 @@ var fieldEffects = map[string]fieldEffect{
 	"failures.scheduled[].component":    runs("failures.scheduled[0].component=srv-1:eth1"),
 	"failures.scheduled[].kind":         runs("failures.scheduled[0].kind=switch-port", "failures.scheduled[0].component=edge-a:10"),
 	"failures.scheduled[].repair_after": runs("failures.scheduled[0].repair_after=30s"),
+	"failures.scheduled[].manual":       runs("failures.scheduled[0].manual=true"),
 	"failures.random[].class":           runs("failures.random[0].class=nic").with(randomLinks, long),
 	"failures.random[].mtbf":            runs("failures.random[0].mtbf=60s").with(randomLinks, long),
 	"failures.random[].mttr":            runs("failures.random[0].mttr=20s").with(randomLinks, long),

@@ -57,6 +57,7 @@ type Twin struct {
 	refused   []string // failures that did not happen, and why
 
 	hostDown map[string]bool // hosts without power, or still booting
+	booting  map[string]bool // hosts booting after their power returned
 	hostGen  map[string]int  // bumped at every power change, so a stale boot does not finish
 
 	callNodes []string        // UC servers the call model must hear of
@@ -64,6 +65,12 @@ type Twin struct {
 
 	// correlated says which devices a failure of a device or power supply darkens.
 	correlated *failures.Correlated
+
+	lastHousekeep sim.Time
+	subs          []*Subscription // copied on change, so a callback may cancel itself
+	events        events
+	sawNotable    bool
+	journal       []Action // what was done to the running twin, in order
 }
 
 // New builds the twin of a loaded scenario. It fails if the scenario has errors that
@@ -94,7 +101,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	run := sc.Run()
 	tw := &Twin{Scenario: sc, Topology: t, Seed: run.Seed, Duration: sim.Time(run.Duration),
 		flowEnds: map[string][2]string{}, vmHost: map[string]string{},
-		hostDown: map[string]bool{}, hostGen: map[string]int{}}
+		hostDown: map[string]bool{}, hostGen: map[string]int{}, booting: map[string]bool{}}
 	if opt.SeedSet {
 		tw.Seed = opt.Seed
 	}
@@ -124,8 +131,9 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 				rf.Failure.Kind, rf.Failure.Component, rf.Failure.Cause, rf.Reason))
 		}
 		tw.timelines.observe(at, r)
+		tw.dispatch(at, r)
 	}))
-	tw.Failures = failures.NewInjector(tw.Sim, tw)
+	tw.Failures = failures.NewInjector(tw.Sim, target{tw})
 	tw.probeReachability()
 	for _, f := range sc.Spec.Workloads.Flows {
 		if err := tw.addFlow(f); err != nil {
@@ -200,6 +208,14 @@ func (tw *Twin) addFlow(f scenario.Flow) error {
 func (tw *Twin) scheduleFailures() error {
 	fs := tw.Scenario.Spec.Failures
 	for _, f := range fs.Scheduled {
+		if f.Kind == scenario.RepairKind {
+			tw.Failures.ScheduleRepair(sim.Time(f.At), f.Component)
+			continue
+		}
+		if f.Manual {
+			tw.Failures.ScheduleManual(sim.Time(f.At), f.Component, failures.Kind(f.Kind), sim.Time(f.RepairAfter))
+			continue
+		}
 		tw.Failures.Schedule(sim.Time(f.At), f.Component, failures.Kind(f.Kind), sim.Time(f.RepairAfter))
 	}
 	for _, r := range fs.Random {
@@ -251,6 +267,7 @@ const housekeepingStep = sim.Minute
 // drops and degraded episodes no failure can still be charged with.
 func (tw *Twin) housekeep() {
 	now := tw.Sim.Now()
+	tw.lastHousekeep = now
 	tw.timelines.settle(now)
 	tw.measure.Compact()
 	if tw.Calls != nil && !tw.keepCalls {
@@ -269,19 +286,6 @@ func (tw *Twin) finish() {
 		tw.finished = true
 		tw.measure.Finish(tw.Sim.Now())
 	}
-}
-
-// Fail implements failures.Target: it breaks a component of the running network.
-// Correlated failures follow from what the component contains (failures.Correlated):
-// an enclosure, or its last working power supply, takes its blades and interconnect
-// modules with it.
-func (tw *Twin) Fail(component string, kind failures.Kind) error {
-	return tw.apply(component, kind, true)
-}
-
-// Repair implements failures.Target.
-func (tw *Twin) Repair(component string, kind failures.Kind) error {
-	return tw.apply(component, kind, false)
 }
 
 func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
@@ -358,6 +362,7 @@ func (tw *Twin) power(component string, kind failures.Kind, fail bool) error {
 func (tw *Twin) powerOff(host string) error {
 	tw.hostGen[host]++
 	tw.hostDown[host] = true
+	delete(tw.booting, host)
 	err := tw.Net.FailHost(host)
 	tw.syncCalls()
 	return err
@@ -370,10 +375,12 @@ func (tw *Twin) powerOn(host string) {
 	gen := tw.hostGen[host]
 	boot := sim.Time(tw.Topology.Host(host).BootTime)
 	tw.Sim.Report(HostBooting{Host: host, For: boot})
+	tw.booting[host] = true
 	tw.Sim.After(boot, func() {
 		if tw.hostGen[host] != gen {
 			return
 		}
+		delete(tw.booting, host)
 		tw.hostDown[host] = false
 		_ = tw.Net.RepairHost(host)
 		tw.Sim.Report(HostBooted{Host: host})

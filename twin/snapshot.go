@@ -1,0 +1,179 @@
+package twin
+
+import (
+	"slices"
+
+	"dctwin/failures"
+	"dctwin/sim"
+	"dctwin/topology/network"
+	"dctwin/workloads/uc"
+)
+
+// Snapshot is the state of a running twin at one instant, as a front end shows it: a
+// copy, so the twin runs on and the snapshot stays as it was. A TUI takes one per
+// frame and renders only snapshots; taking one changes nothing in the simulation.
+type Snapshot struct {
+	At       sim.Time
+	Duration sim.Time
+	Done     bool
+	// Events is how many events the simulation has processed.
+	Events uint64
+	// Layout is the network's static shape (shared by every snapshot of a twin: do not
+	// change it); Network its state, indexed like the Layout.
+	Layout  *network.Layout
+	Network *network.State
+	// Failures are the failures in force, in the order they happened.
+	Failures []failures.Failure
+	// Booting lists the hosts booting after their power returned.
+	Booting []string
+	// Calls are the calls in progress; CallStats the call counts so far (nil without
+	// calls).
+	Calls     []CallState
+	CallStats *uc.Stats
+	// Failovers are the failures so far with what measured them: detections, nodes cut
+	// off, flows interrupted (the first failures.DefaultDetailed of a run).
+	Failovers []FailureResult
+	// FlowsDown counts the scenario's flows not delivering now.
+	FlowsDown int
+}
+
+// CallState is one call in progress.
+type CallState struct {
+	uc.CallInfo
+	State uc.CallState
+	// MOS is the call's latest interval MOS (0 before its first rating).
+	MOS float64
+}
+
+// ComponentState is what a snapshot says of one component, by glyph in the TUI.
+type ComponentState string
+
+// Component states.
+const (
+	StateUp       ComponentState = "up"
+	StateFailed   ComponentState = "failed"   // a failure of its own is in force
+	StateOff      ComponentState = "off"      // without power (its enclosure or PSUs failed)
+	StateBooting  ComponentState = "booting"  // power returned, not carrying traffic yet
+	StateNoLink   ComponentState = "no-link"  // a port or NIC without carrier
+	StateBlocked  ComponentState = "blocked"  // a switch port spanning tree does not forward on
+	StateDisabled ComponentState = "disabled" // a blade-facing port switched off by uplink failure detection
+	StateStandby  ComponentState = "standby"  // a team member that is up but not active
+	StateActive   ComponentState = "active"   // a team member carrying the team's traffic
+)
+
+// Snapshot copies the twin's state now.
+func (tw *Twin) Snapshot() *Snapshot {
+	s := &Snapshot{At: tw.Sim.Now(), Duration: tw.Duration, Done: tw.finished, Events: tw.Sim.Steps(),
+		Layout: tw.Net.Layout(), Network: tw.Net.State(false), Failures: tw.Failures.InForce()}
+	for h := range tw.booting {
+		s.Booting = append(s.Booting, h)
+	}
+	slices.Sort(s.Booting)
+	if tw.Calls != nil {
+		st := tw.Calls.Stats()
+		s.CallStats = &st
+		for _, c := range tw.Calls.Active() {
+			s.Calls = append(s.Calls, CallState{CallInfo: c.Info(), State: c.State(), MOS: c.LastMOS()})
+		}
+	}
+	for _, fr := range tw.measure.Reports() {
+		s.Failovers = append(s.Failovers, failureResult(fr))
+	}
+	for _, f := range s.Network.Flows {
+		if _, ok := tw.flowEnds[f.Name]; ok && f.Active && !f.Delivering {
+			s.FlowsDown++
+		}
+	}
+	return s
+}
+
+// State says what a component (a device, a port "device:port" or a link by name) is
+// in this snapshot.
+func (s *Snapshot) State(component string) ComponentState {
+	for _, f := range s.Failures {
+		if f.Component == component {
+			return StateFailed
+		}
+	}
+	if slices.Contains(s.Booting, component) {
+		return StateBooting
+	}
+	l := s.Layout
+	if i, ok := l.Device[component]; ok {
+		d := s.Network.Devices[i]
+		switch {
+		case d.Booting:
+			return StateBooting
+		case d.Failed:
+			return StateOff
+		}
+		return StateUp
+	}
+	if i, ok := l.Port[component]; ok {
+		p := s.Network.Ports[i]
+		dev := s.Network.Devices[l.Ports[i].Device]
+		switch {
+		case p.Failed:
+			return StateFailed
+		case dev.Failed || dev.Booting:
+			return StateOff
+		case p.Disabled:
+			return StateDisabled
+		case !p.Carrier:
+			return StateNoLink
+		}
+		if l.Devices[l.Ports[i].Device].Kind == network.SwitchDevice && p.State != network.Forwarding {
+			return StateBlocked
+		}
+		for _, t := range s.Network.Teams {
+			for _, m := range t.Members {
+				if m.Port == i {
+					if t.Active == i {
+						return StateActive
+					}
+					if t.Mode == "nft" || t.Mode == "tlb" {
+						return StateStandby
+					}
+				}
+			}
+		}
+		return StateUp
+	}
+	if i, ok := l.Link[component]; ok {
+		if c := s.Network.Links[i].Cut; c[0] || c[1] {
+			return StateFailed
+		}
+		return StateUp
+	}
+	return ""
+}
+
+// Flow returns the state of a flow by name, and false if the snapshot has none.
+func (s *Snapshot) Flow(name string) (network.FlowState, bool) {
+	for _, f := range s.Network.Flows {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return network.FlowState{}, false
+}
+
+// Hop is one link a path crosses, by the names of the ports it leaves and enters.
+type Hop struct {
+	From, Link, To string
+}
+
+// Path names the hops of a flow's current forward path: the teaching moment of the
+// source material is to watch it move when a failover happens.
+func (s *Snapshot) Path(flow string) []Hop {
+	f, ok := s.Flow(flow)
+	if !ok {
+		return nil
+	}
+	out := make([]Hop, len(f.Path))
+	for i, h := range f.Path {
+		link := s.Layout.Links[h.Link]
+		out[i] = Hop{From: s.Layout.Ports[link.Ends[h.From]].Name, Link: link.Name, To: s.Layout.Ports[link.Ends[1-h.From]].Name}
+	}
+	return out
+}
