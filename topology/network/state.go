@@ -222,6 +222,17 @@ func (n *Network) State(withQuiet bool) *State {
 		}
 		st.Gateways = append(st.Gateways, gs)
 	}
+	// One array holds every path, so that a data center of 20,000 flows costs a few
+	// allocations per state rather than one per flow.
+	nflows, nhops := 0, 0
+	for _, f := range n.flowList {
+		if (!f.internal || withQuiet) && len(f.dirs) > 0 {
+			nflows++
+			nhops += len(f.dirs[0].path)
+		}
+	}
+	st.Flows = make([]FlowState, 0, nflows)
+	hops := make([]Hop, 0, nhops)
 	for _, f := range n.flowList {
 		if f.internal && !withQuiet {
 			continue
@@ -233,11 +244,11 @@ func (n *Network) State(withQuiet bool) *State {
 			fs.Reason = f.Reason()
 		}
 		if len(f.dirs) > 0 {
-			path := f.dirs[0].path
-			fs.Path = make([]Hop, len(path))
-			for i, h := range path {
-				fs.Path[i] = Hop{Link: int(h >> 1), From: h.dir()}
+			start := len(hops)
+			for _, h := range f.dirs[0].path {
+				hops = append(hops, Hop{Link: int(h >> 1), From: h.dir()})
 			}
+			fs.Path = hops[start:len(hops):len(hops)]
 		}
 		st.Flows = append(st.Flows, fs)
 	}

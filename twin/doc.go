@@ -1,0 +1,31 @@
+// Package twin is the assembled digital twin: a scenario (package scenario) built onto
+// one simulation, with its network, failures, calls and measurements, and the API that
+// front ends and programs drive it through.
+//
+// Build and run:
+//
+//	sc, _ := twin.Load("teaming-lab")          // a built-in scenario, or a file path
+//	tw, _ := twin.New(sc, twin.Options{})      // refuses what check calls an error
+//	tw.Run()                                   // or RunUntil, Step, RunToNotable, RunContext
+//	tw.Report().WriteText(os.Stdout)           // or encode it as JSON, or read Metrics
+//
+// Look: Snapshot copies the state at one instant (every device, port, link, team,
+// gateway and flow with its path; the failures in force; calls with their MOS; the
+// failovers measured so far), cheaply enough to take one per frame; taking it changes
+// nothing. Subscribe delivers events (typed records of the trace, each with a kind from
+// one registry: see EventKinds) as they happen, filtered by kind and subject; Recent
+// keeps the latest notable ones.
+//
+// Change: FailNow, RepairNow and ScheduleFailure break and repair components while the
+// twin runs. They go through the failure injector, so that what a user does is in the
+// trace, measured and reported like a scheduled failure, and in the journal. Replay
+// rebuilds a session from its journal (the TUI's rewind), and SessionSpec turns it into
+// a scenario that `dctwin run` reproduces report for report (the TUI's save).
+//
+// Vary: a Scenario's Set overrides any setting by path before the twin is built
+// ("topology.hosts[srv-1].teams[bond0].detection.method=carrier"); Options override
+// the run's seed and duration.
+//
+// The same scenario, seed and journal always give the same events and report, byte for
+// byte, whatever the stepping, the snapshots taken or GOMAXPROCS.
+package twin
