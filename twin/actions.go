@@ -109,7 +109,13 @@ func (tw *Twin) canFail(component string, kind failures.Kind) error {
 // host. It is empty for a name that is no component, and for storage, which the
 // simulation does not fail yet.
 func (tw *Twin) FailureKinds(component string) []failures.Kind {
-	class, ok := tw.Topology.ClassOf(component)
+	return FailureKindsOf(tw.Topology, component)
+}
+
+// FailureKindsOf is FailureKinds for a topology, for a front end that offers the
+// choice without holding the running twin.
+func FailureKindsOf(t *topology.Topology, component string) []failures.Kind {
+	class, ok := t.ClassOf(component)
 	if !ok {
 		return nil
 	}

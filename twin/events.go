@@ -96,9 +96,9 @@ func NewEvent(at sim.Time, r sim.Record) Event {
 	return Event{At: at, Kind: k.kind, Subject: r.Subject(), Text: r.String(), Notable: k.notable, Record: r}
 }
 
-// notableRecord reports whether a record of this type is notable, without building
-// the event.
-func notableRecord(r sim.Record) bool { return eventKinds[reflect.TypeOf(r)].notable }
+// IsNotable reports whether a record is notable (see Event), without building the
+// event.
+func IsNotable(r sim.Record) bool { return eventKinds[reflect.TypeOf(r)].notable }
 
 // Filter selects events for a subscription; an empty field selects all.
 type Filter struct {
@@ -110,7 +110,7 @@ type Filter struct {
 }
 
 func (f Filter) matches(r sim.Record) bool {
-	if f.NotableOnly && !notableRecord(r) {
+	if f.NotableOnly && !IsNotable(r) {
 		return false
 	}
 	if f.Subject != "" && r.Subject() != f.Subject {
@@ -184,7 +184,7 @@ func (tw *Twin) Recent() ([]Event, int) {
 
 // dispatch hands a record to the ring and the subscribers.
 func (tw *Twin) dispatch(at sim.Time, r sim.Record) {
-	notable := notableRecord(r)
+	notable := IsNotable(r)
 	if !notable && len(tw.subs) == 0 {
 		return
 	}

@@ -177,3 +177,15 @@ func (s *Snapshot) Path(flow string) []Hop {
 	}
 	return out
 }
+
+// FailureTimeline returns the timeline of the i-th failure of Snapshot.Failovers (the
+// records of its window, from the failure to a while after its repair, as the report
+// prints them), and how many records of the window it leaves out; nil if there is no
+// such failure.
+func (tw *Twin) FailureTimeline(i int) ([]TraceLine, int) {
+	reps := tw.measure.Reports()
+	if i < 0 || i >= len(reps) {
+		return nil, 0
+	}
+	return tw.timelines.timelineOf(reps[i].Failure.ID)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -35,7 +36,8 @@ how long each failover takes and what it does to call quality.
 Exit status: 0 success; 1 a failed check, a scenario that cannot be loaded or run, or
 a run that outgrew the memory it may use; 2 a usage error (bad flag or argument); 3 an
 internal error (a bug in dctwin: it prints the stack, please report it).`,
-		Example: `  dctwin                        # run the default scenario (teaming-lab) and report
+		Example: `  dctwin                        # the TUI on teaming-lab (on a terminal; else its report)
+  dctwin tui classic-dc         # the TUI on another scenario
   dctwin scenarios              # the built-in scenarios
   dctwin check classic-dc       # review a scenario for misconfigurations
   dctwin run classic-dc --json  # run a scenario headless, report as JSON
@@ -44,12 +46,22 @@ internal error (a bug in dctwin: it prints the stack, please report it).`,
 		SilenceErrors: true,
 		Args:          usageArgs(cobra.NoArgs),
 	}
-	// Without a command, dctwin runs the default scenario, so that the first command a
-	// newcomer types shows the twin at work.
+	// Without a command, dctwin shows the default scenario at work: the TUI on a
+	// terminal, the report otherwise (a pipe, CI) or when a report flag is given.
 	var o runOptions
 	o.register(root)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
-		return runScenario(cmd, defaultScenario, o)
+		report := o.asJSON || o.trace || o.traceFlow != "" || cmd.Flags().Changed("duration")
+		if !report && isTerminal(os.Stdin) && isTerminal(cmd.OutOrStdout()) {
+			return runTUI(cmd, defaultScenario, tuiOptions{seed: o.seed, sets: o.sets, speed: 1, force: o.force})
+		}
+		if err := runScenario(cmd, defaultScenario, o); err != nil {
+			return err
+		}
+		if !o.asJSON {
+			fmt.Fprintln(cmd.ErrOrStderr(), "\n(no terminal, so dctwin printed the report; run `dctwin` in a terminal for the live view, or `dctwin tui NAME|FILE`)")
+		}
+		return nil
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{err}
@@ -62,6 +74,7 @@ internal error (a bug in dctwin: it prints the stack, please report it).`,
 		newSpofCmd(),
 		newScenariosCmd(),
 		newRunCmd(),
+		newTUICmd(),
 	)
 	return root
 }

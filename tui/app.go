@@ -1,0 +1,968 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"dctwin/failures"
+	"dctwin/scenario"
+	"dctwin/sim"
+	"dctwin/topology"
+	"dctwin/topology/network"
+	"dctwin/twin"
+)
+
+// pane names a pane of the screen, for focus.
+type pane int
+
+const (
+	paneTree pane = iota
+	paneDetails
+	panePath
+	paneFailovers
+	paneMetrics
+	paneEvents
+)
+
+// mode is what the keyboard drives: the panes, or an input line, a menu, an overlay.
+type mode int
+
+const (
+	modeNormal   mode = iota
+	modeCommand       // ":" command line
+	modeFilter        // "/" filter line
+	modeDelay         // "F": the delay of a scheduled failure
+	modeMenu          // "f"/"F": the failure kinds of the selection
+	modeHelp          // "?"
+	modeTimeline      // "t": the notable events to jump to
+	modeChain         // enter on a failover: its chain of events
+)
+
+// Minimum and comfortable terminal sizes: below the minimum the TUI asks for a bigger
+// terminal; from the wide size on it shows every pane at once.
+const (
+	minW, minH   = 60, 16
+	wideW, wideH = 100, 30
+)
+
+// frameInterval is the time between frames while the simulation runs (30 per second);
+// frameBudget is how long a frame may simulate, so that keys stay responsive at any
+// speed: the simulation runs in slices and falls behind rather than freeze the UI.
+const (
+	frameInterval = time.Second / 30
+	frameBudget   = 25 * time.Millisecond
+	// maxFrameStep bounds the wall time one frame simulates for, so that a pause, a
+	// slow frame or a suspended laptop does not turn into a jump.
+	maxFrameStep = 100 * time.Millisecond
+	// availabilityEvery is how often the running availability is measured (it walks
+	// the measurements of the whole run).
+	availabilityEvery = time.Second
+)
+
+// speeds are the speed steps of + and -: simulated seconds per real second; 0 is "as
+// fast as possible".
+var speeds = []float64{0.1, 0.5, 1, 2, 5, 10, 100, 1000, 0}
+
+// shared is what every pane reads: styles, the static model, the latest frame and the
+// focus. Panes never touch the twin.
+type shared struct {
+	styles       Styles
+	topo         *topology.Topology
+	layout       *network.Layout
+	flowEnds     map[string][2]string
+	flowNames    []string
+	frame        Frame
+	focus        pane
+	tree         *Tree
+	availability float64
+}
+
+func (sh *shared) snap() *twin.Snapshot { return sh.frame.Snap }
+
+func (sh *shared) selected() *node {
+	if sh.tree == nil {
+		return nil
+	}
+	return sh.tree.Selected()
+}
+
+// flowsAt lists the flows that start or end at a node, or at a VM on it (a NIC or
+// port: at its device).
+func (sh *shared) flowsAt(name string) []string {
+	if i, ok := sh.layout.Port[name]; ok {
+		name = sh.layout.Devices[sh.layout.Ports[i].Device].Name
+	}
+	ends := map[string]bool{name: true}
+	for _, v := range sh.topo.VMsOn(name) {
+		ends[v.Name] = true
+	}
+	var out []string
+	for _, f := range sh.flowNames {
+		e := sh.flowEnds[f]
+		if ends[e[0]] || ends[e[1]] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Options configure the TUI.
+type Options struct {
+	// Paused starts the simulation paused (tests, and users who want to look first).
+	Paused bool
+	// Speed is the initial speed factor (0: 1×).
+	Speed float64
+}
+
+// Model is the TUI's root model.
+type Model struct {
+	sh   *shared
+	sess *Session
+	sc   *scenario.Scenario
+	keys keyMap
+	help help.Model
+
+	tree      *Tree
+	details   *Details
+	path      *PathView
+	failovers *Failovers
+	metrics   *Metrics
+	events    *EventLog
+
+	w, h     int
+	rightTab pane // the pane the right side shows in the narrow layout
+
+	running  bool
+	speed    int // index into speeds
+	behind   bool
+	inflight int // commands on the twin not yet answered
+	lastRun  time.Time
+	lastAvl  time.Time
+
+	mode     mode
+	input    textinput.Model
+	menu     []failures.Kind
+	menuAt   int
+	menuFor  string
+	schedule bool // the menu chooses a kind for a scheduled failure
+	kind     failures.Kind
+
+	timeline   []twin.Event
+	timelineAt int
+	chain      string
+	chainOff   int
+
+	status    string
+	statusErr bool
+	quitting  bool
+}
+
+// New returns the TUI of a session.
+func New(sess *Session, opt Options) *Model {
+	sc := sess.sc
+	tw := sess.Twin()
+	sh := &shared{styles: DefaultStyles(), topo: tw.Topology, layout: tw.Net.Layout(), flowEnds: map[string][2]string{}, availability: -1}
+	for _, f := range sc.Spec.Workloads.Flows {
+		sh.flowEnds[f.Name] = [2]string{f.From, f.To}
+		sh.flowNames = append(sh.flowNames, f.Name)
+	}
+	sh.frame = sess.Frame("", false)
+	var flows []network.FlowState
+	for _, f := range sh.frame.Snap.Network.Flows {
+		if _, ok := sh.flowEnds[f.Name]; ok {
+			flows = append(flows, f)
+		}
+	}
+	m := &Model{sh: sh, sess: sess, sc: sc, keys: newKeyMap(), help: help.New(), running: !opt.Paused, rightTab: paneDetails}
+	m.speed = slices.Index(speeds, 1)
+	if opt.Speed > 0 {
+		for i, s := range speeds {
+			if s > 0 && s <= opt.Speed {
+				m.speed = i
+			}
+		}
+	}
+	m.tree = NewTree(sh, sh.topo, flows)
+	sh.tree = m.tree
+	// Start on the first teamed host, unfolded: its NICs are what a newcomer fails first.
+	for _, h := range sh.topo.Hosts {
+		if len(h.Teams) > 0 && m.tree.Find(h.Name) {
+			m.tree.Selected().open = true
+			m.tree.refresh()
+			break
+		}
+	}
+	m.details = NewDetails(sh)
+	m.path = NewPathView(sh)
+	m.failovers = NewFailovers(sh)
+	m.metrics = NewMetrics(sh)
+	m.events = NewEventLog(sh)
+	m.events.Add(sh.frame.Events, true)
+	m.input = textinput.New()
+	m.input.Prompt = ""
+	m.timeline = sh.frame.Timeline
+	m.followSelection()
+	return m
+}
+
+// Init starts the frame clock when running, and takes a frame with the selection's
+// details.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.frameCmd()}
+	if m.running {
+		m.lastRun = time.Now()
+		cmds = append(cmds, tick())
+	}
+	return tea.Batch(cmds...)
+}
+
+// Messages.
+type (
+	tickMsg  time.Time
+	frameMsg struct {
+		f      Frame
+		behind bool
+		note   string
+		err    error
+	}
+	chainMsg struct {
+		text string
+	}
+)
+
+func tick() tea.Cmd {
+	return tea.Tick(frameInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// selectedDevice is the device whose detail the frames should carry.
+func (m *Model) selectedDevice() string {
+	n := m.tree.Selected()
+	if n == nil {
+		return ""
+	}
+	switch n.kind {
+	case hostNode, switchNode, moduleNode:
+		return n.name
+	}
+	return ""
+}
+
+// twinCmd runs fn on the session in a command and answers with a frame (with the
+// availability so far: actions are rare, unlike running frames).
+func (m *Model) twinCmd(fn func(s *Session) (note string, err error)) tea.Cmd {
+	m.inflight++
+	sess, sel, avail := m.sess, m.selectedDevice(), true
+	return func() tea.Msg {
+		note, err := fn(sess)
+		return frameMsg{f: sess.Frame(sel, avail), note: note, err: err}
+	}
+}
+
+// frameCmd takes a frame without running.
+func (m *Model) frameCmd() tea.Cmd {
+	return m.twinCmd(func(*Session) (string, error) { return "", nil })
+}
+
+// advanceCmd runs the simulation for one frame at the current speed.
+func (m *Model) advanceCmd() tea.Cmd {
+	wall := min(time.Since(m.lastRun), maxFrameStep)
+	m.lastRun = time.Now()
+	speed := speeds[m.speed]
+	snap := m.sh.snap()
+	target := snap.Duration
+	if speed > 0 {
+		target = snap.At + sim.Time(float64(wall)*speed)
+	}
+	m.inflight++
+	sess, sel := m.sess, m.selectedDevice()
+	avail := time.Since(m.lastAvl) >= availabilityEvery
+	if avail {
+		m.lastAvl = time.Now()
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), frameBudget)
+		defer cancel()
+		sess.Advance(ctx, target)
+		f := sess.Frame(sel, avail)
+		return frameMsg{f: f, behind: speed > 0 && f.Snap.At < min(target, f.Snap.Duration)}
+	}
+}
+
+// Update handles a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tickMsg:
+		if !m.running || m.quitting {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		if m.inflight == 0 {
+			cmd = m.advanceCmd()
+		}
+		return m, tea.Batch(cmd, tick())
+	case frameMsg:
+		m.inflight--
+		m.applyFrame(msg)
+		return m, nil
+	case chainMsg:
+		m.chain, m.chainOff, m.mode = msg.text, 0, modeChain
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	}
+	return m, nil
+}
+
+// applyFrame stores a new frame and lets the panes follow it.
+func (m *Model) applyFrame(msg frameMsg) {
+	f := msg.f
+	m.sh.frame = f
+	if f.Availability >= 0 {
+		m.sh.availability = f.Availability
+	}
+	m.behind = msg.behind
+	if f.Reset {
+		m.path.Reset()
+		m.metrics.Reset()
+		m.sh.availability = -1
+	}
+	m.events.Add(f.Events, f.Reset)
+	m.timeline = append(m.timeline[:min(f.TimelineFrom, len(m.timeline))], f.Timeline...)
+	m.followSelection()
+	m.path.Observe(f.Snap, f.Events)
+	m.metrics.Observe()
+	m.failovers.clamp()
+	if msg.err != nil {
+		m.setStatus(msg.err.Error(), true)
+	} else if msg.note != "" {
+		m.setStatus(msg.note, false)
+	}
+	if f.Snap.Done && m.running {
+		m.running = false
+		m.setStatus(fmt.Sprintf("the run ended at %s: b or :goto T goes back, :save FILE keeps the session", fmtAt(f.Snap.At)), false)
+	}
+}
+
+func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
+
+// followSelection points the path pane at the selection's flow when it has one.
+func (m *Model) followSelection() {
+	n := m.tree.Selected()
+	if n == nil {
+		return
+	}
+	if n.kind == flowNode {
+		m.path.Show(n.name)
+		return
+	}
+	flows := m.sh.flowsAt(n.name)
+	if len(flows) > 0 && !slices.Contains(flows, m.path.Flow()) {
+		m.path.Show(flows[0])
+	}
+}
+
+// key handles a key press.
+func (m *Model) key(k tea.KeyMsg) tea.Cmd {
+	if k.String() == "ctrl+c" {
+		m.quitting = true
+		return tea.Quit
+	}
+	m.status = ""
+	switch m.mode {
+	case modeCommand, modeFilter, modeDelay:
+		return m.inputKey(k)
+	case modeMenu:
+		return m.menuKey(k)
+	case modeHelp:
+		if key.Matches(k, m.keys.Help, m.keys.Cancel, m.keys.Quit) {
+			m.mode = modeNormal
+		}
+		return nil
+	case modeTimeline:
+		return m.timelineKey(k)
+	case modeChain:
+		switch {
+		case key.Matches(k, m.keys.Up):
+			m.chainOff = max(0, m.chainOff-1)
+		case key.Matches(k, m.keys.Down):
+			m.chainOff++
+		case key.Matches(k, m.keys.PageDown):
+			m.chainOff += 10
+		case key.Matches(k, m.keys.PageUp):
+			m.chainOff = max(0, m.chainOff-10)
+		case key.Matches(k, m.keys.Cancel, m.keys.Enter, m.keys.Quit):
+			m.mode = modeNormal
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Quit):
+		m.quitting = true
+		return tea.Quit
+	case key.Matches(k, m.keys.Help):
+		m.mode = modeHelp
+		return nil
+	case key.Matches(k, m.keys.Pause):
+		return m.setRunning(!m.running)
+	case key.Matches(k, m.keys.Faster):
+		m.speed = min(m.speed+1, len(speeds)-1)
+		return nil
+	case key.Matches(k, m.keys.Slower):
+		m.speed = max(m.speed-1, 0)
+		return nil
+	case key.Matches(k, m.keys.Step):
+		m.running = false
+		return m.twinCmd(func(s *Session) (string, error) { s.Step(); return "", nil })
+	case key.Matches(k, m.keys.StepNotable):
+		m.running = false
+		return m.twinCmd(func(s *Session) (string, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if !s.StepNotable(ctx) {
+				return "no notable event before the end of the run (or within 2 s of work): space runs on", nil
+			}
+			return "", nil
+		})
+	case key.Matches(k, m.keys.Back):
+		m.running = false
+		return m.twinCmd(func(s *Session) (string, error) {
+			ev, ok, err := s.Back(context.Background())
+			if err != nil || !ok {
+				return "no earlier notable event to go back over (t lists them)", err
+			}
+			return fmt.Sprintf("back to just before %s: %s %s", fmtAt(ev.At), ev.Subject, ev.Text), nil
+		})
+	case key.Matches(k, m.keys.Timeline):
+		m.mode = modeTimeline
+		m.timelineAt = len(m.timeline) - 1
+		for i, ev := range m.timeline {
+			if ev.At <= m.sh.snap().At {
+				m.timelineAt = i
+			}
+		}
+		return nil
+	case key.Matches(k, m.keys.Fail), key.Matches(k, m.keys.Schedule):
+		return m.openMenu(key.Matches(k, m.keys.Schedule))
+	case key.Matches(k, m.keys.Repair):
+		n := m.tree.Selected()
+		if n == nil || n.kind == groupNode {
+			m.setStatus("select a component to repair", true)
+			return nil
+		}
+		return m.repair(n.name)
+	case key.Matches(k, m.keys.Path):
+		m.nextFlow()
+		return nil
+	case key.Matches(k, m.keys.Filter):
+		return m.openInput(modeFilter, "/", m.tree.filter)
+	case key.Matches(k, m.keys.Command):
+		return m.openInput(modeCommand, ":", "")
+	case key.Matches(k, m.keys.Focus):
+		m.cycleFocus(1)
+		return nil
+	case key.Matches(k, m.keys.FocusBack):
+		m.cycleFocus(-1)
+		return nil
+	case key.Matches(k, m.keys.Cancel):
+		if m.tree.filter != "" || m.events.filter != "" {
+			m.tree.SetFilter("")
+			m.events.SetFilter("")
+		}
+		return nil
+	}
+	switch m.sh.focus {
+	case paneFailovers:
+		if key.Matches(k, m.keys.Enter) {
+			return m.openChain()
+		}
+		return m.failovers.Update(k)
+	case paneEvents:
+		return m.events.Update(k)
+	case paneTree:
+		before := m.tree.Selected()
+		m.tree.Update(k)
+		if m.tree.Selected() != before {
+			m.followSelection()
+			if !m.running && m.inflight == 0 {
+				return m.frameCmd()
+			}
+		}
+	}
+	return nil
+}
+
+// setRunning pauses or resumes.
+func (m *Model) setRunning(on bool) tea.Cmd {
+	if on && m.sh.snap().Done {
+		m.setStatus("the run has ended: :goto T or b goes back", false)
+		return nil
+	}
+	m.running = on
+	if on {
+		m.lastRun = time.Now()
+		return tick()
+	}
+	return nil
+}
+
+// cycleFocus moves the focus to the next pane that takes keys.
+func (m *Model) cycleFocus(dir int) {
+	order := []pane{paneTree, paneFailovers, paneEvents}
+	if !m.wide() {
+		order = []pane{paneTree, paneDetails, panePath, paneFailovers, paneMetrics}
+		if m.eventRows() > 0 {
+			order = append(order, paneEvents)
+		}
+	}
+	i := slices.Index(order, m.sh.focus)
+	i = (i + dir + len(order)) % len(order)
+	m.sh.focus = order[i]
+	if m.sh.focus != paneTree && m.sh.focus != paneEvents {
+		m.rightTab = m.sh.focus
+	}
+}
+
+// nextFlow shows the next flow of the selection in the path pane.
+func (m *Model) nextFlow() {
+	n := m.tree.Selected()
+	if n == nil {
+		return
+	}
+	flows := m.sh.flowsAt(n.name)
+	if n.kind == flowNode {
+		flows = []string{n.name}
+	}
+	if len(flows) == 0 {
+		m.setStatus(n.name+" has no flows; the flows group in the tree lists them all", true)
+		return
+	}
+	i := slices.Index(flows, m.path.Flow())
+	m.path.Show(flows[(i+1)%len(flows)])
+	m.path.Observe(m.sh.snap(), nil)
+	if !m.wide() {
+		m.rightTab = panePath
+	}
+}
+
+// openMenu offers the failure kinds of the selection.
+func (m *Model) openMenu(schedule bool) tea.Cmd {
+	n := m.tree.Selected()
+	if n == nil || n.kind == groupNode {
+		m.setStatus("select a component to fail", true)
+		return nil
+	}
+	kinds := twin.FailureKindsOf(m.sh.topo, n.name)
+	if len(kinds) == 0 {
+		m.setStatus(fmt.Sprintf("%s cannot fail in the simulation (%s)", n.name, kindName(n.kind)), true)
+		return nil
+	}
+	m.menu, m.menuAt, m.menuFor, m.schedule, m.mode = kinds, 0, n.name, schedule, modeMenu
+	return nil
+}
+
+func (m *Model) menuKey(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.keys.Up):
+		m.menuAt = max(0, m.menuAt-1)
+	case key.Matches(k, m.keys.Down):
+		m.menuAt = min(len(m.menu)-1, m.menuAt+1)
+	case key.Matches(k, m.keys.Cancel):
+		m.mode = modeNormal
+	case key.Matches(k, m.keys.Enter):
+		m.mode = modeNormal
+		m.kind = m.menu[m.menuAt]
+		if m.schedule {
+			return m.openInput(modeDelay, fmt.Sprintf("fail %s (%s) after: ", m.menuFor, m.kind), "5s")
+		}
+		return m.fail(m.menuFor, m.kind, 0)
+	default:
+		// A digit chooses directly.
+		if s := k.String(); len(s) == 1 && s[0] >= '1' && s[0] <= '9' && int(s[0]-'1') < len(m.menu) {
+			m.menuAt = int(s[0] - '1')
+			return m.menuKey(tea.KeyMsg{Type: tea.KeyEnter})
+		}
+	}
+	return nil
+}
+
+func (m *Model) fail(component string, kind failures.Kind, after sim.Time) tea.Cmd {
+	return m.twinCmd(func(s *Session) (string, error) {
+		if err := s.Fail(component, kind, after); err != nil {
+			return "", err
+		}
+		if after > 0 {
+			return fmt.Sprintf("%s (%s) will fail in %s", component, kind, fmtDur(after)), nil
+		}
+		return fmt.Sprintf("%s failed (%s) at %s: watch the failovers and the path", component, kind, fmtAt(s.Twin().Now())), nil
+	})
+}
+
+func (m *Model) repair(component string) tea.Cmd {
+	return m.twinCmd(func(s *Session) (string, error) {
+		if err := s.Repair(component); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s repaired at %s", component, fmtAt(s.Twin().Now())), nil
+	})
+}
+
+// goTo moves the run to a time, back by replay if needed.
+func (m *Model) goTo(t sim.Time) tea.Cmd {
+	m.running = false
+	m.setStatus(fmt.Sprintf("going to %s…", fmtAt(t)), false)
+	return m.twinCmd(func(s *Session) (string, error) {
+		if err := s.Goto(context.Background(), t); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("at %s", fmtAt(s.Twin().Now())), nil
+	})
+}
+
+func (m *Model) timelineKey(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.keys.Up):
+		m.timelineAt = max(0, m.timelineAt-1)
+	case key.Matches(k, m.keys.Down):
+		m.timelineAt = min(len(m.timeline)-1, m.timelineAt+1)
+	case key.Matches(k, m.keys.PageUp):
+		m.timelineAt = max(0, m.timelineAt-10)
+	case key.Matches(k, m.keys.PageDown):
+		m.timelineAt = min(len(m.timeline)-1, m.timelineAt+10)
+	case key.Matches(k, m.keys.Top):
+		m.timelineAt = 0
+	case key.Matches(k, m.keys.Bottom):
+		m.timelineAt = len(m.timeline) - 1
+	case key.Matches(k, m.keys.Cancel, m.keys.Timeline, m.keys.Quit):
+		m.mode = modeNormal
+	case key.Matches(k, m.keys.Enter):
+		m.mode = modeNormal
+		if m.timelineAt >= 0 && m.timelineAt < len(m.timeline) {
+			return m.goTo(m.timeline[m.timelineAt].At)
+		}
+	case k.String() == "b":
+		// Just before the chosen event.
+		m.mode = modeNormal
+		if m.timelineAt >= 0 && m.timelineAt < len(m.timeline) {
+			return m.goTo(max(0, m.timeline[m.timelineAt].At-1))
+		}
+	}
+	return nil
+}
+
+// openChain fetches the selected failure's chain of events.
+func (m *Model) openChain() tea.Cmd {
+	i := m.failovers.Selected()
+	if i < 0 {
+		return nil
+	}
+	r := m.sh.snap().Failovers[i]
+	sess, sh, w := m.sess, m.sh, m.overlayWidth()
+	return func() tea.Msg {
+		sess.mu.Lock()
+		lines, omitted := sess.tw.FailureTimeline(i)
+		sess.mu.Unlock()
+		return chainMsg{text: sh.chainView(r, lines, omitted, w-4)}
+	}
+}
+
+// resize lays the panes out for the terminal size.
+func (m *Model) resize() {
+	m.help.Width = m.w
+	if m.w < minW || m.h < minH {
+		return
+	}
+	for _, r := range m.rects() {
+		r.set(max(0, r.w-2), max(0, r.h-2))
+	}
+	m.tree.clamp()
+}
+
+// wide reports whether every pane fits at once.
+func (m *Model) wide() bool { return m.w >= wideW && m.h >= wideH }
+
+// eventRows is the height of the event log (border included) in the narrow layout.
+func (m *Model) eventRows() int {
+	if m.wide() {
+		return max(6, (m.h-2)/4)
+	}
+	if m.h-2-6 >= 12 {
+		return 6
+	}
+	return 0
+}
+
+// rect is one pane's place on the screen.
+type rect struct {
+	p          pane
+	x, y, w, h int
+	set        func(w, h int)
+}
+
+// rects computes where the panes go.
+func (m *Model) rects() []rect {
+	H := m.h - 2 // header and key line
+	ev := m.eventRows()
+	var rs []rect
+	if m.wide() {
+		mid := max(6, H/6)
+		top := H - ev - mid
+		tw := max(30, m.w*36/100)
+		rw := m.w - tw
+		dh := top * 55 / 100
+		mw := max(36, m.w/3)
+		rs = []rect{
+			{paneTree, 0, 1, tw, top, m.tree.SetSize},
+			{paneDetails, tw, 1, rw, dh, m.details.SetSize},
+			{panePath, tw, 1 + dh, rw, top - dh, m.path.SetSize},
+			{paneFailovers, 0, 1 + top, m.w - mw, mid, m.failovers.SetSize},
+			{paneMetrics, m.w - mw, 1 + top, mw, mid, m.metrics.SetSize},
+			{paneEvents, 0, 1 + top + mid, m.w, ev, m.events.SetSize},
+		}
+		return rs
+	}
+	top := H - ev
+	tw := min(32, m.w*2/5)
+	rw := m.w - tw
+	rs = []rect{{paneTree, 0, 1, tw, top, m.tree.SetSize}}
+	for _, p := range []pane{paneDetails, panePath, paneFailovers, paneMetrics} {
+		rs = append(rs, rect{p, tw, 1, rw, top, m.setter(p)})
+	}
+	if ev > 0 {
+		rs = append(rs, rect{paneEvents, 0, 1 + top, m.w, ev, m.events.SetSize})
+	}
+	return rs
+}
+
+func (m *Model) setter(p pane) func(w, h int) {
+	switch p {
+	case paneDetails:
+		return m.details.SetSize
+	case panePath:
+		return m.path.SetSize
+	case paneFailovers:
+		return m.failovers.SetSize
+	case paneMetrics:
+		return m.metrics.SetSize
+	}
+	return m.events.SetSize
+}
+
+// View renders the screen from the latest frame.
+func (m *Model) View() string {
+	if m.w == 0 {
+		return "starting…"
+	}
+	if m.w < minW || m.h < minH {
+		msg := fmt.Sprintf("terminal too small (need %d×%d, have %d×%d)", minW, minH, m.w, m.h)
+		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, truncate(msg, m.w))
+	}
+	screen := make([]string, 0, m.h)
+	screen = append(screen, m.header())
+	body := m.body()
+	switch m.mode {
+	case modeHelp:
+		hv := m.helpView()
+		body = overlay(body, m.sh.box("Help", hv, m.overlayWidth(), min(m.h-2, strings.Count(hv, "\n")+3), true), m.w)
+	case modeMenu:
+		body = overlay(body, m.sh.box("fail "+m.menuFor, m.menuView(), min(m.w-4, 44), len(m.menu)+4, true), m.w)
+	case modeTimeline:
+		body = overlay(body, m.sh.box("Timeline: notable events", m.timelineView(), m.overlayWidth(), m.h-4, true), m.w)
+	case modeChain:
+		body = overlay(body, m.sh.box("Chain of events  (esc closes)", m.chainView(), m.overlayWidth(), m.h-4, true), m.w)
+	}
+	screen = append(screen, body...)
+	screen = append(screen, m.bottom())
+	return strings.Join(screen, "\n")
+}
+
+func (m *Model) overlayWidth() int { return min(m.w-4, 110) }
+
+// body renders the panes into m.h-2 lines.
+func (m *Model) body() []string {
+	grid := make([][]string, m.h-2)
+	for _, r := range m.rects() {
+		if !m.wide() && r.p != paneTree && r.p != paneEvents && r.p != m.rightTab {
+			continue
+		}
+		title, content := m.paneView(r.p)
+		if !m.wide() && r.p == m.rightTab {
+			title = m.tabs()
+		}
+		focused := m.sh.focus == r.p
+		for i, l := range strings.Split(m.sh.box(title, content, r.w, r.h, focused), "\n") {
+			if y := r.y - 1 + i; y >= 0 && y < len(grid) {
+				grid[y] = append(grid[y], l)
+			}
+		}
+	}
+	out := make([]string, len(grid))
+	for i, parts := range grid {
+		out[i] = strings.Join(parts, "")
+	}
+	return out
+}
+
+// paneView returns a pane's title and content.
+func (m *Model) paneView(p pane) (string, string) {
+	switch p {
+	case paneTree:
+		t := "Topology"
+		if m.tree.filter != "" {
+			t += fmt.Sprintf("  (%q)", m.tree.filter)
+		}
+		return t, m.tree.View()
+	case paneDetails:
+		return m.details.Title(), m.details.View()
+	case panePath:
+		return m.path.Title(), m.path.View()
+	case paneFailovers:
+		return m.failovers.Title(), m.failovers.View()
+	case paneMetrics:
+		return m.metrics.Title(), m.metrics.View()
+	}
+	return m.events.Title(), m.events.View()
+}
+
+// tabs is the title of the right pane in the narrow layout.
+func (m *Model) tabs() string {
+	var parts []string
+	for _, p := range []pane{paneDetails, panePath, paneFailovers, paneMetrics} {
+		name := map[pane]string{paneDetails: "Details", panePath: "Path", paneFailovers: "Failovers", paneMetrics: m.metrics.Title()}[p]
+		if p == m.rightTab {
+			name = "[" + name + "]"
+		}
+		parts = append(parts, name)
+	}
+	return strings.Join(parts, " ") + "  tab"
+}
+
+// header is the top line: scenario, seed, clock, speed, state.
+func (m *Model) header() string {
+	snap := m.sh.snap()
+	st := m.sh.styles
+	speed := "max"
+	if s := speeds[m.speed]; s > 0 {
+		speed = fmt.Sprintf("×%g", s)
+	}
+	state := "⏸ paused"
+	switch {
+	case snap.Done:
+		state = "■ ended"
+	case m.running && m.behind:
+		state = "▶ running (behind)"
+	case m.running:
+		state = "▶ running"
+	}
+	left := fmt.Sprintf(" dctwin ▸ %s  seed %d   t = %s / %s   %s %s", m.sc.Name, m.sh.frame.Seed, fmtClock(snap.At), fmtClock(snap.Duration), speed, state)
+	right := "? help  q quit "
+	gap := m.w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return st.Header.Render(truncate(left, m.w))
+	}
+	return st.Header.Render(left) + strings.Repeat(" ", gap) + st.Dim.Render(right)
+}
+
+// bottom is the last line: the input, a status message, or the keys.
+func (m *Model) bottom() string {
+	st := m.sh.styles
+	switch m.mode {
+	case modeCommand, modeFilter, modeDelay:
+		return truncate(m.input.Prompt+m.input.View(), m.w)
+	}
+	if m.status != "" {
+		if m.statusErr {
+			return truncate(st.Error.Render(" "+m.status), m.w)
+		}
+		return truncate(st.Info.Render(" "+m.status), m.w)
+	}
+	h := m.help
+	h.ShortSeparator = "  "
+	return truncate(" "+h.ShortHelpView(m.keys.ShortHelp()), m.w)
+}
+
+// helpView is the full help with the glyph legend.
+func (m *Model) helpView() string {
+	h := m.help
+	h.ShowAll = true
+	h.Width = m.overlayWidth() - 4
+	return h.View(m.keys) + "\n\n" + strings.Join(wrapJoin(strings.Split(glyphLegend, "  "), "  ", h.Width, ""), "\n") +
+		"\n\ncommands (:): fail X [KIND] [after D] · repair X · goto T · speed S|max · save FILE\n" +
+		"              seed N · find X · events all|notable|TEXT · pause · run · quit\n\n" +
+		"f on a component fails it; the failover table, the path and the calls show what\n" +
+		"the mechanisms did. b steps back before the latest notable event (the run is\n" +
+		"replayed: same seed, same actions), t lists them to jump to. ? or esc closes."
+}
+
+func (m *Model) menuView() string {
+	var b strings.Builder
+	b.WriteString(m.sh.styles.Dim.Render("↑/↓ enter or a digit; esc cancels"))
+	for i, k := range m.menu {
+		line := fmt.Sprintf("%d  %s", i+1, k)
+		if i == m.menuAt {
+			line = m.sh.styles.Selected.Render(padRight(line, 38))
+		}
+		b.WriteString("\n" + line)
+	}
+	return b.String()
+}
+
+func (m *Model) timelineView() string {
+	st := m.sh.styles
+	if len(m.timeline) == 0 {
+		return st.Dim.Render("no notable event yet")
+	}
+	rows := m.h - 8
+	start := max(0, min(m.timelineAt-rows/2, len(m.timeline)-rows))
+	var b strings.Builder
+	b.WriteString(st.Dim.Render("enter goes to the event, b to just before it; esc closes"))
+	now := m.sh.snap().At
+	for i := start; i < len(m.timeline) && i < start+rows; i++ {
+		ev := m.timeline[i]
+		mark := " "
+		if ev.At > now {
+			mark = st.Dim.Render("›") // ahead of now: recorded, replayed when the run goes on
+		}
+		line := fmt.Sprintf("%s %-12s %-16s %s", mark, fmtAt(ev.At), truncate(ev.Subject, 16), ev.Text)
+		if i == m.timelineAt {
+			line = st.Selected.Render(padRight(truncate(line, m.overlayWidth()-4), m.overlayWidth()-4))
+		}
+		b.WriteString("\n" + line)
+	}
+	return b.String()
+}
+
+func (m *Model) chainView() string {
+	lines := strings.Split(m.chain, "\n")
+	m.chainOff = min(m.chainOff, max(0, len(lines)-(m.h-6)))
+	return strings.Join(lines[m.chainOff:], "\n")
+}
+
+// overlay draws a box over the middle of the body lines.
+func overlay(body []string, box string, w int) []string {
+	bl := strings.Split(box, "\n")
+	bw := lipgloss.Width(bl[0])
+	x := max(0, (w-bw)/2)
+	y := max(0, (len(body)-len(bl))/2)
+	out := slices.Clone(body)
+	for i, l := range bl {
+		if y+i >= len(out) {
+			break
+		}
+		base := padRight(out[y+i], w)
+		out[y+i] = cut(base, x) + l + truncateLeft(base, x+bw)
+	}
+	return out
+}

@@ -1,0 +1,102 @@
+package tui
+
+import (
+	"dctwin/failures"
+	"dctwin/sim"
+	"dctwin/topology/network"
+	"dctwin/twin"
+	"dctwin/workloads/uc"
+)
+
+// explain says in one line, for a learner, why a step of a failover matters. The
+// timers quoted are the defaults of reference-facts §4 and §5; a scenario may set
+// others, and the event itself says what happened.
+func explain(r sim.Record) string {
+	switch r := r.(type) {
+	case failures.Injected:
+		return "the component breaks; nothing has noticed yet"
+	case failures.Repaired:
+		return "the component works again; the mechanisms must notice before traffic returns"
+	case network.ComponentFailed:
+		return "the component stops forwarding and its links go dark"
+	case network.CarrierChanged:
+		if r.Up {
+			return "light returns on the port: the PHY reports carrier up"
+		}
+		return "the PHY loses the signal: the port reports carrier down at once"
+	case network.Detected:
+		switch r.Mechanism {
+		case network.ByCarrier:
+			return "the driver passes carrier loss to the team at once (no polling)"
+		case network.ByMIIMon:
+			return "miimon polls the link state every interval; this poll saw the change"
+		case network.ByHeartbeat:
+			return "probes through the member went unanswered for the missed count"
+		case network.ByLACP:
+			return "LACPDUs from the partner stopped: after 3 periods the member leaves the bundle"
+		case network.BySTP:
+			return "spanning tree stopped hearing BPDUs on its root port and recomputes"
+		case network.ByVRRP:
+			return "the backup stopped hearing the master's adverts (3 × hello + skew) and takes over"
+		case network.ByUplinkTracking:
+			return "all uplinks of the module are down: it switches off its blade ports"
+		}
+		return "a detection mechanism noticed the change"
+	case network.TeamSwitchover:
+		if r.To == "" {
+			return "no member is left: the host is cut off"
+		}
+		return "the team moves its traffic (and its MAC) to another NIC"
+	case network.GratuitousARP:
+		return "an unsolicited ARP from the new port makes every switch re-learn the MAC there"
+	case network.MACChanged:
+		switch r.Change {
+		case network.MACMoved:
+			return "the switch saw the MAC arrive on another port and points its entry there"
+		case network.MACAged:
+			return "nothing refreshed the entry within the aging time: frames to it are flooded"
+		}
+		return "the switch learns where the MAC is from a frame's source address"
+	case network.FDBFlushed:
+		return "entries behind a changed port are removed, so traffic floods until re-learned"
+	case network.PortStateChanged:
+		return "spanning tree moves the port: only forwarding ports carry traffic"
+	case network.TopologyChanged:
+		return "a topology change: bridges flush (RSTP) or shorten the aging of (STP) their tables"
+	case network.AggregateMemberChanged:
+		return "the link aggregate adds or drops a member; flows hash over those left"
+	case network.GatewayStateChanged:
+		if r.Master {
+			return "this router now answers for the virtual gateway address and MAC"
+		}
+		return "this router stops answering for the gateway"
+	case network.UplinkTrackingChanged:
+		return "uplink failure detection makes blades see carrier loss and fail over"
+	case network.FlowDown:
+		return "packets of this direction stop arriving: the outage starts"
+	case network.FlowUp:
+		return "packets arrive again: the outage ends, measured from the failure"
+	case network.LinkCongested:
+		return "offered load exceeds the link's capacity: packets are dropped"
+	case network.SwitchBooting:
+		return "power is back: the switch boots before its ports come up"
+	case network.SwitchBooted:
+		return "the switch has booted: ports come up and spanning tree converges"
+	case twin.HostBooting:
+		return "power is back: the host boots before it carries traffic"
+	case twin.HostBooted:
+		return "the host has booted"
+	case twin.NodeReachability:
+		if r.Reachable {
+			return "the node reaches its default gateway again"
+		}
+		return "the node can no longer reach its default gateway: its services are cut off"
+	case uc.CallDropped:
+		return "no RTP for the PBX's timeout: the call is cut off"
+	case uc.CallDegraded:
+		return "the call's interval MOS fell under the threshold: users hear it"
+	case uc.CallFailedSetup:
+		return "the call could not be set up"
+	}
+	return ""
+}

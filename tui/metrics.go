@@ -1,0 +1,144 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/sparkline"
+
+	"dctwin/sim"
+)
+
+// The metrics pane is the live scoreboard: calls in progress and what happened to
+// them, the MOS of the calls in progress over time, flows down and the share of flow
+// time delivered so far.
+
+// The sparkline draws MOS from mosFloor to the E-model's best, 4.5 (ITU-T G.107), so
+// that a dip from 4.4 to 4.2 shows in a one-row chart; under 3 (G.107 Annex B: "many
+// users dissatisfied") every value is the bottom.
+const mosFloor, mosTop = 3.0, 4.5
+
+// mosSample is how much simulated time one column of the MOS sparkline stands for at
+// least: at 1× a column a second.
+const mosSample = sim.Second
+
+// Metrics is the metrics pane.
+type Metrics struct {
+	sh    *shared
+	w, h  int
+	spark sparkline.Model
+	last  sim.Time // when the latest sample was taken
+	mos   float64  // its value
+	n     int      // samples so far
+}
+
+// NewMetrics returns the metrics pane.
+func NewMetrics(sh *shared) *Metrics {
+	return &Metrics{sh: sh, spark: newSpark(20)}
+}
+
+func newSpark(w int) sparkline.Model {
+	return sparkline.New(max(w, 1), 1, sparkline.WithMaxValue(mosTop-mosFloor), sparkline.WithNoAutoMaxValue())
+}
+
+// SetSize sets the size inside the border.
+func (m *Metrics) SetSize(w, h int) {
+	m.w, m.h = w, h
+	sw := max(4, w-len("MOS ")-6)
+	if sw != m.spark.Width() {
+		m.spark.Resize(sw, 1)
+	}
+}
+
+// Reset forgets the samples (after a rewind).
+func (m *Metrics) Reset() {
+	m.spark.Clear()
+	m.last, m.n = 0, 0
+}
+
+// Observe samples the calls' mean MOS from a new frame.
+func (m *Metrics) Observe() {
+	snap := m.sh.snap()
+	if snap == nil || snap.CallStats == nil {
+		return
+	}
+	if m.n > 0 && snap.At < m.last+mosSample {
+		return
+	}
+	sum, k := 0.0, 0
+	for _, c := range snap.Calls {
+		if c.MOS > 0 {
+			sum += c.MOS
+			k++
+		}
+	}
+	m.mos = 0
+	if k > 0 {
+		m.mos = sum / float64(k)
+		m.spark.Push(max(0, m.mos-mosFloor))
+	} else {
+		m.spark.Push(0)
+	}
+	m.last = snap.At
+	m.n++
+	m.spark.Draw()
+}
+
+// Title names the pane.
+func (m *Metrics) Title() string {
+	if s := m.sh.snap(); s != nil && s.CallStats != nil {
+		return "Calls"
+	}
+	return "Service"
+}
+
+// View renders the figures.
+func (m *Metrics) View() string {
+	snap := m.sh.snap()
+	st := m.sh.styles
+	if snap == nil {
+		return ""
+	}
+	var rows []string
+	if cs := snap.CallStats; cs != nil {
+		rows = append(rows, fmt.Sprintf("calls %d  blocked %d  busy %d", cs.Active, cs.Blocked, cs.Busy),
+			fmt.Sprintf("dropped %d  degraded %d", cs.Dropped, cs.Degraded))
+		mos := "–"
+		if m.mos > 0 {
+			mos = fmt.Sprintf("%.2f", m.mos)
+			if m.mos < cs.DegradedMOS {
+				mos = st.Bad.Render(mos)
+			}
+		}
+		rows = append(rows, "MOS "+m.spark.View()+" "+mos)
+	}
+	flows := 0
+	for _, f := range snap.Network.Flows {
+		if _, ok := m.sh.flowEnds[f.Name]; ok {
+			flows++
+		}
+	}
+	down := fmt.Sprintf("%d/%d", snap.FlowsDown, flows)
+	if snap.FlowsDown > 0 {
+		down = st.Bad.Render(down)
+	}
+	line := "flows down " + down
+	if a := m.sh.frame.Availability; a >= 0 {
+		line += fmt.Sprintf("  delivered %s", fmtShare(a))
+	} else if m.sh.availability >= 0 {
+		line += fmt.Sprintf("  delivered %s", fmtShare(m.sh.availability))
+	}
+	rows = append(rows, line)
+	return strings.Join(rows, "\n")
+}
+
+// fmtShare prints an availability with the nines that matter.
+func fmtShare(a float64) string {
+	switch {
+	case a >= 1:
+		return "100 %"
+	case a >= 0.9999:
+		return fmt.Sprintf("%.5f %%", a*100)
+	}
+	return fmt.Sprintf("%.3f %%", a*100)
+}
