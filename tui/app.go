@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -80,6 +81,9 @@ type shared struct {
 	layout       *network.Layout
 	flowEnds     map[string][2]string
 	flowNames    []string
+	flowsByEnd   map[string][]string // node → the flows that start or end at it
+	vmsOn        map[string][]string // host → its VMs
+	kinds        map[string][]failures.Kind
 	frame        Frame
 	focus        pane
 	tree         *Tree
@@ -95,21 +99,28 @@ func (sh *shared) selected() *node {
 	return sh.tree.Selected()
 }
 
+// failureKinds lists how a component can fail (twin.FailureKindsOf, which searches
+// the whole topology: kept per name).
+func (sh *shared) failureKinds(name string) []failures.Kind {
+	k, ok := sh.kinds[name]
+	if !ok {
+		k = twin.FailureKindsOf(sh.topo, name)
+		sh.kinds[name] = k
+	}
+	return k
+}
+
 // flowsAt lists the flows that start or end at a node, or at a VM on it (a NIC or
 // port: at its device).
 func (sh *shared) flowsAt(name string) []string {
 	if i, ok := sh.layout.Port[name]; ok {
 		name = sh.layout.Devices[sh.layout.Ports[i].Device].Name
 	}
-	ends := map[string]bool{name: true}
-	for _, v := range sh.topo.VMsOn(name) {
-		ends[v.Name] = true
-	}
-	var out []string
-	for _, f := range sh.flowNames {
-		e := sh.flowEnds[f]
-		if ends[e[0]] || ends[e[1]] {
-			out = append(out, f)
+	out := sh.flowsByEnd[name]
+	if vms := sh.vmsOn[name]; len(vms) > 0 {
+		out = slices.Clone(out)
+		for _, v := range vms {
+			out = append(out, sh.flowsByEnd[v]...)
 		}
 	}
 	return out
@@ -171,9 +182,17 @@ func New(sess *Session, opt Options) *Model {
 	sc := sess.sc
 	tw := sess.Twin()
 	sh := &shared{styles: DefaultStyles(), topo: tw.Topology, layout: tw.Net.Layout(), flowEnds: map[string][2]string{}, availability: -1}
+	sh.flowsByEnd, sh.vmsOn, sh.kinds = map[string][]string{}, map[string][]string{}, map[string][]failures.Kind{}
+	for _, v := range sh.topo.VMs {
+		sh.vmsOn[v.Host] = append(sh.vmsOn[v.Host], v.Name)
+	}
 	for _, f := range sc.Spec.Workloads.Flows {
 		sh.flowEnds[f.Name] = [2]string{f.From, f.To}
 		sh.flowNames = append(sh.flowNames, f.Name)
+		sh.flowsByEnd[f.From] = append(sh.flowsByEnd[f.From], f.Name)
+		if f.To != f.From {
+			sh.flowsByEnd[f.To] = append(sh.flowsByEnd[f.To], f.Name)
+		}
 	}
 	sh.frame = sess.Frame("", false)
 	var flows []network.FlowState
@@ -376,6 +395,23 @@ func (m *Model) followSelection() {
 
 // key handles a key press.
 func (m *Model) key(k tea.KeyMsg) tea.Cmd {
+	slog.Debug("key", "key", k.String(), "mode", m.mode)
+	// Keys typed fast or pasted arrive as one message of several runes (":goto 5s"):
+	// outside an input line each rune is a key of its own.
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && m.mode != modeCommand && m.mode != modeFilter && m.mode != modeDelay {
+		var cmds []tea.Cmd
+		for i, r := range k.Runes {
+			cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+			if m.mode == modeCommand || m.mode == modeFilter || m.mode == modeDelay {
+				// The rest is the line's text.
+				if rest := k.Runes[i+1:]; len(rest) > 0 {
+					cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: rest}))
+				}
+				break
+			}
+		}
+		return tea.Batch(cmds...)
+	}
 	if k.String() == "ctrl+c" {
 		m.quitting = true
 		return tea.Quit
@@ -564,7 +600,7 @@ func (m *Model) openMenu(schedule bool) tea.Cmd {
 		m.setStatus("select a component to fail", true)
 		return nil
 	}
-	kinds := twin.FailureKindsOf(m.sh.topo, n.name)
+	kinds := m.sh.failureKinds(n.name)
 	if len(kinds) == 0 {
 		m.setStatus(fmt.Sprintf("%s cannot fail in the simulation (%s)", n.name, kindName(n.kind)), true)
 		return nil
@@ -606,7 +642,7 @@ func (m *Model) fail(component string, kind failures.Kind, after sim.Time) tea.C
 		if after > 0 {
 			return fmt.Sprintf("%s (%s) will fail in %s", component, kind, fmtDur(after)), nil
 		}
-		return fmt.Sprintf("%s failed (%s) at %s: watch the failovers and the path", component, kind, fmtAt(s.Twin().Now())), nil
+		return fmt.Sprintf("%s failed (%s) at %s: watch the failovers and the path", component, kind, fmtAt(s.Now())), nil
 	})
 }
 
@@ -615,7 +651,7 @@ func (m *Model) repair(component string) tea.Cmd {
 		if err := s.Repair(component); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%s repaired at %s", component, fmtAt(s.Twin().Now())), nil
+		return fmt.Sprintf("%s repaired at %s", component, fmtAt(s.Now())), nil
 	})
 }
 
@@ -627,7 +663,7 @@ func (m *Model) goTo(t sim.Time) tea.Cmd {
 		if err := s.Goto(context.Background(), t); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("at %s", fmtAt(s.Twin().Now())), nil
+		return fmt.Sprintf("at %s", fmtAt(s.Now())), nil
 	})
 }
 

@@ -291,3 +291,45 @@ func TestTeatest(t *testing.T) {
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
+
+// TestRunningProgram runs the real program as fast as it goes, with keys pressed
+// while frames are being computed (run it with -race: the UI must only read frames).
+func TestRunningProgram(t *testing.T) {
+	sc, err := twin.Load("classic-dc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := NewSession(sc, twin.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(sess, Options{Speed: 1000})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("running")) },
+		teatest.WithDuration(10*time.Second))
+	for _, k := range keys("jjf<enter>+N<space><space>bt<esc>:goto 20s<enter>?<esc>r<space>") {
+		tm.Send(k)
+		time.Sleep(20 * time.Millisecond)
+	}
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
+	if fm.sh.snap().At == 0 {
+		t.Error("the running program did not advance")
+	}
+}
+
+// TestFastTyping: keys typed fast or pasted arrive as one message of several runes;
+// ":goto 5s" must still open the command line and go to 5 s.
+func TestFastTyping(t *testing.T) {
+	m := newModel(t, "teaming-lab")
+	drive(m, sized(100, 30))
+	drive(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(":goto")}, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}},
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("5s")}, tea.KeyMsg{Type: tea.KeyEnter})
+	if got := m.sh.snap().At; got != 5*sim.Second {
+		t.Errorf("after a fast :goto 5s, at %v", got)
+	}
+	drive(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+	if n := m.tree.Selected(); n == nil || n.name != "srv-1:eth1" {
+		t.Errorf("jj typed fast selects %+v, want srv-1:eth1", n)
+	}
+}

@@ -14,7 +14,6 @@ import (
 
 	"dctwin/failures"
 	"dctwin/sim"
-	"dctwin/twin"
 )
 
 // The command line (":") does by name what the keys do on the selection, and what
@@ -140,7 +139,7 @@ func (m *Model) command(line string) tea.Cmd {
 			if err := s.Save(path); err != nil {
 				return "", err
 			}
-			return fmt.Sprintf("saved %s: `dctwin run %s` replays this session (%d actions)", path, path, len(s.journal)), nil
+			return fmt.Sprintf("saved %s: `dctwin run %s` replays this session (%d actions)", path, path, s.Actions()), nil
 		})
 	case "seed":
 		n, err := strconv.ParseUint(arg(1), 10, 64)
@@ -188,7 +187,7 @@ func (m *Model) commandFail(args []string) tea.Cmd {
 		return nil
 	}
 	comp := args[0]
-	kinds := twin.FailureKindsOf(m.sh.topo, comp)
+	kinds := m.sh.failureKinds(comp)
 	if len(kinds) == 0 {
 		m.setStatus(fmt.Sprintf("%q is not a component that can fail (/ finds names)", comp), true)
 		return nil

@@ -97,7 +97,7 @@ func (d *Details) View() string {
 	case psuNode:
 		l.add("", st.Dim.Render("the enclosure loses power when all its supplies fail"))
 	}
-	if kinds := twin.FailureKindsOf(d.sh.topo, n.name); len(kinds) > 0 && n.kind != flowNode {
+	if kinds := d.sh.failureKinds(n.name); len(kinds) > 0 && n.kind != flowNode {
 		var ks []string
 		for _, k := range kinds {
 			ks = append(ks, string(k))
@@ -154,12 +154,8 @@ func (d *Details) host(l *lines, name string) {
 			l.add("next probe", fmtAt(ti.NextHeartbeat)+" (heartbeat round)")
 		}
 	}
-	if vms := d.sh.topo.VMsOn(name); len(vms) > 0 {
-		var names []string
-		for _, v := range vms {
-			names = append(names, v.Name)
-		}
-		l.add("VMs", strings.Join(names, " "))
+	if vms := d.sh.vmsOn[name]; len(vms) > 0 {
+		l.add("VMs", strings.Join(vms, " "))
 	}
 	d.flowsOf(l, name)
 	d.callsOf(l, name)

@@ -112,12 +112,7 @@ func (m *Metrics) View() string {
 		}
 		rows = append(rows, "MOS "+m.spark.View()+" "+mos)
 	}
-	flows := 0
-	for _, f := range snap.Network.Flows {
-		if _, ok := m.sh.flowEnds[f.Name]; ok {
-			flows++
-		}
-	}
+	flows := len(m.sh.flowNames)
 	down := fmt.Sprintf("%d/%d", snap.FlowsDown, flows)
 	if snap.FlowsDown > 0 {
 		down = st.Bad.Render(down)

@@ -105,6 +105,20 @@ func (s *Session) rebuild(journal []twin.Action) error {
 // rewind (they replace it).
 func (s *Session) Twin() *twin.Twin { return s.tw }
 
+// Now returns the simulated time.
+func (s *Session) Now() sim.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tw.Now()
+}
+
+// Actions counts the actions of the journal.
+func (s *Session) Actions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.journal)
+}
+
 // Advance runs the twin to time t, or until ctx ends (a frame's budget).
 func (s *Session) Advance(ctx context.Context, t sim.Time) {
 	s.mu.Lock()

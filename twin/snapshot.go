@@ -2,6 +2,7 @@ package twin
 
 import (
 	"slices"
+	"sync"
 
 	"dctwin/failures"
 	"dctwin/sim"
@@ -35,6 +36,10 @@ type Snapshot struct {
 	Failovers []FailureResult
 	// FlowsDown counts the scenario's flows not delivering now.
 	FlowsDown int
+
+	// flows finds a flow by name, built on the first Flow or Path.
+	flowsOnce sync.Once
+	flows     map[string]int
 }
 
 // CallState is one call in progress.
@@ -150,10 +155,16 @@ func (s *Snapshot) State(component string) ComponentState {
 
 // Flow returns the state of a flow by name, and false if the snapshot has none.
 func (s *Snapshot) Flow(name string) (network.FlowState, bool) {
-	for _, f := range s.Network.Flows {
-		if f.Name == name {
-			return f, true
+	s.flowsOnce.Do(func() {
+		s.flows = make(map[string]int, len(s.Network.Flows))
+		for i, f := range s.Network.Flows {
+			if _, dup := s.flows[f.Name]; !dup {
+				s.flows[f.Name] = i
+			}
 		}
+	})
+	if i, ok := s.flows[name]; ok {
+		return s.Network.Flows[i], true
 	}
 	return network.FlowState{}, false
 }

@@ -92,7 +92,7 @@ func runTUI(cmd *cobra.Command, arg string, o tuiOptions) error {
 		logW = f
 	}
 	prev := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(logW, nil)))
+	slog.SetDefault(slog.New(slog.NewTextHandler(logW, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	defer slog.SetDefault(prev)
 	sess, err := tui.NewSession(sc, opt)
 	if err != nil {
