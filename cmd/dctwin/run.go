@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -121,9 +120,7 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 	rep := tw.Report()
 	out := cmd.OutOrStdout()
 	if o.asJSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(out, rep)
 	}
 	if o.trace || o.traceFlow != "" {
 		fmt.Fprintln(out)
