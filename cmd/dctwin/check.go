@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -68,11 +67,7 @@ func addSetFlag(cmd *cobra.Command, sets *[]string) {
 // applySets applies --set overrides in order; a bad path or value is a usage error.
 func applySets(sc *scenario.Scenario, sets []string) error {
 	for _, kv := range sets {
-		path, value, ok := strings.Cut(kv, "=")
-		if !ok {
-			return usageError{fmt.Errorf("--set %s: expected PATH=VALUE", kv)}
-		}
-		if err := sc.Set(strings.TrimSpace(path), value); err != nil {
+		if err := sc.Override(kv); err != nil {
 			return usageError{err}
 		}
 	}
