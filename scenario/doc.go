@@ -6,7 +6,8 @@
 // Loading: LoadFile reads a file (at most MaxFileBytes), Parse decodes text. Decoding
 // is strict: an unknown key, a fraction where a whole number belongs, a negative
 // count, an alias that expands without bound are errors that name the file, line and
-// column ("teaming-lab.yaml:72:23: ..."), as PosError or Errors. A file in block style
+// column ("teaming-lab.yaml:72:23: ..."), as PosError or Errors (AsErrors; they
+// print as check's findings do, or as JSON). A file in block style
 // (one list item after another, as the built-in scenarios are) is read item by item,
 // so loading a 20,000-host data center takes memory proportional to what it says, not
 // to the YAML library's syntax tree of the whole file.
@@ -15,7 +16,7 @@
 // Topology builds the static model (topology.Topology) from it with the defaults of
 // topology/defaults.go, Check reviews it, and Set overrides one setting by path
 // ("topology.hosts[srv-1].teams[bond0].detection.method=carrier") exactly as if the
-// file had said so. Every item records where it and each of its keys were written
+// file had said so (Override takes the PATH=VALUE text of --set). Every item records where it and each of its keys were written
 // (topology.Source), so that a written 0 is kept and every finding points at the YAML.
 //
 // The package knows nothing about simulation; package twin builds a running twin from

@@ -1,8 +1,11 @@
 package scenario
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 	"strconv"
@@ -35,6 +38,37 @@ func (es Errors) Error() string {
 		lines[i] = e.Error()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// WriteText writes the mistakes one per line in the form of check's findings,
+// file:line:col: error: message, so that a file that cannot be loaded reads like one
+// that loads with errors. `dctwin check` and `dctwin run` print this on stderr.
+func (es Errors) WriteText(w io.Writer) error {
+	b := bufio.NewWriter(w)
+	for _, e := range es {
+		fmt.Fprintf(b, "%s: error: %s\n", e.Pos, e.Msg)
+	}
+	return b.Flush()
+}
+
+// WriteJSON writes the mistakes as one indented JSON object: the scenario as the user
+// named it (a built-in name or a path) and its load_errors, each with file, line, col
+// and message. `dctwin check --json` and the other commands with --json print this.
+func (es Errors) WriteJSON(w io.Writer, scenario string) error {
+	type loadErr struct {
+		topology.Pos
+		Message string `json:"message"`
+	}
+	rep := struct {
+		Scenario   string    `json:"scenario"`
+		LoadErrors []loadErr `json:"load_errors"`
+	}{Scenario: scenario}
+	for _, e := range es {
+		rep.LoadErrors = append(rep.LoadErrors, loadErr{e.Pos, e.Msg})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
 }
 
 // AsErrors returns the positioned mistakes an error from this package carries (one

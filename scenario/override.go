@@ -92,6 +92,17 @@ func (s *Scenario) Set(path, value string) error {
 	return s.Validate()
 }
 
+// Override applies one override written as `dctwin run --set` takes it, PATH=VALUE
+// (see Set; the value may itself contain "="). Experiments and front ends that take
+// overrides as text use it too.
+func (s *Scenario) Override(assignment string) error {
+	path, value, ok := strings.Cut(assignment, "=")
+	if !ok {
+		return fmt.Errorf("--set %s: expected PATH=VALUE", assignment)
+	}
+	return s.Set(strings.TrimSpace(path), value)
+}
+
 // pathSeg is one step of an override path: a key, then any list selectors.
 type pathSeg struct {
 	key  string

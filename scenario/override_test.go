@@ -87,3 +87,30 @@ func TestSetRefusesWhatDoesNotExistOrFit(t *testing.T) {
 		}
 	}
 }
+
+// Override takes PATH=VALUE as --set does: the path is trimmed, the value is YAML and
+// may contain "=", and text without "=" is refused.
+func TestOverrideParsesAssignments(t *testing.T) {
+	sc, err := scenarios.Load("teaming-lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Override(" run.seed = 9"); err != nil {
+		t.Fatal(err)
+	}
+	if sc.Run().Seed != 9 {
+		t.Errorf("seed %d after run.seed = 9", sc.Run().Seed)
+	}
+	if err := sc.Override("topology.hosts[srv-1].role=a=b"); err != nil {
+		t.Fatal(err)
+	}
+	if role := sc.Topology().Host("srv-1").Role; role != "a=b" {
+		t.Errorf("role %q, want everything after the first =", role)
+	}
+	if err := sc.Override("run.seed"); err == nil || err.Error() != "--set run.seed: expected PATH=VALUE" {
+		t.Errorf("no =: %v", err)
+	}
+	if err := sc.Override("run.nope=1"); err == nil || !strings.HasPrefix(err.Error(), "--set run.nope: ") {
+		t.Errorf("unknown key: %v", err)
+	}
+}

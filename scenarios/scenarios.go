@@ -1,6 +1,10 @@
 // Package scenarios holds the built-in scenario files, embedded in the binary so that
 // `dctwin check teaming-lab` works anywhere and `dctwin scenarios show NAME` prints a
 // file to start from. Each file begins with "# description: ..." for the list.
+//
+// Load takes what a user types: a built-in name (List, Names) or a path to a file.
+// Fabric generates data centers of any size, as YAML that loads like a file, for
+// benchmarks (twin/netbench) and for trying the twin at scale.
 package scenarios
 
 import (

@@ -1,7 +1,3 @@
-// Package sim is dctwin's discrete-event kernel: simulated time, an event queue with
-// cancellable timers, SimPy-style processes and events, resources, named random streams
-// and a trace hook. It knows nothing about data centers and imports the standard library
-// only.
 package sim
 
 import (

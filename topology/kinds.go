@@ -1,7 +1,3 @@
-// Package topology is the infrastructure twin: hosts, blade enclosures and their
-// interconnect modules, switches, links, VLANs, NIC teams, storage, hypervisor clusters
-// and VMs. This file holds the shared vocabulary (team modes, detection methods, kinds of
-// hosts and modules) used by the static model, the runtime and the scenario loader.
 package topology
 
 import (

@@ -14,7 +14,8 @@
 // failovers measured so far), cheaply enough to take one per frame; taking it changes
 // nothing. Subscribe delivers events (typed records of the trace, each with a kind from
 // one registry: see EventKinds) as they happen, filtered by kind and subject; Recent
-// keeps the latest notable ones.
+// keeps the latest notable ones. TraceTo writes events as the lines of the event log
+// (TraceLine), and TracePackets follows every packet of one flow.
 //
 // Change: FailNow, RepairNow and ScheduleFailure break and repair components while the
 // twin runs. They go through the failure injector, so that what a user does is in the

@@ -79,7 +79,7 @@ func (ft *failureTimelines) observe(at sim.Time, r sim.Record) {
 		}
 	}
 	if notable(r) {
-		ft.pending = append(ft.pending, TraceLine{at, r.Subject(), r.String(), r})
+		ft.pending = append(ft.pending, NewTraceLine(at, r))
 	}
 }
 

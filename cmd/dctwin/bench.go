@@ -3,8 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -60,14 +58,13 @@ The machine is usually shared: compare ratios within one run, not single figures
 				emit = func(r kernelbench.Result) { _ = enc.Encode(r) }
 				done = func() {}
 			} else {
-				tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', tabwriter.AlignRight)
-				fmt.Fprintln(tw, "model\tstyle\tparameters\tcount\tunit\tseconds\tper second\tmean wait\tErlang C\tbytes/process\t")
+				table := kernelbench.NewTable(out)
 				// Rows are aligned once all are in; progress goes to stderr meanwhile.
 				emit = func(r kernelbench.Result) {
-					writeBenchRow(tw, r)
+					table.Add(r)
 					fmt.Fprintf(cmd.ErrOrStderr(), "measured %s/%s %s\n", r.Model, r.Style, r.Params)
 				}
-				done = func() { _ = tw.Flush() }
+				done = func() { _ = table.Flush() }
 			}
 			kernelbench.RunAll(scale, emit)
 			done()
@@ -77,16 +74,4 @@ The machine is usually shared: compare ratios within one run, not single figures
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per model run")
 	cmd.Flags().BoolVar(&quick, "quick", false, "run a tenth of the work (figures are less stable)")
 	return cmd
-}
-
-func writeBenchRow(w io.Writer, r kernelbench.Result) {
-	opt := func(v float64, format string) string {
-		if v == 0 {
-			return "-"
-		}
-		return fmt.Sprintf(format, v)
-	}
-	fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%.2f\t%.3gM\t%s\t%s\t%s\t\n",
-		r.Model, r.Style, r.Params, r.Count, r.Unit, r.Seconds, r.PerS/1e6,
-		opt(r.MeanWait, "%.4f"), opt(r.ErlangCWait, "%.5f"), opt(r.BytesPerProcess, "%.0f"))
 }

@@ -1,17 +1,12 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"dctwin/scenario"
 	"dctwin/scenarios"
-	"dctwin/topology"
 	"dctwin/topology/check"
 	"dctwin/twin"
 )
@@ -45,9 +40,12 @@ An argument without a path separator and without .yaml is a built-in scenario
 			fs := twin.Check(sc)
 			out := cmd.OutOrStdout()
 			if asJSON {
-				writeFindingsJSON(out, sc, fs)
+				err = fs.WriteJSON(out, sc.Name, sc.File)
 			} else {
-				writeFindings(out, sc, fs)
+				err = fs.WriteText(out, sc.File)
+			}
+			if err != nil {
+				return err
 			}
 			if n := fs.Count(check.Error); n > 0 {
 				return exitError{code: 1, msg: fmt.Sprintf("%s: %s", sc.File, plural(n, "error"))}
@@ -69,11 +67,7 @@ func addSetFlag(cmd *cobra.Command, sets *[]string) {
 // applySets applies --set overrides in order; a bad path or value is a usage error.
 func applySets(sc *scenario.Scenario, sets []string) error {
 	for _, kv := range sets {
-		path, value, ok := strings.Cut(kv, "=")
-		if !ok {
-			return usageError{fmt.Errorf("--set %s: expected PATH=VALUE", kv)}
-		}
-		if err := sc.Set(strings.TrimSpace(path), value); err != nil {
+		if err := sc.Override(kv); err != nil {
 			return usageError{err}
 		}
 	}
@@ -88,100 +82,24 @@ func loadScenario(cmd *cobra.Command, arg string, asJSON bool, sets []string) (*
 	if err == nil {
 		return sc, applySets(sc, sets)
 	}
-	var list scenario.Errors
-	var one *scenario.PosError
+	list := scenario.AsErrors(err)
 	switch {
-	case errors.As(err, &list):
-	case errors.As(err, &one):
-		list = scenario.Errors{one}
+	case list != nil && asJSON:
+		_ = list.WriteJSON(cmd.OutOrStdout(), arg)
+	case list != nil:
+		_ = list.WriteText(cmd.ErrOrStderr())
+	case scenarios.IsBuiltinName(arg):
+		return nil, usageError{err}
 	default:
-		if scenarios.IsBuiltinName(arg) {
-			return nil, usageError{err}
-		}
 		return nil, err
-	}
-	if asJSON {
-		type loadErr struct {
-			topology.Pos
-			Message string `json:"message"`
-		}
-		rep := struct {
-			Scenario   string    `json:"scenario"`
-			LoadErrors []loadErr `json:"load_errors"`
-		}{Scenario: arg}
-		for _, e := range list {
-			rep.LoadErrors = append(rep.LoadErrors, loadErr{e.Pos, e.Msg})
-		}
-		enc := json.NewEncoder(cmd.OutOrStdout())
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(rep)
-	} else {
-		for _, e := range list {
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: error: %s\n", e.Pos, e.Msg)
-		}
 	}
 	return nil, exitError{code: 1, msg: fmt.Sprintf("%s could not be loaded", arg)}
 }
 
-func writeFindings(w io.Writer, sc *scenario.Scenario, fs check.Findings) {
-	for _, f := range fs {
-		fmt.Fprintln(w, f.String())
-		for _, line := range wrap(f.Why, 84) {
-			fmt.Fprintln(w, "    "+line)
-		}
-	}
-	if len(fs) > 0 {
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintf(w, "%s: %s, %s, %s\n", sc.File, plural(fs.Count(check.Error), "error"),
-		plural(fs.Count(check.Warning), "warning"), plural(fs.Count(check.Info), "note"))
-}
-
-func writeFindingsJSON(w io.Writer, sc *scenario.Scenario, fs check.Findings) {
-	type finding struct {
-		check.Finding
-		topology.Pos
-	}
-	rep := struct {
-		Scenario string    `json:"scenario"`
-		File     string    `json:"file"`
-		Errors   int       `json:"errors"`
-		Warnings int       `json:"warnings"`
-		Notes    int       `json:"notes"`
-		Findings []finding `json:"findings"`
-	}{Scenario: sc.Name, File: sc.File, Errors: fs.Count(check.Error), Warnings: fs.Count(check.Warning),
-		Notes: fs.Count(check.Info), Findings: []finding{}}
-	for _, f := range fs {
-		rep.Findings = append(rep.Findings, finding{f, f.Pos})
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(rep)
-}
-
+// plural writes a count with its noun, for the commands' messages: "1 error", "2 errors".
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// wrap breaks text into lines of at most width characters at spaces.
-func wrap(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(word) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
 }

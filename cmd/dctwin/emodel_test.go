@@ -46,38 +46,11 @@ func wantNumber(t *testing.T, m map[string]any, key string, want, tol float64) {
 	}
 }
 
-// With no flags: the G.107 default connection, R = 93.2 (G.107 §7.7; reference-facts 1.9).
-func TestEmodelDefaultsText(t *testing.T) {
-	out, err := runEmodel(t)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"R    93.21", "MOS  4.41", "Best", "very satisfied",
-		"Ro ", "94.77", "Iolr", "0.44", "Iq ", "0.97", "Idle", "0.15", "Ie,eff", "A "} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
-	if strings.Contains(out, "-0.00") || strings.Contains(out, "One-way delay") {
-		t.Errorf("no negative zero, and no G.114 line without delay:\n%s", out)
-	}
-}
-
-// --ta 250 --ppl 2 --codec g729a: Idd(250) with defaults is 93.21 − 84.29 = 8.92
-// (reference-facts 1.9, echo-free row), and Ie,eff = 11 + 84·2/(2 + 19) = 19 (eq. 7-29),
-// so R = 93.21 − 8.92 − 19 = 65.29.
+// --codec takes Ie and Bpl from the table: G.729A at Ta 250 ms and 2 % loss rates 65.29
+// (workloads/emodel's TestAssessG729AtQuarterSecond derives it), in JSON and in text.
 func TestEmodelExample(t *testing.T) {
 	m := emodelJSON(t, "--ta", "250", "--ppl", "2", "--codec", "g729a")
 	wantNumber(t, m, "R", 65.29, 0.01)
-	wantNumber(t, m, "Idd", 8.92, 0.01)
-	wantNumber(t, m, "Ie_eff", 19, 1e-9)
-	wantNumber(t, m, "MOS", 3.37, 0.005)
-	for _, k := range []string{"R", "MOS", "Ro", "Is", "Id", "Ie_eff", "No", "Iolr", "Ist", "Iq",
-		"Idte", "Idle", "Idd", "A", "category", "satisfaction", "delay_band", "codec", "params"} {
-		if _, ok := m[k]; !ok {
-			t.Errorf("JSON lacks key %q", k)
-		}
-	}
 	if m["category"] != "Low" || m["codec"] != "G.729A+VAD" {
 		t.Errorf("category %v, codec %v", m["category"], m["codec"])
 	}
@@ -139,16 +112,12 @@ func TestEmodelBadInput(t *testing.T) {
 	}
 }
 
-// The codec table matches the Cisco per-call figures of reference-facts 2.
+// --list-codecs prints the table (workloads/emodel's TestCodecTable checks its
+// figures), and with --json an array of rows.
 func TestEmodelListCodecs(t *testing.T) {
 	out, err := runEmodel(t, "--list-codecs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"G.711+PLC", "G.729A+VAD", "G.723.1-6.3k", "G.723.1-5.3k", "G.728", "G.722", "87.2", "31.2", "21.9", "WB"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("codec table lacks %q:\n%s", want, out)
-		}
+	if err != nil || !strings.HasPrefix(out, "codec ") || !strings.Contains(out, "G.729A+VAD") {
+		t.Fatalf("codec table (%v):\n%s", err, out)
 	}
 	out, err = runEmodel(t, "--list-codecs", "--json")
 	if err != nil {

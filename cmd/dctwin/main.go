@@ -1,5 +1,11 @@
 // Command dctwin is the data-center digital twin: scenario checks, headless runs,
 // calculators and benchmarks. See `dctwin help`.
+//
+// The commands wire flags to the packages that do the work (scenario, scenarios,
+// twin, topology/check, topology/spof, workloads/emodel, twin/netbench) and choose
+// where the output goes; what they print, those packages write. What belongs to the
+// process stays here: exit statuses, the progress line on a terminal and the memory
+// guard.
 package main
 
 import (

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 
@@ -107,4 +109,11 @@ func newVersionCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// writeJSON writes v as indented JSON, as every --json of dctwin does.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,7 +9,6 @@ import (
 	"dctwin/scenario"
 	"dctwin/sim"
 	"dctwin/topology/check"
-	"dctwin/topology/network"
 	"dctwin/twin"
 )
 
@@ -104,25 +100,14 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 		traceOut = cmd.ErrOrStderr()
 	}
 	if o.trace {
-		tw.Observe(traceWriter(traceOut))
+		tw.TraceTo(traceOut, twin.Filter{})
 	}
 	if o.traceFlow != "" {
-		f := tw.Net.Flow(o.traceFlow)
-		if f == nil {
-			var names []string
-			for _, fl := range sc.Spec.Workloads.Flows {
-				names = append(names, fl.Name)
-			}
-			return usageError{fmt.Errorf("--trace-flow: no flow %q in %s (flows: %s)", o.traceFlow, sc.Name,
-				strings.Join(names, ", "))}
+		if err := tw.TracePackets(o.traceFlow); err != nil {
+			return usageError{fmt.Errorf("--trace-flow: %w", err)}
 		}
-		f.TracePackets(true)
 		if !o.trace {
-			tw.Observe(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
-				if p, ok := r.(network.PacketTraced); ok && p.Flow == o.traceFlow {
-					fmt.Fprintf(traceOut, "%12.6f s  %-20s %s\n", at.Seconds(), p.Subject(), p)
-				}
-			}))
+			tw.TraceTo(traceOut, twin.PacketsOf(o.traceFlow))
 		}
 	}
 	// A long run shows its progress on a terminal; never when stderr is a pipe or a
@@ -135,19 +120,10 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 	rep := tw.Report()
 	out := cmd.OutOrStdout()
 	if o.asJSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(out, rep)
 	}
 	if o.trace || o.traceFlow != "" {
 		fmt.Fprintln(out)
 	}
 	return rep.WriteText(out)
-}
-
-// traceWriter prints every record as a line of the event log.
-func traceWriter(w io.Writer) sim.Observer {
-	return sim.ObserverFunc(func(at sim.Time, r sim.Record) {
-		fmt.Fprintf(w, "%12.6f s  %-20s %s\n", at.Seconds(), r.Subject(), r)
-	})
 }

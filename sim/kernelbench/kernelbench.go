@@ -1,7 +1,8 @@
 // Package kernelbench holds the standard models that measure the sim kernel: clocks
 // (many processes waiting on timeouts), bank (an M/M/c queue on a Resource) and
 // pingpong (two processes triggering each other). `dctwin bench kernel` and the
-// benchmarks in sim/ run them.
+// benchmarks in sim/ run them: RunAll measures them all at a scale (clocks and bank
+// in both styles), and Table prints the results.
 package kernelbench
 
 import (

@@ -1,8 +1,3 @@
-// Package check is the static review of a topology: the mistakes an experienced
-// data-center planner looks for before anything is switched on — most of them the
-// "service specification" problem of server settings that do not match the switches.
-// Every finding has a severity, the position of the YAML it is about, a one-line
-// message and a short explanation for students of why it matters.
 package check
 
 import (

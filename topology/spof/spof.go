@@ -1,8 +1,3 @@
-// Package spof finds single points of failure: for every single component, which
-// endpoints, hosts and VMs go down or lose connectivity to what. It is static — graph
-// reachability on the VLAN-aware network of topology.Network, no timing — like the
-// "failure fork" of a configuration-analysis tool: fail one thing, compare with the
-// intact data center.
 package spof
 
 import (

@@ -21,3 +21,15 @@ func DelayBandOf(oneWayMs float64) DelayBand {
 	}
 	return DelayBand{0, "over 400 ms: unacceptable for general network planning (G.114)"}
 }
+
+// DelayInputs returns the G.107 delay inputs of a connection whose one-way
+// mouth-to-ear delay is oneWayMs, by the convention dctwin uses wherever one delay
+// stands for all three (the call model, `dctwin emodel --delay`): the absolute delay
+// Ta is the one-way delay; the connection is echo-controlled and its echo returns from
+// the far end, so the talker-echo path delay T is the one-way delay as well and the
+// listener echo, which crosses the loop once more, has Tr = 2·oneWayMs. This is the
+// "T = Ta, Tr = 2·Ta" case of reference-facts 1.9 (Ta 200 ms: R 85.80 where an
+// echo-free connection has 90.16).
+func DelayInputs(oneWayMs float64) (ta, t, tr float64) {
+	return oneWayMs, oneWayMs, 2 * oneWayMs
+}

@@ -1,13 +1,3 @@
-// Package emodel is the ITU-T G.107 E-model as pure functions: from the transmission
-// parameters of a narrowband (3.1 kHz handset) telephone connection to the rating R, its
-// impairment breakdown, the Annex B MOS and the G.109 user-satisfaction category. It also
-// holds the G.113 Appendix I codec table, per-call bandwidth and the loss statistics
-// (Ppl, BurstR) that the simulator feeds into Ie,eff.
-//
-// Nothing here simulates: the call-quality code in workloads turns a call's codec, delay
-// and loss into a Params and asks R for the verdict. Formulas and constants follow the
-// project's reference-facts.md, sections 1 (the E-model), 2 (codecs) and 3 (delay);
-// comments cite them as "reference-facts 1.5" and so on.
 package emodel
 
 import (

@@ -183,7 +183,7 @@ func (rc *ratingCache) mos(ie, bpl float64, loss emodel.Loss, ta float64) float6
 	prm := emodel.Defaults()
 	prm.Ie, prm.Bpl = ie, bpl
 	prm.Ppl, prm.BurstR = loss.Ppl, loss.BurstR
-	prm.Ta, prm.T, prm.Tr = ta, ta, 2*ta
+	prm.Ta, prm.T, prm.Tr = emodel.DelayInputs(ta)
 	v := emodel.R(prm).MOS
 	if rc.known == nil || len(rc.known) >= ratingCacheSize {
 		rc.known = make(map[ratingKey]float64)

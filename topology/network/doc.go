@@ -1,0 +1,36 @@
+// Package network is the runtime network of the twin at control-plane-event and
+// data-plane-flow level: links and ports with carrier, L2 switches with MAC learning,
+// aging and flooding, STP/RSTP, MC-LAG switch clusters and port channels, VRRP-like
+// gateways, blade interconnect modules, NIC teams with their detection mechanisms, and
+// flows whose paths follow the current forwarding state. Failures are injected through
+// Fail* and Repair* hooks; everything that happens is reported as typed sim records
+// (records.go), so reports and front ends measure failovers from the trace.
+//
+// Construction uses plain names: devices by name, ports as "device:port", links,
+// teams, aggregates and gateways by name:
+//
+//	n := network.New(s, network.Options{})
+//	n.AddSwitch("core", network.SwitchConfig{Layer: topology.L3})
+//	n.AddHost("srv", network.HostConfig{})
+//	n.AddLink("l1", "srv:eth0", "core:p1", network.LinkConfig{Speed: 10e9})
+//	n.AddTeam("srv", network.TeamConfig{Members: []string{"eth0", "eth1"}, ...})
+//	f, _ := n.AddFlow(network.FlowConfig{Name: "call", From: "srv", To: "pbx", ...})
+//
+// Build the network before the simulation runs; it converges at the current
+// simulated time when the simulation starts (spanning trees settle without timers,
+// teams take their first healthy member, MAC tables learn from the first frames), and
+// from then on every change costs what its protocol timers make it cost. Flows can be
+// added, stopped and removed at any time.
+//
+// How it works, in one paragraph: physical state (cuts per direction, failed ports and
+// devices) decides where light arrives; devices see carrier a PHY delay later and
+// react (MAC flush, spanning tree, teams, LACP, uplink tracking). Each flow direction
+// is a walk of one frame through the current forwarding state (forward.go); the walk
+// registers every element it looks at, and a change to an element re-walks exactly the
+// flows that looked at it, late in the same instant (index.go, flow.go). Each direction
+// of a flow keeps its own outages and packet counts: packets are sent at fixed
+// instants, so the packets an outage costs are a whole number (direction.go). A link
+// direction offered more than its speed drops the excess, and the flows crossing it
+// lose their share (congestion.go). Protocol timers are sim.Timers armed only while
+// something is changing, so an idle network schedules no events.
+package network
