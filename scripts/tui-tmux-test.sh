@@ -44,7 +44,7 @@ press() {
 typ() { t send-keys -t tui -l "$1"; sleep 0.15; }
 
 cd "$work"
-t new-session -d -s tui -x 100 -y 30 "TERM=xterm-256color $bin tui --log /tmp/script.log; echo EXIT=\$?; sleep 600"
+t new-session -d -s tui -x 100 -y 30 "TERM=xterm-256color $bin; echo EXIT=\$?; sleep 600"
 
 echo "== the TUI opens on teaming-lab, on the teamed server"
 wait_for "dctwin ▸ teaming-lab"
@@ -97,7 +97,7 @@ grep -qF "nic srv-1:eth0 at 5.000 s (manual)" "$work/report.txt" || { cat "$work
 
 echo "== too small, then large again"
 t kill-session -t tui
-t new-session -d -s tui -x 100 -y 30 "$bin tui classic-dc --paused; echo EXIT=\$?; sleep 600"
+t new-session -d -s tui -x 100 -y 30 "$bin tui classic-dc --paused --log $work/tui.log; echo EXIT=\$?; sleep 600"
 wait_for "dctwin ▸ classic-dc"
 t resize-window -t tui -x 50 -y 10
 wait_for "terminal too small (need 60×16, have 50×10)"

@@ -53,6 +53,7 @@ const (
 	FlowEndpoints       Kind = "flow-endpoints"
 	FlowOverCapacity    Kind = "flow-over-capacity"
 	FailureOverlap      Kind = "failure-overlap"
+	SessionOverlap      Kind = "failure-overlap-session"
 	FailureBudget       Kind = "failure-budget"
 	FailureNotSimulated Kind = "failure-not-simulated"
 )
@@ -176,6 +177,10 @@ var catalogue = map[Kind]entry{
 	FailureOverlap: {Error, "A component that is already down cannot fail again: the second failure would " +
 		"do nothing, and the lesson it was written for would be silently missing. Let the first repair " +
 		"come before the next failure."},
+	SessionOverlap: {Warning, "A failure made by hand in a TUI session (manual: true) keeps the component " +
+		"down when one of the scenario's own failures is due. The saved session replays what happened: the " +
+		"scenario's failure does not happen, and the run's report lists it as not injected. Edit the file if " +
+		"the exercise should go otherwise."},
 	FailureBudget: {Error, "Random failures this frequent would inject more failures than a run can " +
 		"usefully report (or keep a machine busy for hours): raise mtbf, shorten the run, or pick fewer " +
 		"components."},

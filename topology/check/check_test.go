@@ -63,6 +63,7 @@ var cases = []findingCase{
 	{check.FlowEndpoints, []edit{{"{name: f, from: phone, to: pbx,", "{name: f, from: phone, to: phone,"}}, "to: phone,"},
 	{check.FlowOverCapacity, []edit{{"to: pbx, rate: 100k,", "to: pbx, rate: 4T,"}}, "rate: 4T"},
 	{check.FailureOverlap, []edit{{"    - {at: 1s, component: sw-a, kind: switch}", "    - {at: 1s, component: sw-a, kind: switch}\n    - {at: 5s, component: sw-a, kind: switch} # again"}}, "# again"},
+	{check.SessionOverlap, []edit{{"    - {at: 1s, component: sw-a, kind: switch}", "    - {at: 1s, component: sw-a, kind: switch}\n    - {at: 5s, component: sw-a, kind: switch, manual: true} # by hand"}}, "# by hand"},
 	{check.FailureBudget, []edit{{"  scheduled:\n", "  random:\n    - {class: link, mtbf: 1ns, mttr: 1ns}\n  scheduled:\n"}}, "mtbf: 1ns"},
 	{check.BadValue, []edit{{"\nfailures:\n", "\nrun:\n  duration: 1000001h # long\nfailures:\n"}}, "# long"},
 	{check.GatewaySplit, []edit{{`    - {name: isl, a: "sw-a:24", b: "sw-b:24"}` + "\n", ""}, {`    - {name: core-isl, a: "core-a:8", b: "core-b:8"}` + "\n", ""}}, "{name: gw"},
