@@ -15,6 +15,8 @@ func explain(r sim.Record) string {
 	switch r := r.(type) {
 	case failures.Injected:
 		return "the component breaks; nothing has noticed yet"
+	case failures.Refused:
+		return "the failure could not happen (no such component, or it was already down)"
 	case failures.Repaired:
 		return "the component works again; the mechanisms must notice before traffic returns"
 	case network.ComponentFailed:
