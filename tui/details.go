@@ -192,6 +192,7 @@ func (d *Details) bridge(l *lines, name string) {
 			}
 		}
 	}
+	d.flowsThrough(l, name)
 	bi := d.sh.frame.Inspect.Bridge
 	if bi == nil || d.sh.frame.Inspect.Device != name {
 		return
@@ -334,6 +335,48 @@ func (d *Details) flowsOf(l *lines, name string) {
 			l.add(k, line)
 		}
 	}
+}
+
+// maxThrough bounds the flows searched for those crossing a switch, so that the pane
+// costs the same on a fabric of 20,000 flows.
+const maxThrough = 4000
+
+// flowsThrough lists the flows whose current path crosses a device.
+func (d *Details) flowsThrough(l *lines, name string) {
+	snap := d.sh.snap()
+	dev, ok := snap.Layout.Device[name]
+	if !ok {
+		return
+	}
+	var parts []string
+	n := 0
+	for i, f := range snap.Network.Flows {
+		if i >= maxThrough {
+			parts = append(parts, fmt.Sprintf("(first %d flows searched)", maxThrough))
+			break
+		}
+		if _, ok := d.sh.flowEnds[f.Name]; !ok || !f.Delivering {
+			continue
+		}
+		for _, h := range f.Path {
+			link := snap.Layout.Links[h.Link]
+			if snap.Layout.Ports[link.Ends[1-h.From]].Device == dev {
+				n++
+				if len(parts) < 6 {
+					parts = append(parts, f.Name)
+				}
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return
+	}
+	text := fmt.Sprintf("%d: %s", n, strings.Join(parts, " "))
+	if n > 6 {
+		text += " …"
+	}
+	l.add("flows via", text)
 }
 
 // callsOf counts the calls in progress at a node, with their MOS.

@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/charmbracelet/x/term"
+
 	"dctwin/sim"
 	"dctwin/twin"
 )
@@ -29,14 +31,11 @@ func newProgress(w io.Writer) *progress {
 		stepWall: 100 * time.Millisecond}
 }
 
-// isTerminal reports whether w is a terminal (a character device), not a pipe or a file.
-func isTerminal(w io.Writer) bool {
+// isTerminal reports whether w is a terminal: not a pipe, a file, or a character
+// device such as /dev/null (which a mode check would take for one).
+func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // runTwin runs the twin to its end, in steps that take about stepWall each when p is

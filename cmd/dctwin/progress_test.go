@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +103,18 @@ func TestNoProgressOffATerminal(t *testing.T) {
 	}
 	if stderr.Len() != 0 || !json.Valid(stdout.Bytes()) {
 		t.Errorf("stderr %q; stdout valid JSON: %v", stderr.String(), json.Valid(stdout.Bytes()))
+	}
+}
+
+// TestDevNullIsNoTerminal: /dev/null is a character device but not a terminal; with
+// stdout there, `dctwin` prints the report instead of opening the TUI.
+func TestDevNullIsNoTerminal(t *testing.T) {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Errorf("%s is taken for a terminal", os.DevNull)
 	}
 }
