@@ -352,6 +352,12 @@ func (d *document) section(v reflect.Value, keys []chunk, lines []line, owner *t
 		if !k.inlineRest && ft.Kind() == reflect.Slice && elem(ft.Elem()).Kind() == reflect.Struct {
 			if items, _, ok := d.itemsAt(lines, k.from+1, k.to); ok && len(items) > 0 {
 				owner.Fields.Add(join(prefix, k.key), keyPos)
+				if most, ok := maxItems[elem(ft.Elem())]; ok && len(items) > most.n {
+					it := items[most.n]
+					d.errs = append(d.errs, &PosError{topology.Pos{File: d.file, Line: it.from + 1, Col: lines[it.from].indent + 1},
+						fmt.Sprintf("%s: at most %d (%s); this is item %d of %d", k.key, most.n, most.why, most.n+1, len(items))})
+					items = items[:most.n]
+				}
 				for _, it := range items {
 					d.item(fv, it, lines)
 				}
@@ -360,6 +366,15 @@ func (d *document) section(v reflect.Value, keys []chunk, lines []line, owner *t
 		}
 		d.keyChunk(v, k, lines, owner, prefix)
 	}
+}
+
+// maxItems bounds lists whose length the domain bounds, so that a huge file of them is
+// refused at the first item too many instead of loaded.
+var maxItems = map[reflect.Type]struct {
+	n   int
+	why string
+}{
+	reflect.TypeFor[VLANSpec](): {4094, "802.1Q VLAN ids run from 1 to 4094"},
 }
 
 // childIndent is the indentation of the first line below key k.

@@ -3,6 +3,7 @@ package scenario_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -71,5 +72,19 @@ func TestHostileFilesAreRefusedWithAPosition(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestTooManyVLANs: a file of more VLANs than 802.1Q has ids is refused at the first
+// one too many, with its position, without loading the rest.
+func TestTooManyVLANs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\ntopology:\n  vlans:\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "    - {name: v%d, id: %d}\n", i, i%4094+1)
+	}
+	_, err := scenario.Parse("vlans.yaml", []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "vlans.yaml:4098:5") || !strings.Contains(err.Error(), "at most 4094") {
+		t.Errorf("5,000 VLANs: %v", err)
 	}
 }
