@@ -67,7 +67,7 @@ wait_for "t = 00:00:06.000"
 wait_for "Failovers (1)"
 screen | grep -qF "miimon" || fail "the failover row does not name miimon"
 screen | grep -qF "◆eth1" || fail "the team's active member is not eth1"
-screen | grep -qF "was: " || fail "the path pane does not show the old path"
+screen | grep -qF "was (until 5.000 s)" || fail "the path pane does not show the old path"
 
 echo "== the chain of events of the failover"
 press Tab Enter

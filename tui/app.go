@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -132,6 +133,9 @@ type Options struct {
 	Paused bool
 	// Speed is the initial speed factor (0: 1×).
 	Speed float64
+	// Notice is shown in the status line at the start (a scenario opened despite its
+	// check errors).
+	Notice string
 }
 
 // Model is the TUI's root model.
@@ -156,8 +160,18 @@ type Model struct {
 	speed    int // index into speeds
 	behind   bool
 	inflight int // commands on the twin not yet answered
-	lastRun  time.Time
-	lastAvl  time.Time
+	// achieved is the simulated seconds per real second of the last second running;
+	// rateAt/rateWall start its window.
+	achieved float64
+	rateAt   sim.Time
+	rateWall time.Time
+	// busyFor says what a long command (a rewind) is doing; cancel stops it (esc).
+	busyFor string
+	cancel  context.CancelFunc
+	// send delivers a message from a running command (progress); nil in tests.
+	send    func(tea.Msg)
+	lastRun time.Time
+	lastAvl time.Time
 
 	mode     mode
 	input    textinput.Model
@@ -225,11 +239,16 @@ func New(sess *Session, opt Options) *Model {
 	m.failovers = NewFailovers(sh)
 	m.metrics = NewMetrics(sh)
 	m.events = NewEventLog(sh)
-	m.events.Add(sh.frame.Events, true)
+	first := sh.frame
+	sh.frame = sess.Frame(m.selectedDevice(), false)
+	m.events.Add(first.Events, true)
 	m.input = textinput.New()
 	m.input.Prompt = ""
-	m.timeline = sh.frame.Timeline
+	m.timeline = first.Timeline
 	m.followSelection()
+	if opt.Notice != "" {
+		m.setStatus(opt.Notice, true)
+	}
 	return m
 }
 
@@ -256,6 +275,8 @@ type (
 	chainMsg struct {
 		text string
 	}
+	// progressMsg reports how far a rewind's replay has come.
+	progressMsg struct{ at, to sim.Time }
 )
 
 func tick() tea.Cmd {
@@ -328,10 +349,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		var cmd tea.Cmd
-		if m.inflight == 0 {
+		// The run holds while the user chooses a failure: it happens at the instant
+		// the menu opened, not a few seconds of simulated time later.
+		hold := m.mode == modeMenu || m.mode == modeDelay
+		if m.inflight == 0 && !hold {
 			cmd = m.advanceCmd()
 		}
+		if hold {
+			m.lastRun = time.Now()
+		}
 		return m, tea.Batch(cmd, tick())
+	case progressMsg:
+		if m.busyFor != "" {
+			m.busyFor = fmt.Sprintf("going to %s: %s", fmtAt(msg.to), fmtAt(msg.at))
+		}
+		return m, nil
 	case frameMsg:
 		m.inflight--
 		m.applyFrame(msg)
@@ -348,14 +380,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // applyFrame stores a new frame and lets the panes follow it.
 func (m *Model) applyFrame(msg frameMsg) {
 	f := msg.f
+	m.busyFor, m.cancel = "", nil
+	m.measureRate(f.Snap.At)
 	m.sh.frame = f
 	if f.Availability >= 0 {
 		m.sh.availability = f.Availability
 	}
 	m.behind = msg.behind
 	if f.Reset {
-		m.path.Reset()
-		m.metrics.Reset()
+		m.path.Rewound(f.Snap.At)
+		m.metrics.Rewound(f.Snap.At)
 		m.sh.availability = -1
 	}
 	m.events.Add(f.Events, f.Reset)
@@ -376,6 +410,19 @@ func (m *Model) applyFrame(msg frameMsg) {
 }
 
 func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
+
+// measureRate updates the achieved speed over windows of a second of running.
+func (m *Model) measureRate(at sim.Time) {
+	now := time.Now()
+	if !m.running || at < m.rateAt {
+		m.achieved, m.rateAt, m.rateWall = 0, at, now
+		return
+	}
+	if d := now.Sub(m.rateWall); d >= time.Second {
+		m.achieved = (at - m.rateAt).Seconds() / d.Seconds()
+		m.rateAt, m.rateWall = at, now
+	}
+}
 
 // followSelection points the path pane at the selection's flow when it has one.
 func (m *Model) followSelection() {
@@ -416,6 +463,10 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 		m.quitting = true
 		return tea.Quit
 	}
+	if m.cancel != nil && key.Matches(k, m.keys.Cancel) {
+		m.cancel()
+		return nil
+	}
 	m.status = ""
 	switch m.mode {
 	case modeCommand, modeFilter, modeDelay:
@@ -423,7 +474,11 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 	case modeMenu:
 		return m.menuKey(k)
 	case modeHelp:
-		if key.Matches(k, m.keys.Help, m.keys.Cancel, m.keys.Quit) {
+		if key.Matches(k, m.keys.Quit) {
+			m.quitting = true
+			return tea.Quit
+		}
+		if key.Matches(k, m.keys.Help, m.keys.Cancel) {
 			m.mode = modeNormal
 		}
 		return nil
@@ -439,7 +494,10 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 			m.chainOff += 10
 		case key.Matches(k, m.keys.PageUp):
 			m.chainOff = max(0, m.chainOff-10)
-		case key.Matches(k, m.keys.Cancel, m.keys.Enter, m.keys.Quit):
+		case key.Matches(k, m.keys.Quit):
+			m.quitting = true
+			return tea.Quit
+		case key.Matches(k, m.keys.Cancel, m.keys.Enter):
 			m.mode = modeNormal
 		}
 		return nil
@@ -473,14 +531,21 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 			return "", nil
 		})
 	case key.Matches(k, m.keys.Back):
-		m.running = false
-		return m.twinCmd(func(s *Session) (string, error) {
-			ev, ok, err := s.Back(context.Background())
+		return m.longCmd("going back", func(ctx context.Context, s *Session, progress func(sim.Time)) (string, error) {
+			ev, ok, err := s.Back(ctx, progress)
 			if err != nil || !ok {
 				return "no earlier notable event to go back over (t lists them)", err
 			}
 			return fmt.Sprintf("back to just before %s: %s %s", fmtAt(ev.At), ev.Subject, ev.Text), nil
-		})
+		}, m.sh.snap().At)
+	case key.Matches(k, m.keys.BackFailure):
+		return m.longCmd("going back", func(ctx context.Context, s *Session, progress func(sim.Time)) (string, error) {
+			ev, ok, err := s.BackBeforeFailure(ctx, progress)
+			if err != nil || !ok {
+				return "no failure to go back before (t lists the notable events)", err
+			}
+			return fmt.Sprintf("back to just before the failure at %s: %s", fmtAt(ev.At), ev.Text), nil
+		}, m.sh.snap().At)
 	case key.Matches(k, m.keys.Timeline):
 		m.mode = modeTimeline
 		m.timelineAt = len(m.timeline) - 1
@@ -615,6 +680,9 @@ func (m *Model) menuKey(k tea.KeyMsg) tea.Cmd {
 		m.menuAt = max(0, m.menuAt-1)
 	case key.Matches(k, m.keys.Down):
 		m.menuAt = min(len(m.menu)-1, m.menuAt+1)
+	case key.Matches(k, m.keys.Quit):
+		m.quitting = true
+		return tea.Quit
 	case key.Matches(k, m.keys.Cancel):
 		m.mode = modeNormal
 	case key.Matches(k, m.keys.Enter):
@@ -635,6 +703,10 @@ func (m *Model) menuKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) fail(component string, kind failures.Kind, after sim.Time) tea.Cmd {
+	if snap := m.sh.snap(); after > 0 && snap.At+after > snap.Duration {
+		m.setStatus(fmt.Sprintf("%s from now is after the end of the run (%s): it would not happen", fmtDur(after), fmtAt(snap.Duration)), true)
+		return nil
+	}
 	return m.twinCmd(func(s *Session) (string, error) {
 		if err := s.Fail(component, kind, after); err != nil {
 			return "", err
@@ -647,6 +719,10 @@ func (m *Model) fail(component string, kind failures.Kind, after sim.Time) tea.C
 }
 
 func (m *Model) repair(component string) tea.Cmd {
+	if len(m.sh.failureKinds(component)) == 0 {
+		m.setStatus(fmt.Sprintf("%q is not a component that can fail (/ finds names)", component), true)
+		return nil
+	}
 	return m.twinCmd(func(s *Session) (string, error) {
 		if err := s.Repair(component); err != nil {
 			return "", err
@@ -655,15 +731,39 @@ func (m *Model) repair(component string) tea.Cmd {
 	})
 }
 
-// goTo moves the run to a time, back by replay if needed.
+// goTo moves the run to a time, back by replay if needed; a long replay reports its
+// progress and esc stops it.
 func (m *Model) goTo(t sim.Time) tea.Cmd {
-	m.running = false
-	m.setStatus(fmt.Sprintf("going to %s…", fmtAt(t)), false)
-	return m.twinCmd(func(s *Session) (string, error) {
-		if err := s.Goto(context.Background(), t); err != nil {
+	return m.longCmd(fmt.Sprintf("going to %s", fmtAt(t)), func(ctx context.Context, s *Session, progress func(sim.Time)) (string, error) {
+		if err := s.Goto(ctx, t, progress); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("at %s", fmtAt(s.Now())), nil
+	}, t)
+}
+
+// longCmd runs fn, which may replay the run from its start, as a command that shows
+// what it does in the header, reports progress and can be cancelled with esc.
+func (m *Model) longCmd(what string, fn func(ctx context.Context, s *Session, progress func(sim.Time)) (string, error), to sim.Time) tea.Cmd {
+	m.running = false
+	m.busyFor = what
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	send := m.send
+	return m.twinCmd(func(s *Session) (string, error) {
+		defer cancel()
+		last := time.Now()
+		progress := func(at sim.Time) {
+			if send != nil && time.Since(last) > 100*time.Millisecond {
+				last = time.Now()
+				send(progressMsg{at: at, to: to})
+			}
+		}
+		note, err := fn(ctx, s, progress)
+		if errors.Is(err, context.Canceled) {
+			return fmt.Sprintf("stopped at %s (esc)", fmtAt(s.Now())), nil
+		}
+		return note, err
 	})
 }
 
@@ -681,7 +781,10 @@ func (m *Model) timelineKey(k tea.KeyMsg) tea.Cmd {
 		m.timelineAt = 0
 	case key.Matches(k, m.keys.Bottom):
 		m.timelineAt = len(m.timeline) - 1
-	case key.Matches(k, m.keys.Cancel, m.keys.Timeline, m.keys.Quit):
+	case key.Matches(k, m.keys.Quit):
+		m.quitting = true
+		return tea.Quit
+	case key.Matches(k, m.keys.Cancel, m.keys.Timeline):
 		m.mode = modeNormal
 	case key.Matches(k, m.keys.Enter):
 		m.mode = modeNormal
@@ -692,7 +795,7 @@ func (m *Model) timelineKey(k tea.KeyMsg) tea.Cmd {
 		// Just before the chosen event.
 		m.mode = modeNormal
 		if m.timelineAt >= 0 && m.timelineAt < len(m.timeline) {
-			return m.goTo(max(0, m.timeline[m.timelineAt].At-1))
+			return m.goTo(beforeMs(m.timeline[m.timelineAt].At))
 		}
 	}
 	return nil
@@ -885,7 +988,8 @@ func (m *Model) tabs() string {
 	return strings.Join(parts, " ") + "  tab"
 }
 
-// header is the top line: scenario, seed, clock, speed, state.
+// header is the top line: scenario, seed, clock, speed, state. What does not fit
+// goes, least needed first: the run's length, the seed, the scenario's name, the keys.
 func (m *Model) header() string {
 	snap := m.sh.snap()
 	st := m.sh.styles
@@ -893,22 +997,39 @@ func (m *Model) header() string {
 	if s := speeds[m.speed]; s > 0 {
 		speed = fmt.Sprintf("×%g", s)
 	}
+	if m.running && m.achieved > 0 && (speeds[m.speed] == 0 || m.achieved < 0.8*speeds[m.speed]) {
+		speed += fmt.Sprintf(" (≈×%s)", fmtFactor(m.achieved))
+	}
 	state := "⏸ paused"
 	switch {
+	case m.busyFor != "":
+		state = "… " + m.busyFor
 	case snap.Done:
 		state = "■ ended"
-	case m.running && m.behind:
-		state = "▶ running (behind)"
 	case m.running:
 		state = "▶ running"
 	}
-	left := fmt.Sprintf(" dctwin ▸ %s  seed %d   t = %s / %s   %s %s", m.sc.Name, m.sh.frame.Seed, fmtClock(snap.At), fmtClock(snap.Duration), speed, state)
+	clock := "t = " + fmtClock(snap.At)
+	name, seed, length := " ▸ "+m.sc.Name, fmt.Sprintf("seed %d", m.sh.frame.Seed), " / "+fmtClock(snap.Duration)
 	right := "? help  q quit "
-	gap := m.w - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		return st.Header.Render(truncate(left, m.w))
+	for _, drop := range []*string{nil, &length, &seed, &right, &name} {
+		if drop != nil {
+			*drop = ""
+		}
+		left := fmt.Sprintf(" dctwin%s  %s   %s%s   %s %s", name, seed, clock, length, speed, state)
+		if gap := m.w - lipgloss.Width(left) - lipgloss.Width(right); gap >= 1 {
+			return st.Header.Render(left) + strings.Repeat(" ", gap) + st.Dim.Render(right)
+		}
 	}
-	return st.Header.Render(left) + strings.Repeat(" ", gap) + st.Dim.Render(right)
+	return st.Header.Render(truncate(fmt.Sprintf(" %s %s %s", clock, speed, state), m.w))
+}
+
+// fmtFactor prints a speed factor with two significant digits.
+func fmtFactor(f float64) string {
+	if f >= 10 {
+		return fmt.Sprintf("%.0f", f)
+	}
+	return trimZeros(fmt.Sprintf("%.1f", f))
 }
 
 // bottom is the last line: the input, a status message, or the keys.
@@ -916,7 +1037,7 @@ func (m *Model) bottom() string {
 	st := m.sh.styles
 	switch m.mode {
 	case modeCommand, modeFilter, modeDelay:
-		return truncate(m.input.Prompt+m.input.View(), m.w)
+		return truncate(m.input.View(), m.w)
 	}
 	if m.status != "" {
 		if m.statusErr {
@@ -933,8 +1054,14 @@ func (m *Model) bottom() string {
 func (m *Model) helpView() string {
 	h := m.help
 	h.ShowAll = true
-	h.Width = m.overlayWidth() - 4
-	return h.View(m.keys) + "\n\n" + strings.Join(wrapJoin(strings.Split(glyphLegend, "  "), "  ", h.Width, ""), "\n") +
+	h.Width = 0 // laid out here: a column that does not fit goes below, not away
+	groups := m.keys.FullHelp()
+	keys := h.FullHelpView(groups)
+	if lipgloss.Width(keys) > m.overlayWidth()-4 {
+		half := (len(groups) + 1) / 2
+		keys = h.FullHelpView(groups[:half]) + "\n\n" + h.FullHelpView(groups[half:])
+	}
+	return keys + "\n\n" + strings.Join(wrapJoin(strings.Split(glyphLegend, "  "), "  ", m.overlayWidth()-4, ""), "\n") +
 		"\n\ncommands (:): fail X [KIND] [after D] · repair X · goto T · speed S|max · save FILE\n" +
 		"              seed N · find X · events all|notable|TEXT · pause · run · quit\n\n" +
 		"f on a component fails it; the failover table, the path and the calls show what\n" +
@@ -948,7 +1075,7 @@ func (m *Model) menuView() string {
 	for i, k := range m.menu {
 		line := fmt.Sprintf("%d  %s", i+1, k)
 		if i == m.menuAt {
-			line = m.sh.styles.Selected.Render(padRight(line, 38))
+			line = m.sh.styles.selected(line, 38)
 		}
 		b.WriteString("\n" + line)
 	}
@@ -973,7 +1100,7 @@ func (m *Model) timelineView() string {
 		}
 		line := fmt.Sprintf("%s %-12s %-16s %s", mark, fmtAt(ev.At), truncate(ev.Subject, 16), ev.Text)
 		if i == m.timelineAt {
-			line = st.Selected.Render(padRight(truncate(line, m.overlayWidth()-4), m.overlayWidth()-4))
+			line = st.selected(line, m.overlayWidth()-4)
 		}
 		b.WriteString("\n" + line)
 	}

@@ -76,15 +76,17 @@ func TestFailActiveNIC(t *testing.T) {
 		t.Errorf("detected after %v ms, want (0, 100]", d)
 	}
 	v := m.View()
-	for _, want := range []string{"Failovers (1)", "srv-1:eth0", "miimon", "◆eth1", "srv-1:eth1", "was: "} {
+	for _, want := range []string{"Failovers (1)", "srv-1:eth0", "miimon", "◆eth1", "srv-1:eth1", "was (until 5.000 s)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("screen after the failover lacks %q:\n%s", want, v)
 		}
 	}
 	// The path pane: the new path ends at eth1, the old one at eth0.
 	pv := m.path.View()
-	cur, was, _ := strings.Cut(pv, "was: ")
-	if !strings.Contains(cur, "srv-1:eth1") || strings.Contains(cur, "srv-1:eth0") || !strings.Contains(was, "srv-1:eth0") {
+	cur, rest, _ := strings.Cut(pv, "broke: ")
+	broke, was, _ := strings.Cut(rest, "was (until 5.000 s)")
+	if !strings.Contains(cur, "srv-1:eth1") || strings.Contains(cur, "srv-1:eth0") ||
+		!strings.Contains(broke, "srv-1:eth0 has no link") || !strings.Contains(was, "client-1:nic") {
 		t.Errorf("path pane:\n%s", pv)
 	}
 	checkScreen(t, v, 100, 30)
@@ -161,7 +163,7 @@ func TestSaveAndReplay(t *testing.T) {
 		t.Fatalf("save: %q", m.status)
 	}
 	// The session, run to its end, and the saved file, run as `dctwin run FILE` runs it.
-	m.sess.Goto(t.Context(), m.sh.snap().Duration)
+	m.sess.Goto(t.Context(), m.sh.snap().Duration, nil)
 	var live bytes.Buffer
 	if err := m.sess.Twin().Report().WriteText(&live); err != nil {
 		t.Fatal(err)

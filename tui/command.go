@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,12 +130,16 @@ func (m *Model) command(line string) tea.Cmd {
 				m.speed = i
 			}
 		}
-	case "save", "w":
+	case "save", "w", "save!", "w!":
 		if arg(1) == "" {
-			m.setStatus("usage: save FILE (a scenario file that dctwin run replays)", true)
+			m.setStatus("usage: save FILE (a scenario file that dctwin run replays; save! FILE overwrites)", true)
 			return nil
 		}
-		path := arg(1)
+		path, overwrite := arg(1), strings.HasSuffix(f[0], "!")
+		if _, err := os.Stat(path); err == nil && !overwrite {
+			m.setStatus(fmt.Sprintf("%s exists: :save! %s overwrites it", path, path), true)
+			return nil
+		}
 		return m.twinCmd(func(s *Session) (string, error) {
 			if err := s.Save(path); err != nil {
 				return "", err
@@ -155,6 +160,10 @@ func (m *Model) command(line string) tea.Cmd {
 			return fmt.Sprintf("restarted with seed %d (your actions are kept)", n), nil
 		})
 	case "find", "select":
+		if arg(1) == "" {
+			m.setStatus("usage: find NAME (the exact name; / filters by part of a name)", true)
+			return nil
+		}
 		if !m.tree.Find(arg(1)) {
 			m.setStatus(fmt.Sprintf("no component %q (/ filters by part of a name)", arg(1)), true)
 			return nil

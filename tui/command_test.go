@@ -68,7 +68,7 @@ func TestCommands(t *testing.T) {
 	drive(m, sized(100, 30))
 	drive(m, keys(":goto 2s<enter>")...)
 	drive(m, keys(":fail srv-1:eth1 nic after 1s<enter>")...)
-	if m.statusErr || !strings.Contains(m.status, "will fail in 1000 ms") {
+	if m.statusErr || !strings.Contains(m.status, "will fail in 1 s") {
 		t.Errorf("scheduled failure: %q", m.status)
 	}
 	drive(m, keys(":goto 3.5<enter>")...)
@@ -183,5 +183,34 @@ func TestEventLogHold(t *testing.T) {
 	idx := e.ordered()
 	if first := e.all[idx[0]].Text; first != fmt.Sprintf("event %d", 30) {
 		t.Errorf("oldest kept: %s", first)
+	}
+}
+
+// TestInputLine: the command line shows its prompt once, and :save does not overwrite
+// a file unless told to (:save!).
+func TestInputLine(t *testing.T) {
+	m := newModel(t, "teaming-lab")
+	drive(m, sized(100, 30))
+	drive(m, keys(":goto")...)
+	if b := m.bottom(); !strings.HasPrefix(b, ":goto") {
+		t.Errorf("command line %q, want :goto", b)
+	}
+	drive(m, keys("<esc>/pho")...)
+	if b := m.bottom(); !strings.HasPrefix(b, "/pho") {
+		t.Errorf("filter line %q, want /pho", b)
+	}
+	drive(m, keys("<esc>")...)
+	file := t.TempDir() + "/s.yaml"
+	drive(m, keys(":save "+file+"<enter>")...)
+	if m.statusErr {
+		t.Fatalf("first save: %s", m.status)
+	}
+	drive(m, keys(":save "+file+"<enter>")...)
+	if !m.statusErr || !strings.Contains(m.status, "save! ") {
+		t.Errorf("second save over the file: %q", m.status)
+	}
+	drive(m, keys(":save! "+file+"<enter>")...)
+	if m.statusErr || !strings.Contains(m.status, "saved") {
+		t.Errorf(":save! over the file: %q", m.status)
 	}
 }

@@ -25,6 +25,7 @@ type EventLog struct {
 	filter  string
 	notable bool
 	back    int // rows scrolled up from the newest; 0 follows
+	below   int // events that came in while the view was held
 	shown   []int
 	dirty   bool
 }
@@ -56,6 +57,7 @@ func (e *EventLog) Add(evs []twin.Event, reset bool) {
 		for _, ev := range evs {
 			if e.matches(ev) {
 				e.back++
+				e.below++
 			}
 		}
 	}
@@ -121,6 +123,9 @@ func (e *EventLog) Update(msg tea.Msg) tea.Cmd {
 		e.back = 0
 	}
 	e.back = max(0, min(e.back, n-e.h))
+	if e.back == 0 {
+		e.below = 0
+	}
 	return nil
 }
 
@@ -138,7 +143,7 @@ func (e *EventLog) Title() string {
 		t += "  (all)"
 	}
 	if e.back > 0 {
-		t += "  ⏸ held: G follows"
+		t += fmt.Sprintf("  ⏸ held, %d newer below, %d since: G follows", e.back, e.below)
 	}
 	return t
 }

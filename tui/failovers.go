@@ -1,8 +1,12 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -96,45 +100,95 @@ func (f *Failovers) Title() string {
 	return fmt.Sprintf("Failovers (%d)", len(f.rows()))
 }
 
-// View renders the table.
+// View renders the table. Columns take the width their contents need, the component
+// and mechanism columns give way first, and on a narrow pane the time goes.
 func (f *Failovers) View() string {
 	st := f.sh.styles
 	rows := f.rows()
 	if len(rows) == 0 {
 		return st.Dim.Render("no failure yet: select a component and press f")
 	}
-	var b strings.Builder
-	b.WriteString(st.Dim.Render(fmt.Sprintf("  %-3s %-9s %-16s %-8s %-8s %s", "#", "at", "component", "detected", "by", "outage")))
-	for i := f.offset; i < len(rows) && i < f.offset+max(1, f.h-1); i++ {
+	last := min(len(rows), f.offset+max(1, f.h-1))
+	type row struct{ num, at, comp, det, by, out string }
+	var cells []row
+	head := row{"#", "at", "component", "detected", "by", "outage"}
+	w := [5]int{len(head.num), len(head.at), len(head.comp), len(head.det), len(head.by)}
+	for i := f.offset; i < last; i++ {
 		r := rows[i]
-		det, by := "never", ""
-		if r.DetectedAfterMs != nil {
-			det = "+" + fmtMs(*r.DetectedAfterMs)
+		c := row{fmt.Sprint(i + 1), fmtAt(sim.Seconds(r.AtS)), r.Component, detectedCell(r), mechanisms(r), outageSummary(r)}
+		cells = append(cells, c)
+		for k, v := range []string{c.num, c.at, c.comp, c.det, c.by} {
+			w[k] = max(w[k], lipgloss.Width(v))
 		}
-		if len(r.Detections) > 0 {
-			best := r.Detections[0]
-			for _, d := range r.Detections {
-				if d.AfterMs < best.AfterMs {
-					best = d
-				}
-			}
-			by = best.Mechanism
+	}
+	w[2], w[4] = min(w[2], 18), min(w[4], 16)
+	// Room for the outage column (at least 10 cells): shrink, then drop the time.
+	fits := func() bool { return 2+w[0]+w[1]+w[2]+w[3]+w[4]+5+10 <= f.w }
+	for !fits() && (w[2] > 10 || w[4] > 7) {
+		if w[2] >= w[4] && w[2] > 10 || w[4] <= 7 {
+			w[2]--
+		} else {
+			w[4]--
 		}
+	}
+	if !fits() {
+		w[1] = -1
+	}
+	format := func(mark string, c row) string {
+		parts := []string{mark + " " + padRight(c.num, w[0])}
+		if w[1] >= 0 {
+			parts = append(parts, padRight(c.at, w[1]))
+		}
+		parts = append(parts, padRight(truncate(c.comp, w[2]), w[2]), padRight(c.det, w[3]), padRight(truncate(c.by, w[4]), w[4]), c.out)
+		return strings.Join(parts, " ")
+	}
+	var b strings.Builder
+	b.WriteString(st.Dim.Render(format(" ", head)))
+	for k, c := range cells {
+		i := f.offset + k
 		// In force or repaired, by glyph.
 		mark := st.glyph(twin.StateUp)
-		if r.RepairedAtS == nil {
+		if rows[i].RepairedAtS == nil {
 			mark = st.glyph(twin.StateFailed)
 		}
-		line := fmt.Sprintf("%s %-3d %-9s %-16s %-8s %-8s %s", mark, i+1, fmtAt(sim.Seconds(r.AtS)), truncate(r.Component, 16), det, truncate(by, 8), outageSummary(r))
+		line := format(mark, c)
 		if i == f.cursor && f.sh.focus == paneFailovers {
-			line = st.Selected.Render(padRight(truncate(line, f.w), f.w))
+			line = st.selected(line, f.w)
 		}
 		b.WriteString("\n" + line)
 	}
 	return b.String()
 }
 
-// outageSummary condenses a failure's outages: the longest and how many directions.
+// detectedCell is when the failure was first noticed: pending while it is in force and
+// nothing has noticed it yet, never once it was repaired unnoticed.
+func detectedCell(r twin.FailureResult) string {
+	switch {
+	case r.DetectedAfterMs != nil:
+		return "+" + fmtMs(*r.DetectedAfterMs)
+	case r.RepairedAtS == nil:
+		return "pending"
+	}
+	return "never"
+}
+
+// mechanisms lists the mechanisms that noticed a failure, earliest first, each once:
+// an LACP member's loss is seen by the switch's carrier and, later, by the server's
+// miimon, and it is the second that ends the outage.
+func mechanisms(r twin.FailureResult) string {
+	ds := slices.Clone(r.Detections)
+	slices.SortStableFunc(ds, func(a, b twin.DetectionResult) int { return cmp.Compare(a.AfterMs, b.AfterMs) })
+	var names []string
+	for _, d := range ds {
+		if !slices.Contains(names, d.Mechanism) {
+			names = append(names, d.Mechanism)
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// outageSummary condenses a failure's flow outages: the longest restored one and how
+// many directions it hit ("90 ms ×4"), or how many are still down ("2.89 s, 2/4 down").
 func outageSummary(r twin.FailureResult) string {
 	if len(r.Flows) == 0 {
 		if len(r.CutOff) > 0 {
@@ -150,17 +204,13 @@ func outageSummary(r twin.FailureResult) string {
 		}
 		worst = max(worst, *o.OutageMs)
 	}
-	s := ""
-	if worst > 0 {
-		s = fmtMs(worst)
+	switch {
+	case open == 0:
+		return fmt.Sprintf("%s ×%d", fmtMs(worst), len(r.Flows))
+	case worst > 0:
+		return fmt.Sprintf("%s, %d/%d down", fmtMs(worst), open, len(r.Flows))
 	}
-	if open > 0 {
-		s = strings.TrimSpace(s + fmt.Sprintf(" %d down", open))
-	}
-	if len(r.Flows) > 0 {
-		s += fmt.Sprintf(" (%d)", len(r.Flows))
-	}
-	return strings.TrimSpace(s)
+	return fmt.Sprintf("%d/%d down", open, len(r.Flows))
 }
 
 // chainView renders a failure's chain of events with their explanations.
@@ -168,10 +218,11 @@ func (sh *shared) chainView(r twin.FailureResult, lines []twin.TraceLine, omitte
 	st := sh.styles
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s failure at %s (%s)\n", st.Bold.Render(r.Component), r.Kind, fmtAt(sim.Seconds(r.AtS)), r.Cause)
-	if r.DetectedAfterMs != nil {
-		fmt.Fprintf(&b, "detected after %s\n", fmtMs(*r.DetectedAfterMs))
-	} else {
-		b.WriteString("never detected\n")
+	if len(r.Detections) == 0 {
+		b.WriteString(detectedCell(r) + ": no mechanism has noticed it\n")
+	}
+	for _, d := range r.Detections {
+		fmt.Fprintf(&b, "detected by %s at %s after %s\n", d.Mechanism, d.By, fmtMs(d.AfterMs))
 	}
 	b.WriteString("\n")
 	at0 := sim.Seconds(r.AtS)

@@ -12,6 +12,7 @@ type keyMap struct {
 	Pause, Faster, Slower     key.Binding
 	Speed                     key.Binding // + and - together, for the key line
 	Step, StepNotable, Back   key.Binding
+	BackFailure               key.Binding
 	Timeline                  key.Binding
 	Fail, Schedule, Repair    key.Binding
 	Path, Filter, Command     key.Binding
@@ -28,7 +29,7 @@ func newKeyMap() keyMap {
 		PageUp:    b([]string{"pgup", "ctrl+u"}, "pgup", "page up"),
 		PageDown:  b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
 		Top:       b([]string{"home", "g"}, "g/home", "first"),
-		Bottom:    b([]string{"end", "G"}, "G/end", "last (log: follow)"),
+		Bottom:    b([]string{"end", "G"}, "G/end", "last, follow"),
 		Toggle:    b([]string{"enter"}, "enter", "fold / open"),
 		Expand:    b([]string{"right", "l"}, "→/l", "unfold"),
 		Collapse:  b([]string{"left", "h"}, "←/h", "fold"),
@@ -42,6 +43,7 @@ func newKeyMap() keyMap {
 		Step:        b([]string{"n"}, "n", "step"),
 		StepNotable: b([]string{"N"}, "N", "notable"),
 		Back:        b([]string{"b"}, "b", "back"),
+		BackFailure: b([]string{"B"}, "B", "before failure"),
 		Timeline:    b([]string{"t"}, "t", "timeline"),
 		Fail:        b([]string{"f"}, "f", "fail"),
 		Schedule:    b([]string{"F"}, "F", "fail later"),
@@ -58,13 +60,13 @@ func newKeyMap() keyMap {
 
 // ShortHelp is the key line at the bottom of the screen.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Pause, k.Speed, k.Step, k.StepNotable, k.Back, k.Timeline, k.Fail, k.Repair, k.Path, k.Filter, k.Command, k.Help}
+	return []key.Binding{k.Help, k.Pause, k.Speed, k.Step, k.StepNotable, k.Back, k.Fail, k.Repair, k.Path, k.Timeline, k.Filter, k.Command}
 }
 
 // FullHelp is the help overlay, by column.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Pause, k.Faster, k.Slower, k.Step, k.StepNotable, k.Back, k.Timeline},
+		{k.Pause, k.Faster, k.Slower, k.Step, k.StepNotable, k.Back, k.BackFailure, k.Timeline},
 		{k.Fail, k.Schedule, k.Repair, k.Path, k.Filter, k.Command},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Toggle, k.Expand, k.Collapse, k.Focus, k.Cancel, k.Help, k.Quit},

@@ -24,13 +24,21 @@ const mosSample = sim.Second
 
 // Metrics is the metrics pane.
 type Metrics struct {
-	sh    *shared
-	w, h  int
-	spark sparkline.Model
-	last  sim.Time // when the latest sample was taken
-	mos   float64  // its value
-	n     int      // samples so far
+	sh      *shared
+	w, h    int
+	spark   sparkline.Model
+	samples []mosSampleAt // the samples drawn, oldest first (at most maxSamples)
+	mos     float64       // the latest value
 }
+
+// mosSampleAt is one column of the sparkline.
+type mosSampleAt struct {
+	at  sim.Time
+	mos float64
+}
+
+// maxSamples is more than any terminal is wide.
+const maxSamples = 512
 
 // NewMetrics returns the metrics pane.
 func NewMetrics(sh *shared) *Metrics {
@@ -47,13 +55,31 @@ func (m *Metrics) SetSize(w, h int) {
 	sw := max(4, w-len("MOS ")-6)
 	if sw != m.spark.Width() {
 		m.spark.Resize(sw, 1)
+		m.redraw()
 	}
 }
 
-// Reset forgets the samples (after a rewind).
-func (m *Metrics) Reset() {
+// Rewound keeps the samples taken before now (the run went back to it).
+func (m *Metrics) Rewound(now sim.Time) {
+	k := len(m.samples)
+	for k > 0 && m.samples[k-1].at > now {
+		k--
+	}
+	m.samples = m.samples[:k]
+	m.mos = 0
+	if k > 0 {
+		m.mos = m.samples[k-1].mos
+	}
+	m.redraw()
+}
+
+// redraw draws the samples again, the latest at the right.
+func (m *Metrics) redraw() {
 	m.spark.Clear()
-	m.last, m.n = 0, 0
+	for _, s := range m.samples {
+		m.spark.Push(max(0, s.mos-mosFloor))
+	}
+	m.spark.Draw()
 }
 
 // Observe samples the calls' mean MOS from a new frame.
@@ -62,7 +88,7 @@ func (m *Metrics) Observe() {
 	if snap == nil || snap.CallStats == nil {
 		return
 	}
-	if m.n > 0 && snap.At < m.last+mosSample {
+	if n := len(m.samples); n > 0 && snap.At < m.samples[n-1].at+mosSample {
 		return
 	}
 	sum, k := 0.0, 0
@@ -75,12 +101,12 @@ func (m *Metrics) Observe() {
 	m.mos = 0
 	if k > 0 {
 		m.mos = sum / float64(k)
-		m.spark.Push(max(0, m.mos-mosFloor))
-	} else {
-		m.spark.Push(0)
 	}
-	m.last = snap.At
-	m.n++
+	m.samples = append(m.samples, mosSampleAt{snap.At, m.mos})
+	if len(m.samples) > maxSamples {
+		m.samples = m.samples[len(m.samples)-maxSamples:]
+	}
+	m.spark.Push(max(0, m.mos-mosFloor))
 	m.spark.Draw()
 }
 

@@ -4,57 +4,89 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-
 	"dctwin/sim"
+	"dctwin/topology/network"
 	"dctwin/twin"
 )
 
 // The path view is the source material's teaching moment: a flow's path hop by hop,
-// live. When a failure breaks it, the pane marks the break and keeps the old path as
-// "was:"; when traffic flows again, the new path appears beside it.
+// live. When a failure breaks it, the pane says where the packets are lost; when
+// traffic flows again on another path, the old one stays beside it as "was:".
+//
+// The pane sees the flow only in frames; a frame at high speed can span a whole
+// failover. The instant of a change is taken from the frame's events: the flow's own
+// (down, up), else the latest event about a device on the old or new path (a
+// switchover, a MAC move, a port state); without one it says between which frames.
 
 // PathView is the path pane.
 type PathView struct {
 	sh   *shared
 	w, h int
 	flow string // the flow shown
+	hist map[string]*pathHistory
+	// lastAt is the time of the previous frame.
+	lastAt sim.Time
+}
 
-	key      string // the current path, as a comparable string
-	up       bool
-	since    sim.Time // when the path or the delivering state last changed
+// pathHistory is what the pane has seen of one flow.
+type pathHistory struct {
+	seen  bool
+	key   string // the current path, comparable
+	up    bool
+	hops  []twin.Hop
+	since sim.Time // when the current path or state began
+	from  sim.Time // with an inexact since: the frame before, when it was not yet so
+	exact bool
+	// was is the path that carried traffic before the current one, until wasUntil.
 	was      []twin.Hop
 	wasUntil sim.Time
-	seen     bool // a frame has been seen for this flow
-	lastHops []twin.Hop
+	// broke says where packets were lost while the flow was down.
+	broke string
 }
 
 // NewPathView returns the path pane.
-func NewPathView(sh *shared) *PathView { return &PathView{sh: sh} }
+func NewPathView(sh *shared) *PathView {
+	return &PathView{sh: sh, hist: map[string]*pathHistory{}}
+}
 
 // SetSize sets the size inside the border.
 func (p *PathView) SetSize(w, h int) { p.w, p.h = w, h }
 
-// Show selects the flow to show.
+// Show selects the flow to show; what was seen of it before is kept.
 func (p *PathView) Show(flow string) {
-	if flow != p.flow {
-		*p = PathView{sh: p.sh, w: p.w, h: p.h, flow: flow}
+	p.flow = flow
+	if flow != "" && p.hist[flow] == nil {
+		p.hist[flow] = &pathHistory{}
 	}
 }
 
-// Reset forgets the history of the shown flow (after a rewind) and keeps showing it.
-func (p *PathView) Reset() {
-	*p = PathView{sh: p.sh, w: p.w, h: p.h, flow: p.flow}
+// Rewound keeps of each flow's history what happened before now (the run went back to
+// it): an old path that ended before now stays, the rest is seen again.
+func (p *PathView) Rewound(now sim.Time) {
+	for _, h := range p.hist {
+		if h.wasUntil > now {
+			h.was, h.wasUntil = nil, 0
+		}
+		if h.since > now {
+			h.since, h.exact = 0, false
+		}
+		h.seen = false
+	}
+	p.lastAt = now
 }
 
 // Flow is the flow shown, "" if none.
 func (p *PathView) Flow() string { return p.flow }
 
-// Observe follows the shown flow in a new frame: it notes when the path changes, at
-// the time of the flow's latest event when the frame has one (a frame can span a
-// whole failover).
+// Observe follows the shown flow in a new frame.
 func (p *PathView) Observe(snap *twin.Snapshot, events []twin.Event) {
-	if p.flow == "" || snap == nil {
+	defer func() {
+		if snap != nil {
+			p.lastAt = snap.At
+		}
+	}()
+	h := p.hist[p.flow]
+	if p.flow == "" || snap == nil || h == nil {
 		return
 	}
 	f, ok := snap.Flow(p.flow)
@@ -63,37 +95,77 @@ func (p *PathView) Observe(snap *twin.Snapshot, events []twin.Event) {
 	}
 	hops := snap.Path(p.flow)
 	key := hopKey(hops)
-	if !p.seen {
-		p.key, p.up, p.seen, p.lastHops = key, f.Delivering, true, hops
-		return
+	if !f.Delivering {
+		h.broke = f.Reason
 	}
-	if f.Delivering == p.up && key == p.key {
-		return
-	}
-	if p.up && (!f.Delivering || key != p.key) {
-		// The path that carried traffic until now becomes the old one.
-		p.was = p.lastHops
-	}
-	at, stopped := snap.At, snap.At
 	for _, ev := range events {
-		if ev.Subject != p.flow {
+		if d, ok := ev.Record.(network.FlowDown); ok && d.Flow == p.flow {
+			h.broke = d.Direction + ": " + d.Reason
+		}
+	}
+	if !h.seen {
+		h.seen, h.key, h.up, h.hops = true, key, f.Delivering, hops
+		return
+	}
+	if f.Delivering == h.up && key == h.key {
+		return
+	}
+	at, exact := p.changedAt(snap, events, h.hops, hops)
+	if h.up && (!f.Delivering || key != h.key) {
+		// The path that carried traffic until now becomes the old one, until the flow
+		// stopped on it (a frame can hold both the stop and the restart).
+		h.was, h.wasUntil = h.hops, at
+		stopped := false
+		for _, ev := range events {
+			if ev.Subject == p.flow && ev.Kind == "flow-down" {
+				h.wasUntil, stopped = ev.At, true
+				break
+			}
+		}
+		if f.Delivering && !stopped {
+			h.broke = "" // moved without an outage: a failback, a new spanning tree
+		}
+	}
+	h.key, h.up, h.hops, h.since, h.exact, h.from = key, f.Delivering, hops, at, exact, p.lastAt
+}
+
+// changedAt finds the instant a change seen between the previous frame and this one
+// happened.
+func (p *PathView) changedAt(snap *twin.Snapshot, events []twin.Event, before, after []twin.Hop) (sim.Time, bool) {
+	var own, near sim.Time = -1, -1
+	devices := map[string]bool{}
+	for _, hs := range [][]twin.Hop{before, after} {
+		for _, h := range hs {
+			devices[dev(h.From)], devices[dev(h.To)] = true, true
+		}
+	}
+	if e, ok := p.sh.flowEnds[p.flow]; ok {
+		devices[e[0]], devices[e[1]] = true, true
+	}
+	for _, ev := range events {
+		if ev.At > snap.At {
 			continue
 		}
-		switch ev.Kind {
-		case "flow-up":
-			at = ev.At
-		case "flow-down":
-			if stopped == snap.At {
-				stopped = ev.At
+		switch {
+		case ev.Subject == p.flow && (ev.Kind == "flow-up" || ev.Kind == "flow-down"):
+			own = ev.At
+		case devices[ev.Subject] || devices[dev(ev.Subject)]:
+			switch ev.Kind {
+			case "switchover", "mac", "stp-port", "topology-change", "aggregate", "gateway",
+				"uplink-tracking", "failure", "repair", "booted", "carrier", "mac-flush":
+				near = ev.At
 			}
-			at = ev.At
 		}
 	}
-	if p.up && (!f.Delivering || key != p.key) {
-		p.wasUntil = stopped
+	switch {
+	case own >= 0:
+		return own, true
+	case near >= 0:
+		return near, true
+	case snap.At-p.lastAt <= 100*sim.Millisecond:
+		return snap.At, true
 	}
-	p.key, p.up, p.since = key, f.Delivering, at
-	p.lastHops = hops
+	return snap.At, false
 }
 
 // Title names the flow.
@@ -112,22 +184,26 @@ func (p *PathView) Title() string {
 func (p *PathView) View() string {
 	st := p.sh.styles
 	snap := p.sh.snap()
-	if p.flow == "" || snap == nil {
+	h := p.hist[p.flow]
+	if p.flow == "" || snap == nil || h == nil {
 		return st.Dim.Render("select a flow, or a host with flows, and press p")
 	}
 	f, ok := snap.Flow(p.flow)
 	if !ok {
 		return st.Dim.Render(p.flow + " does not run yet")
 	}
+	since := ""
+	if h.since > 0 {
+		since = "  since " + fmtAt(h.since)
+		if !h.exact {
+			since = fmt.Sprintf("  since between %s and %s", fmtAt(h.from), fmtAt(h.since))
+		}
+	}
 	var out []string
 	hops := snap.Path(p.flow)
 	if f.Delivering {
 		out = append(out, hopLines(hops, p.w, "")...)
-		status := st.Good.Render("✓ delivering") + fmt.Sprintf("  %s one way, %d hops", fmtDelay(f.Delay), len(hops))
-		if p.since > 0 {
-			status += fmt.Sprintf("  since %s", fmtAt(p.since))
-		}
-		out = append(out, status)
+		out = append(out, st.Good.Render("✓ delivering")+fmt.Sprintf("  %s one way, %d hops", fmtDelay(f.Delay), len(hops))+since)
 	} else {
 		if len(hops) > 0 {
 			out = append(out, hopLines(hops, p.w, "")...)
@@ -136,25 +212,17 @@ func (p *PathView) View() string {
 		if reason == "" {
 			reason = "not delivering"
 		}
-		line := st.Bad.Render("✗ down") + "  " + reason
-		if p.since > 0 {
-			line += fmt.Sprintf("  since %s", fmtAt(p.since))
-		}
-		out = append(out, line)
+		out = append(out, st.Bad.Render("✗ down")+"  "+reason+since)
 	}
-	if len(p.was) > 0 {
-		was := hopLines(p.was, p.w-5, "     ")
-		was[0] = st.Dim.Render("was: ") + was[0]
-		for i := 1; i < len(was); i++ {
-			was[i] = st.Dim.Render(was[i])
+	if len(h.was) > 0 {
+		if f.Delivering && h.broke != "" {
+			out = append(out, st.Dim.Render("broke: "+h.broke))
 		}
-		until := st.Dim.Render(fmt.Sprintf(" ✗ %s", fmtAt(p.wasUntil)))
-		if last := len(was) - 1; lipgloss.Width(was[last])+lipgloss.Width(until) <= p.w {
-			was[last] += until
-		} else {
-			was = append(was, "    "+until)
+		head := fmt.Sprintf("was (until %s): ", fmtAt(h.wasUntil))
+		for _, l := range hopLines(h.was, p.w-len(head), "") {
+			out = append(out, st.Dim.Render(head+l))
+			head = strings.Repeat(" ", len(head)-2)
 		}
-		out = append(out, was...)
 	}
 	return strings.Join(out, "\n")
 }

@@ -73,22 +73,34 @@ func fmtClock(t sim.Time) string {
 	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3_600_000, ms/60_000%60, ms/1000%60, ms%1000)
 }
 
-// fmtAt prints an instant of the run for tables and logs: seconds with milliseconds.
+// fmtAt prints an instant of the run for tables and logs: seconds with milliseconds,
+// cut (not rounded) to the millisecond as the header's clock is, so that an instant
+// just before 10 s never reads as 10.000 s.
 func fmtAt(t sim.Time) string {
-	return fmt.Sprintf("%.3f s", t.Seconds())
+	ms := int64(t / sim.Millisecond)
+	return fmt.Sprintf("%d.%03d s", ms/1000, ms%1000)
 }
 
-// fmtDur prints a duration in the unit that reads best.
+// fmtDur prints a duration in the unit that reads best: µs, ms below a second,
+// seconds with up to three decimals below ten minutes, minutes above.
 func fmtDur(t sim.Time) string {
 	switch {
 	case t < sim.Millisecond:
 		return fmt.Sprintf("%.0f µs", float64(t)/float64(sim.Microsecond))
-	case t < 10*sim.Second:
-		return fmt.Sprintf("%.0f ms", t.Milliseconds())
+	case t < sim.Second:
+		return trimZeros(fmt.Sprintf("%.1f", t.Milliseconds())) + " ms"
 	case t < 10*sim.Minute:
-		return fmt.Sprintf("%.1f s", t.Seconds())
+		return trimZeros(fmt.Sprintf("%.3f", t.Seconds())) + " s"
 	}
-	return fmt.Sprintf("%.1f min", t.Seconds()/60)
+	return trimZeros(fmt.Sprintf("%.1f", t.Minutes())) + " min"
+}
+
+// trimZeros drops the zeros after a decimal point, and the point if nothing is left.
+func trimZeros(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
 }
 
 // fmtMs prints milliseconds from a report, as fmtDur.

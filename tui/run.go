@@ -33,7 +33,9 @@ func Run(sess *Session, opt Options, in io.Reader, out io.Writer) error {
 	}
 	m := New(sess, opt)
 	slog.Info("tui started", "scenario", sess.sc.Name, "seed", m.sh.frame.Seed)
-	_, err := tea.NewProgram(m, popts...).Run()
+	p := tea.NewProgram(m, popts...)
+	m.send = p.Send
+	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramPanic) {
 		return fmt.Errorf("%w (the terminal was restored)", err)
 	}

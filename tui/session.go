@@ -156,6 +156,7 @@ func (s *Session) Fail(component string, kind failures.Kind, after sim.Time) err
 	if err := s.branch(); err != nil {
 		return err
 	}
+	s.alignToMs()
 	var err error
 	if after > 0 {
 		err = s.tw.ScheduleFailure(after, component, kind, 0)
@@ -173,9 +174,25 @@ func (s *Session) Repair(component string) error {
 	if err := s.branch(); err != nil {
 		return err
 	}
+	s.alignToMs()
 	err := s.tw.RepairNow(component)
 	s.journal = s.tw.Journal()
 	return err
+}
+
+// alignToMs runs on to the next whole millisecond before an action, so that what the
+// user does happens at a time a scenario file writes plainly ("1.9s", not
+// "1.899866134s"): running at real time, a key press lands anywhere between events.
+func (s *Session) alignToMs() {
+	if r := s.tw.Now() % sim.Millisecond; r != 0 {
+		s.tw.RunUntil(s.tw.Now() - r + sim.Millisecond)
+	}
+}
+
+// beforeMs is the last whole millisecond before t: where "just before an event" goes,
+// so that an action taken there is written plainly too.
+func beforeMs(t sim.Time) sim.Time {
+	return max(0, (t-1)/sim.Millisecond*sim.Millisecond)
 }
 
 // branch drops the recorded future before the user acts on a rewound run: the twin is
@@ -202,8 +219,9 @@ func (s *Session) branch() error {
 }
 
 // Goto moves the run to time t: forward by running, backward by replaying the journal
-// from the start (the same run, by determinism).
-func (s *Session) Goto(ctx context.Context, t sim.Time) error {
+// from the start (the same run, by determinism). progress, if not nil, is told how far
+// the run has come, every simulated second; ctx stops it where it is.
+func (s *Session) Goto(ctx context.Context, t sim.Time, progress func(sim.Time)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t = max(0, min(t, s.tw.Duration))
@@ -212,7 +230,18 @@ func (s *Session) Goto(ctx context.Context, t sim.Time) error {
 			return err
 		}
 	}
-	return s.tw.RunUntilContext(ctx, t)
+	for {
+		next := min(t, s.tw.Now()+sim.Second)
+		if err := s.tw.RunUntilContext(ctx, next); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(s.tw.Now())
+		}
+		if next >= t {
+			return nil
+		}
+	}
 }
 
 // Reseed restarts the run from the start with another seed, keeping the journal.
@@ -221,16 +250,31 @@ func (s *Session) Reseed(seed uint64) error {
 	defer s.mu.Unlock()
 	s.opt.Seed, s.opt.SeedSet = seed, true
 	s.timeline, s.sent = nil, 0
-	return s.rebuild(s.journal)
+	if err := s.rebuild(s.journal); err != nil {
+		return err
+	}
+	s.tw.RunUntil(0)
+	return nil
 }
 
-// Back returns to just before the latest notable instant before now, and reports the
-// event it went back over (false if there is none).
-func (s *Session) Back(ctx context.Context) (twin.Event, bool, error) {
+// Back returns to just before the latest notable instant before now (the last whole
+// millisecond before it), and reports the event it went back over (false if there is
+// none).
+func (s *Session) Back(ctx context.Context, progress func(sim.Time)) (twin.Event, bool, error) {
+	return s.backTo(ctx, progress, func(twin.Event) bool { return true })
+}
+
+// BackBeforeFailure returns to just before the latest failure (made by hand or by the
+// scenario) at or before now: "undo the last failure" in one key.
+func (s *Session) BackBeforeFailure(ctx context.Context, progress func(sim.Time)) (twin.Event, bool, error) {
+	return s.backTo(ctx, progress, func(e twin.Event) bool { return e.Kind == "failure" })
+}
+
+func (s *Session) backTo(ctx context.Context, progress func(sim.Time), match func(twin.Event) bool) (twin.Event, bool, error) {
 	s.mu.Lock()
 	now := s.tw.Now()
 	i := len(s.timeline) - 1
-	for i >= 0 && s.timeline[i].At > now {
+	for i >= 0 && (s.timeline[i].At > now || !match(s.timeline[i])) {
 		i--
 	}
 	// Everything of the latest instant goes: its events are one step of the run.
@@ -240,7 +284,7 @@ func (s *Session) Back(ctx context.Context) (twin.Event, bool, error) {
 	}
 	ev := s.timeline[i]
 	s.mu.Unlock()
-	return ev, true, s.Goto(ctx, ev.At-1)
+	return ev, true, s.Goto(ctx, beforeMs(ev.At), progress)
 }
 
 // Save writes the scenario with the session's failures and repairs as a file that

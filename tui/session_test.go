@@ -35,12 +35,12 @@ func newSessionWith(t *testing.T, name string, opt twin.Options) *Session {
 func TestRewindIsTheSameRun(t *testing.T) {
 	ctx := context.Background()
 	s := newSession(t, "classic-dc")
-	if err := s.Goto(ctx, 40*sim.Second); err != nil {
+	if err := s.Goto(ctx, 40*sim.Second, nil); err != nil {
 		t.Fatal(err)
 	}
 	direct := s.Frame("core-1", false)
-	s.Goto(ctx, 90*sim.Second)
-	s.Goto(ctx, 40*sim.Second)
+	s.Goto(ctx, 90*sim.Second, nil)
+	s.Goto(ctx, 40*sim.Second, nil)
 	again := s.Frame("core-1", false)
 	if !again.Reset {
 		t.Error("a rewind does not reset the event log")
@@ -63,20 +63,20 @@ func TestRewindIsTheSameRun(t *testing.T) {
 func TestBranching(t *testing.T) {
 	ctx := context.Background()
 	s := newSession(t, "teaming-lab")
-	s.Goto(ctx, 3*sim.Second)
+	s.Goto(ctx, 3*sim.Second, nil)
 	if err := s.Fail("srv-1:eth1", "nic", 0); err != nil {
 		t.Fatal(err)
 	}
-	s.Goto(ctx, 4*sim.Second)
+	s.Goto(ctx, 4*sim.Second, nil)
 	if err := s.Repair("srv-1:eth1"); err != nil {
 		t.Fatal(err)
 	}
-	s.Goto(ctx, 6*sim.Second)
+	s.Goto(ctx, 6*sim.Second, nil)
 	if n := s.Actions(); n != 2 {
 		t.Fatalf("%d actions, want 2", n)
 	}
 	// Back to 3.5 s: both actions stay; forward again repeats the repair at 4 s.
-	s.Goto(ctx, 3500*sim.Millisecond)
+	s.Goto(ctx, 3500*sim.Millisecond, nil)
 	if n := s.Actions(); n != 2 {
 		t.Fatalf("after a rewind %d actions, want 2 (the recording)", n)
 	}
@@ -91,7 +91,7 @@ func TestBranching(t *testing.T) {
 	if len(j) != 2 || j[1].Component != "srv-1:eth0" || j[1].At != 3500*sim.Millisecond {
 		t.Errorf("journal after branching: %+v", j)
 	}
-	s.Goto(ctx, 5*sim.Second)
+	s.Goto(ctx, 5*sim.Second, nil)
 	if st := s.Frame("", false).Snap.State("srv-1:eth1"); st != twin.StateFailed {
 		t.Errorf("the dropped repair happened: srv-1:eth1 is %s at 5 s", st)
 	}
@@ -106,10 +106,10 @@ func TestBranching(t *testing.T) {
 func TestBack(t *testing.T) {
 	ctx := context.Background()
 	s := newSession(t, "teaming-lab")
-	s.Goto(ctx, 12*sim.Second) // past the scheduled NIC failure at 10 s and its failover
+	s.Goto(ctx, 12*sim.Second, nil) // past the scheduled NIC failure at 10 s and its failover
 	var times []sim.Time
 	for range 20 {
-		ev, ok, err := s.Back(ctx)
+		ev, ok, err := s.Back(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,8 +117,8 @@ func TestBack(t *testing.T) {
 			break
 		}
 		now := s.Now()
-		if now != ev.At-1 {
-			t.Errorf("back over %v: at %v, want 1 ns before", ev.At, now)
+		if now >= ev.At || now < ev.At-sim.Millisecond || now%sim.Millisecond != 0 {
+			t.Errorf("back over %v: at %v, want the last whole millisecond before", ev.At, now)
 		}
 		times = append(times, ev.At)
 	}
@@ -136,7 +136,7 @@ func TestFrameEvents(t *testing.T) {
 	ctx := context.Background()
 	s := newSession(t, "teaming-lab")
 	s.Frame("", false)
-	s.Goto(ctx, 11*sim.Second)
+	s.Goto(ctx, 11*sim.Second, nil)
 	f := s.Frame("", false)
 	var texts []string
 	for _, ev := range f.Events {
@@ -169,5 +169,23 @@ func TestExplainEveryNotableKind(t *testing.T) {
 				t.Errorf("%s: no explanation for %s (%T): %s", name, ev.Kind, ev.Record, ev.Text)
 			}
 		}
+	}
+}
+
+// TestBackBeforeFailure: B goes back before the latest failure in one step, over the
+// failover's events.
+func TestBackBeforeFailure(t *testing.T) {
+	ctx := context.Background()
+	s := newSession(t, "teaming-lab")
+	s.Goto(ctx, 12*sim.Second, nil)
+	ev, ok, err := s.BackBeforeFailure(ctx, nil)
+	if err != nil || !ok || ev.Kind != "failure" || ev.At != 10*sim.Second {
+		t.Fatalf("B went back over %+v (%v, %v), want the failure at 10 s", ev, ok, err)
+	}
+	if s.Now() != 10*sim.Second-sim.Millisecond {
+		t.Errorf("after B at %v, want 9.999 s", s.Now())
+	}
+	if _, ok, _ := s.BackBeforeFailure(ctx, nil); ok {
+		t.Error("B before the first failure went somewhere")
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"dctwin/twin"
 )
@@ -45,7 +46,7 @@ func DefaultStyles() Styles {
 		Border:      lipgloss.NewStyle().Foreground(subtle),
 		FocusBorder: lipgloss.NewStyle().Foreground(accent),
 		Title:       lipgloss.NewStyle().Bold(true),
-		FocusTitle:  lipgloss.NewStyle().Bold(true).Foreground(accent),
+		FocusTitle:  lipgloss.NewStyle().Bold(true).Reverse(true),
 		Header:      lipgloss.NewStyle().Bold(true),
 		Dim:         lipgloss.NewStyle().Foreground(subtle),
 		Bold:        lipgloss.NewStyle().Bold(true),
@@ -57,6 +58,12 @@ func DefaultStyles() Styles {
 		Selected:    lipgloss.NewStyle().Reverse(true),
 		KeyLine:     lipgloss.NewStyle().Foreground(subtle),
 	}
+}
+
+// selected renders the line under a cursor: the whole line in reverse video, its own
+// colours dropped (a colour's reset would end the reverse video after the first cell).
+func (st Styles) selected(line string, w int) string {
+	return st.Selected.Render(padRight(ansi.Strip(truncate(line, w)), w))
 }
 
 // glyph renders a state's glyph in its colour.

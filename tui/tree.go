@@ -394,7 +394,7 @@ func (tr *Tree) View() string {
 		}
 		text := truncate(line+label, tr.w)
 		if k == tr.cursor && tr.sh.focus == paneTree {
-			text = st.Selected.Render(padRight(text, tr.w))
+			text = st.selected(text, tr.w)
 		} else if k == tr.cursor {
 			text = st.Bold.Render(text)
 		}

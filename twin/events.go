@@ -24,7 +24,7 @@ var eventKinds = map[reflect.Type]struct {
 	// failures
 	reflect.TypeFor[failures.Injected](): {"failure", true},
 	reflect.TypeFor[failures.Repaired](): {"repair", true},
-	reflect.TypeFor[failures.Refused]():  {"refused", true},
+	reflect.TypeFor[failures.Refused]():  {"refused", false}, // nothing changed: not a step of a failover
 	// the network (topology/network/records.go, boot.go, congestion.go, trace.go)
 	reflect.TypeFor[network.ComponentFailed]():        {"component-failed", false},
 	reflect.TypeFor[network.ComponentRepaired]():      {"component-repaired", false},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -59,7 +60,13 @@ flows, one simulated hour. The machine is usually shared: compare runs made toge
 				if err != nil {
 					return err
 				}
-				return os.WriteFile(emit, data, 0o644)
+				if err := os.WriteFile(emit, data, 0o644); err != nil {
+					return err
+				}
+				c, _ := spec.Counts()
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%.1f MB: %d switches, %d hosts, %d flows); dctwin run %s or dctwin tui %s\n",
+					emit, float64(len(data))/1e6, c.Switches, c.Hosts, c.Flows, emit, emit)
+				return nil
 			}
 			r, err := netbench.Run(spec, cmd.ErrOrStderr())
 			if err != nil {

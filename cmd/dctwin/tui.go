@@ -69,6 +69,10 @@ func runTUI(cmd *cobra.Command, arg string, o tuiOptions) error {
 	if o.speed < 0.1 || o.speed > 1000 {
 		return usageError{fmt.Errorf("--speed %g: from 0.1 to 1000 (× real time)", o.speed)}
 	}
+	// A large scenario takes seconds to load and build: say so before the screen is
+	// taken, so that a blank terminal is never all there is.
+	stderr := cmd.ErrOrStderr()
+	fmt.Fprintf(stderr, "loading %s …\n", arg)
 	sc, err := loadScenario(cmd, arg, false, o.sets)
 	if err != nil {
 		return err
@@ -77,11 +81,15 @@ func runTUI(cmd *cobra.Command, arg string, o tuiOptions) error {
 	if cmd.Flags().Changed("seed") {
 		opt.Seed, opt.SeedSet = o.seed, true
 	}
-	if !o.force {
-		if n := twin.Check(sc).Count(check.Error); n > 0 {
+	notice := ""
+	if n := twin.Check(sc).Count(check.Error); n > 0 {
+		if !o.force {
 			return fmt.Errorf("%s has %d configuration errors: see 'dctwin check %s', or open it anyway with --force", sc.Name, n, arg)
 		}
+		notice = fmt.Sprintf("%s has %d configuration errors (dctwin check %s); opened with --force to show what they cost", sc.Name, n, arg)
+		fmt.Fprintln(stderr, notice)
 	}
+	fmt.Fprintf(stderr, "building the twin …\n")
 	logW := io.Discard
 	if o.logFile != "" {
 		f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -98,7 +106,7 @@ func runTUI(cmd *cobra.Command, arg string, o tuiOptions) error {
 	if err != nil {
 		return err
 	}
-	err = tui.Run(sess, tui.Options{Paused: o.paused, Speed: o.speed}, nil, nil)
+	err = tui.Run(sess, tui.Options{Paused: o.paused, Speed: o.speed, Notice: notice}, nil, nil)
 	if errors.Is(err, tui.ErrPanic) {
 		return exitError{code: exitInternal, msg: err.Error()}
 	}
