@@ -382,15 +382,21 @@ func (d *Details) flowsThrough(l *lines, name string) {
 // callsOf counts the calls in progress at a node, with their MOS.
 func (d *Details) callsOf(l *lines, name string) {
 	snap := d.sh.snap()
-	n, sum := 0, 0.0
+	n, rated, sum := 0, 0, 0.0
 	for _, c := range snap.Calls {
 		if c.From == name || c.To == name {
 			n++
-			sum += c.MOS
+			if c.MOS > 0 { // rated once its first interval has passed
+				rated++
+				sum += c.MOS
+			}
 		}
 	}
-	if n > 0 {
-		l.add("calls", fmt.Sprintf("%d active  mean MOS %.2f", n, sum/float64(n)))
+	switch {
+	case rated > 0:
+		l.add("calls", fmt.Sprintf("%d active  mean MOS %.2f", n, sum/float64(rated)))
+	case n > 0:
+		l.add("calls", fmt.Sprintf("%d active  (not rated yet)", n))
 	}
 }
 
