@@ -35,6 +35,20 @@ const (
 	paneEvents
 )
 
+// Pane is what every pane of the screen is: it has a title, renders its content for
+// the size it was given, and takes keys when it has the focus (Update may ignore
+// them). A new pane (the virtualization and web issues will add some) implements it
+// and takes a place in rects; nothing else changes.
+type Pane interface {
+	Title() string
+	View() string
+	SetSize(w, h int)
+	Update(msg tea.Msg) tea.Cmd
+}
+
+// tabName is a pane's short name in the narrow layout's tabs.
+var tabName = map[pane]string{paneDetails: "Details", panePath: "Path", paneFailovers: "Failovers", paneMetrics: "Calls"}
+
 // mode is what the keyboard drives: the panes, or an input line, a menu, an overlay.
 type mode int
 
@@ -623,7 +637,7 @@ func (m *Model) setRunning(on bool) tea.Cmd {
 func (m *Model) cycleFocus(dir int) {
 	order := []pane{paneTree, paneFailovers, paneEvents}
 	if !m.wide() {
-		order = []pane{paneTree, paneDetails, panePath, paneFailovers, paneMetrics}
+		order = append([]pane{paneTree}, rightTabs...)
 		if m.eventRows() > 0 {
 			order = append(order, paneEvents)
 		}
@@ -823,8 +837,9 @@ func (m *Model) resize() {
 	if m.w < minW || m.h < minH {
 		return
 	}
+	panes := m.panes()
 	for _, r := range m.rects() {
-		r.set(max(0, r.w-2), max(0, r.h-2))
+		panes[r.p].SetSize(max(0, r.w-2), max(0, r.h-2))
 	}
 	m.tree.clamp()
 }
@@ -847,7 +862,12 @@ func (m *Model) eventRows() int {
 type rect struct {
 	p          pane
 	x, y, w, h int
-	set        func(w, h int)
+}
+
+// panes maps the panes to their components.
+func (m *Model) panes() map[pane]Pane {
+	return map[pane]Pane{paneTree: m.tree, paneDetails: m.details, panePath: m.path,
+		paneFailovers: m.failovers, paneMetrics: m.metrics, paneEvents: m.events}
 }
 
 // rects computes where the panes go.
@@ -863,41 +883,30 @@ func (m *Model) rects() []rect {
 		dh := top * 55 / 100
 		mw := max(36, m.w/3)
 		rs = []rect{
-			{paneTree, 0, 1, tw, top, m.tree.SetSize},
-			{paneDetails, tw, 1, rw, dh, m.details.SetSize},
-			{panePath, tw, 1 + dh, rw, top - dh, m.path.SetSize},
-			{paneFailovers, 0, 1 + top, m.w - mw, mid, m.failovers.SetSize},
-			{paneMetrics, m.w - mw, 1 + top, mw, mid, m.metrics.SetSize},
-			{paneEvents, 0, 1 + top + mid, m.w, ev, m.events.SetSize},
+			{paneTree, 0, 1, tw, top},
+			{paneDetails, tw, 1, rw, dh},
+			{panePath, tw, 1 + dh, rw, top - dh},
+			{paneFailovers, 0, 1 + top, m.w - mw, mid},
+			{paneMetrics, m.w - mw, 1 + top, mw, mid},
+			{paneEvents, 0, 1 + top + mid, m.w, ev},
 		}
 		return rs
 	}
 	top := H - ev
 	tw := min(32, m.w*2/5)
 	rw := m.w - tw
-	rs = []rect{{paneTree, 0, 1, tw, top, m.tree.SetSize}}
-	for _, p := range []pane{paneDetails, panePath, paneFailovers, paneMetrics} {
-		rs = append(rs, rect{p, tw, 1, rw, top, m.setter(p)})
+	rs = []rect{{paneTree, 0, 1, tw, top}}
+	for _, p := range rightTabs {
+		rs = append(rs, rect{p, tw, 1, rw, top})
 	}
 	if ev > 0 {
-		rs = append(rs, rect{paneEvents, 0, 1 + top, m.w, ev, m.events.SetSize})
+		rs = append(rs, rect{paneEvents, 0, 1 + top, m.w, ev})
 	}
 	return rs
 }
 
-func (m *Model) setter(p pane) func(w, h int) {
-	switch p {
-	case paneDetails:
-		return m.details.SetSize
-	case panePath:
-		return m.path.SetSize
-	case paneFailovers:
-		return m.failovers.SetSize
-	case paneMetrics:
-		return m.metrics.SetSize
-	}
-	return m.events.SetSize
-}
+// rightTabs are the panes the narrow layout shows as tabs on the right.
+var rightTabs = []pane{paneDetails, panePath, paneFailovers, paneMetrics}
 
 // View renders the screen from the latest frame.
 func (m *Model) View() string {
@@ -956,30 +965,18 @@ func (m *Model) body() []string {
 
 // paneView returns a pane's title and content.
 func (m *Model) paneView(p pane) (string, string) {
-	switch p {
-	case paneTree:
-		t := "Topology"
-		if m.tree.filter != "" {
-			t += fmt.Sprintf("  (%q)", m.tree.filter)
-		}
-		return t, m.tree.View()
-	case paneDetails:
-		return m.details.Title(), m.details.View()
-	case panePath:
-		return m.path.Title(), m.path.View()
-	case paneFailovers:
-		return m.failovers.Title(), m.failovers.View()
-	case paneMetrics:
-		return m.metrics.Title(), m.metrics.View()
-	}
-	return m.events.Title(), m.events.View()
+	c := m.panes()[p]
+	return c.Title(), c.View()
 }
 
 // tabs is the title of the right pane in the narrow layout.
 func (m *Model) tabs() string {
 	var parts []string
-	for _, p := range []pane{paneDetails, panePath, paneFailovers, paneMetrics} {
-		name := map[pane]string{paneDetails: "Details", panePath: "Path", paneFailovers: "Failovers", paneMetrics: m.metrics.Title()}[p]
+	for _, p := range rightTabs {
+		name := tabName[p]
+		if p == paneMetrics {
+			name = m.metrics.Title() // Calls, or Service without calls
+		}
 		if p == m.rightTab {
 			name = "[" + name + "]"
 		}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"dctwin/sim"
 	"dctwin/topology"
 	"dctwin/topology/network"
@@ -23,6 +25,9 @@ type Details struct {
 
 // NewDetails returns the details pane.
 func NewDetails(sh *shared) *Details { return &Details{sh: sh} }
+
+// Update takes no keys: the pane follows the selection.
+func (x *Details) Update(tea.Msg) tea.Cmd { return nil }
 
 // SetSize sets the size inside the border.
 func (d *Details) SetSize(w, h int) { d.w, d.h = w, h }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/NimbleMarkets/ntcharts/sparkline"
 
 	"dctwin/sim"
@@ -48,6 +50,9 @@ func NewMetrics(sh *shared) *Metrics {
 func newSpark(w int) sparkline.Model {
 	return sparkline.New(max(w, 1), 1, sparkline.WithMaxValue(mosTop-mosFloor), sparkline.WithNoAutoMaxValue())
 }
+
+// Update takes no keys: the pane follows the selection.
+func (x *Metrics) Update(tea.Msg) tea.Cmd { return nil }
 
 // SetSize sets the size inside the border.
 func (m *Metrics) SetSize(w, h int) {

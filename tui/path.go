@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"dctwin/sim"
 	"dctwin/topology/network"
 	"dctwin/twin"
@@ -48,6 +50,9 @@ type pathHistory struct {
 func NewPathView(sh *shared) *PathView {
 	return &PathView{sh: sh, hist: map[string]*pathHistory{}}
 }
+
+// Update takes no keys: the pane follows the selection.
+func (x *PathView) Update(tea.Msg) tea.Cmd { return nil }
 
 // SetSize sets the size inside the border.
 func (p *PathView) SetSize(w, h int) { p.w, p.h = w, h }

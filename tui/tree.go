@@ -300,6 +300,14 @@ func (tr *Tree) Find(name string) bool {
 	return false
 }
 
+// Title names the pane, with its filter.
+func (tr *Tree) Title() string {
+	if tr.filter != "" {
+		return fmt.Sprintf("Topology  (%q)", tr.filter)
+	}
+	return "Topology"
+}
+
 // SetSize sets the rows and columns the tree has inside its border.
 func (tr *Tree) SetSize(w, h int) {
 	tr.w, tr.h = w, h
