@@ -689,11 +689,12 @@ func (m *Model) openMenu(schedule bool) tea.Cmd {
 }
 
 func (m *Model) menuKey(k tea.KeyMsg) tea.Cmd {
+	c := listCursor{at: m.menuAt}
+	if c.move(k, m.keys, len(m.menu), len(m.menu)) {
+		m.menuAt = c.at
+		return nil
+	}
 	switch {
-	case key.Matches(k, m.keys.Up):
-		m.menuAt = max(0, m.menuAt-1)
-	case key.Matches(k, m.keys.Down):
-		m.menuAt = min(len(m.menu)-1, m.menuAt+1)
 	case key.Matches(k, m.keys.Quit):
 		m.quitting = true
 		return tea.Quit
@@ -782,19 +783,12 @@ func (m *Model) longCmd(what string, fn func(ctx context.Context, s *Session, pr
 }
 
 func (m *Model) timelineKey(k tea.KeyMsg) tea.Cmd {
+	c := listCursor{at: m.timelineAt}
+	if c.move(k, m.keys, len(m.timeline), 10) {
+		m.timelineAt = c.at
+		return nil
+	}
 	switch {
-	case key.Matches(k, m.keys.Up):
-		m.timelineAt = max(0, m.timelineAt-1)
-	case key.Matches(k, m.keys.Down):
-		m.timelineAt = min(len(m.timeline)-1, m.timelineAt+1)
-	case key.Matches(k, m.keys.PageUp):
-		m.timelineAt = max(0, m.timelineAt-10)
-	case key.Matches(k, m.keys.PageDown):
-		m.timelineAt = min(len(m.timeline)-1, m.timelineAt+10)
-	case key.Matches(k, m.keys.Top):
-		m.timelineAt = 0
-	case key.Matches(k, m.keys.Bottom):
-		m.timelineAt = len(m.timeline) - 1
 	case key.Matches(k, m.keys.Quit):
 		m.quitting = true
 		return tea.Quit

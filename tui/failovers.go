@@ -8,7 +8,6 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"dctwin/sim"
@@ -24,8 +23,7 @@ type Failovers struct {
 	sh     *shared
 	keys   keyMap
 	w, h   int
-	cursor int
-	offset int
+	cur    listCursor
 	follow bool // keep the cursor on the latest failure
 }
 
@@ -45,17 +43,9 @@ func (f *Failovers) rows() []twin.FailureResult {
 func (f *Failovers) clamp() {
 	n := len(f.rows())
 	if f.follow {
-		f.cursor = n - 1
+		f.cur.at = n - 1
 	}
-	f.cursor = max(0, min(f.cursor, n-1))
-	rows := max(1, f.h-1) // the header takes a row
-	if f.cursor < f.offset {
-		f.offset = f.cursor
-	}
-	if f.cursor >= f.offset+rows {
-		f.offset = f.cursor - rows + 1
-	}
-	f.offset = max(0, min(f.offset, n-rows))
+	f.cur.clamp(n, max(1, f.h-1)) // the header takes a row
 }
 
 // Selected returns the index of the failure under the cursor, -1 if none.
@@ -63,7 +53,7 @@ func (f *Failovers) Selected() int {
 	if len(f.rows()) == 0 {
 		return -1
 	}
-	return f.cursor
+	return f.cur.at
 }
 
 // Update moves the cursor.
@@ -74,24 +64,10 @@ func (f *Failovers) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	n := len(f.rows())
-	switch {
-	case key.Matches(k, f.keys.Up):
-		f.cursor--
-	case key.Matches(k, f.keys.Down):
-		f.cursor++
-	case key.Matches(k, f.keys.PageUp):
-		f.cursor -= max(1, f.h-2)
-	case key.Matches(k, f.keys.PageDown):
-		f.cursor += max(1, f.h-2)
-	case key.Matches(k, f.keys.Top):
-		f.cursor = 0
-	case key.Matches(k, f.keys.Bottom):
-		f.cursor = n - 1
-	default:
-		return nil
+	if f.cur.move(k, f.keys, n, f.h-2) {
+		f.follow = f.cur.at >= n-1
+		f.clamp()
 	}
-	f.follow = f.cursor >= n-1
-	f.clamp()
 	return nil
 }
 
@@ -108,12 +84,12 @@ func (f *Failovers) View() string {
 	if len(rows) == 0 {
 		return st.Dim.Render("no failure yet: select a component and press f")
 	}
-	last := min(len(rows), f.offset+max(1, f.h-1))
+	last := min(len(rows), f.cur.offset+max(1, f.h-1))
 	type row struct{ num, at, comp, det, by, out string }
 	var cells []row
 	head := row{"#", "at", "component", "detected", "by", "outage"}
 	w := [5]int{len(head.num), len(head.at), len(head.comp), len(head.det), len(head.by)}
-	for i := f.offset; i < last; i++ {
+	for i := f.cur.offset; i < last; i++ {
 		r := rows[i]
 		c := row{fmt.Sprint(i + 1), fmtAt(sim.Seconds(r.AtS)), r.Component, detectedCell(r), mechanisms(r), outageSummary(r)}
 		cells = append(cells, c)
@@ -145,14 +121,14 @@ func (f *Failovers) View() string {
 	var b strings.Builder
 	b.WriteString(st.Dim.Render(format(" ", head)))
 	for k, c := range cells {
-		i := f.offset + k
+		i := f.cur.offset + k
 		// In force or repaired, by glyph.
 		mark := st.glyph(twin.StateUp)
 		if rows[i].RepairedAtS == nil {
 			mark = st.glyph(twin.StateFailed)
 		}
 		line := format(mark, c)
-		if i == f.cursor && f.sh.focus == paneFailovers {
+		if i == f.cur.at && f.sh.focus == paneFailovers {
 			line = st.selected(line, f.w)
 		}
 		b.WriteString("\n" + line)

@@ -53,9 +53,8 @@ type node struct {
 type Tree struct {
 	sh     *shared
 	nodes  []node
-	vis    []int // indexes of the visible rows, in order
-	cursor int   // index into vis
-	offset int
+	vis    []int      // indexes of the visible rows, in order
+	cur    listCursor // over vis
 	filter string
 	w, h   int
 	keys   keyMap
@@ -255,10 +254,10 @@ func (tr *Tree) refresh() {
 			}
 		}
 	}
-	tr.cursor = 0
+	tr.cur.at = 0
 	for k, i := range tr.vis {
 		if cur != nil && &tr.nodes[i] == cur {
-			tr.cursor = k
+			tr.cur.at = k
 		}
 	}
 	tr.clamp()
@@ -266,10 +265,10 @@ func (tr *Tree) refresh() {
 
 // Selected returns the node under the cursor, nil if the tree is empty.
 func (tr *Tree) Selected() *node {
-	if tr.cursor < 0 || tr.cursor >= len(tr.vis) {
+	if tr.cur.at < 0 || tr.cur.at >= len(tr.vis) {
 		return nil
 	}
-	return &tr.nodes[tr.vis[tr.cursor]]
+	return &tr.nodes[tr.vis[tr.cur.at]]
 }
 
 // SetFilter shows only the rows whose label contains s (and their ancestors).
@@ -290,7 +289,7 @@ func (tr *Tree) Find(name string) bool {
 			tr.refresh()
 			for k, v := range tr.vis {
 				if v == i {
-					tr.cursor = k
+					tr.cur.at = k
 				}
 			}
 			tr.clamp()
@@ -314,19 +313,7 @@ func (tr *Tree) SetSize(w, h int) {
 	tr.clamp()
 }
 
-func (tr *Tree) clamp() {
-	tr.cursor = max(0, min(tr.cursor, len(tr.vis)-1))
-	if tr.h <= 0 {
-		return
-	}
-	if tr.cursor < tr.offset {
-		tr.offset = tr.cursor
-	}
-	if tr.cursor >= tr.offset+tr.h {
-		tr.offset = tr.cursor - tr.h + 1
-	}
-	tr.offset = max(0, min(tr.offset, len(tr.vis)-tr.h))
-}
+func (tr *Tree) clamp() { tr.cur.clamp(len(tr.vis), tr.h) }
 
 // Update moves the cursor and folds.
 func (tr *Tree) Update(msg tea.Msg) tea.Cmd {
@@ -334,19 +321,11 @@ func (tr *Tree) Update(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	if tr.cur.move(k, tr.keys, len(tr.vis), tr.h-1) {
+		tr.clamp()
+		return nil
+	}
 	switch {
-	case key.Matches(k, tr.keys.Up):
-		tr.cursor--
-	case key.Matches(k, tr.keys.Down):
-		tr.cursor++
-	case key.Matches(k, tr.keys.PageUp):
-		tr.cursor -= max(1, tr.h-1)
-	case key.Matches(k, tr.keys.PageDown):
-		tr.cursor += max(1, tr.h-1)
-	case key.Matches(k, tr.keys.Top):
-		tr.cursor = 0
-	case key.Matches(k, tr.keys.Bottom):
-		tr.cursor = len(tr.vis) - 1
 	case key.Matches(k, tr.keys.Toggle):
 		if n := tr.Selected(); n != nil && len(n.children) > 0 {
 			n.open = !n.open
@@ -381,9 +360,11 @@ func (tr *Tree) View() string {
 	snap := tr.sh.snap()
 	st := tr.sh.styles
 	for row := 0; row < tr.h; row++ {
-		k := tr.offset + row
+		k := tr.cur.offset + row
 		if k >= len(tr.vis) {
-			b.WriteString("\n")
+			if row < tr.h-1 {
+				b.WriteString("\n")
+			}
 			continue
 		}
 		n := &tr.nodes[tr.vis[k]]
@@ -401,9 +382,9 @@ func (tr *Tree) View() string {
 			label += tr.sh.liveNote(snap, n)
 		}
 		text := truncate(line+label, tr.w)
-		if k == tr.cursor && tr.sh.focus == paneTree {
+		if k == tr.cur.at && tr.sh.focus == paneTree {
 			text = st.selected(text, tr.w)
-		} else if k == tr.cursor {
+		} else if k == tr.cur.at {
 			text = st.Bold.Render(text)
 		}
 		b.WriteString(text)

@@ -46,8 +46,8 @@ func TestTreeRendersOnlyVisibleRows(t *testing.T) {
 		if got := strings.Count(v, "\n") + 1; got != 20 {
 			t.Fatalf("after %s: %d lines, want 20", k, got)
 		}
-		if tr.cursor < tr.offset || tr.cursor >= tr.offset+20 {
-			t.Fatalf("after %s: cursor %d off screen (offset %d)", k, tr.cursor, tr.offset)
+		if tr.cur.at < tr.cur.offset || tr.cur.at >= tr.cur.offset+20 {
+			t.Fatalf("after %s: cursor %d off screen (offset %d)", k, tr.cur.at, tr.cur.offset)
 		}
 	}
 	// The last host's last NIC is the last row.
