@@ -1,7 +1,9 @@
 // Package kernelbench holds the standard models that measure the sim kernel: clocks
 // (many processes waiting on timeouts), bank (an M/M/c queue on a Resource) and
 // pingpong (two processes triggering each other). `dctwin bench kernel` and the
-// benchmarks in sim/ run them.
+// benchmarks in sim/ run them. The same models written in SimPy are in simpy/, with
+// compare.sh to run both on one machine, one after the other (it needs Python and SimPy;
+// neither the tests nor CI call it).
 package kernelbench
 
 import (
