@@ -52,6 +52,9 @@ rm -f "$out"/dctwin-*.jsonl "$out"/simpy-*.jsonl
 echo "building dctwin" >&2
 go build -o "$work/dctwin" ./cmd/dctwin
 
+# Other work on the machine slows either side; the load averages say how busy it was
+# (the rounds themselves add about 1 to the one after).
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$rounds"); do
   echo "round $i/$rounds: dctwin" >&2
   "$work/dctwin" bench kernel --json "${quick[@]}" >"$out/dctwin-$i.jsonl"
@@ -59,9 +62,11 @@ for i in $(seq 1 "$rounds"); do
   "$python" "$here/models.py" "${quick[@]}" >"$out/simpy-$i.jsonl"
 done
 
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (with changes)"; fi
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(uname -sm)"
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(uname -sm); load average $load_before before, $load_after after"
 echo "dctwin: commit $commit, $(go version | cut -d' ' -f3-)"
 "$python" "$here/table.py" "$out"
