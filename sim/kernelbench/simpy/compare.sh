@@ -13,7 +13,8 @@
 #   --quick    a tenth of the work on both sides, for a smoke test
 #   -o DIR     keep each round's JSON lines in DIR (default: a temporary folder, removed)
 # PYTHON names the Python that has SimPy (default /usr/bin/python3, where Debian's
-# python3-simpy3 installs SimPy 3.0.11; any SimPy 3.0.11 or 4.x will do).
+# python3-simpy3 installs SimPy 3.0.11; any SimPy 3.0.11 or 4.x will do, a source tree
+# too, with PYTHONPATH=TREE/src).
 #
 # Not part of CI: nothing in `go test ./...` or .ci/run calls it, and dctwin needs no Python.
 set -euo pipefail
