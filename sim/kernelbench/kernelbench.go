@@ -2,7 +2,9 @@
 // (many processes waiting on timeouts), bank (an M/M/c queue on a Resource) and
 // pingpong (two processes triggering each other). `dctwin bench kernel` and the
 // benchmarks in sim/ run them: RunAll measures them all at a scale (clocks and bank
-// in both styles), and Table prints the results.
+// in both styles), and Table prints the results. The same models written in SimPy are
+// in simpy/, with compare.sh to run both on one machine, one after the other (it needs
+// Python and SimPy; neither the tests nor CI call it).
 package kernelbench
 
 import (
