@@ -1,0 +1,582 @@
+package ha
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"dctwin/sim"
+)
+
+// Cluster is the HA agents of one hypervisor cluster at run time.
+type Cluster struct {
+	s      *sim.Simulation
+	name   string
+	cfg    Config
+	env    Environment
+	hosts  []*host
+	byName map[string]*host
+	vms    []*vm
+	vmName map[string]*vm
+
+	// master is the FDM master (nil while an election runs, and always for AAM).
+	master *host
+	// lostMaster is when the slaves last heard the master that is gone (-1: none is);
+	// former is that master, which judges its own isolation as a master does.
+	lostMaster sim.Time
+	former     *host
+	election   *sim.Timer
+	// waiting are VMs whose restart found every fitting host at its power-on limit;
+	// they go as soon as a power-on ends.
+	waiting []*vm
+}
+
+type host struct {
+	Host
+	c     *Cluster
+	idx   int
+	up    bool
+	phase sim.Time // when in each heartbeat period the host sends
+
+	// The master's (AAM: the peers') view of this host.
+	silentSince sim.Time // its last heartbeat before it fell silent; -1 while heard
+	dead        *sim.Timer
+	declared    bool // declared dead
+
+	// The host's view of itself.
+	isolated  bool
+	isolation *sim.Timer // declares isolation
+	response  *sim.Timer // applies the isolation response
+	powerOns  int        // power-ons in progress on it
+}
+
+type vm struct {
+	VM
+	c     *Cluster
+	host  *host
+	state VMState
+
+	attempt int      // restart attempts made in the current series
+	first   sim.Time // the series' first attempt
+	retry   *sim.Timer
+	boot    *sim.Timer
+	monitor *sim.Timer // VM monitoring's reset of a hung guest
+	restart bool       // the boot in progress is a restart (reported as such)
+}
+
+// New starts the HA agents of a cluster on s: every host up, every VM running on its
+// host, the first host master. Call Changed whenever what env reports may have changed.
+func New(s *sim.Simulation, name string, cfg Config, hosts []Host, vms []VM, env Environment) (*Cluster, error) {
+	if err := checkNames(hosts, vms); err != nil {
+		return nil, err
+	}
+	c := &Cluster{s: s, name: name, cfg: cfg.withDefaults(), env: env, byName: map[string]*host{}, vmName: map[string]*vm{}, lostMaster: -1}
+	rng := s.Rand("ha/" + name)
+	for i, h := range hosts {
+		hh := &host{Host: h, c: c, idx: i, up: true, silentSince: -1,
+			phase: sim.Time(rng.Int64N(int64(c.cfg.Heartbeat/sim.Millisecond))) * sim.Millisecond}
+		hh.dead = s.NewTimer(func() { c.deadline(hh) })
+		hh.isolation = s.NewTimer(func() { c.declareIsolated(hh) })
+		hh.response = s.NewTimer(func() { c.respond(hh) })
+		c.hosts = append(c.hosts, hh)
+		c.byName[h.Name] = hh
+	}
+	for _, v := range vms {
+		vv := &vm{VM: v, c: c, host: c.byName[v.Host], state: VMRunning}
+		vv.retry = s.NewTimer(func() { c.attempt(vv) })
+		vv.boot = s.NewTimer(func() { c.booted(vv) })
+		vv.monitor = s.NewTimer(func() { c.reset(vv) })
+		c.vms = append(c.vms, vv)
+		c.vmName[v.Name] = vv
+	}
+	if !c.cfg.Legacy && len(c.hosts) > 0 {
+		c.master = c.hosts[0]
+	}
+	c.election = s.NewTimer(c.elected)
+	return c, nil
+}
+
+// Master returns the current FDM master ("" during an election, and for legacy HA).
+func (c *Cluster) Master() string {
+	if c.master == nil {
+		return ""
+	}
+	return c.master.Name
+}
+
+// VM returns a VM's state and host, and false if the cluster protects no such VM.
+func (c *Cluster) VM(name string) (VMState, string, bool) {
+	v, ok := c.vmName[name]
+	if !ok {
+		return "", "", false
+	}
+	return v.state, v.host.Name, true
+}
+
+// Hang stops a VM's guest (a crash, a hang): the VM no longer serves; VM monitoring
+// resets it after the failure interval.
+func (c *Cluster) Hang(name string) error {
+	v, ok := c.vmName[name]
+	if !ok {
+		return fmt.Errorf("ha: no VM %q in cluster %s", name, c.name)
+	}
+	if v.state != VMRunning {
+		return fmt.Errorf("ha: VM %s is %s, not running", name, v.state)
+	}
+	v.state = VMHung
+	c.env.VMRunning(v.Name, v.host.Name, false)
+	c.s.Report(VMStopped{Cluster: c.name, VM: v.Name, Host: v.host.Name, Reason: "guest hung"})
+	if c.cfg.VMMonitoring {
+		v.monitor.Reset(c.cfg.VMFailureInterval)
+	}
+	return nil
+}
+
+// Recover ends a hang before VM monitoring resets the VM.
+func (c *Cluster) Recover(name string) {
+	if v, ok := c.vmName[name]; ok && v.state == VMHung {
+		v.monitor.Stop()
+		v.state = VMRunning
+		c.env.VMRunning(v.Name, v.host.Name, true)
+	}
+}
+
+// reset restarts a hung VM on its host (VM monitoring).
+func (c *Cluster) reset(v *vm) {
+	if v.state != VMHung {
+		return
+	}
+	c.s.Report(VMReset{Cluster: c.name, VM: v.Name, Host: v.host.Name, Silent: c.cfg.VMFailureInterval})
+	c.startBoot(v, v.host, false)
+}
+
+// Changed re-reads the environment: hosts up or down, heartbeats through or not.
+func (c *Cluster) Changed() {
+	for _, h := range c.hosts {
+		up := c.env.Up(h.Name)
+		if up == h.up {
+			continue
+		}
+		h.up = up
+		if !up {
+			c.hostDown(h)
+		} else {
+			c.hostUp(h)
+		}
+	}
+	if c.cfg.Legacy {
+		c.watchLegacy()
+	} else {
+		c.watchMaster()
+		if c.master != nil {
+			c.watchSlaves()
+		}
+	}
+	c.watchIsolation()
+}
+
+// hostDown takes a failed host's VMs down with it.
+func (c *Cluster) hostDown(h *host) {
+	if h == c.former {
+		c.former = nil
+	}
+	h.isolation.Stop()
+	h.response.Stop()
+	h.isolated = false
+	h.powerOns = 0
+	for _, v := range c.vms {
+		if v.host != h || v.state == VMDown || v.state == VMOff || v.state == VMWaiting {
+			continue
+		}
+		running := v.state == VMRunning
+		v.boot.Stop()
+		v.monitor.Stop()
+		v.state = VMDown
+		if running {
+			c.env.VMRunning(v.Name, h.Name, false)
+		}
+		c.s.Report(VMStopped{Cluster: c.name, VM: v.Name, Host: h.Name, Reason: "host failed"})
+	}
+}
+
+// hostUp lets a repaired host take part again.
+func (c *Cluster) hostUp(h *host) {
+	h.declared = false
+	h.silentSince = -1
+	h.dead.Stop()
+	c.drain()
+}
+
+// lastBeat is the host's last heartbeat at or before now.
+func (c *Cluster) lastBeat(h *host) sim.Time {
+	hb, now := c.cfg.Heartbeat, c.s.Now()
+	if now < h.phase {
+		return h.phase - hb
+	}
+	return h.phase + (now-h.phase)/hb*hb
+}
+
+// watchMaster notices that the master is gone (failed, or cut off from every slave
+// and from its isolation address), and starts the election 10 s after its last
+// heartbeat. A master that still pings its isolation address keeps its role; the
+// slaves it cannot hear are partitioned (they would elect their own master, which
+// restarts nothing while their VMs run).
+func (c *Cluster) watchMaster() {
+	if c.master == nil {
+		return
+	}
+	m := c.master
+	if m.up {
+		if c.env.PingsIsolationAddress(m.Name) || !c.others(m) {
+			return
+		}
+		for _, h := range c.hosts {
+			if h != m && h.up && c.env.Heard(m.Name, h.Name) {
+				return
+			}
+		}
+	}
+	c.lostMaster = c.lastBeat(m)
+	c.master, c.former = nil, m
+	c.election.ResetAt(c.lostMaster + unreachableAfter + c.cfg.Election)
+}
+
+// others reports whether some other host is up.
+func (c *Cluster) others(h *host) bool {
+	return slices.ContainsFunc(c.hosts, func(o *host) bool { return o != h && o.up })
+}
+
+// elected ends an election: the first host (in the cluster's order) that is up and
+// not isolated becomes master (vSphere takes the host with the most datastores, then
+// the highest managed-object id; the order of the scenario stands in for that). It
+// restarts the VMs that do not run 10 s later.
+func (c *Cluster) elected() {
+	var m *host
+	for _, h := range c.hosts {
+		if h.up && !h.isolated && c.env.PingsIsolationAddress(h.Name) {
+			m = h
+			break
+		}
+	}
+	if m == nil {
+		// Nobody can be master now; try again when something changes.
+		c.lostMaster = -1
+		return
+	}
+	c.master = m
+	c.s.Report(MasterElected{Cluster: c.name, Host: m.Name, After: c.s.Now() - c.lostMaster})
+	lost := c.lostMaster
+	c.lostMaster = -1
+	c.s.After(restartAfterElection, func() {
+		if c.master != m {
+			return
+		}
+		for _, h := range c.hosts {
+			if h != m && !h.declared && (!h.up || !c.env.Heard(h.Name, m.Name)) {
+				h.silentSince = lost
+				c.deadline(h)
+			}
+		}
+	})
+	c.watchSlaves()
+}
+
+// watchSlaves starts or stops the master's deadline for each slave it stops or
+// resumes hearing.
+func (c *Cluster) watchSlaves() {
+	m := c.master
+	for _, h := range c.hosts {
+		if h == m {
+			continue
+		}
+		heard := h.up && c.env.Heard(h.Name, m.Name)
+		switch {
+		case !heard && h.silentSince < 0 && !h.declared:
+			h.silentSince = c.lastBeat(h)
+			h.dead.ResetAt(max(c.s.Now(), h.silentSince+c.cfg.deadAfter()))
+		case heard && h.silentSince >= 0:
+			h.silentSince = -1
+			h.dead.Stop()
+			h.declared = false
+		}
+	}
+}
+
+// watchLegacy is AAM's detection: a host no peer hears is declared failed by its
+// peers FailureDetection after its last heartbeat.
+func (c *Cluster) watchLegacy() {
+	for _, h := range c.hosts {
+		heard := false
+		if h.up {
+			for _, o := range c.hosts {
+				if o != h && o.up && c.env.Heard(h.Name, o.Name) {
+					heard = true
+					break
+				}
+			}
+		}
+		switch {
+		case !heard && h.silentSince < 0 && !h.declared && c.others(h):
+			h.silentSince = c.lastBeat(h)
+			h.dead.ResetAt(max(c.s.Now(), h.silentSince+c.cfg.deadAfter()))
+		case heard && h.silentSince >= 0:
+			h.silentSince = -1
+			h.dead.Stop()
+			h.declared = false
+		}
+	}
+}
+
+// deadline is the end of a silent host's grace: declared dead, unless its datastore
+// heartbeats say it lives (then it is isolated or partitioned, and its own isolation
+// response decides).
+func (c *Cluster) deadline(h *host) {
+	if h.declared || h.silentSince < 0 {
+		return
+	}
+	if c.cfg.DatastoreHeartbeats && !c.cfg.Legacy && c.env.WritesDatastore(h.Name) {
+		c.s.Report(HostAlive{Cluster: c.name, Host: h.Name, Silent: c.s.Now() - h.silentSince})
+		return
+	}
+	h.declared = true
+	by := "peers"
+	if c.master != nil {
+		by = c.master.Name
+	}
+	c.s.Report(HostDeclaredDead{Cluster: c.name, Host: h.Name, By: by, Silent: c.s.Now() - h.silentSince})
+	var due []*vm
+	for _, v := range c.vms {
+		if v.host == h && v.state != VMWaiting {
+			due = append(due, v)
+		}
+	}
+	c.restartAll(due)
+}
+
+// watchIsolation starts or stops each host's isolation declaration: a host that hears
+// no master (FDM slave), no slave (FDM master) or no peer (AAM), and cannot ping its
+// isolation address.
+func (c *Cluster) watchIsolation() {
+	for _, h := range c.hosts {
+		if !h.up || !c.others(h) {
+			continue
+		}
+		alone := true
+		for _, o := range c.hosts {
+			if o == h || !o.up {
+				continue
+			}
+			// A slave listens for the master; a master, and AAM hosts, for anyone.
+			if !c.cfg.Legacy && c.master != nil && h != c.master && o != c.master && h != c.former {
+				continue
+			}
+			if c.env.Heard(o.Name, h.Name) {
+				alone = false
+				break
+			}
+		}
+		isolated := alone && !c.env.PingsIsolationAddress(h.Name)
+		switch {
+		case isolated && !h.isolated && !h.isolation.Armed():
+			after := slaveIsolationAfter
+			switch {
+			case c.cfg.Legacy:
+				after = legacyIsolationAfter
+			case h == c.master || h == c.former:
+				after = masterIsolationAfter
+			}
+			h.isolation.ResetAt(max(c.s.Now(), c.lastBeat(h)+after))
+		case !isolated && (h.isolated || h.isolation.Armed()):
+			if h == c.former && c.master != nil {
+				c.former = nil // back in the cluster, as a slave of the new master
+			}
+			h.isolation.Stop()
+			h.response.Stop()
+			if h.isolated {
+				h.isolated = false
+				c.s.Report(IsolationEnded{Cluster: c.name, Host: h.Name})
+			}
+		}
+	}
+}
+
+// declareIsolated makes a host isolated and arms its response.
+func (c *Cluster) declareIsolated(h *host) {
+	if !h.up || h.isolated {
+		return
+	}
+	h.isolated = true
+	c.s.Report(HostIsolated{Cluster: c.name, Host: h.Name, Response: c.cfg.IsolationResponse})
+	delay := c.cfg.IsolationPolicyDelay
+	if c.cfg.Legacy {
+		delay = 0 // AAM responds when it declares isolation
+	}
+	h.response.Reset(delay)
+}
+
+// respond applies the isolation response to an isolated host's VMs.
+func (c *Cluster) respond(h *host) {
+	if !h.isolated || !h.up || c.cfg.IsolationResponse == LeavePoweredOn {
+		return
+	}
+	var vms []*vm
+	for _, v := range c.vms {
+		if v.host == h && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
+			vms = append(vms, v)
+		}
+	}
+	c.s.Report(IsolationResponseApplied{Cluster: c.name, Host: h.Name, Response: c.cfg.IsolationResponse, VMs: len(vms)})
+	off := func() {
+		var due []*vm
+		for _, v := range vms {
+			if v.host != h || (v.state != VMRunning && v.state != VMBooting && v.state != VMHung) {
+				continue
+			}
+			if v.state == VMRunning {
+				c.env.VMRunning(v.Name, h.Name, false)
+			}
+			v.boot.Stop()
+			v.monitor.Stop()
+			v.state = VMOff
+			c.s.Report(VMStopped{Cluster: c.name, VM: v.Name, Host: h.Name, Reason: "isolation response " + string(c.cfg.IsolationResponse)})
+			due = append(due, v)
+		}
+		// The master sees the VMs powered off on the datastore and restarts them.
+		if c.master != nil && c.master != h {
+			c.restartAll(due)
+		}
+	}
+	if c.cfg.IsolationResponse == Shutdown {
+		c.s.After(c.cfg.GuestShutdown, off)
+		return
+	}
+	off()
+}
+
+// restartAll starts restart series for VMs, in priority order (per failed host, as
+// vSphere does: the order here is by priority, then the scenario's order).
+func (c *Cluster) restartAll(due []*vm) {
+	slices.SortStableFunc(due, func(a, b *vm) int { return cmp.Compare(a.Priority, b.Priority) })
+	for _, v := range due {
+		if v.Priority == Disabled {
+			c.s.Report(VMRestartFailed{Cluster: c.name, VM: v.Name, Attempt: 0, Reason: "restart priority disabled", Next: sim.Never})
+			continue
+		}
+		v.attempt, v.first = 0, c.s.Now()
+		// A VM still running on a host that is silent but alive keeps its state: the
+		// attempt finds its files locked.
+		if v.state == VMDown || v.state == VMOff {
+			v.state = VMWaiting
+		}
+		c.attempt(v)
+	}
+}
+
+// attempt is one restart attempt.
+func (c *Cluster) attempt(v *vm) {
+	if v.state == VMRunning || v.state == VMBooting || v.state == VMHung {
+		if v.host.up {
+			c.fail(v, "its files are locked: it still runs on "+v.host.Name)
+			return
+		}
+	}
+	v.state = VMWaiting
+	target, full := c.place(v)
+	switch {
+	case target != nil:
+		c.s.Report(VMRestarting{Cluster: c.name, VM: v.Name, Host: target.Name, Attempt: v.attempt + 1})
+		c.startBoot(v, target, true)
+	case full:
+		// Hosts with room exist but each has its power-on slots taken: wait for one.
+		if !slices.Contains(c.waiting, v) {
+			c.waiting = append(c.waiting, v)
+		}
+	default:
+		c.fail(v, fmt.Sprintf("no host has %.0f GB of memory and %d vCPUs free", v.RAMGB, v.VCPU))
+	}
+}
+
+// fail ends an attempt without a restart; the series goes on at the next attempt time.
+func (c *Cluster) fail(v *vm, reason string) {
+	v.attempt++
+	next := sim.Never
+	if v.attempt < len(c.cfg.RestartAttempts) {
+		next = v.first + c.cfg.RestartAttempts[v.attempt]
+		v.retry.ResetAt(max(c.s.Now(), next))
+	}
+	c.s.Report(VMRestartFailed{Cluster: c.name, VM: v.Name, Attempt: v.attempt, Reason: reason, Next: next})
+}
+
+// place finds the host a VM restarts on: up, not declared dead, not isolated, heard by
+// the master, with the memory and vCPUs free; the most free memory wins, then the
+// cluster's order. full reports that hosts with room exist but all have their
+// power-on slots taken.
+func (c *Cluster) place(v *vm) (target *host, full bool) {
+	best := -1.0
+	for _, h := range c.hosts {
+		if !h.up || h.declared || h.isolated {
+			continue
+		}
+		if c.master != nil && h != c.master && !c.env.Heard(h.Name, c.master.Name) {
+			continue
+		}
+		ram, cpu := c.used(h)
+		if h.RAMGB > 0 && ram+v.RAMGB > h.RAMGB {
+			continue
+		}
+		if h.Cores > 0 && cpu+v.VCPU > h.Cores*c.cfg.CPUOvercommit {
+			continue
+		}
+		if h.powerOns >= c.cfg.ConcurrentPowerOns {
+			full = true
+			continue
+		}
+		if free := h.RAMGB - ram; free > best {
+			best, target = free, h
+		}
+	}
+	return target, full && target == nil
+}
+
+// used is the memory and vCPUs of the VMs a host runs or boots.
+func (c *Cluster) used(h *host) (ram float64, cpu int) {
+	for _, v := range c.vms {
+		if v.host == h && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
+			ram += v.RAMGB
+			cpu += v.VCPU
+		}
+	}
+	return ram, cpu
+}
+
+// startBoot powers a VM on on a host.
+func (c *Cluster) startBoot(v *vm, h *host, restart bool) {
+	v.host = h
+	v.state = VMBooting
+	v.restart = restart
+	h.powerOns++
+	v.boot.Reset(v.BootTime)
+}
+
+// booted ends a boot: the VM serves on its host.
+func (c *Cluster) booted(v *vm) {
+	if v.state != VMBooting {
+		return
+	}
+	v.host.powerOns--
+	v.state = VMRunning
+	c.env.VMRunning(v.Name, v.host.Name, true)
+	c.s.Report(VMStarted{Cluster: c.name, VM: v.Name, Host: v.host.Name, Restart: v.restart})
+	c.drain()
+}
+
+// drain retries the VMs waiting for a power-on slot.
+func (c *Cluster) drain() {
+	w := c.waiting
+	c.waiting = nil
+	for _, v := range w {
+		if v.state == VMWaiting {
+			c.attempt(v)
+		}
+	}
+}
