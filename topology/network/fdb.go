@@ -13,9 +13,9 @@ type bridge struct {
 
 	lports    []*lport
 	peerLinks []*Link
-	fdb       []*fdbEntry // by MAC (MACs are small dense numbers); nil: never looked up
-	entries   []*fdbEntry // creation order, for deterministic scans
-	tcUntil   sim.Time    // STP topology change: short aging until then
+	fdb       [][]*fdbEntry // by dense VLAN index, then by MAC (MACs are small dense numbers); nil: never looked up
+	entries   []*fdbEntry   // creation order, for deterministic scans
+	tcUntil   sim.Time      // STP topology change: short aging until then
 
 	visit  uint64 // walk id of the last frame that entered
 	tcSeen uint64 // last RSTP topology change that reached the bridge
@@ -46,6 +46,7 @@ type lport struct {
 type fdbEntry struct {
 	b    *bridge
 	mac  mac
+	vlan int
 	lp   *lport
 	gen  uint32
 	refs int32    // flows whose traffic keeps refreshing the entry
@@ -101,25 +102,40 @@ func (b *bridge) buildPorts() {
 				b.lports = append(b.lports, p.lp)
 			}
 		}
-		e := b.entry(d.mac)
-		e.lp = d.cpu
 	}
 }
 
-// entry returns the bridge's entry for m, creating an empty one. A flooded walk looks
-// its destination up on every bridge of the domain, so this is on the hot path: the
-// table is a slice indexed by MAC rather than a map, which also takes less memory once
-// most bridges have looked up most MACs.
-func (b *bridge) entry(m mac) *fdbEntry {
-	if int(m) < len(b.fdb) {
-		if e := b.fdb[m]; e != nil {
+// own returns the member switch whose own MAC m is, or nil. A switch answers for its
+// MAC in every VLAN it carries, without a table entry.
+func (b *bridge) own(m mac) *device {
+	for _, d := range b.members {
+		if d.mac == m {
+			return d
+		}
+	}
+	return nil
+}
+
+// entry returns the bridge's entry for m in VLAN v, creating an empty one. A flooded
+// walk looks its destination up on every bridge of the VLAN, so this is on the hot
+// path: each VLAN's table is a slice indexed by MAC rather than a map, which also
+// takes less memory once most bridges have looked up most MACs.
+func (b *bridge) entry(v int, m mac) *fdbEntry {
+	k := b.n.vlanIndex(v)
+	if k >= len(b.fdb) {
+		b.fdb = append(b.fdb, make([][]*fdbEntry, k+1-len(b.fdb))...)
+	}
+	t := b.fdb[k]
+	if int(m) < len(t) {
+		if e := t[m]; e != nil {
 			return e
 		}
 	} else {
-		b.fdb = append(b.fdb, make([]*fdbEntry, max(len(b.n.macNames), int(m)+1)-len(b.fdb))...)
+		t = append(t, make([]*fdbEntry, max(len(b.n.macNames), int(m)+1)-len(t))...)
+		b.fdb[k] = t
 	}
-	e := &fdbEntry{b: b, mac: m}
-	b.fdb[m] = e
+	e := &fdbEntry{b: b, mac: m, vlan: v}
+	t[m] = e
 	b.entries = append(b.entries, e)
 	return e
 }
@@ -210,17 +226,20 @@ func (lp *lport) pick(sw *device, hash uint32) *Port {
 
 func (n *Network) macName(m mac) string { return n.macNames[m] }
 
-// learn records that traffic from MAC m entered b on lp. With a flow (w.fd non-nil) the
-// entry is held refreshed for as long as the flow keeps this path; a one-shot frame
-// (gratuitous ARP) just refreshes it.
-func (b *bridge) learn(m mac, lp *lport, held *[]learnRef) {
+// learn records that traffic from MAC m entered b on lp in VLAN v. With a flow (w.fd
+// non-nil) the entry is held refreshed for as long as the flow keeps this path; a
+// one-shot frame (gratuitous ARP) just refreshes it.
+func (b *bridge) learn(v int, m mac, lp *lport, held *[]learnRef) {
 	if m == macFlood {
 		return
 	}
-	e := b.entry(m)
-	if e.lp != nil && e.lp.cpu != nil && e.lp.cpu.mac == m {
+	if own := b.own(m); own != nil && lp.cpu != own {
 		return // our own MAC seen from outside: a loop, not a move
 	}
+	if lp.cpu != nil && lp.cpu.mac == m {
+		return // our own frames: answered without an entry (own)
+	}
+	e := b.entry(v, m)
 	n := b.n
 	if e.lp != lp {
 		from := ""
@@ -232,7 +251,7 @@ func (b *bridge) learn(m mac, lp *lport, held *[]learnRef) {
 		e.gen++
 		e.refs = 0
 		if n.s.Observed() {
-			n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(m), Port: lp.name, From: from, Change: change})
+			n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(m), VLAN: n.vlanName(v), Port: lp.name, From: from, Change: change})
 		}
 		n.touch(&e.deps)
 	}
@@ -285,7 +304,7 @@ func (b *bridge) expire(e *fdbEntry) {
 		return
 	}
 	if n.s.Observed() {
-		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), From: e.lp.name, Change: MACAged})
+		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), From: e.lp.name, Change: MACAged})
 	}
 	e.lp = nil
 	e.gen++

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"dctwin/sim"
@@ -697,8 +698,16 @@ func (t *team) announce() {
 				}
 				p := t.active.port
 				t.n.record(GratuitousARP{Device: t.host.name, Port: p.name, MAC: t.host.name, Seq: seq})
-				w := t.n.oneShot(t.host.mac)
-				w.fromHost(t.host, p)
+				// One announcement for each VLAN the host has an interface in (Linux
+				// bonding: "for the master and each VLAN").
+				for i, fi := range t.host.ifaces {
+					if slices.ContainsFunc(t.host.ifaces[:i], func(x iface) bool { return x.vlan == fi.vlan }) {
+						continue
+					}
+					w := t.n.oneShot(t.host.mac)
+					w.fr.vlan = fi.vlan
+					w.fromHost(t.host, p)
+				}
 			})
 		}
 		if i == 0 {
