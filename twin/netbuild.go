@@ -25,7 +25,7 @@ const (
 // With force (dctwin run --force), what the runtime cannot place is left out and named
 // in skipped, so that a scenario with mistakes still runs and shows what they cost;
 // without force, the first such error ends the build.
-func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *network.Network, skipped []string, err error) {
+func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *network.Network, vl *vlanPlan, skipped []string, err error) {
 	n = network.New(s, network.Options{})
 	place := func(pos topology.Pos, what string, err error) error {
 		if err == nil {
@@ -36,6 +36,12 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 		}
 		skipped = append(skipped, fmt.Sprintf("%s: %s%v", pos, what, err))
 		return nil
+	}
+	vl = newVLANPlan(t)
+	for _, v := range t.VLANs {
+		if v.ID >= 1 && v.ID <= network.MaxVLAN {
+			n.NameVLAN(v.ID, v.Name)
+		}
 	}
 	l3 := 0
 	for _, sw := range t.Switches {
@@ -55,9 +61,10 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 			Latency:      sim.Time(sw.Latency),
 			HostPortsSTP: !sw.PortFast,
 			BootTime:     sim.Time(sw.BootTime),
+			VLANs:        vl.ids(sw.VLANs),
 		}
 		if err := place(sw.Pos, "", n.AddSwitch(sw.Name, cfg)); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	for _, e := range t.Enclosures {
@@ -70,36 +77,39 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 				}
 			} else {
 				cfg.Switch = network.SwitchConfig{Layer: topology.L2, SpanningTree: m.SpanningTree, Priority: defaultPriority,
-					Latency: sim.Time(topology.DefaultSwitchLatency), BootTime: sim.Time(m.BootTime)}
+					Latency: sim.Time(topology.DefaultSwitchLatency), BootTime: sim.Time(m.BootTime), VLANs: vl.ids(m.VLANs)}
 			}
 			if err := place(m.Pos, "", n.AddInterconnect(m.Name, cfg)); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
 	}
-	gatewayOf := map[string]string{} // VLAN → gateway name
-	for _, g := range t.Gateways {
-		gatewayOf[g.VLAN] = g.Name
-	}
 	for _, h := range t.Hosts {
-		subnet := ""
-		if len(h.NICs) > 0 && len(h.NICs[0].VLANs) > 0 {
-			subnet = h.NICs[0].VLANs[0]
-		}
-		if err := place(h.Pos, "", n.AddHost(h.Name, network.HostConfig{Subnet: subnet, Gateway: gatewayOf[subnet]})); err != nil {
-			return nil, nil, err
+		if err := place(h.Pos, "", n.AddHost(h.Name, vl.hostConfig(h))); err != nil {
+			return nil, nil, nil, err
 		}
 	}
 	for _, e := range t.Endpoints {
-		if err := place(e.Pos, "", n.AddHost(e.Name, network.HostConfig{Subnet: e.VLAN, Gateway: gatewayOf[e.VLAN]})); err != nil {
-			return nil, nil, err
+		cfg := network.HostConfig{Subnet: e.VLAN, Gateway: vl.gatewayOf[e.VLAN], VLAN: vl.id(e.VLAN)}
+		if err := place(e.Pos, "", n.AddHost(e.Name, cfg)); err != nil {
+			return nil, nil, nil, err
 		}
 	}
 	for _, l := range t.Links {
 		cfg := network.LinkConfig{Speed: float64(l.Speed), Latency: sim.Time(l.Latency), PHYDelay: sim.Time(l.CarrierDelay),
-			HalfDuplex: l.Duplex == topology.Half}
+			HalfDuplex: l.Duplex == topology.Half, VLANs: vl.linkVLANs(l)}
 		if err := place(l.Pos, "", n.AddLink(l.Name, l.A.String(), l.B.String(), cfg)); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
+		}
+	}
+	// A NIC with VLANs is configured for them whatever its cable's other end is: the
+	// server's side of a "service specification" mismatch.
+	for _, h := range t.Hosts {
+		for _, nic := range h.NICs {
+			if len(nic.VLANs) == 0 || t.LinkAt(topology.PortRef{Device: h.Name, Port: nic.Name}) == nil {
+				continue
+			}
+			_ = place(nic.Pos, "", n.SetPortVLANs(nic.FullName(), vl.portVLANs(nic.VLANs)))
 		}
 	}
 	clusters := map[string][]string{}
@@ -116,27 +126,27 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 	for _, c := range order {
 		if m := clusters[c]; len(m) == 2 {
 			if err := place(t.Switch(m[0]).Pos, "", n.AddCluster(c, m[0], m[1])); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
 	}
 	for _, g := range t.Gateways {
 		// HSRP does not preempt unless configured to; VRRP does (topology/defaults.go).
 		cfg := network.GatewayConfig{Members: slices.Clone(g.Routers), Hello: sim.Time(g.Hello),
-			Dead: sim.Time(g.Dead), NoPreempt: g.Protocol == "hsrp"}
+			Dead: sim.Time(g.Dead), NoPreempt: g.Protocol == "hsrp", VLAN: vl.id(g.VLAN)}
 		if err := place(g.Pos, "", n.AddGateway(g.Name, cfg)); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	for _, h := range t.Hosts {
 		for _, tm := range h.Teams {
 			what := fmt.Sprintf("team %s of %s: ", tm.Name, h.Name)
-			if err := place(tm.Pos, what, n.AddTeam(h.Name, teamConfig(h, tm, gatewayOf))); err != nil {
-				return nil, nil, err
+			if err := place(tm.Pos, what, n.AddTeam(h.Name, teamConfig(h, tm, vl.gatewayOf))); err != nil {
+				return nil, nil, nil, err
 			}
 		}
 	}
-	return n, skipped, nil
+	return n, vl, skipped, nil
 }
 
 func teamConfig(h *topology.Host, tm *topology.Team, gatewayOf map[string]string) network.TeamConfig {

@@ -38,10 +38,7 @@ func (r NodeReachability) String() string {
 // watching changes nothing), and feeds the measurement's cut-off figures.
 func (tw *Twin) probeReachability() {
 	t := tw.Topology
-	gatewayOf := map[string]string{}
-	for _, g := range t.Gateways {
-		gatewayOf[g.VLAN] = g.Name
-	}
+	gatewayOf := tw.vlans.gatewayOf
 	vmsOf := map[string][]string{}
 	for _, v := range t.VMs {
 		vmsOf[v.Host] = append(vmsOf[v.Host], v.Name)
@@ -77,8 +74,8 @@ func (tw *Twin) probeReachability() {
 		})
 	}
 	for _, h := range t.Hosts {
-		if len(h.NICs) > 0 && len(h.NICs[0].VLANs) > 0 {
-			watch(h.Name, h.NICs[0].VLANs[0])
+		if vs := hostVLANs(h); len(vs) > 0 {
+			watch(h.Name, vs[0])
 		}
 	}
 	for _, e := range t.Endpoints {

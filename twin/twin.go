@@ -46,6 +46,7 @@ type Twin struct {
 	// Calls is the unified-communications workload, nil when the scenario has no calls.
 	Calls *uc.Model
 
+	vlans     *vlanPlan // the scenario's VLANs as the network runs them
 	measure   *failures.Measurement
 	flowEnds  map[string][2]string // flow → its endpoints as the scenario names them
 	vmHost    map[string]string    // VM → the host it runs on
@@ -113,10 +114,11 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 		tw.vmHost[v.Name] = v.Host
 	}
 	tw.correlated = failures.NewCorrelated(t)
-	n, skipped, err := buildNetwork(tw.Sim, t, opt.Force)
+	n, vl, skipped, err := buildNetwork(tw.Sim, t, opt.Force)
 	if err != nil {
 		return nil, err
 	}
+	tw.vlans = vl
 	tw.skipped = skipped
 	tw.Net = n
 	tw.measure = failures.NewMeasurement()
@@ -194,9 +196,10 @@ func (tw *Twin) addFlow(f scenario.Flow) error {
 		return fmt.Errorf("%s and %s both run on %s: their traffic never leaves the host's virtual "+
 			"switch, so the network has nothing to show; move one VM or drop the flow", f.From, f.To, a)
 	}
+	fromVLAN, toVLAN := tw.flowVLANs(f.From, f.To)
 	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: f.RateBps(),
 		PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To),
-		FromName: f.From, ToName: f.To}
+		FromName: f.From, ToName: f.To, FromVLAN: fromVLAN, ToVLAN: toVLAN}
 	if _, err := tw.Net.AddFlow(cfg); err != nil {
 		return err
 	}

@@ -48,16 +48,22 @@ type fdbEntry struct {
 	mac  mac
 	vlan int
 	lp   *lport
-	gen  uint32
+	gen  uint32   // bumped when the entry is emptied: the holds on it are gone
 	refs int32    // flows whose traffic keeps refreshing the entry
 	last sim.Time // last refresh when refs is zero
 	age  *sim.Timer
 	deps depList
+	// holds are the refs per port the flows' traffic teaches (flap.go): one port,
+	// unless the MAC flaps.
+	hold  lpHold
+	more  []lpHold
+	state uint8 // entryQueued, entryFlapping
 }
 
-// learnRef is a flow's hold on an entry it refreshes.
+// learnRef is a flow's hold on an entry it refreshes, through the port it teaches.
 type learnRef struct {
 	e   *fdbEntry
+	lp  *lport
 	gen uint32
 }
 
@@ -226,63 +232,6 @@ func (lp *lport) pick(sw *device, hash uint32) *Port {
 
 func (n *Network) macName(m mac) string { return n.macNames[m] }
 
-// learn records that traffic from MAC m entered b on lp in VLAN v. With a flow (w.fd
-// non-nil) the entry is held refreshed for as long as the flow keeps this path; a
-// one-shot frame (gratuitous ARP) just refreshes it.
-func (b *bridge) learn(v int, m mac, lp *lport, held *[]learnRef) {
-	if m == macFlood {
-		return
-	}
-	if own := b.own(m); own != nil && lp.cpu != own {
-		return // our own MAC seen from outside: a loop, not a move
-	}
-	if lp.cpu != nil && lp.cpu.mac == m {
-		return // our own frames: answered without an entry (own)
-	}
-	e := b.entry(v, m)
-	n := b.n
-	if e.lp != lp {
-		from := ""
-		change := MACLearned
-		if e.lp != nil {
-			from, change = e.lp.name, MACMoved
-		}
-		e.lp = lp
-		e.gen++
-		e.refs = 0
-		if n.s.Observed() {
-			n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(m), VLAN: n.vlanName(v), Port: lp.name, From: from, Change: change})
-		}
-		n.touch(&e.deps)
-	}
-	if held != nil {
-		e.refs++
-		*held = append(*held, learnRef{e, e.gen})
-		if e.age != nil {
-			e.age.Stop()
-		}
-		return
-	}
-	if e.refs == 0 {
-		e.last = n.s.Now()
-		b.armAging(e)
-	}
-}
-
-// release drops a flow's hold; an entry nobody refreshes starts to age.
-func (b *bridge) release(r learnRef) {
-	e := r.e
-	if e.gen != r.gen || e.lp == nil {
-		return
-	}
-	e.refs--
-	if e.refs <= 0 {
-		e.refs = 0
-		e.last = b.n.s.Now()
-		b.armAging(e)
-	}
-}
-
 func (b *bridge) armAging(e *fdbEntry) {
 	if e.age == nil {
 		e.age = b.n.s.NewTimer(func() { b.expire(e) })
@@ -308,6 +257,7 @@ func (b *bridge) expire(e *fdbEntry) {
 	}
 	e.lp = nil
 	e.gen++
+	e.dropHolds()
 	n.touch(&e.deps)
 }
 
@@ -375,6 +325,7 @@ func (b *bridge) clear(e *fdbEntry) {
 	e.lp = nil
 	e.gen++
 	e.refs = 0
+	e.dropHolds()
 	if e.age != nil {
 		e.age.Stop()
 	}

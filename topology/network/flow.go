@@ -470,7 +470,11 @@ func (n *Network) runSettle() {
 	defer func() { n.settling = false }()
 	n.round++
 	n.sendFrames()
-	for len(n.dirty) > 0 {
+	for len(n.dirty) > 0 || len(n.holdQueue) > 0 {
+		if len(n.dirty) == 0 {
+			n.settleHolds()
+			continue
+		}
 		batch := n.dirty
 		n.dirty = n.spare[:0]
 		for i, f := range batch {
@@ -504,6 +508,15 @@ func (n *Network) evaluate(f *Flow) {
 	first := !f.seen
 	for i := range f.dirs {
 		fd := &f.dirs[i]
+		// The flow's old holds go before it walks again, so that its own traffic is not
+		// taken for another flow's teaching the same MAC elsewhere (flap.go); the
+		// entries nobody holds after the walk start to age.
+		released := n.released[:0]
+		for _, r := range fd.held {
+			if r.e.b.unhold(r) {
+				released = append(released, r.e)
+			}
+		}
 		w.reset(f, f.hash)
 		w.walk(fd)
 		// A flow re-walked over the links it crossed before (one still flooding, say,
@@ -514,9 +527,10 @@ func (n *Network) evaluate(f *Flow) {
 			fd.all = keep(fd.all, w.all)
 		}
 		fd.path = keep(fd.path, w.path)
-		for _, r := range fd.held {
-			r.e.b.release(r)
+		for _, e := range released {
+			e.b.startAging(e)
 		}
+		n.released = released[:0]
 		fd.held = keep(fd.held, w.held)
 		fd.delivered, fd.dup, fd.reason = w.done, w.dup, w.reason
 		f.setFlooded(fd, w.done && w.byFlood)

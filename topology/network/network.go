@@ -73,6 +73,10 @@ type Network struct {
 	vlanDense [MaxVLAN + 1]int32
 	vlanIDs   []int
 	vlanNames map[int]string
+
+	holdQueue []*fdbEntry // entries whose holds changed this instant (flap.go)
+	released  []*fdbEntry // scratch: entries a re-walked flow no longer holds
+	flaps     int         // MACFlapping reported
 }
 
 type devKind uint8
@@ -501,6 +505,7 @@ func (n *Network) start() {
 	for _, d := range n.devList {
 		if d.team != nil {
 			d.team.bundle()
+			d.team.groupAggregators()
 		}
 	}
 	n.bundleSwitches()

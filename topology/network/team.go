@@ -87,6 +87,10 @@ type team struct {
 	hbPhase sim.Time
 	pollPh  sim.Time
 	target  endpoint
+	// An LACP team whose members reach several switches has aggs aggregators and uses
+	// activeAgg (lacp.go).
+	aggs      int
+	activeAgg int
 }
 
 // member is one NIC of a team.
@@ -105,6 +109,7 @@ type member struct {
 	hbTimer *sim.Timer
 
 	lacpDown bool
+	agg      int // the member's aggregator in an LACP team (lacp.go); -1 without a switch
 }
 
 // AddTeam bonds a host's NICs into a team.
@@ -326,6 +331,7 @@ func farEnd(p *Port) (*Port, []*Port) {
 // of them in preference order is active; probes start; the first announcement goes out.
 func (t *team) start() {
 	n := t.n
+	t.selectAggregator()
 	for _, m := range t.members {
 		m.linkOK = m.port.carrier
 		m.up = m.linkOK && !m.lacpDown
@@ -609,6 +615,7 @@ func (m *member) comeUp(mech Mechanism) {
 func (t *team) reselect(reason string) {
 	n := t.n
 	n.touch(&t.deps)
+	t.reselectAggregator()
 	next := t.choose()
 	if next == nil {
 		// No member is usable: one that is only sitting out its up-delay is used at
