@@ -27,6 +27,29 @@ const (
 // without force, the first such error ends the build.
 func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *network.Network, vl *vlanPlan, skipped []string, err error) {
 	n = network.New(s, network.Options{})
+	vl, skipped, err = buildOn(n, t, force)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return n, vl, skipped, nil
+}
+
+// builder is what buildOn needs of a runtime network: the network package, or the
+// reference runtime the tests compare it with.
+type builder interface {
+	NameVLAN(v int, name string)
+	AddSwitch(name string, cfg network.SwitchConfig) error
+	AddInterconnect(name string, cfg network.InterconnectConfig) error
+	AddHost(name string, cfg network.HostConfig) error
+	AddLink(name, a, b string, cfg network.LinkConfig) error
+	SetPortVLANs(port string, c network.PortVLANs) error
+	AddCluster(name, a, b string) error
+	AddGateway(name string, cfg network.GatewayConfig) error
+	AddTeam(host string, cfg network.TeamConfig) error
+}
+
+// buildOn puts the topology onto n (see buildNetwork).
+func buildOn(n builder, t *topology.Topology, force bool) (vl *vlanPlan, skipped []string, err error) {
 	place := func(pos topology.Pos, what string, err error) error {
 		if err == nil {
 			return nil
@@ -64,7 +87,7 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 			VLANs:        vl.ids(sw.VLANs),
 		}
 		if err := place(sw.Pos, "", n.AddSwitch(sw.Name, cfg)); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	for _, e := range t.Enclosures {
@@ -80,26 +103,26 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 					Latency: sim.Time(topology.DefaultSwitchLatency), BootTime: sim.Time(m.BootTime), VLANs: vl.ids(m.VLANs)}
 			}
 			if err := place(m.Pos, "", n.AddInterconnect(m.Name, cfg)); err != nil {
-				return nil, nil, nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	for _, h := range t.Hosts {
 		if err := place(h.Pos, "", n.AddHost(h.Name, vl.hostConfig(h))); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	for _, e := range t.Endpoints {
 		cfg := network.HostConfig{Subnet: e.VLAN, Gateway: vl.gatewayOf[e.VLAN], VLAN: vl.id(e.VLAN)}
 		if err := place(e.Pos, "", n.AddHost(e.Name, cfg)); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	for _, l := range t.Links {
 		cfg := network.LinkConfig{Speed: float64(l.Speed), Latency: sim.Time(l.Latency), PHYDelay: sim.Time(l.CarrierDelay),
 			HalfDuplex: l.Duplex == topology.Half, VLANs: vl.linkVLANs(l)}
 		if err := place(l.Pos, "", n.AddLink(l.Name, l.A.String(), l.B.String(), cfg)); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	// A NIC with VLANs is configured for them whatever its cable's other end is: the
@@ -126,7 +149,7 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 	for _, c := range order {
 		if m := clusters[c]; len(m) == 2 {
 			if err := place(t.Switch(m[0]).Pos, "", n.AddCluster(c, m[0], m[1])); err != nil {
-				return nil, nil, nil, err
+				return nil, nil, err
 			}
 		}
 	}
@@ -135,18 +158,18 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 		cfg := network.GatewayConfig{Members: slices.Clone(g.Routers), Hello: sim.Time(g.Hello),
 			Dead: sim.Time(g.Dead), NoPreempt: g.Protocol == "hsrp", VLAN: vl.id(g.VLAN)}
 		if err := place(g.Pos, "", n.AddGateway(g.Name, cfg)); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	for _, h := range t.Hosts {
 		for _, tm := range h.Teams {
 			what := fmt.Sprintf("team %s of %s: ", tm.Name, h.Name)
 			if err := place(tm.Pos, what, n.AddTeam(h.Name, teamConfig(h, tm, vl.gatewayOf))); err != nil {
-				return nil, nil, nil, err
+				return nil, nil, err
 			}
 		}
 	}
-	return n, vl, skipped, nil
+	return vl, skipped, nil
 }
 
 func teamConfig(h *topology.Host, tm *topology.Team, gatewayOf map[string]string) network.TeamConfig {

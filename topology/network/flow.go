@@ -118,6 +118,7 @@ type Flow struct {
 	tracers []*packetTracer // packet tracing (TracePackets), one per direction
 
 	startedAt sim.Time // last Start
+	removed   bool     // RemoveFlow forgot it
 }
 
 // AddFlow adds a flow. Flows may be added while the simulation runs (a call starting).
@@ -205,9 +206,10 @@ func (f *Flow) Name() string { return f.cfg.Name }
 // Config returns the flow's configuration.
 func (f *Flow) Config() FlowConfig { return f.cfg }
 
-// Start starts a stopped flow; its path is evaluated at the current instant.
+// Start starts a stopped flow; its path is evaluated at the current instant. A
+// removed flow stays stopped.
 func (f *Flow) Start() {
-	if f.active {
+	if f.active || f.removed {
 		return
 	}
 	f.active = true
@@ -253,6 +255,7 @@ func (n *Network) RemoveFlow(name string) {
 		return
 	}
 	f.Stop()
+	f.removed = true
 	n.freeFlowID(f)
 	delete(n.flows, name)
 	last := len(n.flowList) - 1
