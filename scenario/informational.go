@@ -31,32 +31,20 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 	ts := &sc.Spec.Topology
 	capacity := &notSimulated{what: "host and VM cpu, ram_gb and power",
 		why: "capacity and the power model come with the virtualization model"}
-	virt := &notSimulated{what: "clusters (ha, ft, drs, dpm, vmotion_vlan), VM disk, ft and nics, host storage and port_groups, storage arrays",
-		why: "they are checked statically; at run time a VM runs on its host's NIC team and goes down with its host"}
-	vlans := &notSimulated{what: "VLAN ids and the VLAN lists of switches, links and modules",
-		why: "they are checked statically; at run time the network is one broadcast domain, and a NIC's first VLAN (an endpoint's vlan) is its subnet, routed through that VLAN's gateway"}
-	docs := &notSimulated{what: "VLAN subnets and gateway addresses", why: "they document the address plan"}
+	virt := &notSimulated{what: "clusters (ha, ft, drs, dpm, vmotion_vlan), VM disk and ft, host storage, port groups' vmkernel, storage arrays",
+		why: "they are checked statically; at run time a VM runs on its host's NIC team, in its port groups' VLANs, and goes down with its host"}
+	docs := &notSimulated{what: "VLAN subnets and gateway addresses",
+		why: "they document the address plan; at run time each VLAN is one subnet, routed through its gateway"}
 	for _, v := range ts.VLANs {
-		vlans.add(v.Source, "id", "vlan "+v.Name)
 		docs.add(v.Source, "subnet", "vlan "+v.Name)
-	}
-	for _, s := range ts.Switches {
-		vlans.add(s.Source, "vlans", s.Name)
-	}
-	for _, l := range ts.Links {
-		vlans.add(l.Source, "vlans", l.Name)
-	}
-	for _, e := range ts.Enclosures {
-		for _, m := range e.Modules {
-			vlans.add(m.Source, "vlans", m.Name)
-		}
 	}
 	for _, h := range ts.Hosts {
 		for _, k := range []string{"cpu", "ram_gb", "power"} {
 			capacity.add(h.Source, k, h.Name)
 		}
-		for _, k := range []string{"storage", "port_groups"} {
-			virt.add(h.Source, k, h.Name)
+		virt.add(h.Source, "storage", h.Name)
+		for _, pg := range h.PortGroups {
+			virt.add(pg.Source, "vmkernel", h.Name)
 		}
 	}
 	for _, s := range ts.Storage {
@@ -69,7 +57,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 		for _, k := range []string{"cpu", "ram_gb"} {
 			capacity.add(v.Source, k, v.Name)
 		}
-		for _, k := range []string{"disk", "ft", "nics"} {
+		for _, k := range []string{"disk", "ft"} {
 			virt.add(v.Source, k, v.Name)
 		}
 	}
@@ -77,7 +65,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 		docs.add(g.Source, "address", g.Name)
 	}
 	var fs check.Findings
-	for _, g := range []*notSimulated{capacity, virt, vlans, docs} {
+	for _, g := range []*notSimulated{capacity, virt, docs} {
 		if len(g.at) == 0 {
 			continue
 		}

@@ -47,6 +47,22 @@ type Fabric struct {
 	// Failures is the expected number of failures over the run for the classes whose
 	// MTBF is derived: 60 % links, 30 % NICs, 10 % switches. Default 100.
 	Failures int
+	// VLANs spreads the servers over this many server VLANs and the clients over as
+	// many client VLANs, round-robin, each VLAN with its gateway. Default 1.
+	VLANs int
+	// Phones are IP phones on the access switches, in a voice VLAN: one phone endpoint
+	// per access switch (fewer if there are fewer phones) standing for its share of the
+	// phones (`stations`), placing internal calls at a busy-hour load of 0.1 erlang per
+	// phone (180 s holding time, G.711) through a PBX pair on the first two servers.
+	// Default none.
+	Phones int
+	// AsymmetricVRRP makes core-2 the gateway master of every other VLAN (the client
+	// VLAN of a single pair), so that the two directions of a client-server flow are
+	// routed by different cores, as networks that spread their masters for load do; the
+	// core that routes only one direction never sees the other's source and keeps
+	// flooding it after each MAC aging. By default every master is core-1, the
+	// spanning-tree root, as the rule "align the VRRP master with the root" has it.
+	AsymmetricVRRP bool
 }
 
 // FabricDefaults are the sizes of the benchmark of the network issue: 200 switches,
@@ -62,6 +78,8 @@ type fabricPlan struct {
 	corePorts  int // ports of a core switch
 	links      int // links in the scenario, NIC cables included
 	nics       int
+	phoneEnds  int // phone endpoints, one per access switch at most
+	stations   int // phones per phone endpoint
 }
 
 // withDefaults fills in the zero fields.
@@ -93,6 +111,9 @@ func (f Fabric) withDefaults() Fabric {
 	if f.Failures == 0 {
 		f.Failures = 100
 	}
+	if f.VLANs == 0 {
+		f.VLANs = 1
+	}
 	return f
 }
 
@@ -114,6 +135,10 @@ func (f Fabric) plan() (fabricPlan, error) {
 		return p, fmt.Errorf("fabric: spanning tree must be rstp or stp, got %q", f.SpanningTree)
 	case f.Failures < 0:
 		return p, fmt.Errorf("fabric: failures cannot be negative")
+	case f.VLANs < 1 || 2*f.VLANs+1 > 4094:
+		return p, fmt.Errorf("fabric: vlans must be 1..2046 (a server and a client VLAN each, and the voice VLAN), got %d", f.VLANs)
+	case f.Phones < 0:
+		return p, fmt.Errorf("fabric: phones cannot be negative")
 	}
 	p.access = f.Switches - 2
 	p.pairs = p.access / 2
@@ -122,10 +147,14 @@ func (f Fabric) plan() (fabricPlan, error) {
 	// line cards, as switches are sold.
 	hostsPerPair := (f.Hosts + p.pairs - 1) / p.pairs
 	clientsPerSwitch := (f.Clients + p.access - 1) / p.access
-	p.accessPort = roundUp(hostsPerPair+clientsPerSwitch+3, 24)
+	if f.Phones > 0 {
+		p.phoneEnds = min(f.Phones, p.access)
+		p.stations = f.Phones / p.phoneEnds
+	}
+	p.accessPort = roundUp(hostsPerPair+clientsPerSwitch+1+3, 24)
 	p.corePorts = roundUp(p.access+1, 24)
 	p.nics = 2 * f.Hosts
-	p.links = 1 + p.pairs + 2*p.access + p.nics + f.Clients
+	p.links = 1 + p.pairs + 2*p.access + p.nics + f.Clients + p.phoneEnds
 	return p, nil
 }
 
@@ -150,6 +179,9 @@ func (p fabricPlan) mtbf(set time.Duration, n int, share float64) time.Duration 
 // its figures.
 type FabricCounts struct {
 	Switches, AccessSwitches, Hosts, NICs, Clients, Links, Flows int
+	// Phones is the phones the call load runs on (phone endpoints × stations), VLANs
+	// the server VLANs (and as many client VLANs).
+	Phones, VLANs int
 }
 
 // Counts returns the sizes of the scenario the spec generates, or the spec's error.
@@ -159,7 +191,7 @@ func (f Fabric) Counts() (FabricCounts, error) {
 		return FabricCounts{}, err
 	}
 	return FabricCounts{Switches: p.Switches, AccessSwitches: p.access, Hosts: p.Hosts, NICs: p.nics,
-		Clients: p.Clients, Links: p.links, Flows: p.Flows}, nil
+		Clients: p.Clients, Links: p.links, Flows: p.Flows, Phones: p.phoneEnds * p.stations, VLANs: p.VLANs}, nil
 }
 
 // YAML returns the scenario text (schema version 1). The same spec always gives the
@@ -190,6 +222,19 @@ func (p fabricPlan) core(i int) string   { return fmt.Sprintf("core-%d", i) }
 func (p fabricPlan) acc(i int) string    { return fmt.Sprintf("acc-%03d", i+1) }
 func (p fabricPlan) host(i int) string   { return fmt.Sprintf("srv-%04d", i+1) }
 func (p fabricPlan) client(i int) string { return fmt.Sprintf("client-%04d", i+1) }
+func (p fabricPlan) phone(i int) string  { return fmt.Sprintf("phone-%04d", i+1) }
+
+// serverVLAN and clientVLAN name host h's and client e's VLAN: "servers" and
+// "clients" with one of each, "servers-k" and "clients-k" with several.
+func (p fabricPlan) serverVLAN(h int) string { return p.vlanName("servers", h) }
+func (p fabricPlan) clientVLAN(e int) string { return p.vlanName("clients", e) }
+
+func (p fabricPlan) vlanName(kind string, i int) string {
+	if p.VLANs == 1 {
+		return kind
+	}
+	return fmt.Sprintf("%s-%d", kind, i%p.VLANs+1)
+}
 
 // spec builds the scenario as values of the scenario schema.
 func (p fabricPlan) spec() *scenario.Spec {
@@ -197,7 +242,16 @@ func (p fabricPlan) spec() *scenario.Spec {
 	yes, three := true, 3
 	sp := &scenario.Spec{Version: scenario.SchemaVersion}
 	t := &sp.Topology
-	t.VLANs = []scenario.VLANSpec{{Name: "servers", ID: 10, Subnet: "10.10.0.0/16"}, {Name: "clients", ID: 20, Subnet: "10.20.0.0/16"}}
+	// VLAN ids: servers-k 100+k, clients-k 2100+k (100 and 2100 alone), voice 99.
+	for k := range p.VLANs {
+		t.VLANs = append(t.VLANs, scenario.VLANSpec{Name: p.serverVLAN(k), ID: 101 + k, Subnet: fmt.Sprintf("10.%d.%d.0/24", 100+k/250, k%250)})
+	}
+	for k := range p.VLANs {
+		t.VLANs = append(t.VLANs, scenario.VLANSpec{Name: p.clientVLAN(k), ID: 2101 + k, Subnet: fmt.Sprintf("10.%d.%d.0/24", 200+k/250, k%250)})
+	}
+	if p.phoneEnds > 0 {
+		t.VLANs = append(t.VLANs, scenario.VLANSpec{Name: "voice", ID: 99, Subnet: "10.99.0.0/16"})
+	}
 	for c := 1; c <= 2; c++ {
 		t.Switches = append(t.Switches, scenario.SwitchSpec{Name: p.core(c), Layer: 3, Ports: p.corePorts, SpanningTree: p.SpanningTree})
 	}
@@ -228,19 +282,44 @@ func (p fabricPlan) spec() *scenario.Spec {
 		next[c]++
 		t.Hosts = append(t.Hosts, scenario.HostSpec{Name: p.host(h), Kind: "rack",
 			NICs: []scenario.NICSpec{
-				{Name: "eth0", Speed: oneG, VLANs: []string{"servers"}, Connect: port(p.acc(a), next[a])},
-				{Name: "eth1", Speed: oneG, VLANs: []string{"servers"}, Connect: port(p.acc(c), next[c])}},
+				{Name: "eth0", Speed: oneG, VLANs: []string{p.serverVLAN(h)}, Connect: port(p.acc(a), next[a])},
+				{Name: "eth1", Speed: oneG, VLANs: []string{p.serverVLAN(h)}, Connect: port(p.acc(c), next[c])}},
 			Teams: []scenario.TeamSpec{{Name: "bond0", Members: []string{"eth0", "eth1"}, Mode: "nft", Primary: "eth0",
 				Failback: &yes, Detection: p.detection(), GratuitousARP: &three}}})
 	}
 	for e := range p.Clients {
 		i := e % p.access
 		next[i]++
-		t.Endpoints = append(t.Endpoints, scenario.EndpointSpec{Name: p.client(e), Kind: "client", Connect: port(p.acc(i), next[i]), VLAN: "clients"})
+		t.Endpoints = append(t.Endpoints, scenario.EndpointSpec{Name: p.client(e), Kind: "client", Connect: port(p.acc(i), next[i]), VLAN: p.clientVLAN(e)})
 	}
-	t.Gateways = []scenario.GatewaySpec{
-		{Name: "gw-servers", VLAN: "servers", Address: "10.10.0.1", Protocol: "vrrp", Routers: []string{p.core(1), p.core(2)}},
-		{Name: "gw-clients", VLAN: "clients", Address: "10.20.0.1", Protocol: "vrrp", Routers: []string{p.core(2), p.core(1)}}}
+	for i := range p.phoneEnds {
+		next[i]++
+		t.Endpoints = append(t.Endpoints, scenario.EndpointSpec{Name: p.phone(i), Kind: "phone", Connect: port(p.acc(i), next[i]), VLAN: "voice"})
+	}
+	// Gateways: the first router is the master. By default core-1 for every VLAN;
+	// asymmetric, core-2 for every other one (the clients' with one pair of VLANs).
+	gateway := func(vlan string, i int) scenario.GatewaySpec {
+		routers := []string{p.core(1), p.core(2)}
+		if p.AsymmetricVRRP && i%2 == 1 {
+			routers = []string{p.core(2), p.core(1)}
+		}
+		return scenario.GatewaySpec{Name: "gw-" + vlan, VLAN: vlan, Protocol: "vrrp", Routers: routers}
+	}
+	for i, v := range t.VLANs {
+		t.Gateways = append(t.Gateways, gateway(v.Name, i))
+	}
+	if p.phoneEnds > 0 {
+		var phones []string
+		for i := range p.phoneEnds {
+			phones = append(phones, p.phone(i))
+		}
+		holding := scenario.Duration(180 * time.Second)
+		sp.Workloads.Calls = scenario.Calls{
+			PBXs: []scenario.PBXSpec{{Name: "pbx", Nodes: []string{p.host(0), p.host(1 % p.Hosts)}}},
+			Groups: []scenario.CallGroup{{Name: "phones", Endpoints: phones, Stations: p.stations, Erlangs: 0.1,
+				HoldingTime: holding, Codec: "g711-plc", PBX: "pbx", JitterBuffer: scenario.Duration(60 * time.Millisecond)}},
+		}
+	}
 
 	// Flows: rates from a few typical kinds (a G.711 call's 87.2 kbit/s, a video
 	// stream, a web session, a replication stream), so queueing differs by path.

@@ -21,6 +21,10 @@ type Topology struct {
 	Gateways   []*Gateway
 
 	index map[string]any // device name → first *Switch, *Module, *Host, ...
+	// linkAt maps each cabled port to the first link at it, built on first use: a
+	// search per port over all links would make a check quadratic in the data center.
+	linkAt  map[PortRef]*Link
+	indexed int // links in linkAt
 }
 
 // New returns an empty topology.
@@ -219,14 +223,20 @@ func (t *Topology) Blades(enclosure string) []*Host {
 	return out
 }
 
-// LinkAt finds the link cabled to a port.
+// LinkAt finds the link cabled to a port (the first one, if several claim it).
 func (t *Topology) LinkAt(p PortRef) *Link {
-	for _, l := range t.Links {
-		if l.A == p || l.B == p {
-			return l
+	if t.linkAt == nil || t.indexed > len(t.Links) {
+		t.linkAt, t.indexed = make(map[PortRef]*Link, 2*len(t.Links)), 0
+	}
+	for _, l := range t.Links[t.indexed:] {
+		for _, end := range []PortRef{l.A, l.B} {
+			if _, ok := t.linkAt[end]; !ok {
+				t.linkAt[end] = l
+			}
 		}
 	}
-	return nil
+	t.indexed = len(t.Links)
+	return t.linkAt[p]
 }
 
 // Peer is the port at the other end of the cable plugged into p.

@@ -216,7 +216,11 @@ func (d *Details) bridge(l *lines, name string) {
 		if !e.InUse {
 			when = "ages out at " + fmtAt(e.Expires)
 		}
-		l.add("", fmt.Sprintf("  %-14s %-14s %s", e.MAC, e.Port, st.Dim.Render(when)))
+		mac := e.MAC
+		if e.VLAN != "" && e.VLAN != "1" {
+			mac += "@" + e.VLAN // one entry per MAC and VLAN
+		}
+		l.add("", fmt.Sprintf("  %-14s %-14s %s", mac, e.Port, st.Dim.Render(when)))
 	}
 }
 

@@ -98,7 +98,7 @@ func callNodes(cfg uc.Config) []string {
 // every endpoint and server keeps with its PBX nodes.
 type callNetwork struct {
 	tw  *Twin
-	sip map[[2]string]*network.Flow
+	sip map[string]*network.Flow
 }
 
 // SIP registration and keep-alive traffic: small and steady. dctwin's choice, not a
@@ -108,12 +108,24 @@ const (
 	sipPacketBytes = 500
 )
 
-func (cn *callNetwork) signalling(a, b string) (*network.Flow, error) {
-	key := [2]string{min(a, b), max(a, b)}
+// signalling returns the SIP flow between two call nodes (phones, servers, VMs), one
+// per pair of devices and the VLANs they talk in.
+func (cn *callNetwork) signalling(from, to string) (*network.Flow, error) {
+	a, b := cn.tw.node(from), cn.tw.node(to)
+	if b < a {
+		a, b = b, a
+		from, to = to, from
+	}
+	va, vb := cn.tw.flowVLANs(from, to)
+	key := fmt.Sprintf("%s<>%s(%d,%d)", a, b, va, vb)
 	if f := cn.sip[key]; f != nil {
 		return f, nil
 	}
-	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: "sip:" + key[0] + "<>" + key[1], From: key[0], To: key[1],
+	name := "sip:" + a + "<>" + b
+	if cn.tw.Net.Flow(name) != nil {
+		name += fmt.Sprintf("(VLANs %d, %d)", va, vb) // another pair of interfaces of the same devices
+	}
+	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: name, From: a, To: b, FromVLAN: va, ToVLAN: vb,
 		RateBps: sipRateBps, PacketBytes: sipPacketBytes, Bidirectional: true, Quiet: true})
 	if err != nil {
 		return nil, err
@@ -128,7 +140,7 @@ func (cn *callNetwork) Reachable(from, to string) bool {
 	if a == b {
 		return !cn.tw.hostDown[a]
 	}
-	f, err := cn.signalling(a, b)
+	f, err := cn.signalling(from, to)
 	return err == nil && f.Delivering()
 }
 
@@ -139,7 +151,8 @@ func (cn *callNetwork) OpenMedia(name, from, to string, rateBps float64, packetB
 		// Two VMs on one hypervisor talk through its virtual switch.
 		return localStream{cn.tw.endDelay(from) + cn.tw.endDelay(to)}, nil
 	}
-	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: "rtp:" + name, From: a, To: b, RateBps: rateBps,
+	va, vb := cn.tw.flowVLANs(from, to)
+	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: "rtp:" + name, From: a, To: b, RateBps: rateBps, FromVLAN: va, ToVLAN: vb,
 		PacketBytes: packetBytes, Quiet: true, FromDelay: cn.tw.endDelay(from), ToDelay: cn.tw.endDelay(to)})
 	if err != nil {
 		return nil, err
@@ -175,7 +188,7 @@ func (tw *Twin) buildCalls() error {
 	if !ok {
 		return nil
 	}
-	cn := &callNetwork{tw: tw, sip: map[[2]string]*network.Flow{}}
+	cn := &callNetwork{tw: tw, sip: map[string]*network.Flow{}}
 	pbxNodes := map[string][]string{}
 	for _, p := range cfg.PBXs {
 		pbxNodes[p.Name] = p.Nodes

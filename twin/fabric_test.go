@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,9 +40,11 @@ func TestFabricLoadsAndChecks(t *testing.T) {
 		{Switches: 10, Hosts: 37, Clients: 5, Flows: 100, Detection: "carrier", SpanningTree: "stp"},
 		{Switches: 6, Hosts: 12, Flows: 30, Detection: "heartbeat"},
 		{Switches: 22, Hosts: 200, Flows: 2000, LinkMTBF: -1, NICMTBF: -1, SwitchMTBF: -1},
+		{Switches: 10, Hosts: 40, Flows: 100, VLANs: 4, Phones: 1000},
+		{Switches: 10, Hosts: 40, Flows: 100, VLANs: 3, Phones: 5, AsymmetricVRRP: true},
 	}
 	for _, f := range specs {
-		t.Run(fmt.Sprintf("sw%d_h%d_%s_%s", f.Switches, f.Hosts, f.Detection, f.SpanningTree), func(t *testing.T) {
+		t.Run(fmt.Sprintf("sw%d_h%d_%s_%s_v%d_p%d", f.Switches, f.Hosts, f.Detection, f.SpanningTree, f.VLANs, f.Phones), func(t *testing.T) {
 			sc := parseFabric(t, f)
 			for _, fd := range twin.Check(sc) {
 				if fd.Severity == check.Error {
@@ -60,9 +63,25 @@ func TestFabricLoadsAndChecks(t *testing.T) {
 					t.Errorf("%s has %d teams, want 1", h.Name, len(h.Teams))
 				}
 			}
+			clients, phones, vlans := 0, 0, 0
+			for _, e := range top.Endpoints {
+				if e.Kind == "phone" {
+					phones++
+				} else {
+					clients++
+				}
+			}
+			if g := sc.Spec.Workloads.Calls.Groups; len(g) > 0 {
+				phones *= g[0].Stations
+			}
+			for _, v := range top.VLANs {
+				if strings.HasPrefix(v.Name, "servers") {
+					vlans++
+				}
+			}
 			got := scenarios.FabricCounts{Switches: len(top.Switches), AccessSwitches: want.AccessSwitches,
-				Hosts: len(top.Hosts), NICs: nics, Clients: len(top.Endpoints), Links: len(top.Links),
-				Flows: len(sc.Workloads().Flows)}
+				Hosts: len(top.Hosts), NICs: nics, Clients: clients, Links: len(top.Links),
+				Flows: len(sc.Workloads().Flows), Phones: phones, VLANs: vlans}
 			if got != want {
 				t.Errorf("sizes %+v, want %+v", got, want)
 			}

@@ -25,8 +25,31 @@ const (
 // With force (dctwin run --force), what the runtime cannot place is left out and named
 // in skipped, so that a scenario with mistakes still runs and shows what they cost;
 // without force, the first such error ends the build.
-func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *network.Network, skipped []string, err error) {
+func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *network.Network, vl *vlanPlan, skipped []string, err error) {
 	n = network.New(s, network.Options{})
+	vl, skipped, err = buildOn(n, t, force)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return n, vl, skipped, nil
+}
+
+// builder is what buildOn needs of a runtime network: the network package, or the
+// reference runtime the tests compare it with.
+type builder interface {
+	NameVLAN(v int, name string)
+	AddSwitch(name string, cfg network.SwitchConfig) error
+	AddInterconnect(name string, cfg network.InterconnectConfig) error
+	AddHost(name string, cfg network.HostConfig) error
+	AddLink(name, a, b string, cfg network.LinkConfig) error
+	SetPortVLANs(port string, c network.PortVLANs) error
+	AddCluster(name, a, b string) error
+	AddGateway(name string, cfg network.GatewayConfig) error
+	AddTeam(host string, cfg network.TeamConfig) error
+}
+
+// buildOn puts the topology onto n (see buildNetwork).
+func buildOn(n builder, t *topology.Topology, force bool) (vl *vlanPlan, skipped []string, err error) {
 	place := func(pos topology.Pos, what string, err error) error {
 		if err == nil {
 			return nil
@@ -36,6 +59,12 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 		}
 		skipped = append(skipped, fmt.Sprintf("%s: %s%v", pos, what, err))
 		return nil
+	}
+	vl = newVLANPlan(t)
+	for _, v := range t.VLANs {
+		if v.ID >= 1 && v.ID <= network.MaxVLAN {
+			n.NameVLAN(v.ID, v.Name)
+		}
 	}
 	l3 := 0
 	for _, sw := range t.Switches {
@@ -55,6 +84,7 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 			Latency:      sim.Time(sw.Latency),
 			HostPortsSTP: !sw.PortFast,
 			BootTime:     sim.Time(sw.BootTime),
+			VLANs:        vl.ids(sw.VLANs),
 		}
 		if err := place(sw.Pos, "", n.AddSwitch(sw.Name, cfg)); err != nil {
 			return nil, nil, err
@@ -70,36 +100,39 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 				}
 			} else {
 				cfg.Switch = network.SwitchConfig{Layer: topology.L2, SpanningTree: m.SpanningTree, Priority: defaultPriority,
-					Latency: sim.Time(topology.DefaultSwitchLatency), BootTime: sim.Time(m.BootTime)}
+					Latency: sim.Time(topology.DefaultSwitchLatency), BootTime: sim.Time(m.BootTime), VLANs: vl.ids(m.VLANs)}
 			}
 			if err := place(m.Pos, "", n.AddInterconnect(m.Name, cfg)); err != nil {
 				return nil, nil, err
 			}
 		}
 	}
-	gatewayOf := map[string]string{} // VLAN → gateway name
-	for _, g := range t.Gateways {
-		gatewayOf[g.VLAN] = g.Name
-	}
 	for _, h := range t.Hosts {
-		subnet := ""
-		if len(h.NICs) > 0 && len(h.NICs[0].VLANs) > 0 {
-			subnet = h.NICs[0].VLANs[0]
-		}
-		if err := place(h.Pos, "", n.AddHost(h.Name, network.HostConfig{Subnet: subnet, Gateway: gatewayOf[subnet]})); err != nil {
+		if err := place(h.Pos, "", n.AddHost(h.Name, vl.hostConfig(h))); err != nil {
 			return nil, nil, err
 		}
 	}
 	for _, e := range t.Endpoints {
-		if err := place(e.Pos, "", n.AddHost(e.Name, network.HostConfig{Subnet: e.VLAN, Gateway: gatewayOf[e.VLAN]})); err != nil {
+		cfg := network.HostConfig{Subnet: e.VLAN, Gateway: vl.gatewayOf[e.VLAN], VLAN: vl.id(e.VLAN)}
+		if err := place(e.Pos, "", n.AddHost(e.Name, cfg)); err != nil {
 			return nil, nil, err
 		}
 	}
 	for _, l := range t.Links {
 		cfg := network.LinkConfig{Speed: float64(l.Speed), Latency: sim.Time(l.Latency), PHYDelay: sim.Time(l.CarrierDelay),
-			HalfDuplex: l.Duplex == topology.Half}
+			HalfDuplex: l.Duplex == topology.Half, VLANs: vl.linkVLANs(l)}
 		if err := place(l.Pos, "", n.AddLink(l.Name, l.A.String(), l.B.String(), cfg)); err != nil {
 			return nil, nil, err
+		}
+	}
+	// A NIC with VLANs is configured for them whatever its cable's other end is: the
+	// server's side of a "service specification" mismatch.
+	for _, h := range t.Hosts {
+		for _, nic := range h.NICs {
+			if len(nic.VLANs) == 0 || t.LinkAt(topology.PortRef{Device: h.Name, Port: nic.Name}) == nil {
+				continue
+			}
+			_ = place(nic.Pos, "", n.SetPortVLANs(nic.FullName(), vl.portVLANs(nic.VLANs)))
 		}
 	}
 	clusters := map[string][]string{}
@@ -123,7 +156,7 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 	for _, g := range t.Gateways {
 		// HSRP does not preempt unless configured to; VRRP does (topology/defaults.go).
 		cfg := network.GatewayConfig{Members: slices.Clone(g.Routers), Hello: sim.Time(g.Hello),
-			Dead: sim.Time(g.Dead), NoPreempt: g.Protocol == "hsrp"}
+			Dead: sim.Time(g.Dead), NoPreempt: g.Protocol == "hsrp", VLAN: vl.id(g.VLAN)}
 		if err := place(g.Pos, "", n.AddGateway(g.Name, cfg)); err != nil {
 			return nil, nil, err
 		}
@@ -131,12 +164,12 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 	for _, h := range t.Hosts {
 		for _, tm := range h.Teams {
 			what := fmt.Sprintf("team %s of %s: ", tm.Name, h.Name)
-			if err := place(tm.Pos, what, n.AddTeam(h.Name, teamConfig(h, tm, gatewayOf))); err != nil {
+			if err := place(tm.Pos, what, n.AddTeam(h.Name, teamConfig(h, tm, vl.gatewayOf))); err != nil {
 				return nil, nil, err
 			}
 		}
 	}
-	return n, skipped, nil
+	return vl, skipped, nil
 }
 
 func teamConfig(h *topology.Host, tm *topology.Team, gatewayOf map[string]string) network.TeamConfig {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"dctwin/sim"
+	"dctwin/topology"
 	"dctwin/topology/network"
 )
 
@@ -33,30 +34,29 @@ func (r NodeReachability) String() string {
 	return s
 }
 
-// probeReachability watches every host and endpoint whose subnet has a default
+// probeReachability watches every host, VM and endpoint whose VLAN has a default
 // gateway with a passive probe flow to it (it teaches the switches nothing, so
-// watching changes nothing), and feeds the measurement's cut-off figures.
+// watching changes nothing), and feeds the measurement's cut-off figures. A VM is
+// probed from its host's interface in the VM's VLAN (its first port group's), so a
+// VM in a VLAN its host's NICs do not carry is cut off while its host is not.
 func (tw *Twin) probeReachability() {
 	t := tw.Topology
-	gatewayOf := map[string]string{}
-	for _, g := range t.Gateways {
-		gatewayOf[g.VLAN] = g.Name
-	}
-	vmsOf := map[string][]string{}
-	for _, v := range t.VMs {
-		vmsOf[v.Host] = append(vmsOf[v.Host], v.Name)
-	}
-	watch := func(node, vlan string) {
+	gatewayOf := tw.vlans.gatewayOf
+	vmsOf := map[string][]string{} // VMs reported with their host: those in its primary VLAN
+	watch := func(node, probe, vlan string, vms []string) {
 		gw := gatewayOf[vlan]
 		if gw == "" {
 			return
 		}
-		f, err := tw.Net.AddFlow(network.FlowConfig{Name: "reach:" + node, From: node, To: gw,
-			PacketBytes: 64, Bidirectional: true, Quiet: true, Passive: true})
+		cfg := network.FlowConfig{Name: "reach:" + node, From: probe, To: gw,
+			PacketBytes: 64, Bidirectional: true, Quiet: true, Passive: true}
+		if node != probe {
+			cfg.FromVLAN = tw.vlans.id(vlan)
+		}
+		f, err := tw.Net.AddFlow(cfg)
 		if err != nil {
 			return // a node --force left out of the build
 		}
-		vms := vmsOf[node]
 		tw.measure.ObserveReachability(node)
 		for _, v := range vms {
 			tw.measure.ObserveReachability(v)
@@ -76,13 +76,35 @@ func (tw *Twin) probeReachability() {
 			}
 		})
 	}
+	primary := map[string]string{}
 	for _, h := range t.Hosts {
-		if len(h.NICs) > 0 && len(h.NICs[0].VLANs) > 0 {
-			watch(h.Name, h.NICs[0].VLANs[0])
+		if vs := hostVLANs(h); len(vs) > 0 {
+			primary[h.Name] = vs[0]
+		}
+	}
+	var own []*topology.VM // VMs probed on their own
+	for _, v := range t.VMs {
+		vs := tw.vlans.vmVLANs[v.Name]
+		switch {
+		case len(vs) == 0 || t.Host(v.Host) == nil:
+		case vs[0] == primary[v.Host]:
+			vmsOf[v.Host] = append(vmsOf[v.Host], v.Name)
+		default:
+			own = append(own, v)
+		}
+	}
+	for _, h := range t.Hosts {
+		if v, ok := primary[h.Name]; ok {
+			watch(h.Name, h.Name, v, vmsOf[h.Name])
+		}
+	}
+	for _, v := range own {
+		if tw.Net.Flow("reach:"+v.Name) == nil {
+			watch(v.Name, v.Host, tw.vlans.vmVLANs[v.Name][0], nil)
 		}
 	}
 	for _, e := range t.Endpoints {
-		watch(e.Name, e.VLAN)
+		watch(e.Name, e.Name, e.VLAN, nil)
 	}
 }
 

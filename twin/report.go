@@ -37,6 +37,9 @@ type Report struct {
 	// which Failures lists one by one; both are absent unless a run had that many.
 	Summarized      []ClassResult `json:"summarized,omitempty"`
 	SummarizedAfter int           `json:"summarized_after,omitempty"`
+	// Mistakes lists a forced run's configuration errors and warnings, each with what
+	// it cost in the run or why it cost nothing (mistakes.go).
+	Mistakes []Mistake `json:"mistakes,omitempty"`
 }
 
 // FailureResult is one failure. Times are from the start of the run (at_s) or from the
@@ -181,6 +184,7 @@ func (tw *Twin) Report() *Report {
 		total += now.Seconds()
 	}
 	r.Summary = summarize(r, up, total)
+	r.Mistakes = tw.mistakes(r)
 	return r
 }
 
@@ -420,6 +424,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.Flows) > 0 {
 		writeFlowTable(b, r.Flows)
 	}
+	writeMistakes(b, r.Mistakes)
 	if c := r.Calls; c != nil {
 		fmt.Fprintf(b, "\nCalls: %d in progress at the start, %d attempted, %d completed, %d blocked, %d busy, "+
 			"%d failed to set up, %d dropped, %d degraded, %d over %g ms, %d still active\n",

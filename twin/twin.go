@@ -46,6 +46,7 @@ type Twin struct {
 	// Calls is the unified-communications workload, nil when the scenario has no calls.
 	Calls *uc.Model
 
+	vlans     *vlanPlan // the scenario's VLANs as the network runs them
 	measure   *failures.Measurement
 	flowEnds  map[string][2]string // flow → its endpoints as the scenario names them
 	vmHost    map[string]string    // VM → the host it runs on
@@ -53,8 +54,10 @@ type Twin struct {
 	forgotten sim.Time             // the call history before it is forgotten (Calls.Forget)
 	keepCalls bool                 // keep the whole call history (tests compare with it)
 	finished  bool
-	skipped   []string // what --force left out of the build, and why
-	refused   []string // failures that did not happen, and why
+	skipped   []string                  // what --force left out of the build, and why
+	findings  check.Findings            // a forced run's errors and warnings, for the report (mistakes.go)
+	flapping  map[string]map[string]int // MAC flapping alarms per MAC and switch
+	refused   []string                  // failures that did not happen, and why
 
 	hostDown map[string]bool // hosts without power, or still booting
 	booting  map[string]bool // hosts booting after their power returned
@@ -98,8 +101,16 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 		return nil, fmt.Errorf("%s has %d configuration errors; run 'dctwin check %s' for details, "+
 			"or add --force to run it anyway and see what they do", sc.Name, fs.Count(check.Error), sc.Name)
 	}
+	var forced check.Findings
+	if fs.Count(check.Error) > 0 {
+		for _, f := range fs {
+			if f.Severity >= check.Warning {
+				forced = append(forced, f)
+			}
+		}
+	}
 	run := sc.Run()
-	tw := &Twin{Scenario: sc, Topology: t, Seed: run.Seed, Duration: sim.Time(run.Duration),
+	tw := &Twin{Scenario: sc, Topology: t, Seed: run.Seed, Duration: sim.Time(run.Duration), findings: forced,
 		flowEnds: map[string][2]string{}, vmHost: map[string]string{},
 		hostDown: map[string]bool{}, hostGen: map[string]int{}, booting: map[string]bool{}}
 	if opt.SeedSet {
@@ -113,10 +124,11 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 		tw.vmHost[v.Name] = v.Host
 	}
 	tw.correlated = failures.NewCorrelated(t)
-	n, skipped, err := buildNetwork(tw.Sim, t, opt.Force)
+	n, vl, skipped, err := buildNetwork(tw.Sim, t, opt.Force)
 	if err != nil {
 		return nil, err
 	}
+	tw.vlans = vl
 	tw.skipped = skipped
 	tw.Net = n
 	tw.measure = failures.NewMeasurement()
@@ -129,6 +141,9 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 		if rf, ok := r.(failures.Refused); ok && len(tw.refused) < maxRefusedListed {
 			tw.refused = append(tw.refused, fmt.Sprintf("%.3f s: %s of %s (%s): %s", at.Seconds(),
 				rf.Failure.Kind, rf.Failure.Component, rf.Failure.Cause, rf.Reason))
+		}
+		if fl, ok := r.(network.MACFlapping); ok {
+			tw.watchFlapping(fl)
 		}
 		tw.timelines.observe(at, r)
 		tw.dispatch(at, r)
@@ -194,9 +209,10 @@ func (tw *Twin) addFlow(f scenario.Flow) error {
 		return fmt.Errorf("%s and %s both run on %s: their traffic never leaves the host's virtual "+
 			"switch, so the network has nothing to show; move one VM or drop the flow", f.From, f.To, a)
 	}
+	fromVLAN, toVLAN := tw.flowVLANs(f.From, f.To)
 	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: f.RateBps(),
 		PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To),
-		FromName: f.From, ToName: f.To}
+		FromName: f.From, ToName: f.To, FromVLAN: fromVLAN, ToVLAN: toVLAN}
 	if _, err := tw.Net.AddFlow(cfg); err != nil {
 		return err
 	}

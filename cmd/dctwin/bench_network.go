@@ -13,9 +13,10 @@ import (
 
 func newBenchNetworkCmd() *cobra.Command {
 	var (
-		asJSON, quick bool
-		emit          string
-		spec          = scenarios.FabricDefaults
+		asJSON, quick, scaling bool
+		emit                   string
+		sizes                  []int
+		spec                   = scenarios.FabricDefaults
 	)
 	cmd := &cobra.Command{
 		Use:   "network",
@@ -32,11 +33,17 @@ peak memory (heap in use and memory obtained from the OS, sampled every 100 ms a
 after each phase) and the flow outages measured.
 
 Defaults are the benchmark of the network issue: 200 switches, 2,000 hosts, 20,000
-flows, one simulated hour. The machine is usually shared: compare runs made together.`,
+flows, one simulated hour. --phones adds IP phones (one endpoint per access switch
+for its share) in a voice VLAN with a busy-hour call load through a PBX pair;
+--vlans spreads servers and clients over VLANs; every gateway's master is core-1
+unless --asymmetric-vrrp. --scaling runs several sizes and prints the exponent k of
+cost ∝ hosts^k. The machine is usually shared: compare runs made together.`,
 		Example: `  dctwin bench network
   dctwin bench network --json
   dctwin bench network --quick      # a tenth of the sizes, for a smoke test
   dctwin bench network --switches 100 --hosts 1000 --flows 5000 --duration 10m
+  dctwin bench network --switches 2000 --hosts 20000 --flows 200000 --phones 100000
+  dctwin bench network --phones 10000 --scaling   # 1,000 to 20,000 hosts, fitted exponents
   dctwin bench network --emit-scenario fabric.yaml && dctwin run fabric.yaml`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -68,6 +75,16 @@ flows, one simulated hour. The machine is usually shared: compare runs made toge
 					emit, float64(len(data))/1e6, c.Switches, c.Hosts, c.Flows, emit, emit)
 				return nil
 			}
+			if scaling {
+				sc, err := netbench.RunScaling(spec, sizes, cmd.ErrOrStderr())
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return json.NewEncoder(cmd.OutOrStdout()).Encode(sc)
+				}
+				return sc.WriteText(cmd.OutOrStdout())
+			}
 			r, err := netbench.Run(spec, cmd.ErrOrStderr())
 			if err != nil {
 				return err
@@ -90,5 +107,10 @@ flows, one simulated hour. The machine is usually shared: compare runs made toge
 	f.StringVar(&spec.Detection, "detection", "miimon", "team failure detection: miimon, carrier or heartbeat")
 	f.StringVar(&spec.SpanningTree, "spanning-tree", "rstp", "spanning tree on every switch: rstp or stp")
 	f.StringVar(&emit, "emit-scenario", "", "write the generated scenario to this file and exit without running it")
+	f.IntVar(&spec.Phones, "phones", 0, "IP phones on the access switches, calling through a PBX pair at 0.1 erlang each")
+	f.IntVar(&spec.VLANs, "vlans", 1, "server VLANs (and as many client VLANs) the servers and clients are spread over")
+	f.BoolVar(&spec.AsymmetricVRRP, "asymmetric-vrrp", false, "make core-2 the gateway master of every other VLAN (by default core-1 of all)")
+	f.BoolVar(&scaling, "scaling", false, "run at each of --sizes hosts (switches hosts/10, flows 10 x hosts, phones and VLANs in proportion) and fit the exponent of time and memory")
+	f.IntSliceVar(&sizes, "sizes", netbench.DefaultSizes, "host counts of --scaling")
 	return cmd
 }

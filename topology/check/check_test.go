@@ -58,7 +58,7 @@ var cases = []findingCase{
 	{check.ModuleUplinkUnused, []edit{{`    - {a: "ic2:up1", b: "sw-b:20"}` + "\n", ""}}, "{name: ic2"},
 	{check.GatewayOneSwitch, []edit{{"routers: [core-a, core-b]", "routers: [core-a, core-a]"}}, "routers: [core-a, core-a]"},
 	{check.GatewayNotL3, []edit{{"routers: [core-a, core-b]", "routers: [core-a, sw-a]"}}, "routers: [core-a, sw-a]"},
-	{check.NotSimulated, nil, "{name: srv, id: 10}"},
+	{check.NotSimulated, []edit{{"{name: srv, id: 10}", "{name: srv, id: 10, subnet: 10.0.10.0/24}"}}, "subnet: 10.0.10.0/24"},
 	{check.FailureNotSimulated, []edit{{"  scheduled:\n", "  scheduled:\n    - {at: 1s, component: san, kind: storage}\n"}}, "kind: storage"},
 	{check.FlowEndpoints, []edit{{"{name: f, from: phone, to: pbx,", "{name: f, from: phone, to: phone,"}}, "to: phone,"},
 	{check.FlowOverCapacity, []edit{{"to: pbx, rate: 100k,", "to: pbx, rate: 4T,"}}, "rate: 4T"},
@@ -106,7 +106,7 @@ func findings(t *testing.T, text string) check.Findings {
 func TestBaseIsClean(t *testing.T) {
 	for _, f := range findings(t, base(t)) {
 		if f.Kind == check.NotSimulated {
-			continue // the base writes VLAN ids and a cluster: it is said once, as info
+			continue // the base writes a cluster: it is said once, as info
 		}
 		t.Errorf("unexpected finding in the clean base: %s", f)
 	}

@@ -69,6 +69,23 @@ func (r *reporter) vlans() {
 			}
 		}
 	}
+	// A NIC cabled by a link of its own (not connect:) whose VLAN list leaves out the
+	// NIC's: the switch port is in other VLANs than the server (an access port of the
+	// wrong VLAN, a trunk without the server's VLAN).
+	for _, h := range t.Hosts {
+		for _, n := range h.NICs {
+			l := t.LinkAt(topology.PortRef{Device: h.Name, Port: n.Name})
+			if l == nil || l.Implicit || len(l.VLANs) == 0 {
+				continue
+			}
+			for _, v := range n.VLANs {
+				if t.VLAN(v) != nil && !slices.Contains(l.VLANs, v) {
+					r.add(VLANNotCarried, l.PosOf("vlans"), "NIC %s is in VLAN %s, but its cable %s carries %s",
+						n.FullName(), v, l.Name, strings.Join(l.VLANs, ", "))
+				}
+			}
+		}
+	}
 	for _, e := range t.Endpoints {
 		up, ok := r.uplink(topology.PortRef{Device: e.Name, Port: "nic"})
 		if !ok || e.VLAN == "" || t.VLAN(e.VLAN) == nil {

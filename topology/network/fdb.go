@@ -13,9 +13,9 @@ type bridge struct {
 
 	lports    []*lport
 	peerLinks []*Link
-	fdb       []*fdbEntry // by MAC (MACs are small dense numbers); nil: never looked up
-	entries   []*fdbEntry // creation order, for deterministic scans
-	tcUntil   sim.Time    // STP topology change: short aging until then
+	fdb       [][]*fdbEntry // by dense VLAN index, then by MAC (MACs are small dense numbers); nil: never looked up
+	entries   []*fdbEntry   // creation order, for deterministic scans
+	tcUntil   sim.Time      // STP topology change: short aging until then
 
 	visit  uint64 // walk id of the last frame that entered
 	tcSeen uint64 // last RSTP topology change that reached the bridge
@@ -46,17 +46,24 @@ type lport struct {
 type fdbEntry struct {
 	b    *bridge
 	mac  mac
+	vlan int
 	lp   *lport
-	gen  uint32
+	gen  uint32   // bumped when the entry is emptied: the holds on it are gone
 	refs int32    // flows whose traffic keeps refreshing the entry
 	last sim.Time // last refresh when refs is zero
 	age  *sim.Timer
 	deps depList
+	// holds are the refs per port the flows' traffic teaches (flap.go): one port,
+	// unless the MAC flaps.
+	hold  lpHold
+	more  []lpHold
+	state uint8 // entryQueued, entryFlapping
 }
 
-// learnRef is a flow's hold on an entry it refreshes.
+// learnRef is a flow's hold on an entry it refreshes, through the port it teaches.
 type learnRef struct {
 	e   *fdbEntry
+	lp  *lport
 	gen uint32
 }
 
@@ -101,25 +108,40 @@ func (b *bridge) buildPorts() {
 				b.lports = append(b.lports, p.lp)
 			}
 		}
-		e := b.entry(d.mac)
-		e.lp = d.cpu
 	}
 }
 
-// entry returns the bridge's entry for m, creating an empty one. A flooded walk looks
-// its destination up on every bridge of the domain, so this is on the hot path: the
-// table is a slice indexed by MAC rather than a map, which also takes less memory once
-// most bridges have looked up most MACs.
-func (b *bridge) entry(m mac) *fdbEntry {
-	if int(m) < len(b.fdb) {
-		if e := b.fdb[m]; e != nil {
+// own returns the member switch whose own MAC m is, or nil. A switch answers for its
+// MAC in every VLAN it carries, without a table entry.
+func (b *bridge) own(m mac) *device {
+	for _, d := range b.members {
+		if d.mac == m {
+			return d
+		}
+	}
+	return nil
+}
+
+// entry returns the bridge's entry for m in VLAN v, creating an empty one. A flooded
+// walk looks its destination up on every bridge of the VLAN, so this is on the hot
+// path: each VLAN's table is a slice indexed by MAC rather than a map, which also
+// takes less memory once most bridges have looked up most MACs.
+func (b *bridge) entry(v int, m mac) *fdbEntry {
+	k := b.n.vlanIndex(v)
+	if k >= len(b.fdb) {
+		b.fdb = append(b.fdb, make([][]*fdbEntry, k+1-len(b.fdb))...)
+	}
+	t := b.fdb[k]
+	if int(m) < len(t) {
+		if e := t[m]; e != nil {
 			return e
 		}
 	} else {
-		b.fdb = append(b.fdb, make([]*fdbEntry, max(len(b.n.macNames), int(m)+1)-len(b.fdb))...)
+		t = append(t, make([]*fdbEntry, max(len(b.n.macNames), int(m)+1)-len(t))...)
+		b.fdb[k] = t
 	}
-	e := &fdbEntry{b: b, mac: m}
-	b.fdb[m] = e
+	e := &fdbEntry{b: b, mac: m, vlan: v}
+	t[m] = e
 	b.entries = append(b.entries, e)
 	return e
 }
@@ -210,60 +232,6 @@ func (lp *lport) pick(sw *device, hash uint32) *Port {
 
 func (n *Network) macName(m mac) string { return n.macNames[m] }
 
-// learn records that traffic from MAC m entered b on lp. With a flow (w.fd non-nil) the
-// entry is held refreshed for as long as the flow keeps this path; a one-shot frame
-// (gratuitous ARP) just refreshes it.
-func (b *bridge) learn(m mac, lp *lport, held *[]learnRef) {
-	if m == macFlood {
-		return
-	}
-	e := b.entry(m)
-	if e.lp != nil && e.lp.cpu != nil && e.lp.cpu.mac == m {
-		return // our own MAC seen from outside: a loop, not a move
-	}
-	n := b.n
-	if e.lp != lp {
-		from := ""
-		change := MACLearned
-		if e.lp != nil {
-			from, change = e.lp.name, MACMoved
-		}
-		e.lp = lp
-		e.gen++
-		e.refs = 0
-		if n.s.Observed() {
-			n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(m), Port: lp.name, From: from, Change: change})
-		}
-		n.touch(&e.deps)
-	}
-	if held != nil {
-		e.refs++
-		*held = append(*held, learnRef{e, e.gen})
-		if e.age != nil {
-			e.age.Stop()
-		}
-		return
-	}
-	if e.refs == 0 {
-		e.last = n.s.Now()
-		b.armAging(e)
-	}
-}
-
-// release drops a flow's hold; an entry nobody refreshes starts to age.
-func (b *bridge) release(r learnRef) {
-	e := r.e
-	if e.gen != r.gen || e.lp == nil {
-		return
-	}
-	e.refs--
-	if e.refs <= 0 {
-		e.refs = 0
-		e.last = b.n.s.Now()
-		b.armAging(e)
-	}
-}
-
 func (b *bridge) armAging(e *fdbEntry) {
 	if e.age == nil {
 		e.age = b.n.s.NewTimer(func() { b.expire(e) })
@@ -285,10 +253,11 @@ func (b *bridge) expire(e *fdbEntry) {
 		return
 	}
 	if n.s.Observed() {
-		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), From: e.lp.name, Change: MACAged})
+		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), From: e.lp.name, Change: MACAged})
 	}
 	e.lp = nil
 	e.gen++
+	e.dropHolds()
 	n.touch(&e.deps)
 }
 
@@ -356,6 +325,7 @@ func (b *bridge) clear(e *fdbEntry) {
 	e.lp = nil
 	e.gen++
 	e.refs = 0
+	e.dropHolds()
 	if e.age != nil {
 		e.age.Stop()
 	}

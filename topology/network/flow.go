@@ -37,6 +37,9 @@ type FlowConfig struct {
 	// flow but teaches the switches nothing and holds no MAC entries, so measuring
 	// with it (a reachability probe) does not change what it measures. Give it no rate.
 	Passive bool
+	// FromVLAN and ToVLAN choose the interface of a host end by its VLAN (a VM on a
+	// hypervisor, in its port group's VLAN); zero means the host's primary interface.
+	FromVLAN, ToVLAN int
 }
 
 // Interval is a span of simulated time; End is sim.Never while it is still open.
@@ -58,6 +61,19 @@ type endpoint struct {
 	dev *device
 	gw  *gateway
 	pin *Port // a probe leaves through this member, its reply comes back to it
+	ifc int   // a host's interface (index into device.ifaces)
+}
+
+// vlan is the VLAN of the endpoint's interface: a host's interface, a gateway's VLAN,
+// or 0 for a switch (which answers in any VLAN it carries).
+func (e endpoint) vlan() int {
+	switch {
+	case e.gw != nil:
+		return e.gw.vlan
+	case e.dev != nil && e.dev.kind == kindHost:
+		return e.dev.ifaces[e.ifc].vlan
+	}
+	return 0
 }
 
 // flowDir is one direction's current evaluation.
@@ -102,6 +118,7 @@ type Flow struct {
 	tracers []*packetTracer // packet tracing (TracePackets), one per direction
 
 	startedAt sim.Time // last Start
+	removed   bool     // RemoveFlow forgot it
 }
 
 // AddFlow adds a flow. Flows may be added while the simulation runs (a call starting).
@@ -118,11 +135,11 @@ func (n *Network) AddFlow(cfg FlowConfig) (*Flow, error) {
 	if cfg.PacketBytes <= 0 {
 		cfg.PacketBytes = topology.DefaultPacketBytes
 	}
-	from, err := n.endpoint(cfg.From)
+	from, err := n.endpointIn(cfg.From, cfg.FromVLAN)
 	if err != nil {
 		return nil, fmt.Errorf("flow %q: %w", cfg.Name, err)
 	}
-	to, err := n.endpoint(cfg.To)
+	to, err := n.endpointIn(cfg.To, cfg.ToVLAN)
 	if err != nil {
 		return nil, fmt.Errorf("flow %q: %w", cfg.Name, err)
 	}
@@ -145,8 +162,8 @@ func (n *Network) newFlow(cfg FlowConfig, from, to endpoint, bidi bool) *Flow {
 	n.flowID(f)
 	f.dirs = append(f.dirs, flowDir{from: from, to: to})
 	if bidi {
-		back := endpoint{dev: to.dev, gw: to.gw}
-		fwd := endpoint{dev: from.dev, gw: from.gw, pin: from.pin}
+		back := endpoint{dev: to.dev, gw: to.gw, ifc: to.ifc}
+		fwd := endpoint{dev: from.dev, gw: from.gw, pin: from.pin, ifc: from.ifc}
 		f.dirs = append(f.dirs, flowDir{from: back, to: fwd})
 	}
 	n.initBooks(f)
@@ -164,15 +181,35 @@ func (n *Network) endpoint(name string) (endpoint, error) {
 	return endpoint{dev: d}, nil
 }
 
+// endpointIn resolves an endpoint and, for a host, its interface in VLAN v (0: the
+// primary one).
+func (n *Network) endpointIn(name string, v int) (endpoint, error) {
+	e, err := n.endpoint(name)
+	if err != nil || v == 0 {
+		return e, err
+	}
+	if e.dev == nil || e.dev.kind != kindHost {
+		return e, fmt.Errorf("%q is not a host: it has no interface to choose by VLAN", name)
+	}
+	for i, fi := range e.dev.ifaces {
+		if fi.vlan == v {
+			e.ifc = i
+			return e, nil
+		}
+	}
+	return e, fmt.Errorf("host %q has no interface in VLAN %d", name, v)
+}
+
 // Name returns the flow's name.
 func (f *Flow) Name() string { return f.cfg.Name }
 
 // Config returns the flow's configuration.
 func (f *Flow) Config() FlowConfig { return f.cfg }
 
-// Start starts a stopped flow; its path is evaluated at the current instant.
+// Start starts a stopped flow; its path is evaluated at the current instant. A
+// removed flow stays stopped.
 func (f *Flow) Start() {
-	if f.active {
+	if f.active || f.removed {
 		return
 	}
 	f.active = true
@@ -218,6 +255,7 @@ func (n *Network) RemoveFlow(name string) {
 		return
 	}
 	f.Stop()
+	f.removed = true
 	n.freeFlowID(f)
 	delete(n.flows, name)
 	last := len(n.flowList) - 1
@@ -435,7 +473,11 @@ func (n *Network) runSettle() {
 	defer func() { n.settling = false }()
 	n.round++
 	n.sendFrames()
-	for len(n.dirty) > 0 {
+	for len(n.dirty) > 0 || len(n.holdQueue) > 0 {
+		if len(n.dirty) == 0 {
+			n.settleHolds()
+			continue
+		}
 		batch := n.dirty
 		n.dirty = n.spare[:0]
 		for i, f := range batch {
@@ -469,6 +511,15 @@ func (n *Network) evaluate(f *Flow) {
 	first := !f.seen
 	for i := range f.dirs {
 		fd := &f.dirs[i]
+		// The flow's old holds go before it walks again, so that its own traffic is not
+		// taken for another flow's teaching the same MAC elsewhere (flap.go); the
+		// entries nobody holds after the walk start to age.
+		released := n.released[:0]
+		for _, r := range fd.held {
+			if r.e.b.unhold(r) {
+				released = append(released, r.e)
+			}
+		}
 		w.reset(f, f.hash)
 		w.walk(fd)
 		// A flow re-walked over the links it crossed before (one still flooding, say,
@@ -479,9 +530,10 @@ func (n *Network) evaluate(f *Flow) {
 			fd.all = keep(fd.all, w.all)
 		}
 		fd.path = keep(fd.path, w.path)
-		for _, r := range fd.held {
-			r.e.b.release(r)
+		for _, e := range released {
+			e.b.startAging(e)
 		}
+		n.released = released[:0]
 		fd.held = keep(fd.held, w.held)
 		fd.delivered, fd.dup, fd.reason = w.done, w.dup, w.reason
 		f.setFlooded(fd, w.done && w.byFlood)
@@ -562,7 +614,7 @@ func (w *walker) walk(fd *flowDir) {
 		w.fr.dst = to.dev.mac
 	}
 	if from.gw != nil {
-		// From a gateway: its master answers with the virtual MAC.
+		// From a gateway: its master answers with the virtual MAC, in its VLAN.
 		g := from.gw
 		w.dep(&g.deps)
 		m := g.master()
@@ -570,7 +622,7 @@ func (w *walker) walk(fd *flowDir) {
 			w.lose(g.name, " has no master", 0)
 			return
 		}
-		w.fr.src = g.vmac
+		w.fr.src, w.fr.vlan = g.vmac, g.vlan
 		w.fromSwitch(m)
 		return
 	}
@@ -580,12 +632,21 @@ func (w *walker) walk(fd *flowDir) {
 		w.fr.src = from.pin.sendMAC()
 	}
 	if d.kind == kindSwitch {
+		// A switch speaks in the VLAN of the other end (its interface there).
+		w.fr.vlan = to.vlan()
+		if w.fr.vlan == 0 {
+			w.fr.vlan = DefaultVLAN
+		}
 		w.fromSwitch(d)
 		return
 	}
+	fi := d.ifaces[from.ifc]
+	w.fr.vlan = fi.vlan
 	if to.dev != nil && to.dev.kind == kindHost && to.pin == nil {
-		if g := w.n.routeVia(d, to.dev); g != nil {
+		ti := to.dev.ifaces[to.ifc]
+		if g := w.n.routeVia(fi, ti); g != nil {
 			w.fr.routeTo = to.dev.mac
+			w.fr.routeIn = ti.vlan
 			w.fr.dst = g.vmac
 			w.fr.gw = g
 			w.dep(&g.deps)
@@ -594,11 +655,11 @@ func (w *walker) walk(fd *flowDir) {
 	w.fromHost(d, from.pin)
 }
 
-// routeVia returns the gateway that routes from host a to host b, or nil when they
-// share a subnet.
-func (n *Network) routeVia(a, b *device) *gateway {
-	if a.hcfg.Subnet == "" || b.hcfg.Subnet == "" || a.hcfg.Subnet == b.hcfg.Subnet {
+// routeVia returns the gateway that routes from interface a to interface b, or nil
+// when they share a subnet.
+func (n *Network) routeVia(a, b iface) *gateway {
+	if a.subnet == "" || b.subnet == "" || a.subnet == b.subnet {
 		return nil
 	}
-	return n.gateways[a.hcfg.Gateway]
+	return n.gateways[a.gateway]
 }

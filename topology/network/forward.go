@@ -23,9 +23,12 @@ func (h hop) dir() int              { return int(h & 1) }
 // frame is what a walk carries.
 type frame struct {
 	src, dst mac
+	vlan     int      // the VLAN the frame is in where it is now
+	tag      int16    // its 802.1Q tag on the link it crosses (0: untagged)
 	target   *device  // the switch whose CPU receives a multicast (VRRP advert)
 	gw       *gateway // dst is this gateway's virtual MAC
 	routeTo  mac      // after the gateway routes: the final destination
+	routeIn  int      // the VLAN of the final destination's interface
 	routeDev *device  // the final destination host (for its reverse gateway)
 }
 
@@ -52,6 +55,7 @@ type walker struct {
 type loss struct {
 	name, what string
 	mac        mac
+	vlan       int // named after what when set
 }
 
 func (l loss) format(n *Network) string {
@@ -61,6 +65,9 @@ func (l loss) format(n *Network) string {
 	s := l.name + l.what
 	if l.mac != 0 {
 		s += n.macName(l.mac)
+	}
+	if l.vlan != 0 {
+		s += n.vlanName(l.vlan)
 	}
 	return s
 }
@@ -94,7 +101,20 @@ func (w *walker) lose(name, what string, m mac) {
 
 func (w *walker) loseAnyway(name, what string, m mac) {
 	if w.reason == (loss{}) {
-		w.reason = loss{name, what, m}
+		w.reason = loss{name: name, what: what, mac: m}
+	}
+}
+
+// loseVLAN is lose with the VLAN named at the end of the reason.
+func (w *walker) loseVLAN(name, what string, v int) {
+	if w.flooding == 0 {
+		w.loseAnywayVLAN(name, what, v)
+	}
+}
+
+func (w *walker) loseAnywayVLAN(name, what string, v int) {
+	if w.reason == (loss{}) {
+		w.reason = loss{name: name, what: what, vlan: v}
 	}
 }
 
@@ -113,9 +133,9 @@ func (w *walker) learn(b *bridge, lp *lport) {
 		return // an observer's probe teaches the switches nothing
 	}
 	if w.f != nil {
-		b.learn(w.fr.src, lp, &w.held)
+		b.learn(w.fr.vlan, w.fr.src, lp, &w.held)
 	} else {
-		b.learn(w.fr.src, lp, nil)
+		b.learn(w.fr.vlan, w.fr.src, lp, nil)
 	}
 }
 
@@ -150,6 +170,17 @@ func (w *walker) fromHost(h *device, pinned *Port) {
 		w.lose(p.name, " has no link", 0)
 		return
 	}
+	// An access NIC does not tag: its frames are in whatever VLAN the switch port puts
+	// them in. A trunk NIC tags, and has no frames for VLANs it is not configured for.
+	switch {
+	case p.accessNIC():
+		w.fr.tag = 0
+	case !p.allows(w.fr.vlan):
+		w.loseVLAN(p.name, " is not configured for VLAN ", w.fr.vlan)
+		return
+	default:
+		w.fr.tag = p.egressTag(w.fr.vlan)
+	}
 	w.send(p)
 }
 
@@ -170,7 +201,9 @@ func (w *walker) send(p *Port) {
 	h := mkHop(l, p.end)
 	w.stack = append(w.stack, h)
 	w.all = append(w.all, h)
+	vlan, tag := w.fr.vlan, w.fr.tag
 	w.arrive(q)
+	w.fr.vlan, w.fr.tag = vlan, tag
 	w.stack = w.stack[:len(w.stack)-1]
 }
 
@@ -188,6 +221,10 @@ func (w *walker) arrive(q *Port) {
 			w.dep(&d.team.deps) // only the active member takes the team MAC
 		}
 		switch {
+		case !q.hostTakes(w.fr.tag):
+			if w.fr.dst == d.mac || w.fr.dst == q.mac {
+				w.loseAnywayVLAN(q.name, " is not configured for the frame's VLAN ", int(w.fr.tag))
+			}
 		case d.team != nil && d.team.accepts(q, w.fr.dst):
 			w.deliver()
 		case w.fr.dst == d.mac || w.fr.dst == q.mac:
@@ -222,6 +259,19 @@ func (w *walker) bridgeIn(sw *device, q *Port) {
 		w.lose(q.name, stateWhat[st], 0)
 		return
 	}
+	v := q.ingressVLAN(w.fr.tag)
+	switch {
+	case v == 0:
+		w.lose(q.name, " drops untagged frames (no native VLAN)", 0)
+		return
+	case !q.allows(v):
+		w.loseVLAN(q.name, " does not allow VLAN ", v)
+		return
+	case !sw.carries(v):
+		w.loseVLAN(sw.name, " does not carry VLAN ", v)
+		return
+	}
+	w.fr.vlan = v
 	b := sw.br
 	if b.visit == w.n.walkID {
 		w.dup = true
@@ -241,13 +291,22 @@ func (w *walker) forward(sw *device, in *lport) {
 	b := sw.br
 	b.visit = w.n.walkID
 	if w.fr.dst == macFlood {
-		if t := w.fr.target; t != nil && t.br == b && !t.failed && (t == sw || w.peerUp(sw)) {
+		if t := w.fr.target; t != nil && t.br == b && !t.failed && t.carries(w.fr.vlan) && (t == sw || w.peerUp(sw)) {
 			w.deliver()
 		}
 		w.flood(sw, in)
 		return
 	}
-	e := b.entry(w.fr.dst)
+	if own := b.own(w.fr.dst); own != nil {
+		// The switch's own MAC: its interface in every VLAN it carries.
+		if own.carries(w.fr.vlan) {
+			w.egress(sw, own.cpu)
+		} else {
+			w.loseVLAN(own.name, " has no interface in VLAN ", w.fr.vlan)
+		}
+		return
+	}
+	e := b.entry(w.fr.vlan, w.fr.dst)
 	w.dep(&e.deps)
 	switch {
 	case e.lp == nil:
@@ -266,7 +325,7 @@ func (w *walker) peerUp(sw *device) bool {
 		w.dep(&l.ends[1].deps)
 		for d, p := range l.ends {
 			q := l.ends[1-d]
-			if p.dev == sw && p.usable() && q.usable() && !l.cut[d] {
+			if p.dev == sw && p.usable() && q.usable() && !l.cut[d] && p.allows(w.fr.vlan) && q.allows(w.fr.vlan) {
 				return true
 			}
 		}
@@ -281,7 +340,7 @@ func (w *walker) crossPeer(sw *device) (*device, bool) {
 		w.dep(&l.ends[1].deps)
 		for d, p := range l.ends {
 			q := l.ends[1-d]
-			if p.dev == sw && p.usable() && q.usable() && !l.cut[d] {
+			if p.dev == sw && p.usable() && q.usable() && !l.cut[d] && p.allows(w.fr.vlan) && q.allows(w.fr.vlan) {
 				h := mkHop(l, d)
 				w.stack = append(w.stack, h)
 				w.all = append(w.all, h)
@@ -327,7 +386,7 @@ func (w *walker) egress(sw *device, lp *lport) {
 	w.out(p)
 }
 
-// out sends on a switch port if it forwards.
+// out sends on a switch port if it forwards and carries the frame's VLAN.
 func (w *walker) out(p *Port) {
 	w.dep(&p.deps)
 	if !p.usable() {
@@ -338,6 +397,11 @@ func (w *walker) out(p *Port) {
 		w.lose(p.name, stateWhat[p.state], 0)
 		return
 	}
+	if !p.allows(w.fr.vlan) {
+		w.loseVLAN(p.name, " does not allow VLAN ", w.fr.vlan)
+		return
+	}
+	w.fr.tag = p.egressTag(w.fr.vlan)
 	w.send(p)
 }
 
@@ -363,7 +427,8 @@ func (w *walker) flood(sw *device, in *lport) {
 			continue
 		}
 		w.dep(&p.deps)
-		if p.usable() && p.state == Forwarding {
+		if p.usable() && p.state == Forwarding && p.allows(w.fr.vlan) {
+			w.fr.tag = p.egressTag(w.fr.vlan)
 			w.send(p)
 		}
 	}
@@ -387,7 +452,8 @@ func (w *walker) flood(sw *device, in *lport) {
 			continue
 		}
 		w.dep(&p.deps)
-		if p.usable() && p.state == Forwarding {
+		if p.usable() && p.state == Forwarding && p.allows(w.fr.vlan) {
+			w.fr.tag = p.egressTag(w.fr.vlan)
 			w.send(p)
 		}
 	}
@@ -406,6 +472,10 @@ func (w *walker) atCPU(sw *device) {
 			w.lose(sw.name, " is not the gateway master", 0)
 			return
 		}
+		if w.fr.vlan != g.vlan {
+			w.loseVLAN(sw.name, " got the frame for "+g.name+" in VLAN ", w.fr.vlan)
+			return
+		}
 		if w.fr.routeTo != 0 {
 			w.route(sw)
 			return
@@ -419,18 +489,23 @@ func (w *walker) atCPU(sw *device) {
 }
 
 // route continues the frame after gateway sw routed it: a new frame from sw's MAC to
-// the final destination.
+// the final destination, in the VLAN of the destination's interface.
 func (w *walker) route(sw *device) {
 	w.n.walkID++
-	w.fr = frame{src: sw.mac, dst: w.fr.routeTo}
+	w.fr = frame{src: sw.mac, dst: w.fr.routeTo, vlan: w.fr.routeIn}
 	w.fromSwitch(sw)
 }
 
-// fromSwitch injects a frame at switch sw's CPU (adverts, replies, routed traffic).
+// fromSwitch injects a frame at switch sw's CPU (adverts, replies, routed traffic) in
+// the frame's VLAN.
 func (w *walker) fromSwitch(sw *device) {
 	w.dep(&sw.deps)
 	if sw.failed {
 		w.lose(sw.name, " is down", 0)
+		return
+	}
+	if !sw.carries(w.fr.vlan) {
+		w.loseVLAN(sw.name, " has no interface in VLAN ", w.fr.vlan)
 		return
 	}
 	w.learn(sw.br, sw.cpu)

@@ -22,6 +22,9 @@ type GatewayConfig struct {
 	NoPreempt bool
 	// Phase is the offset of the advertisements in (0, Hello]; zero draws it.
 	Phase sim.Time
+	// VLAN is the VLAN the gateway serves: its virtual MAC lives there, its members
+	// advertise there. Zero means DefaultVLAN.
+	VLAN int
 }
 
 // gateway is a VRRP group at runtime: masters advertise every hello; a backup that
@@ -32,6 +35,7 @@ type gateway struct {
 	name    string
 	cfg     GatewayConfig
 	vmac    mac
+	vlan    int
 	members []*gwMember
 	phase   sim.Time
 	deps    depList
@@ -73,7 +77,13 @@ func (n *Network) AddGateway(name string, cfg GatewayConfig) error {
 	if cfg.Hello < 0 || cfg.Dead < 0 {
 		return fmt.Errorf("gateway %q: negative hello or dead interval", name)
 	}
-	g := &gateway{n: n, name: name, cfg: cfg, vmac: n.newMAC(name + "(vmac)")}
+	if cfg.VLAN == 0 {
+		cfg.VLAN = DefaultVLAN
+	}
+	if cfg.VLAN < 1 || cfg.VLAN > MaxVLAN {
+		return fmt.Errorf("gateway %q: VLAN %d: 802.1Q VLAN ids are 1..%d", name, cfg.VLAN, MaxVLAN)
+	}
+	g := &gateway{n: n, name: name, cfg: cfg, vmac: n.newMAC(name + "(vmac)"), vlan: cfg.VLAN}
 	g.phase = phase(cfg.Phase, cfg.Hello, n.s.Rand("gateway/"+name).Int64N)
 	for i, s := range cfg.Members {
 		d, ok := n.devices[s]
@@ -168,7 +178,7 @@ func (g *gateway) start() {
 					w.lose(a.sw.name, " is not master", 0)
 					return
 				}
-				w.fr.src, w.fr.dst, w.fr.target = g.vmac, macFlood, b.sw
+				w.fr.src, w.fr.dst, w.fr.target, w.fr.vlan = g.vmac, macFlood, b.sw, g.vlan
 				w.fromSwitch(a.sw)
 			}
 			f.onChange = func(bool) { b.check() }
@@ -282,6 +292,7 @@ func (g *gateway) announce(m *gwMember) {
 		}
 		n.record(GratuitousARP{Device: g.name, Port: m.sw.name, MAC: n.macName(g.vmac), Seq: 1})
 		w := n.oneShot(g.vmac)
+		w.fr.vlan = g.vlan
 		w.fromSwitch(m.sw)
 	})
 }

@@ -68,6 +68,9 @@ type BridgeInspection struct {
 // MACEntry is one learned forwarding-table entry.
 type MACEntry struct {
 	MAC, Port string
+	// VLAN is the entry's VLAN (its name, or its id): a table holds one entry per MAC
+	// and VLAN.
+	VLAN string
 	// InUse is set while a flow's traffic keeps refreshing the entry; otherwise the
 	// entry ages out at Expires.
 	InUse   bool
@@ -144,7 +147,7 @@ func (n *Network) inspectBridge(b *bridge, maxMACs int) *BridgeInspection {
 		if e.lp == nil || e.lp.cpu != nil {
 			continue
 		}
-		me := MACEntry{MAC: n.macName(e.mac), Port: e.lp.name, InUse: e.refs > 0}
+		me := MACEntry{MAC: n.macName(e.mac), Port: e.lp.name, VLAN: n.vlanName(e.vlan), InUse: e.refs > 0}
 		if !me.InUse {
 			// The aging timer re-arms itself when it fires early, so the entry goes at
 			// the later of the two.

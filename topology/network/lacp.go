@@ -1,6 +1,8 @@
 package network
 
 import (
+	"strings"
+
 	"dctwin/sim"
 	"dctwin/topology"
 )
@@ -31,6 +33,10 @@ type lacpState struct {
 	timer   [2]*sim.Timer
 	wait    *sim.Timer // aggregate wait before the member (re)joins
 	sync    bool
+	// selected is false while the host's end has put the member in an aggregator that
+	// is not the team's active one (its partner is another switch): it then neither
+	// collects nor distributes, whatever LACPDUs say.
+	selected bool
 }
 
 func (n *Network) newLACP(m *member, a, b *Port, chain []*Port, rate LACPRate, ph sim.Time) {
@@ -38,7 +44,7 @@ func (n *Network) newLACP(m *member, a, b *Port, chain []*Port, rate LACPRate, p
 	if rate == LACPFast {
 		period = sim.Second
 	}
-	ls := &lacpState{m: m, ends: [2]*Port{a, b}, period: period, sync: true, fresh: [2]bool{true, true}, enabled: [2]bool{true, true}}
+	ls := &lacpState{m: m, ends: [2]*Port{a, b}, period: period, sync: true, fresh: [2]bool{true, true}, enabled: [2]bool{true, true}, selected: true}
 	rng := n.s.Rand("lacp/" + a.name)
 	for i := range ls.ends {
 		ls.phase[i] = phase(ph, period, rng.Int64N)
@@ -114,7 +120,7 @@ func (n *Network) lacpTimeout(ls *lacpState, i int) {
 // lacpJoin ends the aggregate wait: if both ends still hear each other, the member
 // joins the aggregate.
 func (n *Network) lacpJoin(ls *lacpState) {
-	if !ls.fresh[0] || !ls.fresh[1] || !ls.ends[0].usable() || !ls.ends[1].usable() {
+	if !ls.selected || !ls.fresh[0] || !ls.fresh[1] || !ls.ends[0].usable() || !ls.ends[1].usable() {
 		return
 	}
 	n.lacpSync(ls, true, ls.enabled)
@@ -147,4 +153,113 @@ func (n *Network) lacpSync(ls *lacpState, sync bool, active [2]bool) {
 		m.lacpDown = !sync
 		m.refresh(ByLACP)
 	}
+}
+
+// An LACP team aggregates only members whose partner is the same system (802.1AX: a
+// port joins an aggregator only with ports that have the same partner system ID), so a
+// team whose members reach two switches that are not one cluster has two
+// aggregators, and uses one of them: Linux bonding's default ad_select=stable picks
+// the one with the most ports when the bond comes up and keeps it until it has no
+// port left. The members of the other aggregator stay idle; the switch side does not
+// use them either, since the host's LACPDUs say they are not in sync.
+
+// groupAggregators sorts an LACP team's members by the switch (bridge) their links
+// lead to; with more than one, the team selects one aggregator at a time.
+func (t *team) groupAggregators() {
+	if t.cfg.Mode != topology.LACP {
+		return
+	}
+	var bridges []*bridge
+	for _, m := range t.members {
+		g := -1
+		if sp, _ := farEnd(m.port); sp != nil && sp.dev.kind == kindSwitch {
+			for i, b := range bridges {
+				if b == sp.dev.br {
+					g = i
+				}
+			}
+			if g < 0 {
+				g = len(bridges)
+				bridges = append(bridges, sp.dev.br)
+			}
+		}
+		m.agg = g
+	}
+	if len(bridges) > 1 {
+		t.aggs = len(bridges)
+	}
+}
+
+// selectAggregator chooses the active aggregator when the team starts (the one with
+// most members with carrier, the first member's on a tie) and deselects the others'
+// members without a record: that is how the team came up.
+func (t *team) selectAggregator() {
+	if t.aggs < 2 {
+		return
+	}
+	count := make([]int, t.aggs)
+	best := -1
+	for _, m := range t.members {
+		if m.agg >= 0 && m.port.carrier {
+			count[m.agg]++
+			if best < 0 || count[m.agg] > count[best] {
+				best = m.agg
+			}
+		}
+	}
+	t.activeAgg = best
+	for _, m := range t.members {
+		if ls := m.port.lacp; ls != nil && m.agg != best {
+			ls.selected, ls.sync = false, false
+			m.lacpDown = true
+		}
+	}
+}
+
+// reselectAggregator moves an LACP team to another aggregator when its active one has
+// no member with link left (ad_select=stable): the new aggregator's members attach
+// after the aggregate wait, as any member joining does.
+func (t *team) reselectAggregator() {
+	if t.aggs < 2 || t.off() {
+		return
+	}
+	for _, m := range t.members {
+		if m.agg == t.activeAgg && t.activeAgg >= 0 && m.linkOK {
+			return
+		}
+	}
+	next := -1
+	for _, m := range t.members {
+		if m.agg >= 0 && m.agg != t.activeAgg && m.linkOK {
+			next = m.agg
+			break
+		}
+	}
+	if next < 0 {
+		return
+	}
+	n := t.n
+	var from, to []string
+	for _, m := range t.members {
+		ls := m.port.lacp
+		if ls == nil {
+			continue
+		}
+		switch m.agg {
+		case t.activeAgg:
+			from = append(from, m.port.name)
+			ls.selected = false
+			ls.wait.Stop()
+			if ls.sync {
+				n.lacpSync(ls, false, ls.enabled)
+			}
+		case next:
+			to = append(to, m.port.name)
+			ls.selected = true
+			ls.wait.Reset(sim.Time(topology.DefaultLACPAggregateWait))
+		}
+	}
+	t.activeAgg = next
+	n.record(TeamSwitchover{Host: t.host.name, From: strings.Join(from, ","), To: strings.Join(to, ","),
+		Reason: "LACP: the active aggregator lost its last link; the other partner's aggregator is selected"})
 }

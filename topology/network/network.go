@@ -65,6 +65,18 @@ type Network struct {
 	stpTimer   *sim.Timer
 	tcStamp    uint64
 	stpChanged map[*bridge]bool
+
+	// VLANs (vlan.go): interned VLAN sets, the dense numbering of the VLANs in use
+	// (tables per VLAN), names for the trace, and the gateway of each VLAN.
+	sets      []vlanSet
+	setIndex  map[vlanBits]int32
+	vlanDense [MaxVLAN + 1]int32
+	vlanIDs   []int
+	vlanNames map[int]string
+
+	holdQueue []*fdbEntry // entries whose holds changed this instant (flap.go)
+	released  []*fdbEntry // scratch: entries a re-walked flow no longer holds
+	flaps     int         // MACFlapping reported
 }
 
 type devKind uint8
@@ -88,6 +100,7 @@ type device struct {
 
 	// switches
 	cfg      SwitchConfig
+	vlans    int32 // the VLANs the switch carries (vlan.go)
 	br       *bridge
 	cpu      *lport
 	helloPh  sim.Time // when in each hello period the switch sends BPDUs
@@ -97,8 +110,16 @@ type device struct {
 	boot *sim.Timer
 
 	// hosts
-	hcfg HostConfig
-	team *team
+	hcfg   HostConfig
+	ifaces []iface // the host's IP interfaces, the primary first
+	team   *team
+}
+
+// iface is one IP interface of a host: its VLAN, subnet and default gateway.
+type iface struct {
+	vlan    int
+	subnet  string
+	gateway string
 }
 
 // SwitchConfig describes an L2 or L3 switch.
@@ -129,15 +150,31 @@ type SwitchConfig struct {
 	// (PortFast) ports, so that a port coming up passes through the forward-delay states
 	// before it forwards (reference-facts §4.3: PortFast saves about 30 s).
 	HostPortsSTP bool
+	// VLANs are the VLANs the switch carries (its VLAN database); nil means every VLAN.
+	// Frames of other VLANs are dropped where they arrive.
+	VLANs []int
 }
 
 // HostConfig describes an endpoint: a server, a VM's virtual NIC, a phone, a client.
+// Its primary IP interface is in VLAN, Subnet, with Gateway; a host may have more
+// (Interfaces), such as a hypervisor whose VMs are in its port groups' VLANs.
 type HostConfig struct {
-	// Subnet is the host's IP subnet or VLAN name. Flows between hosts of different
-	// non-empty subnets are routed by the source host's Gateway.
+	// Subnet is the primary interface's IP subnet. Flows between interfaces of
+	// different non-empty subnets are routed by the source interface's Gateway.
 	Subnet string
-	// Gateway names the host's first-hop gateway (AddGateway).
+	// Gateway names the primary interface's first-hop gateway (AddGateway).
 	Gateway string
+	// VLAN is the primary interface's VLAN; zero means DefaultVLAN.
+	VLAN int
+	// Interfaces are the host's further IP interfaces.
+	Interfaces []Interface
+}
+
+// Interface is an IP interface of a host: the VLAN its frames are in, its subnet and
+// its default gateway.
+type Interface struct {
+	VLAN            int
+	Subnet, Gateway string
 }
 
 // LinkConfig describes a cable.
@@ -153,6 +190,9 @@ type LinkConfig struct {
 	// PHYDelay is how long a device takes to notice that light came or went (link
 	// debounce); a shorter glitch goes unnoticed. Zero means at once.
 	PHYDelay sim.Time
+	// VLANs configures the ports at both ends (SetPortVLANs overrides one end). The
+	// zero value is a port without VLAN configuration: every VLAN, VLAN 1 untagged.
+	VLANs PortVLANs
 }
 
 // InterconnectConfig describes a blade enclosure's interconnect module.
@@ -194,6 +234,8 @@ func New(s *sim.Simulation, opt Options) *Network {
 		macNames: []string{"broadcast"},
 	}
 	n.w.n = n
+	n.initVLANs()
+	n.vlanNames = map[int]string{}
 	n.settle = s.NewTimer(n.runSettle)
 	n.settle.SetPriority(sim.Late)
 	n.stpTimer = s.NewTimer(n.recomputeSTP)
@@ -238,15 +280,17 @@ func (n *Network) addDevice(name string, kind devKind) (*device, error) {
 
 // AddSwitch adds an L2 or L3 switch.
 func (n *Network) AddSwitch(name string, cfg SwitchConfig) error {
+	if _, err := n.vlanSet(cfg.VLANs); err != nil {
+		return fmt.Errorf("switch %s: %w", name, err)
+	}
 	d, err := n.addDevice(name, kindSwitch)
 	if err != nil {
 		return err
 	}
-	n.initSwitch(d, cfg)
-	return nil
+	return n.initSwitch(d, cfg)
 }
 
-func (n *Network) initSwitch(d *device, cfg SwitchConfig) {
+func (n *Network) initSwitch(d *device, cfg SwitchConfig) error {
 	if cfg.SpanningTree == "" {
 		cfg.SpanningTree = topology.RSTP
 	}
@@ -265,21 +309,40 @@ func (n *Network) initSwitch(d *device, cfg SwitchConfig) {
 	if cfg.ForwardDelay <= 0 {
 		cfg.ForwardDelay = sim.Time(topology.DefaultSTPForwardDelay)
 	}
+	vs, err := n.vlanSet(cfg.VLANs)
+	if err != nil {
+		return fmt.Errorf("switch %s: %w", d.name, err)
+	}
+	d.vlans = vs
 	d.cfg = cfg
 	d.helloPh = phase(cfg.HelloPhase, cfg.HelloTime, n.s.Rand("stp/"+d.name).Int64N)
 	d.mac = n.newMAC(d.name)
 	d.br = n.newBridge(d)
 	d.cpu = &lport{br: d.br, name: d.name + "(cpu)", cpu: d}
+	return nil
 }
 
 // AddHost adds an endpoint that terminates flows. Its NIC ports appear when links name
 // them; without AddTeam the host uses its first port.
 func (n *Network) AddHost(name string, cfg HostConfig) error {
+	ifs := []iface{{vlan: cfg.VLAN, subnet: cfg.Subnet, gateway: cfg.Gateway}}
+	for _, i := range cfg.Interfaces {
+		ifs = append(ifs, iface{vlan: i.VLAN, subnet: i.Subnet, gateway: i.Gateway})
+	}
+	for k := range ifs {
+		if ifs[k].vlan == 0 {
+			ifs[k].vlan = DefaultVLAN
+		}
+		if ifs[k].vlan < 1 || ifs[k].vlan > MaxVLAN {
+			return fmt.Errorf("host %s: VLAN %d: 802.1Q VLAN ids are 1..%d", name, ifs[k].vlan, MaxVLAN)
+		}
+	}
 	d, err := n.addDevice(name, kindHost)
 	if err != nil {
 		return err
 	}
 	d.hcfg = cfg
+	d.ifaces = ifs
 	d.mac = n.newMAC(name)
 	return nil
 }
@@ -304,13 +367,15 @@ func (n *Network) AddInterconnect(name string, cfg InterconnectConfig) error {
 		}
 		return nil
 	case topology.SwitchModule:
+		if _, err := n.vlanSet(cfg.Switch.VLANs); err != nil {
+			return fmt.Errorf("interconnect %s: %w", name, err)
+		}
 		d, err := n.addDevice(name, kindSwitch)
 		if err != nil {
 			return err
 		}
-		n.initSwitch(d, cfg.Switch)
 		d.tracking = cfg.UplinkFailureDetection
-		return nil
+		return n.initSwitch(d, cfg.Switch)
 	}
 	return fmt.Errorf("interconnect %s: unknown module kind %q (expected %q or %q)", name, cfg.Kind, topology.PassThrough, topology.SwitchModule)
 }
@@ -322,7 +387,7 @@ func (n *Network) port(d *device, local string) *Port {
 	if p, ok := n.ports[full]; ok {
 		return p
 	}
-	p := &Port{name: full, dev: d, idx: len(d.ports)}
+	p := &Port{name: full, dev: d, idx: len(d.ports), vset: allVLANs, native: DefaultVLAN}
 	if d.kind == kindHost {
 		p.mac = n.newMAC(full)
 	}
@@ -371,6 +436,18 @@ func (n *Network) AddLink(name, a, b string, cfg LinkConfig) error {
 	for _, p := range []*Port{pa, pb} {
 		if p.link != nil {
 			return fmt.Errorf("link %q: port %s already has link %s", name, p.name, p.link.name)
+		}
+	}
+	vset, native, err := n.portVLANs(cfg.VLANs)
+	if err != nil {
+		return fmt.Errorf("link %q: %w", name, err)
+	}
+	if cfg.VLANs.Allowed == nil && cfg.VLANs.Native == 0 {
+		native = DefaultVLAN
+	}
+	for _, p := range []*Port{pa, pb} {
+		if !p.vlanSet {
+			p.vset, p.native = vset, native
 		}
 	}
 	l := &Link{name: name, cfg: cfg, ends: [2]*Port{pa, pb}, idx: len(n.linkList)}
@@ -428,6 +505,7 @@ func (n *Network) start() {
 	for _, d := range n.devList {
 		if d.team != nil {
 			d.team.bundle()
+			d.team.groupAggregators()
 		}
 	}
 	n.bundleSwitches()

@@ -23,6 +23,12 @@ type Port struct {
 	carrier  bool // light as the device has noticed it, after the PHY delay
 	phy      *sim.Timer
 
+	// VLANs (vlan.go): the allowed set, the native VLAN, and whether SetPortVLANs
+	// configured the port (its link's configuration then leaves it alone).
+	vset    int32
+	native  int16
+	vlanSet bool
+
 	mac  mac // a host NIC's own MAC
 	lp   *lport
 	pair *Port // pass-through partner

@@ -134,6 +134,7 @@ const (
 type MACChanged struct {
 	Switch string // the switch (or cluster) owning the table
 	MAC    string
+	VLAN   string // the VLAN of the entry (its name, or its id)
 	Port   string // new port ("" when aged)
 	From   string // previous port ("" when newly learned)
 	Change MACChange
@@ -146,11 +147,40 @@ func (r MACChanged) Subject() string { return r.Switch }
 func (r MACChanged) String() string {
 	switch r.Change {
 	case MACMoved:
-		return fmt.Sprintf("MAC %s moved %s -> %s", r.MAC, r.From, r.Port)
+		return fmt.Sprintf("MAC %s%s moved %s -> %s", r.MAC, inVLAN(r.VLAN), r.From, r.Port)
 	case MACAged:
-		return fmt.Sprintf("MAC %s aged out of %s", r.MAC, r.From)
+		return fmt.Sprintf("MAC %s%s aged out of %s", r.MAC, inVLAN(r.VLAN), r.From)
 	}
-	return fmt.Sprintf("MAC %s learned on %s", r.MAC, r.Port)
+	return fmt.Sprintf("MAC %s%s learned on %s", r.MAC, inVLAN(r.VLAN), r.Port)
+}
+
+// inVLAN names a VLAN in a record, except the default VLAN of a network built without
+// VLANs.
+func inVLAN(v string) string {
+	if v == "" || v == "1" {
+		return ""
+	}
+	return " (VLAN " + v + ")"
+}
+
+// MACFlapping is reported when a switch learns a MAC address on one port while running
+// traffic keeps teaching it on another: the entry flaps between the two at the
+// packet rate (a team whose members sit on switches that do not aggregate them, a
+// loop). Switches raise an alarm for it; frames to the address follow whichever port
+// was learned last.
+type MACFlapping struct {
+	Switch string
+	MAC    string
+	VLAN   string
+	Ports  [2]string // the port it was on, and the port it moved to
+}
+
+// Subject implements sim.Record.
+func (r MACFlapping) Subject() string { return r.Switch }
+
+// String implements sim.Record.
+func (r MACFlapping) String() string {
+	return fmt.Sprintf("MAC %s%s flapping between %s and %s", r.MAC, inVLAN(r.VLAN), r.Ports[0], r.Ports[1])
 }
 
 // FDBFlushed is reported when a switch removes the entries of a port (link down) or of

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"dctwin/sim"
@@ -86,6 +87,10 @@ type team struct {
 	hbPhase sim.Time
 	pollPh  sim.Time
 	target  endpoint
+	// An LACP team whose members reach several switches has aggs aggregators and uses
+	// activeAgg (lacp.go).
+	aggs      int
+	activeAgg int
 }
 
 // member is one NIC of a team.
@@ -104,6 +109,7 @@ type member struct {
 	hbTimer *sim.Timer
 
 	lacpDown bool
+	agg      int // the member's aggregator in an LACP team (lacp.go); -1 without a switch
 }
 
 // AddTeam bonds a host's NICs into a team.
@@ -325,6 +331,7 @@ func farEnd(p *Port) (*Port, []*Port) {
 // of them in preference order is active; probes start; the first announcement goes out.
 func (t *team) start() {
 	n := t.n
+	t.selectAggregator()
 	for _, m := range t.members {
 		m.linkOK = m.port.carrier
 		m.up = m.linkOK && !m.lacpDown
@@ -608,6 +615,7 @@ func (m *member) comeUp(mech Mechanism) {
 func (t *team) reselect(reason string) {
 	n := t.n
 	n.touch(&t.deps)
+	t.reselectAggregator()
 	next := t.choose()
 	if next == nil {
 		// No member is usable: one that is only sitting out its up-delay is used at
@@ -697,8 +705,16 @@ func (t *team) announce() {
 				}
 				p := t.active.port
 				t.n.record(GratuitousARP{Device: t.host.name, Port: p.name, MAC: t.host.name, Seq: seq})
-				w := t.n.oneShot(t.host.mac)
-				w.fromHost(t.host, p)
+				// One announcement for each VLAN the host has an interface in (Linux
+				// bonding: "for the master and each VLAN").
+				for i, fi := range t.host.ifaces {
+					if slices.ContainsFunc(t.host.ifaces[:i], func(x iface) bool { return x.vlan == fi.vlan }) {
+						continue
+					}
+					w := t.n.oneShot(t.host.mac)
+					w.fr.vlan = fi.vlan
+					w.fromHost(t.host, p)
+				}
 			})
 		}
 		if i == 0 {

@@ -30,6 +30,8 @@ type Result struct {
 	Clients   int     `json:"clients"`
 	Links     int     `json:"links"`
 	Flows     int     `json:"flows"`
+	Phones    int     `json:"phones"`
+	VLANs     int     `json:"vlans"`
 	SimS      float64 `json:"sim_duration_s"`
 	Seed      uint64  `json:"seed"`
 	YAMLBytes int     `json:"scenario_bytes"`
@@ -40,6 +42,9 @@ type Result struct {
 	Unrestored       int      `json:"unrestored"`
 	MaxOutageMs      *float64 `json:"max_outage_ms"`
 	FlowAvailability float64  `json:"flow_availability"`
+	// Calls attempted during the run and in progress at its start (with phones).
+	CallsAttempted int `json:"calls_attempted"`
+	CallsAtStart   int `json:"calls_at_start"`
 
 	// What it cost: kernel events and flow evaluations, wall time per phase in
 	// seconds, and memory in bytes (peaks sampled every 100 ms and after each phase).
@@ -84,7 +89,7 @@ func Run(spec scenarios.Fabric, progress io.Writer) (*Result, error) {
 	runtime.ReadMemStats(&before)
 	mem := startMemPeak()
 	r := &Result{Switches: counts.Switches, Hosts: counts.Hosts, NICs: counts.NICs,
-		Clients: counts.Clients, Links: counts.Links, Flows: counts.Flows,
+		Clients: counts.Clients, Links: counts.Links, Flows: counts.Flows, Phones: counts.Phones, VLANs: counts.VLANs,
 		GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
 	phase := func(name string, f func() error) (float64, error) {
 		fmt.Fprintf(progress, "%s ...\n", name)
@@ -138,6 +143,9 @@ func Run(spec scenarios.Fabric, progress io.Writer) (*Result, error) {
 		r.SimPerWall = r.SimS / r.RunS
 	}
 	s := rep.Summary
+	if rep.Calls != nil {
+		r.CallsAttempted, r.CallsAtStart = rep.Calls.Attempted, rep.Calls.InProgressAtStart
+	}
 	r.Failures, r.FlowOutages, r.Unrestored = s.Failures, s.FlowOutages, s.Unrestored
 	r.MaxOutageMs, r.FlowAvailability = s.MaxOutageMs, s.FlowAvailability
 	return r, nil
@@ -148,8 +156,11 @@ func Run(spec scenarios.Fabric, progress io.Writer) (*Result, error) {
 func (r *Result) WriteText(w io.Writer) error {
 	mb := func(b uint64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "model\t%d switches, %d hosts (%d NICs in NFT teams), %d clients, %d links, %d flows\n",
-		r.Switches, r.Hosts, r.NICs, r.Clients, r.Links, r.Flows)
+	fmt.Fprintf(tw, "model\t%d switches, %d hosts (%d NICs in NFT teams), %d clients, %d links, %d flows, %d phones, %d server and %d client VLANs\n",
+		r.Switches, r.Hosts, r.NICs, r.Clients, r.Links, r.Flows, r.Phones, r.VLANs, r.VLANs)
+	if r.Phones > 0 {
+		fmt.Fprintf(tw, "calls\t%d in progress at the start, %d attempted\n", r.CallsAtStart, r.CallsAttempted)
+	}
 	fmt.Fprintf(tw, "run\t%.0f s simulated, seed %d, scenario %.1f MB of YAML\n", r.SimS, r.Seed, float64(r.YAMLBytes)/1e6)
 	maxOut := "-"
 	if r.MaxOutageMs != nil {

@@ -1,0 +1,253 @@
+package reference
+
+import (
+	"fmt"
+	"math"
+
+	"dctwin/sim"
+)
+
+// overCapacity reports whether direction d of l is offered more than it carries.
+func (l *Link) overCapacity(d int) bool {
+	load := l.load[d]
+	if l.cfg.HalfDuplex {
+		load += l.load[1-d]
+	}
+	return load > l.cfg.Speed
+}
+
+// lossFraction is the fraction of the packets crossing l from end d that it drops.
+func (l *Link) lossFraction(d int) float64 {
+	if u := l.utilization(d); u > 1 {
+		return 1 - 1/u
+	}
+	return 0
+}
+
+// loadChanged notes that the load of l changed while it was or is over capacity.
+func (n *Network) loadChanged(l *Link) {
+	if l.congQueued {
+		return
+	}
+	l.congQueued = true
+	n.congQueue = append(n.congQueue, l)
+	if n.started && !n.settling && !n.settle.Armed() {
+		n.settle.Reset(0)
+	}
+}
+
+// pathLoss is the fraction of a flow direction's packets its path drops.
+func (n *Network) pathLoss(fd *flowDir) float64 {
+	worst := 0.0
+	for _, h := range fd.path {
+		worst = max(worst, h.link(n).lossFraction(h.dir()))
+	}
+	return worst
+}
+
+// settleCongestion books a flow direction's congestion loss up to now and takes its
+// path's current fraction from now on.
+func (n *Network) settleCongestion(f *Flow, fd *flowDir) {
+	b := &fd.books
+	frac := 0.0
+	if f.active && fd.delivered {
+		frac = n.pathLoss(fd)
+	}
+	if frac == b.congFrac {
+		return
+	}
+	now := n.s.Now()
+	b.congAcc = b.congestionThrough(now)
+	b.congSince, b.congFrac = now, frac
+}
+
+// congestionThrough is the expected number of packets lost to congestion that were
+// sent before t.
+func (b *dirBooks) congestionThrough(t sim.Time) float64 {
+	if b.congFrac == 0 {
+		return b.congAcc
+	}
+	return b.congAcc + b.congFrac*float64(b.clock.count(b.congSince, t))
+}
+
+// congestionDrops reports whether packet k of a direction is one its congestion drops:
+// the packets lost are spread evenly, one whenever the expected loss passes a whole
+// number, so that the packet trace drops exactly the packets CongestionLost counts.
+func (b *dirBooks) congestionDrops(k int64) bool {
+	if b.congFrac == 0 {
+		return false
+	}
+	before := b.congAcc + b.congFrac*float64(k-b.clock.index(b.congSince))
+	return math.Floor(before+b.congFrac) > math.Floor(before)
+}
+
+// evaluated notes that a flow direction was walked again: if it was losing packets to
+// congestion, or some link is over capacity, its path may have moved off or onto one,
+// and it is settled at the end of the instant, when every load is final.
+func (n *Network) evaluated(f *Flow, i int) {
+	b := &f.dirs[i].books
+	if b.settleQueued || b.congFrac == 0 && n.congestedDirs == 0 {
+		return
+	}
+	b.settleQueued = true
+	n.congFlows = append(n.congFlows, dirRef{f, i})
+}
+
+// dirRef is one direction of a flow.
+type dirRef struct {
+	f *Flow
+	i int
+}
+
+// settleCongested settles the flows crossing every queued link, and every queued flow
+// direction, and reports the links that ran over capacity or fit again. It runs at
+// the end of the instant's settling.
+func (n *Network) settleCongested() {
+	for len(n.congQueue) > 0 {
+		queue := n.congQueue
+		n.congQueue = n.congSpare[:0]
+		for i, l := range queue {
+			queue[i] = nil
+			l.congQueued = false
+			was := l.isCongested()
+			n.reportCongestion(l)
+			if !l.fractionChanged() && was == l.isCongested() {
+				// A flow was re-walked over its old path, or moved between the
+				// directions' loads without changing them: the flows crossing l lose
+				// what they lost.
+				continue
+			}
+			if !was {
+				n.indexCrossing(l)
+			}
+			for _, r := range l.crossing.items {
+				if n.stamps[r.id] != r.stamp {
+					continue
+				}
+				f := n.flowIDs[r.id]
+				for j := range f.dirs {
+					if fd := &f.dirs[j]; crosses(fd.path, l) {
+						n.settleCongestion(f, fd)
+					}
+				}
+			}
+			if !l.isCongested() {
+				n.depItems -= len(l.crossing.items)
+				l.crossing = depList{}
+			}
+		}
+		n.congSpare = queue[:0]
+	}
+	for i, r := range n.congFlows {
+		n.congFlows[i] = dirRef{}
+		f, fd := r.f, &r.f.dirs[r.i]
+		fd.books.settleQueued = false
+		n.settleCongestion(f, fd)
+		if !f.active {
+			continue
+		}
+		// The flow walked anew: it is found again on the links over capacity it now
+		// crosses.
+		ref := depRef{f.id, n.stamps[f.id]}
+		for _, h := range fd.path {
+			if l := h.link(n); l.isCongested() {
+				l.crossing.add(n, ref)
+			}
+		}
+	}
+	n.congFlows = n.congFlows[:0]
+}
+
+// isCongested reports whether some direction of l is over capacity, as last settled.
+func (l *Link) isCongested() bool { return l.congested[0] || l.congested[1] }
+
+// indexCrossing finds the flows that cross l when it goes over capacity; from then on
+// until it fits again, l.crossing keeps them (settleCongested registers the flows that
+// walk onto it), so that a change of its load settles exactly the flows that lose
+// there. A flow crossing l registered on both its ends when it walked over it
+// (walker.send, walker.crossPeer), so the index of either end finds them all; the
+// shorter has fewer flows that only looked.
+func (n *Network) indexCrossing(l *Link) {
+	deps := l.ends[0].deps.items
+	if other := l.ends[1].deps.items; len(other) < len(deps) {
+		deps = other
+	}
+	for _, r := range deps {
+		if n.stamps[r.id] != r.stamp {
+			continue
+		}
+		f := n.flowIDs[r.id]
+		for j := range f.dirs {
+			if crosses(f.dirs[j].path, l) {
+				l.crossing.add(n, r)
+				break
+			}
+		}
+	}
+}
+
+// fractionChanged takes l's current loss fractions and reports whether either moved
+// from the one its flows were last settled at. Changes below 1e-9 are left out: they
+// come from adding and taking back the same rate in floating point, and would settle
+// every flow on the link for nothing.
+func (l *Link) fractionChanged() bool {
+	changed := false
+	for d := range 2 {
+		if f := l.lossFraction(d); math.Abs(f-l.congFrac[d]) > 1e-9 {
+			l.congFrac[d] = f
+			changed = true
+		}
+	}
+	return changed
+}
+
+// crosses reports whether a path crosses l in either direction.
+func crosses(path []hop, l *Link) bool {
+	for _, h := range path {
+		if int(h>>1) == l.idx {
+			return true
+		}
+	}
+	return false
+}
+
+// reportCongestion reports each direction of l (the shared medium of a half-duplex
+// link) that went over capacity or fits again.
+func (n *Network) reportCongestion(l *Link) {
+	dirs := 2
+	if l.cfg.HalfDuplex {
+		dirs = 1
+	}
+	for d := range dirs {
+		over := l.overCapacity(d)
+		if over == l.congested[d] {
+			continue
+		}
+		l.congested[d] = over
+		if over {
+			n.congestedDirs++
+		} else {
+			n.congestedDirs--
+		}
+		load := l.load[d]
+		from := l.ends[d].name
+		if l.cfg.HalfDuplex {
+			load += l.load[1-d]
+			from = ""
+		}
+		n.record(LinkCongested{Link: l.name, From: from, Load: load, Capacity: l.cfg.Speed, Over: over})
+	}
+}
+
+// bitRate prints a rate in bit/s with an SI prefix.
+func bitRate(v float64) string {
+	for _, u := range []struct {
+		scale  float64
+		prefix string
+	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if v >= u.scale {
+			return fmt.Sprintf("%.4g %sbit/s", v/u.scale, u.prefix)
+		}
+	}
+	return fmt.Sprintf("%.4g bit/s", v)
+}

@@ -1,0 +1,205 @@
+package reference
+
+// lpHold counts the flows teaching an entry through one port.
+type lpHold struct {
+	lp   *lport
+	refs int32
+}
+
+const (
+	entryQueued   uint8 = 1 << iota // in Network.holdQueue
+	entryFlapping                   // MACFlapping reported, the conflict lasts
+)
+
+// heldOn returns how many flows teach e through lp.
+func (e *fdbEntry) heldOn(lp *lport) int32 {
+	if e.hold.lp == lp {
+		return e.hold.refs
+	}
+	for _, h := range e.more {
+		if h.lp == lp {
+			return h.refs
+		}
+	}
+	return 0
+}
+
+// addHold counts one more flow teaching e through lp.
+func (e *fdbEntry) addHold(lp *lport) {
+	e.refs++
+	switch {
+	case e.hold.lp == lp:
+		e.hold.refs++
+		return
+	case e.hold.refs == 0:
+		e.hold = lpHold{lp, 1}
+		return
+	}
+	for i := range e.more {
+		if e.more[i].lp == lp {
+			e.more[i].refs++
+			return
+		}
+	}
+	e.more = append(e.more, lpHold{lp, 1})
+}
+
+// dropHold counts one flow fewer teaching e through lp.
+func (e *fdbEntry) dropHold(lp *lport) {
+	e.refs--
+	if e.hold.lp == lp {
+		e.hold.refs--
+		if e.hold.refs == 0 && len(e.more) > 0 {
+			e.hold = e.more[0]
+			e.more = e.more[1:]
+			if len(e.more) == 0 {
+				e.more = nil
+			}
+		}
+		return
+	}
+	for i := range e.more {
+		if e.more[i].lp == lp {
+			e.more[i].refs--
+			if e.more[i].refs == 0 {
+				e.more = append(e.more[:i], e.more[i+1:]...)
+				if len(e.more) == 0 {
+					e.more = nil
+				}
+			}
+			return
+		}
+	}
+}
+
+// dropHolds forgets every hold (the entry was emptied).
+func (e *fdbEntry) dropHolds() {
+	e.hold, e.more = lpHold{}, nil
+	e.state &^= entryFlapping
+}
+
+// learn records that traffic from MAC m entered b on lp in VLAN v. With a flow (held
+// non-nil) the entry is held refreshed for as long as the flow keeps this path; a
+// one-shot frame (gratuitous ARP) just refreshes it.
+func (b *bridge) learn(v int, m mac, lp *lport, held *[]learnRef) {
+	if m == macFlood {
+		return
+	}
+	if own := b.own(m); own != nil && lp.cpu != own {
+		return // our own MAC seen from outside: a loop, not a move
+	}
+	if lp.cpu != nil && lp.cpu.mac == m {
+		return // our own frames: answered without an entry (own)
+	}
+	e := b.entry(v, m)
+	n := b.n
+	if e.lp != lp {
+		b.point(e, lp)
+	}
+	if held != nil {
+		e.addHold(lp)
+		*held = append(*held, learnRef{e, lp, e.gen})
+		if e.more != nil {
+			n.queueHolds(e)
+		}
+		if e.age != nil {
+			e.age.Stop()
+		}
+		return
+	}
+	if e.refs == 0 {
+		e.last = n.s.Now()
+		b.armAging(e)
+	} else if e.heldOn(lp) == 0 {
+		n.queueHolds(e) // flows still teach another port
+	}
+}
+
+// point makes e point at lp, reporting the change.
+func (b *bridge) point(e *fdbEntry, lp *lport) {
+	n := b.n
+	from := ""
+	change := MACLearned
+	if e.lp != nil {
+		from, change = e.lp.name, MACMoved
+	}
+	e.lp = lp
+	if n.s.Observed() {
+		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), Port: lp.name, From: from, Change: change})
+	}
+	n.touch(&e.deps)
+}
+
+// release drops a flow's hold; an entry nobody refreshes starts to age.
+func (b *bridge) release(r learnRef) {
+	if b.unhold(r) {
+		b.startAging(r.e)
+	}
+}
+
+// unhold drops a flow's hold without starting the entry's aging, and reports whether
+// nobody holds the entry any more (startAging then starts it, unless a new walk holds
+// it again first).
+func (b *bridge) unhold(r learnRef) bool {
+	e := r.e
+	if e.gen != r.gen || e.lp == nil {
+		return false
+	}
+	e.dropHold(r.lp)
+	if e.refs > 0 {
+		if e.heldOn(e.lp) == 0 || e.more == nil && e.state&entryFlapping != 0 {
+			b.n.queueHolds(e)
+		}
+		return false
+	}
+	e.refs = 0
+	return true
+}
+
+// startAging starts the aging of an entry nobody holds.
+func (b *bridge) startAging(e *fdbEntry) {
+	if e.refs == 0 && e.lp != nil {
+		e.last = b.n.s.Now()
+		b.armAging(e)
+	}
+}
+
+// queueHolds settles e at the end of the instant.
+func (n *Network) queueHolds(e *fdbEntry) {
+	if e.state&entryQueued != 0 {
+		return
+	}
+	e.state |= entryQueued
+	n.holdQueue = append(n.holdQueue, e)
+}
+
+// settleHolds settles the queued entries once every flow of the instant has walked: an
+// entry pointing at a port no flow teaches any more moves to one that flows still
+// teach, and an entry that running traffic teaches on two ports flaps.
+func (n *Network) settleHolds() {
+	q := n.holdQueue
+	n.holdQueue = nil
+	for _, e := range q {
+		e.state &^= entryQueued
+		if e.lp == nil || e.refs == 0 {
+			e.state &^= entryFlapping
+			continue
+		}
+		if e.heldOn(e.lp) == 0 {
+			e.b.point(e, e.hold.lp)
+		}
+		if e.more == nil {
+			e.state &^= entryFlapping
+			continue
+		}
+		if e.state&entryFlapping == 0 {
+			e.state |= entryFlapping
+			other := e.hold.lp
+			if other == e.lp {
+				other = e.more[0].lp
+			}
+			n.flaps++
+			n.record(MACFlapping{Switch: e.b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), Ports: [2]string{other.name, e.lp.name}})
+		}
+	}
+}

@@ -1,0 +1,506 @@
+package reference
+
+import "dctwin/topology"
+
+// hop is one crossing of a link: the link's index in Network.linkList times two, plus
+// the direction (the end it leaves from). A flooded walk crosses thousands of links
+// and every flow keeps its last walk's crossings, so a hop is 4 bytes and no pointer.
+type hop uint32
+
+func mkHop(l *Link, dir int) hop { return hop(l.idx<<1 | dir) }
+
+// link returns the link crossed; dir the end the frame left from.
+func (h hop) link(n *Network) *Link { return n.linkList[h>>1] }
+func (h hop) dir() int              { return int(h & 1) }
+
+// frame is what a walk carries.
+type frame struct {
+	src, dst mac
+	vlan     int      // the VLAN the frame is in where it is now
+	tag      int16    // its 802.1Q tag on the link it crosses (0: untagged)
+	target   *device  // the switch whose CPU receives a multicast (VRRP advert)
+	gw       *gateway // dst is this gateway's virtual MAC
+	routeTo  mac      // after the gateway routes: the final destination
+	routeIn  int      // the VLAN of the final destination's interface
+	routeDev *device  // the final destination host (for its reverse gateway)
+}
+
+// walker evaluates one direction of a flow. One walker is reused for every walk.
+type walker struct {
+	n        *Network
+	f        *Flow  // nil for one-shot frames (gratuitous ARP)
+	ref      depRef // f's registration for this evaluation
+	fr       frame
+	hash     uint32
+	stack    []hop
+	all      []hop
+	path     []hop
+	held     []learnRef
+	done     bool
+	byFlood  bool // the delivered copy was flooded on the way
+	dup      bool
+	reason   loss
+	flooding int // > 0 while following flooded copies: their losses explain nothing
+}
+
+// loss says where a frame was lost; it is formatted only when someone asks, so that
+// flooding past hundreds of ports costs no string building.
+type loss struct {
+	name, what string
+	mac        mac
+	vlan       int // named after what when set
+}
+
+func (l loss) format(n *Network) string {
+	if l.name == "" && l.what == "" {
+		return ""
+	}
+	s := l.name + l.what
+	if l.mac != 0 {
+		s += n.macName(l.mac)
+	}
+	if l.vlan != 0 {
+		s += n.vlanName(l.vlan)
+	}
+	return s
+}
+
+var stateWhat = [...]string{" is discarding", " is listening", " is learning", " is forwarding"}
+
+func (w *walker) reset(f *Flow, hash uint32) {
+	w.f, w.hash = f, hash
+	if f != nil {
+		w.ref = depRef{f.id, w.n.stamps[f.id]}
+	}
+	w.fr = frame{}
+	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
+	w.done, w.byFlood, w.dup, w.reason, w.flooding = false, false, false, loss{}, 0
+	w.n.walkID++
+}
+
+func (w *walker) dep(d *depList) {
+	if w.f != nil {
+		d.add(w.n, w.ref)
+	}
+}
+
+// lose notes where the frame was lost, unless it is a flooded copy (most of those
+// are lost somewhere by design); the first loss explains the outage.
+func (w *walker) lose(name, what string, m mac) {
+	if w.flooding == 0 {
+		w.loseAnyway(name, what, m)
+	}
+}
+
+func (w *walker) loseAnyway(name, what string, m mac) {
+	if w.reason == (loss{}) {
+		w.reason = loss{name: name, what: what, mac: m}
+	}
+}
+
+// loseVLAN is lose with the VLAN named at the end of the reason.
+func (w *walker) loseVLAN(name, what string, v int) {
+	if w.flooding == 0 {
+		w.loseAnywayVLAN(name, what, v)
+	}
+}
+
+func (w *walker) loseAnywayVLAN(name, what string, v int) {
+	if w.reason == (loss{}) {
+		w.reason = loss{name: name, what: what, vlan: v}
+	}
+}
+
+func (w *walker) deliver() {
+	if !w.done {
+		w.done = true
+		w.byFlood = w.flooding > 0
+		w.path = append(w.path[:0], w.stack...)
+	} else {
+		w.dup = true
+	}
+}
+
+func (w *walker) learn(b *bridge, lp *lport) {
+	if w.f != nil && w.f.cfg.Passive {
+		return // an observer's probe teaches the switches nothing
+	}
+	if w.f != nil {
+		b.learn(w.fr.vlan, w.fr.src, lp, &w.held)
+	} else {
+		b.learn(w.fr.vlan, w.fr.src, lp, nil)
+	}
+}
+
+// fromHost sends the frame from host h: pinned is the member a probe must use, else
+// the team chooses.
+func (w *walker) fromHost(h *device, pinned *Port) {
+	w.dep(&h.deps)
+	if h.failed {
+		w.lose(h.name, " is down", 0)
+		return
+	}
+	t := h.team
+	if t == nil {
+		w.lose(h.name, " has no NIC", 0)
+		return
+	}
+	w.dep(&t.deps)
+	p := pinned
+	if p == nil {
+		m := t.txMember(w.hash)
+		if m == nil {
+			w.lose(h.name, ": no usable team member", 0)
+			return
+		}
+		p = m.port
+		if w.fr.src == h.mac && t.cfg.Mode == topology.TLB && m != t.active {
+			w.fr.src = p.mac // TLB secondaries send with their own MAC
+		}
+	}
+	w.dep(&p.deps)
+	if !p.usable() {
+		w.lose(p.name, " has no link", 0)
+		return
+	}
+	// An access NIC does not tag: its frames are in whatever VLAN the switch port puts
+	// them in. A trunk NIC tags, and has no frames for VLANs it is not configured for.
+	switch {
+	case p.accessNIC():
+		w.fr.tag = 0
+	case !p.allows(w.fr.vlan):
+		w.loseVLAN(p.name, " is not configured for VLAN ", w.fr.vlan)
+		return
+	default:
+		w.fr.tag = p.egressTag(w.fr.vlan)
+	}
+	w.send(p)
+}
+
+// send puts the frame on p's link.
+func (w *walker) send(p *Port) {
+	w.dep(&p.deps)
+	l := p.link
+	if l == nil || l.cut[p.end] || !p.emits(0) {
+		w.lose(p.name, ": lost on the link", 0)
+		return
+	}
+	q := l.ends[1-p.end]
+	w.dep(&q.deps)
+	if q.failed || q.dev.failed {
+		w.lose(q.name, " is down: lost on the link", 0)
+		return
+	}
+	h := mkHop(l, p.end)
+	w.stack = append(w.stack, h)
+	w.all = append(w.all, h)
+	vlan, tag := w.fr.vlan, w.fr.tag
+	w.arrive(q)
+	w.fr.vlan, w.fr.tag = vlan, tag
+	w.stack = w.stack[:len(w.stack)-1]
+}
+
+func (w *walker) arrive(q *Port) {
+	d := q.dev
+	switch d.kind {
+	case kindPassThrough:
+		if q.pair == nil {
+			w.lose(q.name, " is not wired through", 0)
+			return
+		}
+		w.send(q.pair)
+	case kindHost:
+		if d.team != nil && w.fr.dst == d.mac {
+			w.dep(&d.team.deps) // only the active member takes the team MAC
+		}
+		switch {
+		case !q.hostTakes(w.fr.tag):
+			if w.fr.dst == d.mac || w.fr.dst == q.mac {
+				w.loseAnywayVLAN(q.name, " is not configured for the frame's VLAN ", int(w.fr.tag))
+			}
+		case d.team != nil && d.team.accepts(q, w.fr.dst):
+			w.deliver()
+		case w.fr.dst == d.mac || w.fr.dst == q.mac:
+			w.loseAnyway(q.name, " does not receive for ", w.fr.dst)
+		default:
+			w.lose(q.name, " is not the destination", 0)
+		}
+	case kindSwitch:
+		w.bridgeIn(d, q)
+	}
+}
+
+// bridgeIn handles the frame arriving at switch sw on port q.
+func (w *walker) bridgeIn(sw *device, q *Port) {
+	if !q.usable() {
+		w.lose(q.name, " is down", 0)
+		return
+	}
+	lp := q.lp
+	if lp == nil {
+		return // peer link: only crossed explicitly
+	}
+	if lp.agg {
+		w.dep(&lp.deps)
+		if !lp.memberActive(q) {
+			w.lose(q.name, " is not collecting", 0)
+			return
+		}
+	}
+	st := q.state
+	if st != Forwarding && st != Learning {
+		w.lose(q.name, stateWhat[st], 0)
+		return
+	}
+	v := q.ingressVLAN(w.fr.tag)
+	switch {
+	case v == 0:
+		w.lose(q.name, " drops untagged frames (no native VLAN)", 0)
+		return
+	case !q.allows(v):
+		w.loseVLAN(q.name, " does not allow VLAN ", v)
+		return
+	case !sw.carries(v):
+		w.loseVLAN(sw.name, " does not carry VLAN ", v)
+		return
+	}
+	w.fr.vlan = v
+	b := sw.br
+	if b.visit == w.n.walkID {
+		w.dup = true
+		return
+	}
+	w.learn(b, lp)
+	if st == Learning {
+		w.lose(q.name, " is learning", 0)
+		return
+	}
+	w.forward(sw, lp)
+}
+
+// forward looks the destination up in sw's bridge and sends the frame on, floods it,
+// or filters it; in is where it came from.
+func (w *walker) forward(sw *device, in *lport) {
+	b := sw.br
+	b.visit = w.n.walkID
+	if w.fr.dst == macFlood {
+		if t := w.fr.target; t != nil && t.br == b && !t.failed && t.carries(w.fr.vlan) && (t == sw || w.peerUp(sw)) {
+			w.deliver()
+		}
+		w.flood(sw, in)
+		return
+	}
+	if own := b.own(w.fr.dst); own != nil {
+		// The switch's own MAC: its interface in every VLAN it carries.
+		if own.carries(w.fr.vlan) {
+			w.egress(sw, own.cpu)
+		} else {
+			w.loseVLAN(own.name, " has no interface in VLAN ", w.fr.vlan)
+		}
+		return
+	}
+	e := b.entry(w.fr.vlan, w.fr.dst)
+	w.dep(&e.deps)
+	switch {
+	case e.lp == nil:
+		w.flood(sw, in)
+	case e.lp == in:
+		w.lose(b.name, " filters: the entry points back to the ingress port for ", w.fr.dst)
+	default:
+		w.egress(sw, e.lp)
+	}
+}
+
+// peerUp reports whether sw reaches its cluster peer over a working peer link.
+func (w *walker) peerUp(sw *device) bool {
+	for _, l := range sw.br.peerLinks {
+		w.dep(&l.ends[0].deps)
+		w.dep(&l.ends[1].deps)
+		for d, p := range l.ends {
+			q := l.ends[1-d]
+			if p.dev == sw && p.usable() && q.usable() && !l.cut[d] && p.allows(w.fr.vlan) && q.allows(w.fr.vlan) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// crossPeer moves the frame over the peer link from sw to its cluster peer.
+func (w *walker) crossPeer(sw *device) (*device, bool) {
+	for _, l := range sw.br.peerLinks {
+		w.dep(&l.ends[0].deps)
+		w.dep(&l.ends[1].deps)
+		for d, p := range l.ends {
+			q := l.ends[1-d]
+			if p.dev == sw && p.usable() && q.usable() && !l.cut[d] && p.allows(w.fr.vlan) && q.allows(w.fr.vlan) {
+				h := mkHop(l, d)
+				w.stack = append(w.stack, h)
+				w.all = append(w.all, h)
+				return q.dev, true
+			}
+		}
+	}
+	w.lose(sw.name, ": peer link down", 0)
+	return nil, false
+}
+
+func (w *walker) uncross() { w.stack = w.stack[:len(w.stack)-1] }
+
+// egress sends the frame out of lp, crossing to the cluster peer if lp lives there.
+func (w *walker) egress(sw *device, lp *lport) {
+	w.dep(&lp.deps)
+	var p *Port
+	var at *device
+	switch {
+	case lp.cpu != nil:
+		at = lp.cpu
+	case lp.agg:
+		p = lp.pick(sw, w.hash)
+		if p == nil {
+			w.lose(lp.name, " has no active member", 0)
+			return
+		}
+		at = p.dev
+	default:
+		p = lp.port
+		at = p.dev
+	}
+	if at != sw {
+		if _, ok := w.crossPeer(sw); !ok {
+			return
+		}
+		defer w.uncross()
+	}
+	if p == nil {
+		w.atCPU(at)
+		return
+	}
+	w.out(p)
+}
+
+// out sends on a switch port if it forwards and carries the frame's VLAN.
+func (w *walker) out(p *Port) {
+	w.dep(&p.deps)
+	if !p.usable() {
+		w.lose(p.name, " is down", 0)
+		return
+	}
+	if p.state != Forwarding {
+		w.lose(p.name, stateWhat[p.state], 0)
+		return
+	}
+	if !p.allows(w.fr.vlan) {
+		w.loseVLAN(p.name, " does not allow VLAN ", w.fr.vlan)
+		return
+	}
+	w.fr.tag = p.egressTag(w.fr.vlan)
+	w.send(p)
+}
+
+// flood sends the frame out of every forwarding logical port of the bridge except in.
+func (w *walker) flood(sw *device, in *lport) {
+	w.flooding++
+	defer func() { w.flooding-- }()
+	b := sw.br
+	remote := false
+	for _, lp := range b.lports {
+		if lp == in || lp.cpu != nil {
+			continue
+		}
+		p := lp.port
+		if lp.agg {
+			w.dep(&lp.deps)
+			if p = lp.pick(sw, w.hash); p == nil {
+				continue
+			}
+		}
+		if p.dev != sw {
+			remote = true
+			continue
+		}
+		w.dep(&p.deps)
+		if p.usable() && p.state == Forwarding && p.allows(w.fr.vlan) {
+			w.fr.tag = p.egressTag(w.fr.vlan)
+			w.send(p)
+		}
+	}
+	if !remote {
+		return
+	}
+	peer, ok := w.crossPeer(sw)
+	if !ok {
+		return
+	}
+	defer w.uncross()
+	for _, lp := range b.lports {
+		if lp == in || lp.cpu != nil {
+			continue
+		}
+		p := lp.port
+		if lp.agg {
+			p = lp.pick(sw, w.hash)
+		}
+		if p == nil || p.dev != peer {
+			continue
+		}
+		w.dep(&p.deps)
+		if p.usable() && p.state == Forwarding && p.allows(w.fr.vlan) {
+			w.fr.tag = p.egressTag(w.fr.vlan)
+			w.send(p)
+		}
+	}
+}
+
+// atCPU handles a frame the bridge delivers to switch sw itself.
+func (w *walker) atCPU(sw *device) {
+	w.dep(&sw.deps)
+	if sw.failed {
+		w.lose(sw.name, " is down", 0)
+		return
+	}
+	if g := w.fr.gw; g != nil {
+		w.dep(&g.deps)
+		if !g.isMaster(sw) {
+			w.lose(sw.name, " is not the gateway master", 0)
+			return
+		}
+		if w.fr.vlan != g.vlan {
+			w.loseVLAN(sw.name, " got the frame for "+g.name+" in VLAN ", w.fr.vlan)
+			return
+		}
+		if w.fr.routeTo != 0 {
+			w.route(sw)
+			return
+		}
+		w.deliver()
+		return
+	}
+	if sw.mac == w.fr.dst {
+		w.deliver()
+	}
+}
+
+// route continues the frame after gateway sw routed it: a new frame from sw's MAC to
+// the final destination, in the VLAN of the destination's interface.
+func (w *walker) route(sw *device) {
+	w.n.walkID++
+	w.fr = frame{src: sw.mac, dst: w.fr.routeTo, vlan: w.fr.routeIn}
+	w.fromSwitch(sw)
+}
+
+// fromSwitch injects a frame at switch sw's CPU (adverts, replies, routed traffic) in
+// the frame's VLAN.
+func (w *walker) fromSwitch(sw *device) {
+	w.dep(&sw.deps)
+	if sw.failed {
+		w.lose(sw.name, " is down", 0)
+		return
+	}
+	if !sw.carries(w.fr.vlan) {
+		w.loseVLAN(sw.name, " has no interface in VLAN ", w.fr.vlan)
+		return
+	}
+	w.learn(sw.br, sw.cpu)
+	w.forward(sw, sw.cpu)
+}

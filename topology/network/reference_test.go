@@ -1,0 +1,417 @@
+package network_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"dctwin/sim"
+	"dctwin/topology"
+	"dctwin/topology/network"
+	"dctwin/topology/network/reference"
+)
+
+// The runtime before its redesign for scale is kept as network/reference. Random small
+// data centers — switches in a random mesh with loops, STP or RSTP, sometimes an
+// MC-LAG pair and a port channel, VLANs pruned from some trunks, switch and
+// pass-through modules, hosts with every team mode and detection (some split over
+// switches, some in the wrong VLAN), gateways per VLAN, flows of every kind started,
+// stopped and removed while failures of every kind come and go — must run the same on
+// both: the same records of what is measured at the same instants, and every flow with
+// the same outages, packets, path and delay.
+
+// netAPI is what the comparison drives of either runtime.
+type netAPI interface {
+	AddSwitch(string, network.SwitchConfig) error
+	AddInterconnect(string, network.InterconnectConfig) error
+	AddHost(string, network.HostConfig) error
+	AddLink(string, string, string, network.LinkConfig) error
+	SetPortVLANs(string, network.PortVLANs) error
+	AddCluster(string, string, string) error
+	AddAggregate(string, []string, network.AggregateConfig) error
+	AddGateway(string, network.GatewayConfig) error
+	AddTeam(string, network.TeamConfig) error
+	RemoveFlow(string)
+	FailLink(string) error
+	FailLinkOneWay(string, string) error
+	RepairLink(string) error
+	FailNIC(string) error
+	RepairNIC(string) error
+	FailPort(string) error
+	RepairPort(string) error
+	FailSwitch(string) error
+	RepairSwitch(string) error
+	FailHost(string) error
+	RepairHost(string) error
+}
+
+// flowAPI is what the comparison reads and drives of a flow of either runtime.
+type flowAPI interface {
+	Name() string
+	Start()
+	Stop()
+	Outages() []network.Interval
+	Lost() int64
+	Delivered() int64
+	FloodedPackets() int64
+	Path() []string
+	ReversePath() []string
+	Delay() sim.Time
+	ReverseDelay() sim.Time
+	Duplicated() bool
+}
+
+// impl is one runtime under comparison.
+type impl struct {
+	s       *sim.Simulation
+	n       netAPI
+	add     func(network.FlowConfig) (flowAPI, error)
+	flows   map[string]flowAPI
+	order   []string
+	removed []string // removed flows with their outages when removed
+	trace   []string
+}
+
+func newImpl(seed uint64, ref bool) *impl {
+	m := &impl{s: sim.New(seed), flows: map[string]flowAPI{}}
+	if ref {
+		n := reference.New(m.s, network.Options{})
+		m.n, m.add = n, func(c network.FlowConfig) (flowAPI, error) { return n.AddFlow(c) }
+	} else {
+		n := network.New(m.s, network.Options{})
+		m.n, m.add = n, func(c network.FlowConfig) (flowAPI, error) { return n.AddFlow(c) }
+	}
+	m.s.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
+		switch r.(type) {
+		case network.MACChanged, network.FDBFlushed:
+			return // how the tables are kept, not what is measured
+		}
+		m.trace = append(m.trace, fmt.Sprintf("%v %T %s %s", at, r, r.Subject(), r))
+	}))
+	return m
+}
+
+// step is one action of a random scenario, applied to each runtime alike.
+type step func(m *impl) error
+
+// randomDC draws a small data center with flows, failures and flow changes.
+func randomDC(seed uint64) []step {
+	rng := rand.New(rand.NewPCG(seed, 11))
+	var steps []step
+	do := func(s step) { steps = append(steps, s) }
+	pick := func(n int) int { return rng.IntN(n) }
+	chance := func(p float64) bool { return rng.Float64() < p }
+
+	vlans := []int{10, 20, 30}[:1+pick(3)]
+	someVLANs := func() []int {
+		if chance(0.6) {
+			return nil
+		}
+		var out []int
+		for _, v := range vlans {
+			if chance(0.7) {
+				out = append(out, v)
+			}
+		}
+		if len(out) == 0 {
+			out = append(out, vlans[0])
+		}
+		return out
+	}
+	proto := []topology.SpanningTree{topology.RSTP, topology.STP}[pick(2)]
+	nsw := 3 + pick(5)
+	sw := func(i int) string { return fmt.Sprintf("s%d", i) }
+	for i := range nsw {
+		cfg := network.SwitchConfig{Layer: topology.L2, SpanningTree: proto, HostPortsSTP: chance(0.15)}
+		if i < 2 {
+			cfg.Layer, cfg.Priority = topology.L3, 4096<<i
+		}
+		if chance(0.15) {
+			cfg.SpanningTree = []topology.SpanningTree{topology.RSTP, topology.STP}[pick(2)]
+		}
+		if i >= 2 && chance(0.15) {
+			cfg.VLANs = someVLANs()
+		}
+		do(func(m *impl) error { return m.n.AddSwitch(sw(i), cfg) })
+	}
+	phy := func() sim.Time { return sim.Time(pick(3)) * sim.Millisecond }
+	link := func(name, a, b string, vl network.PortVLANs) {
+		cfg := network.LinkConfig{Speed: []float64{1e9, 10e9}[pick(2)], PHYDelay: phy(), VLANs: vl, HalfDuplex: chance(0.05)}
+		do(func(m *impl) error { return m.n.AddLink(name, a, b, cfg) })
+	}
+	trunk := func() network.PortVLANs {
+		if l := someVLANs(); l != nil {
+			return network.PortVLANs{Allowed: l, Native: 1}
+		}
+		return network.PortVLANs{}
+	}
+	var links []string
+	port := 0
+	nextPort := func(dev string) string { port++; return fmt.Sprintf("%s:p%d", dev, port) }
+	cluster := chance(0.3)
+	if cluster {
+		do(func(m *impl) error { return m.n.AddCluster("core", sw(0), sw(1)) })
+		link("peer", nextPort(sw(0)), nextPort(sw(1)), network.PortVLANs{})
+		links = append(links, "peer")
+	}
+	for i := 1; i < nsw; i++ {
+		j := pick(i)
+		if cluster && i == 1 {
+			continue
+		}
+		name := fmt.Sprintf("l%d-%d", j, i)
+		link(name, nextPort(sw(j)), nextPort(sw(i)), trunk())
+		links = append(links, name)
+	}
+	for k := range 1 + pick(3) {
+		i, j := pick(nsw), pick(nsw)
+		if i == j || cluster && i+j == 1 {
+			continue
+		}
+		name := fmt.Sprintf("x%d", k)
+		link(name, nextPort(sw(i)), nextPort(sw(j)), trunk())
+		links = append(links, name)
+	}
+	if nsw > 3 && chance(0.4) {
+		// a port channel from the last switch to the core (both members to one bridge)
+		a1, a2 := nextPort(sw(nsw-1)), nextPort(sw(nsw-1))
+		link("po-1", a1, nextPort(sw(0)), network.PortVLANs{})
+		link("po-2", a2, nextPort(sw(0)), network.PortVLANs{})
+		links = append(links, "po-1", "po-2")
+		lacp := chance(0.5)
+		do(func(m *impl) error {
+			return m.n.AddAggregate("po", []string{a1, a2}, network.AggregateConfig{LACP: lacp, Rate: network.LACPFast})
+		})
+	}
+	var modules []string
+	if chance(0.4) {
+		ufd := chance(0.5)
+		do(func(m *impl) error {
+			return m.n.AddInterconnect("mod", network.InterconnectConfig{Kind: topology.SwitchModule, UplinkFailureDetection: ufd,
+				Switch: network.SwitchConfig{SpanningTree: proto}})
+		})
+		link("mod-up", "mod:up1", nextPort(sw(pick(nsw))), network.PortVLANs{})
+		links = append(links, "mod-up")
+		modules = append(modules, "mod")
+	}
+	if chance(0.3) {
+		do(func(m *impl) error {
+			return m.n.AddInterconnect("pt", network.InterconnectConfig{Kind: topology.PassThrough,
+				Pairs: map[string]string{"bay1": "ext1", "bay2": "ext2"}})
+		})
+		link("pt-1", "pt:ext1", nextPort(sw(pick(nsw))), network.PortVLANs{})
+		link("pt-2", "pt:ext2", nextPort(sw(pick(nsw))), network.PortVLANs{})
+		links = append(links, "pt-1", "pt-2")
+		modules = append(modules, "pt")
+	}
+	l3 := 1
+	if cluster || chance(0.5) {
+		l3 = 2
+	}
+	for _, v := range vlans {
+		members := []string{sw(0), sw(1)}[:l3]
+		do(func(m *impl) error {
+			return m.n.AddGateway(fmt.Sprintf("gw%d", v), network.GatewayConfig{Members: members, VLAN: v, Hello: sim.Second})
+		})
+	}
+	nh := 4 + pick(7)
+	var hosts, nics []string
+	bay := 0
+	for h := range nh {
+		name := fmt.Sprintf("h%d", h)
+		v := vlans[pick(len(vlans))]
+		hosts = append(hosts, name)
+		do(func(m *impl) error {
+			return m.n.AddHost(name, network.HostConfig{VLAN: v, Subnet: fmt.Sprint(v), Gateway: fmt.Sprintf("gw%d", v)})
+		})
+		k := 1 + pick(2)
+		var members []string
+		first := ""
+		for i := range k {
+			nic := fmt.Sprintf("%s:eth%d", name, i)
+			nics = append(nics, nic)
+			members = append(members, fmt.Sprintf("eth%d", i))
+			var at string
+			switch {
+			case len(modules) > 0 && chance(0.2) && bay < 2:
+				bay++
+				at = fmt.Sprintf("%s:bay%d", modules[pick(len(modules))], bay)
+			case i == 1 && chance(0.5):
+				at = nextPort(first) // both members to one switch
+			default:
+				at = nextPort(sw(pick(nsw)))
+			}
+			if i == 0 {
+				first = at[:len(sw(0))]
+				if at[0] != 's' {
+					first = sw(0)
+				}
+			}
+			acc := network.PortVLANs{Allowed: []int{v}, Native: v}
+			if chance(0.1) {
+				w := vlans[pick(len(vlans))]
+				acc = network.PortVLANs{Allowed: []int{w}, Native: w} // the wrong access VLAN, perhaps
+			}
+			ln := nic + "-l"
+			link(ln, nic, at, acc)
+			links = append(links, ln)
+			if chance(0.1) {
+				do(func(m *impl) error { return m.n.SetPortVLANs(nic, network.PortVLANs{Allowed: vlans, Native: v}) })
+			}
+		}
+		team := network.TeamConfig{Members: members, GratuitousARPs: pick(4), Failback: chance(0.5),
+			Mode:      []topology.TeamMode{topology.NFT, topology.TLB, topology.SLB, topology.LACP}[pick(4)],
+			Detection: []topology.Detection{topology.Carrier, topology.MIIMon, topology.Heartbeat}[pick(3)],
+			UpDelay:   sim.Time(pick(3)) * 100 * sim.Millisecond, DownDelay: sim.Time(pick(2)) * 100 * sim.Millisecond,
+			LACPRate: []network.LACPRate{network.LACPFast, network.LACPSlow}[pick(2)],
+			Flavour:  []topology.TeamFlavour{topology.FlavourHP, topology.FlavourLinux, topology.FlavourVMware}[pick(3)]}
+		if team.Detection == topology.Heartbeat {
+			team.HeartbeatTarget = fmt.Sprintf("gw%d", v)
+		}
+		if k == 1 && chance(0.5) {
+			continue // no team: the host uses its NIC
+		}
+		do(func(m *impl) error { return m.n.AddTeam(name, team) })
+	}
+	nf := 5 + pick(12)
+	var flows []string
+	for i := range nf {
+		a, b := hosts[pick(nh)], hosts[pick(nh)]
+		if a == b {
+			continue
+		}
+		cfg := network.FlowConfig{Name: fmt.Sprintf("f%d", i), From: a, To: b, RateBps: []float64{1e5, 2e6, 6e8}[pick(3)],
+			PacketBytes: 200 + pick(1300), Bidirectional: chance(0.7), Passive: chance(0.1), Stopped: chance(0.1)}
+		if cfg.Passive {
+			cfg.RateBps = 0
+		}
+		if chance(0.15) {
+			cfg.To = fmt.Sprintf("gw%d", vlans[pick(len(vlans))])
+		}
+		flows = append(flows, cfg.Name)
+		do(func(m *impl) error {
+			f, err := m.add(cfg)
+			if err == nil {
+				m.flows[cfg.Name] = f
+				m.order = append(m.order, cfg.Name)
+			}
+			return err
+		})
+	}
+	at := func() sim.Time { return sim.Time(5000+pick(400000)) * sim.Millisecond }
+	type fault struct{ fail, repair func(m *impl) error }
+	var faults []fault
+	for _, l := range links {
+		faults = append(faults,
+			fault{func(m *impl) error { return m.n.FailLink(l) }, func(m *impl) error { return m.n.RepairLink(l) }},
+			fault{func(m *impl) error { return m.n.FailLinkOneWay(l, "") }, func(m *impl) error { return m.n.RepairLink(l) }})
+	}
+	for _, nic := range nics {
+		faults = append(faults, fault{func(m *impl) error { return m.n.FailNIC(nic) }, func(m *impl) error { return m.n.RepairNIC(nic) }})
+	}
+	for i := range nsw {
+		faults = append(faults, fault{func(m *impl) error { return m.n.FailSwitch(sw(i)) }, func(m *impl) error { return m.n.RepairSwitch(sw(i)) }})
+	}
+	for _, h := range hosts {
+		faults = append(faults, fault{func(m *impl) error { return m.n.FailHost(h) }, func(m *impl) error { return m.n.RepairHost(h) }})
+	}
+	for _, mod := range modules {
+		faults = append(faults, fault{func(m *impl) error { return m.n.FailSwitch(mod) }, func(m *impl) error { return m.n.RepairSwitch(mod) }})
+	}
+	for range 6 + pick(10) {
+		f := faults[pick(len(faults))]
+		t0 := at()
+		t1 := t0 + sim.Time(1+pick(60000))*sim.Millisecond
+		do(func(m *impl) error {
+			m.s.At(t0, func() { _ = f.fail(m) })
+			m.s.At(t1, func() { _ = f.repair(m) })
+			return nil
+		})
+	}
+	for range pick(5) {
+		if len(flows) == 0 {
+			break
+		}
+		name := flows[pick(len(flows))]
+		t0 := at()
+		what := pick(3)
+		do(func(m *impl) error {
+			m.s.At(t0, func() {
+				f := m.flows[name]
+				switch {
+				case f == nil:
+				case what == 0:
+					f.Stop()
+				case what == 1:
+					f.Start()
+				default:
+					m.n.RemoveFlow(name)
+					m.removed = append(m.removed, name+" "+fmt.Sprint(f.Outages()))
+					delete(m.flows, name) // a removed flow is forgotten: nothing acts on it any more
+					m.order = slices.DeleteFunc(m.order, func(s string) bool { return s == name })
+				}
+			})
+			return nil
+		})
+	}
+	return steps
+}
+
+// say describes every flow at the end.
+func (m *impl) say() []string {
+	out := append([]string(nil), m.removed...)
+	for _, name := range m.order {
+		f := m.flows[name]
+		out = append(out, fmt.Sprintf("%s outages %v lost %d delivered %d flooded %d dup %v path %v back %v delay %v/%v",
+			name, f.Outages(), f.Lost(), f.Delivered(), f.FloodedPackets(), f.Duplicated(), f.Path(), f.ReversePath(), f.Delay(), f.ReverseDelay()))
+	}
+	return out
+}
+
+// firstDiff returns the first index at which two lists differ, or -1.
+func firstDiff(a, b []string) int {
+	for i := range max(len(a), len(b)) {
+		if i >= len(a) || i >= len(b) || a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+func at(list []string, i int) string {
+	if i < len(list) {
+		return list[i]
+	}
+	return "(none)"
+}
+
+func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
+	const n = 240
+	records, flows := 0, 0
+	for seed := uint64(1); seed <= n; seed++ {
+		steps := randomDC(seed)
+		got, want := newImpl(seed, false), newImpl(seed, true)
+		for i, st := range steps {
+			e1, e2 := st(got), st(want)
+			if (e1 == nil) != (e2 == nil) {
+				t.Fatalf("seed %d step %d: network says %v, reference %v", seed, i, e1, e2)
+			}
+		}
+		got.s.RunUntil(700 * sim.Second)
+		want.s.RunUntil(700 * sim.Second)
+		if i := firstDiff(got.trace, want.trace); i >= 0 {
+			t.Errorf("seed %d: records differ at %d of %d/%d:\n  network:   %s\n  reference: %s", seed, i,
+				len(got.trace), len(want.trace), at(got.trace, i), at(want.trace, i))
+			continue
+		}
+		if a, b := got.say(), want.say(); firstDiff(a, b) >= 0 {
+			i := firstDiff(a, b)
+			t.Errorf("seed %d: flows differ:\n  network:   %s\n  reference: %s", seed, at(a, i), at(b, i))
+			continue
+		}
+		records += len(want.trace)
+		flows += len(want.order)
+	}
+	t.Logf("%d random data centers: %d records and %d flows alike", n, records, flows)
+}

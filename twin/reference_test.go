@@ -1,0 +1,237 @@
+package twin
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"dctwin/failures"
+	"dctwin/scenario"
+	"dctwin/scenarios"
+	"dctwin/sim"
+	"dctwin/topology"
+	"dctwin/topology/network"
+	"dctwin/topology/network/reference"
+)
+
+// The network package was redesigned for scale (issue 11); the runtime before the
+// redesign is kept as network/reference. Every built-in scenario is built onto both
+// with the twin's own builder, with its flows and reachability probes, its scheduled
+// failures are injected into both, and the two must report the same outages, the same
+// detections, switchovers and spanning-tree and gateway changes at the same instants,
+// and leave every flow with the same outages, packets, path and delay.
+
+// runtime is what the comparison drives of either network.
+type runtime interface {
+	builder
+	FailLink(string) error
+	FailLinkOneWay(string, string) error
+	RepairLink(string) error
+	FailNIC(string) error
+	RepairNIC(string) error
+	FailPort(string) error
+	RepairPort(string) error
+	FailSwitch(string) error
+	RepairSwitch(string) error
+	FailHost(string) error
+	RepairHost(string) error
+}
+
+// flowView is what the comparison reads of a flow of either network.
+type flowView interface {
+	Name() string
+	Outages() []network.Interval
+	Lost() int64
+	Delivered() int64
+	FloodedPackets() int64
+	Path() []string
+	ReversePath() []string
+	Delay() sim.Time
+	ReverseDelay() sim.Time
+}
+
+// compared says which records must be identical in both runtimes: what is measured
+// (outages, detections, switchovers, gateway and spanning-tree changes), not how the
+// runtimes keep their tables (MAC learning and aging records).
+func compared(r sim.Record) bool {
+	switch r.(type) {
+	case network.FlowDown, network.FlowUp, network.Detected, network.TeamSwitchover, network.GatewayStateChanged,
+		network.PortStateChanged, network.TopologyChanged, network.AggregateMemberChanged, network.CarrierChanged,
+		network.UplinkTrackingChanged, network.MACFlapping, network.LinkCongested, network.ComponentFailed,
+		network.ComponentRepaired, network.GratuitousARP:
+		return true
+	}
+	return false
+}
+
+// side is one runtime under comparison.
+type side struct {
+	s     *sim.Simulation
+	n     runtime
+	add   func(network.FlowConfig) (flowView, error)
+	flows []flowView
+	trace []string
+}
+
+func newSide(seed uint64, ref bool) *side {
+	sd := &side{s: sim.New(seed)}
+	if ref {
+		n := reference.New(sd.s, network.Options{})
+		sd.n = n
+		sd.add = func(c network.FlowConfig) (flowView, error) { return n.AddFlow(c) }
+	} else {
+		n := network.New(sd.s, network.Options{})
+		sd.n = n
+		sd.add = func(c network.FlowConfig) (flowView, error) { return n.AddFlow(c) }
+	}
+	sd.s.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
+		if compared(r) {
+			sd.trace = append(sd.trace, fmt.Sprintf("%v %T %s %s", at, r, r.Subject(), r))
+		}
+	}))
+	return sd
+}
+
+// build puts the scenario onto the side's runtime: the network, the scenario's flows
+// and a reachability probe per host and endpoint, and its scheduled failures.
+func (sd *side) build(t *testing.T, sc *scenario.Scenario, topo *topology.Topology) {
+	t.Helper()
+	vl, _, err := buildOn(sd.n, topo, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw := &Twin{Topology: topo, vlans: vl, vmHost: map[string]string{}}
+	for _, v := range topo.VMs {
+		tw.vmHost[v.Name] = v.Host
+	}
+	add := func(c network.FlowConfig) {
+		if f, err := sd.add(c); err == nil {
+			sd.flows = append(sd.flows, f)
+		}
+	}
+	for _, f := range sc.Spec.Workloads.Flows {
+		fv, tv := tw.flowVLANs(f.From, f.To)
+		add(network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: f.RateBps(),
+			PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromVLAN: fv, ToVLAN: tv})
+	}
+	for _, h := range topo.Hosts {
+		if vs := hostVLANs(h); len(vs) > 0 && vl.gatewayOf[vs[0]] != "" {
+			add(network.FlowConfig{Name: "reach:" + h.Name, From: h.Name, To: vl.gatewayOf[vs[0]], Bidirectional: true, Passive: true})
+		}
+	}
+	for _, e := range topo.Endpoints {
+		if gw := vl.gatewayOf[e.VLAN]; gw != "" {
+			add(network.FlowConfig{Name: "reach:" + e.Name, From: e.Name, To: gw, Bidirectional: true, Passive: true})
+		}
+	}
+	corr := failures.NewCorrelated(topo)
+	for _, f := range sc.Spec.Failures.Scheduled {
+		if f.Kind == scenario.RepairKind {
+			continue
+		}
+		kind, comp := failures.Kind(f.Kind), f.Component
+		sd.s.At(sim.Time(f.At), func() { sd.apply(corr, topo, comp, kind, true) })
+		if f.RepairAfter > 0 {
+			sd.s.At(sim.Time(f.At+f.RepairAfter), func() { sd.apply(corr, topo, comp, kind, false) })
+		}
+	}
+}
+
+// apply fails or repairs a component as the twin does (without host boot times).
+func (sd *side) apply(corr *failures.Correlated, topo *topology.Topology, comp string, kind failures.Kind, fail bool) {
+	n := sd.n
+	pick := func(f, r func(string) error) { _ = map[bool]func(string) error{true: f, false: r}[fail](comp) }
+	if failures.Correlates(kind) {
+		var changed []string
+		if fail {
+			changed, _ = corr.Fail(comp, kind)
+		} else {
+			changed, _ = corr.Repair(comp, kind)
+		}
+		for _, d := range changed {
+			switch {
+			case topo.Host(d) != nil && fail:
+				_ = n.FailHost(d)
+			case topo.Host(d) != nil:
+				_ = n.RepairHost(d)
+			case fail:
+				_ = n.FailSwitch(d)
+			default:
+				_ = n.RepairSwitch(d)
+			}
+		}
+		return
+	}
+	switch kind {
+	case failures.Link:
+		pick(n.FailLink, n.RepairLink)
+	case failures.LinkOneWay:
+		if l := linkNamed(topo, comp); l != nil && fail {
+			_ = n.FailLinkOneWay(comp, l.A.Device)
+		} else {
+			_ = n.RepairLink(comp)
+		}
+	case failures.NIC:
+		pick(n.FailNIC, n.RepairNIC)
+	case failures.SwitchPort:
+		pick(n.FailPort, n.RepairPort)
+	}
+}
+
+// flowsSay describes every flow as the comparison sees it.
+func (sd *side) flowsSay() []string {
+	var out []string
+	for _, f := range sd.flows {
+		out = append(out, fmt.Sprintf("%s outages %v lost %d delivered %d flooded %d path %v back %v delay %v/%v",
+			f.Name(), f.Outages(), f.Lost(), f.Delivered(), f.FloodedPackets(), f.Path(), f.ReversePath(), f.Delay(), f.ReverseDelay()))
+	}
+	return out
+}
+
+// sameRun fails the test where two runs differ, naming the first difference.
+func sameRun(t *testing.T, what string, got, want *side) {
+	t.Helper()
+	diff := func(kind string, a, b []string) {
+		for i := range max(len(a), len(b)) {
+			var x, y string
+			if i < len(a) {
+				x = a[i]
+			}
+			if i < len(b) {
+				y = b[i]
+			}
+			if x != y {
+				t.Errorf("%s: %s differ at %d of %d/%d:\n  network:   %s\n  reference: %s", what, kind, i, len(a), len(b), x, y)
+				return
+			}
+		}
+	}
+	diff("records", got.trace, want.trace)
+	diff("flows", got.flowsSay(), want.flowsSay())
+}
+
+func TestBuiltInScenariosRunAsTheReferenceRuntime(t *testing.T) {
+	for _, name := range scenarios.Names() {
+		t.Run(name, func(t *testing.T) {
+			sc, err := scenarios.Load(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			topo := sc.Topology()
+			run := sc.Run()
+			got, want := newSide(run.Seed, false), newSide(run.Seed, true)
+			got.build(t, sc, topo)
+			want.build(t, sc, topo)
+			got.s.RunUntil(sim.Time(run.Duration))
+			want.s.RunUntil(sim.Time(run.Duration))
+			if len(want.trace) == 0 || len(want.flows) == 0 {
+				t.Fatalf("nothing to compare: %d records, %d flows", len(want.trace), len(want.flows))
+			}
+			sameRun(t, name, got, want)
+			t.Logf("%d records and %d flows alike", len(want.trace), len(want.flows))
+			if testing.Verbose() && t.Failed() {
+				t.Log(strings.Join(got.trace, "\n"))
+			}
+		})
+	}
+}
