@@ -146,21 +146,19 @@ func (s *Spec) Prepare(c Configuration) (*scenario.Scenario, error) {
 	return sc, nil
 }
 
-// fresh is the base scenario with the fixed overrides, parsed anew so that the
-// configurations share nothing.
+// fresh is the base scenario with the fixed overrides, as a copy of its own, so that
+// the configurations share nothing.
 func (s *Spec) fresh() (*scenario.Scenario, error) {
-	base := s.Scenario
-	sc, err := scenario.Parse(base.File, base.Text)
-	if err != nil {
-		return nil, err
-	}
-	sc.Name = base.Name
-	for _, st := range s.Sets {
-		if err := sc.Set(st.Path, st.Value); err != nil {
-			return nil, posErr(st.Pos, "set %s: %v", st.Path, err)
+	if s.withSets == nil {
+		sc := cloneScenario(s.Scenario)
+		for _, st := range s.Sets {
+			if err := sc.Set(st.Path, st.Value); err != nil {
+				return nil, posErr(st.Pos, "set %s: %v", st.Path, err)
+			}
 		}
+		s.withSets = sc
 	}
-	return sc, nil
+	return cloneScenario(s.withSets), nil
 }
 
 // RunDuration is how long the configuration's runs simulate.

@@ -69,6 +69,8 @@ type Spec struct {
 	Plots     []PlotSpec
 
 	pos map[string]topology.Pos // where each top-level key was written
+	// withSets is the base scenario with Sets applied, which configurations copy.
+	withSets *scenario.Scenario
 }
 
 // Set is one fixed override of the base scenario.
