@@ -123,10 +123,15 @@ func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFil
 	return pg
 }
 
-// show prints a statistic with 4 significant digits for tables people read.
+// show prints a statistic with 4 significant digits for tables people read; a share
+// just under 1 (an availability) with 4 digits of what it lacks to 1 (0.9994123).
 func show(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
+	}
+	if v > 0.99 && v < 1 {
+		digits := 4 + int(math.Ceil(-math.Log10(1-v)))
+		return strconv.FormatFloat(v, 'f', min(digits, 12), 64)
 	}
 	return strconv.FormatFloat(roundTo(v, 4), 'g', -1, 64)
 }
