@@ -26,7 +26,7 @@ func TestExperimentCommands(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "tvc")
 	out, errOut, err := run(t, "experiment", "run", "teaming-vs-cluster", "--out", dir, "--replications", "2", "--workers", "2")
-	if err != nil || !strings.Contains(out, "12 runs of 6 configurations") || !strings.Contains(errOut, "12/12 runs (100%)") {
+	if err != nil || !strings.Contains(out, "16 runs of 8 configurations") || !strings.Contains(errOut, "16/16 runs (100%)") {
 		t.Fatalf("run: %v\n%s\n%s", err, out, errOut)
 	}
 	if _, _, err := run(t, "experiment", "run", "teaming-vs-cluster", "--out", dir, "--replications", "2"); exitCode(err) != 1 || !strings.Contains(err.Error(), "--resume") {
@@ -39,7 +39,7 @@ func TestExperimentCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "2 plots") {
 		t.Fatalf("report: %v\n%s", err, out)
 	}
-	for _, f := range []string{"summary.csv", "paired.csv", "index.html", "report.md", "plots/01-box-calls-max-setup-ms.png", "plots/01-box-calls-max-setup-ms.svg"} {
+	for _, f := range []string{"summary.csv", "paired.csv", "index.html", "report.md", "plots/01-bar-calls-max-setup-ms.png", "plots/01-bar-calls-max-setup-ms.svg"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}
