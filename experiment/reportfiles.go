@@ -131,7 +131,7 @@ func show(v float64) string {
 	}
 	if v > 0.99 && v < 1 {
 		digits := 4 + int(math.Ceil(-math.Log10(1-v)))
-		return strconv.FormatFloat(v, 'f', min(digits, 12), 64)
+		return strconv.FormatFloat(v, 'f', min(digits, 10), 64)
 	}
 	return strconv.FormatFloat(roundTo(v, 4), 'g', -1, 64)
 }
