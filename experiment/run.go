@@ -152,8 +152,15 @@ func (x *execution) prepare() error {
 	case 1:
 		return errs[0]
 	}
+	if len(errs) > maxListed {
+		more := len(errs) - maxListed
+		errs = append(errs[:maxListed], posErr(errs[maxListed].Pos, "and %d more configurations like these", more))
+	}
 	return errs
 }
+
+// maxListed is how many configurations that cannot run an error lists.
+const maxListed = 10
 
 // configInShard reports whether any run of configuration c can be in the shard.
 func (x *execution) configInShard(c int) bool {

@@ -367,3 +367,29 @@ func TestParseShard(t *testing.T) {
 		}
 	}
 }
+
+// Configurations that `dctwin check` refuses are refused before anything is written,
+// each named with its values; a long list is cut after ten.
+func TestConfigurationsThatCannotRun(t *testing.T) {
+	s := load(t, `version: 1
+scenario: teaming-lab
+parameters:
+  mode:
+    path: topology.hosts[srv-1].teams[bond0].mode
+    values: [slb, lacp, nft]
+  rtp:
+    path: workloads.calls.rtp_timeout
+    range: {from: 1s, to: 12s, step: 1s}
+metrics: [calls.dropped]
+`)
+	dir := filepath.Join(t.TempDir(), "out")
+	_, err := Run(context.Background(), s, Options{Dir: dir})
+	es := scenario.AsErrors(err)
+	if len(es) != 11 || !strings.Contains(es[0].Error(), "small.yaml:3:1: configuration 1 (mode=slb rtp=1s) has 1 configuration errors") ||
+		es[10].Msg != "and 14 more configurations like these" {
+		t.Errorf("%d errors: %v", len(es), err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the output directory was made: %v", err)
+	}
+}

@@ -279,8 +279,8 @@ runs must be the same: same hash).`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d runs; wrote %s, %s, %d plots (PNG and SVG), %s and %s\n", args[0], w.Runs,
-				experiment.SummaryFile, experiment.PairedFile, len(w.Plots), experiment.IndexFile, experiment.MarkdownFile)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d runs; wrote %s, %s, %s (PNG and SVG), %s and %s\n", args[0], w.Runs,
+				experiment.SummaryFile, experiment.PairedFile, plural(len(w.Plots), "plot"), experiment.IndexFile, experiment.MarkdownFile)
 			return nil
 		},
 	}
