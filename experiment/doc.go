@@ -19,8 +19,8 @@
 // runs.csv is the same byte for byte for any number of workers and a killed process
 // leaves at most one torn run, which Options.Resume cuts off and runs again.
 // Replication k uses seed FirstSeed+k−1 in every configuration: common random
-// numbers, so that differences between configurations are paired (Results.
-// PairedDifferences). Shard splits the runs over the tasks of an array job and Merge
+// numbers, so that differences between configurations are paired (see
+// Results.PairedDifferences). Shard splits the runs over the tasks of an array job and Merge
 // joins them into the file one machine would have written; SlurmJob writes the batch
 // script.
 //
