@@ -77,6 +77,7 @@ internal error (a bug in dctwin: it prints the stack, please report it).`,
 		newScenariosCmd(),
 		newRunCmd(),
 		newTUICmd(),
+		newExperimentCmd(),
 	)
 	return root
 }

@@ -1,0 +1,254 @@
+package experiment
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"dctwin/scenario"
+	"dctwin/topology"
+)
+
+// Configuration is one point of the grid: a value of every parameter.
+type Configuration struct {
+	// Index is the configuration's place in the grid (after exclusions), from 0;
+	// runs.csv and the summary number configurations from 1.
+	Index int
+	// Values holds, per parameter, the index of its value.
+	Values []int
+}
+
+// Number is how files and messages number the configuration (from 1).
+func (c Configuration) Number() int { return c.Index + 1 }
+
+func posErr(p topology.Pos, format string, args ...any) *scenario.PosError {
+	return &scenario.PosError{Pos: p, Msg: fmt.Sprintf(format, args...)}
+}
+
+// gridSize is the number of configurations before exclusions.
+func (s *Spec) gridSize() int {
+	n := 1
+	seen := map[int]bool{}
+	for _, p := range s.Parameters {
+		if seen[p.group] {
+			continue
+		}
+		seen[p.group] = true
+		n *= len(p.Values)
+		if n > MaxConfigurations {
+			return n
+		}
+	}
+	return n
+}
+
+// Configurations enumerates the grid: the product of the zip groups in the order the
+// parameters are written (the first varies slowest), without the excluded ones.
+func (s *Spec) Configurations() []Configuration {
+	var groups [][]int // parameter indexes per group, in order of first appearance
+	at := map[int]int{}
+	for i, p := range s.Parameters {
+		g, ok := at[p.group]
+		if !ok {
+			g = len(groups)
+			at[p.group] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	size := make([]int, len(groups))
+	for g, members := range groups {
+		size[g] = len(s.Parameters[members[0]].Values)
+		if size[g] == 0 {
+			return nil
+		}
+	}
+	var out []Configuration
+	idx := make([]int, len(groups))
+	for {
+		vals := make([]int, len(s.Parameters))
+		for g, members := range groups {
+			for _, pi := range members {
+				vals[pi] = idx[g]
+			}
+		}
+		if !s.excluded(vals) {
+			out = append(out, Configuration{Index: len(out), Values: vals})
+		}
+		g := len(groups) - 1
+		for g >= 0 {
+			idx[g]++
+			if idx[g] < size[g] {
+				break
+			}
+			idx[g] = 0
+			g--
+		}
+		if g < 0 {
+			return out
+		}
+	}
+}
+
+func (s *Spec) excluded(vals []int) bool {
+	for _, ex := range s.Excludes {
+		all := true
+		for name, label := range ex.Values {
+			for i, p := range s.Parameters {
+				if p.Name == name && p.Values[vals[i]].Label != label {
+					all = false
+				}
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// Labels are the configuration's value labels, one per parameter.
+func (s *Spec) Labels(c Configuration) []string {
+	out := make([]string, len(s.Parameters))
+	for i, p := range s.Parameters {
+		out[i] = p.Values[c.Values[i]].Label
+	}
+	return out
+}
+
+// Describe names a configuration for messages: "mode=nft detection=miimon".
+func (s *Spec) Describe(c Configuration) string {
+	if len(s.Parameters) == 0 {
+		return "the scenario as it is"
+	}
+	parts := make([]string, len(s.Parameters))
+	for i, p := range s.Parameters {
+		parts[i] = p.Name + "=" + p.Values[c.Values[i]].Label
+	}
+	return strings.Join(parts, " ")
+}
+
+// Prepare builds the scenario of one configuration: the base scenario with the fixed
+// overrides and then the configuration's parameter values applied. An error names the
+// configuration and points at the value in the experiment file.
+func (s *Spec) Prepare(c Configuration) (*scenario.Scenario, error) {
+	sc, err := s.fresh()
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range s.Parameters {
+		v := p.Values[c.Values[i]]
+		if err := sc.Set(p.Path, v.Text); err != nil {
+			return nil, posErr(v.Pos, "configuration %d (%s): parameter %s = %s: %v", c.Number(), s.Describe(c), p.Name, v.Label, err)
+		}
+	}
+	return sc, nil
+}
+
+// fresh is the base scenario with the fixed overrides, as a copy of its own, so that
+// the configurations share nothing.
+func (s *Spec) fresh() (*scenario.Scenario, error) {
+	if s.withSets == nil {
+		sc := cloneScenario(s.Scenario)
+		for _, st := range s.Sets {
+			if err := sc.Set(st.Path, st.Value); err != nil {
+				return nil, posErr(st.Pos, "set %s: %v", st.Path, err)
+			}
+		}
+		s.withSets = sc
+	}
+	return cloneScenario(s.withSets), nil
+}
+
+// RunDuration is how long the configuration's runs simulate.
+func (s *Spec) RunDuration(sc *scenario.Scenario) time.Duration {
+	if s.Duration > 0 {
+		return s.Duration
+	}
+	return time.Duration(sc.Run().Duration)
+}
+
+// check validates what needs the scenario: overrides and every parameter value applied
+// to it (one at a time), metric names against its flows and nodes, plots and precision
+// against the metrics, and the size of the grid.
+func (s *Spec) check() error {
+	var errs scenario.Errors
+	add := func(e *scenario.PosError) { errs = append(errs, e) }
+	base, err := s.fresh()
+	if err != nil {
+		if pe, ok := err.(*scenario.PosError); ok {
+			return pe
+		}
+		return err
+	}
+	for _, p := range s.Parameters {
+		sc, err := s.fresh()
+		if err != nil {
+			return err
+		}
+		for _, v := range p.Values {
+			if err := sc.Set(p.Path, v.Text); err != nil {
+				add(posErr(v.Pos, "parameter %s = %s: %v", p.Name, v.Label, err))
+				break // the path is wrong, or the scenario is now in a bad state
+			}
+		}
+	}
+	if n := s.gridSize(); n > MaxConfigurations {
+		add(posErr(s.PosOf("parameters"), "the grid has more than %d configurations; vary fewer parameters or use zip", MaxConfigurations))
+	} else if len(errs) == 0 && len(s.Configurations()) == 0 {
+		add(posErr(s.PosOf("exclude"), "every configuration is excluded"))
+	}
+	names := map[string]bool{}
+	for _, m := range s.Metrics {
+		names[m.Name] = true
+		if err := metricSubject(base, m.Name); err != nil {
+			add(posErr(m.Pos, "%v", err))
+		}
+	}
+	dur := s.RunDuration(base)
+	for _, sr := range s.Series {
+		names[sr.Metric] = true
+		if sr.To > dur {
+			add(posErr(sr.Pos, "series: to (%v) is after the end of the run (%v)", sr.To, dur))
+		}
+	}
+	if p := s.Precision; p != nil {
+		if !slices.ContainsFunc(s.Metrics, func(m MetricSpec) bool { return m.Name == p.Metric }) {
+			add(posErr(p.Pos, "precision.metric %s is not one of the metrics collected", p.Metric))
+		}
+		if p.MaxReplications == 0 {
+			p.MaxReplications = max(200, s.Replications)
+		}
+		if s.Replications < 2 {
+			add(posErr(s.PosOf("replications"), "precision needs at least 2 replications to start from (replications: %d)", s.Replications))
+		}
+		if p.MaxReplications < s.Replications {
+			add(posErr(p.Pos, "precision.max_replications (%d) is below replications (%d)", p.MaxReplications, s.Replications))
+		}
+	}
+	for _, pl := range s.Plots {
+		if !names[pl.Metric] {
+			add(posErr(pl.Pos, "plot metric %s is not one of the metrics or series collected", pl.Metric))
+		}
+		if err := checkPlot(s, pl); err != "" {
+			add(posErr(pl.Pos, "%s", err))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errs
+}
+
+// reservedColumn reports names that runs.csv uses for its own columns.
+func reservedColumn(name string) bool {
+	switch name {
+	case "config", "replication", "seed", "metric", "t_s", "value":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,218 @@
+package experiment
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Written is what WriteReport wrote.
+type Written struct {
+	Files []string // paths relative to the directory
+	Plots []PlotFile
+	Runs  int
+}
+
+// WriteReport reads an experiment directory and writes its report into it:
+// summary.csv, paired.csv, the plots (PNG and SVG under plots/), and index.html and
+// report.md, which show the plots with the tables. spec replaces the spec the
+// directory holds (same hash) to draw other plots; nil keeps it.
+func WriteReport(dir string, spec *Spec) (*Written, error) {
+	r, err := ReadResults(dir, spec)
+	if err != nil {
+		return nil, err
+	}
+	if r.Runs() == 0 {
+		return nil, fmt.Errorf("%s has no runs yet", dir)
+	}
+	out := &Written{Runs: r.Runs()}
+	summary := r.Summary()
+	paired := r.PairedDifferences()
+	if err := r.WriteSummaryCSV(filepath.Join(dir, SummaryFile), summary); err != nil {
+		return nil, err
+	}
+	if err := r.WritePairedCSV(filepath.Join(dir, PairedFile), paired); err != nil {
+		return nil, err
+	}
+	out.Files = append(out.Files, SummaryFile, PairedFile)
+	plots, err := r.DrawPlots(dir)
+	if err != nil {
+		return nil, err
+	}
+	out.Plots = plots
+	for _, p := range plots {
+		out.Files = append(out.Files, p.Name+".png", p.Name+".svg")
+	}
+	page := r.page(summary, paired, plots)
+	var html, md bytes.Buffer
+	if err := indexTemplate.Execute(&html, page); err != nil {
+		return nil, err
+	}
+	writeMarkdown(&md, page)
+	if err := os.WriteFile(filepath.Join(dir, IndexFile), html.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, MarkdownFile), md.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	out.Files = append(out.Files, IndexFile, MarkdownFile)
+	return out, nil
+}
+
+// page is what index.html and report.md show.
+type page struct {
+	Title, Description string
+	Facts              [][2]string
+	Plots              []PlotFile
+	Params             []string
+	Summary            [][]string
+	Paired             [][]string
+	Note               string
+}
+
+func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFile) page {
+	m := r.Meta
+	pg := page{Title: "Experiment " + r.Spec.Name, Description: r.Spec.Description, Plots: plots}
+	for _, p := range r.Spec.Parameters {
+		pg.Params = append(pg.Params, p.Name)
+	}
+	ended := "not yet (" + m.Status + ")"
+	if m.Ended != nil {
+		ended = m.Ended.Format(time.RFC3339)
+	}
+	pg.Facts = [][2]string{
+		{"scenario", r.Spec.ScenarioRef},
+		{"configurations", strconv.Itoa(len(r.Configs))},
+		{"runs", strconv.Itoa(r.Runs())},
+		{"seeds", fmt.Sprintf("%d to %d (replication k: seed %d+k−1 in every configuration)", m.Seeds.First, m.Seeds.Last, m.Seeds.First)},
+		{"spec hash", m.Hash},
+		{"dctwin", m.DctwinVersion + " (" + m.GoVersion + ")"},
+		{"started", m.Started.Format(time.RFC3339)},
+		{"ended", ended},
+	}
+	if len(m.Merged) > 0 {
+		pg.Facts = append(pg.Facts, [2]string{"merged from", strings.Join(m.Merged, ", ")})
+	}
+	if p := m.Precision; p != nil {
+		pg.Facts = append(pg.Facts, [2]string{"precision", fmt.Sprintf("%s: 95 %% CI half-width ≤ %s of the mean in %d of %d configurations (at most %d replications)",
+			p.Metric, strconv.FormatFloat(p.HalfWidth*100, 'g', -1, 64)+" %", p.Met, len(p.Configs), p.MaxReplications)})
+	}
+	for _, row := range summary {
+		if !math.IsNaN(row.At) {
+			continue // series points are in summary.csv and the plots
+		}
+		cells := r.configCells(row.Config)
+		cells = append(cells, row.Metric, strconv.Itoa(row.N), show(row.Mean), interval(row.CILow, row.CIHigh),
+			show(row.Median), show(row.P5), show(row.P95))
+		pg.Summary = append(pg.Summary, cells)
+	}
+	for _, row := range paired {
+		cells := r.configCells(row.Config)
+		cells = append(cells, strconv.Itoa(row.Baseline+1), row.Metric, strconv.Itoa(row.N), show(row.Mean), interval(row.CILow, row.CIHigh))
+		pg.Paired = append(pg.Paired, cells)
+	}
+	if len(pg.Paired) > 0 {
+		pg.Note = "Paired differences: each configuration minus its baseline (the configuration with the baseline value, all else equal), replication by replication over the same seeds."
+	}
+	return pg
+}
+
+// show prints a statistic with 4 significant digits for tables people read; a share
+// just under 1 (an availability) with 4 digits of what it lacks to 1 (0.9994123).
+func show(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	if v > 0.99 && v < 1 {
+		digits := 4 + int(math.Ceil(-math.Log10(1-v)))
+		return strconv.FormatFloat(v, 'f', min(digits, 10), 64)
+	}
+	return strconv.FormatFloat(roundTo(v, 4), 'g', -1, 64)
+}
+
+func interval(lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return "–"
+	}
+	return "[" + show(lo) + ", " + show(hi) + "]"
+}
+
+var indexTemplate = template.Must(template.New("index").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{.Title}}</title>
+<style>
+body { font-family: sans-serif; margin: 2em; max-width: 80em; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: right; }
+th { background: #eee; }
+td.l, th.l { text-align: left; }
+figure { margin: 1.5em 0; }
+img { max-width: 100%; border: 1px solid #ccc; }
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+{{if .Description}}<p>{{.Description}}</p>{{end}}
+<table>{{range .Facts}}<tr><th class="l">{{index . 0}}</th><td class="l">{{index . 1}}</td></tr>{{end}}</table>
+{{range .Plots}}<figure><img src="{{.Name}}.png" alt="{{.Title}}"><figcaption>{{.Title}}. {{.Caption}} <a href="{{.Name}}.svg">SVG</a></figcaption></figure>
+{{end}}
+<h2>Summary</h2>
+<p>Per configuration and metric: runs with a value (n), mean, 95 % confidence interval of the mean (Student's t), median, 5th and 95th percentiles. All of it, with the standard deviation and the series, is in <a href="summary.csv">summary.csv</a>.</p>
+<table>
+<tr><th>config</th>{{range .Params}}<th class="l">{{.}}</th>{{end}}<th class="l">metric</th><th>n</th><th>mean</th><th>95 % CI</th><th>median</th><th>p5</th><th>p95</th></tr>
+{{range .Summary}}<tr>{{range $i, $c := .}}<td{{if and (gt $i 0) (le $i (len $.Params))}} class="l"{{end}}>{{$c}}</td>{{end}}</tr>
+{{end}}</table>
+{{if .Paired}}<h2>Paired differences</h2>
+<p>{{.Note}} Also in <a href="paired.csv">paired.csv</a>.</p>
+<table>
+<tr><th>config</th>{{range .Params}}<th class="l">{{.}}</th>{{end}}<th>baseline</th><th class="l">metric</th><th>pairs</th><th>mean difference</th><th>95 % CI</th></tr>
+{{range .Paired}}<tr>{{range $i, $c := .}}<td{{if and (gt $i 0) (le $i (len $.Params))}} class="l"{{end}}>{{$c}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
+</body>
+</html>
+`))
+
+func writeMarkdown(b *bytes.Buffer, pg page) {
+	fmt.Fprintf(b, "# %s\n\n", pg.Title)
+	if pg.Description != "" {
+		fmt.Fprintf(b, "%s\n\n", pg.Description)
+	}
+	for _, f := range pg.Facts {
+		fmt.Fprintf(b, "- %s: %s\n", f[0], f[1])
+	}
+	b.WriteString("\n")
+	for _, p := range pg.Plots {
+		fmt.Fprintf(b, "![%s](%s.png)\n\n%s. %s ([SVG](%s.svg))\n\n", p.Title, filepath.ToSlash(p.Name), p.Title, p.Caption, filepath.ToSlash(p.Name))
+	}
+	b.WriteString("## Summary\n\n")
+	head := append(append([]string{"config"}, pg.Params...), "metric", "n", "mean", "95 % CI", "median", "p5", "p95")
+	markdownTable(b, head, pg.Summary)
+	if len(pg.Paired) > 0 {
+		fmt.Fprintf(b, "\n## Paired differences\n\n%s\n\n", pg.Note)
+		head = append(append([]string{"config"}, pg.Params...), "baseline", "metric", "pairs", "mean difference", "95 % CI")
+		markdownTable(b, head, pg.Paired)
+	}
+}
+
+func markdownTable(b *bytes.Buffer, head []string, rows [][]string) {
+	b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
+	for range head {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for _, r := range rows {
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = strings.ReplaceAll(c, "|", "\\|")
+		}
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+}
