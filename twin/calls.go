@@ -144,6 +144,26 @@ func (cn *callNetwork) Reachable(from, to string) bool {
 	return err == nil && f.Delivering()
 }
 
+// UnreachableFor implements uc.Network: how long the SIP flow between two nodes has
+// not delivered.
+func (cn *callNetwork) UnreachableFor(from, to string) sim.Time {
+	if cn.Reachable(from, to) {
+		return 0
+	}
+	if cn.tw.node(from) == cn.tw.node(to) {
+		return sim.Never // their host is down: NodeFailed tells the model when
+	}
+	now := cn.tw.Sim.Now()
+	f, err := cn.signalling(from, to)
+	if err != nil {
+		return sim.Never
+	}
+	if out := f.Outages(); len(out) > 0 && out[len(out)-1].End == sim.Never {
+		return now - out[len(out)-1].Start
+	}
+	return sim.Never // never delivered since it started
+}
+
 // OpenMedia implements uc.Network.
 func (cn *callNetwork) OpenMedia(name, from, to string, rateBps float64, packetBytes int) (uc.Stream, error) {
 	a, b := cn.tw.node(from), cn.tw.node(to)

@@ -14,6 +14,10 @@ type Network interface {
 	// Reachable reports whether a signalling message sent now from one node reaches the
 	// other.
 	Reachable(from, to string) bool
+	// UnreachableFor is how long signalling between two nodes has not got through (0
+	// while it does): a phone keeps sending to a PBX node that became unreachable for
+	// the PBX's failover delay, as it does to one that failed.
+	UnreachableFor(from, to string) sim.Time
 }
 
 // Stream is one open one-way media stream (an RTP stream of a call).

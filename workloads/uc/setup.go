@@ -37,7 +37,8 @@ func (c *Call) transmit() {
 // signallingNode is the PBX node through which an INVITE sent now sets the call up, or
 // "" when none does. A cluster's nodes are tried in order, as a phone fails over its
 // registration to the survivor; a node lost less than the PBX's FailoverDelay ago
-// still attracts the INVITEs, which are lost.
+// still attracts the INVITEs, which are lost — whether it failed or only cannot be
+// reached: a phone cannot tell the two apart.
 func (c *Call) signallingNode() string {
 	m := c.m
 	if m.down[c.info.To] || m.down[c.info.From] {
@@ -52,6 +53,9 @@ func (c *Call) signallingNode() string {
 		}
 		if m.net.Reachable(c.info.From, n) && m.net.Reachable(n, c.info.To) {
 			return n
+		}
+		if m.net.UnreachableFor(c.info.From, n) < c.pbx.failover {
+			return "" // the caller still registers with n: the INVITE is lost
 		}
 	}
 	return ""

@@ -104,3 +104,18 @@ func TestClusterFailoverDelay(t *testing.T) {
 		t.Fatalf("started at %v after %d sends; want 16.5s after 6", at, s.Transmissions)
 	}
 }
+
+// A node that is only cut off from the network (not failed) costs the same failover
+// delay: the phones cannot tell the two apart. Same timeline as above.
+func TestClusterFailoverDelayUnreachable(t *testing.T) {
+	cfg := office()
+	cfg.PBXs = []uc.PBX{{Name: "pbx", Nodes: []string{"pbx-a", "pbx-b"}, FailoverDelay: 10 * sim.Second}}
+	r := newRig(t, 1, cfg)
+	r.net.Down("pbx-a")
+	var c *uc.Call
+	r.s.At(sim.Second, func() { c = r.place(t, "office", "phone-1", uc.Internal, "phone-2", 60*sim.Second) })
+	r.s.RunUntil(100 * sim.Second)
+	if at, s := only[uc.CallStarted](t, r, c.ID()); at != 16500*sim.Millisecond || s.Transmissions != 6 {
+		t.Fatalf("started at %v after %d sends; want 16.5s after 6", at, s.Transmissions)
+	}
+}

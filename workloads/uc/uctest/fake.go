@@ -17,7 +17,8 @@ import (
 type Network struct {
 	s       *sim.Simulation
 	delay   sim.Time
-	down    map[string]int // outage nesting count per node
+	down    map[string]int      // outage nesting count per node
+	since   map[string]sim.Time // when a node went down
 	refuse  map[string]bool
 	streams []*Stream
 	open    int
@@ -25,7 +26,7 @@ type Network struct {
 
 // New returns a fake network on s whose streams have one-way delay delay.
 func New(s *sim.Simulation, delay sim.Time) *Network {
-	return &Network{s: s, delay: delay, down: make(map[string]int), refuse: make(map[string]bool)}
+	return &Network{s: s, delay: delay, down: make(map[string]int), since: make(map[string]sim.Time), refuse: make(map[string]bool)}
 }
 
 // Stream is a fake media stream.
@@ -61,12 +62,27 @@ func (n *Network) OpenMedia(name, from, to string, rateBps float64, packetBytes 
 // Reachable reports whether both nodes are up.
 func (n *Network) Reachable(from, to string) bool { return n.down[from] == 0 && n.down[to] == 0 }
 
+// UnreachableFor is how long the earlier-lost of two nodes that are down has been
+// down (0 while both are up).
+func (n *Network) UnreachableFor(from, to string) sim.Time {
+	var d sim.Time
+	for _, node := range []string{from, to} {
+		if n.down[node] > 0 {
+			d = max(d, n.s.Now()-n.since[node])
+		}
+	}
+	return d
+}
+
 // Refuse makes OpenMedia fail for streams from or to node, as for a name the network
 // does not know.
 func (n *Network) Refuse(node string) { n.refuse[node] = true }
 
 // Down takes node down now: streams touching it stop delivering.
 func (n *Network) Down(node string) {
+	if n.down[node] == 0 {
+		n.since[node] = n.s.Now()
+	}
 	n.down[node]++
 	n.update()
 }
