@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -155,7 +156,17 @@ A progress bar shows on a terminal; otherwise a line every ten seconds.`,
 	return cmd
 }
 
+// experimentGCPercent is the garbage collector's target for batch runs: at Go's
+// default (100) the collector of one worker's many small runs already keeps a second
+// core busy, so a second worker gained 1.31x; at 400 the runs need 15 % less CPU and
+// two workers give 1.74x (classic-dc, 1,000 replications, 2026-12-02). Each run's heap
+// is small, so the extra headroom costs little memory. GOGC, when set, wins.
+const experimentGCPercent = 400
+
 func runExperiment(cmd *cobra.Command, arg string, o experimentRunOptions) error {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(experimentGCPercent))
+	}
 	if o.out == "" {
 		return usageError{errors.New("--out DIR is required")}
 	}
