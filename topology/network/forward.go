@@ -294,6 +294,13 @@ func (w *walker) forward(sw *device, in *lport) {
 		if t := w.fr.target; t != nil && t.br == b && !t.failed && t.carries(w.fr.vlan) && (t == sw || w.peerUp(sw)) {
 			w.deliver()
 		}
+		if w.f == nil && w.fr.target == nil && w.n.lazyOn {
+			// A broadcast that only teaches (lazy.go): announced, not walked.
+			if t := w.n.tree(w.fr.vlan); t.simple {
+				w.n.announce(b, in, w.fr.vlan, w.fr.src, t)
+				return
+			}
+		}
 		w.flood(sw, in)
 		return
 	}

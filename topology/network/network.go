@@ -19,6 +19,11 @@ type Options struct {
 	// SettleLimit bounds how often one flow is re-evaluated within one instant, so that
 	// MAC flapping in a loop cannot stall the simulation. Default 16.
 	SettleLimit int
+	// EagerBridges is the size (in bridges) up to which a network walks every
+	// broadcast frame bridge by bridge and writes an entry on each, so that its trace
+	// shows every MAC entry; larger ones learn broadcasts lazily (lazy.go). Zero means
+	// 64; a negative value learns lazily whatever the size.
+	EagerBridges int
 }
 
 // Network is the runtime network attached to one simulation.
@@ -73,6 +78,17 @@ type Network struct {
 	vlanDense [MaxVLAN + 1]int32
 	vlanIDs   []int
 	vlanNames map[int]string
+
+	seq     uint64      // orders learnings and flushes (lazy.go)
+	scratch []*fdbEntry // entries a flush clears
+
+	// Broadcasts learned lazily (lazy.go, floodtree.go).
+	lazyOn   bool
+	maxAging sim.Time // the longest MAC aging time of any bridge
+	keys     map[fdbKey]*keyState
+	trees    []*floodTree // by dense VLAN index
+	floodVer uint64       // bumped by every change a flood tree depends on
+	reached  []*fdbEntry  // scratch of announce
 
 	holdQueue []*fdbEntry // entries whose holds changed this instant (flap.go)
 	released  []*fdbEntry // scratch: entries a re-walked flow no longer holds
@@ -223,6 +239,9 @@ func New(s *sim.Simulation, opt Options) *Network {
 	if opt.SettleLimit <= 0 {
 		opt.SettleLimit = 16
 	}
+	if opt.EagerBridges == 0 {
+		opt.EagerBridges = 64
+	}
 	n := &Network{
 		s:        s,
 		opt:      opt,
@@ -232,6 +251,7 @@ func New(s *sim.Simulation, opt Options) *Network {
 		gateways: make(map[string]*gateway),
 		flows:    make(map[string]*Flow),
 		macNames: []string{"broadcast"},
+		keys:     map[fdbKey]*keyState{},
 	}
 	n.w.n = n
 	n.initVLANs()
@@ -511,7 +531,9 @@ func (n *Network) start() {
 	n.bundleSwitches()
 	for _, b := range n.bridges {
 		b.buildPorts()
+		n.maxAging = max(n.maxAging, b.cfg.MACAging)
 	}
+	n.lazyOn = n.opt.EagerBridges < 0 || len(n.bridges) > n.opt.EagerBridges
 	for _, p := range n.allPorts() {
 		p.rx = p.light(0)
 		p.carrier = p.rx
