@@ -23,6 +23,12 @@ type bridge struct {
 	tcUntil   sim.Time             // STP topology change: short aging until then
 	tcHist    []tcWindow           // the STP topology changes so far (lazy.go)
 
+	// floodDeps are the flows that flooded through the bridge, in a network that
+	// learns lazily: a change of any of its ports re-evaluates them (touchPort), so a
+	// flood registers once per bridge instead of once per port.
+	floodDeps depList
+	bulk      bool // floodDeps used: lazy, one switch, no aggregate (every port a flood looks at is one of its lports)
+
 	visit  uint64 // walk id of the last frame that entered
 	tcSeen uint64 // last RSTP topology change that reached the bridge
 

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 
 	"dctwin/sim"
@@ -534,6 +535,9 @@ func (n *Network) start() {
 		n.maxAging = max(n.maxAging, b.cfg.MACAging)
 	}
 	n.lazyOn = n.opt.EagerBridges < 0 || len(n.bridges) > n.opt.EagerBridges
+	for _, b := range n.bridges {
+		b.bulk = n.lazyOn && len(b.members) == 1 && !slices.ContainsFunc(b.lports, func(lp *lport) bool { return lp.agg })
+	}
 	for _, p := range n.allPorts() {
 		p.rx = p.light(0)
 		p.carrier = p.rx

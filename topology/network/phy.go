@@ -147,7 +147,7 @@ func (n *Network) changed(l *Link, depth int) {
 			}
 			p.phy.Reset(l.cfg.PHYDelay)
 		}
-		n.touch(&p.deps)
+		n.touchPort(p)
 		if p.lacp != nil {
 			n.lacpCheck(p.lacp)
 		}
@@ -172,7 +172,7 @@ func (n *Network) carrierSettled(p *Port) {
 	p.carrier = p.rx
 	n.floodVer++
 	n.record(CarrierChanged{Port: p.name, Up: p.carrier})
-	n.touch(&p.deps)
+	n.touchPort(p)
 	if p.lacp != nil {
 		n.lacpCheck(p.lacp)
 	}
@@ -335,7 +335,7 @@ func (n *Network) setPort(name string, failed bool, nicOnly bool) error {
 	}
 	if n.started { // before the start, the start derives everything from the flags
 		n.changed(p.link, 0)
-		n.touch(&p.deps)
+		n.touchPort(p)
 	}
 	return nil
 }

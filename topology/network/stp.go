@@ -472,7 +472,7 @@ func (n *Network) moveTo(p *Port, s PortState) {
 	p.state = s
 	n.floodVer++
 	n.record(PortStateChanged{Switch: p.dev.name, Port: p.name, Role: p.role, State: s})
-	n.touch(&p.deps)
+	n.touchPort(p)
 	if s == Discarding && p.lp != nil && !p.lp.forwarding() {
 		p.dev.br.flushPort(p.lp, "port blocked")
 	}
