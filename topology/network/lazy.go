@@ -67,26 +67,37 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 	ks := n.keyOf(k)
 	ks.entries = append(ks.entries, e)
 	b := e.b
+	lp, last, fire, ok := n.derived(b, ks)
+	if !ok {
+		return
+	}
+	e.setPort(lp)
+	e.last = last
+	if e.age == nil {
+		e.age = n.s.NewTimer(func() { b.expire(e) })
+	}
+	e.age.ResetAt(fire)
+}
+
+// derived is what the announcements of a key taught bridge b and what is left of it
+// now: the port, the instant it was learned and when its aging timer would fire; ok
+// false if none reached b, or the newest that did was flushed or has aged out since.
+func (n *Network) derived(b *bridge, ks *keyState) (lp *lport, last, fire sim.Time, ok bool) {
 	for a := ks.ann; a != nil; a = a.prev {
 		lp := a.arrival(b)
 		if lp == nil {
 			continue // not reached: an older announcement may have
 		}
 		if a.seq < lp.flushed {
-			return // flushed since
+			return nil, 0, 0, false // flushed since
 		}
 		fire, expired := b.agingFrom(a.at, n.s.Now())
 		if expired {
-			return
+			return nil, 0, 0, false
 		}
-		e.setPort(lp)
-		e.last = a.at
-		if e.age == nil {
-			e.age = n.s.NewTimer(func() { b.expire(e) })
-		}
-		e.age.ResetAt(fire)
-		return
+		return lp, a.at, fire, true
 	}
+	return nil, 0, 0, false
 }
 
 func (n *Network) keyOf(k fdbKey) *keyState {
