@@ -55,7 +55,9 @@ type Call struct {
 	server  *server // nil for internal calls
 	holding sim.Time
 	state   CallState
-	slot    int // index in Model.active, -1 when not there
+	// prev and next link the calls in progress (Model.active) while listed.
+	prev, next *Call
+	listed     bool
 
 	attempted, answered, finished sim.Time
 	transmissions                 int
@@ -158,7 +160,7 @@ func (m *Model) serverFor(k Kind) *server {
 func (m *Model) newCall(g *group, from string, kind Kind, to string, holding sim.Time) *Call {
 	g.seq++
 	c := &Call{
-		m: m, g: g, pbx: g.pbx, holding: holding, state: Dialling, slot: -1,
+		m: m, g: g, pbx: g.pbx, holding: holding, state: Dialling,
 		attempted: m.s.Now(), sampleLo: math.Inf(1), episode: -1,
 		caller: m.station(from), callee: noResource,
 		info: CallInfo{ID: fmt.Sprintf("%s#%d", g.cfg.Name, g.seq), Group: g.cfg.Name, Kind: kind, From: from, To: to},

@@ -58,7 +58,7 @@ func (m *Model) sample() {
 	now := m.s.Now()
 	var sum float64
 	n := 0
-	for _, c := range m.active {
+	for c := m.active.first; c != nil; c = c.next {
 		if c.state != Talking {
 			continue
 		}
