@@ -309,13 +309,16 @@ func (p fabricPlan) spec() *scenario.Spec {
 		// Aggregation pair k (switches agg 2k and 2k+1, joined by an ISL, each uplinked to
 		// both cores) takes access switches k·accessPerAgg onwards; an access switch is
 		// uplinked to both switches of its aggregation pair.
+		// An aggregation switch carries the traffic of its 64 access switches: its
+		// uplinks and ISL are 100G, as aggregation layers are built.
 		aggTop := p.aggPorts
+		hundredG := scenario.Bandwidth(100e9)
 		for k := range p.aggPairs {
 			a, b := p.agg(2*k), p.agg(2*k+1)
-			t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("agg-isl-%03d", k+1), A: port(a, aggTop), B: port(b, aggTop), Speed: tenG})
+			t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("agg-isl-%03d", k+1), A: port(a, aggTop), B: port(b, aggTop), Speed: hundredG})
 			for j, g := range []string{a, b} {
 				for c := 1; c <= 2; c++ {
-					t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("agg-up-%03d-%d", 2*k+j+1, c), A: port(g, aggTop-c), B: port(p.core(c), 2*k+j+1), Speed: tenG})
+					t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("agg-up-%03d-%d", 2*k+j+1, c), A: port(g, aggTop-c), B: port(p.core(c), 2*k+j+1), Speed: hundredG})
 				}
 			}
 		}
