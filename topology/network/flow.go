@@ -68,6 +68,7 @@ type Flow struct {
 	active   bool
 	internal bool
 	onChange func(bool)
+	onPath   func()
 
 	id     int32 // in the dependency index (Network.flowIDs, Network.stamps)
 	dirty  bool
@@ -204,6 +205,11 @@ func (f *Flow) Active() bool { return f.active }
 // OnChange registers fn to be called at the simulated instant the flow stops or
 // resumes delivering (with the new state), replacing any earlier function.
 func (f *Flow) OnChange(fn func(delivering bool)) { f.onChange = fn }
+
+// OnPathChange registers fn to be called at the simulated instant an evaluation moves
+// the path of one of the flow's directions (its delay changes with it), replacing any
+// earlier function. Changes of the load on an unchanged path are not reported.
+func (f *Flow) OnPathChange(fn func()) { f.onPath = fn }
 
 // Delivering reports whether the flow's packets currently arrive (every direction).
 func (f *Flow) Delivering() bool { return f.active && f.deliv }
@@ -442,6 +448,7 @@ func (n *Network) evaluate(f *Flow) {
 	w := &n.w
 	ok := true
 	first := !f.seen
+	moved := false
 	for i := range f.dirs {
 		fd := &f.dirs[i]
 		// The flow's old holds go before it walks again, so that its own traffic is not
@@ -462,6 +469,7 @@ func (n *Network) evaluate(f *Flow) {
 			n.addLoad(w.all, f.cfg.RateBps)
 			fd.all = keep(fd.all, w.all)
 		}
+		moved = moved || !slices.Equal(fd.path, w.path)
 		fd.path = keep(fd.path, w.path)
 		for _, e := range released {
 			e.b.startAging(e)
@@ -483,6 +491,9 @@ func (n *Network) evaluate(f *Flow) {
 		n.evaluated(f, i)
 	}
 	n.setDelivering(f, ok)
+	if moved && !first && f.onPath != nil {
+		f.onPath()
+	}
 }
 
 // keep copies a walk's result into a flow's slice, reusing its array. A flooded walk's

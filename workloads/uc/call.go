@@ -68,9 +68,17 @@ type Call struct {
 	overBudget         bool     // mouth-to-ear delay has exceeded Config.DelayBudget
 	maxTa              float64  // highest mouth-to-ear delay seen, ms
 
-	audio      []*mediaPath // forward (caller → callee) and reverse
-	video      []Stream
-	hangup     *sim.Timer
+	audio  []*mediaPath // forward (caller → callee) and reverse
+	video  []Stream
+	hangup *sim.Timer
+	// steady is set while the call's interval MOS cannot change until one of its
+	// streams reports a change (every stream delivering, no gap in the interval, the
+	// delay unchanged): it is then counted in Model.steadySum instead of being rated
+	// every second (quality.go). polled marks a call with a stream that cannot report
+	// delay changes (no DelayNotifier): it is rated every second.
+	steady     bool
+	steadyMOS  float64
+	polled     bool
 	sampleLo   float64 // lowest interval MOS so far
 	lastMOS    float64 // interval MOS at the last sample
 	degraded   bool    // inside a degraded episode
@@ -294,6 +302,7 @@ func (c *Call) busy() {
 
 // finish measures a talking call one last time and releases it.
 func (c *Call) finish(state CallState) {
+	c.unsteady()
 	now := c.m.s.Now()
 	if c.m.ticker != nil {
 		// The last, partial sample interval counts for the call's lowest MOS too.

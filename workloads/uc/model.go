@@ -36,6 +36,9 @@ type Model struct {
 	tally   tally
 	series  []Sample
 	ratings ratingCache
+	// The steady calls (quality.go): how many, and the sum of their interval MOS.
+	steadyN   int
+	steadySum float64
 }
 
 // group is a user group with its codec resolved and its random streams.
