@@ -45,6 +45,7 @@ func checkFlows(sc *Scenario, t *topology.Topology) check.Findings {
 		}
 		return name
 	}
+	capacity := accessCapacities(t)
 	for _, fl := range sc.Spec.Workloads.Flows {
 		switch {
 		case fl.From == fl.To && fl.From != "":
@@ -62,7 +63,7 @@ func checkFlows(sc *Scenario, t *topology.Topology) check.Findings {
 		}
 		rate := fl.RateBps()
 		for _, end := range []struct{ key, name string }{{"from", fl.From}, {"to", fl.To}} {
-			if c := accessCapacity(t, host(end.name)); c > 0 && rate > float64(c) {
+			if c := capacity(host(end.name)); c > 0 && rate > float64(c) {
 				fs = append(fs, check.New(check.FlowOverCapacity, fl.PosOf("rate"),
 					"flow %s offers %s where %s's ports carry %s; the run loses what does not fit",
 					fl.Name, Bandwidth(rate), end.name, Bandwidth(c)))
@@ -92,31 +93,36 @@ func (fl Flow) PacketBytes() int {
 // IsBidirectional reports whether the flow runs both ways (the default).
 func (fl Flow) IsBidirectional() bool { return fl.Bidirectional == nil || *fl.Bidirectional }
 
-// accessCapacity is what a host or endpoint can send at most: the sum of an
+// accessCapacities returns what a host or endpoint can send at most: the sum of an
 // aggregating team's members, the fastest NIC otherwise (one NIC carries an NFT or
-// TLB team's receive traffic), an endpoint's port speed. Zero if unknown.
-func accessCapacity(t *topology.Topology, name string) int64 {
-	if h := t.Host(name); h != nil {
-		var fastest, sum int64
-		for _, n := range h.NICs {
-			fastest = max(fastest, n.Speed)
-			sum += n.Speed
-		}
-		for _, tm := range h.Teams {
-			if tm.Mode.NeedsSwitchAggregation() {
-				return sum
-			}
-		}
-		return fastest
-	}
-	if t.Endpoint(name) != nil {
-		for _, l := range t.Links {
-			if l.A.Device == name || l.B.Device == name {
-				return l.Speed
+// TLB team's receive traffic), an endpoint's port speed (its first link's); zero if
+// unknown. The endpoints' links are indexed once, so that checking every flow is
+// linear in the scenario.
+func accessCapacities(t *topology.Topology) func(name string) int64 {
+	endpointSpeed := map[string]int64{}
+	for _, l := range t.Links {
+		for _, d := range []string{l.A.Device, l.B.Device} {
+			if _, seen := endpointSpeed[d]; !seen && t.Endpoint(d) != nil {
+				endpointSpeed[d] = l.Speed
 			}
 		}
 	}
-	return 0
+	return func(name string) int64 {
+		if h := t.Host(name); h != nil {
+			var fastest, sum int64
+			for _, n := range h.NICs {
+				fastest = max(fastest, n.Speed)
+				sum += n.Speed
+			}
+			for _, tm := range h.Teams {
+				if tm.Mode.NeedsSwitchAggregation() {
+					return sum
+				}
+			}
+			return fastest
+		}
+		return endpointSpeed[name]
+	}
 }
 
 // CheckFailureLoad reviews the failures section: a component cannot fail while its

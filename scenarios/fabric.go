@@ -76,6 +76,8 @@ type fabricPlan struct {
 	pairs      int // access pairs
 	accessPort int // ports of an access switch
 	corePorts  int // ports of a core switch
+	aggPairs   int // aggregation pairs between the cores and the access pairs (large fabrics)
+	aggPorts   int // ports of an aggregation switch
 	links      int // links in the scenario, NIC cables included
 	nics       int
 	phoneEnds  int // phone endpoints, one per access switch at most
@@ -140,7 +142,17 @@ func (f Fabric) plan() (fabricPlan, error) {
 	case f.Phones < 0:
 		return p, fmt.Errorf("fabric: phones cannot be negative")
 	}
+	// A core switch has at most maxCorePorts ports: with more access switches than fit,
+	// access pairs hang off aggregation pairs (accessPerAgg access switches each), which
+	// the cores connect.
 	p.access = f.Switches - 2
+	if p.access+1 > maxCorePorts {
+		for p.aggPairs = 1; f.Switches-2-2*p.aggPairs > accessPerAgg*p.aggPairs; p.aggPairs++ {
+		}
+		p.access = f.Switches - 2 - 2*p.aggPairs
+		p.access -= p.access % 2
+		p.Switches = 2 + 2*p.aggPairs + p.access
+	}
 	p.pairs = p.access / 2
 	// Per access switch: its share of server NICs (one per host of its pair) and
 	// clients, the inter-switch link and two uplinks; rounded up to whole 24-port
@@ -153,12 +165,23 @@ func (f Fabric) plan() (fabricPlan, error) {
 	}
 	p.accessPort = roundUp(hostsPerPair+clientsPerSwitch+1+3, 24)
 	p.corePorts = roundUp(p.access+1, 24)
+	if p.aggPairs > 0 {
+		p.corePorts = roundUp(2*p.aggPairs+1, 24)
+		p.aggPorts = roundUp(accessPerAgg+3, 24)
+	}
 	p.nics = 2 * f.Hosts
-	p.links = 1 + p.pairs + 2*p.access + p.nics + f.Clients + p.phoneEnds
+	p.links = 1 + p.pairs + 2*p.access + p.nics + f.Clients + p.phoneEnds + 5*p.aggPairs
 	return p, nil
 }
 
 func roundUp(n, to int) int { return (n + to - 1) / to * to }
+
+// The largest core switch the generator builds, and how many access switches an
+// aggregation pair takes when the cores cannot connect every access switch.
+const (
+	maxCorePorts = 1000
+	accessPerAgg = 64
+)
 
 // mtbf is the class's MTBF: the spec's value, or one that gives share of the expected
 // failures over the run among n components (0: class left out).
@@ -219,6 +242,7 @@ func (f Fabric) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (p fabricPlan) core(i int) string   { return fmt.Sprintf("core-%d", i) }
+func (p fabricPlan) agg(i int) string    { return fmt.Sprintf("agg-%03d", i+1) }
 func (p fabricPlan) acc(i int) string    { return fmt.Sprintf("acc-%03d", i+1) }
 func (p fabricPlan) host(i int) string   { return fmt.Sprintf("srv-%04d", i+1) }
 func (p fabricPlan) client(i int) string { return fmt.Sprintf("client-%04d", i+1) }
@@ -255,6 +279,9 @@ func (p fabricPlan) spec() *scenario.Spec {
 	for c := 1; c <= 2; c++ {
 		t.Switches = append(t.Switches, scenario.SwitchSpec{Name: p.core(c), Layer: 3, Ports: p.corePorts, SpanningTree: p.SpanningTree})
 	}
+	for i := range 2 * p.aggPairs {
+		t.Switches = append(t.Switches, scenario.SwitchSpec{Name: p.agg(i), Layer: 2, Ports: p.aggPorts, SpanningTree: p.SpanningTree})
+	}
 	for i := range p.access {
 		t.Switches = append(t.Switches, scenario.SwitchSpec{Name: p.acc(i), Layer: 2, Ports: p.accessPort, SpanningTree: p.SpanningTree})
 	}
@@ -263,14 +290,43 @@ func (p fabricPlan) spec() *scenario.Spec {
 	// servers and clients count up from port 1.
 	port := func(dev string, k int) string { return fmt.Sprintf("%s:%d", dev, k) }
 	tenG := scenario.Bandwidth(10e9)
-	t.Links = append(t.Links, scenario.LinkSpec{Name: "core-isl", A: port(p.core(1), p.access+1), B: port(p.core(2), p.access+1), Speed: tenG})
+	coreISL := p.access + 1
+	if p.aggPairs > 0 {
+		coreISL = 2*p.aggPairs + 1
+	}
+	t.Links = append(t.Links, scenario.LinkSpec{Name: "core-isl", A: port(p.core(1), coreISL), B: port(p.core(2), coreISL), Speed: tenG})
 	top := p.accessPort
 	for k := range p.pairs {
 		t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("isl-%03d", k+1), A: port(p.acc(2*k), top), B: port(p.acc(2*k+1), top), Speed: tenG})
 	}
-	for i := range p.access {
-		for c := 1; c <= 2; c++ {
-			t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("up-%03d-%d", i+1, c), A: port(p.acc(i), top-c), B: port(p.core(c), i+1), Speed: tenG})
+	if p.aggPairs == 0 {
+		for i := range p.access {
+			for c := 1; c <= 2; c++ {
+				t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("up-%03d-%d", i+1, c), A: port(p.acc(i), top-c), B: port(p.core(c), i+1), Speed: tenG})
+			}
+		}
+	} else {
+		// Aggregation pair k (switches agg 2k and 2k+1, joined by an ISL, each uplinked to
+		// both cores) takes access switches k·accessPerAgg onwards; an access switch is
+		// uplinked to both switches of its aggregation pair.
+		// An aggregation switch carries the traffic of its 64 access switches: its
+		// uplinks and ISL are 100G, as aggregation layers are built.
+		aggTop := p.aggPorts
+		hundredG := scenario.Bandwidth(100e9)
+		for k := range p.aggPairs {
+			a, b := p.agg(2*k), p.agg(2*k+1)
+			t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("agg-isl-%03d", k+1), A: port(a, aggTop), B: port(b, aggTop), Speed: hundredG})
+			for j, g := range []string{a, b} {
+				for c := 1; c <= 2; c++ {
+					t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("agg-up-%03d-%d", 2*k+j+1, c), A: port(g, aggTop-c), B: port(p.core(c), 2*k+j+1), Speed: hundredG})
+				}
+			}
+		}
+		for i := range p.access {
+			k, slot := i/accessPerAgg, i%accessPerAgg
+			for c := 1; c <= 2; c++ {
+				t.Links = append(t.Links, scenario.LinkSpec{Name: fmt.Sprintf("up-%03d-%d", i+1, c), A: port(p.acc(i), top-c), B: port(p.agg(2*k+c-1), slot+1), Speed: tenG})
+			}
 		}
 	}
 	next := make([]int, p.access) // last used access port per switch
@@ -361,7 +417,7 @@ func (p fabricPlan) spec() *scenario.Spec {
 // header is the comment at the top of the generated file.
 func (p fabricPlan) header() []string {
 	return []string{
-		fmt.Sprintf("description: generated L2 fabric: %d switches (2 L3 cores, %d access in pairs), %d teamed", p.Switches, p.access, p.Hosts),
+		fmt.Sprintf("description: generated L2 fabric: %d switches (2 L3 cores, %d aggregation and %d access in pairs), %d teamed", p.Switches, 2*p.aggPairs, p.access, p.Hosts),
 		fmt.Sprintf("  servers, %d clients, %d flows, random failures over %s (seed %d)", p.Clients, p.Flows, fmtDuration(p.Duration), p.Seed),
 		"",
 		"Written by scenarios.Fabric (dctwin bench network --emit-scenario); regenerate",

@@ -228,14 +228,17 @@ func (n *Network) Reachable(a, b string) bool {
 	return false
 }
 
-// SameL2 reports whether two devices are joined in a given VLAN.
+// SameL2 reports whether two devices are joined in a given VLAN. The graph's
+// connected components are computed once, so that a check asking for every team is
+// not a graph search per question.
 func (n *Network) SameL2(a, b, vlan string) bool {
 	x, ok1 := n.ids[a+"|"+vlan]
 	y, ok2 := n.ids[b+"|"+vlan]
 	if !ok1 || !ok2 {
 		return false
 	}
-	return topo.PathExistsIn(n.g, n.g.Node(x), n.g.Node(y))
+	comp := n.components()
+	return comp[x] == comp[y]
 }
 
 // Path is a shortest path between two devices as the vertex keys it crosses

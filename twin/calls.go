@@ -188,11 +188,16 @@ type flowStream struct {
 func (s flowStream) Delivering() bool                  { return s.f.Delivering() }
 func (s flowStream) OneWayDelay() sim.Time             { return s.f.Delay() }
 func (s flowStream) OnChange(fn func(delivering bool)) { s.f.OnChange(fn) }
-func (s flowStream) Close()                            { s.n.RemoveFlow(s.f.Name()) }
-func (localStream) Delivering() bool                   { return true }
-func (s localStream) OneWayDelay() sim.Time            { return s.delay }
-func (localStream) OnChange(func(bool))                {}
-func (localStream) Close()                             {}
+
+// OnDelayChange implements uc.DelayNotifier: a call is told when its stream's path
+// moves, and is rated again from then on until it settles; a change of the load on an
+// unchanged path (a queueing delay that moves by microseconds) is not reported.
+func (s flowStream) OnDelayChange(fn func()) { s.f.OnPathChange(fn) }
+func (s flowStream) Close()                  { s.n.RemoveFlow(s.f.Name()) }
+func (localStream) Delivering() bool         { return true }
+func (s localStream) OneWayDelay() sim.Time  { return s.delay }
+func (localStream) OnChange(func(bool))      {}
+func (localStream) Close()                   {}
 
 // localStream is media between two VMs of one host, through its virtual switch; the
 // host's failure reaches such calls through NodeFailed.

@@ -42,6 +42,8 @@ func TestFabricLoadsAndChecks(t *testing.T) {
 		{Switches: 22, Hosts: 200, Flows: 2000, LinkMTBF: -1, NICMTBF: -1, SwitchMTBF: -1},
 		{Switches: 10, Hosts: 40, Flows: 100, VLANs: 4, Phones: 1000},
 		{Switches: 10, Hosts: 40, Flows: 100, VLANs: 3, Phones: 5, AsymmetricVRRP: true},
+		// more access switches than a core has ports: aggregation pairs between them
+		{Switches: 1040, Hosts: 1100, Clients: 1, Flows: 10, Duration: time.Minute},
 	}
 	for _, f := range specs {
 		t.Run(fmt.Sprintf("sw%d_h%d_%s_%s_v%d_p%d", f.Switches, f.Hosts, f.Detection, f.SpanningTree, f.VLANs, f.Phones), func(t *testing.T) {

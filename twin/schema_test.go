@@ -217,7 +217,7 @@ var fieldEffects = map[string]fieldEffect{
 	"workloads.calls.conference.node":               runs("workloads.calls.conference.node=pbx-a").on("classic-dc"),
 	"workloads.calls.conference.channels":           runs("workloads.calls.conference.channels=1").on("classic-dc"),
 	"workloads.calls.rtp_timeout":                   runs("workloads.calls.rtp_timeout=5s").with(edgeAFails),
-	"workloads.calls.post_dial_delay":               runs("workloads.calls.post_dial_delay=20s"),
+	"workloads.calls.post_dial_delay":               runs("workloads.calls.post_dial_delay=100s"),
 	"workloads.calls.mos_interval":                  runs("workloads.calls.mos_interval=1s").with("workloads.calls.groups[office].codec=g711"),
 
 	"failures.scheduled[].at":           runs("failures.scheduled[0].at=20s"),

@@ -16,10 +16,17 @@ type vlanPlan struct {
 	byName    map[string]int    // VLAN name → 802.1Q id
 	gatewayOf map[string]string // VLAN name → its gateway
 	vmVLANs   map[string][]string
+	hosts     map[string][]string // host → its VLANs (hostVLANs), asked for once per flow end
 }
 
 func newVLANPlan(t *topology.Topology) *vlanPlan {
-	vl := &vlanPlan{t: t, byName: map[string]int{}, gatewayOf: map[string]string{}, vmVLANs: map[string][]string{}}
+	vl := &vlanPlan{t: t, byName: map[string]int{}, gatewayOf: map[string]string{}, vmVLANs: map[string][]string{},
+		hosts: map[string][]string{}}
+	for _, h := range t.Hosts {
+		if _, dup := vl.hosts[h.Name]; !dup {
+			vl.hosts[h.Name] = hostVLANs(h)
+		}
+	}
 	for _, v := range t.VLANs {
 		if _, dup := vl.byName[v.Name]; !dup && v.ID >= 1 && v.ID <= network.MaxVLAN {
 			vl.byName[v.Name] = v.ID
@@ -144,11 +151,10 @@ func (tw *Twin) vlansOf(name string) []string {
 	if vs, ok := tw.vlans.vmVLANs[name]; ok {
 		return vs
 	}
-	t := tw.Topology
-	if h := t.Host(name); h != nil {
-		return hostVLANs(h)
+	if vs, ok := tw.vlans.hosts[name]; ok {
+		return vs
 	}
-	if e := t.Endpoint(name); e != nil && e.VLAN != "" {
+	if e := tw.Topology.Endpoint(name); e != nil && e.VLAN != "" {
 		return []string{e.VLAN}
 	}
 	return nil

@@ -188,10 +188,31 @@ func (l *Link) isCongested() bool { return l.congested[0] || l.congested[1] }
 // (walker.send, walker.crossPeer), so the index of either end finds them all; the
 // shorter has fewer flows that only looked.
 func (n *Network) indexCrossing(l *Link) {
-	deps := l.ends[0].deps.items
-	if other := l.ends[1].deps.items; len(other) < len(deps) {
-		deps = other
+	// A flood registers on its bridges rather than their ports (bridge.floodDeps):
+	// there the bridge's list holds the flows that may cross the port too.
+	candidates := func(p *Port) [][]depRef {
+		if p.dev.kind == kindSwitch && p.dev.br.bulk {
+			return [][]depRef{p.deps.items, p.dev.br.floodDeps.items}
+		}
+		return [][]depRef{p.deps.items}
 	}
+	size := func(ls [][]depRef) int {
+		k := 0
+		for _, x := range ls {
+			k += len(x)
+		}
+		return k
+	}
+	lists := candidates(l.ends[0])
+	if other := candidates(l.ends[1]); size(other) < size(lists) {
+		lists = other
+	}
+	for _, deps := range lists {
+		n.indexCrossingOf(l, deps)
+	}
+}
+
+func (n *Network) indexCrossingOf(l *Link, deps []depRef) {
 	for _, r := range deps {
 		if n.stamps[r.id] != r.stamp {
 			continue

@@ -16,6 +16,13 @@
 //	n.AddTeam("srv", network.TeamConfig{Members: []string{"eth0", "eth1"}, ...})
 //	f, _ := n.AddFlow(network.FlowConfig{Name: "call", From: "srv", To: "pbx", ...})
 //
+// VLANs (vlan.go): every port carries a set of VLANs with a native (untagged) one,
+// every switch a set of VLANs; frames are tagged per link, a switch keeps a MAC table
+// per VLAN and floods within the frame's VLAN, and spanning tree is one tree for all
+// VLANs. A host has an interface per VLAN (subnet and gateway); a flow leaves and
+// arrives on the interfaces its FlowConfig.FromVLAN and ToVLAN choose. A network built
+// without VLANs is VLAN 1.
+//
 // Build the network before the simulation runs; it converges at the current
 // simulated time when the simulation starts (spanning trees settle without timers,
 // teams take their first healthy member, MAC tables learn from the first frames), and
@@ -32,5 +39,10 @@
 // instants, so the packets an outage costs are a whole number (direction.go). A link
 // direction offered more than its speed drops the excess, and the flows crossing it
 // lose their share (congestion.go). Protocol timers are sim.Timers armed only while
-// something is changing, so an idle network schedules no events.
+// something is changing, so an idle network schedules no events. A network of more
+// than Options.EagerBridges bridges learns broadcasts lazily (lazy.go, floodtree.go):
+// a gratuitous ARP is recorded once, not walked, and a switch's entry is written when
+// someone looks it up, as the flood would have left it; its floods register once per
+// bridge. Package network/reference keeps the runtime before that redesign, for the
+// tests that show both give the same outages, detections and flows.
 package network

@@ -1,6 +1,11 @@
 package network
 
-import "dctwin/sim"
+import (
+	"cmp"
+	"slices"
+
+	"dctwin/sim"
+)
 
 // bridge is one L2 forwarding unit: a switch, or an MC-LAG cluster of two switches that
 // shares one MAC table (FDB) and appears as one node to the spanning tree.
@@ -13,9 +18,16 @@ type bridge struct {
 
 	lports    []*lport
 	peerLinks []*Link
-	fdb       [][]*fdbEntry // by dense VLAN index, then by MAC (MACs are small dense numbers); nil: never looked up
-	entries   []*fdbEntry   // creation order, for deterministic scans
-	tcUntil   sim.Time      // STP topology change: short aging until then
+	table     map[fdbKey]*fdbEntry // the entries looked up or learned so far
+	entries   []*fdbEntry          // creation order, for deterministic scans
+	tcUntil   sim.Time             // STP topology change: short aging until then
+	tcHist    []tcWindow           // the STP topology changes so far (lazy.go)
+
+	// floodDeps are the flows that flooded through the bridge, in a network that
+	// learns lazily: a change of any of its ports re-evaluates them (touchPort), so a
+	// flood registers once per bridge instead of once per port.
+	floodDeps depList
+	bulk      bool // floodDeps used: lazy, one switch, no aggregate (every port a flood looks at is one of its lports)
 
 	visit  uint64 // walk id of the last frame that entered
 	tcSeen uint64 // last RSTP topology change that reached the bridge
@@ -33,12 +45,18 @@ type bridge struct {
 // own CPU (its MAC, a gateway's virtual MAC).
 type lport struct {
 	br      *bridge
+	idx     int // position in br.lports
 	name    string
 	port    *Port
 	agg     bool
 	members []*Port
 	cpu     *device
 	deps    depList
+	// entries are the entries pointing at the port, so that a flush visits them only;
+	// flushed is when it last flushed (lazy.go: announced entries learned before it
+	// are gone).
+	entries []*fdbEntry
+	flushed uint64
 }
 
 // fdbEntry is one MAC table entry. Entries are never deleted, only emptied (lp nil), so
@@ -47,6 +65,8 @@ type fdbEntry struct {
 	b    *bridge
 	mac  mac
 	vlan int
+	id   int32 // creation order in its bridge
+	at   int32 // index in lp.entries
 	lp   *lport
 	gen  uint32   // bumped when the entry is emptied: the holds on it are gone
 	refs int32    // flows whose traffic keeps refreshing the entry
@@ -102,9 +122,10 @@ func (b *bridge) buildPorts() {
 				continue
 			}
 			if p.lp == nil {
-				p.lp = &lport{br: b, name: p.name, port: p}
+				p.lp = &lport{br: b, name: p.name, port: p, idx: len(b.lports)}
 				b.lports = append(b.lports, p.lp)
 			} else if p.lp.members[0] == p {
+				p.lp.idx = len(b.lports)
 				b.lports = append(b.lports, p.lp)
 			}
 		}
@@ -122,28 +143,54 @@ func (b *bridge) own(m mac) *device {
 	return nil
 }
 
-// entry returns the bridge's entry for m in VLAN v, creating an empty one. A flooded
-// walk looks its destination up on every bridge of the VLAN, so this is on the hot
-// path: each VLAN's table is a slice indexed by MAC rather than a map, which also
-// takes less memory once most bridges have looked up most MACs.
+// fdbKey identifies an entry: the VLAN's dense index and the MAC.
+type fdbKey struct {
+	vlan int32
+	mac  mac
+}
+
+// entry returns the bridge's entry for m in VLAN v, creating it: empty, or as the
+// latest announcement of m taught it (lazy.go).
 func (b *bridge) entry(v int, m mac) *fdbEntry {
-	k := b.n.vlanIndex(v)
-	if k >= len(b.fdb) {
-		b.fdb = append(b.fdb, make([][]*fdbEntry, k+1-len(b.fdb))...)
+	k := fdbKey{int32(b.n.vlanIndex(v)), m}
+	if e := b.table[k]; e != nil {
+		return e
 	}
-	t := b.fdb[k]
-	if int(m) < len(t) {
-		if e := t[m]; e != nil {
-			return e
-		}
-	} else {
-		t = append(t, make([]*fdbEntry, max(len(b.n.macNames), int(m)+1)-len(t))...)
-		b.fdb[k] = t
+	if b.table == nil {
+		b.table = map[fdbKey]*fdbEntry{}
 	}
-	e := &fdbEntry{b: b, mac: m, vlan: v}
-	t[m] = e
+	e := &fdbEntry{b: b, mac: m, vlan: v, id: int32(len(b.entries)), at: -1}
+	b.table[k] = e
 	b.entries = append(b.entries, e)
+	b.n.materialized(k, e)
 	return e
+}
+
+// setPort points e at lp (nil: empty), keeping the entries of each port listed.
+func (e *fdbEntry) setPort(lp *lport) {
+	if e.lp == lp {
+		return
+	}
+	if old := e.lp; old != nil {
+		last := len(old.entries) - 1
+		moved := old.entries[last]
+		old.entries[e.at] = moved
+		moved.at = e.at
+		old.entries[last] = nil
+		old.entries = old.entries[:last]
+		e.at = -1
+	}
+	e.lp = lp
+	if lp != nil {
+		e.at = int32(len(lp.entries))
+		lp.entries = append(lp.entries, e)
+	}
+}
+
+// byCreation orders entries as they were created, the order the tables are scanned
+// in, so that flushes touch (and re-evaluate) flows in a fixed order.
+func byCreation(es []*fdbEntry) {
+	slices.SortFunc(es, func(a, b *fdbEntry) int { return cmp.Compare(a.id, b.id) })
 }
 
 // agingTime is the current aging time: 802.1D bridges use the forward delay while a
@@ -255,7 +302,7 @@ func (b *bridge) expire(e *fdbEntry) {
 	if n.s.Observed() {
 		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), From: e.lp.name, Change: MACAged})
 	}
-	e.lp = nil
+	e.setPort(nil)
 	e.gen++
 	e.dropHolds()
 	n.touch(&e.deps)
@@ -272,14 +319,14 @@ func (b *bridge) shortenAging() {
 
 // flushPort empties the entries that point at lp (its link went down).
 func (b *bridge) flushPort(lp *lport, reason string) {
-	k := 0
-	for _, e := range b.entries {
-		if e.lp == lp {
-			b.clear(e)
-			k++
-		}
+	lp.flushed = b.n.nextSeq()
+	es := append(b.n.scratch[:0], lp.entries...)
+	byCreation(es)
+	for _, e := range es {
+		b.clear(e)
 	}
-	if k > 0 {
+	b.n.scratch = es[:0]
+	if k := len(es); k > 0 {
 		b.n.record(FDBFlushed{Switch: b.name, Port: lp.name, Entries: k, Reason: reason})
 	}
 }
@@ -289,40 +336,64 @@ func (b *bridge) flushPort(lp *lport, reason string) {
 // running flows keep refreshing are left alone: a real bridge re-learns them from the
 // next packet (a packet interval later), and if a flow's traffic now arrives from
 // elsewhere, its own re-evaluation moves the entry. Skipping them keeps a topology
-// change from re-flooding every flow of the domain.
+// change from re-flooding every flow of the domain. (An aggregate's entries stay: the
+// rule looks at single inter-switch ports.)
 func (b *bridge) flushTopology(except *lport) {
-	k := 0
-	for _, e := range b.entries {
-		if e.lp != nil && e.lp != except && e.refs == 0 && e.lp.port != nil && e.lp.port.uplink {
-			b.clear(e)
-			k++
+	seq := b.n.nextSeq()
+	es := b.n.scratch[:0]
+	for _, lp := range b.lports {
+		if lp == except || lp.port == nil || !lp.port.uplink {
+			continue
+		}
+		lp.flushed = seq
+		for _, e := range lp.entries {
+			if e.refs == 0 {
+				es = append(es, e)
+			}
 		}
 	}
-	if k > 0 {
+	byCreation(es)
+	for _, e := range es {
+		b.clear(e)
+	}
+	b.n.scratch = es[:0]
+	if k := len(es); k > 0 {
 		b.n.record(FDBFlushed{Switch: b.name, Entries: k, Reason: "topology change"})
 	}
 }
 
 // flushDevice empties the entries of a switch that lost power: in a cluster only those
-// on its own ports, otherwise all learned entries.
+// on its own ports (and the cluster's CPUs), otherwise all learned entries.
 func (b *bridge) flushDevice(d *device) {
-	k := 0
-	for _, e := range b.entries {
-		if e.lp == nil || e.lp == d.cpu {
-			continue
+	seq := b.n.nextSeq()
+	es := b.n.scratch[:0]
+	flush := func(lp *lport) {
+		if lp == d.cpu {
+			return
 		}
-		if e.lp.cpu != nil || len(b.members) == 1 || (e.lp.port != nil && e.lp.port.dev == d) {
-			b.clear(e)
-			k++
+		lp.flushed = seq
+		es = append(es, lp.entries...)
+	}
+	for _, lp := range b.lports {
+		if lp.cpu == nil && (len(b.members) == 1 || lp.port != nil && lp.port.dev == d) {
+			flush(lp)
 		}
 	}
-	if k > 0 {
+	for _, m := range b.members {
+		flush(m.cpu)
+	}
+	byCreation(es)
+	for _, e := range es {
+		b.clear(e)
+	}
+	b.n.scratch = es[:0]
+	if k := len(es); k > 0 {
 		b.n.record(FDBFlushed{Switch: b.name, Entries: k, Reason: d.name + " power"})
 	}
 }
 
 func (b *bridge) clear(e *fdbEntry) {
-	e.lp = nil
+	e.setPort(nil)
 	e.gen++
 	e.refs = 0
 	e.dropHolds()

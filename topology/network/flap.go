@@ -135,7 +135,7 @@ func (b *bridge) point(e *fdbEntry, lp *lport) {
 	if e.lp != nil {
 		from, change = e.lp.name, MACMoved
 	}
-	e.lp = lp
+	e.setPort(lp)
 	if n.s.Observed() {
 		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), Port: lp.name, From: from, Change: change})
 	}

@@ -56,43 +56,6 @@ func (iv Interval) Duration(now sim.Time) sim.Time {
 	return iv.End - iv.Start
 }
 
-// endpoint is where a flow direction starts or ends.
-type endpoint struct {
-	dev *device
-	gw  *gateway
-	pin *Port // a probe leaves through this member, its reply comes back to it
-	ifc int   // a host's interface (index into device.ifaces)
-}
-
-// vlan is the VLAN of the endpoint's interface: a host's interface, a gateway's VLAN,
-// or 0 for a switch (which answers in any VLAN it carries).
-func (e endpoint) vlan() int {
-	switch {
-	case e.gw != nil:
-		return e.gw.vlan
-	case e.dev != nil && e.dev.kind == kindHost:
-		return e.dev.ifaces[e.ifc].vlan
-	}
-	return 0
-}
-
-// flowDir is one direction's current evaluation.
-type flowDir struct {
-	from, to  endpoint
-	delivered bool
-	dup       bool
-	flooded   bool     // delivered, but by flooding: some switch did not know the destination
-	floodFrom sim.Time // since when flooded
-	// floodedPkts counts the packets sent in earlier flooded spans.
-	floodedPkts int64
-	reason      loss
-	path        []hop
-	all         []hop
-	held        []learnRef
-	custom      func(*walker) // internal frames (VRRP adverts) walk themselves
-	books       dirBooks      // outages, packets and congestion of this direction (direction.go)
-}
-
 // Flow is a data-plane flow. Its path, delivery state and delay follow the forwarding
 // state; its outages are recorded as they happen.
 type Flow struct {
@@ -105,6 +68,7 @@ type Flow struct {
 	active   bool
 	internal bool
 	onChange func(bool)
+	onPath   func()
 
 	id     int32 // in the dependency index (Network.flowIDs, Network.stamps)
 	dirty  bool
@@ -168,36 +132,6 @@ func (n *Network) newFlow(cfg FlowConfig, from, to endpoint, bidi bool) *Flow {
 	}
 	n.initBooks(f)
 	return f
-}
-
-func (n *Network) endpoint(name string) (endpoint, error) {
-	if g, ok := n.gateways[name]; ok {
-		return endpoint{gw: g}, nil
-	}
-	d, ok := n.devices[name]
-	if !ok || d.kind == kindPassThrough {
-		return endpoint{}, fmt.Errorf("unknown endpoint %q (a host, switch or gateway)", name)
-	}
-	return endpoint{dev: d}, nil
-}
-
-// endpointIn resolves an endpoint and, for a host, its interface in VLAN v (0: the
-// primary one).
-func (n *Network) endpointIn(name string, v int) (endpoint, error) {
-	e, err := n.endpoint(name)
-	if err != nil || v == 0 {
-		return e, err
-	}
-	if e.dev == nil || e.dev.kind != kindHost {
-		return e, fmt.Errorf("%q is not a host: it has no interface to choose by VLAN", name)
-	}
-	for i, fi := range e.dev.ifaces {
-		if fi.vlan == v {
-			e.ifc = i
-			return e, nil
-		}
-	}
-	return e, fmt.Errorf("host %q has no interface in VLAN %d", name, v)
 }
 
 // Name returns the flow's name.
@@ -271,6 +205,11 @@ func (f *Flow) Active() bool { return f.active }
 // OnChange registers fn to be called at the simulated instant the flow stops or
 // resumes delivering (with the new state), replacing any earlier function.
 func (f *Flow) OnChange(fn func(delivering bool)) { f.onChange = fn }
+
+// OnPathChange registers fn to be called at the simulated instant an evaluation moves
+// the path of one of the flow's directions (its delay changes with it), replacing any
+// earlier function. Changes of the load on an unchanged path are not reported.
+func (f *Flow) OnPathChange(fn func()) { f.onPath = fn }
 
 // Delivering reports whether the flow's packets currently arrive (every direction).
 func (f *Flow) Delivering() bool { return f.active && f.deliv }
@@ -509,6 +448,7 @@ func (n *Network) evaluate(f *Flow) {
 	w := &n.w
 	ok := true
 	first := !f.seen
+	moved := false
 	for i := range f.dirs {
 		fd := &f.dirs[i]
 		// The flow's old holds go before it walks again, so that its own traffic is not
@@ -529,6 +469,7 @@ func (n *Network) evaluate(f *Flow) {
 			n.addLoad(w.all, f.cfg.RateBps)
 			fd.all = keep(fd.all, w.all)
 		}
+		moved = moved || !slices.Equal(fd.path, w.path)
 		fd.path = keep(fd.path, w.path)
 		for _, e := range released {
 			e.b.startAging(e)
@@ -550,6 +491,9 @@ func (n *Network) evaluate(f *Flow) {
 		n.evaluated(f, i)
 	}
 	n.setDelivering(f, ok)
+	if moved && !first && f.onPath != nil {
+		f.onPath()
+	}
 }
 
 // keep copies a walk's result into a flow's slice, reusing its array. A flooded walk's
@@ -594,72 +538,3 @@ func (n *Network) setDelivering(f *Flow, ok bool) {
 // Evaluations returns how many flow evaluations (path walks of all directions of one
 // flow) the network has made: the data-plane cost of what happened.
 func (n *Network) Evaluations() uint64 { return n.evals }
-
-// walk evaluates one direction.
-func (w *walker) walk(fd *flowDir) {
-	if fd.custom != nil {
-		fd.custom(w)
-		return
-	}
-	from, to := fd.from, fd.to
-	switch {
-	case to.gw != nil:
-		w.fr.dst = to.gw.vmac
-		w.fr.gw = to.gw
-		w.dep(&to.gw.deps)
-	case to.pin != nil:
-		w.fr.dst = to.pin.sendMAC() // a probe reply, to the MAC the probe came from
-		w.dep(&to.dev.team.deps)
-	default:
-		w.fr.dst = to.dev.mac
-	}
-	if from.gw != nil {
-		// From a gateway: its master answers with the virtual MAC, in its VLAN.
-		g := from.gw
-		w.dep(&g.deps)
-		m := g.master()
-		if m == nil {
-			w.lose(g.name, " has no master", 0)
-			return
-		}
-		w.fr.src, w.fr.vlan = g.vmac, g.vlan
-		w.fromSwitch(m)
-		return
-	}
-	d := from.dev
-	w.fr.src = d.mac
-	if from.pin != nil {
-		w.fr.src = from.pin.sendMAC()
-	}
-	if d.kind == kindSwitch {
-		// A switch speaks in the VLAN of the other end (its interface there).
-		w.fr.vlan = to.vlan()
-		if w.fr.vlan == 0 {
-			w.fr.vlan = DefaultVLAN
-		}
-		w.fromSwitch(d)
-		return
-	}
-	fi := d.ifaces[from.ifc]
-	w.fr.vlan = fi.vlan
-	if to.dev != nil && to.dev.kind == kindHost && to.pin == nil {
-		ti := to.dev.ifaces[to.ifc]
-		if g := w.n.routeVia(fi, ti); g != nil {
-			w.fr.routeTo = to.dev.mac
-			w.fr.routeIn = ti.vlan
-			w.fr.dst = g.vmac
-			w.fr.gw = g
-			w.dep(&g.deps)
-		}
-	}
-	w.fromHost(d, from.pin)
-}
-
-// routeVia returns the gateway that routes from interface a to interface b, or nil
-// when they share a subnet.
-func (n *Network) routeVia(a, b iface) *gateway {
-	if a.subnet == "" || b.subnet == "" || a.subnet == b.subnet {
-		return nil
-	}
-	return n.gateways[a.gateway]
-}

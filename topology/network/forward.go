@@ -91,6 +91,10 @@ func (w *walker) dep(d *depList) {
 	}
 }
 
+// bulk reports whether d is a switch whose flood registrations are per bridge
+// (bridge.floodDeps).
+func (d *device) bulk() bool { return d.kind == kindSwitch && d.br.bulk }
+
 // lose notes where the frame was lost, unless it is a flooded copy (most of those
 // are lost somewhere by design); the first loss explains the outage.
 func (w *walker) lose(name, what string, m mac) {
@@ -186,14 +190,25 @@ func (w *walker) fromHost(h *device, pinned *Port) {
 
 // send puts the frame on p's link.
 func (w *walker) send(p *Port) {
-	w.dep(&p.deps)
+	// A flood in a network that learns lazily registers on the bridges it crosses
+	// (bridge.floodDeps) rather than on each of their ports; the destination's own
+	// ports it registers on as any frame does.
+	bulk := w.flooding > 0 && w.n.lazyOn
+	if !bulk || !p.dev.bulk() {
+		w.dep(&p.deps)
+	}
 	l := p.link
 	if l == nil || l.cut[p.end] || !p.emits(0) {
 		w.lose(p.name, ": lost on the link", 0)
 		return
 	}
 	q := l.ends[1-p.end]
-	w.dep(&q.deps)
+	switch {
+	case !bulk, q.dev.kind == kindPassThrough, q.dev.kind == kindSwitch && !q.dev.bulk():
+		w.dep(&q.deps)
+	case q.dev.kind == kindHost && (w.fr.dst == q.dev.mac || w.fr.dst == q.mac || !p.dev.bulk()):
+		w.dep(&q.deps)
+	}
 	if q.failed || q.dev.failed {
 		w.lose(q.name, " is down: lost on the link", 0)
 		return
@@ -239,6 +254,9 @@ func (w *walker) arrive(q *Port) {
 
 // bridgeIn handles the frame arriving at switch sw on port q.
 func (w *walker) bridgeIn(sw *device, q *Port) {
+	if w.flooding > 0 && sw.br.bulk {
+		w.dep(&sw.br.floodDeps) // stands for q's deps (send skipped them)
+	}
 	if !q.usable() {
 		w.lose(q.name, " is down", 0)
 		return
@@ -293,6 +311,13 @@ func (w *walker) forward(sw *device, in *lport) {
 	if w.fr.dst == macFlood {
 		if t := w.fr.target; t != nil && t.br == b && !t.failed && t.carries(w.fr.vlan) && (t == sw || w.peerUp(sw)) {
 			w.deliver()
+		}
+		if w.f == nil && w.fr.target == nil && w.n.lazyOn {
+			// A broadcast that only teaches (lazy.go): announced, not walked.
+			if t := w.n.tree(w.fr.vlan); t.simple {
+				w.n.announce(b, in, w.fr.vlan, w.fr.src, t)
+				return
+			}
 		}
 		w.flood(sw, in)
 		return
@@ -410,6 +435,10 @@ func (w *walker) flood(sw *device, in *lport) {
 	w.flooding++
 	defer func() { w.flooding-- }()
 	b := sw.br
+	bulk := b.bulk
+	if bulk {
+		w.dep(&b.floodDeps)
+	}
 	remote := false
 	for _, lp := range b.lports {
 		if lp == in || lp.cpu != nil {
@@ -426,7 +455,9 @@ func (w *walker) flood(sw *device, in *lport) {
 			remote = true
 			continue
 		}
-		w.dep(&p.deps)
+		if !bulk {
+			w.dep(&p.deps)
+		}
 		if p.usable() && p.state == Forwarding && p.allows(w.fr.vlan) {
 			w.fr.tag = p.egressTag(w.fr.vlan)
 			w.send(p)

@@ -77,6 +77,15 @@ func (n *Network) touch(d *depList) {
 	d.last = depRef{}
 }
 
+// touchPort marks the flows that looked at port p dirty, and in a network that learns
+// lazily those that flooded through its bridge.
+func (n *Network) touchPort(p *Port) {
+	n.touch(&p.deps)
+	if p.dev.kind == kindSwitch && p.dev.br.bulk {
+		n.touch(&p.dev.br.floodDeps)
+	}
+}
+
 // sweepMin is the least number of items added between two sweeps, so that a small
 // network never sweeps and a large one sweeps rarely.
 const sweepMin = 1 << 20
@@ -127,6 +136,7 @@ func (n *Network) maybeSweep() {
 		}
 	}
 	for _, b := range n.bridges {
+		sweep(&b.floodDeps)
 		for _, lp := range b.lports {
 			sweep(&lp.deps)
 		}

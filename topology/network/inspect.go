@@ -158,6 +158,23 @@ func (n *Network) inspectBridge(b *bridge, maxMACs int) *BridgeInspection {
 		}
 		all = append(all, ranked{me, e.last})
 	}
+	// In a network that learns lazily, the entries nobody looked up yet are what the
+	// announcements taught the bridge (lazy.go); they are listed as the table holds
+	// them, without writing them.
+	if n.lazyOn {
+		for k, ks := range n.keys {
+			if _, written := b.table[k]; written {
+				continue
+			}
+			lp, last, fire, ok := n.derived(b, ks)
+			if !ok {
+				continue
+			}
+			me := MACEntry{MAC: n.macName(k.mac), Port: lp.name, VLAN: n.vlanName(n.vlanIDs[k.vlan]), Expires: fire}
+			all = append(all, ranked{me, last})
+		}
+		slices.SortStableFunc(all, func(x, y ranked) int { return cmp.Compare(x.e.MAC+" "+x.e.VLAN, y.e.MAC+" "+y.e.VLAN) })
+	}
 	bi.Total = len(all)
 	// Entries in use first (they carry the flows), then those refreshed last.
 	slices.SortStableFunc(all, func(x, y ranked) int {

@@ -1,6 +1,10 @@
 package network_test
 
 import (
+	"cmp"
+	"fmt"
+	"reflect"
+	"slices"
 	"testing"
 
 	"dctwin/sim"
@@ -84,5 +88,48 @@ func TestInspectBridge(t *testing.T) {
 	in, _ = n.Inspect("core", 1)
 	if len(in.Bridge.Entries) != 1 || !in.Bridge.Entries[0].InUse {
 		t.Errorf("one entry asked: %+v", in.Bridge.Entries)
+	}
+}
+
+// A switch of a network that learns broadcasts lazily shows the MAC table a walked
+// network has: the entries nobody looked up are derived from the announcements, with
+// the same ports and the same instants they age out at.
+func TestInspectShowsLazilyLearnedEntries(t *testing.T) {
+	tables := func(opt network.Options) map[string][]network.MACEntry {
+		s := sim.New(3)
+		n := network.New(s, opt)
+		lc := network.LinkConfig{Speed: 10e9}
+		must(t, n.AddSwitch("core", network.SwitchConfig{Priority: 4096}))
+		for i := range 3 {
+			a := fmt.Sprintf("a%d", i)
+			must(t, n.AddSwitch(a, network.SwitchConfig{}))
+			must(t, n.AddLink(a+"-up", a+":up", fmt.Sprintf("core:p%d", i), lc))
+			for j := range 2 {
+				h := fmt.Sprintf("h%d%d", i, j)
+				must(t, n.AddHost(h, network.HostConfig{}))
+				must(t, n.AddLink(h, h+":eth0", fmt.Sprintf("%s:p%d", a, j), lc))
+			}
+		}
+		_, err := n.AddFlow(network.FlowConfig{Name: "f", From: "h00", To: "h21", RateBps: 1e6})
+		must(t, err)
+		s.At(sec(100), func() { must(t, n.FailLink("a1-up")) })
+		s.RunUntil(sec(200))
+		out := map[string][]network.MACEntry{}
+		for _, sw := range n.Switches() {
+			in, _ := n.Inspect(sw, 100)
+			es := in.Bridge.Entries
+			slices.SortFunc(es, func(x, y network.MACEntry) int { return cmp.Compare(x.MAC, y.MAC) })
+			out[sw] = es
+		}
+		return out
+	}
+	walked, lazy := tables(network.Options{}), tables(network.Options{EagerBridges: -1})
+	if !reflect.DeepEqual(walked, lazy) {
+		t.Errorf("MAC tables differ:\n walked %v\n lazy   %v", walked, lazy)
+	}
+	// The core knows the four hosts of a0 and a2 (a1's uplink failed: its two were
+	// flushed), each with its aging instant.
+	if len(walked["core"]) != 4 {
+		t.Errorf("the core knows %d MACs, want the 4 hosts of a0 and a2: %v", len(walked["core"]), walked["core"])
 	}
 }

@@ -134,6 +134,7 @@ func (n *Network) lacpSync(ls *lacpState, sync bool, active [2]bool) {
 		return
 	}
 	ls.sync = sync
+	n.floodVer++
 	for i, sp := range ls.ends {
 		if sp.dev.kind != kindSwitch {
 			continue
@@ -141,7 +142,7 @@ func (n *Network) lacpSync(ls *lacpState, sync bool, active [2]bool) {
 		if sp.usable() && (sync || active[i]) {
 			n.record(AggregateMemberChanged{Device: sp.dev.name, Port: sp.name, In: sync, Mechanism: ByLACP})
 		}
-		n.touch(&sp.deps)
+		n.touchPort(sp)
 		if sp.lp != nil {
 			n.touch(&sp.lp.deps)
 			if !sync && !sp.lp.anyUsable() {

@@ -3,23 +3,12 @@ package network
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 
 	"dctwin/sim"
 	"dctwin/topology"
 )
-
-// Options are network-wide settings.
-type Options struct {
-	// HandshakeDelay is how long one RSTP proposal/agreement handshake takes; a
-	// designated port forwards after one per hop from the bridge that noticed the
-	// change. RSTP moves ports without timers (reference-facts §5); a handshake is a
-	// BPDU round trip plus processing. Default 10 ms.
-	HandshakeDelay sim.Time
-	// SettleLimit bounds how often one flow is re-evaluated within one instant, so that
-	// MAC flapping in a loop cannot stall the simulation. Default 16.
-	SettleLimit int
-}
 
 // Network is the runtime network attached to one simulation.
 type Network struct {
@@ -74,6 +63,17 @@ type Network struct {
 	vlanIDs   []int
 	vlanNames map[int]string
 
+	seq     uint64      // orders learnings and flushes (lazy.go)
+	scratch []*fdbEntry // entries a flush clears
+
+	// Broadcasts learned lazily (lazy.go, floodtree.go).
+	lazyOn   bool
+	maxAging sim.Time // the longest MAC aging time of any bridge
+	keys     map[fdbKey]*keyState
+	trees    []*floodTree // by dense VLAN index
+	floodVer uint64       // bumped by every change a flood tree depends on
+	reached  []*fdbEntry  // scratch of announce
+
 	holdQueue []*fdbEntry // entries whose holds changed this instant (flap.go)
 	released  []*fdbEntry // scratch: entries a re-walked flow no longer holds
 	flaps     int         // MACFlapping reported
@@ -122,92 +122,6 @@ type iface struct {
 	gateway string
 }
 
-// SwitchConfig describes an L2 or L3 switch.
-type SwitchConfig struct {
-	// Layer is topology.L2 or topology.L3 (L3 switches can be gateway members).
-	Layer topology.SwitchLayer
-	// SpanningTree is the loop-prevention protocol; "" means RSTP, the default.
-	SpanningTree topology.SpanningTree
-	// Priority is the bridge priority (lower wins the root election). Default 32768.
-	Priority int
-	// MACAging is the MAC table aging time; zero means topology.DefaultMACAging.
-	MACAging sim.Time
-	// HelloTime, MaxAge and ForwardDelay are the spanning-tree timers; zero means the
-	// topology.DefaultSTP* values (the 802.1D timers).
-	HelloTime, MaxAge, ForwardDelay sim.Time
-	// Latency is the switch's forwarding latency per frame beyond the frame's
-	// serialization (lookup and fabric), taken as given.
-	Latency sim.Time
-	// BootTime is how long the switch boots when its power returns (RepairSwitch): POST,
-	// loading its software and configuration. Its ports stay dark meanwhile. Zero
-	// brings it up at once.
-	BootTime sim.Time
-	// HelloPhase is when, within a hello period, the switch sends its BPDUs; a
-	// neighbour ages their information from the last one it received. Zero draws a
-	// phase per switch from its random stream.
-	HelloPhase sim.Time
-	// HostPortsSTP makes host-facing ports ordinary spanning-tree ports instead of edge
-	// (PortFast) ports, so that a port coming up passes through the forward-delay states
-	// before it forwards (reference-facts §4.3: PortFast saves about 30 s).
-	HostPortsSTP bool
-	// VLANs are the VLANs the switch carries (its VLAN database); nil means every VLAN.
-	// Frames of other VLANs are dropped where they arrive.
-	VLANs []int
-}
-
-// HostConfig describes an endpoint: a server, a VM's virtual NIC, a phone, a client.
-// Its primary IP interface is in VLAN, Subnet, with Gateway; a host may have more
-// (Interfaces), such as a hypervisor whose VMs are in its port groups' VLANs.
-type HostConfig struct {
-	// Subnet is the primary interface's IP subnet. Flows between interfaces of
-	// different non-empty subnets are routed by the source interface's Gateway.
-	Subnet string
-	// Gateway names the primary interface's first-hop gateway (AddGateway).
-	Gateway string
-	// VLAN is the primary interface's VLAN; zero means DefaultVLAN.
-	VLAN int
-	// Interfaces are the host's further IP interfaces.
-	Interfaces []Interface
-}
-
-// Interface is an IP interface of a host: the VLAN its frames are in, its subnet and
-// its default gateway.
-type Interface struct {
-	VLAN            int
-	Subnet, Gateway string
-}
-
-// LinkConfig describes a cable.
-type LinkConfig struct {
-	// Speed in bits per second; zero means topology.DefaultLinkSpeed.
-	Speed float64
-	// Latency is the one-way propagation delay, taken as given (zero is a valid
-	// latency: a blade's midplane trace).
-	Latency sim.Time
-	// HalfDuplex makes both directions share the link's capacity, as a half-duplex
-	// segment does: each direction's queueing sees the load of both.
-	HalfDuplex bool
-	// PHYDelay is how long a device takes to notice that light came or went (link
-	// debounce); a shorter glitch goes unnoticed. Zero means at once.
-	PHYDelay sim.Time
-	// VLANs configures the ports at both ends (SetPortVLANs overrides one end). The
-	// zero value is a port without VLAN configuration: every VLAN, VLAN 1 untagged.
-	VLANs PortVLANs
-}
-
-// InterconnectConfig describes a blade enclosure's interconnect module.
-type InterconnectConfig struct {
-	// Kind is topology.PassThrough or topology.SwitchModule.
-	Kind topology.ModuleKind
-	// Pairs wires a pass-through module: blade-side port name -> external port name.
-	Pairs map[string]string
-	// Switch configures a switch module.
-	Switch SwitchConfig
-	// UplinkFailureDetection (link-state tracking) makes a switch module disable its
-	// blade-facing ports while all its uplinks are down, so the blades see carrier loss.
-	UplinkFailureDetection bool
-}
-
 // mac identifies a MAC address: a host's team MAC, a NIC's own MAC, a switch's MAC or
 // a gateway's virtual MAC. 0 is the flood (broadcast/multicast) address.
 type mac int32
@@ -223,6 +137,9 @@ func New(s *sim.Simulation, opt Options) *Network {
 	if opt.SettleLimit <= 0 {
 		opt.SettleLimit = 16
 	}
+	if opt.EagerBridges == 0 {
+		opt.EagerBridges = 64
+	}
 	n := &Network{
 		s:        s,
 		opt:      opt,
@@ -232,6 +149,7 @@ func New(s *sim.Simulation, opt Options) *Network {
 		gateways: make(map[string]*gateway),
 		flows:    make(map[string]*Flow),
 		macNames: []string{"broadcast"},
+		keys:     map[fdbKey]*keyState{},
 	}
 	n.w.n = n
 	n.initVLANs()
@@ -511,6 +429,11 @@ func (n *Network) start() {
 	n.bundleSwitches()
 	for _, b := range n.bridges {
 		b.buildPorts()
+		n.maxAging = max(n.maxAging, b.cfg.MACAging)
+	}
+	n.lazyOn = n.opt.EagerBridges < 0 || len(n.bridges) > n.opt.EagerBridges
+	for _, b := range n.bridges {
+		b.bulk = n.lazyOn && len(b.members) == 1 && !slices.ContainsFunc(b.lports, func(lp *lport) bool { return lp.agg })
 	}
 	for _, p := range n.allPorts() {
 		p.rx = p.light(0)

@@ -137,6 +137,7 @@ func (n *Network) changed(l *Link, depth int) {
 	if l == nil || depth > 8 {
 		return
 	}
+	n.floodVer++
 	for _, p := range l.ends {
 		rx := p.light(0)
 		if rx != p.rx {
@@ -146,7 +147,7 @@ func (n *Network) changed(l *Link, depth int) {
 			}
 			p.phy.Reset(l.cfg.PHYDelay)
 		}
-		n.touch(&p.deps)
+		n.touchPort(p)
 		if p.lacp != nil {
 			n.lacpCheck(p.lacp)
 		}
@@ -169,8 +170,9 @@ func (n *Network) carrierSettled(p *Port) {
 		return
 	}
 	p.carrier = p.rx
+	n.floodVer++
 	n.record(CarrierChanged{Port: p.name, Up: p.carrier})
-	n.touch(&p.deps)
+	n.touchPort(p)
 	if p.lacp != nil {
 		n.lacpCheck(p.lacp)
 	}
@@ -226,6 +228,7 @@ func (n *Network) uplinkTracking(d *device) {
 		return
 	}
 	d.downOff = !any
+	n.floodVer++
 	n.record(UplinkTrackingChanged{Switch: d.name, DownlinksDisabled: d.downOff})
 	for _, p := range d.ports {
 		if p.hostFacing {
@@ -243,6 +246,7 @@ func (n *Network) holdDownlinks(d *device) {
 		return // nothing to track: the ports stay as they were wired
 	}
 	d.downOff = true
+	n.floodVer++
 	for _, p := range d.ports {
 		if p.hostFacing {
 			p.disabled = true
@@ -331,7 +335,7 @@ func (n *Network) setPort(name string, failed bool, nicOnly bool) error {
 	}
 	if n.started { // before the start, the start derives everything from the flags
 		n.changed(p.link, 0)
-		n.touch(&p.deps)
+		n.touchPort(p)
 	}
 	return nil
 }
@@ -381,6 +385,7 @@ func (n *Network) powerChanged(d *device) {
 	if !n.started {
 		return // before the start, the start derives everything from the flags
 	}
+	n.floodVer++
 	n.touch(&d.deps)
 	if d.kind == kindSwitch {
 		n.switchPower(d)
@@ -418,6 +423,7 @@ func (n *Network) RepairHost(name string) error { return n.setDevice(name, false
 // spanning-tree port states go, the spanning tree of its domain re-converges, gateway
 // membership follows.
 func (n *Network) switchPower(d *device) {
+	n.floodVer++
 	b := d.br
 	if d.failed {
 		b.flushDevice(d)

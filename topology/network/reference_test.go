@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"dctwin/sim"
@@ -73,13 +74,13 @@ type impl struct {
 	trace   []string
 }
 
-func newImpl(seed uint64, ref bool) *impl {
+func newImpl(seed uint64, ref bool, opt network.Options) *impl {
 	m := &impl{s: sim.New(seed), flows: map[string]flowAPI{}}
 	if ref {
 		n := reference.New(m.s, network.Options{})
 		m.n, m.add = n, func(c network.FlowConfig) (flowAPI, error) { return n.AddFlow(c) }
 	} else {
-		n := network.New(m.s, network.Options{})
+		n := network.New(m.s, opt)
 		m.n, m.add = n, func(c network.FlowConfig) (flowAPI, error) { return n.AddFlow(c) }
 	}
 	m.s.AddObserver(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
@@ -369,6 +370,36 @@ func (m *impl) say() []string {
 	return out
 }
 
+// byInstant sorts the records of each instant, so that two runs compare by what
+// happened when, not by the order in which the flows of one instant were walked (the
+// order in which a flush or an announcement touches flows follows the order in which
+// the tables' entries were written, which lazy learning changes).
+func byInstant(trace []string) {
+	for i := 0; i < len(trace); {
+		at, _, _ := strings.Cut(trace[i], " ")
+		j := i + 1
+		for j < len(trace) && strings.HasPrefix(trace[j], at+" ") {
+			j++
+		}
+		slices.Sort(trace[i:j])
+		i = j
+	}
+}
+
+// flapsBefore reports whether a MAC flapped in a trace before its i-th record (or
+// anywhere, for i < 0).
+func flapsBefore(trace []string, i int) bool {
+	if i < 0 || i > len(trace) {
+		i = len(trace)
+	}
+	for _, r := range trace[:i] {
+		if strings.Contains(r, "network.MACFlapping") {
+			return true
+		}
+	}
+	return false
+}
+
 // firstDiff returns the first index at which two lists differ, or -1.
 func firstDiff(a, b []string) int {
 	for i := range max(len(a), len(b)) {
@@ -386,12 +417,23 @@ func at(list []string, i int) string {
 	return "(none)"
 }
 
+// The random data centers are compared twice: as small networks (every broadcast
+// walked) and with broadcasts learned lazily whatever the size (lazy.go).
 func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		opt  network.Options
+	}{{"walked", network.Options{}}, {"lazy", network.Options{EagerBridges: -1}}} {
+		t.Run(mode.name, func(t *testing.T) { compareRandom(t, mode.opt) })
+	}
+}
+
+func compareRandom(t *testing.T, opt network.Options) {
 	const n = 240
-	records, flows := 0, 0
+	records, flows, orderDependent := 0, 0, 0
 	for seed := uint64(1); seed <= n; seed++ {
 		steps := randomDC(seed)
-		got, want := newImpl(seed, false), newImpl(seed, true)
+		got, want := newImpl(seed, false, opt), newImpl(seed, true, opt)
 		for i, st := range steps {
 			e1, e2 := st(got), st(want)
 			if (e1 == nil) != (e2 == nil) {
@@ -400,18 +442,34 @@ func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
 		}
 		got.s.RunUntil(700 * sim.Second)
 		want.s.RunUntil(700 * sim.Second)
-		if i := firstDiff(got.trace, want.trace); i >= 0 {
+		byInstant(got.trace)
+		byInstant(want.trace)
+		i := firstDiff(got.trace, want.trace)
+		a, b := got.say(), want.say()
+		j := firstDiff(a, b)
+		if (i >= 0 || j >= 0) && opt.EagerBridges < 0 && flapsBefore(want.trace, i) {
+			// Running traffic teaching one MAC on two ports flaps the entry at every
+			// evaluation until the settle limit (Options.SettleLimit) stops it; where it
+			// stops depends on the order in which the flows of the instant were walked,
+			// which follows the order the tables' entries were written in.
+			orderDependent++
+			continue
+		}
+		if i >= 0 {
 			t.Errorf("seed %d: records differ at %d of %d/%d:\n  network:   %s\n  reference: %s", seed, i,
 				len(got.trace), len(want.trace), at(got.trace, i), at(want.trace, i))
 			continue
 		}
-		if a, b := got.say(), want.say(); firstDiff(a, b) >= 0 {
-			i := firstDiff(a, b)
-			t.Errorf("seed %d: flows differ:\n  network:   %s\n  reference: %s", seed, at(a, i), at(b, i))
+		if j >= 0 {
+			t.Errorf("seed %d: flows differ:\n  network:   %s\n  reference: %s", seed, at(a, j), at(b, j))
 			continue
 		}
 		records += len(want.trace)
 		flows += len(want.order)
 	}
-	t.Logf("%d random data centers: %d records and %d flows alike", n, records, flows)
+	t.Logf("%d random data centers: %d records and %d flows alike; %d left out as flapping made them depend on the order of evaluation",
+		n-orderDependent, records, flows, orderDependent)
+	if orderDependent > n/10 {
+		t.Errorf("%d of %d random data centers flap: too few compared", orderDependent, n)
+	}
 }

@@ -470,8 +470,9 @@ func (n *Network) moveTo(p *Port, s PortState) {
 		return
 	}
 	p.state = s
+	n.floodVer++
 	n.record(PortStateChanged{Switch: p.dev.name, Port: p.name, Role: p.role, State: s})
-	n.touch(&p.deps)
+	n.touchPort(p)
 	if s == Discarding && p.lp != nil && !p.lp.forwarding() {
 		p.dev.br.flushPort(p.lp, "port blocked")
 	}
@@ -516,6 +517,7 @@ func (n *Network) topologyChange(p *Port) {
 		for _, x := range n.bridges {
 			if x.alive && x.comp == b.comp {
 				x.tcUntil = n.s.Now() + cfg.MaxAge + cfg.ForwardDelay
+				x.tcHist = append(x.tcHist, tcWindow{n.s.Now(), x.tcUntil})
 				x.shortenAging()
 			}
 		}

@@ -20,10 +20,11 @@ import (
 // with several VLANs is a trunk: it tags every frame but those of its native VLAN and
 // drops frames of VLANs it is not configured for.
 //
-// Forwarding uses independent VLAN learning (IVL, 802.1Q's default model): a MAC
-// address has one entry per VLAN. A hypervisor's team MAC is in every VLAN of its port
-// groups and a router's MAC on every VLAN interface it has; with shared learning (one
-// entry per MAC) a frame in one VLAN would move the entry other VLANs' frames follow.
+// Forwarding uses independent VLAN learning (IVL; 802.1Q also allows shared learning):
+// a MAC address has one entry per VLAN. A hypervisor's team MAC is in every VLAN of its
+// port groups and a router's MAC on every VLAN interface it has; with shared learning
+// (one entry per MAC) a frame in one VLAN would move the entry other VLANs' frames
+// follow.
 //
 // The spanning tree is one common tree for all VLANs (802.1D/802.1w have one; PVST and
 // MSTP are not modelled): a port that blocks, blocks every VLAN, so a VLAN the

@@ -55,7 +55,9 @@ type Call struct {
 	server  *server // nil for internal calls
 	holding sim.Time
 	state   CallState
-	slot    int // index in Model.active, -1 when not there
+	// prev and next link the calls in progress (Model.active) while listed.
+	prev, next *Call
+	listed     bool
 
 	attempted, answered, finished sim.Time
 	transmissions                 int
@@ -66,9 +68,17 @@ type Call struct {
 	overBudget         bool     // mouth-to-ear delay has exceeded Config.DelayBudget
 	maxTa              float64  // highest mouth-to-ear delay seen, ms
 
-	audio      []*mediaPath // forward (caller → callee) and reverse
-	video      []Stream
-	hangup     *sim.Timer
+	audio  []*mediaPath // forward (caller → callee) and reverse
+	video  []Stream
+	hangup *sim.Timer
+	// steady is set while the call's interval MOS cannot change until one of its
+	// streams reports a change (every stream delivering, no gap in the interval, the
+	// delay unchanged): it is then counted in Model.steadySum instead of being rated
+	// every second (quality.go). polled marks a call with a stream that cannot report
+	// delay changes (no DelayNotifier): it is rated every second.
+	steady     bool
+	steadyMOS  float64
+	polled     bool
 	sampleLo   float64 // lowest interval MOS so far
 	lastMOS    float64 // interval MOS at the last sample
 	degraded   bool    // inside a degraded episode
@@ -158,7 +168,7 @@ func (m *Model) serverFor(k Kind) *server {
 func (m *Model) newCall(g *group, from string, kind Kind, to string, holding sim.Time) *Call {
 	g.seq++
 	c := &Call{
-		m: m, g: g, pbx: g.pbx, holding: holding, state: Dialling, slot: -1,
+		m: m, g: g, pbx: g.pbx, holding: holding, state: Dialling,
 		attempted: m.s.Now(), sampleLo: math.Inf(1), episode: -1,
 		caller: m.station(from), callee: noResource,
 		info: CallInfo{ID: fmt.Sprintf("%s#%d", g.cfg.Name, g.seq), Group: g.cfg.Name, Kind: kind, From: from, To: to},
@@ -292,6 +302,7 @@ func (c *Call) busy() {
 
 // finish measures a talking call one last time and releases it.
 func (c *Call) finish(state CallState) {
+	c.unsteady()
 	now := c.m.s.Now()
 	if c.m.ticker != nil {
 		// The last, partial sample interval counts for the call's lowest MOS too.

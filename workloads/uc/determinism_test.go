@@ -2,6 +2,7 @@ package uc_test
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -78,5 +79,47 @@ func TestDeterminism(t *testing.T) {
 	if in, out := st.InProgressAtStart+st.Attempted,
 		st.Completed+st.Blocked+st.Busy+st.FailedSetup+st.Dropped+st.Active; in != out {
 		t.Fatalf("counts do not add up: %d in progress at the start or attempted, %d accounted for: %+v", in, out, st)
+	}
+}
+
+// A call whose streams report their delay changes is rated only when something
+// changes (event-driven) instead of every second; on the fake network, whose delay
+// changes only when the script says so, both must give the same calls, the same
+// records and the same MOS series (to the last digits of a sum taken in another order).
+func TestEventDrivenRatingEqualsSampling(t *testing.T) {
+	run := func(notify bool) (*rig, []string) {
+		r := newRig(t, 7, busyHour())
+		if notify {
+			r.net.NotifyDelays()
+		}
+		r.m.Start()
+		r.net.Outage("phone-2", 2*sim.Minute, 800*sim.Millisecond)
+		r.net.Outage("phone-4", 5*sim.Minute, 90*sim.Second)
+		r.net.Outage("pbx-a", 8*sim.Minute, 20*sim.Second)
+		r.s.At(14*sim.Minute, func() { r.net.SetDelay(60 * sim.Millisecond) })
+		r.s.At(16*sim.Minute, func() { r.net.SetDelay(5 * sim.Millisecond) })
+		r.s.RunUntil(20 * sim.Minute)
+		out := make([]string, len(r.log))
+		for i, l := range r.log {
+			out[i] = fmt.Sprintf("%v %s", l.at, l.r)
+		}
+		return r, out
+	}
+	sampled, a := run(false)
+	events, b := run(true)
+	if i := slices.IndexFunc(a, func(s string) bool { return !slices.Contains(b, s) }); i >= 0 || len(a) != len(b) {
+		t.Fatalf("the record streams differ (%d vs %d records), first: %v", len(a), len(b), a[max(i, 0)])
+	}
+	sa, sb := sampled.m.Series(), events.m.Series()
+	if len(sa) != len(sb) {
+		t.Fatalf("series of %d and %d points", len(sa), len(sb))
+	}
+	for i := range sa {
+		if sa[i].Active != sb[i].Active || math.Abs(sa[i].MeanMOS-sb[i].MeanMOS) > 1e-9 {
+			t.Fatalf("at %v: sampled %+v, event-driven %+v", sa[i].At, sa[i], sb[i])
+		}
+	}
+	if st := events.m.Stats(); st != sampled.m.Stats() {
+		t.Fatalf("stats differ:\n sampled %+v\n events  %+v", sampled.m.Stats(), st)
 	}
 }

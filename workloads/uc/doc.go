@@ -39,6 +39,11 @@
 //     degraded episodes, in which the interval MOS is under 3.6, the MOS of R = 70 where
 //     G.109's "some users dissatisfied" ends, whether from loss or from delay). The
 //     default codec is G.711 with packet-loss concealment, so a lost packet costs little.
+//     A call whose streams deliver, with no gap in its interval, keeps its interval MOS
+//     until one of them changes, and is not rated again until then (event-driven, so
+//     that 10,000 calls in progress cost what their changes cost); a network whose
+//     streams do not report path changes (DelayNotifier) has its calls rated every
+//     second.
 //   - A call whose one-way mouth-to-ear delay exceeds 150 ms (G.114, and the source
 //     material's delay budget) counts as over the delay budget.
 //

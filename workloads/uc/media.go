@@ -73,6 +73,11 @@ func (p *mediaPath) watch() {
 		p.armTimeout()
 	}
 	p.stream.OnChange(p.change)
+	if dn, ok := p.stream.(DelayNotifier); ok {
+		dn.OnDelayChange(p.c.unsteady)
+	} else {
+		p.c.polled = true
+	}
 }
 
 // mouthToEar is the one-way mouth-to-ear delay in ms: the network delay plus
@@ -106,6 +111,7 @@ func (p *mediaPath) change(delivering bool) {
 	if c.state != Talking || delivering == p.up {
 		return
 	}
+	c.unsteady()
 	now := c.m.s.Now()
 	if !delivering {
 		p.advance(now)

@@ -28,7 +28,7 @@ type Model struct {
 
 	down   map[string]bool     // nodes lost (servers, PBX nodes) by NodeFailed
 	since  map[string]sim.Time // when each lost node failed
-	active []*Call             // calls ringing or talking, in order of setup
+	active calls               // calls ringing or talking, in order of setup
 	seq    int
 
 	ticker  *sim.Timer
@@ -36,6 +36,9 @@ type Model struct {
 	tally   tally
 	series  []Sample
 	ratings ratingCache
+	// The steady calls (quality.go): how many, and the sum of their interval MOS.
+	steadyN   int
+	steadySum float64
 }
 
 // group is a user group with its codec resolved and its random streams.
@@ -201,7 +204,7 @@ func (m *Model) NodeFailed(node string) {
 	}
 	m.down[node] = true
 	m.since[node] = m.s.Now()
-	for _, c := range slices.Clone(m.active) {
+	for _, c := range m.active.list() {
 		switch {
 		case c.server != nil && c.server.node == node:
 			c.drop(ReasonServerLost)
@@ -229,25 +232,56 @@ func (p *pbxState) activeNode(down map[string]bool) string {
 }
 
 // Active returns the calls ringing or talking now, in order of setup.
-func (m *Model) Active() []*Call { return slices.Clone(m.active) }
+func (m *Model) Active() []*Call { return m.active.list() }
 
-func (m *Model) addActive(c *Call) {
-	c.slot = len(m.active)
-	m.active = append(m.active, c)
+func (m *Model) addActive(c *Call) { m.active.push(c) }
+
+// removeActive takes c out of the active calls.
+func (m *Model) removeActive(c *Call) { m.active.remove(c) }
+
+// calls is the calls in progress in order of setup, a doubly linked list through the
+// calls themselves: a busy hour of 100,000 phones holds 10,000 calls and ends 50 a
+// second, so a call leaves it in constant time while the others keep their order
+// (iteration, and so the record stream, stays independent of removals).
+type calls struct {
+	first, last *Call
+	n           int
 }
 
-// removeActive takes c out of the active list, keeping the others in setup order so
-// that iteration (and so the record stream) stays independent of removals.
-func (m *Model) removeActive(c *Call) {
-	if c.slot < 0 {
+func (l *calls) push(c *Call) {
+	c.prev, c.next, c.listed = l.last, nil, true
+	if l.last != nil {
+		l.last.next = c
+	} else {
+		l.first = c
+	}
+	l.last = c
+	l.n++
+}
+
+func (l *calls) remove(c *Call) {
+	if !c.listed {
 		return
 	}
-	i := c.slot
-	copy(m.active[i:], m.active[i+1:])
-	m.active[len(m.active)-1] = nil
-	m.active = m.active[:len(m.active)-1]
-	for j := i; j < len(m.active); j++ {
-		m.active[j].slot = j
+	if c.prev != nil {
+		c.prev.next = c.next
+	} else {
+		l.first = c.next
 	}
-	c.slot = -1
+	if c.next != nil {
+		c.next.prev = c.prev
+	} else {
+		l.last = c.prev
+	}
+	c.prev, c.next, c.listed = nil, nil, false
+	l.n--
+}
+
+// list copies the calls in order.
+func (l *calls) list() []*Call {
+	out := make([]*Call, 0, l.n)
+	for c := l.first; c != nil; c = c.next {
+		out = append(out, c)
+	}
+	return out
 }

@@ -35,3 +35,12 @@ type Stream interface {
 	// Close stops the stream; it no longer loads the links and fn is not called again.
 	Close()
 }
+
+// DelayNotifier is what a Stream may also offer: a call to fn whenever its network
+// delay may have changed other than by its delivery stopping or resuming (its path
+// moved). A call whose streams all offer it is rated only when something changes
+// (event-driven); a stream without it is sampled every second, as its delay may drift
+// at any time.
+type DelayNotifier interface {
+	OnDelayChange(fn func())
+}

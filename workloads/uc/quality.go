@@ -58,8 +58,9 @@ func (m *Model) sample() {
 	now := m.s.Now()
 	var sum float64
 	n := 0
-	for _, c := range m.active {
-		if c.state != Talking {
+	var settled []*Call
+	for c := m.active.first; c != nil; c = c.next {
+		if c.state != Talking || c.steady {
 			continue
 		}
 		mos, since, ok := c.sampleInterval(now)
@@ -78,10 +79,22 @@ func (m *Model) sample() {
 		case mos >= m.cfg.DegradedMOS && c.degraded:
 			m.tally.closeEpisode(c, now)
 		}
+		if c.settles() {
+			c.steadyMOS = mos
+			settled = append(settled, c)
+		}
 	}
+	// The steady calls keep the interval MOS they had when they settled.
+	sum += m.steadySum
+	n += m.steadyN
 	s := Sample{At: now, Active: n}
 	if n > 0 {
 		s.MeanMOS = sum / float64(n)
+	}
+	for _, c := range settled {
+		c.steady = true
+		m.steadySum += c.steadyMOS
+		m.steadyN++
 	}
 	m.series = keepRecent(m.series, s)
 	m.ticker.Reset(m.cfg.SampleInterval)
@@ -108,4 +121,33 @@ func (c *Call) sampleInterval(now sim.Time) (mos float64, since sim.Time, ok boo
 		since = max(firstGap, c.answered)
 	}
 	return mos, since, ok
+}
+
+// settles reports whether the call's interval MOS is now what it will be at every
+// sample until one of its streams reports a change: every stream delivers, none had a
+// gap within the interval (so none is lost in it, and a loss-free interval rates the
+// same whatever its length), no adaptive jitter buffer still remembers a delay step
+// (it shrinks when the step leaves its memory), and every stream reports changes of
+// its delay.
+func (c *Call) settles() bool {
+	if c.polled {
+		return false
+	}
+	for _, p := range c.audio {
+		if !p.up || len(p.gaps) > 0 || len(p.jb.peaks) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// unsteady takes a steady call back to being rated every second: one of its streams
+// changed.
+func (c *Call) unsteady() {
+	if !c.steady {
+		return
+	}
+	c.steady = false
+	c.m.steadySum -= c.steadyMOS
+	c.m.steadyN--
 }

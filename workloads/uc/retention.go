@@ -49,8 +49,8 @@ func (m *Model) Forget(t sim.Time) {
 	clear(tl.episodes[len(kept):])
 	tl.episodes = kept
 	// The open episodes moved: their calls, still active, find them by index.
-	byID := make(map[string]*Call, len(m.active))
-	for _, c := range m.active {
+	byID := make(map[string]*Call, m.active.n)
+	for c := m.active.first; c != nil; c = c.next {
 		byID[c.info.ID] = c
 	}
 	for k, e := range tl.episodes {

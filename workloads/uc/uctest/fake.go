@@ -22,6 +22,7 @@ type Network struct {
 	refuse  map[string]bool
 	streams []*Stream
 	open    int
+	notify  bool // streams report delay changes (NotifyDelays)
 }
 
 // New returns a fake network on s whose streams have one-way delay delay.
@@ -39,8 +40,21 @@ type Stream struct {
 	Opened   sim.Time
 	Closed   sim.Time // sim.Never while open
 	fn       func(bool)
+	delayFn  func()
 	deliv    bool
 }
+
+// NotifyingStream is a Stream that also reports changes of its delay
+// (uc.DelayNotifier), so that calls over it are rated when something changes rather
+// than every second.
+type NotifyingStream struct{ *Stream }
+
+// OnDelayChange registers fn, called when SetDelay changes the delay.
+func (st NotifyingStream) OnDelayChange(fn func()) { st.delayFn = fn }
+
+// NotifyDelays makes the streams opened from now on report delay changes
+// (NotifyingStream).
+func (n *Network) NotifyDelays() { n.notify = true }
 
 var _ uc.Network = (*Network)(nil)
 
@@ -56,6 +70,9 @@ func (n *Network) OpenMedia(name, from, to string, rateBps float64, packetBytes 
 	st.deliv = n.down[from] == 0 && n.down[to] == 0
 	n.streams = append(n.streams, st)
 	n.open++
+	if n.notify {
+		return NotifyingStream{st}, nil
+	}
 	return st, nil
 }
 
@@ -101,8 +118,16 @@ func (n *Network) Outage(node string, at, d sim.Time) {
 	n.s.At(at+d, func() { n.Up(node) })
 }
 
-// SetDelay changes the one-way delay of every stream from now on.
-func (n *Network) SetDelay(d sim.Time) { n.delay = d }
+// SetDelay changes the one-way delay of every stream from now on; streams that report
+// delay changes report it.
+func (n *Network) SetDelay(d sim.Time) {
+	n.delay = d
+	for _, st := range slices.Clone(n.streams) {
+		if st.Closed == sim.Never && st.delayFn != nil {
+			st.delayFn()
+		}
+	}
+}
 
 // update tells every open stream whose state changed, in the order they were opened.
 func (n *Network) update() {

@@ -1,0 +1,195 @@
+package network
+
+import (
+	"slices"
+	"sort"
+
+	"dctwin/sim"
+)
+
+// Broadcasts learned lazily. A gratuitous ARP (or any broadcast one-shot frame) that
+// floods a VLAN teaches every bridge it reaches where its source lives: the port it
+// arrived on, the port towards the sender along the VLAN's active topology. Walking
+// it bridge by bridge and writing an entry on each costs bridges × hosts entries and
+// as many aging timers, nearly all of which nobody ever looks up. In a large network
+// the flood is instead recorded once, as an announcement: the sender's bridge, the
+// instant, and the VLAN's flood topology at that instant (a tree, floodTree). A
+// bridge's entry is written only when someone looks it up or learns there; it is
+// then what the announcement taught it, unless a flush of its port came after the
+// announcement or the entry aged out since (its aging is computed, with every 802.1D
+// topology change that shortened it, instead of timed). Entries that exist already
+// are taught at once, in the order the flood would have reached them, so that the
+// flows looking them up are re-evaluated as before.
+//
+// This is exact only where the flood's reach is a tree every frame crosses both ways
+// (the spanning tree did its work: no loop, no port still learning, no cluster, no
+// VLAN changing on the way); anywhere else the frame is walked as before. Small
+// networks (Options.EagerBridges) are always walked, so that their trace shows every
+// MAC entry.
+
+// tcWindow is one 802.1D topology change as a bridge saw it: from start, the bridge
+// ages its table with the forward delay until until.
+type tcWindow struct{ start, until sim.Time }
+
+// nextSeq numbers the events that decide between two learnings of one entry (an
+// announcement and a flush of the same instant are ordered by it).
+func (n *Network) nextSeq() uint64 {
+	n.seq++
+	return n.seq
+}
+
+// announcement is one broadcast of a MAC in a VLAN.
+type announcement struct {
+	tree   *floodTree
+	origin *bridge
+	in     *lport // where it entered the origin
+	seq    uint64
+	at     sim.Time
+	prev   *announcement // older ones: a bridge the newer tree does not reach keeps them
+}
+
+// keyState is what the network knows of one MAC in one VLAN: its latest announcements
+// and the entries written for it so far.
+type keyState struct {
+	ann     *announcement
+	entries []*fdbEntry
+}
+
+// lazy reports whether broadcasts are learned lazily.
+func (n *Network) lazy() bool { return n.lazyOn }
+
+// materialized registers a new entry of key k and writes into it what the
+// announcements of k taught its bridge.
+func (n *Network) materialized(k fdbKey, e *fdbEntry) {
+	if !n.lazyOn {
+		return
+	}
+	ks := n.keyOf(k)
+	ks.entries = append(ks.entries, e)
+	b := e.b
+	lp, last, fire, ok := n.derived(b, ks)
+	if !ok {
+		return
+	}
+	e.setPort(lp)
+	e.last = last
+	if e.age == nil {
+		e.age = n.s.NewTimer(func() { b.expire(e) })
+	}
+	e.age.ResetAt(fire)
+}
+
+// derived is what the announcements of a key taught bridge b and what is left of it
+// now: the port, the instant it was learned and when its aging timer would fire; ok
+// false if none reached b, or the newest that did was flushed or has aged out since.
+func (n *Network) derived(b *bridge, ks *keyState) (lp *lport, last, fire sim.Time, ok bool) {
+	for a := ks.ann; a != nil; a = a.prev {
+		lp := a.arrival(b)
+		if lp == nil {
+			continue // not reached: an older announcement may have
+		}
+		if a.seq < lp.flushed {
+			return nil, 0, 0, false // flushed since
+		}
+		fire, expired := b.agingFrom(a.at, n.s.Now())
+		if expired {
+			return nil, 0, 0, false
+		}
+		return lp, a.at, fire, true
+	}
+	return nil, 0, 0, false
+}
+
+func (n *Network) keyOf(k fdbKey) *keyState {
+	ks := n.keys[k]
+	if ks == nil {
+		ks = &keyState{}
+		n.keys[k] = ks
+	}
+	return ks
+}
+
+// arrival is the port the announcement reached bridge b on, nil if it did not.
+func (a *announcement) arrival(b *bridge) *lport {
+	if b == a.origin {
+		return a.in
+	}
+	return a.tree.arrival(b, a.origin)
+}
+
+// announce records a broadcast of MAC m in VLAN v that entered bridge b on in, its
+// flood following tree t, and teaches the entries of m that exist at once, in the
+// order the flood reaches their bridges.
+func (n *Network) announce(b *bridge, in *lport, v int, m mac, t *floodTree) {
+	k := fdbKey{int32(n.vlanIndex(v)), m}
+	ks := n.keyOf(k)
+	now := n.s.Now()
+	a := &announcement{tree: t, origin: b, in: in, seq: n.nextSeq(), at: now, prev: ks.ann}
+	// Older announcements have aged out everywhere once the longest aging time passed.
+	for p := a; p.prev != nil; p = p.prev {
+		if p.prev.at+n.maxAging < now {
+			p.prev = nil
+			break
+		}
+	}
+	ks.ann = a
+	reached := n.reached[:0]
+	for _, e := range ks.entries {
+		if e.b != b && t.arrival(e.b, b) != nil {
+			reached = append(reached, e)
+		}
+	}
+	if len(reached) > 1 {
+		slices.SortStableFunc(reached, func(x, y *fdbEntry) int { return t.floodOrder(b, x.b, y.b) })
+	}
+	for _, e := range reached {
+		e.b.learn(v, m, t.arrival(e.b, b), nil)
+	}
+	clear(reached)
+	n.reached = reached[:0]
+}
+
+// agingFrom says when an entry last refreshed at last and nobody holds (so it ages)
+// would have its aging timer pending at now, or that it has aged out by now: the
+// timer armed at last, re-armed by every 802.1D topology change that shortened the
+// aging meanwhile, and re-armed when it fires early (expire), as armAging and expire
+// do.
+func (b *bridge) agingFrom(last, now sim.Time) (fire sim.Time, expired bool) {
+	agingAt := func(t sim.Time) sim.Time {
+		// the tcUntil in force at t: that of the latest change started at or before t
+		until := sim.Time(0)
+		for _, w := range b.tcHist {
+			if w.start <= t {
+				until = w.until
+			}
+		}
+		if t < until {
+			return b.cfg.ForwardDelay
+		}
+		return b.cfg.MACAging
+	}
+	armed := last
+	fire = max(last+agingAt(last), last)
+	next := sort.Search(len(b.tcHist), func(i int) bool { return b.tcHist[i].start > last })
+	for {
+		// a topology change starting before the timer fires re-arms it
+		if next < len(b.tcHist) && b.tcHist[next].start < fire && b.tcHist[next].start <= now {
+			s := b.tcHist[next].start
+			next++
+			if s <= armed {
+				continue
+			}
+			armed = s
+			fire = max(last+b.cfg.ForwardDelay, s)
+			continue
+		}
+		if fire > now {
+			return fire, false
+		}
+		if at := last + agingAt(fire); at > fire {
+			armed, fire = fire, at
+			continue
+		}
+		return fire, true
+	}
+}
