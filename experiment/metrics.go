@@ -40,30 +40,31 @@ const (
 	metricMaxGap   = "calls.max_gap_ms"
 )
 
-var metricSuffixes = map[string][]string{
-	"summary": {"failures", "undetected", "flow_outages", "unrestored", "max_outage_ms", "flow_availability"},
-	"failure": {"detected_after_ms", "detections", "max_flow_outage_ms", "flow_outages", "unrestored", "cut_off",
-		"calls_dropped", "calls_degraded"},
-	"flow":    {"down_ms", "lost_packets", "congestion_lost", "delay_ms"},
-	"service": {"unreachable_ms", "impaired_ms", "availability"},
-	"calls": {"attempted", "completed", "blocked", "busy", "failed_setup", "dropped", "degraded",
-		"over_delay_budget", "in_progress_at_start", "blocking_ratio", "mean_mos", "min_mos", "min_interval_mos",
-		"max_setup_ms", "max_gap_ms"},
-}
+// metricSuffixes are the report's metric families (twin.MetricFamilies) and the
+// figures the experiment measures itself.
+var metricSuffixes = func() map[string][]string {
+	m := map[string][]string{}
+	for f, xs := range twin.MetricFamilies {
+		m[f] = slices.Clone(xs)
+	}
+	m["service"] = append(m["service"], "availability")
+	m["calls"] = append(m["calls"], "max_setup_ms", "max_gap_ms")
+	return m
+}()
 
-var metricName = regexp.MustCompile(`^(summary|calls|failure\[(\d+)\]|flow\[([^\]]+)\]|service\[([^\]]+)\])\.([a-z_]+)$`)
+var metricName = regexp.MustCompile(`^(summary|calls|energy|failure\[(\d+)\]|flow\[([^\]]+)\]|service\[([^\]]+)\]|energy\.host\[([^\]]+)\])\.([a-z_]+)$`)
 
 // checkMetricName accepts the names twin.Metric lists and the experiment's own.
 func checkMetricName(name string) error {
 	m := metricName.FindStringSubmatch(name)
 	if m == nil {
-		return fmt.Errorf("unknown metric %q: expected summary.X, failure[i].X, flow[NAME].X, service[NODE].X or calls.X (see 'go doc dctwin/twin Metric')", name)
+		return fmt.Errorf("unknown metric %q: expected summary.X, failure[i].X, flow[NAME].X, service[NODE].X, calls.X, energy.X or energy.host[NAME].X (see 'go doc dctwin/twin Metric')", name)
 	}
 	family := m[1]
 	if i := strings.IndexByte(family, '['); i >= 0 {
 		family = family[:i]
 	}
-	if !slices.Contains(metricSuffixes[family], m[5]) {
+	if !slices.Contains(metricSuffixes[family], m[6]) {
 		return fmt.Errorf("unknown metric %q: %s has %s", name, family, strings.Join(metricSuffixes[family], ", "))
 	}
 	return nil
@@ -83,6 +84,10 @@ func metricSubject(sc *scenario.Scenario, name string) error {
 			}
 		}
 		return fmt.Errorf("metric %s: the scenario has no flow %q", name, m[3])
+	case m[5] != "":
+		if h := sc.Topology().Host(m[5]); h == nil || h.Power.Max <= 0 {
+			return fmt.Errorf("metric %s: the scenario has no host %q with a power model", name, m[5])
+		}
 	case m[4] != "":
 		t := sc.Topology()
 		if t.Host(m[4]) == nil && t.VM(m[4]) == nil && t.Endpoint(m[4]) == nil {

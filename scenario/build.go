@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"dctwin/topology/power"
 	"fmt"
 	"strings"
 	"time"
@@ -222,7 +223,7 @@ func (b *builder) hostOf(h HostSpec) *topology.Host {
 		b.fail(h.PosOf("kind"), "unknown host kind %q (expected legacy, rack, blade or hypervisor)", h.Kind)
 	}
 	host := &topology.Host{Name: h.Name, Kind: kind, Role: h.Role, CPU: h.CPU, RAMGB: h.RAMGB,
-		Power:     topology.Power{Idle: h.Power.Idle, Max: h.Power.Max},
+		Power:     b.power(h),
 		BootTime:  orDefault(h.Source, "boot_time", h.BootTime, bootTimeOf(kind)),
 		Enclosure: h.Enclosure, Bay: h.Bay, Storage: h.Storage, Source: h.Source}
 	for _, n := range h.NICs {
@@ -304,6 +305,36 @@ func (b *builder) teamOf(s TeamSpec) *topology.Team {
 // failback: true that the vendor could not be configured for (an hp or linux team
 // without a preference order has no member to return to) is refused rather than
 // quietly made into something else.
+// power resolves a host's power model: a named SPECpower model or idle and full-load
+// watts, and the utilisation it runs at.
+func (b *builder) power(h HostSpec) topology.Power {
+	ps := h.Power
+	p := topology.Power{Model: ps.Model, Idle: ps.Idle, Max: ps.Max, Utilization: topology.DefaultUtilization}
+	if ps.Utilization != nil {
+		p.Utilization = *ps.Utilization
+		if p.Utilization < 0 || p.Utilization > 1 {
+			b.fail(h.PosOf("power.utilization"), "power utilization %g: a share of the CPU from 0 to 1", p.Utilization)
+		}
+	}
+	switch {
+	case ps.Model != "":
+		m, ok := power.Models[ps.Model]
+		if !ok {
+			b.fail(h.PosOf("power.model"), "unknown power model %q (known: %s)", ps.Model, strings.Join(power.ModelNames(), ", "))
+			return p
+		}
+		if ps.Idle != 0 || ps.Max != 0 {
+			b.fail(h.PosOf("power.model"), "power: give a model or idle and max watts, not both")
+		}
+		p.Idle, p.Max = m.Idle, m.Max
+	case ps.Idle != 0 || ps.Max != 0:
+		if err := (power.Model{Idle: ps.Idle, Max: ps.Max}).Check(); err != nil || ps.Max == 0 {
+			b.fail(h.PosOf("power.idle"), "power: idle %g W and max %g W: need 0 ≤ idle ≤ max and max > 0", ps.Idle, ps.Max)
+		}
+	}
+	return p
+}
+
 func (b *builder) failback(s TeamSpec, team *topology.Team) {
 	preferred := len(team.Preference) > 0
 	if s.PrimaryReselect != "" {

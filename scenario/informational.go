@@ -29,8 +29,8 @@ func (g *notSimulated) add(src topology.Source, key, owner string) {
 // checkNotSimulated reports written settings that do not reach the simulation.
 func checkNotSimulated(sc *Scenario) check.Findings {
 	ts := &sc.Spec.Topology
-	capacity := &notSimulated{what: "host and VM cpu, ram_gb and power",
-		why: "capacity and the power model come with the virtualization model"}
+	capacity := &notSimulated{what: "host and VM cpu and ram_gb",
+		why: "capacity comes with the virtualization model (power is simulated: the report gives each host's energy)"}
 	virt := &notSimulated{what: "clusters (ha, ft, drs, dpm, vmotion_vlan), VM disk and ft, host storage, port groups' vmkernel, storage arrays",
 		why: "they are checked statically; at run time a VM runs on its host's NIC team, in its port groups' VLANs, and goes down with its host"}
 	docs := &notSimulated{what: "VLAN subnets and gateway addresses",
@@ -39,7 +39,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 		docs.add(v.Source, "subnet", "vlan "+v.Name)
 	}
 	for _, h := range ts.Hosts {
-		for _, k := range []string{"cpu", "ram_gb", "power"} {
+		for _, k := range []string{"cpu", "ram_gb"} {
 			capacity.add(h.Source, k, h.Name)
 		}
 		virt.add(h.Source, "storage", h.Name)

@@ -64,10 +64,15 @@ type LinkSpec struct {
 	topology.Source `yaml:"-"`
 }
 
-// PowerSpec is a server's power draw idle and at full load, in watts.
+// PowerSpec is a server's power draw: idle and at full load in watts, or a named
+// SPECpower model (`dctwin` lists them in check's message), and the CPU utilisation it
+// runs at while on (0 to 1; default 0.3, within the 10–50 % servers mostly run at,
+// Barroso & Hölzle 2007).
 type PowerSpec struct {
-	Idle float64 `yaml:"idle"`
-	Max  float64 `yaml:"max"`
+	Model       string   `yaml:"model"`
+	Idle        float64  `yaml:"idle"`
+	Max         float64  `yaml:"max"`
+	Utilization *float64 `yaml:"utilization"`
 }
 
 // HostSpec is one physical server.

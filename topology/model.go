@@ -244,11 +244,19 @@ func (t *Team) Primary() string {
 }
 
 // Power is a server's linear power model P(u) = Idle + (Max-Idle)·u
-// (reference-facts §8, CloudSim PowerModelLinear), in watts.
+// (reference-facts §8, CloudSim PowerModelLinear), in watts, and the CPU utilisation
+// it runs at while on. Max 0 means no power model was given.
 type Power struct {
-	Idle float64
-	Max  float64
+	Model       string
+	Idle        float64
+	Max         float64
+	Utilization float64
 }
+
+// DefaultUtilization is a server's CPU utilisation when the scenario gives none: 30 %,
+// within the 10–50 % servers mostly run at (Barroso & Hölzle, "The Case for
+// Energy-Proportional Computing", 2007; reference-facts §8). dctwin's choice of value.
+const DefaultUtilization = 0.3
 
 // PortGroup is a hypervisor's virtual port group: the VLAN its VMs' vNICs are in.
 // VMKernel marks groups the hypervisor itself uses (vMotion, management).

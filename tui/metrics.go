@@ -155,6 +155,9 @@ func (m *Metrics) View() string {
 		line += fmt.Sprintf("  delivered %s", fmtShare(m.sh.availability))
 	}
 	rows = append(rows, line)
+	if snap.PowerW > 0 || snap.EnergyKWh > 0 {
+		rows = append(rows, fmt.Sprintf("power %.2f kW  energy %.4g kWh", snap.PowerW/1000, snap.EnergyKWh))
+	}
 	return strings.Join(rows, "\n")
 }
 

@@ -33,9 +33,27 @@ import (
 //	calls.blocking_ratio           blocked / attempted
 //	calls.mean_mos, calls.min_mos  whole-call MOS of the ended calls
 //	calls.min_interval_mos         the worst interval MOS of any ended call
+//	energy.total_kwh               energy of the hosts with a power model (with any)
+//	energy.host[NAME].kwh          one host's energy
 type Metric struct {
 	Name  string
 	Value float64
+}
+
+// MetricFamilies lists the figures of each family of metric names, as Metrics names
+// them ("summary.failures", "failure[0].detected_after_ms", "energy.host[hv-1].kwh"):
+// what a program that collects metrics (the experiments) accepts as a name. Families
+// with brackets take an index or a name.
+var MetricFamilies = map[string][]string{
+	"summary": {"failures", "undetected", "flow_outages", "unrestored", "max_outage_ms", "flow_availability"},
+	"failure": {"detected_after_ms", "detections", "max_flow_outage_ms", "flow_outages", "unrestored", "cut_off",
+		"calls_dropped", "calls_degraded"},
+	"flow":    {"down_ms", "lost_packets", "congestion_lost", "delay_ms"},
+	"service": {"unreachable_ms", "impaired_ms"},
+	"calls": {"attempted", "completed", "blocked", "busy", "failed_setup", "dropped", "degraded",
+		"over_delay_budget", "in_progress_at_start", "blocking_ratio", "mean_mos", "min_mos", "min_interval_mos"},
+	"energy":      {"total_kwh"},
+	"energy.host": {"kwh"},
 }
 
 // Metrics returns the report's named figures, sorted by name.
@@ -117,6 +135,12 @@ func (r *Report) Metrics() []Metric {
 		add("calls.mean_mos", c.MeanMOS)
 		add("calls.min_mos", c.MinMOS)
 		add("calls.min_interval_mos", c.MinIntervalMOS)
+	}
+	if e := r.Energy; e != nil {
+		add("energy.total_kwh", e.TotalKWh)
+		for _, h := range e.Hosts {
+			add("energy.host["+h.Host+"].kwh", h.KWh)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

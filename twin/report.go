@@ -24,8 +24,10 @@ type Report struct {
 	Services  []ServiceResult `json:"services"`
 	Flows     []FlowResult    `json:"flows"`
 	// Calls summarizes the call load; absent when the scenario has no calls.
-	Calls   *uc.Stats `json:"calls,omitempty"`
-	Summary Summary   `json:"summary"`
+	Calls *uc.Stats `json:"calls,omitempty"`
+	// Energy is what the hosts with a power model used; absent when none has one.
+	Energy  *EnergyResult `json:"energy,omitempty"`
+	Summary Summary       `json:"summary"`
 	// NotBuilt lists what a forced run (--force) left out because the runtime cannot
 	// place it (a second cable on one port, a team of NICs without links), each with
 	// its position and reason.
@@ -161,6 +163,7 @@ func (tw *Twin) Report() *Report {
 	for _, s := range tw.measure.Services() {
 		r.Services = append(r.Services, ServiceResult{s.Node, tw.roleOf(s.Node), ms(s.Unreachable), ms(s.Impaired)})
 	}
+	r.Energy = tw.energy.result()
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
 		r.Calls = &st
@@ -320,6 +323,14 @@ func writeCutOff(b *strings.Builder, cut []FlowOutage) {
 // timers work at.
 func fmtMs(t sim.Time) string { return fmt.Sprintf("%.3f ms", t.Milliseconds()) }
 
+// fmtKWh prints energy with four significant digits below 10 kWh.
+func fmtKWh(kwh float64) string {
+	if kwh < 10 {
+		return fmt.Sprintf("%.4g kWh", kwh)
+	}
+	return fmt.Sprintf("%.1f kWh", kwh)
+}
+
 // fmtOffset prints a time since a failure: milliseconds while they matter, seconds
 // once the interesting part (detection, switchover) is over.
 func fmtOffset(t sim.Time) string {
@@ -435,6 +446,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		writeCallLegend(b, c)
 	}
 	s := r.Summary
+	if e := r.Energy; e != nil {
+		fmt.Fprintf(b, "\nEnergy of the hosts with a power model: %s over %g s\n", fmtKWh(e.TotalKWh), r.DurationS)
+		for _, h := range e.Hosts {
+			fmt.Fprintf(b, "    %-16s %12s, %7.1f W at the end\n", h.Host, fmtKWh(h.KWh), h.Watts)
+		}
+	}
 	fmt.Fprintf(b, "\nSummary: %d failures (%d never detected), %d flow outages in %d directions (%d not restored before repair), "+
 		"longest restored outage %s, flow availability %.5f%%\n",
 		s.Failures, s.Undetected, s.FlowOutages, s.FlowDirectionOutages, s.Unrestored, optMs(s.MaxOutageMs, "-"), 100*s.FlowAvailability)

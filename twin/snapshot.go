@@ -36,6 +36,9 @@ type Snapshot struct {
 	Failovers []FailureResult
 	// FlowsDown counts the scenario's flows not delivering now.
 	FlowsDown int
+	// PowerW is the hosts' total draw now and EnergyKWh their energy so far (the hosts
+	// with a power model; both 0 without).
+	PowerW, EnergyKWh float64
 
 	// flows finds a flow by name, built on the first Flow or Path.
 	flowsOnce sync.Once
@@ -88,6 +91,10 @@ func (tw *Twin) Snapshot() *Snapshot {
 		if _, ok := tw.flowEnds[f.Name]; ok && f.Active && !f.Delivering {
 			s.FlowsDown++
 		}
+	}
+	s.PowerW = tw.energy.watts()
+	if e := tw.energy.result(); e != nil {
+		s.EnergyKWh = e.TotalKWh
 	}
 	return s
 }

@@ -50,6 +50,7 @@ type Twin struct {
 	measure   *failures.Measurement
 	flowEnds  map[string][2]string // flow → its endpoints as the scenario names them
 	vmHost    map[string]string    // VM → the host it runs on
+	energy    *energy              // the hosts' power meters
 	timelines *failureTimelines    // each failure's notable records, for the report's explanation
 	forgotten sim.Time             // the call history before it is forgotten (Calls.Forget)
 	keepCalls bool                 // keep the whole call history (tests compare with it)
@@ -159,6 +160,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 			tw.skipped = append(tw.skipped, err.Error())
 		}
 	}
+	tw.buildEnergy()
 	if err := tw.buildCalls(); err != nil {
 		return nil, err
 	}
@@ -378,6 +380,7 @@ func (tw *Twin) power(component string, kind failures.Kind, fail bool) error {
 func (tw *Twin) powerOff(host string) error {
 	tw.hostGen[host]++
 	tw.hostDown[host] = true
+	tw.energy.hostPower(host, "off")
 	delete(tw.booting, host)
 	err := tw.Net.FailHost(host)
 	tw.syncCalls()
@@ -392,12 +395,14 @@ func (tw *Twin) powerOn(host string) {
 	boot := sim.Time(tw.Topology.Host(host).BootTime)
 	tw.Sim.Report(HostBooting{Host: host, For: boot})
 	tw.booting[host] = true
+	tw.energy.hostPower(host, "booting")
 	tw.Sim.After(boot, func() {
 		if tw.hostGen[host] != gen {
 			return
 		}
 		delete(tw.booting, host)
 		tw.hostDown[host] = false
+		tw.energy.hostPower(host, "on")
 		_ = tw.Net.RepairHost(host)
 		tw.Sim.Report(HostBooted{Host: host})
 		tw.syncCalls()
