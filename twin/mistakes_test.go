@@ -50,7 +50,7 @@ func TestForcedRunShowsWhatEveryMistakeCosts(t *testing.T) {
 	if miimon < 0 || miimon >= 100 {
 		t.Fatalf("db-write's miimon (100 ms) should notice within a poll: %+v", r.Failures[0].Detections)
 	}
-	lacp := fmt.Sprintf("cut off db-write for %.3f ms", miimon+2000)
+	lacp := fmt.Sprintf("cut off db-write for %.3f s", (miimon+2000)/1000)
 	for kind, want := range map[string]string{
 		// legacy-fax's NIC is in VLAN servers on a switch without it: cut off all run.
 		"vlan-not-carried": "legacy-fax cut off from its gateway for 600.000 s of 600 s",

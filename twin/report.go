@@ -334,17 +334,19 @@ func fmtKWh(kwh float64) string {
 // fmtOffset prints a time since a failure: milliseconds while they matter, seconds
 // once the interesting part (detection, switchover) is over.
 func fmtOffset(t sim.Time) string {
-	if t < 10*sim.Second {
+	if t < sim.Second && t > -sim.Second {
 		return fmtMs(t)
 	}
 	return fmt.Sprintf("%.3f s", t.Seconds())
 }
 
+// optMs prints a time the report keeps in milliseconds, as fmtOffset does: ms below a
+// second, seconds above, so that one line never mixes 1826.000 ms and 11.826 s.
 func optMs(v *float64, none string) string {
 	if v == nil {
 		return none
 	}
-	return fmt.Sprintf("%.3f ms", *v)
+	return fmtOffset(sim.Milliseconds(*v))
 }
 
 // Bounds on what the text report prints per failure; --json and --trace have it all.
@@ -388,7 +390,7 @@ func (r *Report) WriteText(w io.Writer) error {
 				fmt.Fprintf(b, "  detected:   … by %d more (see --json)\n", len(f.Detections)-k)
 				break
 			}
-			fmt.Fprintf(b, "  detected:   after %.3f ms by %s at %s\n", d.AfterMs, d.Mechanism, d.By)
+			fmt.Fprintf(b, "  detected:   after %s by %s at %s\n", optMs(&d.AfterMs, ""), d.Mechanism, d.By)
 		}
 		writeCutOff(b, f.CutOff)
 		if len(f.Flows) == 0 {
@@ -441,8 +443,12 @@ func (r *Report) WriteText(w io.Writer) error {
 			"%d failed to set up, %d dropped, %d degraded, %d over %g ms, %d still active\n",
 			c.InProgressAtStart, c.Attempted, c.Completed, c.Blocked, c.Busy, c.FailedSetup, c.Dropped, c.Degraded,
 			c.OverDelayBudget, c.DelayBudgetMs, c.Active)
-		fmt.Fprintf(b, "  MOS of whole calls (ended ones): mean %.2f, worst call %.2f; worst %g s interval of any call %.2f\n",
-			c.MeanMOS, c.MinMOS, c.MOSIntervalS, c.MinIntervalMOS)
+		if c.Completed+c.Dropped > 0 {
+			fmt.Fprintf(b, "  MOS of whole calls (ended ones): mean %.2f, worst call %.2f; worst %g s interval of any call %.2f\n",
+				c.MeanMOS, c.MinMOS, c.MOSIntervalS, c.MinIntervalMOS)
+		} else {
+			b.WriteString("  MOS of whole calls: none ended in the run (the calls in progress are rated as they go)\n")
+		}
 		writeCallLegend(b, c)
 	}
 	s := r.Summary

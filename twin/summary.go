@@ -91,5 +91,5 @@ func meanMax(mean, longest *float64) string {
 	if mean == nil {
 		return "-"
 	}
-	return fmt.Sprintf("%.3f / %.3f ms", *mean, *longest)
+	return optMs(mean, "") + " / " + optMs(longest, "")
 }

@@ -164,7 +164,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "run\t%.0f s simulated, seed %d, scenario %.1f MB of YAML\n", r.SimS, r.Seed, float64(r.YAMLBytes)/1e6)
 	maxOut := "-"
 	if r.MaxOutageMs != nil {
-		maxOut = fmt.Sprintf("%.3f ms", *r.MaxOutageMs)
+		maxOut = fmt.Sprintf("%.3f s", *r.MaxOutageMs/1000)
 	}
 	fmt.Fprintf(tw, "failures\t%d injected; %d flow outages (%d not restored before repair), longest restored %s, flow availability %.5f%%\n",
 		r.Failures, r.FlowOutages, r.Unrestored, maxOut, 100*r.FlowAvailability)
