@@ -599,6 +599,10 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch m.sh.focus {
+	case paneDetails:
+		return m.details.Update(k)
+	case panePath:
+		return m.path.Update(k)
 	case paneFailovers:
 		if key.Matches(k, m.keys.Enter) {
 			return m.openChain()
@@ -635,7 +639,7 @@ func (m *Model) setRunning(on bool) tea.Cmd {
 
 // cycleFocus moves the focus to the next pane that takes keys.
 func (m *Model) cycleFocus(dir int) {
-	order := []pane{paneTree, paneFailovers, paneEvents}
+	order := []pane{paneTree, paneFailovers, paneDetails, panePath, paneEvents}
 	if !m.wide() {
 		order = append([]pane{paneTree}, rightTabs...)
 		if m.eventRows() > 0 {
@@ -944,7 +948,11 @@ func (m *Model) body() []string {
 			title = m.tabs()
 		}
 		focused := m.sh.focus == r.p
-		for i, l := range strings.Split(m.sh.box(title, content, r.w, r.h, focused), "\n") {
+		footer := ""
+		if f, ok := m.panes()[r.p].(interface{ Footer() string }); ok {
+			footer = f.Footer()
+		}
+		for i, l := range strings.Split(m.sh.boxFooter(title, content, footer, r.w, r.h, focused), "\n") {
 			if y := r.y - 1 + i; y >= 0 && y < len(grid) {
 				grid[y] = append(grid[y], l)
 			}

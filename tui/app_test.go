@@ -335,3 +335,28 @@ func TestFastTyping(t *testing.T) {
 		t.Errorf("jj typed fast selects %+v, want srv-1:eth1", n)
 	}
 }
+
+// TestDetailsScroll: a switch's details (ports, MAC table per VLAN) are longer than the
+// pane at 100×30; the bottom border says how much is below, and with the focus on the
+// pane ↓ scrolls.
+func TestDetailsScroll(t *testing.T) {
+	m := newModel(t, "vlan-lab")
+	drive(m, sized(100, 30))
+	drive(m, keys(":goto 5s<enter>:find edge-b<enter>")...)
+	_ = m.details.View()
+	if !strings.Contains(m.details.Footer(), "more") {
+		t.Fatalf("footer %q; details:\n%s", m.details.Footer(), m.details.content())
+	}
+	if !strings.Contains(m.details.content(), "(VLAN servers)") && !strings.Contains(m.details.content(), "@servers") {
+		t.Errorf("edge-b's MAC table does not name VLANs:\n%s", m.details.content())
+	}
+	drive(m, keys("<tab><tab>")...)
+	if m.sh.focus != paneDetails {
+		t.Fatalf("focus %v after two tabs, want details", m.sh.focus)
+	}
+	first := strings.Split(m.details.View(), "\n")[0]
+	drive(m, keys("j")...)
+	if second := strings.Split(m.details.View(), "\n")[0]; second == first || !strings.Contains(m.details.Footer(), "↑ 1") {
+		t.Errorf("↓ did not scroll: %q then %q, footer %q", first, second, m.details.Footer())
+	}
+}

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -49,4 +52,54 @@ func (c *listCursor) clamp(n, h int) {
 		c.offset = c.at - h + 1
 	}
 	c.offset = max(0, min(c.offset, n-h))
+}
+
+// scroller shows a pane's lines a window at a time: up and down scroll while the pane
+// has the focus, and a last line says how much is below.
+type scroller struct {
+	off int
+}
+
+// key scrolls by a movement key, and reports whether it was one.
+func (sc *scroller) key(k tea.KeyMsg, keys keyMap, h int) bool {
+	switch {
+	case key.Matches(k, keys.Up):
+		sc.off--
+	case key.Matches(k, keys.Down):
+		sc.off++
+	case key.Matches(k, keys.PageUp):
+		sc.off -= max(1, h-1)
+	case key.Matches(k, keys.PageDown):
+		sc.off += max(1, h-1)
+	case key.Matches(k, keys.Top):
+		sc.off = 0
+	default:
+		return false
+	}
+	sc.off = max(0, sc.off)
+	return true
+}
+
+// window cuts content to h lines from the offset, and says in a footer for the
+// pane's bottom border how many lines are above and below.
+func (sc *scroller) window(content string, h int) (string, string) {
+	ls := strings.Split(content, "\n")
+	if h <= 0 {
+		return "", ""
+	}
+	sc.off = max(0, min(sc.off, len(ls)-h))
+	out := ls[sc.off:]
+	var notes []string
+	if sc.off > 0 {
+		notes = append(notes, fmt.Sprintf("↑ %d", sc.off))
+	}
+	if more := len(out) - h; more > 0 {
+		out = out[:h]
+		notes = append(notes, fmt.Sprintf("↓ %d more", more))
+	}
+	footer := ""
+	if len(notes) > 0 {
+		footer = strings.Join(notes, " ") + " (tab here, ↑↓ scroll)"
+	}
+	return strings.Join(out, "\n"), footer
 }

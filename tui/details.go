@@ -19,15 +19,24 @@ import (
 
 // Details is the details pane.
 type Details struct {
-	sh   *shared
-	w, h int
+	sh     *shared
+	w, h   int
+	scroll scroller
+	keys   keyMap
+	shown  string // the selection the scroll position belongs to
+	footer string
 }
 
 // NewDetails returns the details pane.
-func NewDetails(sh *shared) *Details { return &Details{sh: sh} }
+func NewDetails(sh *shared) *Details { return &Details{sh: sh, keys: newKeyMap()} }
 
-// Update takes no keys: the pane follows the selection.
-func (x *Details) Update(tea.Msg) tea.Cmd { return nil }
+// Update scrolls the details when the pane has the focus.
+func (d *Details) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		d.scroll.key(k, d.keys, d.h)
+	}
+	return nil
+}
 
 // SetSize sets the size inside the border.
 func (d *Details) SetSize(w, h int) { d.w, d.h = w, h }
@@ -41,8 +50,24 @@ func (d *Details) Title() string {
 	return n.name + "  " + kindName(n.kind)
 }
 
-// View renders the selection's details.
+// View renders the selection's details, scrolled.
 func (d *Details) View() string {
+	if n := d.sh.selected(); n == nil || n.name != d.shown {
+		d.scroll.off = 0 // a new selection starts at its top
+		if n != nil {
+			d.shown = n.name
+		}
+	}
+	v, footer := d.scroll.window(d.content(), d.h)
+	d.footer = footer
+	return v
+}
+
+// Footer says what the pane's window leaves out.
+func (d *Details) Footer() string { return d.footer }
+
+// content is all of the selection's details.
+func (d *Details) content() string {
 	n := d.sh.selected()
 	snap := d.sh.snap()
 	if n == nil || snap == nil {
@@ -134,7 +159,7 @@ func (d *Details) host(l *lines, name string) {
 		case "miimon":
 			det += " every " + fmtDur(ti.MIIMon)
 			if ti.UpDelay > 0 || ti.DownDelay > 0 {
-				det += fmt.Sprintf(", updelay %s, downdelay %s", fmtDur(ti.UpDelay), fmtDur(ti.DownDelay))
+				det += fmt.Sprintf(", updelay %s, downdelay %s", fmtDurZero(ti.UpDelay), fmtDurZero(ti.DownDelay))
 			}
 		case "heartbeat":
 			det += fmt.Sprintf(" every %s to %s, down after %d missed", fmtDur(ti.HeartbeatInterval), ti.HeartbeatTarget, ti.HeartbeatMissed)
@@ -191,6 +216,17 @@ func (d *Details) bridge(l *lines, name string) {
 			}
 		}
 		l.add("ports", strings.Join(parts, "  "))
+		// Each cabled port with its state, as the switch's front panel would show it.
+		var each []string
+		for _, p := range snap.Layout.Devices[i].Ports {
+			if snap.Layout.Ports[p].Link >= 0 {
+				name := snap.Layout.Ports[p].Name
+				each = append(each, st.glyph(snap.State(name))+" "+localPort(name))
+			}
+		}
+		for _, line := range wrapJoin(each, "  ", max(20, d.w-12), "") {
+			l.add("", line)
+		}
 		for _, g := range snap.Network.Gateways {
 			if g.Master == i {
 				l.add("gateway", "master of "+g.Name)

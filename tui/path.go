@@ -28,6 +28,9 @@ type PathView struct {
 	hist map[string]*pathHistory
 	// lastAt is the time of the previous frame.
 	lastAt sim.Time
+	scroll scroller
+	keys   keyMap
+	footer string
 }
 
 // pathHistory is what the pane has seen of one flow.
@@ -48,11 +51,16 @@ type pathHistory struct {
 
 // NewPathView returns the path pane.
 func NewPathView(sh *shared) *PathView {
-	return &PathView{sh: sh, hist: map[string]*pathHistory{}}
+	return &PathView{sh: sh, hist: map[string]*pathHistory{}, keys: newKeyMap()}
 }
 
-// Update takes no keys: the pane follows the selection.
-func (x *PathView) Update(tea.Msg) tea.Cmd { return nil }
+// Update scrolls the pane when it has the focus.
+func (p *PathView) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		p.scroll.key(k, p.keys, p.h)
+	}
+	return nil
+}
 
 // SetSize sets the size inside the border.
 func (p *PathView) SetSize(w, h int) { p.w, p.h = w, h }
@@ -185,8 +193,18 @@ func (p *PathView) Title() string {
 	return t
 }
 
-// View renders the hops.
+// View renders the hops, scrolled.
 func (p *PathView) View() string {
+	v, footer := p.scroll.window(p.content(), p.h)
+	p.footer = footer
+	return v
+}
+
+// Footer says what the pane's window leaves out.
+func (p *PathView) Footer() string { return p.footer }
+
+// content is the whole path pane.
+func (p *PathView) content() string {
 	st := p.sh.styles
 	snap := p.sh.snap()
 	h := p.hist[p.flow]
@@ -217,11 +235,18 @@ func (p *PathView) View() string {
 		if reason == "" {
 			reason = "not delivering"
 		}
-		out = append(out, st.Bad.Render("✗ down")+"  "+reason+since)
+		for i, l := range wrapJoin(strings.Fields("down  "+reason+since), " ", p.w-2, "  ") {
+			if i == 0 {
+				l = st.Bad.Render("✗ ") + l
+			}
+			out = append(out, l)
+		}
 	}
 	if len(h.was) > 0 {
 		if f.Delivering && h.broke != "" {
-			out = append(out, st.Dim.Render("broke: "+h.broke))
+			for _, l := range wrapJoin(strings.Fields("broke: "+h.broke), " ", p.w, "  ") {
+				out = append(out, st.Dim.Render(l))
+			}
 		}
 		head := fmt.Sprintf("was (until %s): ", fmtAt(h.wasUntil))
 		for _, l := range hopLines(h.was, p.w-len(head), "") {

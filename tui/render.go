@@ -46,6 +46,11 @@ func fit(content string, w, h int) []string {
 
 // box draws a pane of w×h cells (border included) with its title in the top border.
 func (sh *shared) box(title, content string, w, h int, focused bool) string {
+	return sh.boxFooter(title, content, "", w, h, focused)
+}
+
+// boxFooter is box with a note in the bottom border (what a scrolled pane leaves out).
+func (sh *shared) boxFooter(title, content, footer string, w, h int, focused bool) string {
 	if w < 4 || h < 2 {
 		return strings.Repeat("\n", max(h-1, 0))
 	}
@@ -63,7 +68,11 @@ func (sh *shared) box(title, content string, w, h int, focused bool) string {
 	for _, l := range fit(content, w-2, h-2) {
 		b.WriteString("\n" + bs.Render("│") + l + bs.Render("│"))
 	}
-	b.WriteString("\n" + bs.Render("└"+strings.Repeat("─", w-2)+"┘"))
+	if footer = truncate(footer, w-6); footer != "" {
+		b.WriteString("\n" + bs.Render("└─ ") + sh.styles.Dim.Render(footer) + " " + bs.Render(strings.Repeat("─", max(0, w-5-lipgloss.Width(footer)))+"┘"))
+	} else {
+		b.WriteString("\n" + bs.Render("└"+strings.Repeat("─", w-2)+"┘"))
+	}
 	return b.String()
 }
 
@@ -93,6 +102,14 @@ func fmtDur(t sim.Time) string {
 		return trimZeros(fmt.Sprintf("%.3f", t.Seconds())) + " s"
 	}
 	return trimZeros(fmt.Sprintf("%.1f", t.Minutes())) + " min"
+}
+
+// fmtDurZero is fmtDur, with a plain 0 for nothing (not "0 µs").
+func fmtDurZero(t sim.Time) string {
+	if t == 0 {
+		return "0"
+	}
+	return fmtDur(t)
 }
 
 // trimZeros drops the zeros after a decimal point, and the point if nothing is left.

@@ -29,8 +29,8 @@ import (
 // logSize is how many of the latest events the log keeps.
 const logSize = 4000
 
-// maxMACs is how many MAC entries the details of a switch show.
-const maxMACs = 8
+// maxMACs is how many MAC entries the details of a switch show (it scrolls).
+const maxMACs = 64
 
 // Session is one interactive run of a scenario.
 type Session struct {
