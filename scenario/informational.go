@@ -62,7 +62,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 		}
 	}
 	for _, g := range ts.Gateways {
-		docs.add(g.Source, "address", g.Name)
+		docs.add(g.Source, "address", "gateway "+g.Name)
 	}
 	var fs check.Findings
 	for _, g := range []*notSimulated{capacity, virt, docs} {

@@ -22,6 +22,7 @@ import (
 //	failure[i].cut_off             nodes it cut off from their gateway
 //	failure[i].calls_dropped       calls dropped while it was in force (with calls)
 //	failure[i].calls_degraded      calls degraded while it was in force (with calls)
+//	failure[i].calls_failed_setup  calls that failed their setup while it was in force
 //	flow[NAME].down_ms             the longest down time of the flow's directions
 //	flow[NAME].lost_packets        packets lost in outages, all directions
 //	flow[NAME].congestion_lost     packets dropped by links over capacity, all directions
@@ -47,7 +48,7 @@ type Metric struct {
 var MetricFamilies = map[string][]string{
 	"summary": {"failures", "undetected", "flow_outages", "unrestored", "max_outage_ms", "flow_availability"},
 	"failure": {"detected_after_ms", "detections", "max_flow_outage_ms", "flow_outages", "unrestored", "cut_off",
-		"calls_dropped", "calls_degraded"},
+		"calls_dropped", "calls_degraded", "calls_failed_setup"},
 	"flow":    {"down_ms", "lost_packets", "congestion_lost", "delay_ms"},
 	"service": {"unreachable_ms", "impaired_ms"},
 	"calls": {"attempted", "completed", "blocked", "busy", "failed_setup", "dropped", "degraded",
@@ -92,6 +93,9 @@ func (r *Report) Metrics() []Metric {
 		if f.CallsDropped != nil {
 			add(p+"calls_dropped", float64(*f.CallsDropped))
 			add(p+"calls_degraded", float64(*f.CallsDegraded))
+			if f.CallsFailedSetup != nil {
+				add(p+"calls_failed_setup", float64(*f.CallsFailedSetup))
+			}
 		}
 	}
 	type flowSum struct{ down, lost, cong, delay float64 }

@@ -156,7 +156,7 @@ var noCost = map[check.Kind]string{
 	check.StorageNotAttached: "storage is not simulated yet",
 	check.ClusterNetworks:    "live migration and HA restarts are not simulated yet; a VM runs in its own host's port group (vm-no-network shows what that costs)",
 	check.ClusterStorage:     "HA restarts, live migration and storage are not simulated yet",
-	check.DuplicateName:      "the run uses one of the items of that name; nothing measured for the other",
+	check.DuplicateName:      "the run uses the first item of that name (where the finding points to the other); nothing measured for the second",
 	check.ModuleUplinkUnused: "an unused uplink adds no bandwidth and no redundancy; nothing measured for it",
 	check.FailureAfterEnd:    "the failure is scheduled after the run ends",
 }
@@ -295,6 +295,22 @@ func (tw *Twin) nodesOf(s subject) []string {
 				}
 			}
 		}
+	case "link":
+		// The servers and endpoints at its ends: a host's cable in the wrong VLAN costs
+		// the host.
+		for _, l := range t.Links {
+			if l.Name != s.name {
+				continue
+			}
+			for _, end := range []topology.PortRef{l.A, l.B} {
+				switch {
+				case t.Host(end.Device) != nil:
+					addHost(end.Device)
+				case t.Endpoint(end.Device) != nil:
+					nodes = append(nodes, end.Device)
+				}
+			}
+		}
 	case "module":
 		for _, e := range t.Enclosures {
 			for _, m := range e.Modules {
@@ -385,7 +401,7 @@ func failureCostOf(nodes []string, related map[string]bool, r *Report) []string 
 		}
 		line := fmt.Sprintf("failure %d (%s %s at %.3f s) ", i+1, f.Kind, f.Component, f.AtS)
 		if len(cut) == 0 {
-			line += "cut none of them off"
+			line += "cut off none of the nodes it concerns"
 		} else {
 			line += "cut off " + strings.Join(cut, ", ")
 		}

@@ -61,9 +61,11 @@ type FailureResult struct {
 	// CallsDropped and CallsDegraded count the calls dropped, and the calls whose
 	// interval MOS (over the last calls.mos_interval_s) fell under calls.degraded_mos,
 	// while the failure was in force.
-	CallsDropped  *int        `json:"calls_dropped,omitempty"`
-	CallsDegraded *int        `json:"calls_degraded,omitempty"`
-	Timeline      []TraceLine `json:"-"`
+	CallsDropped  *int `json:"calls_dropped,omitempty"`
+	CallsDegraded *int `json:"calls_degraded,omitempty"`
+	// CallsFailedSetup counts the calls that failed their setup while it was in force.
+	CallsFailedSetup *int        `json:"calls_failed_setup,omitempty"`
+	Timeline         []TraceLine `json:"-"`
 	// TimelineOmitted counts the records of the failure's window beyond Timeline.
 	TimelineOmitted int `json:"-"`
 }
@@ -152,8 +154,8 @@ func (tw *Twin) Report() *Report {
 		res := failureResult(fr)
 		res.Timeline, res.TimelineOmitted = tw.timelines.timelineOf(fr.Failure.ID)
 		if tw.Calls != nil {
-			dropped, degraded := tw.callsOf(fr.Failure, now)
-			res.CallsDropped, res.CallsDegraded = &dropped, &degraded
+			dropped, degraded, failed := tw.callsOf(fr.Failure, now)
+			res.CallsDropped, res.CallsDegraded, res.CallsFailedSetup = &dropped, &degraded, &failed
 		}
 		r.Failures = append(r.Failures, res)
 	}
@@ -323,6 +325,14 @@ func writeCutOff(b *strings.Builder, cut []FlowOutage) {
 // timers work at.
 func fmtMs(t sim.Time) string { return fmt.Sprintf("%.3f ms", t.Milliseconds()) }
 
+// plural writes a count with its noun, in the plural when it is not one.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // fmtKWh prints energy with four significant digits below 10 kWh.
 func fmtKWh(kwh float64) string {
 	if kwh < 10 {
@@ -397,7 +407,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			b.WriteString("  flows:      none interrupted\n")
 		}
 		if f.CallsDropped != nil {
-			fmt.Fprintf(b, "  calls:      %d dropped, %d degraded%s\n", *f.CallsDropped, *f.CallsDegraded,
+			failed := ""
+			if f.CallsFailedSetup != nil && *f.CallsFailedSetup > 0 {
+				failed = fmt.Sprintf(", %d failed to set up", *f.CallsFailedSetup)
+			}
+			fmt.Fprintf(b, "  calls:      %d dropped, %d degraded%s%s\n", *f.CallsDropped, *f.CallsDegraded, failed,
 				degradedLegend(r.Calls))
 		}
 		for _, fo := range f.Flows {
@@ -458,9 +472,14 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(b, "    %-16s %12s, %7.1f W at the end\n", h.Host, fmtKWh(h.KWh), h.Watts)
 		}
 	}
-	fmt.Fprintf(b, "\nSummary: %d failures (%d never detected), %d flow outages in %d directions (%d not restored before repair), "+
+	longest := optMs(s.MaxOutageMs, "-")
+	if s.MaxOutageMs == nil && s.FlowOutages > 0 {
+		longest = "none (none restored before its repair)"
+	}
+	fmt.Fprintf(b, "\nSummary: %s (%d never detected), %s in %s (%d not restored before repair), "+
 		"longest restored outage %s, flow availability %.5f%%\n",
-		s.Failures, s.Undetected, s.FlowOutages, s.FlowDirectionOutages, s.Unrestored, optMs(s.MaxOutageMs, "-"), 100*s.FlowAvailability)
+		plural(s.Failures, "failure"), s.Undetected, plural(s.FlowOutages, "flow outage"),
+		plural(s.FlowDirectionOutages, "direction"), s.Unrestored, longest, 100*s.FlowAvailability)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

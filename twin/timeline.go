@@ -44,6 +44,7 @@ type timelineWindow struct {
 	// for calls has closed (see Twin.housekeep).
 	callsTaken        bool
 	dropped, degraded int
+	failedSetup       int
 }
 
 func newFailureTimelines(detailed int) *failureTimelines {
@@ -210,6 +211,7 @@ func (tw *Twin) takeCalls(now sim.Time) {
 			return false
 		}
 		w.dropped, w.degraded = tw.Calls.CallsAffected(w.at, w.repairAt)
+		w.failedSetup = tw.Calls.CallsFailedSetup(w.at, w.repairAt)
 		w.callsTaken = true
 		return true
 	})
@@ -221,11 +223,13 @@ func (tw *Twin) takeCalls(now sim.Time) {
 
 // callsOf returns the calls a failure shown in detail dropped and degraded while in
 // force, up to now.
-func (tw *Twin) callsOf(f failures.Failure, now sim.Time) (dropped, degraded int) {
+func (tw *Twin) callsOf(f failures.Failure, now sim.Time) (dropped, degraded, failedSetup int) {
 	if w := tw.timelines.byID[f.ID]; w != nil && w.callsTaken {
-		return w.dropped, w.degraded
+		return w.dropped, w.degraded, w.failedSetup
 	}
 	// Calls count against a failure while it is in force; a drop by RTP timeout caused
 	// by it falls inside that window (the gap began at the failure).
-	return tw.Calls.CallsAffected(f.At, min(f.RepairAt, now))
+	to := min(f.RepairAt, now)
+	dropped, degraded = tw.Calls.CallsAffected(f.At, to)
+	return dropped, degraded, tw.Calls.CallsFailedSetup(f.At, to)
 }

@@ -283,6 +283,7 @@ func (c *Call) fail(reason string) {
 	}
 	c.release(FailedSetup)
 	c.m.tally.failedSetup++
+	c.m.tally.setupFailures = append(c.m.tally.setupFailures, c.m.s.Now())
 	c.m.s.Report(CallFailedSetup{CallInfo: c.info, Reason: reason})
 }
 

@@ -24,7 +24,8 @@ func keepRecent(series []Sample, s Sample) []Sample {
 	return append(series, s)
 }
 
-// Forget discards the call drops and the closed degraded episodes that ended before t,
+// Forget discards the call drops, failed setups and the closed degraded episodes that
+// ended before t,
 // which CallsAffected needs only for windows that begin before t: the twin calls it
 // once the failures it still asks about begin at t or later, so that a long run keeps
 // only that much history. CallsAffected(from, to) stays exact for every from ≥ t.
@@ -36,6 +37,13 @@ func (m *Model) Forget(t sim.Time) {
 	}
 	if i > 0 {
 		tl.drops = slices.Delete(tl.drops, 0, i)
+	}
+	j := 0
+	for j < len(tl.setupFailures) && tl.setupFailures[j] < t {
+		j++
+	}
+	if j > 0 {
+		tl.setupFailures = slices.Delete(tl.setupFailures, 0, j)
 	}
 	if !slices.ContainsFunc(tl.episodes, func(e episode) bool { return e.end < t }) {
 		return

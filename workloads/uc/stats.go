@@ -59,6 +59,7 @@ type tally struct {
 	mosSum, mosMin, intervalMin     float64
 	rated                           int
 	drops                           []sim.Time // drop times, in order
+	setupFailures                   []sim.Time // failed setups' times, in order
 	episodes                        []episode  // degraded episodes, in order of start
 	degradedCalls                   int
 }
@@ -147,4 +148,15 @@ func (m *Model) CallsAffected(from, to sim.Time) (dropped, degraded int) {
 		}
 	}
 	return dropped, degraded
+}
+
+// CallsFailedSetup counts the calls that failed their setup in [from, to].
+func (m *Model) CallsFailedSetup(from, to sim.Time) int {
+	t := &m.tally
+	lo := sort.Search(len(t.setupFailures), func(i int) bool { return t.setupFailures[i] >= from })
+	n := 0
+	for i := lo; i < len(t.setupFailures) && t.setupFailures[i] <= to; i++ {
+		n++
+	}
+	return n
 }
