@@ -100,3 +100,29 @@ func TestVLANLabLessons(t *testing.T) {
 		}
 	})
 }
+
+// TestFailedSetupCharged: with the ISL pruned of the server VLAN, srv-1 (the PBX) is cut
+// off from the failover at 10 s until after the repair at 70 s; the call dialled in
+// that window cannot reach its PBX and fails its setup at timer B: the failure's calls
+// line charges it (the run's only failed setup).
+func TestFailedSetupCharged(t *testing.T) {
+	sc, err := twin.Load("vlan-lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Override("topology.links[isl].vlans=[voice, clients]"); err != nil {
+		t.Fatal(err)
+	}
+	tw, err := twin.New(sc, twin.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw.Run()
+	r := tw.Report()
+	if r.Calls == nil || r.Calls.FailedSetup == 0 {
+		t.Fatalf("no failed setup in the run: %+v", r.Calls)
+	}
+	if f := r.Failures[0]; f.CallsFailedSetup == nil || *f.CallsFailedSetup != r.Calls.FailedSetup {
+		t.Errorf("failure 1 charged %v failed setups, the run had %d", f.CallsFailedSetup, r.Calls.FailedSetup)
+	}
+}
