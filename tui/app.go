@@ -438,6 +438,12 @@ func (m *Model) measureRate(at sim.Time) {
 	}
 }
 
+// showFlow points the path pane, and the frames, at a flow.
+func (m *Model) showFlow(flow string) {
+	m.path.Show(flow)
+	m.sess.Watch(flow)
+}
+
 // followSelection points the path pane at the selection's flow when it has one.
 func (m *Model) followSelection() {
 	n := m.tree.Selected()
@@ -445,12 +451,12 @@ func (m *Model) followSelection() {
 		return
 	}
 	if n.kind == flowNode {
-		m.path.Show(n.name)
+		m.showFlow(n.name)
 		return
 	}
 	flows := m.sh.flowsAt(n.name)
 	if len(flows) > 0 && !slices.Contains(flows, m.path.Flow()) {
-		m.path.Show(flows[0])
+		m.showFlow(flows[0])
 	}
 }
 
@@ -580,6 +586,9 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 		return m.repair(n.name)
 	case key.Matches(k, m.keys.Path):
 		m.nextFlow()
+		if !m.running && m.inflight == 0 {
+			return m.frameCmd() // the frame carries the new flow's directions
+		}
 		return nil
 	case key.Matches(k, m.keys.Filter):
 		return m.openInput(modeFilter, "/", m.tree.filter)
@@ -669,7 +678,7 @@ func (m *Model) nextFlow() {
 		return
 	}
 	i := slices.Index(flows, m.path.Flow())
-	m.path.Show(flows[(i+1)%len(flows)])
+	m.showFlow(flows[(i+1)%len(flows)])
 	m.path.Observe(m.sh.snap(), nil)
 	if !m.wide() {
 		m.rightTab = panePath

@@ -360,3 +360,16 @@ func TestDetailsScroll(t *testing.T) {
 		t.Errorf("↓ did not scroll: %q then %q, footer %q", first, second, m.details.Footer())
 	}
 }
+
+// TestPathBothDirections: the path pane shows the way back with its own state: in
+// vlan-lab with srv-1's eth1 on an access port of VLAN voice, after the failover the
+// frames from srv-1 land in the wrong VLAN.
+func TestPathBothDirections(t *testing.T) {
+	m := newModel(t, "teaming-lab")
+	drive(m, sized(100, 30))
+	drive(m, keys(":goto 2s<enter>")...)
+	c := m.path.content()
+	if !strings.Contains(c, "back srv-1 → client-1:") || !strings.Contains(c, "srv-1:eth0 ─ edge-a:10") {
+		t.Errorf("path pane lacks the way back:\n%s", c)
+	}
+}

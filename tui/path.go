@@ -254,6 +254,24 @@ func (p *PathView) content() string {
 			head = strings.Repeat(" ", len(head)-2)
 		}
 	}
+	// The way back, when the flow has one: its own path and state (a VLAN or a
+	// one-way cut can break one direction only).
+	if dirs := p.sh.frame.Directions; len(dirs) == 2 {
+		back := dirs[1]
+		state := st.Good.Render("✓") + " " + fmtDelay(back.Delay)
+		if !back.Delivering {
+			state = st.Bad.Render("✗") + " " + back.Reason
+		}
+		for i, l := range wrapJoin(strings.Fields("back "+back.Name+": "), " ", p.w, "  ") {
+			if i == 0 {
+				l = st.Dim.Render(l) + " " + state
+			}
+			out = append(out, l)
+		}
+		if len(back.Hops) > 0 {
+			out = append(out, hopLines(back.Hops, p.w, "")...)
+		}
+	}
 	return strings.Join(out, "\n")
 }
 

@@ -48,6 +48,18 @@ type Session struct {
 	fresh    int  // events since the last frame
 	reset    bool // the log was rebuilt (rewind) since the last frame
 	sent     int  // timeline events the frames have carried
+
+	// watch is the flow the path pane shows, whose two directions the frames carry;
+	// its own lock, so that the UI can set it while a long replay holds mu.
+	watchMu sync.Mutex
+	watch   string
+}
+
+// Watch sets the flow whose directions the frames carry.
+func (s *Session) Watch(flow string) {
+	s.watchMu.Lock()
+	s.watch = flow
+	s.watchMu.Unlock()
 }
 
 // record is one trace record, kept raw: formatting every MAC move of a large fabric
@@ -319,10 +331,21 @@ type Frame struct {
 	TimelineFrom int
 	Journal      []twin.Action
 	Total        uint64 // events logged since the twin was built
+	// Directions are the watched flow's directions (Watch), forward first.
+	Directions []DirectionView
 	// Availability is the share of flow time delivered so far (-1 when not measured
 	// for this frame).
 	Availability float64
 	Seed         uint64
+}
+
+// DirectionView is one direction of the watched flow.
+type DirectionView struct {
+	Name       string // "client-1 → srv-1"
+	Delivering bool
+	Delay      sim.Time
+	Reason     string
+	Hops       []twin.Hop
 }
 
 // Frame takes a frame with the detail of the selected device.
@@ -332,6 +355,20 @@ func (s *Session) Frame(selected string, availability bool) Frame {
 	f := Frame{Snap: s.tw.Snapshot(), Reset: s.reset, Total: s.logTotal, Availability: -1, Seed: s.tw.Seed}
 	if selected != "" {
 		f.Inspect, _ = s.tw.Net.Inspect(selected, maxMACs)
+	}
+	s.watchMu.Lock()
+	watch := s.watch
+	s.watchMu.Unlock()
+	if fl := s.tw.Net.Flow(watch); fl != nil {
+		for i := range fl.Directions() {
+			d := fl.Direction(i)
+			dv := DirectionView{Name: d.Name(), Delivering: d.Delivering(), Delay: d.Delay(), Reason: d.Reason()}
+			p := d.Path()
+			for k := 0; k+2 < len(p); k += 3 {
+				dv.Hops = append(dv.Hops, twin.Hop{From: p[k], Link: p[k+1], To: p[k+2]})
+			}
+			f.Directions = append(f.Directions, dv)
+		}
 	}
 	n := min(s.fresh, len(s.log))
 	if s.reset {
