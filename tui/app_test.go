@@ -361,9 +361,8 @@ func TestDetailsScroll(t *testing.T) {
 	}
 }
 
-// TestPathBothDirections: the path pane shows the way back with its own state: in
-// vlan-lab with srv-1's eth1 on an access port of VLAN voice, after the failover the
-// frames from srv-1 land in the wrong VLAN.
+// TestPathBothDirections: the path pane shows the way back, with its own path and
+// state: in teaming-lab at 2 s, srv-1 answers client-1 from eth0 through edge-a.
 func TestPathBothDirections(t *testing.T) {
 	m := newModel(t, "teaming-lab")
 	drive(m, sized(100, 30))
