@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"dctwin/scenario"
@@ -162,7 +163,16 @@ func TestInterruptAndResume(t *testing.T) {
 	runInto(t, s, Options{Dir: full, run: synthetic})
 	dir := filepath.Join(t.TempDir(), "cut")
 	ctx, cancel := context.WithCancel(context.Background())
-	m, err := Run(ctx, s, Options{Dir: dir, Workers: 2, run: synthetic, Progress: func(p Progress) {
+	// Runs after the sixth wait for the cancellation, so that the workers cannot
+	// finish every run before it (they can when a slow first run holds up writing).
+	var started atomic.Int32
+	held := func(ctx context.Context, sc *scenario.Scenario, c Configuration, seed uint64) ([]float64, error) {
+		if started.Add(1) > 6 {
+			<-ctx.Done()
+		}
+		return synthetic(ctx, sc, c, seed)
+	}
+	m, err := Run(ctx, s, Options{Dir: dir, Workers: 2, run: held, Progress: func(p Progress) {
 		if p.Done == 5 {
 			cancel()
 		}
