@@ -165,7 +165,7 @@ func TestReportFiles(t *testing.T) {
 	for _, f := range []string{IndexFile, MarkdownFile} {
 		text := string(readFile(t, filepath.Join(dir, f)))
 		for _, want := range []string{"plots/01-box-calls-dropped.png", "plots/06-availability-summary-flow-availability-tlb.svg",
-			"Pooled over hello", "Paired differences", "calls.dropped", "tlb"} {
+			"Pooled over hello", "Paired differences", "calls.dropped", "tlb", "Hyndman and Fan", "type 7"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s lacks %q", f, want)
 			}

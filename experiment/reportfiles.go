@@ -74,11 +74,15 @@ type page struct {
 	Summary            [][]string
 	Paired             [][]string
 	Note               string
+	SummaryNote        string
 }
+
+// summaryNote says what the summary table's columns are.
+const summaryNote = "Per configuration and metric: runs with a value (n), mean, 95 % confidence interval of the mean (Student's t), median, 5th and 95th percentiles (Hyndman and Fan's type 7, the default of R and numpy: linear between the order statistics, so the median of an even number of runs is the mean of the middle two)."
 
 func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFile) page {
 	m := r.Meta
-	pg := page{Title: "Experiment " + r.Spec.Name, Description: r.Spec.Description, Plots: plots}
+	pg := page{Title: "Experiment " + r.Spec.Name, Description: r.Spec.Description, Plots: plots, SummaryNote: summaryNote}
 	for _, p := range r.Spec.Parameters {
 		pg.Params = append(pg.Params, p.Name)
 	}
@@ -165,7 +169,7 @@ img { max-width: 100%; border: 1px solid #ccc; }
 {{range .Plots}}<figure><img src="{{.Name}}.png" alt="{{.Title}}"><figcaption>{{.Title}}. {{.Caption}} <a href="{{.Name}}.svg">SVG</a></figcaption></figure>
 {{end}}
 <h2>Summary</h2>
-<p>Per configuration and metric: runs with a value (n), mean, 95 % confidence interval of the mean (Student's t), median, 5th and 95th percentiles. All of it, with the standard deviation and the series, is in <a href="summary.csv">summary.csv</a>.</p>
+<p>{{.SummaryNote}} All of it, with the standard deviation and the series, is in <a href="summary.csv">summary.csv</a>.</p>
 <table>
 <tr><th>config</th>{{range .Params}}<th class="l">{{.}}</th>{{end}}<th class="l">metric</th><th>n</th><th>mean</th><th>95 % CI</th><th>median</th><th>p5</th><th>p95</th></tr>
 {{range .Summary}}<tr>{{range $i, $c := .}}<td{{if and (gt $i 0) (le $i (len $.Params))}} class="l"{{end}}>{{$c}}</td>{{end}}</tr>
@@ -192,7 +196,7 @@ func writeMarkdown(b *bytes.Buffer, pg page) {
 	for _, p := range pg.Plots {
 		fmt.Fprintf(b, "![%s](%s.png)\n\n%s. %s ([SVG](%s.svg))\n\n", p.Title, filepath.ToSlash(p.Name), p.Title, p.Caption, filepath.ToSlash(p.Name))
 	}
-	b.WriteString("## Summary\n\n")
+	b.WriteString("## Summary\n\n" + pg.SummaryNote + "\n\n")
 	head := append(append([]string{"config"}, pg.Params...), "metric", "n", "mean", "95 % CI", "median", "p5", "p95")
 	markdownTable(b, head, pg.Summary)
 	if len(pg.Paired) > 0 {

@@ -270,8 +270,8 @@ func newExperimentReportCmd() *cobra.Command {
 		Use:   "report DIR",
 		Short: "Write summary.csv, paired differences, plots and index.html for an experiment directory",
 		Long: `Reads DIR (a run, a shard or a merge) and writes into it: summary.csv (per configuration
-and metric: n, mean, std, median, p5, p95 and the 95% confidence interval of the
-mean), paired.csv (each configuration minus its baseline over the same seeds, with its
+and metric: n, mean, std, median, p5, p95 (Hyndman and Fan's type 7, R's and
+numpy's default) and the 95% confidence interval of the mean), paired.csv (each configuration minus its baseline over the same seeds, with its
 interval), the plots as PNG and SVG under plots/, and index.html and report.md with
 the plots and the tables. --spec draws the plots of another version of the file (the
 runs must be the same: same hash).`,
