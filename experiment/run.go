@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"dctwin/scenario"
-	"dctwin/topology/check"
 	"dctwin/twin"
 )
 
@@ -117,6 +116,8 @@ func (x *execution) prepare() error {
 	s := x.spec
 	x.scenarios = make([]*scenario.Scenario, len(x.configs))
 	var errs scenario.Errors
+	var mistakes []*configMistake
+	checked := 0
 	for _, c := range x.configs {
 		if !x.configInShard(c.Index) {
 			continue
@@ -130,21 +131,13 @@ func (x *execution) prepare() error {
 			return err
 		}
 		if !s.Force && x.opt.run == nil {
-			fs := twin.Check(sc)
-			if n := fs.Count(check.Error); n > 0 {
-				first := ""
-				for _, f := range fs {
-					if f.Severity == check.Error {
-						first = f.Pos.String() + ": " + f.Message
-						break
-					}
-				}
-				errs = append(errs, posErr(s.PosOf("parameters"), "configuration %d (%s) has %d configuration errors (first: %s); exclude it (exclude:) or set force: true to run it anyway",
-					c.Number(), s.Describe(c), n, first))
-				continue
-			}
+			checked++
+			mistakes = s.checkMistakes(mistakes, c, twin.Check(sc))
 		}
 		x.scenarios[c.Index] = sc
+	}
+	for _, m := range mistakes {
+		errs = append(errs, m.error(checked))
 	}
 	switch len(errs) {
 	case 0:
@@ -154,12 +147,12 @@ func (x *execution) prepare() error {
 	}
 	if len(errs) > maxListed {
 		more := len(errs) - maxListed
-		errs = append(errs[:maxListed], posErr(errs[maxListed].Pos, "and %d more configurations like these", more))
+		errs = append(errs[:maxListed], posErr(errs[maxListed].Pos, "and %d more errors like these", more))
 	}
 	return errs
 }
 
-// maxListed is how many configurations that cannot run an error lists.
+// maxListed is how many errors of configurations that cannot run are listed.
 const maxListed = 10
 
 // configInShard reports whether any run of configuration c can be in the shard.

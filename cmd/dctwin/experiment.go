@@ -95,6 +95,7 @@ func newExperimentShowCmd() *cobra.Command {
 func loadExperiment(cmd *cobra.Command, arg string) (*experiment.Spec, error) {
 	spec, err := experiments.Load(arg)
 	if err == nil {
+		writeWarnings(cmd.ErrOrStderr(), spec.Warnings)
 		return spec, nil
 	}
 	if list := scenario.AsErrors(err); list != nil {
@@ -105,6 +106,14 @@ func loadExperiment(cmd *cobra.Command, arg string) (*experiment.Spec, error) {
 		return nil, usageError{err}
 	}
 	return nil, err
+}
+
+// writeWarnings prints what a file allows but likely does not mean, as check prints
+// its findings: file:line:col: warning: message.
+func writeWarnings(w io.Writer, ws scenario.Errors) {
+	for _, e := range ws {
+		fmt.Fprintf(w, "%s: warning: %s\n", e.Pos, e.Msg)
+	}
 }
 
 type experimentRunOptions struct {

@@ -150,3 +150,24 @@ func TestExperimentProgress(t *testing.T) {
 		t.Errorf("the bar is not cleared at the end: %q", b.String())
 	}
 }
+
+// What a file allows but likely does not mean is a warning on stderr, in the form of
+// check's findings, and the run goes on.
+func TestExperimentWarnings(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "sweep.yaml")
+	os.WriteFile(file, []byte(`version: 1
+scenario: teaming-lab
+duration: 12s
+parameters:
+  interval:
+    path: topology.hosts[srv-1].teams[bond0].detection.interval
+    range: {from: 100ms, to: 200ms, step: 60ms}
+metrics: ["failure[0].detected_after_ms"]
+`), 0o644)
+	out, errOut, err := run(t, "experiment", "run", file, "--out", filepath.Join(dir, "out"))
+	want := file + ":7:30: warning: parameter interval: the range ends at 160ms, below to (200ms)"
+	if err != nil || !strings.Contains(errOut, want) || !strings.Contains(out, "2 runs of 2 configurations") {
+		t.Errorf("%v\nstdout %s\nstderr %s\nwant %q", err, out, errOut, want)
+	}
+}
