@@ -216,6 +216,9 @@ func (s *Spec) check() error {
 			add(posErr(m.Pos, "%v", err))
 		}
 	}
+	if len(errs) == 0 {
+		s.failureBeyond(add)
+	}
 	dur := s.RunDuration(base)
 	for _, sr := range s.Series {
 		names[sr.Metric] = true

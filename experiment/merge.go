@@ -100,8 +100,10 @@ func Merge(dirs []string, out string, opt MergeOptions) (*Meta, error) {
 	var buf bytes.Buffer
 	writeHeader(&buf, spec.header())
 	items := spec.items()
+	seen := make(valueSeen, len(items))
 	for _, r := range runs {
 		spec.appendRun(&buf, configs, items, r)
+		seen.note(r.Values)
 	}
 	if err := os.WriteFile(filepath.Join(out, RunsFile), buf.Bytes(), 0o644); err != nil {
 		return nil, err
@@ -109,6 +111,10 @@ func Merge(dirs []string, out string, opt MergeOptions) (*Meta, error) {
 	merged := *first
 	merged.Merged = dirs
 	merged.Runs = len(runs)
+	merged.NoValue = nil
+	if len(runs) > 0 {
+		merged.NoValue = seen.missing(items)
+	}
 	merged.Resumed = nil
 	merged.Workers = 0
 	merged.Error = ""

@@ -49,6 +49,10 @@ type Meta struct {
 	Seeds          Seeds    `json:"seeds"`
 	// Precision says, with --precision or precision:, how far each configuration got.
 	Precision *PrecisionOutcome `json:"precision,omitempty"`
+	// NoValue lists the metrics no run had a value of: most likely a name of
+	// something the runs do not have (failure[3] of one failure, calls.* without
+	// calls).
+	NoValue []string `json:"metrics_without_value,omitempty"`
 }
 
 // SpecText is the experiment file and its base scenario as they were, and the command

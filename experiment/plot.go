@@ -257,14 +257,38 @@ type PlotFile struct {
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
 
+// LeftOut is a plot (or one facet of it) the report could not draw, and why.
+type LeftOut struct {
+	Plot   int    // the plot's number in plots:, from 1
+	Title  string // its title, with the facet
+	Reason string
+}
+
+// String says what was left out and why, for the report and the command's warnings.
+func (l LeftOut) String() string {
+	return fmt.Sprintf("plot %d (%s) is left out: %s", l.Plot, l.Title, l.Reason)
+}
+
+// leftOut records a plot (or a facet of it) that has nothing to draw.
+func (sel *selection) leftOut(n int, reason string) LeftOut {
+	return LeftOut{Plot: n + 1, Title: sel.spec.Kind + ": " + sel.title(), Reason: reason}
+}
+
 // DrawPlots draws every plot of the spec (one per facet value) as PNG and SVG under
-// dir/plots.
-func (r *Results) DrawPlots(dir string) ([]PlotFile, error) {
+// dir/plots, and says which it left out for want of values.
+func (r *Results) DrawPlots(dir string) ([]PlotFile, []LeftOut, error) {
 	if err := os.MkdirAll(filepath.Join(dir, PlotsDir), 0o755); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []PlotFile
+	var left []LeftOut
 	for n, ps := range r.Spec.Plots {
+		if !r.hasValue(ps.Metric, ps.Kind == "series") {
+			sel := r.selection(ps, 0)
+			sel.facet = -1
+			left = append(left, sel.leftOut(n, "no run had a value of "+ps.Metric))
+			continue
+		}
 		facets := []int{0}
 		if q := r.Spec.Parameter(ps.Facet); q != nil {
 			facets = facets[:0]
@@ -276,10 +300,15 @@ func (r *Results) DrawPlots(dir string) ([]PlotFile, error) {
 			sel := r.selection(ps, f)
 			p, w, h, err := sel.draw()
 			if err != nil {
-				return out, fmt.Errorf("plot %d (%s of %s): %w", n+1, ps.Kind, ps.Metric, err)
+				return out, left, fmt.Errorf("plot %d (%s of %s): %w", n+1, ps.Kind, ps.Metric, err)
 			}
 			if p == nil {
-				continue // nothing to draw in this facet
+				reason := "no run had a value of " + ps.Metric
+				if sel.facet >= 0 {
+					reason = "no run with " + ps.Facet + " = " + r.Spec.Parameters[sel.facet].Values[f].Label + " had a value of " + ps.Metric
+				}
+				left = append(left, sel.leftOut(n, reason))
+				continue
 			}
 			name := fmt.Sprintf("%02d-%s-%s", n+1, ps.Kind, strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(ps.Metric), "-"), "-"))
 			if sel.facet >= 0 {
@@ -289,10 +318,10 @@ func (r *Results) DrawPlots(dir string) ([]PlotFile, error) {
 			for _, format := range []string{"png", "svg"} {
 				var buf bytes.Buffer
 				if err := WritePlot(&buf, p, w, h, format); err != nil {
-					return out, err
+					return out, left, err
 				}
 				if err := os.WriteFile(filepath.Join(dir, rel+"."+format), buf.Bytes(), 0o644); err != nil {
-					return out, err
+					return out, left, err
 				}
 			}
 			caption := ""
@@ -302,7 +331,25 @@ func (r *Results) DrawPlots(dir string) ([]PlotFile, error) {
 			out = append(out, PlotFile{Name: rel, Title: sel.title(), Caption: caption})
 		}
 	}
-	return out, nil
+	return out, left, nil
+}
+
+// hasValue reports whether any run had a value of the metric (of any sample of it,
+// for a series).
+func (r *Results) hasValue(metric string, series bool) bool {
+	for i, it := range r.items {
+		if it.metric != metric || it.series != series {
+			continue
+		}
+		for _, vals := range r.vals {
+			for _, v := range vals[i] {
+				if !math.IsNaN(v) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // WritePlot renders a plot as png (at 150 dpi) or svg.

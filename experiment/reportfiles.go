@@ -17,6 +17,10 @@ type Written struct {
 	Files []string // paths relative to the directory
 	Plots []PlotFile
 	Runs  int
+	// Warnings are what the reader of the report must know: plots left out and why,
+	// metrics no run had a value of, a directory that holds a part of the runs only.
+	// The report shows them at its top.
+	Warnings []string
 }
 
 // WriteReport reads an experiment directory and writes its report into it:
@@ -41,15 +45,17 @@ func WriteReport(dir string, spec *Spec) (*Written, error) {
 		return nil, err
 	}
 	out.Files = append(out.Files, SummaryFile, PairedFile)
-	plots, err := r.DrawPlots(dir)
+	plots, left, err := r.DrawPlots(dir)
 	if err != nil {
 		return nil, err
 	}
 	out.Plots = plots
+	out.Warnings = r.warnings(left)
 	for _, p := range plots {
 		out.Files = append(out.Files, p.Name+".png", p.Name+".svg")
 	}
 	page := r.page(summary, paired, plots)
+	page.Warnings = out.Warnings
 	var html, md bytes.Buffer
 	if err := indexTemplate.Execute(&html, page); err != nil {
 		return nil, err
@@ -75,6 +81,7 @@ type page struct {
 	Paired             [][]string
 	Note               string
 	SummaryNote        string
+	Warnings           []string
 }
 
 // summaryNote says what the summary table's columns are.
@@ -127,6 +134,29 @@ func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFil
 	return pg
 }
 
+// warnings are what the report's reader must know before the figures.
+func (r *Results) warnings(left []LeftOut) []string {
+	var out []string
+	seen := make(valueSeen, len(r.items))
+	for c := range r.Configs {
+		for i := range r.items {
+			for _, v := range r.vals[c][i] {
+				if !math.IsNaN(v) {
+					seen[i] = true
+					break
+				}
+			}
+		}
+	}
+	if missing := seen.missing(r.items); len(missing) > 0 {
+		out = append(out, "no run had a value of "+strings.Join(missing, ", ")+" (n = 0 in every configuration): most likely the runs do not have what it measures (failure[i] needs i+1 failures, calls.* a calls workload)")
+	}
+	for _, l := range left {
+		out = append(out, l.String())
+	}
+	return out
+}
+
 // show prints a statistic with 4 significant digits for tables people read; a share
 // just under 1 (an availability) with 4 digits of what it lacks to 1 (0.9994123).
 func show(v float64) string {
@@ -158,6 +188,7 @@ table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: right; }
 th { background: #eee; }
 td.l, th.l { text-align: left; }
+ul.warn { background: #eee; border-left: 4px solid #333; padding: 0.5em 2em; }
 figure { margin: 1.5em 0; }
 img { max-width: 100%; border: 1px solid #ccc; }
 </style>
@@ -166,7 +197,9 @@ img { max-width: 100%; border: 1px solid #ccc; }
 <h1>{{.Title}}</h1>
 {{if .Description}}<p>{{.Description}}</p>{{end}}
 <table>{{range .Facts}}<tr><th class="l">{{index . 0}}</th><td class="l">{{index . 1}}</td></tr>{{end}}</table>
-{{range .Plots}}<figure><img src="{{.Name}}.png" alt="{{.Title}}"><figcaption>{{.Title}}. {{.Caption}} <a href="{{.Name}}.svg">SVG</a></figcaption></figure>
+{{if .Warnings}}<h2>Warnings</h2>
+<ul class="warn">{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>
+{{end}}{{range .Plots}}<figure><img src="{{.Name}}.png" alt="{{.Title}}"><figcaption>{{.Title}}. {{.Caption}} <a href="{{.Name}}.svg">SVG</a></figcaption></figure>
 {{end}}
 <h2>Summary</h2>
 <p>{{.SummaryNote}} All of it, with the standard deviation and the series, is in <a href="summary.csv">summary.csv</a>.</p>
@@ -193,6 +226,13 @@ func writeMarkdown(b *bytes.Buffer, pg page) {
 		fmt.Fprintf(b, "- %s: %s\n", f[0], f[1])
 	}
 	b.WriteString("\n")
+	if len(pg.Warnings) > 0 {
+		b.WriteString("## Warnings\n\n")
+		for _, w := range pg.Warnings {
+			fmt.Fprintf(b, "- %s\n", w)
+		}
+		b.WriteString("\n")
+	}
 	for _, p := range pg.Plots {
 		fmt.Fprintf(b, "![%s](%s.png)\n\n%s. %s ([SVG](%s.svg))\n\n", p.Title, filepath.ToSlash(p.Name), p.Title, p.Caption, filepath.ToSlash(p.Name))
 	}

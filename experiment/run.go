@@ -65,6 +65,7 @@ var ErrInterrupted = errors.New("interrupted")
 func Run(ctx context.Context, s *Spec, opt Options) (*Meta, error) {
 	configs := s.Configurations()
 	x := &execution{spec: s, opt: opt, configs: configs, items: s.items(), now: opt.Now}
+	x.seen = make(valueSeen, len(x.items))
 	if x.now == nil {
 		x.now = time.Now
 	}
@@ -108,6 +109,8 @@ type execution struct {
 	metricIdx int
 	values    [][]float64
 	outcome   map[int]PrecisionOfConfig
+	// seen notes the items any run had a value of.
+	seen valueSeen
 }
 
 // prepare builds the scenario of every configuration of the shard and checks it, so
@@ -314,8 +317,9 @@ func (x *execution) stillImprecise(active []int, reps int) []int {
 	return next
 }
 
-// record keeps what precision needs of a run.
+// record keeps what precision and the list of metrics without values need of a run.
 func (x *execution) record(r Result) {
+	x.seen.note(r.Values)
 	if x.values != nil {
 		x.values[r.Config] = append(x.values[r.Config], r.Values[x.metricIdx])
 	}
@@ -463,6 +467,9 @@ func (x *execution) finish(runErr error) (*Meta, error) {
 	x.file.Sync()
 	m := x.meta
 	m.Runs = x.written
+	if x.written > 0 {
+		m.NoValue = x.seen.missing(x.items)
+	}
 	m.Seeds.Last = x.spec.FirstSeed + uint64(x.maxReplication()) - 1
 	if p := x.spec.Precision; p != nil {
 		po := &PrecisionOutcome{Metric: p.Metric, HalfWidth: p.HalfWidth, MaxReplications: p.MaxReplications}

@@ -223,7 +223,7 @@ func TestEveryReportMetricIsAccepted(t *testing.T) {
 			t.Fatal(err)
 		}
 		ms := reportMetrics(t, sc)
-		text := "version: 1\nscenario: " + name + "\nduration: 1s\nmetrics:\n  - \"" + strings.Join(ms, "\"\n  - \"") + "\"\n"
+		text := "version: 1\nscenario: " + name + "\nduration: 1h\nmetrics:\n  - \"" + strings.Join(ms, "\"\n  - \"") + "\"\n"
 		if _, err := parse(t, text); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}

@@ -208,7 +208,7 @@ func runExperiment(cmd *cobra.Command, arg string, o experimentRunOptions) error
 		}
 		return err
 	}
-	line := fmt.Sprintf("%s: %d runs of %d configurations in %s", o.out, meta.Runs, meta.Configurations,
+	line := fmt.Sprintf("%s: %s of %s in %s", o.out, plural(meta.Runs, "run"), plural(meta.Configurations, "configuration"),
 		meta.Ended.Sub(meta.Started).Round(time.Millisecond))
 	if !sh.Whole() {
 		line += fmt.Sprintf(" (shard %s)", sh)
@@ -217,7 +217,23 @@ func runExperiment(cmd *cobra.Command, arg string, o experimentRunOptions) error
 		line += fmt.Sprintf("; precision met in %d of %d configurations", p.Met, len(p.Configs))
 	}
 	fmt.Fprintln(cmd.OutOrStdout(), line+"; next: dctwin experiment report "+o.out)
+	warnNoValue(cmd.ErrOrStderr(), meta.NoValue)
 	return nil
+}
+
+// warnNoValue says which metrics no run had a value of: a name of something the runs
+// do not have, most likely, whose summary is empty and whose plots are left out.
+func warnNoValue(w io.Writer, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	word, it, measures := "metric", "it", "it measures"
+	if len(names) > 1 {
+		word, it, measures = "metrics", "them", "they measure"
+	}
+	fmt.Fprintf(w, "dctwin: warning: no run had a value of the %s %s: the summary has no figures and the report no plots of %s; "+
+		"check that the runs have what %s (failure[i] needs i+1 failures, calls.* a calls workload; see 'go doc dctwin/twin Metric')\n",
+		word, strings.Join(names, ", "), it, measures)
 }
 
 // experimentProgress shows an experiment's progress: a bar (bubbles progress) with the
@@ -299,8 +315,15 @@ runs must be the same: same hash).`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d runs; wrote %s, %s, %s (PNG and SVG), %s and %s\n", args[0], w.Runs,
-				experiment.SummaryFile, experiment.PairedFile, plural(len(w.Plots), "plot"), experiment.IndexFile, experiment.MarkdownFile)
+			for _, warning := range w.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "dctwin: warning:", warning)
+			}
+			warned := ""
+			if len(w.Warnings) > 0 {
+				warned = "; " + plural(len(w.Warnings), "warning") + " (on stderr and at the top of the report)"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d runs; wrote %s, %s, %s (PNG and SVG), %s and %s%s\n", args[0], w.Runs,
+				experiment.SummaryFile, experiment.PairedFile, plural(len(w.Plots), "plot"), experiment.IndexFile, experiment.MarkdownFile, warned)
 			return nil
 		},
 	}

@@ -171,3 +171,30 @@ metrics: ["failure[0].detected_after_ms"]
 		t.Errorf("%v\nstdout %s\nstderr %s\nwant %q", err, out, errOut, want)
 	}
 }
+
+// A metric no run has a value of: run warns at the end, report on stderr and in the
+// report, naming the plot it left out.
+func TestExperimentMetricWithoutValues(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "nocalls.yaml")
+	os.WriteFile(file, []byte(`version: 1
+scenario: teaming-lab
+duration: 12s
+set:
+  workloads.calls: null
+metrics: ["failure[0].detected_after_ms", calls.dropped]
+plots:
+  - {kind: box, metric: calls.dropped}
+  - {kind: box, metric: "failure[0].detected_after_ms"}
+`), 0o644)
+	out := filepath.Join(dir, "out")
+	_, errOut, err := run(t, "experiment", "run", file, "--out", out)
+	if err != nil || !strings.Contains(errOut, "dctwin: warning: no run had a value of the metric calls.dropped: ") {
+		t.Errorf("run: %v\n%s", err, errOut)
+	}
+	stdout, errOut, err := run(t, "experiment", "report", out)
+	if err != nil || !strings.Contains(errOut, "dctwin: warning: plot 1 (box: calls.dropped) is left out: no run had a value of calls.dropped\n") ||
+		!strings.Contains(stdout, "1 plot (PNG and SVG), index.html and report.md; 2 warnings (on stderr and at the top of the report)") {
+		t.Errorf("report: %v\nstdout %s\nstderr %s", err, stdout, errOut)
+	}
+}
