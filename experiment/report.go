@@ -45,8 +45,9 @@ func ReadResults(dir string, spec *Spec) (*Results, error) {
 		if spec, err = SpecOf(meta); err != nil {
 			return nil, fmt.Errorf("%s: the spec it holds does not load: %w", filepath.Join(dir, MetaFile), err)
 		}
-	} else if h := spec.Hash(); h != meta.Hash {
-		return nil, fmt.Errorf("%s: the runs were %w (%s there, %s in %s)", dir, errMismatch, meta.Hash, h, spec.File)
+	} else if spec.Hash() != meta.Hash {
+		return nil, mismatchf("%s: %s (there: the directory, here: %s); another spec may change only the plots, the baseline and the descriptions",
+			dir, mismatch(meta, spec), spec.File)
 	}
 	configs := spec.Configurations()
 	rf, err := spec.readRuns(filepath.Join(dir, RunsFile), configs)

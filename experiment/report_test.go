@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"image/png"
 	"math"
 	"math/rand/v2"
@@ -178,5 +179,41 @@ func TestReportFiles(t *testing.T) {
 	}
 	if _, err := WriteReport(dir, load(t, strings.Replace(plotSpec, "replications: 12", "replications: 13", 1))); err == nil {
 		t.Error("report with another spec's runs accepted")
+	}
+}
+
+// A report of one shard, of a partial merge or of interrupted runs says at its top
+// that it holds a part of the runs only.
+func TestReportOfAPart(t *testing.T) {
+	s := load(t, syntheticSpec) // 3 configurations × 4 replications = 12 runs
+	shard := filepath.Join(t.TempDir(), "0")
+	runInto(t, s, Options{Dir: shard, run: synthetic, Shard: Shard{0, 2}})
+	w, err := WriteReport(shard, nil)
+	want := "this directory holds shard 0 of 2 only: 6 of the experiment's 12 runs; merge the shards' directories (dctwin experiment merge DIR... --out DIR) and report the merge for figures of the whole experiment"
+	if err != nil || len(w.Warnings) != 1 || w.Warnings[0] != want {
+		t.Errorf("shard: %v %q", err, w.Warnings)
+	}
+	merged := filepath.Join(t.TempDir(), "m")
+	if _, err := Merge([]string{shard}, merged, MergeOptions{Partial: true}); err != nil {
+		t.Fatal(err)
+	}
+	w, err = WriteReport(merged, nil)
+	if err != nil || len(w.Warnings) != 1 || !strings.HasPrefix(w.Warnings[0], "a partial merge: shard 1 of 2 is missing, so it holds 6 of the experiment's 12 runs; ") {
+		t.Errorf("partial merge: %v %q", err, w.Warnings)
+	}
+	whole := filepath.Join(t.TempDir(), "all")
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err = Run(ctx, s, Options{Dir: whole, Workers: 1, run: synthetic, Progress: func(p Progress) {
+		if n++; n == 5 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	w, err = WriteReport(whole, nil)
+	if err != nil || len(w.Warnings) != 1 || !strings.HasPrefix(w.Warnings[0], "the runs are not complete (interrupted): 5 of the experiment's 12 runs are in the directory") {
+		t.Errorf("interrupted: %v %q", err, w.Warnings)
 	}
 }

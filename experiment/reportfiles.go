@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,7 +137,7 @@ func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFil
 
 // warnings are what the report's reader must know before the figures.
 func (r *Results) warnings(left []LeftOut) []string {
-	var out []string
+	out := r.partWarnings()
 	seen := make(valueSeen, len(r.items))
 	for c := range r.Configs {
 		for i := range r.items {
@@ -153,6 +154,37 @@ func (r *Results) warnings(left []LeftOut) []string {
 	}
 	for _, l := range left {
 		out = append(out, l.String())
+	}
+	return out
+}
+
+// partWarnings say when the directory holds a part of the experiment's runs only: one
+// shard, a merge of some shards, or runs that were interrupted.
+func (r *Results) partWarnings() []string {
+	m := r.Meta
+	var out []string
+	total := ""
+	if r.Spec.Precision == nil {
+		total = fmt.Sprintf(" of the experiment's %d", len(r.Configs)*r.Spec.Replications)
+	}
+	merge := "merge the shards' directories (dctwin experiment merge DIR... --out DIR) and report the merge for figures of the whole experiment"
+	switch {
+	case len(m.Merged) == 0 && m.Shard.Count > 1:
+		out = append(out, fmt.Sprintf("this directory holds shard %d of %d only: %d%s runs; %s",
+			m.Shard.Index, m.Shard.Count, r.Runs(), total, merge))
+	case len(m.Merged) > 0 && len(m.Shard.Indexes) < m.Shard.Count:
+		var missing []int
+		for i := range m.Shard.Count {
+			if !slices.Contains(m.Shard.Indexes, i) {
+				missing = append(missing, i)
+			}
+		}
+		out = append(out, fmt.Sprintf("a partial merge: %s missing, so it holds %d%s runs; %s",
+			missingShards(missing, m.Shard.Count), r.Runs(), total, merge))
+	}
+	if m.Status != "complete" && m.Status != "partial" {
+		out = append(out, fmt.Sprintf("the runs are not complete (%s): %d%s runs are in the directory; dctwin experiment run ... --resume continues them",
+			m.Status, r.Runs(), total))
 	}
 	return out
 }

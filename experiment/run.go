@@ -189,10 +189,10 @@ func (x *execution) open() error {
 		return fmt.Errorf("%s holds an experiment already (%s, %s): --resume continues it; or choose another --out", opt.Dir, old.Experiment, old.Status)
 	case err == nil:
 		if old.Hash != meta.Hash {
-			return fmt.Errorf("cannot resume %s: it was %w (%s there, %s here)", opt.Dir, errMismatch, old.Hash, meta.Hash)
+			return mismatchf("cannot resume %s: %s; run into another --out", opt.Dir, mismatch(old, s))
 		}
 		if old.Shard.Index != meta.Shard.Index || old.Shard.Count != meta.Shard.Count {
-			return fmt.Errorf("cannot resume %s: it holds shard %d/%d, not %s", opt.Dir, old.Shard.Index, old.Shard.Count, opt.Shard)
+			return fmt.Errorf("cannot resume %s: it holds shard %d of %d, not %s", opt.Dir, old.Shard.Index, old.Shard.Count, Shard(opt.Shard).Describe())
 		}
 		if len(old.Merged) > 0 {
 			return fmt.Errorf("cannot resume %s: it is the result of a merge", opt.Dir)

@@ -185,9 +185,16 @@ func TestResumeRefusesAnotherSpec(t *testing.T) {
 	s := load(t, syntheticSpec)
 	dir := t.TempDir()
 	runInto(t, s, Options{Dir: dir, run: synthetic})
+	// The message says what differs, or names the two experiments: not two hashes.
 	other := load(t, strings.Replace(syntheticSpec, "replications: 4", "replications: 5", 1))
-	if _, err := Run(context.Background(), other, Options{Dir: dir, Resume: true, run: synthetic}); !errors.Is(err, errMismatch) {
+	if _, err := Run(context.Background(), other, Options{Dir: dir, Resume: true, run: synthetic}); !errors.Is(err, errMismatch) ||
+		err.Error() != "cannot resume "+dir+": it holds runs of synthetic from another spec: replications 4 there, 5 here; run into another --out" {
 		t.Errorf("resume with another spec: %v", err)
+	}
+	other = load(t, strings.Replace(strings.Replace(syntheticSpec, "experiment: synthetic", "experiment: sweep", 1), "tlb, ", "", 1))
+	if _, err := Run(context.Background(), other, Options{Dir: dir, Resume: true, run: synthetic}); !errors.Is(err, errMismatch) ||
+		err.Error() != "cannot resume "+dir+": it holds the runs of experiment synthetic (small.yaml), not of sweep (small.yaml); run into another --out" {
+		t.Errorf("resume with another experiment: %v", err)
 	}
 	// Swap two runs' blocks: the rows no longer follow the order.
 	data := readFile(t, filepath.Join(dir, RunsFile))
@@ -250,10 +257,10 @@ func TestMergeRefuses(t *testing.T) {
 		dirs []string
 		want string
 	}{
-		{"another spec", []string{a0, b1}, "made from a different experiment spec"},
+		{"another spec", []string{a0, b1}, "they hold runs of synthetic from different specs: the parameters differ (there: "},
 		{"another split", []string{a0, c1}, "split differently"},
 		{"twice", []string{a0, a1, a0}, "is in both"},
-		{"missing", []string{a0}, "shards 1/2 are missing"},
+		{"missing", []string{a0}, "shard 1 of 2 is missing; merge it too, or merge with --partial"},
 	}
 	for _, c := range cases {
 		if _, err := Merge(c.dirs, out(), MergeOptions{}); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -346,7 +353,8 @@ func TestParseShard(t *testing.T) {
 		err  string
 	}{
 		{"1/4", env(), Shard{1, 4}, ""},
-		{"4/4", env(), Shard{}, "from 0 to the count less one"},
+		{"4/4", env(), Shard{}, "--shard 4/4: the index (I) must be from 0 to 3"},
+		{"0/0", env(), Shard{}, "--shard 0/0: the count (N) must be at least 1"},
 		{"auto", env("SLURM_ARRAY_TASK_ID", "2", "SLURM_ARRAY_TASK_COUNT", "3"), Shard{2, 3}, ""},
 		{"auto", env("SLURM_ARRAY_TASK_ID", "3", "SLURM_ARRAY_TASK_COUNT", "3", "SLURM_ARRAY_TASK_MIN", "1"), Shard{2, 3}, ""},
 		{"auto/5", env("JOB_COMPLETION_INDEX", "4"), Shard{4, 5}, ""},

@@ -211,7 +211,7 @@ func runExperiment(cmd *cobra.Command, arg string, o experimentRunOptions) error
 	line := fmt.Sprintf("%s: %s of %s in %s", o.out, plural(meta.Runs, "run"), plural(meta.Configurations, "configuration"),
 		meta.Ended.Sub(meta.Started).Round(time.Millisecond))
 	if !sh.Whole() {
-		line += fmt.Sprintf(" (shard %s)", sh)
+		line += fmt.Sprintf(" (%s: merge the shards' directories for the whole experiment)", sh.Describe())
 	}
 	if p := meta.Precision; p != nil {
 		line += fmt.Sprintf("; precision met in %d of %d configurations", p.Met, len(p.Configs))
@@ -351,8 +351,12 @@ shard counts, a shard given twice, and missing or unfinished shards (unless --pa
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d runs from %d directories (%s); next: dctwin experiment report %s\n",
-				out, m.Runs, len(args), m.Status, out)
+			dirs := fmt.Sprintf("%d directories", len(args))
+			if len(args) == 1 {
+				dirs = "1 directory"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s from %s (%s); next: dctwin experiment report %s\n",
+				out, plural(m.Runs, "run"), dirs, m.Status, out)
 			return nil
 		},
 	}

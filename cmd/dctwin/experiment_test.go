@@ -32,7 +32,8 @@ func TestExperimentCommands(t *testing.T) {
 	if _, _, err := run(t, "experiment", "run", "teaming-vs-cluster", "--out", dir, "--replications", "2"); exitCode(err) != 1 || !strings.Contains(err.Error(), "--resume") {
 		t.Errorf("a second run into the directory: %v", err)
 	}
-	if _, _, err := run(t, "experiment", "run", "teaming-vs-cluster", "--out", dir, "--resume"); exitCode(err) != 1 || !strings.Contains(err.Error(), "different experiment spec") {
+	if _, _, err := run(t, "experiment", "run", "teaming-vs-cluster", "--out", dir, "--resume"); exitCode(err) != 1 ||
+		!strings.Contains(err.Error(), "it holds runs of teaming-vs-cluster from another spec: replications 2 there, 20 here (those runs were made with --replications 2)") {
 		t.Errorf("resume with other replications: %v", err)
 	}
 	out, _, err = run(t, "experiment", "report", dir)
@@ -74,7 +75,7 @@ func TestExperimentErrors(t *testing.T) {
 	}{
 		{[]string{"experiment", "run", "teaming-modes"}, 2, "--out DIR is required"},
 		{[]string{"experiment", "run", "no-such", "--out", "x"}, 2, "no built-in experiment"},
-		{[]string{"experiment", "run", "teaming-modes", "--out", "x", "--shard", "3/2"}, 2, "the index must be"},
+		{[]string{"experiment", "run", "teaming-modes", "--out", "x", "--shard", "3/2"}, 2, "--shard 3/2: the index (I) must be from 0 to 1"},
 		{[]string{"experiment", "run", "teaming-modes", "--out", "x", "--precision", "calls.blocked=5%"}, 2, "not one of the experiment's metrics"},
 		{[]string{"experiment", "run", bad, "--out", "x"}, 1, "bad.yaml:3:11: error: unknown metric"},
 		{[]string{"experiment", "show", "nope"}, 2, "no built-in experiment"},
