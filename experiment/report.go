@@ -121,16 +121,27 @@ type PairedRow struct {
 	Paired
 }
 
+// baseline is the values paired differences are taken against: the file's baseline:
+// (given), or else the first value of the first parameter.
+func (r *Results) baseline() (base map[string]string, given bool) {
+	s := r.Spec
+	if len(s.Baseline) > 0 {
+		return s.Baseline, true
+	}
+	if len(s.Parameters) > 0 {
+		return map[string]string{s.Parameters[0].Name: s.Parameters[0].Values[0].Label}, false
+	}
+	return nil, false
+}
+
 // BaselineOf is the configuration c is compared with: the same values, except the
-// baseline parameters (the file's baseline:, or the first parameter) at their baseline
-// values; -1 if that configuration is c itself or is not in the grid.
+// baseline parameters (the file's baseline:, or else the first value of the first
+// parameter) at their baseline values, and the parameters zipped with them in step;
+// -1 if that configuration is c itself or is not in the grid.
 func (r *Results) BaselineOf(c Configuration) int {
 	s := r.Spec
 	want := slices.Clone(c.Values)
-	base := s.Baseline
-	if len(base) == 0 && len(s.Parameters) > 0 {
-		base = map[string]string{s.Parameters[0].Name: s.Parameters[0].Values[0].Label}
-	}
+	base, _ := r.baseline()
 	for i, p := range s.Parameters {
 		if label, ok := base[p.Name]; ok {
 			want[i] = p.index(label)

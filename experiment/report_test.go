@@ -166,7 +166,9 @@ func TestReportFiles(t *testing.T) {
 	for _, f := range []string{IndexFile, MarkdownFile} {
 		text := string(readFile(t, filepath.Join(dir, f)))
 		for _, want := range []string{"plots/01-box-calls-dropped.png", "plots/06-availability-summary-flow-availability-tlb.svg",
-			"Pooled over hello", "Paired differences", "calls.dropped", "tlb", "Hyndman and Fan", "type 7"} {
+			"Pooled over hello", "Paired differences", "calls.dropped", "tlb", "Hyndman and Fan", "type 7",
+			"1 to 12 (replication k runs with seed k in every configuration)",
+			"the configuration with mode = nft (by default the first value of the first parameter; baseline: in the experiment file names another)"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s lacks %q", f, want)
 			}
@@ -215,5 +217,41 @@ func TestReportOfAPart(t *testing.T) {
 	w, err = WriteReport(whole, nil)
 	if err != nil || len(w.Warnings) != 1 || !strings.HasPrefix(w.Warnings[0], "the runs are not complete (interrupted): 5 of the experiment's 12 runs are in the directory") {
 		t.Errorf("interrupted: %v %q", err, w.Warnings)
+	}
+}
+
+// The report names the baseline as the file gives it, with the parameters zipped
+// with it, and the seed of replication k from the file's seed:.
+func TestBaselineAndSeedText(t *testing.T) {
+	s := load(t, `version: 1
+scenario: teaming-lab
+seed: 5
+parameters:
+  mode:
+    path: topology.hosts[srv-1].teams[bond0].mode
+    values: [nft, tlb]
+  hello:
+    path: topology.gateways[gw-voice].hello
+    values: [1s, 3s]
+  dead:
+    path: topology.gateways[gw-voice].dead
+    zip: hello
+    values: [3s, 9s]
+baseline: {hello: 3s}
+metrics: [calls.dropped]
+`)
+	r := &Results{Spec: s, Configs: s.Configurations()}
+	if got, want := r.baselineText(), "hello = 3s, dead = 9s (the experiment file's baseline:)"; got != want {
+		t.Errorf("baseline %q, want %q", got, want)
+	}
+	// Configuration 1 (nft, 1s, 3s) is compared with configuration 2 (nft, 3s, 9s).
+	if b := r.BaselineOf(r.Configs[0]); b != 1 {
+		t.Errorf("baseline of configuration 1 is index %d, want 1", b)
+	}
+	for first, want := range map[uint64]string{0: "replication k runs with seed k−1", 1: "replication k runs with seed k",
+		5: "replication k runs with seed k+4"} {
+		if got := seedRule(first); got != want {
+			t.Errorf("seedRule(%d) = %q, want %q", first, got, want)
+		}
 	}
 }

@@ -102,7 +102,7 @@ func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFil
 		{"scenario", r.Spec.ScenarioRef},
 		{"configurations", strconv.Itoa(len(r.Configs))},
 		{"runs", strconv.Itoa(r.Runs())},
-		{"seeds", fmt.Sprintf("%d to %d (replication k: seed %d+k−1 in every configuration)", m.Seeds.First, m.Seeds.Last, m.Seeds.First)},
+		{"seeds", fmt.Sprintf("%d to %d (%s in every configuration)", m.Seeds.First, m.Seeds.Last, seedRule(m.Seeds.First))},
 		{"spec hash", m.Hash},
 		{"dctwin", m.DctwinVersion + " (" + m.GoVersion + ")"},
 		{"started", m.Started.Format(time.RFC3339)},
@@ -130,7 +130,8 @@ func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFil
 		pg.Paired = append(pg.Paired, cells)
 	}
 	if len(pg.Paired) > 0 {
-		pg.Note = "Paired differences: each configuration minus its baseline (the configuration with the baseline value, all else equal), replication by replication over the same seeds."
+		pg.Note = "Paired differences: each configuration minus its baseline, the configuration with " + r.baselineText() +
+			" and all else equal, replication by replication over the same seeds (common random numbers)."
 	}
 	return pg
 }
@@ -187,6 +188,37 @@ func (r *Results) partWarnings() []string {
 			m.Status, r.Runs(), total))
 	}
 	return out
+}
+
+// seedRule says which seed replication k ran with: seed k, or k plus an offset.
+func seedRule(first uint64) string {
+	switch first {
+	case 1:
+		return "replication k runs with seed k"
+	case 0:
+		return "replication k runs with seed k−1"
+	}
+	return fmt.Sprintf("replication k runs with seed k+%d", first-1)
+}
+
+// baselineText names the baseline values (with the parameters zipped with them, which
+// follow them) and where they come from.
+func (r *Results) baselineText() string {
+	base, given := r.baseline()
+	var parts []string
+	for _, p := range r.Spec.Parameters {
+		for _, q := range r.Spec.Parameters {
+			if label, ok := base[q.Name]; ok && q.group == p.group {
+				parts = append(parts, p.Name+" = "+p.Values[q.index(label)].Label)
+				break
+			}
+		}
+	}
+	text := strings.Join(parts, ", ")
+	if given {
+		return text + " (the experiment file's baseline:)"
+	}
+	return text + " (by default the first value of the first parameter; baseline: in the experiment file names another)"
 }
 
 // show prints a statistic with 4 significant digits for tables people read; a share

@@ -60,8 +60,9 @@ type Spec struct {
 
 	Parameters []*Parameter
 	Excludes   []Exclusion
-	// Baseline names, per parameter, the value paired differences are taken against
-	// (by default the first value of every parameter).
+	// Baseline names, per parameter, the value paired differences are taken against,
+	// all other parameters equal. Without baseline: in the file, it is the first value
+	// of the first parameter (Results.BaselineOf).
 	Baseline map[string]string
 	Metrics  []MetricSpec
 	Series   []SeriesSpec

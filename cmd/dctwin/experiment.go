@@ -296,8 +296,10 @@ func newExperimentReportCmd() *cobra.Command {
 		Short: "Write summary.csv, paired differences, plots and index.html for an experiment directory",
 		Long: `Reads DIR (a run, a shard or a merge) and writes into it: summary.csv (per configuration
 and metric: n, mean, std, median, p5, p95 (Hyndman and Fan's type 7, R's and
-numpy's default) and the 95% confidence interval of the mean), paired.csv (each configuration minus its baseline over the same seeds, with its
-interval), the plots as PNG and SVG under plots/, and index.html and report.md with
+numpy's default) and the 95% confidence interval of the mean), paired.csv (each
+configuration minus its baseline over the same seeds, with its interval; the baseline
+is the configuration with the values of the file's baseline:, by default the first
+value of the first parameter, all else equal), the plots as PNG and SVG under plots/, and index.html and report.md with
 the plots and the tables. --spec draws the plots of another version of the file (the
 runs must be the same: same hash).`,
 		Example: `  dctwin experiment report out/teaming-modes
