@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 
 	bar "github.com/charmbracelet/bubbles/progress"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"dctwin/experiment"
 	"dctwin/experiments"
@@ -141,7 +143,9 @@ and writes DIR/runs.csv (one row per run and metric, in a fixed order: the file 
 same for any number of workers) and DIR/experiment.json (the spec, its hash, the
 dctwin version, start and end). Rows are written run by run as the runs finish, so
 that an interrupted run (Ctrl-C, a killed process) loses nothing written: --resume
-continues it, and refuses a directory made from another spec.
+continues it, and refuses a directory made from another spec. Ctrl-C (or SIGTERM)
+stops the runs, marks experiment.json interrupted, prints the command that continues
+and exits with status 130 (143 for SIGTERM); a second Ctrl-C ends it at once.
 
 --shard I/N runs a deterministic part of the runs (for the tasks of an array job);
 --shard auto takes I and N from a Slurm array task (SLURM_ARRAY_TASK_ID and _COUNT)
@@ -196,11 +200,13 @@ func runExperiment(cmd *cobra.Command, arg string, o experimentRunOptions) error
 	if err := spec.Apply(o.overrides); err != nil {
 		return usageError{err}
 	}
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, caught := interruptible(cmd.Context())
 	bar := newExperimentProgress(cmd.ErrOrStderr(), spec.Name, isTerminal(cmd.ErrOrStderr()))
 	meta, err := experiment.Run(ctx, spec, experiment.Options{Dir: o.out, Workers: o.workers, Resume: o.resume,
 		Shard: sh, Progress: bar.update, Overrides: o.overrides})
+	if errors.Is(err, experiment.ErrInterrupted) && meta != nil {
+		return interrupted(cmd, arg, o.out, bar.last, caught())
+	}
 	if err != nil {
 		if list := scenario.AsErrors(err); list != nil {
 			_ = list.WriteText(cmd.ErrOrStderr())
@@ -219,6 +225,80 @@ func runExperiment(cmd *cobra.Command, arg string, o experimentRunOptions) error
 	fmt.Fprintln(cmd.OutOrStdout(), line+"; next: dctwin experiment report "+o.out)
 	warnNoValue(cmd.ErrOrStderr(), meta.NoValue)
 	return nil
+}
+
+// interruptible cancels the returned context at the first SIGINT (Ctrl-C) or SIGTERM,
+// so that the runs stop with their rows written; caught reports that signal (nil if
+// none came) and stops listening. A second Ctrl-C ends the process at once, as it
+// would without dctwin's handler: what it cuts off is at most one torn run, which
+// --resume removes.
+func interruptible(parent context.Context) (ctx context.Context, caught func() os.Signal) {
+	ctx, cancel := context.WithCancel(parent)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	got := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-signals:
+			signal.Stop(signals)
+			got <- sig
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() os.Signal {
+		close(done)
+		signal.Stop(signals)
+		cancel()
+		select {
+		case sig := <-got:
+			return sig
+		default:
+			return nil
+		}
+	}
+}
+
+// interrupted says what an interrupted run left and how to go on, and exits with the
+// shell's status for the signal: 128 + its number (130 for Ctrl-C, 143 for SIGTERM).
+func interrupted(cmd *cobra.Command, arg, dir string, pr experiment.Progress, sig os.Signal) error {
+	why, code := "interrupted", exitFailure
+	if s, ok := sig.(syscall.Signal); ok {
+		why, code = "interrupted by "+signalName(s), 128+int(s)
+	}
+	var again []string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if f.Name == "resume" {
+			return
+		}
+		if f.Value.Type() == "bool" {
+			again = append(again, "--"+f.Name)
+			return
+		}
+		again = append(again, "--"+f.Name, shellWord(f.Value.String()))
+	})
+	again = append(append([]string{cmd.CommandPath(), shellWord(arg)}, again...), "--resume")
+	return exitError{code: code, msg: fmt.Sprintf("%s: %d of %s written to %s (experiment.json says interrupted); continue with:\n  %s",
+		why, pr.Done, plural(pr.Total, "run"), filepath.Join(dir, experiment.RunsFile), strings.Join(again, " "))}
+}
+
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT (Ctrl-C)"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
+// shellWord quotes a word for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // warnNoValue says which metrics no run had a value of: a name of something the runs
@@ -246,6 +326,7 @@ type experimentProgress struct {
 	bar      bar.Model
 	drawn    time.Time
 	now      func() time.Time
+	last     experiment.Progress // the latest report, drawn or not
 }
 
 func newExperimentProgress(w io.Writer, name string, terminal bool) *experimentProgress {
@@ -255,6 +336,7 @@ func newExperimentProgress(w io.Writer, name string, terminal bool) *experimentP
 }
 
 func (p *experimentProgress) update(pr experiment.Progress) {
+	p.last = pr
 	now := p.now()
 	every := 10 * time.Second
 	if p.terminal {

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -197,5 +201,71 @@ plots:
 	if err != nil || !strings.Contains(errOut, "dctwin: warning: plot 1 (box: calls.dropped) is left out: no run had a value of calls.dropped\n") ||
 		!strings.Contains(stdout, "1 plot (PNG and SVG), index.html and report.md; 2 warnings (on stderr and at the top of the report)") {
 		t.Errorf("report: %v\nstdout %s\nstderr %s", err, stdout, errOut)
+	}
+}
+
+// Ctrl-C during a run (a real SIGINT to this process, sent once rows are written):
+// the runs stop with their rows kept, the status is 130 (128 + SIGINT's number 2, the
+// shell's convention), stderr gives the runs done and the command that continues; that
+// command finishes with the rows of an uninterrupted run.
+func TestExperimentCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs an experiment twice")
+	}
+	// While this test listens, a SIGINT that comes late (after the run has stopped
+	// listening) cannot end the test process.
+	guard := make(chan os.Signal, 1)
+	signal.Notify(guard, os.Interrupt)
+	defer signal.Stop(guard)
+
+	dir := filepath.Join(t.TempDir(), "tm")
+	args := []string{"experiment", "run", "teaming-modes", "--out", dir, "--replications", "10", "--workers", "1"}
+	var stderr bytes.Buffer
+	code := make(chan int)
+	go func() {
+		root := NewRootCmd()
+		root.SetOut(io.Discard)
+		root.SetErr(&stderr)
+		code <- execute(root, args, &stderr)
+	}()
+	// Wait for rows (not for a time), then press Ctrl-C.
+	for rows := 0; rows < 2; {
+		select {
+		case c := <-code:
+			t.Fatalf("the run ended (status %d) before any row was seen:\n%s", c, stderr.String())
+		default:
+		}
+		time.Sleep(time.Millisecond)
+		data, _ := os.ReadFile(filepath.Join(dir, experiment.RunsFile))
+		rows = bytes.Count(data, []byte("\n"))
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if c := <-code; c != 130 {
+		t.Fatalf("status %d after Ctrl-C, want 130:\n%s", c, stderr.String())
+	}
+	m, err := experiment.ReadMeta(dir)
+	if err != nil || m.Status != "interrupted" || m.Runs == 0 || m.Runs >= 520 {
+		t.Fatalf("experiment.json after Ctrl-C: %v %+v", err, m)
+	}
+	msg := stderr.String()
+	want := fmt.Sprintf("dctwin: interrupted by SIGINT (Ctrl-C): %d of 520 runs written to %s (experiment.json says interrupted); continue with:\n",
+		m.Runs, filepath.Join(dir, "runs.csv"))
+	again := "dctwin experiment run teaming-modes --out " + dir + " --replications 10 --workers 1 --resume"
+	if !strings.Contains(msg, want) || !strings.HasSuffix(msg, "\n  "+again+"\n") {
+		t.Fatalf("stderr after Ctrl-C:\n%s\nwant %q and %q", msg, want, again)
+	}
+	if _, _, err := run(t, strings.Fields(again)[1:]...); err != nil {
+		t.Fatalf("%s: %v", again, err)
+	}
+	whole := filepath.Join(t.TempDir(), "whole")
+	if _, _, err := run(t, "experiment", "run", "teaming-modes", "--out", whole, "--replications", "10"); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "runs.csv"))
+	b, _ := os.ReadFile(filepath.Join(whole, "runs.csv"))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Error("resumed after Ctrl-C: runs.csv differs from the uninterrupted run's")
 	}
 }
