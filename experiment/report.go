@@ -35,11 +35,17 @@ type Results struct {
 
 // ReadResults reads an experiment directory (a run, a shard or a merge). spec replaces
 // the spec experiment.json holds (to change plots or the baseline without running
-// again); it must have the same hash.
+// again); with the command line's overrides the runs were made with (--replications,
+// --precision), which it takes on, it must have the same hash.
 func ReadResults(dir string, spec *Spec) (*Results, error) {
 	meta, err := ReadMeta(dir)
 	if err != nil {
 		return nil, err
+	}
+	if spec != nil && meta.Spec.Overrides != (Overrides{}) {
+		if err := spec.Apply(meta.Spec.Overrides); err != nil {
+			return nil, mismatchf("%s: the runs were made with %v, which %s does not take: %v", dir, meta.Spec.Overrides, spec.File, err)
+		}
 	}
 	if spec == nil {
 		if spec, err = SpecOf(meta); err != nil {

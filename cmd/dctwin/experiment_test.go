@@ -44,6 +44,10 @@ func TestExperimentCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "2 plots") {
 		t.Fatalf("report: %v\n%s", err, out)
 	}
+	// --spec takes on the --replications the runs were made with.
+	if out, _, err = run(t, "experiment", "report", dir, "--spec", "teaming-vs-cluster"); err != nil || !strings.Contains(out, "16 runs") {
+		t.Errorf("report --spec of the runs' own experiment: %v\n%s", err, out)
+	}
 	for _, f := range []string{"summary.csv", "paired.csv", "index.html", "report.md", "plots/01-bar-calls-max-setup-ms.png", "plots/01-bar-calls-max-setup-ms.svg"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
