@@ -298,7 +298,11 @@ func writeMarkdown(b *bytes.Buffer, pg page) {
 		b.WriteString("\n")
 	}
 	for _, p := range pg.Plots {
-		fmt.Fprintf(b, "![%s](%s.png)\n\n%s. %s ([SVG](%s.svg))\n\n", p.Title, filepath.ToSlash(p.Name), p.Title, p.Caption, filepath.ToSlash(p.Name))
+		caption := p.Title + "."
+		if p.Caption != "" {
+			caption += " " + p.Caption
+		}
+		fmt.Fprintf(b, "![%s](%s.png)\n\n%s ([SVG](%s.svg))\n\n", p.Title, filepath.ToSlash(p.Name), caption, filepath.ToSlash(p.Name))
 	}
 	b.WriteString("## Summary\n\n" + pg.SummaryNote + "\n\n")
 	head := append(append([]string{"config"}, pg.Params...), "metric", "n", "mean", "95 % CI", "median", "p5", "p95")
