@@ -24,8 +24,9 @@
 // joins them into the file one machine would have written; SlurmJob writes the batch
 // script.
 //
-// Statistics (Summarize, PairedDifference) use gonum's stat and distuv: mean, sample
-// standard deviation, quantiles, and 95 % confidence intervals from Student's t.
+// Statistics (Summarize, PairedDifference): mean and sample standard deviation (gonum's
+// stat), median and 5th/95th percentiles by Hyndman and Fan's type 7 (Quantile: R's and
+// numpy's default), and 95 % confidence intervals from Student's t (gonum's distuv).
 // Plots (PlotKinds) are drawn with gonum/plot as PNG and SVG, in black and greys with
 // dash patterns and markers, so that they read without colour.
 package experiment

@@ -140,7 +140,8 @@ func (s *Spec) Prepare(c Configuration) (*scenario.Scenario, error) {
 	for i, p := range s.Parameters {
 		v := p.Values[c.Values[i]]
 		if err := sc.Set(p.Path, v.Text); err != nil {
-			return nil, posErr(v.Pos, "configuration %d (%s): parameter %s = %s: %v", c.Number(), s.Describe(c), p.Name, v.Label, err)
+			msg, _ := overrideMistake(p.Path, err)
+			return nil, posErr(v.Pos, "parameter %s = %s: %s (configuration %d: %s)", p.Name, v.Label, msg, c.Number(), s.Describe(c))
 		}
 	}
 	return sc, nil
@@ -153,7 +154,11 @@ func (s *Spec) fresh() (*scenario.Scenario, error) {
 		sc := cloneScenario(s.Scenario)
 		for _, st := range s.Sets {
 			if err := sc.Set(st.Path, st.Value); err != nil {
-				return nil, posErr(st.Pos, "set %s: %v", st.Path, err)
+				msg, pathWrong := overrideMistake(st.Path, err)
+				if pathWrong {
+					return nil, posErr(st.PathPos, "set: path %s: %s", st.Path, msg)
+				}
+				return nil, posErr(st.Pos, "set %s: %s", st.Path, msg)
 			}
 		}
 		s.withSets = sc
@@ -189,8 +194,13 @@ func (s *Spec) check() error {
 		}
 		for _, v := range p.Values {
 			if err := sc.Set(p.Path, v.Text); err != nil {
-				add(posErr(v.Pos, "parameter %s = %s: %v", p.Name, v.Label, err))
-				break // the path is wrong, or the scenario is now in a bad state
+				msg, pathWrong := overrideMistake(p.Path, err)
+				if pathWrong {
+					add(posErr(p.PathPos, "parameter %s: path %s: %s", p.Name, p.Path, msg))
+				} else {
+					add(posErr(v.Pos, "parameter %s = %s: %s", p.Name, v.Label, msg))
+				}
+				break // the scenario is now in a bad state
 			}
 		}
 	}
@@ -205,6 +215,9 @@ func (s *Spec) check() error {
 		if err := metricSubject(base, m.Name); err != nil {
 			add(posErr(m.Pos, "%v", err))
 		}
+	}
+	if len(errs) == 0 {
+		s.failureBeyond(add)
 	}
 	dur := s.RunDuration(base)
 	for _, sr := range s.Series {
@@ -229,7 +242,12 @@ func (s *Spec) check() error {
 	}
 	for _, pl := range s.Plots {
 		if !names[pl.Metric] {
-			add(posErr(pl.Pos, "plot metric %s is not one of the metrics or series collected", pl.Metric))
+			where := "metrics:"
+			if slices.Contains(SeriesMetrics, pl.Metric) {
+				where = "series:"
+			}
+			add(posErr(pl.Pos, "plot metric %s is not one of the metrics or series collected (add it to %s)", pl.Metric, where))
+			continue
 		}
 		if err := checkPlot(s, pl); err != "" {
 			add(posErr(pl.Pos, "%s", err))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -40,8 +41,16 @@ func Merge(dirs []string, out string, opt MergeOptions) (*Meta, error) {
 	covered := map[int]string{}
 	for i, m := range metas {
 		if m.Hash != first.Hash {
-			return nil, fmt.Errorf("cannot merge %s and %s: they were %w (%s: %s, %s: %s)",
-				dirs[0], dirs[i], errMismatch, dirs[0], first.Hash, dirs[i], m.Hash)
+			if m.Experiment != first.Experiment {
+				return nil, mismatchf("cannot merge %s and %s: they hold the runs of two experiments, %s (%s) and %s (%s)",
+					dirs[0], dirs[i], first.Experiment, first.Spec.File, m.Experiment, m.Spec.File)
+			}
+			why := fmt.Sprintf("%s there, %s here", first.Hash, m.Hash)
+			if s, err := SpecOf(m); err == nil {
+				why = specDifferences(first, s)
+			}
+			return nil, mismatchf("cannot merge %s and %s: they hold runs of %s from different specs: %s (there: %s, here: %s)",
+				dirs[0], dirs[i], first.Experiment, why, dirs[0], dirs[i])
 		}
 		if m.Shard.Count != first.Shard.Count || m.Shard.By != first.Shard.By {
 			return nil, fmt.Errorf("cannot merge %s (shard of %d, by %s) with %s (shard of %d, by %s): the runs were split differently",
@@ -53,19 +62,23 @@ func Merge(dirs []string, out string, opt MergeOptions) (*Meta, error) {
 		}
 		for _, idx := range shardIndexes(m) {
 			if other, dup := covered[idx]; dup {
-				return nil, fmt.Errorf("shard %d/%d is in both %s and %s", idx, m.Shard.Count, other, dirs[i])
+				return nil, fmt.Errorf("shard %d of %d is in both %s and %s", idx, m.Shard.Count, other, dirs[i])
 			}
 			covered[idx] = dirs[i]
 		}
 	}
-	var missing []string
+	var missing []int
 	for i := range max(first.Shard.Count, 1) {
 		if _, ok := covered[i]; !ok {
-			missing = append(missing, fmt.Sprintf("%d/%d", i, first.Shard.Count))
+			missing = append(missing, i)
 		}
 	}
 	if len(missing) > 0 && !opt.Partial {
-		return nil, fmt.Errorf("shards %s are missing; merge them too, or merge with --partial", strings.Join(missing, ", "))
+		them := "them"
+		if len(missing) == 1 {
+			them = "it"
+		}
+		return nil, fmt.Errorf("%s missing; merge %s too, or merge with --partial", missingShards(missing, first.Shard.Count), them)
 	}
 	spec, err := SpecOf(first)
 	if err != nil {
@@ -100,8 +113,10 @@ func Merge(dirs []string, out string, opt MergeOptions) (*Meta, error) {
 	var buf bytes.Buffer
 	writeHeader(&buf, spec.header())
 	items := spec.items()
+	seen := make(valueSeen, len(items))
 	for _, r := range runs {
 		spec.appendRun(&buf, configs, items, r)
+		seen.note(r.Values)
 	}
 	if err := os.WriteFile(filepath.Join(out, RunsFile), buf.Bytes(), 0o644); err != nil {
 		return nil, err
@@ -109,6 +124,10 @@ func Merge(dirs []string, out string, opt MergeOptions) (*Meta, error) {
 	merged := *first
 	merged.Merged = dirs
 	merged.Runs = len(runs)
+	merged.NoValue = nil
+	if len(runs) > 0 {
+		merged.NoValue = seen.missing(items)
+	}
 	merged.Resumed = nil
 	merged.Workers = 0
 	merged.Error = ""
@@ -157,6 +176,18 @@ func Merge(dirs []string, out string, opt MergeOptions) (*Meta, error) {
 		merged.Precision = &po
 	}
 	return &merged, writeMeta(out, &merged)
+}
+
+// missingShards is "shard 1 of 2 is", "shards 1 and 3 of 4 are".
+func missingShards(idx []int, count int) string {
+	words := make([]string, len(idx))
+	for i, n := range idx {
+		words[i] = strconv.Itoa(n)
+	}
+	if len(words) == 1 {
+		return fmt.Sprintf("shard %s of %d is", words[0], count)
+	}
+	return fmt.Sprintf("shards %s and %s of %d are", strings.Join(words[:len(words)-1], ", "), words[len(words)-1], count)
 }
 
 // shardIndexes are the shards a directory holds: its own, or those it merged.

@@ -49,6 +49,10 @@ type Meta struct {
 	Seeds          Seeds    `json:"seeds"`
 	// Precision says, with --precision or precision:, how far each configuration got.
 	Precision *PrecisionOutcome `json:"precision,omitempty"`
+	// NoValue lists the metrics no run had a value of: most likely a name of
+	// something the runs do not have (failure[3] of one failure, calls.* without
+	// calls).
+	NoValue []string `json:"metrics_without_value,omitempty"`
 }
 
 // SpecText is the experiment file and its base scenario as they were, and the command
@@ -99,36 +103,41 @@ type PrecisionOfConfig struct {
 	Met          bool    `json:"met"`
 }
 
-// Hash is the spec's identity (see Meta.Hash), "sha256:…".
-func (s *Spec) Hash() string {
-	type param struct {
-		Name, Path, Zip string
-		Values          []string
-	}
-	type metric struct {
-		Name     string
-		IfAbsent *float64 `json:",omitempty"`
-	}
-	canon := struct {
-		Scenario     string
-		Sets         [][2]string
-		Duration     time.Duration
-		FirstSeed    uint64
-		Replications int
-		Force        bool
-		Parameters   []param
-		Excludes     []map[string]string
-		Metrics      []metric
-		Series       [][4]string
-		Precision    *[3]string `json:",omitempty"`
-	}{Duration: s.Duration, FirstSeed: s.FirstSeed, Replications: s.Replications, Force: s.Force}
+// canonSpec is everything that decides the rows of runs.csv, as Hash digests it. Its
+// JSON must not change: experiment directories hold the hash.
+type canonSpec struct {
+	Scenario     string
+	Sets         [][2]string
+	Duration     time.Duration
+	FirstSeed    uint64
+	Replications int
+	Force        bool
+	Parameters   []canonParam
+	Excludes     []map[string]string
+	Metrics      []canonMetric
+	Series       [][4]string
+	Precision    *[3]string `json:",omitempty"`
+}
+
+type canonParam struct {
+	Name, Path, Zip string
+	Values          []string
+}
+
+type canonMetric struct {
+	Name     string
+	IfAbsent *float64 `json:",omitempty"`
+}
+
+func (s *Spec) canonical() canonSpec {
+	canon := canonSpec{Duration: s.Duration, FirstSeed: s.FirstSeed, Replications: s.Replications, Force: s.Force}
 	sum := sha256.Sum256(s.Scenario.Text)
 	canon.Scenario = hex.EncodeToString(sum[:])
 	for _, st := range s.Sets {
 		canon.Sets = append(canon.Sets, [2]string{st.Path, st.Value})
 	}
 	for _, p := range s.Parameters {
-		q := param{Name: p.Name, Path: p.Path, Zip: p.Zip}
+		q := canonParam{Name: p.Name, Path: p.Path, Zip: p.Zip}
 		for _, v := range p.Values {
 			q.Values = append(q.Values, v.Text)
 		}
@@ -138,7 +147,7 @@ func (s *Spec) Hash() string {
 		canon.Excludes = append(canon.Excludes, ex.Values)
 	}
 	for _, m := range s.Metrics {
-		canon.Metrics = append(canon.Metrics, metric{m.Name, m.IfAbsent})
+		canon.Metrics = append(canon.Metrics, canonMetric{m.Name, m.IfAbsent})
 	}
 	for _, sr := range s.Series {
 		canon.Series = append(canon.Series, [4]string{sr.Metric, sr.From.String(), sr.To.String(), sr.Step.String()})
@@ -146,7 +155,12 @@ func (s *Spec) Hash() string {
 	if p := s.Precision; p != nil {
 		canon.Precision = &[3]string{p.Metric, fmt.Sprint(p.HalfWidth), fmt.Sprint(p.MaxReplications)}
 	}
-	data, _ := json.Marshal(canon)
+	return canon
+}
+
+// Hash is the spec's identity (see Meta.Hash), "sha256:…".
+func (s *Spec) Hash() string {
+	data, _ := json.Marshal(s.canonical())
 	h := sha256.Sum256(data)
 	return "sha256:" + hex.EncodeToString(h[:])
 }

@@ -20,6 +20,8 @@ type Parameter struct {
 	Zip    string // the parameter this one varies together with ("" if none)
 	Values []Value
 	Pos    topology.Pos
+	// PathPos is where path: was written.
+	PathPos topology.Pos
 	// group is the index of the zip group (parameters that vary together).
 	group int
 }
@@ -142,7 +144,7 @@ func (s *Spec) readParameters(r *reader, n ast.Node) {
 			given[pf.key] = pf.value
 		}
 		if n, ok := given["path"]; ok {
-			p.Path = r.str(n, "path")
+			p.Path, p.PathPos = r.str(n, "path"), r.pos(n)
 		}
 		if p.Path == "" {
 			r.errorf(fl.keyAt, "parameter %s needs path: (a scenario path as --set takes it, e.g. topology.hosts[srv-1].teams[bond0].mode)", p.Name)
@@ -152,6 +154,7 @@ func (s *Spec) readParameters(r *reader, n ast.Node) {
 		}
 		vals, hasVals := given["values"]
 		rng, hasRange := given["range"]
+		before := len(r.errs)
 		switch {
 		case hasVals && hasRange:
 			r.errorf(rng, "parameter %s: give values or range, not both", p.Name)
@@ -162,7 +165,7 @@ func (s *Spec) readParameters(r *reader, n ast.Node) {
 		default:
 			r.errorf(fl.keyAt, "parameter %s needs values: [...] or range: {from, to, step}", p.Name)
 		}
-		if (hasVals || hasRange) && len(p.Values) == 0 && len(r.errs) == 0 {
+		if (hasVals || hasRange) && len(p.Values) == 0 && len(r.errs) == before {
 			r.errorf(fl.value, "parameter %s has no values", p.Name)
 		}
 		seen := map[string]bool{}
@@ -178,7 +181,10 @@ func (s *Spec) readParameters(r *reader, n ast.Node) {
 }
 
 // rangeValues expands {from, to, step} (numbers or durations; step adds) or
-// {from, to, factor} (multiplies).
+// {from, to, factor} (multiplies). The values run from `from` up to `to`, which is the
+// last value when the steps reach it (within a billionth of it); a range whose
+// steps pass over `to` ends below it, which Parse warns about. A mistake in a range is
+// one error at the key at fault.
 func (r *reader) rangeValues(n ast.Node, name string) []Value {
 	var from, to, step, factor ast.Node
 	for _, fl := range r.fields(n, "range", "from", "to", "step", "factor") {
@@ -193,37 +199,74 @@ func (r *reader) rangeValues(n ast.Node, name string) []Value {
 			factor = fl.value
 		}
 	}
-	if from == nil || to == nil || (step == nil) == (factor == nil) {
-		r.errorf(n, "parameter %s: range needs from, to and either step (added) or factor (multiplied), e.g. {from: 1s, to: 10s, step: 1s}", name)
+	example := "e.g. {from: 10ms, to: 500ms, step: 10ms} or {from: 1s, to: 64s, factor: 2}"
+	var missing []string
+	for _, k := range []struct {
+		key  string
+		node ast.Node
+	}{{"from", from}, {"to", to}} {
+		if k.node == nil {
+			missing = append(missing, k.key)
+		}
+	}
+	switch {
+	case len(missing) > 0:
+		r.errorf(n, "parameter %s: the range has no %s (%s)", name, strings.Join(missing, " and no "), example)
+		return nil
+	case step == nil && factor == nil:
+		r.errorf(n, "parameter %s: the range needs step: (added to from until to) or factor: (multiplied) (%s)", name, example)
+		return nil
+	case step != nil && factor != nil:
+		r.errorf(factor, "parameter %s: give step or factor, not both", name)
 		return nil
 	}
-	fs, _ := r.scalar(from, "range.from")
+	at := "parameter " + name + ": range."
+	fs, ok := r.scalar(from, at+"from")
+	if !ok {
+		return nil
+	}
 	_, isDur := numberOfDuration(fs)
-	num := func(x ast.Node, what string) float64 {
-		text, _ := r.scalar(x, what)
+	// num reads a bound or step of the kind from is: a duration if from is one.
+	num := func(x ast.Node, what string) (float64, bool) {
+		text, ok := r.scalar(x, what)
+		if !ok {
+			return 0, false
+		}
 		if isDur {
 			d, ok := numberOfDuration(text)
 			if !ok {
 				r.errorf(x, "%s: expected a duration like from (%s), got %q", what, fs, text)
 			}
-			return d
+			return d, ok
 		}
-		v, err := strconv.ParseFloat(text, 64)
+		v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			r.errorf(x, "%s: expected a number or a duration, got %q", what, text)
+			if _, dur := numberOfDuration(text); dur {
+				r.errorf(x, "%s: %q is a duration but from (%s) is a plain number: give both with a unit", what, text, fs)
+			} else {
+				r.errorf(x, "%s: expected a number or a duration, got %q", what, text)
+			}
+			return 0, false
 		}
-		return v
+		return v, true
 	}
-	lo, hi := num(from, "range.from"), num(to, "range.to")
+	lo, ok1 := num(from, at+"from")
+	hi, ok2 := num(to, at+"to")
+	if !ok1 || !ok2 {
+		return nil
+	}
 	if hi < lo {
-		r.errorf(to, "range.to is below range.from")
+		r.errorf(to, "%sto (%s) is below from (%s): a range counts up", at, r.str(to, ""), fs)
 		return nil
 	}
 	next := func(x float64) float64 { return x }
 	if step != nil {
-		d := num(step, "range.step")
+		d, ok := num(step, at+"step")
+		if !ok {
+			return nil
+		}
 		if !(d > 0) {
-			r.errorf(step, "range.step must be positive")
+			r.errorf(step, "%sstep must be above 0, got %s", at, r.str(step, ""))
 			return nil
 		}
 		if (hi-lo)/d >= MaxValues {
@@ -232,9 +275,12 @@ func (r *reader) rangeValues(n ast.Node, name string) []Value {
 		}
 		next = func(x float64) float64 { return x + d }
 	} else {
-		f, _ := r.number(factor, "range.factor")
+		f, ok := r.number(factor, at+"factor")
+		if !ok {
+			return nil
+		}
 		if !(f > 1) || !(lo > 0) {
-			r.errorf(factor, "range.factor must be above 1 and from above 0")
+			r.errorf(factor, "%sfactor must be above 1 and from above 0", at)
 			return nil
 		}
 		if math.Log(hi/lo)/math.Log(f) >= MaxValues {
@@ -248,22 +294,35 @@ func (r *reader) rangeValues(n ast.Node, name string) []Value {
 	}
 	var out []Value
 	pos := r.pos(n)
-	// Values are computed from the start by index where possible, so that 0.1 steps do
-	// not accumulate rounding, and a value within a millionth of a step of `to` counts.
-	x := lo
+	// A value within a billionth of `to` counts as `to`, so that 0.1 steps that do not
+	// add up exactly still end on it.
+	x, last := lo, lo
 	for i := 0; x <= hi*(1+1e-9)+1e-12 && i < MaxValues; i++ {
-		var v Value
-		if isDur {
-			d := time.Duration(math.Round(x * 1e9))
-			v = Value{Text: d.String(), Label: d.String(), Number: d.Seconds(), IsNumber: true, Pos: pos}
-		} else {
-			t := strconv.FormatFloat(roundTo(x, 12), 'g', -1, 64)
-			v = Value{Text: t, Label: t, Number: roundTo(x, 12), IsNumber: true, Pos: pos}
-		}
-		out = append(out, v)
+		out = append(out, rangeValue(x, isDur, pos))
+		last = x
 		x = next(x)
 	}
+	if !closeTo(last, hi) {
+		r.warnf(to, "parameter %s: the range ends at %s, below to (%s): the steps from %s do not reach it",
+			name, out[len(out)-1].Label, r.str(to, ""), fs)
+	}
 	return out
+}
+
+// rangeValue is the value x of a range, a duration (in seconds) or a number.
+func rangeValue(x float64, isDur bool, pos topology.Pos) Value {
+	if isDur {
+		d := time.Duration(math.Round(x * 1e9))
+		return Value{Text: d.String(), Label: d.String(), Number: d.Seconds(), IsNumber: true, Pos: pos}
+	}
+	t := strconv.FormatFloat(roundTo(x, 12), 'g', -1, 64)
+	return Value{Text: t, Label: t, Number: roundTo(x, 12), IsNumber: true, Pos: pos}
+}
+
+// closeTo reports whether a range's last value is its end, within the tolerance the
+// range allows for rounding.
+func closeTo(last, end float64) bool {
+	return math.Abs(last-end) <= math.Abs(end)*1e-9+1e-12
 }
 
 // numberOfDuration reads a duration in seconds; plain numbers are not durations.

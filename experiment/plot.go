@@ -24,7 +24,9 @@ import (
 // PlotKinds are the plots a report can draw:
 //
 //	box           the metric's distribution per x value (boxes side by side per group)
-//	ecdf          its empirical distribution function, a line per group (or x value)
+//	ecdf          its empirical distribution function, a line per group (or x value);
+//	              runs without a value (a failure never detected) count, so the line
+//	              ends below 1 by their share, which the legend gives
 //	bar           its mean per x value with the 95 % confidence interval
 //	line          its mean against a numeric x parameter, with intervals, a line per group
 //	series        a series metric (series:) over simulated time: the mean and its 95 %
@@ -33,8 +35,10 @@ import (
 //	              with the interval
 //
 // Plots read without colour: lines differ by dash pattern and marker, boxes and bars by
-// shade of grey, and every plot has a legend. Parameters that are neither x, group nor
-// facet are pooled; the report says so under the plot.
+// shade of grey, and every plot has a legend, in a corner the data leave free (or above
+// the data). Titles say what of the metric is shown and by which parameters, axes the
+// unit (from the metric's name: _ms, kWh, calls, ...). Parameters that are neither x,
+// group nor facet are pooled; the report says so under the plot.
 var PlotKinds = []string{"box", "ecdf", "bar", "line", "series", "availability"}
 
 // checkPlot reports what a plot of that kind needs and does not have.
@@ -115,31 +119,36 @@ func newPlot(title, xlabel, ylabel string) *plot.Plot {
 }
 
 // ticks are gonum's default tick positions with labels exact enough to tell apart
-// (4.25 and 4.35, not 4.3 twice).
+// (4.25 and 4.35, not 4.3 twice), in plain digits with thousands separated (31,500,
+// not 3.15e+04).
 type ticks struct{}
 
 func (ticks) Ticks(lo, hi float64) []plot.Tick {
 	ts := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i := range ts {
 		if ts[i].Label != "" {
-			ts[i].Label = strconv.FormatFloat(roundTo(ts[i].Value, 6), 'g', -1, 64)
+			ts[i].Label = tickLabel(roundTo(ts[i].Value, 6))
 		}
 	}
 	return ts
 }
 
-// headroom raises the top of the y axis so that a legend of n entries at the top
-// does not cover the data.
-func headroom(p *plot.Plot, n int) {
-	if n == 0 {
-		return
+func tickLabel(v float64) string {
+	if math.Abs(v) < 1e4 || math.Abs(v) >= 1e15 || v != math.Trunc(v) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
 	}
-	ymin, ymax := p.Y.Min, p.Y.Max
-	span := ymax - ymin
-	if span <= 0 {
-		span = math.Max(math.Abs(ymax), 1)
+	digits := strconv.FormatInt(int64(math.Abs(v)), 10)
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
 	}
-	p.Y.Max = ymax + span*0.09*float64(n)
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
 }
 
 // selection is the configurations a plot (or one facet of it) draws, by x value and
@@ -230,6 +239,45 @@ func (sel *selection) title() string {
 	return t
 }
 
+// heading is the plot's title: what it shows of the metric (distribution, mean,
+// nines), by which parameters, in which facet; the file's title: replaces it.
+func (sel *selection) heading() string {
+	ps := sel.spec
+	if ps.Title != "" {
+		return sel.title()
+	}
+	var t string
+	switch ps.Kind {
+	case "box":
+		t = "Distribution of " + ps.Metric
+	case "ecdf":
+		t = "ECDF of " + ps.Metric
+	case "bar":
+		t = "Mean " + ps.Metric
+	case "line":
+		t = "Mean " + ps.Metric + " against " + ps.X
+	case "series":
+		t = "Mean " + ps.Metric + " over simulated time"
+	case "availability":
+		t = ps.Metric + " in nines"
+	default:
+		t = ps.Metric
+	}
+	var by []string
+	for _, name := range []string{ps.X, ps.Group} {
+		if name != "" && !(ps.Kind == "line" && name == ps.X) {
+			by = append(by, name)
+		}
+	}
+	if len(by) > 0 {
+		t += " by " + strings.Join(by, " and ")
+	}
+	if sel.facet >= 0 {
+		t += " (" + ps.Facet + " = " + sel.r.Spec.Parameters[sel.facet].Values[sel.facetValue].Label + ")"
+	}
+	return t
+}
+
 // legendLabel is the name of group gi in a legend.
 func (sel *selection) legendLabel(gi int) string {
 	if sel.group < 0 {
@@ -257,14 +305,38 @@ type PlotFile struct {
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
 
+// LeftOut is a plot (or one facet of it) the report could not draw, and why.
+type LeftOut struct {
+	Plot   int    // the plot's number in plots:, from 1
+	Title  string // its title, with the facet
+	Reason string
+}
+
+// String says what was left out and why, for the report and the command's warnings.
+func (l LeftOut) String() string {
+	return fmt.Sprintf("plot %d (%s) is left out: %s", l.Plot, l.Title, l.Reason)
+}
+
+// leftOut records a plot (or a facet of it) that has nothing to draw.
+func (sel *selection) leftOut(n int, reason string) LeftOut {
+	return LeftOut{Plot: n + 1, Title: sel.spec.Kind + ": " + sel.title(), Reason: reason}
+}
+
 // DrawPlots draws every plot of the spec (one per facet value) as PNG and SVG under
-// dir/plots.
-func (r *Results) DrawPlots(dir string) ([]PlotFile, error) {
+// dir/plots, and says which it left out for want of values.
+func (r *Results) DrawPlots(dir string) ([]PlotFile, []LeftOut, error) {
 	if err := os.MkdirAll(filepath.Join(dir, PlotsDir), 0o755); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []PlotFile
+	var left []LeftOut
 	for n, ps := range r.Spec.Plots {
+		if !r.hasValue(ps.Metric, ps.Kind == "series") {
+			sel := r.selection(ps, 0)
+			sel.facet = -1
+			left = append(left, sel.leftOut(n, "no run had a value of "+ps.Metric))
+			continue
+		}
 		facets := []int{0}
 		if q := r.Spec.Parameter(ps.Facet); q != nil {
 			facets = facets[:0]
@@ -276,10 +348,15 @@ func (r *Results) DrawPlots(dir string) ([]PlotFile, error) {
 			sel := r.selection(ps, f)
 			p, w, h, err := sel.draw()
 			if err != nil {
-				return out, fmt.Errorf("plot %d (%s of %s): %w", n+1, ps.Kind, ps.Metric, err)
+				return out, left, fmt.Errorf("plot %d (%s of %s): %w", n+1, ps.Kind, ps.Metric, err)
 			}
 			if p == nil {
-				continue // nothing to draw in this facet
+				reason := "no run had a value of " + ps.Metric
+				if sel.facet >= 0 {
+					reason = "no run with " + ps.Facet + " = " + r.Spec.Parameters[sel.facet].Values[f].Label + " had a value of " + ps.Metric
+				}
+				left = append(left, sel.leftOut(n, reason))
+				continue
 			}
 			name := fmt.Sprintf("%02d-%s-%s", n+1, ps.Kind, strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(ps.Metric), "-"), "-"))
 			if sel.facet >= 0 {
@@ -289,20 +366,38 @@ func (r *Results) DrawPlots(dir string) ([]PlotFile, error) {
 			for _, format := range []string{"png", "svg"} {
 				var buf bytes.Buffer
 				if err := WritePlot(&buf, p, w, h, format); err != nil {
-					return out, err
+					return out, left, err
 				}
 				if err := os.WriteFile(filepath.Join(dir, rel+"."+format), buf.Bytes(), 0o644); err != nil {
-					return out, err
+					return out, left, err
 				}
 			}
 			caption := ""
 			if pooled := sel.pooled(); len(pooled) > 0 {
 				caption = "Pooled over " + strings.Join(pooled, ", ") + "."
 			}
-			out = append(out, PlotFile{Name: rel, Title: sel.title(), Caption: caption})
+			out = append(out, PlotFile{Name: rel, Title: sel.heading(), Caption: caption})
 		}
 	}
-	return out, nil
+	return out, left, nil
+}
+
+// hasValue reports whether any run had a value of the metric (of any sample of it,
+// for a series).
+func (r *Results) hasValue(metric string, series bool) bool {
+	for i, it := range r.items {
+		if it.metric != metric || it.series != series {
+			continue
+		}
+		for _, vals := range r.vals {
+			for _, v := range vals[i] {
+				if !math.IsNaN(v) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // WritePlot renders a plot as png (at 150 dpi) or svg.

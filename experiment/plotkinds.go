@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"slices"
@@ -80,8 +81,9 @@ func (sel *selection) box() (*plot.Plot, vg.Length, vg.Length, error) {
 	cats := sel.categoryLabels()
 	ng := len(sel.gLabels)
 	w, h := size(len(cats), ng)
-	p := newPlot(sel.title(), sel.spec.X, sel.spec.Metric)
+	p := newPlot(sel.heading(), sel.spec.X, quantity(sel.spec.Metric))
 	item := sel.metricItem()
+	k := &ink{}
 	boxW := (w - 1.5*vg.Inch) / vg.Length(len(cats)) * 0.8 / vg.Length(ng)
 	drawn := false
 	for gi := range ng {
@@ -100,6 +102,8 @@ func (sel *selection) box() (*plot.Plot, vg.Length, vg.Length, error) {
 			b.GlyphStyle.Shape = st.glyph
 			b.GlyphStyle.Radius = vg.Points(2)
 			p.Add(b)
+			x := float64(xi) + offset(gi, ng)
+			k.rect(x-0.4/float64(ng), slices.Min(vals), x+0.4/float64(ng), slices.Max(vals))
 			drawn = true
 			if !inLegend && sel.group >= 0 {
 				p.Legend.Add(sel.legendLabel(gi), swatch{st.fill})
@@ -112,9 +116,7 @@ func (sel *selection) box() (*plot.Plot, vg.Length, vg.Length, error) {
 	}
 	p.NominalX(cats...)
 	p.X.Min, p.X.Max = -0.6, float64(len(cats))-0.4
-	if sel.group >= 0 {
-		headroom(p, ng)
-	}
+	finish(p, w, h, k, true)
 	return p, w, h, nil
 }
 
@@ -144,36 +146,50 @@ func lineStyle(st style) draw.LineStyle {
 
 func (sel *selection) ecdf() (*plot.Plot, vg.Length, vg.Length, error) {
 	labels, xi, gi := sel.lines()
-	p := newPlot(sel.title(), sel.spec.Metric, "share of runs at or below")
+	p := newPlot(sel.heading(), quantity(sel.spec.Metric), "share of runs at or below")
 	item := sel.metricItem()
+	k := &ink{}
 	drawn := false
 	for i, label := range labels {
-		vals := present(sel.values(xi(i), gi(i), item))
+		all := sel.values(xi(i), gi(i), item)
+		vals := present(all)
 		if len(vals) == 0 {
 			continue
 		}
+		// Runs without a value (a failure never detected) count in the share: the
+		// curve ends below 1 by them.
+		if missing := len(all) - len(vals); missing > 0 {
+			label = strings.TrimSpace(fmt.Sprintf("%s (%d of %d runs without a value)", label, missing, len(all)))
+		}
 		slices.Sort(vals)
-		n := float64(len(vals))
+		n := float64(len(all))
 		pts := plotter.XYs{{X: vals[0], Y: 0}}
 		var marks plotter.XYs
 		every := max(1, len(vals)/5)
 		for k, v := range vals {
 			pts = append(pts, plotter.XY{X: v, Y: float64(k) / n}, plotter.XY{X: v, Y: float64(k+1) / n})
-			if k%every == every/2 {
+			// Markers at a different phase per line, so that lines that coincide
+			// still show each marker.
+			if k%every == (every/2+i*every/len(labels))%every {
 				marks = append(marks, plotter.XY{X: v, Y: float64(k+1) / n})
 			}
 		}
 		if err := sel.addLine(p, styleOf(i), label, pts, marks); err != nil {
 			return nil, 0, 0, err
 		}
+		k.line(pts)
 		drawn = true
 	}
 	if !drawn {
 		return nil, 0, 0, nil
 	}
 	p.Y.Min, p.Y.Max = 0, 1.02
-	p.Legend.Top, p.Legend.Left = false, false
+	if p.X.Min == p.X.Max && p.X.Min >= 0 {
+		// Every value the same: a step at it, on an axis from 0 rather than around it.
+		p.X.Min, p.X.Max = 0, math.Max(1, 2*p.X.Max)
+	}
 	w, h := size(1, 1)
+	finish(p, w, h, k, false)
 	return p, w, h, nil
 }
 
@@ -235,12 +251,13 @@ func (sel *selection) categories(avail bool) (*plot.Plot, vg.Length, vg.Length, 
 	cats := sel.categoryLabels()
 	ng := len(sel.gLabels)
 	w, h := size(len(cats), ng)
-	ylabel := "mean " + sel.spec.Metric + " (95 % CI)"
+	ylabel := "mean " + quantity(sel.spec.Metric) + ", 95 % CI"
 	if avail {
 		ylabel = "nines of " + sel.spec.Metric + " (3 = 99.9 %)"
 	}
-	p := newPlot(sel.title(), sel.spec.X, ylabel)
+	p := newPlot(sel.heading(), sel.spec.X, ylabel)
 	item := sel.metricItem()
+	k := &ink{}
 	slot := 0.8 / float64(ng)
 	drawn := false
 	for gi := range ng {
@@ -254,9 +271,12 @@ func (sel *selection) categories(avail bool) (*plot.Plot, vg.Length, vg.Length, 
 			x := float64(xi) + offset(gi, ng)
 			if avail {
 				e.add(x, nines(s.Mean), nines(s.CILow), nines(s.CIHigh))
+				k.vertical(x, e.lo[len(e.lo)-1], e.hi[len(e.hi)-1])
 				continue
 			}
 			e.add(x, s.Mean, s.CILow, s.CIHigh)
+			k.vertical(x, e.lo[len(e.lo)-1], e.hi[len(e.hi)-1])
+			k.rect(x-slot*0.45, 0, x+slot*0.45, s.Mean)
 			bar, err := plotter.NewPolygon(plotter.XYs{{X: x - slot*0.45, Y: 0}, {X: x - slot*0.45, Y: s.Mean},
 				{X: x + slot*0.45, Y: s.Mean}, {X: x + slot*0.45, Y: 0}})
 			if err != nil {
@@ -297,9 +317,7 @@ func (sel *selection) categories(avail bool) (*plot.Plot, vg.Length, vg.Length, 
 	if !avail {
 		p.Y.Min = math.Min(p.Y.Min, 0)
 	}
-	if sel.group >= 0 {
-		headroom(p, ng)
-	}
+	finish(p, w, h, k, true)
 	return p, w, h, nil
 }
 
@@ -316,8 +334,9 @@ func (sel *selection) axisLabel(param int) string {
 func (sel *selection) line() (*plot.Plot, vg.Length, vg.Length, error) {
 	labels, _, gi := sel.lines()
 	q := sel.r.Spec.Parameters[sel.x]
-	p := newPlot(sel.title(), sel.axisLabel(sel.x), "mean "+sel.spec.Metric+" (95 % CI)")
+	p := newPlot(sel.heading(), sel.axisLabel(sel.x), "mean "+quantity(sel.spec.Metric)+", 95 % CI")
 	item := sel.metricItem()
+	k := &ink{}
 	drawn := false
 	for i, label := range labels {
 		e := &errPoints{}
@@ -328,12 +347,14 @@ func (sel *selection) line() (*plot.Plot, vg.Length, vg.Length, error) {
 				continue
 			}
 			e.add(v.Number, s.Mean, s.CILow, s.CIHigh)
+			k.vertical(v.Number, e.lo[len(e.lo)-1], e.hi[len(e.hi)-1])
 			pts = append(pts, plotter.XY{X: v.Number, Y: s.Mean})
 		}
 		if len(pts) == 0 {
 			continue
 		}
 		drawn = true
+		k.line(pts)
 		if err := sel.addLine(p, styleOf(i), label, pts, pts); err != nil {
 			return nil, 0, 0, err
 		}
@@ -347,6 +368,7 @@ func (sel *selection) line() (*plot.Plot, vg.Length, vg.Length, error) {
 		return nil, 0, 0, nil
 	}
 	w, h := size(1, 1)
+	finish(p, w, h, k, true)
 	return p, w, h, nil
 }
 
@@ -361,8 +383,9 @@ func (sel *selection) series() (*plot.Plot, vg.Length, vg.Length, error) {
 		}
 		xi, gi = func(i int) int { return i }, func(int) int { return -1 }
 	}
-	ylabel := "mean " + sel.spec.Metric + " (95 % band)"
-	p := newPlot(sel.title(), "simulated time (s)", ylabel)
+	ylabel := "mean " + quantity(sel.spec.Metric) + ", 95 % band"
+	p := newPlot(sel.heading(), "simulated time (s)", ylabel)
+	k := &ink{}
 	var idx []int
 	for i, it := range sel.r.items {
 		if it.series && it.metric == sel.spec.Metric {
@@ -372,21 +395,25 @@ func (sel *selection) series() (*plot.Plot, vg.Length, vg.Length, error) {
 	drawn := false
 	for i, label := range labels {
 		var mean, upper, lower plotter.XYs
-		for _, k := range idx {
-			s := Summarize(sel.values(xi(i), gi(i), k))
+		for _, item := range idx {
+			s := Summarize(sel.values(xi(i), gi(i), item))
 			if s.N == 0 {
 				continue
 			}
-			t := sel.r.items[k].at.Seconds()
+			t := sel.r.items[item].at.Seconds()
 			mean = append(mean, plotter.XY{X: t, Y: s.Mean})
 			if s.N > 1 {
 				upper = append(upper, plotter.XY{X: t, Y: s.CIHigh})
 				lower = append(lower, plotter.XY{X: t, Y: s.CILow})
+				k.vertical(t, s.CILow, s.CIHigh)
 			}
 		}
 		if len(mean) == 0 {
 			continue
 		}
+		k.line(mean)
+		k.line(upper)
+		k.line(lower)
 		drawn = true
 		if len(upper) > 1 {
 			slices.Reverse(lower)
@@ -412,9 +439,7 @@ func (sel *selection) series() (*plot.Plot, vg.Length, vg.Length, error) {
 	if !drawn {
 		return nil, 0, 0, nil
 	}
-	if strings.HasSuffix(sel.spec.Metric, ".mos") {
-		p.Legend.Top = false
-	}
 	w, h := size(1, 1)
+	finish(p, w, h, k, true)
 	return p, w, h, nil
 }

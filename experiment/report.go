@@ -35,18 +35,25 @@ type Results struct {
 
 // ReadResults reads an experiment directory (a run, a shard or a merge). spec replaces
 // the spec experiment.json holds (to change plots or the baseline without running
-// again); it must have the same hash.
+// again); with the command line's overrides the runs were made with (--replications,
+// --precision), which it takes on, it must have the same hash.
 func ReadResults(dir string, spec *Spec) (*Results, error) {
 	meta, err := ReadMeta(dir)
 	if err != nil {
 		return nil, err
 	}
+	if spec != nil && meta.Spec.Overrides != (Overrides{}) {
+		if err := spec.Apply(meta.Spec.Overrides); err != nil {
+			return nil, mismatchf("%s: the runs were made with %v, which %s does not take: %v", dir, meta.Spec.Overrides, spec.File, err)
+		}
+	}
 	if spec == nil {
 		if spec, err = SpecOf(meta); err != nil {
 			return nil, fmt.Errorf("%s: the spec it holds does not load: %w", filepath.Join(dir, MetaFile), err)
 		}
-	} else if h := spec.Hash(); h != meta.Hash {
-		return nil, fmt.Errorf("%s: the runs were %w (%s there, %s in %s)", dir, errMismatch, meta.Hash, h, spec.File)
+	} else if spec.Hash() != meta.Hash {
+		return nil, mismatchf("%s: %s (there: the directory, here: %s); another spec may change only the plots, the baseline and the descriptions",
+			dir, mismatch(meta, spec), spec.File)
 	}
 	configs := spec.Configurations()
 	rf, err := spec.readRuns(filepath.Join(dir, RunsFile), configs)
@@ -120,16 +127,27 @@ type PairedRow struct {
 	Paired
 }
 
+// baseline is the values paired differences are taken against: the file's baseline:
+// (given), or else the first value of the first parameter.
+func (r *Results) baseline() (base map[string]string, given bool) {
+	s := r.Spec
+	if len(s.Baseline) > 0 {
+		return s.Baseline, true
+	}
+	if len(s.Parameters) > 0 {
+		return map[string]string{s.Parameters[0].Name: s.Parameters[0].Values[0].Label}, false
+	}
+	return nil, false
+}
+
 // BaselineOf is the configuration c is compared with: the same values, except the
-// baseline parameters (the file's baseline:, or the first parameter) at their baseline
-// values; -1 if that configuration is c itself or is not in the grid.
+// baseline parameters (the file's baseline:, or else the first value of the first
+// parameter) at their baseline values, and the parameters zipped with them in step;
+// -1 if that configuration is c itself or is not in the grid.
 func (r *Results) BaselineOf(c Configuration) int {
 	s := r.Spec
 	want := slices.Clone(c.Values)
-	base := s.Baseline
-	if len(base) == 0 && len(s.Parameters) > 0 {
-		base = map[string]string{s.Parameters[0].Name: s.Parameters[0].Values[0].Label}
-	}
+	base, _ := r.baseline()
 	for i, p := range s.Parameters {
 		if label, ok := base[p.Name]; ok {
 			want[i] = p.index(label)

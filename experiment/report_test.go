@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"image/png"
 	"math"
 	"math/rand/v2"
@@ -165,7 +166,9 @@ func TestReportFiles(t *testing.T) {
 	for _, f := range []string{IndexFile, MarkdownFile} {
 		text := string(readFile(t, filepath.Join(dir, f)))
 		for _, want := range []string{"plots/01-box-calls-dropped.png", "plots/06-availability-summary-flow-availability-tlb.svg",
-			"Pooled over hello", "Paired differences", "calls.dropped", "tlb"} {
+			"Pooled over hello", "Paired differences", "calls.dropped", "tlb", "Hyndman and Fan", "type 7",
+			"1 to 12 (replication k runs with seed k in every configuration)",
+			"the configuration with mode = nft (by default the first value of the first parameter; baseline: in the experiment file names another)"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s lacks %q", f, want)
 			}
@@ -178,5 +181,77 @@ func TestReportFiles(t *testing.T) {
 	}
 	if _, err := WriteReport(dir, load(t, strings.Replace(plotSpec, "replications: 12", "replications: 13", 1))); err == nil {
 		t.Error("report with another spec's runs accepted")
+	}
+}
+
+// A report of one shard, of a partial merge or of interrupted runs says at its top
+// that it holds a part of the runs only.
+func TestReportOfAPart(t *testing.T) {
+	s := load(t, syntheticSpec) // 3 configurations × 4 replications = 12 runs
+	shard := filepath.Join(t.TempDir(), "0")
+	runInto(t, s, Options{Dir: shard, run: synthetic, Shard: Shard{0, 2}})
+	w, err := WriteReport(shard, nil)
+	want := "this directory holds shard 0 of 2 only: 6 of the experiment's 12 runs; merge the shards' directories (dctwin experiment merge DIR... --out DIR) and report the merge for figures of the whole experiment"
+	if err != nil || len(w.Warnings) != 1 || w.Warnings[0] != want {
+		t.Errorf("shard: %v %q", err, w.Warnings)
+	}
+	merged := filepath.Join(t.TempDir(), "m")
+	if _, err := Merge([]string{shard}, merged, MergeOptions{Partial: true}); err != nil {
+		t.Fatal(err)
+	}
+	w, err = WriteReport(merged, nil)
+	if err != nil || len(w.Warnings) != 1 || !strings.HasPrefix(w.Warnings[0], "a partial merge: shard 1 of 2 is missing, so it holds 6 of the experiment's 12 runs; ") {
+		t.Errorf("partial merge: %v %q", err, w.Warnings)
+	}
+	whole := filepath.Join(t.TempDir(), "all")
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err = Run(ctx, s, Options{Dir: whole, Workers: 1, run: synthetic, Progress: func(p Progress) {
+		if n++; n == 5 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	w, err = WriteReport(whole, nil)
+	if err != nil || len(w.Warnings) != 1 || !strings.HasPrefix(w.Warnings[0], "the runs are not complete (interrupted): 5 of the experiment's 12 runs are in the directory") {
+		t.Errorf("interrupted: %v %q", err, w.Warnings)
+	}
+}
+
+// The report names the baseline as the file gives it, with the parameters zipped
+// with it, and the seed of replication k from the file's seed:.
+func TestBaselineAndSeedText(t *testing.T) {
+	s := load(t, `version: 1
+scenario: teaming-lab
+seed: 5
+parameters:
+  mode:
+    path: topology.hosts[srv-1].teams[bond0].mode
+    values: [nft, tlb]
+  hello:
+    path: topology.gateways[gw-voice].hello
+    values: [1s, 3s]
+  dead:
+    path: topology.gateways[gw-voice].dead
+    zip: hello
+    values: [3s, 9s]
+baseline: {hello: 3s}
+metrics: [calls.dropped]
+`)
+	r := &Results{Spec: s, Configs: s.Configurations()}
+	if got, want := r.baselineText(), "hello = 3s, dead = 9s (the experiment file's baseline:)"; got != want {
+		t.Errorf("baseline %q, want %q", got, want)
+	}
+	// Configuration 1 (nft, 1s, 3s) is compared with configuration 2 (nft, 3s, 9s).
+	if b := r.BaselineOf(r.Configs[0]); b != 1 {
+		t.Errorf("baseline of configuration 1 is index %d, want 1", b)
+	}
+	for first, want := range map[uint64]string{0: "replication k runs with seed k−1", 1: "replication k runs with seed k",
+		5: "replication k runs with seed k+4"} {
+		if got := seedRule(first); got != want {
+			t.Errorf("seedRule(%d) = %q, want %q", first, got, want)
+		}
 	}
 }

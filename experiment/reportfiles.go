@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,10 @@ type Written struct {
 	Files []string // paths relative to the directory
 	Plots []PlotFile
 	Runs  int
+	// Warnings are what the reader of the report must know: plots left out and why,
+	// metrics no run had a value of, a directory that holds a part of the runs only.
+	// The report shows them at its top.
+	Warnings []string
 }
 
 // WriteReport reads an experiment directory and writes its report into it:
@@ -41,15 +46,17 @@ func WriteReport(dir string, spec *Spec) (*Written, error) {
 		return nil, err
 	}
 	out.Files = append(out.Files, SummaryFile, PairedFile)
-	plots, err := r.DrawPlots(dir)
+	plots, left, err := r.DrawPlots(dir)
 	if err != nil {
 		return nil, err
 	}
 	out.Plots = plots
+	out.Warnings = r.warnings(left)
 	for _, p := range plots {
 		out.Files = append(out.Files, p.Name+".png", p.Name+".svg")
 	}
 	page := r.page(summary, paired, plots)
+	page.Warnings = out.Warnings
 	var html, md bytes.Buffer
 	if err := indexTemplate.Execute(&html, page); err != nil {
 		return nil, err
@@ -74,11 +81,16 @@ type page struct {
 	Summary            [][]string
 	Paired             [][]string
 	Note               string
+	SummaryNote        string
+	Warnings           []string
 }
+
+// summaryNote says what the summary table's columns are.
+const summaryNote = "Per configuration and metric: runs with a value (n), mean, 95 % confidence interval of the mean (Student's t), median, 5th and 95th percentiles (Hyndman and Fan's type 7, the default of R and numpy: linear between the order statistics, so the median of an even number of runs is the mean of the middle two)."
 
 func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFile) page {
 	m := r.Meta
-	pg := page{Title: "Experiment " + r.Spec.Name, Description: r.Spec.Description, Plots: plots}
+	pg := page{Title: "Experiment " + r.Spec.Name, Description: r.Spec.Description, Plots: plots, SummaryNote: summaryNote}
 	for _, p := range r.Spec.Parameters {
 		pg.Params = append(pg.Params, p.Name)
 	}
@@ -90,7 +102,7 @@ func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFil
 		{"scenario", r.Spec.ScenarioRef},
 		{"configurations", strconv.Itoa(len(r.Configs))},
 		{"runs", strconv.Itoa(r.Runs())},
-		{"seeds", fmt.Sprintf("%d to %d (replication k: seed %d+k−1 in every configuration)", m.Seeds.First, m.Seeds.Last, m.Seeds.First)},
+		{"seeds", fmt.Sprintf("%d to %d (%s in every configuration)", m.Seeds.First, m.Seeds.Last, seedRule(m.Seeds.First))},
 		{"spec hash", m.Hash},
 		{"dctwin", m.DctwinVersion + " (" + m.GoVersion + ")"},
 		{"started", m.Started.Format(time.RFC3339)},
@@ -118,9 +130,95 @@ func (r *Results) page(summary []SummaryRow, paired []PairedRow, plots []PlotFil
 		pg.Paired = append(pg.Paired, cells)
 	}
 	if len(pg.Paired) > 0 {
-		pg.Note = "Paired differences: each configuration minus its baseline (the configuration with the baseline value, all else equal), replication by replication over the same seeds."
+		pg.Note = "Paired differences: each configuration minus its baseline, the configuration with " + r.baselineText() +
+			" and all else equal, replication by replication over the same seeds (common random numbers)."
 	}
 	return pg
+}
+
+// warnings are what the report's reader must know before the figures.
+func (r *Results) warnings(left []LeftOut) []string {
+	out := r.partWarnings()
+	seen := make(valueSeen, len(r.items))
+	for c := range r.Configs {
+		for i := range r.items {
+			for _, v := range r.vals[c][i] {
+				if !math.IsNaN(v) {
+					seen[i] = true
+					break
+				}
+			}
+		}
+	}
+	if missing := seen.missing(r.items); len(missing) > 0 {
+		out = append(out, "no run had a value of "+strings.Join(missing, ", ")+" (n = 0 in every configuration): most likely the runs do not have what it measures (failure[i] needs i+1 failures, calls.* a calls workload)")
+	}
+	for _, l := range left {
+		out = append(out, l.String())
+	}
+	return out
+}
+
+// partWarnings say when the directory holds a part of the experiment's runs only: one
+// shard, a merge of some shards, or runs that were interrupted.
+func (r *Results) partWarnings() []string {
+	m := r.Meta
+	var out []string
+	total := ""
+	if r.Spec.Precision == nil {
+		total = fmt.Sprintf(" of the experiment's %d", len(r.Configs)*r.Spec.Replications)
+	}
+	merge := "merge the shards' directories (dctwin experiment merge DIR... --out DIR) and report the merge for figures of the whole experiment"
+	switch {
+	case len(m.Merged) == 0 && m.Shard.Count > 1:
+		out = append(out, fmt.Sprintf("this directory holds shard %d of %d only: %d%s runs; %s",
+			m.Shard.Index, m.Shard.Count, r.Runs(), total, merge))
+	case len(m.Merged) > 0 && len(m.Shard.Indexes) < m.Shard.Count:
+		var missing []int
+		for i := range m.Shard.Count {
+			if !slices.Contains(m.Shard.Indexes, i) {
+				missing = append(missing, i)
+			}
+		}
+		out = append(out, fmt.Sprintf("a partial merge: %s missing, so it holds %d%s runs; %s",
+			missingShards(missing, m.Shard.Count), r.Runs(), total, merge))
+	}
+	if m.Status != "complete" && m.Status != "partial" {
+		out = append(out, fmt.Sprintf("the runs are not complete (%s): %d%s runs are in the directory; dctwin experiment run ... --resume continues them",
+			m.Status, r.Runs(), total))
+	}
+	return out
+}
+
+// seedRule says which seed replication k ran with: seed k, or k plus an offset.
+func seedRule(first uint64) string {
+	switch first {
+	case 1:
+		return "replication k runs with seed k"
+	case 0:
+		return "replication k runs with seed k−1"
+	}
+	return fmt.Sprintf("replication k runs with seed k+%d", first-1)
+}
+
+// baselineText names the baseline values (with the parameters zipped with them, which
+// follow them) and where they come from.
+func (r *Results) baselineText() string {
+	base, given := r.baseline()
+	var parts []string
+	for _, p := range r.Spec.Parameters {
+		for _, q := range r.Spec.Parameters {
+			if label, ok := base[q.Name]; ok && q.group == p.group {
+				parts = append(parts, p.Name+" = "+p.Values[q.index(label)].Label)
+				break
+			}
+		}
+	}
+	text := strings.Join(parts, ", ")
+	if given {
+		return text + " (the experiment file's baseline:)"
+	}
+	return text + " (by default the first value of the first parameter; baseline: in the experiment file names another)"
 }
 
 // show prints a statistic with 4 significant digits for tables people read; a share
@@ -154,6 +252,7 @@ table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: right; }
 th { background: #eee; }
 td.l, th.l { text-align: left; }
+ul.warn { background: #eee; border-left: 4px solid #333; padding: 0.5em 2em; }
 figure { margin: 1.5em 0; }
 img { max-width: 100%; border: 1px solid #ccc; }
 </style>
@@ -162,10 +261,12 @@ img { max-width: 100%; border: 1px solid #ccc; }
 <h1>{{.Title}}</h1>
 {{if .Description}}<p>{{.Description}}</p>{{end}}
 <table>{{range .Facts}}<tr><th class="l">{{index . 0}}</th><td class="l">{{index . 1}}</td></tr>{{end}}</table>
-{{range .Plots}}<figure><img src="{{.Name}}.png" alt="{{.Title}}"><figcaption>{{.Title}}. {{.Caption}} <a href="{{.Name}}.svg">SVG</a></figcaption></figure>
+{{if .Warnings}}<h2>Warnings</h2>
+<ul class="warn">{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>
+{{end}}{{range .Plots}}<figure><img src="{{.Name}}.png" alt="{{.Title}}"><figcaption>{{.Title}}. {{.Caption}} <a href="{{.Name}}.svg">SVG</a></figcaption></figure>
 {{end}}
 <h2>Summary</h2>
-<p>Per configuration and metric: runs with a value (n), mean, 95 % confidence interval of the mean (Student's t), median, 5th and 95th percentiles. All of it, with the standard deviation and the series, is in <a href="summary.csv">summary.csv</a>.</p>
+<p>{{.SummaryNote}} All of it, with the standard deviation and the series, is in <a href="summary.csv">summary.csv</a>.</p>
 <table>
 <tr><th>config</th>{{range .Params}}<th class="l">{{.}}</th>{{end}}<th class="l">metric</th><th>n</th><th>mean</th><th>95 % CI</th><th>median</th><th>p5</th><th>p95</th></tr>
 {{range .Summary}}<tr>{{range $i, $c := .}}<td{{if and (gt $i 0) (le $i (len $.Params))}} class="l"{{end}}>{{$c}}</td>{{end}}</tr>
@@ -189,10 +290,21 @@ func writeMarkdown(b *bytes.Buffer, pg page) {
 		fmt.Fprintf(b, "- %s: %s\n", f[0], f[1])
 	}
 	b.WriteString("\n")
-	for _, p := range pg.Plots {
-		fmt.Fprintf(b, "![%s](%s.png)\n\n%s. %s ([SVG](%s.svg))\n\n", p.Title, filepath.ToSlash(p.Name), p.Title, p.Caption, filepath.ToSlash(p.Name))
+	if len(pg.Warnings) > 0 {
+		b.WriteString("## Warnings\n\n")
+		for _, w := range pg.Warnings {
+			fmt.Fprintf(b, "- %s\n", w)
+		}
+		b.WriteString("\n")
 	}
-	b.WriteString("## Summary\n\n")
+	for _, p := range pg.Plots {
+		caption := p.Title + "."
+		if p.Caption != "" {
+			caption += " " + p.Caption
+		}
+		fmt.Fprintf(b, "![%s](%s.png)\n\n%s ([SVG](%s.svg))\n\n", p.Title, filepath.ToSlash(p.Name), caption, filepath.ToSlash(p.Name))
+	}
+	b.WriteString("## Summary\n\n" + pg.SummaryNote + "\n\n")
 	head := append(append([]string{"config"}, pg.Params...), "metric", "n", "mean", "95 % CI", "median", "p5", "p95")
 	markdownTable(b, head, pg.Summary)
 	if len(pg.Paired) > 0 {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"dctwin/scenario"
-	"dctwin/topology/check"
 	"dctwin/twin"
 )
 
@@ -66,6 +65,7 @@ var ErrInterrupted = errors.New("interrupted")
 func Run(ctx context.Context, s *Spec, opt Options) (*Meta, error) {
 	configs := s.Configurations()
 	x := &execution{spec: s, opt: opt, configs: configs, items: s.items(), now: opt.Now}
+	x.seen = make(valueSeen, len(x.items))
 	if x.now == nil {
 		x.now = time.Now
 	}
@@ -109,6 +109,8 @@ type execution struct {
 	metricIdx int
 	values    [][]float64
 	outcome   map[int]PrecisionOfConfig
+	// seen notes the items any run had a value of.
+	seen valueSeen
 }
 
 // prepare builds the scenario of every configuration of the shard and checks it, so
@@ -117,6 +119,8 @@ func (x *execution) prepare() error {
 	s := x.spec
 	x.scenarios = make([]*scenario.Scenario, len(x.configs))
 	var errs scenario.Errors
+	var mistakes []*configMistake
+	checked := 0
 	for _, c := range x.configs {
 		if !x.configInShard(c.Index) {
 			continue
@@ -130,21 +134,13 @@ func (x *execution) prepare() error {
 			return err
 		}
 		if !s.Force && x.opt.run == nil {
-			fs := twin.Check(sc)
-			if n := fs.Count(check.Error); n > 0 {
-				first := ""
-				for _, f := range fs {
-					if f.Severity == check.Error {
-						first = f.Pos.String() + ": " + f.Message
-						break
-					}
-				}
-				errs = append(errs, posErr(s.PosOf("parameters"), "configuration %d (%s) has %d configuration errors (first: %s); exclude it (exclude:) or set force: true to run it anyway",
-					c.Number(), s.Describe(c), n, first))
-				continue
-			}
+			checked++
+			mistakes = s.checkMistakes(mistakes, c, twin.Check(sc))
 		}
 		x.scenarios[c.Index] = sc
+	}
+	for _, m := range mistakes {
+		errs = append(errs, m.error(checked))
 	}
 	switch len(errs) {
 	case 0:
@@ -154,12 +150,12 @@ func (x *execution) prepare() error {
 	}
 	if len(errs) > maxListed {
 		more := len(errs) - maxListed
-		errs = append(errs[:maxListed], posErr(errs[maxListed].Pos, "and %d more configurations like these", more))
+		errs = append(errs[:maxListed], posErr(errs[maxListed].Pos, "and %d more errors like these", more))
 	}
 	return errs
 }
 
-// maxListed is how many configurations that cannot run an error lists.
+// maxListed is how many errors of configurations that cannot run are listed.
 const maxListed = 10
 
 // configInShard reports whether any run of configuration c can be in the shard.
@@ -193,10 +189,10 @@ func (x *execution) open() error {
 		return fmt.Errorf("%s holds an experiment already (%s, %s): --resume continues it; or choose another --out", opt.Dir, old.Experiment, old.Status)
 	case err == nil:
 		if old.Hash != meta.Hash {
-			return fmt.Errorf("cannot resume %s: it was %w (%s there, %s here)", opt.Dir, errMismatch, old.Hash, meta.Hash)
+			return mismatchf("cannot resume %s: %s; run into another --out", opt.Dir, mismatch(old, s))
 		}
 		if old.Shard.Index != meta.Shard.Index || old.Shard.Count != meta.Shard.Count {
-			return fmt.Errorf("cannot resume %s: it holds shard %d/%d, not %s", opt.Dir, old.Shard.Index, old.Shard.Count, opt.Shard)
+			return fmt.Errorf("cannot resume %s: it holds shard %d of %d, not %s", opt.Dir, old.Shard.Index, old.Shard.Count, Shard(opt.Shard).Describe())
 		}
 		if len(old.Merged) > 0 {
 			return fmt.Errorf("cannot resume %s: it is the result of a merge", opt.Dir)
@@ -321,8 +317,9 @@ func (x *execution) stillImprecise(active []int, reps int) []int {
 	return next
 }
 
-// record keeps what precision needs of a run.
+// record keeps what precision and the list of metrics without values need of a run.
 func (x *execution) record(r Result) {
+	x.seen.note(r.Values)
 	if x.values != nil {
 		x.values[r.Config] = append(x.values[r.Config], r.Values[x.metricIdx])
 	}
@@ -470,6 +467,9 @@ func (x *execution) finish(runErr error) (*Meta, error) {
 	x.file.Sync()
 	m := x.meta
 	m.Runs = x.written
+	if x.written > 0 {
+		m.NoValue = x.seen.missing(x.items)
+	}
 	m.Seeds.Last = x.spec.FirstSeed + uint64(x.maxReplication()) - 1
 	if p := x.spec.Precision; p != nil {
 		po := &PrecisionOutcome{Metric: p.Metric, HalfWidth: p.HalfWidth, MaxReplications: p.MaxReplications}

@@ -195,9 +195,16 @@ func TestResumeRefusesAnotherSpec(t *testing.T) {
 	s := load(t, syntheticSpec)
 	dir := t.TempDir()
 	runInto(t, s, Options{Dir: dir, run: synthetic})
+	// The message says what differs, or names the two experiments: not two hashes.
 	other := load(t, strings.Replace(syntheticSpec, "replications: 4", "replications: 5", 1))
-	if _, err := Run(context.Background(), other, Options{Dir: dir, Resume: true, run: synthetic}); !errors.Is(err, errMismatch) {
+	if _, err := Run(context.Background(), other, Options{Dir: dir, Resume: true, run: synthetic}); !errors.Is(err, errMismatch) ||
+		err.Error() != "cannot resume "+dir+": it holds runs of synthetic from another spec: replications 4 there, 5 here; run into another --out" {
 		t.Errorf("resume with another spec: %v", err)
+	}
+	other = load(t, strings.Replace(strings.Replace(syntheticSpec, "experiment: synthetic", "experiment: sweep", 1), "tlb, ", "", 1))
+	if _, err := Run(context.Background(), other, Options{Dir: dir, Resume: true, run: synthetic}); !errors.Is(err, errMismatch) ||
+		err.Error() != "cannot resume "+dir+": it holds the runs of experiment synthetic (small.yaml), not of sweep (small.yaml); run into another --out" {
+		t.Errorf("resume with another experiment: %v", err)
 	}
 	// Swap two runs' blocks: the rows no longer follow the order.
 	data := readFile(t, filepath.Join(dir, RunsFile))
@@ -260,10 +267,10 @@ func TestMergeRefuses(t *testing.T) {
 		dirs []string
 		want string
 	}{
-		{"another spec", []string{a0, b1}, "made from a different experiment spec"},
+		{"another spec", []string{a0, b1}, "they hold runs of synthetic from different specs: the parameters differ (there: "},
 		{"another split", []string{a0, c1}, "split differently"},
 		{"twice", []string{a0, a1, a0}, "is in both"},
-		{"missing", []string{a0}, "shards 1/2 are missing"},
+		{"missing", []string{a0}, "shard 1 of 2 is missing; merge it too, or merge with --partial"},
 	}
 	for _, c := range cases {
 		if _, err := Merge(c.dirs, out(), MergeOptions{}); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -356,7 +363,8 @@ func TestParseShard(t *testing.T) {
 		err  string
 	}{
 		{"1/4", env(), Shard{1, 4}, ""},
-		{"4/4", env(), Shard{}, "from 0 to the count less one"},
+		{"4/4", env(), Shard{}, "--shard 4/4: the index (I) must be from 0 to 3"},
+		{"0/0", env(), Shard{}, "--shard 0/0: the count (N) must be at least 1"},
 		{"auto", env("SLURM_ARRAY_TASK_ID", "2", "SLURM_ARRAY_TASK_COUNT", "3"), Shard{2, 3}, ""},
 		{"auto", env("SLURM_ARRAY_TASK_ID", "3", "SLURM_ARRAY_TASK_COUNT", "3", "SLURM_ARRAY_TASK_MIN", "1"), Shard{2, 3}, ""},
 		{"auto/5", env("JOB_COMPLETION_INDEX", "4"), Shard{4, 5}, ""},
@@ -378,8 +386,9 @@ func TestParseShard(t *testing.T) {
 	}
 }
 
-// Configurations that `dctwin check` refuses are refused before anything is written,
-// each named with its values; a long list is cut after ten.
+// Configurations that `dctwin check` refuses are refused before anything is written:
+// each mistake once, at the value that causes it, with the configurations that have
+// it.
 func TestConfigurationsThatCannotRun(t *testing.T) {
 	s := load(t, `version: 1
 scenario: teaming-lab
@@ -395,11 +404,33 @@ metrics: [calls.dropped]
 	dir := filepath.Join(t.TempDir(), "out")
 	_, err := Run(context.Background(), s, Options{Dir: dir})
 	es := scenario.AsErrors(err)
-	if len(es) != 11 || !strings.Contains(es[0].Error(), "small.yaml:3:1: configuration 1 (mode=slb rtp=1s) has 1 configuration errors") ||
-		es[10].Msg != "and 14 more configurations like these" {
+	// slb and lacp need the edge switches as one cluster: 12 configurations each.
+	if len(es) != 2 || es[0].Pos.String() != "small.yaml:6:14" || es[1].Pos.String() != "small.yaml:6:19" ||
+		!strings.HasPrefix(es[0].Msg, "parameter mode = slb: SLB team bond0 spans edge-a and edge-b") ||
+		!strings.Contains(es[0].Msg, "(an error dctwin check finds in 12 configurations: 1, 2, 3, 4, 5 and 7 more)") ||
+		!strings.Contains(es[1].Msg, "in 12 configurations: 13, 14, 15, 16, 17 and 7 more") {
 		t.Errorf("%d errors: %v", len(es), err)
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("the output directory was made: %v", err)
+	}
+	// A value refused in some configurations only: the interval 0 s is refused where
+	// miimon polls (configurations 1 and 3, mode nft and tlb), once.
+	s = load(t, `version: 1
+scenario: teaming-lab
+parameters:
+  mode:
+    path: topology.hosts[srv-1].teams[bond0].mode
+    values: [nft, tlb]
+  interval:
+    path: topology.hosts[srv-1].teams[bond0].detection.interval
+    values: [0s, 100ms]
+metrics: [calls.dropped]
+`)
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	es = scenario.AsErrors(err)
+	if len(es) != 1 || es[0].Error() != "small.yaml:9:14: parameter interval = 0s: team bond0 miimon interval 0s; expected at least 1ms "+
+		"(an error dctwin check finds in configurations 1 and 3); change the value, exclude those configurations (exclude:) or set force: true to run them anyway" {
+		t.Errorf("%d errors: %v", len(es), err)
 	}
 }

@@ -31,6 +31,14 @@ func (s Shard) String() string {
 	return fmt.Sprintf("%d/%d", s.Index, s.Count)
 }
 
+// Describe names the shard in words: "shard 1 of 4", or "all the runs".
+func (s Shard) Describe() string {
+	if s.Whole() {
+		return "all the runs"
+	}
+	return fmt.Sprintf("shard %d of %d", s.Index, s.Count)
+}
+
 // ParseShard reads --shard: "I/N" (0 ≤ I < N), "auto" (from the environment of a Slurm
 // array task or a Kubernetes Indexed Job) or "auto/N" (the index from the environment,
 // the count given: a Kubernetes Indexed Job does not export its completions).
@@ -84,8 +92,11 @@ func ParseShard(text string, getenv func(string) string) (Shard, error) {
 		}
 		sh = Shard{Index: i, Count: n}
 	}
-	if sh.Count < 1 || sh.Index < 0 || sh.Index >= sh.Count {
-		return sh, fmt.Errorf("--shard %d/%d: the index must be from 0 to the count less one", sh.Index, sh.Count)
+	switch {
+	case sh.Count < 1:
+		return sh, fmt.Errorf("--shard %d/%d: the count (N) must be at least 1", sh.Index, sh.Count)
+	case sh.Index < 0 || sh.Index >= sh.Count:
+		return sh, fmt.Errorf("--shard %d/%d: the index (I) must be from 0 to %d, the count less one (shards are numbered from 0)", sh.Index, sh.Count, sh.Count-1)
 	}
 	return sh, nil
 }

@@ -2,9 +2,11 @@ package experiment
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -58,8 +60,9 @@ type Spec struct {
 
 	Parameters []*Parameter
 	Excludes   []Exclusion
-	// Baseline names, per parameter, the value paired differences are taken against
-	// (by default the first value of every parameter).
+	// Baseline names, per parameter, the value paired differences are taken against,
+	// all other parameters equal. Without baseline: in the file, it is the first value
+	// of the first parameter (Results.BaselineOf).
 	Baseline map[string]string
 	Metrics  []MetricSpec
 	Series   []SeriesSpec
@@ -67,6 +70,11 @@ type Spec struct {
 	// interval is narrow enough (see Precision).
 	Precision *Precision
 	Plots     []PlotSpec
+
+	// Warnings are what the file allows but likely does not mean (a range that ends
+	// below its to:, a metric no run can have), each at its position; the commands
+	// print them before they run.
+	Warnings scenario.Errors
 
 	pos map[string]topology.Pos // where each top-level key was written
 	// withSets is the base scenario with Sets applied, which configurations copy.
@@ -76,7 +84,8 @@ type Spec struct {
 // Set is one fixed override of the base scenario.
 type Set struct {
 	Path, Value string
-	Pos         topology.Pos
+	Pos         topology.Pos // of the value
+	PathPos     topology.Pos
 }
 
 // Exclusion removes the configurations whose parameters have all the given values.
@@ -233,7 +242,7 @@ func Parse(file string, data []byte, open Opener) (spec *Spec, err error) {
 		if !r.valueNode(fl.value, "set."+fl.key) {
 			continue
 		}
-		s.Sets = append(s.Sets, Set{Path: fl.key, Value: r.yamlText(fl.value), Pos: r.pos(fl.value)})
+		s.Sets = append(s.Sets, Set{Path: fl.key, Value: r.yamlText(fl.value), Pos: r.pos(fl.value), PathPos: r.pos(fl.keyAt)})
 	}
 	s.readParameters(r, nodes["parameters"])
 	s.readExcludes(r, nodes["exclude"])
@@ -253,41 +262,69 @@ func Parse(file string, data []byte, open Opener) (spec *Spec, err error) {
 		return nil, &scenario.PosError{Pos: r.pos(nodes["scenario"]), Msg: fmt.Sprintf("scenario %s: %v", s.ScenarioRef, err)}
 	}
 	s.Scenario = sc
+	s.Warnings = r.warns
 	if err := s.check(); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
+// result is the mistakes found, in the order of the file.
 func (r *reader) result() error {
 	if len(r.errs) == 0 {
 		return nil
 	}
+	slices.SortStableFunc(r.errs, func(a, b *scenario.PosError) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
 	if len(r.errs) == 1 {
 		return r.errs[0]
 	}
 	return r.errs
 }
 
-// syntaxError turns the parser's error into a positioned one. Metric names such as
-// failure[0].detected_after_ms hold brackets, which YAML's flow style ({...}, [...])
-// takes for its own: the message says to quote them.
+// syntaxError turns the parser's error into a positioned one that says what to
+// write. Two mistakes get words of their own: a key without its colon, for which the
+// parser says "non-map value is specified" or "unexpected key name"; and metric names
+// such as failure[0].detected_after_ms in flow style ({...}, [...]), whose brackets
+// YAML takes for its own: the message says to quote them.
 func syntaxError(file string, data []byte, err error) error {
 	var ye yaml.Error
-	if errors.As(err, &ye) {
-		pos := tokenPos(file, ye.GetToken())
-		msg := ye.GetMessage()
-		lines := bytes.Split(data, []byte("\n"))
-		if pos.Line >= 1 && pos.Line <= len(lines) {
-			line := string(lines[pos.Line-1])
-			if strings.ContainsAny(line, "{[") && strings.Contains(line, "].") {
-				msg += ` (inside { } or [ ], write names with brackets in quotes: metric: "failure[0].detected_after_ms")`
-			}
-		}
+	if !errors.As(err, &ye) {
+		return &scenario.PosError{Pos: topology.Pos{File: file, Line: 1, Col: 1}, Msg: err.Error()}
+	}
+	pos := tokenPos(file, ye.GetToken())
+	msg := ye.GetMessage()
+	lines := bytes.Split(data, []byte("\n"))
+	if pos.Line < 1 || pos.Line > len(lines) {
 		return &scenario.PosError{Pos: pos, Msg: msg}
 	}
-	return &scenario.PosError{Pos: topology.Pos{File: file, Line: 1, Col: 1}, Msg: err.Error()}
+	line := strings.TrimRight(string(lines[pos.Line-1]), "\r")
+	rest := ""
+	if pos.Col >= 1 && pos.Col <= len(line) {
+		rest = strings.TrimSpace(line[pos.Col-1:])
+	}
+	if i := strings.Index(rest, " #"); i >= 0 {
+		rest = strings.TrimSpace(rest[:i])
+	}
+	switch {
+	case (msg == "non-map value is specified" || msg == "unexpected key name") && rest != "" &&
+		!strings.Contains(rest, ": ") && !strings.HasSuffix(rest, ":"):
+		key, value, _ := strings.Cut(rest, " ")
+		if value = strings.TrimSpace(value); value != "" {
+			msg = fmt.Sprintf("missing ':' after %q: write \"%s: %s\"", key, key, value)
+		} else {
+			msg = fmt.Sprintf("missing ':' after %q: write \"%s: VALUE\" (or \"%s:\" with the value on the lines below)", key, key, key)
+		}
+	case flowStart.MatchString(line) && strings.Contains(line, "]."):
+		msg += ` (inside { } or [ ], write names with brackets in quotes: metric: "failure[0].detected_after_ms")`
+	}
+	return &scenario.PosError{Pos: pos, Msg: msg}
 }
+
+// flowStart matches a line with a flow-style collection: a value or list item that
+// begins with { or [.
+var flowStart = regexp.MustCompile(`(^|:\s|^\s*-\s)\s*[\[{]`)
 
 // valueNode accepts any value but aliases (see unwrap).
 func (r *reader) valueNode(n ast.Node, what string) bool {
@@ -304,6 +341,9 @@ func (s *Spec) readExcludes(r *reader, n ast.Node) {
 				continue
 			}
 			label := r.str(fl.value, "exclude."+fl.key)
+			if len(p.Values) == 0 {
+				continue // its own mistake is reported at the parameter
+			}
 			if p.index(label) < 0 {
 				r.errorf(fl.value, "exclude: parameter %s has no value %q (values: %s)", fl.key, label, strings.Join(p.Labels(), ", "))
 				continue
@@ -325,6 +365,9 @@ func (s *Spec) readBaseline(r *reader, n ast.Node) {
 			continue
 		}
 		label := r.str(fl.value, "baseline."+fl.key)
+		if len(p.Values) == 0 {
+			continue // its own mistake is reported at the parameter
+		}
 		if p.index(label) < 0 {
 			r.errorf(fl.value, "baseline: parameter %s has no value %q (values: %s)", fl.key, label, strings.Join(p.Labels(), ", "))
 			continue

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"dctwin/experiment"
+	"dctwin/scenario"
 	"dctwin/scenarios"
 )
 
@@ -45,8 +46,8 @@ func TestParseErrorsArePositioned(t *testing.T) {
 			[]string{"x.yaml:7:3: parameter b has 1 values but varies together (zip) with a, which has 2"}},
 		{"exclude value", "version: 1\nscenario: teaming-lab\nparameters:\n  mode:\n    path: " + team + ".mode\n    values: [nft, tlb]\nexclude:\n  - {mode: slb}\nmetrics: [calls.dropped]\n",
 			[]string{`x.yaml:8:12: exclude: parameter mode has no value "slb" (values: nft, tlb)`}},
-		{"bad path at the value", "version: 1\nscenario: teaming-lab\nparameters:\n  mode:\n    path: " + team + ".mdoe\n    values: [nft, tlb]\nmetrics: [calls.dropped]\n",
-			[]string{"x.yaml:6:14: parameter mode = nft: --set " + team + ".mdoe: "}},
+		{"bad path at the path", "version: 1\nscenario: teaming-lab\nparameters:\n  mode:\n    path: " + team + ".mdoe\n    values: [nft, tlb]\nmetrics: [calls.dropped]\n",
+			[]string{"x.yaml:5:11: parameter mode: path " + team + ".mdoe: " + team + ` has no key "mdoe"`}},
 		{"value the scenario refuses", "version: 1\nscenario: teaming-lab\nparameters:\n  mode:\n    path: " + team + ".mode\n    values: [nft, bogus]\nmetrics: [calls.dropped]\n",
 			[]string{"x.yaml:6:19: parameter mode = bogus: "}},
 		{"flow style brackets", "version: 1\nscenario: teaming-lab\nmetrics: [calls.dropped]\nplots:\n  - {kind: box, metric: failure[0].detected_after_ms}\n",
@@ -54,9 +55,29 @@ func TestParseErrorsArePositioned(t *testing.T) {
 		{"no such flow", "version: 1\nscenario: teaming-lab\nmetrics: [\"flow[web-9].down_ms\"]\n",
 			[]string{`metric flow[web-9].down_ms: the scenario has no flow "web-9"`}},
 		{"plot of a metric not collected", "version: 1\nscenario: teaming-lab\nmetrics: [calls.dropped]\nplots:\n  - {kind: ecdf, metric: calls.degraded}\n",
-			[]string{"x.yaml:5:5: plot metric calls.degraded is not one of the metrics or series collected"}},
+			[]string{"x.yaml:5:5: plot metric calls.degraded is not one of the metrics or series collected (add it to metrics:)"}},
 		{"alias", "version: 1\nscenario: teaming-lab\nmetrics: &m [calls.dropped]\nseries: *m\n",
 			[]string{"x.yaml:4:9: aliases (*name) are not supported"}},
+		// One mistake, one error, at the place of the mistake, with no position inside
+		// the value as the scenario's override saw it ("--set PATH:1:1").
+		{"bad duration at the value", "version: 1\nscenario: teaming-lab\nparameters:\n  interval:\n    path: " + team + ".detection.interval\n    values: [100ms, 10xs]\nmetrics: [calls.dropped]\n",
+			[]string{`x.yaml:6:21: parameter interval = 10xs: invalid duration "10xs": expected`}},
+		{"bad duration in set", "version: 1\nscenario: teaming-lab\nset:\n  " + team + ".detection.interval: 10xs\nmetrics: [calls.dropped]\n",
+			[]string{`x.yaml:4:58: set ` + team + `.detection.interval: invalid duration "10xs"`}},
+		{"range backwards", rangeSpec("{from: 500ms, to: 10ms, step: 10ms}"),
+			[]string{"x.yaml:6:30: parameter interval: range.to (10ms) is below from (500ms)"}},
+		{"range step 0", rangeSpec("{from: 10ms, to: 500ms, step: 0ms}"),
+			[]string{"x.yaml:6:42: parameter interval: range.step must be above 0, got 0ms"}},
+		{"range without step", rangeSpec("{from: 10ms, to: 500ms}"),
+			[]string{"x.yaml:6:12: parameter interval: the range needs step: (added to from until to) or factor: (multiplied)"}},
+		{"range step without unit", rangeSpec("{from: 10ms, to: 500ms, step: 10}"),
+			[]string{`x.yaml:6:42: parameter interval: range.step: expected a duration like from (10ms), got "10"`}},
+		{"missing colon", "version: 1\nscenario: teaming-lab\nreplications 20\nmetrics: [calls.dropped]\n",
+			[]string{`x.yaml:3:1: missing ':' after "replications": write "replications: 20"`}},
+		{"missing colon inside", "version: 1\nscenario: teaming-lab\nparameters:\n  mode:\n    path " + team + ".mode\n    values: [nft]\nmetrics: [calls.dropped]\n",
+			[]string{`x.yaml:5:5: missing ':' after "path": write "path: ` + team + `.mode"`}},
+		{"series plot of a metric not collected", "version: 1\nscenario: teaming-lab\nmetrics: [calls.dropped]\nplots:\n  - {kind: series, metric: calls.mos}\n",
+			[]string{"x.yaml:5:5: plot metric calls.mos is not one of the metrics or series collected (add it to series:)"}},
 		{"missing scenario file", "version: 1\nscenario: nowhere.yaml\nmetrics: [calls.dropped]\n",
 			[]string{"x.yaml:2:11: scenario nowhere.yaml: open nowhere.yaml: no such file"}},
 	}
@@ -66,11 +87,40 @@ func TestParseErrorsArePositioned(t *testing.T) {
 			t.Errorf("%s: parsed", c.name)
 			continue
 		}
+		if n := len(scenario.AsErrors(err)); n != len(c.want) {
+			t.Errorf("%s: %d errors, want %d:\n%v", c.name, n, len(c.want), err)
+		}
 		for _, w := range c.want {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("%s: error lacks %q:\n%v", c.name, w, err)
 			}
 		}
+	}
+}
+
+// rangeSpec is an experiment with one range parameter, a baseline and an exclusion,
+// which must not add errors of their own when the range is wrong.
+func rangeSpec(rng string) string {
+	return "version: 1\nscenario: teaming-lab\nparameters:\n  interval:\n    path: " + team + ".detection.interval\n" +
+		"    range: " + rng + "\nbaseline: {interval: 100ms}\nexclude: [{interval: 40ms}]\nmetrics: [calls.dropped]\n"
+}
+
+// A range includes to when its steps reach it; when they pass over it, the range ends
+// below, and a warning at to says where.
+func TestRangeEnd(t *testing.T) {
+	s := mustParse(t, strings.Replace(rangeSpec("{from: 10ms, to: 500ms, step: 30ms}"), "exclude: [{interval: 40ms}]\n", "", 1))
+	labels := s.Parameter("interval").Labels()
+	// 10 + 16·30 = 490; 10 + 17·30 = 520 is past 500.
+	if len(labels) != 17 || labels[16] != "490ms" {
+		t.Errorf("values %q", labels)
+	}
+	if len(s.Warnings) != 1 || s.Warnings[0].Pos.String() != "x.yaml:6:29" ||
+		!strings.Contains(s.Warnings[0].Msg, "the range ends at 490ms, below to (500ms)") {
+		t.Errorf("warnings %v", s.Warnings)
+	}
+	s = mustParse(t, rangeSpec("{from: 10ms, to: 490ms, step: 30ms}"))
+	if labels := s.Parameter("interval").Labels(); labels[len(labels)-1] != "490ms" || len(s.Warnings) != 0 {
+		t.Errorf("a range that reaches to: %q, warnings %v", labels, s.Warnings)
 	}
 }
 
@@ -173,7 +223,7 @@ func TestEveryReportMetricIsAccepted(t *testing.T) {
 			t.Fatal(err)
 		}
 		ms := reportMetrics(t, sc)
-		text := "version: 1\nscenario: " + name + "\nduration: 1s\nmetrics:\n  - \"" + strings.Join(ms, "\"\n  - \"") + "\"\n"
+		text := "version: 1\nscenario: " + name + "\nduration: 1h\nmetrics:\n  - \"" + strings.Join(ms, "\"\n  - \"") + "\"\n"
 		if _, err := parse(t, text); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}

@@ -10,9 +10,10 @@ import (
 
 // Stats summarizes the values of one metric in one configuration: the runs that had a
 // value (N), their mean and sample standard deviation, median and 5th/95th percentiles
-// (linear interpolation between order statistics), and the 95 % confidence interval
-// of the mean from Student's t distribution with N−1 degrees of freedom. With fewer
-// than two values the interval is unknown (NaN).
+// (Quantile: Hyndman and Fan's type 7, the default of R and numpy, so that the median
+// of an even number of values is the mean of the middle two), and the 95 % confidence
+// interval of the mean from Student's t distribution with N−1 degrees of freedom. With
+// fewer than two values the interval is unknown (NaN).
 type Stats struct {
 	N       int
 	Missing int // runs without a value
@@ -44,9 +45,9 @@ func Summarize(values []float64) Stats {
 	}
 	slices.Sort(xs)
 	st.Min, st.Max = xs[0], xs[len(xs)-1]
-	st.Median = stat.Quantile(0.5, stat.LinInterp, xs, nil)
-	st.P5 = stat.Quantile(0.05, stat.LinInterp, xs, nil)
-	st.P95 = stat.Quantile(0.95, stat.LinInterp, xs, nil)
+	st.Median = Quantile(0.5, xs)
+	st.P5 = Quantile(0.05, xs)
+	st.P95 = Quantile(0.95, xs)
 	if st.N == 1 {
 		st.Mean, st.Std = xs[0], nan
 		st.CILow, st.CIHigh, st.HalfWidth = nan, nan, nan
@@ -56,6 +57,27 @@ func Summarize(values []float64) Stats {
 	st.HalfWidth = TQuantile(st.N-1) * st.Std / math.Sqrt(float64(st.N))
 	st.CILow, st.CIHigh = st.Mean-st.HalfWidth, st.Mean+st.HalfWidth
 	return st
+}
+
+// Quantile is the p-quantile (0 ≤ p ≤ 1) of sorted values by Hyndman and Fan's
+// definition 7 (R's quantile default, numpy's percentile default, a spreadsheet's
+// PERCENTILE): the order statistics x₁ ≤ … ≤ xₙ sit at p = (k−1)/(n−1), and between
+// them the quantile is interpolated linearly, at h = (n−1)·p + 1:
+// x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋₊₁ − x⌊h⌋). The median of 1, 2, 3, 4 is 2.5. gonum's
+// stat.Quantile offers only the empirical inverse and type 4 (LinInterp), whose
+// median of an even number of values is the lower middle one, which readers of a
+// table do not expect.
+func Quantile(p float64, sorted []float64) float64 {
+	n := len(sorted)
+	if n == 0 || math.IsNaN(p) || p < 0 || p > 1 {
+		return math.NaN()
+	}
+	h := float64(n-1) * p // 0-based
+	lo := int(math.Floor(h))
+	if lo >= n-1 {
+		return sorted[n-1]
+	}
+	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
 // TQuantile is the 97.5th percentile of Student's t distribution with df degrees of

@@ -22,16 +22,16 @@ func TestTQuantile(t *testing.T) {
 	}
 }
 
-// Order statistics of 1..10 by linear interpolation, mean and standard deviation by
-// hand: mean 5.5, variance Σ(k−5.5)²/9 = 82.5/9.
+// Mean and standard deviation of 1..10 by hand: mean 5.5, variance Σ(k−5.5)²/9 =
+// 82.5/9; the quantiles are TestQuantile's.
 func TestSummarize(t *testing.T) {
 	xs := []float64{7, 1, 10, 3, 2, 9, 4, math.NaN(), 5, 8, 6}
 	s := experiment.Summarize(xs)
 	if s.N != 10 || s.Missing != 1 || s.Mean != 5.5 || math.Abs(s.Std-math.Sqrt(82.5/9)) > 1e-12 || s.Min != 1 || s.Max != 10 {
 		t.Errorf("%+v", s)
 	}
-	if s.Median < 5 || s.Median > 6 || s.P5 < 1 || s.P5 > 2 || s.P95 < 9 || s.P95 > 10 {
-		t.Errorf("quantiles %v %v %v", s.P5, s.Median, s.P95)
+	if !near(s.Median, 5.5) || !near(s.P5, 1.45) || !near(s.P95, 9.55) {
+		t.Errorf("quantiles %v %v %v, want 1.45 5.5 9.55", s.P5, s.Median, s.P95)
 	}
 	hw := 2.262157 * math.Sqrt(82.5/9) / math.Sqrt(10)
 	if math.Abs(s.HalfWidth-hw) > 1e-5 || math.Abs(s.CILow-(5.5-hw)) > 1e-5 {
@@ -42,6 +42,53 @@ func TestSummarize(t *testing.T) {
 	}
 	if none := experiment.Summarize([]float64{math.NaN()}); none.N != 0 || !math.IsNaN(none.Mean) {
 		t.Errorf("no value: %+v", none)
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+// Quantiles by Hyndman and Fan's type 7 (R's and numpy's default), worked by hand:
+// the p-quantile of n sorted values sits at h = (n−1)·p + 1 (1-based); between the
+// order statistics x⌊h⌋ and x⌊h⌋+1 it is interpolated linearly.
+func TestQuantile(t *testing.T) {
+	// The user's report: teaming-vs-cluster configuration 1, srv-1 cut off (ms), n = 20.
+	report := []float64{11, 14, 29, 34, 37, 48, 49, 52, 52, 58, 59, 63, 68, 69, 70, 84, 85, 90, 93, 94}
+	for _, c := range []struct {
+		name string
+		xs   []float64
+		p    float64
+		want float64
+	}{
+		// n = 10 (even): h = 5.5 → (5 + 6)/2; h = 1.45 → 1 + 0.45·(2 − 1); h = 9.55 → 9 + 0.55.
+		{"1..10 median", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.5, 5.5},
+		{"1..10 p5", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.05, 1.45},
+		{"1..10 p95", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.95, 9.55},
+		// n = 5 (odd): h = 3 → the middle value; h = 1.2 → 2 + 0.2·(4 − 2) = 2.4;
+		// h = 4.8 → 8 + 0.8·(20 − 8) = 17.6.
+		{"odd median", []float64{2, 4, 7, 8, 20}, 0.5, 7},
+		{"odd p5", []float64{2, 4, 7, 8, 20}, 0.05, 2.4},
+		{"odd p95", []float64{2, 4, 7, 8, 20}, 0.95, 17.6},
+		// n = 20: h = 10.5 → (58 + 59)/2 (gonum's LinInterp gave 58); h = 1.95 →
+		// 11 + 0.95·(14 − 11) = 13.85; h = 19.05 → 93 + 0.05·(94 − 93) = 93.05.
+		{"report median", report, 0.5, 58.5},
+		{"report p5", report, 0.05, 13.85},
+		{"report p95", report, 0.95, 93.05},
+		// The ends are the extremes; one value is every quantile.
+		{"p0", report, 0, 11},
+		{"p100", report, 1, 94},
+		{"one value", []float64{3}, 0.95, 3},
+		{"two values", []float64{1, 3}, 0.05, 1.1},
+	} {
+		if got := experiment.Quantile(c.p, c.xs); !near(got, c.want) {
+			t.Errorf("%s: Quantile(%v) = %v, want %v", c.name, c.p, got, c.want)
+		}
+	}
+	if !math.IsNaN(experiment.Quantile(0.5, nil)) {
+		t.Error("the median of nothing is not NaN")
+	}
+	s := experiment.Summarize(report)
+	if !near(s.Median, 58.5) || !near(s.P5, 13.85) || !near(s.P95, 93.05) {
+		t.Errorf("Summarize: median %v p5 %v p95 %v", s.Median, s.P5, s.P95)
 	}
 }
 

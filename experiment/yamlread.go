@@ -22,8 +22,9 @@ import (
 // a value belongs, a fraction where a whole number belongs are errors, each saying what
 // was expected.
 type reader struct {
-	file string
-	errs scenario.Errors
+	file  string
+	errs  scenario.Errors
+	warns scenario.Errors // what is allowed but likely not meant
 }
 
 // field is one key of a mapping with its value.
@@ -55,6 +56,10 @@ func tokenPos(file string, tk *token.Token) topology.Pos {
 
 func (r *reader) errorf(n ast.Node, format string, args ...any) {
 	r.errs = append(r.errs, &scenario.PosError{Pos: r.pos(n), Msg: fmt.Sprintf(format, args...)})
+}
+
+func (r *reader) warnf(n ast.Node, format string, args ...any) {
+	r.warns = append(r.warns, &scenario.PosError{Pos: r.pos(n), Msg: fmt.Sprintf(format, args...)})
 }
 
 // unwrap looks through anchors and tags; aliases are refused (an experiment file is

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 
 	bar "github.com/charmbracelet/bubbles/progress"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"dctwin/experiment"
 	"dctwin/experiments"
@@ -95,6 +97,7 @@ func newExperimentShowCmd() *cobra.Command {
 func loadExperiment(cmd *cobra.Command, arg string) (*experiment.Spec, error) {
 	spec, err := experiments.Load(arg)
 	if err == nil {
+		writeWarnings(cmd.ErrOrStderr(), spec.Warnings)
 		return spec, nil
 	}
 	if list := scenario.AsErrors(err); list != nil {
@@ -105,6 +108,14 @@ func loadExperiment(cmd *cobra.Command, arg string) (*experiment.Spec, error) {
 		return nil, usageError{err}
 	}
 	return nil, err
+}
+
+// writeWarnings prints what a file allows but likely does not mean, as check prints
+// its findings: file:line:col: warning: message.
+func writeWarnings(w io.Writer, ws scenario.Errors) {
+	for _, e := range ws {
+		fmt.Fprintf(w, "%s: warning: %s\n", e.Pos, e.Msg)
+	}
 }
 
 type experimentRunOptions struct {
@@ -132,7 +143,9 @@ and writes DIR/runs.csv (one row per run and metric, in a fixed order: the file 
 same for any number of workers) and DIR/experiment.json (the spec, its hash, the
 dctwin version, start and end). Rows are written run by run as the runs finish, so
 that an interrupted run (Ctrl-C, a killed process) loses nothing written: --resume
-continues it, and refuses a directory made from another spec.
+continues it, and refuses a directory made from another spec. Ctrl-C (or SIGTERM)
+stops the runs, marks experiment.json interrupted, prints the command that continues
+and exits with status 130 (143 for SIGTERM); a second Ctrl-C ends it at once.
 
 --shard I/N runs a deterministic part of the runs (for the tasks of an array job);
 --shard auto takes I and N from a Slurm array task (SLURM_ARRAY_TASK_ID and _COUNT)
@@ -187,11 +200,13 @@ func runExperiment(cmd *cobra.Command, arg string, o experimentRunOptions) error
 	if err := spec.Apply(o.overrides); err != nil {
 		return usageError{err}
 	}
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, caught := interruptible(cmd.Context())
 	bar := newExperimentProgress(cmd.ErrOrStderr(), spec.Name, isTerminal(cmd.ErrOrStderr()))
 	meta, err := experiment.Run(ctx, spec, experiment.Options{Dir: o.out, Workers: o.workers, Resume: o.resume,
 		Shard: sh, Progress: bar.update, Overrides: o.overrides})
+	if errors.Is(err, experiment.ErrInterrupted) && meta != nil {
+		return interrupted(cmd, arg, o.out, bar.last, caught())
+	}
 	if err != nil {
 		if list := scenario.AsErrors(err); list != nil {
 			_ = list.WriteText(cmd.ErrOrStderr())
@@ -199,16 +214,106 @@ func runExperiment(cmd *cobra.Command, arg string, o experimentRunOptions) error
 		}
 		return err
 	}
-	line := fmt.Sprintf("%s: %d runs of %d configurations in %s", o.out, meta.Runs, meta.Configurations,
+	line := fmt.Sprintf("%s: %s of %s in %s", o.out, plural(meta.Runs, "run"), plural(meta.Configurations, "configuration"),
 		meta.Ended.Sub(meta.Started).Round(time.Millisecond))
 	if !sh.Whole() {
-		line += fmt.Sprintf(" (shard %s)", sh)
+		line += fmt.Sprintf(" (%s: merge the shards' directories for the whole experiment)", sh.Describe())
 	}
 	if p := meta.Precision; p != nil {
 		line += fmt.Sprintf("; precision met in %d of %d configurations", p.Met, len(p.Configs))
 	}
 	fmt.Fprintln(cmd.OutOrStdout(), line+"; next: dctwin experiment report "+o.out)
+	warnNoValue(cmd.ErrOrStderr(), meta.NoValue)
 	return nil
+}
+
+// interruptible cancels the returned context at the first SIGINT (Ctrl-C) or SIGTERM,
+// so that the runs stop with their rows written; caught reports that signal (nil if
+// none came) and stops listening. A second Ctrl-C ends the process at once, as it
+// would without dctwin's handler: what it cuts off is at most one torn run, which
+// --resume removes.
+func interruptible(parent context.Context) (ctx context.Context, caught func() os.Signal) {
+	ctx, cancel := context.WithCancel(parent)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	got := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-signals:
+			signal.Stop(signals)
+			got <- sig
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() os.Signal {
+		close(done)
+		signal.Stop(signals)
+		cancel()
+		select {
+		case sig := <-got:
+			return sig
+		default:
+			return nil
+		}
+	}
+}
+
+// interrupted says what an interrupted run left and how to go on, and exits with the
+// shell's status for the signal: 128 + its number (130 for Ctrl-C, 143 for SIGTERM).
+func interrupted(cmd *cobra.Command, arg, dir string, pr experiment.Progress, sig os.Signal) error {
+	why, code := "interrupted", exitFailure
+	if s, ok := sig.(syscall.Signal); ok {
+		why, code = "interrupted by "+signalName(s), 128+int(s)
+	}
+	var again []string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if f.Name == "resume" {
+			return
+		}
+		if f.Value.Type() == "bool" {
+			again = append(again, "--"+f.Name)
+			return
+		}
+		again = append(again, "--"+f.Name, shellWord(f.Value.String()))
+	})
+	again = append(append([]string{cmd.CommandPath(), shellWord(arg)}, again...), "--resume")
+	return exitError{code: code, msg: fmt.Sprintf("%s: %d of %s written to %s (experiment.json says interrupted); continue with:\n  %s",
+		why, pr.Done, plural(pr.Total, "run"), filepath.Join(dir, experiment.RunsFile), strings.Join(again, " "))}
+}
+
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT (Ctrl-C)"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
+// shellWord quotes a word for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// warnNoValue says which metrics no run had a value of: a name of something the runs
+// do not have, most likely, whose summary is empty and whose plots are left out.
+func warnNoValue(w io.Writer, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	word, it, measures := "metric", "it", "it measures"
+	if len(names) > 1 {
+		word, it, measures = "metrics", "them", "they measure"
+	}
+	fmt.Fprintf(w, "dctwin: warning: no run had a value of the %s %s: the summary has no figures and the report no plots of %s; "+
+		"check that the runs have what %s (failure[i] needs i+1 failures, calls.* a calls workload; see 'go doc dctwin/twin Metric')\n",
+		word, strings.Join(names, ", "), it, measures)
 }
 
 // experimentProgress shows an experiment's progress: a bar (bubbles progress) with the
@@ -221,6 +326,7 @@ type experimentProgress struct {
 	bar      bar.Model
 	drawn    time.Time
 	now      func() time.Time
+	last     experiment.Progress // the latest report, drawn or not
 }
 
 func newExperimentProgress(w io.Writer, name string, terminal bool) *experimentProgress {
@@ -230,6 +336,7 @@ func newExperimentProgress(w io.Writer, name string, terminal bool) *experimentP
 }
 
 func (p *experimentProgress) update(pr experiment.Progress) {
+	p.last = pr
 	now := p.now()
 	every := 10 * time.Second
 	if p.terminal {
@@ -270,9 +377,11 @@ func newExperimentReportCmd() *cobra.Command {
 		Use:   "report DIR",
 		Short: "Write summary.csv, paired differences, plots and index.html for an experiment directory",
 		Long: `Reads DIR (a run, a shard or a merge) and writes into it: summary.csv (per configuration
-and metric: n, mean, std, median, p5, p95 and the 95% confidence interval of the
-mean), paired.csv (each configuration minus its baseline over the same seeds, with its
-interval), the plots as PNG and SVG under plots/, and index.html and report.md with
+and metric: n, mean, std, median, p5, p95 (Hyndman and Fan's type 7, R's and
+numpy's default) and the 95% confidence interval of the mean), paired.csv (each
+configuration minus its baseline over the same seeds, with its interval; the baseline
+is the configuration with the values of the file's baseline:, by default the first
+value of the first parameter, all else equal), the plots as PNG and SVG under plots/, and index.html and report.md with
 the plots and the tables. --spec draws the plots of another version of the file (the
 runs must be the same: same hash).`,
 		Example: `  dctwin experiment report out/teaming-modes
@@ -290,8 +399,15 @@ runs must be the same: same hash).`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d runs; wrote %s, %s, %s (PNG and SVG), %s and %s\n", args[0], w.Runs,
-				experiment.SummaryFile, experiment.PairedFile, plural(len(w.Plots), "plot"), experiment.IndexFile, experiment.MarkdownFile)
+			for _, warning := range w.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "dctwin: warning:", warning)
+			}
+			warned := ""
+			if len(w.Warnings) > 0 {
+				warned = "; " + plural(len(w.Warnings), "warning") + " (on stderr and at the top of the report)"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d runs; wrote %s, %s, %s (PNG and SVG), %s and %s%s\n", args[0], w.Runs,
+				experiment.SummaryFile, experiment.PairedFile, plural(len(w.Plots), "plot"), experiment.IndexFile, experiment.MarkdownFile, warned)
 			return nil
 		},
 	}
@@ -319,8 +435,12 @@ shard counts, a shard given twice, and missing or unfinished shards (unless --pa
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d runs from %d directories (%s); next: dctwin experiment report %s\n",
-				out, m.Runs, len(args), m.Status, out)
+			dirs := fmt.Sprintf("%d directories", len(args))
+			if len(args) == 1 {
+				dirs = "1 directory"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s from %s (%s); next: dctwin experiment report %s\n",
+				out, plural(m.Runs, "run"), dirs, m.Status, out)
 			return nil
 		},
 	}

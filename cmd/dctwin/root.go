@@ -37,7 +37,8 @@ how long each failover takes and what it does to call quality.
 
 Exit status: 0 success; 1 a failed check, a scenario that cannot be loaded or run, or
 a run that outgrew the memory it may use; 2 a usage error (bad flag or argument); 3 an
-internal error (a bug in dctwin: it prints the stack, please report it).`,
+internal error (a bug in dctwin: it prints the stack, please report it); 130 (143) an
+experiment run stopped by Ctrl-C (SIGTERM), its runs so far kept.`,
 		Example: `  dctwin                        # the TUI on teaming-lab (on a terminal; else its report)
   dctwin tui classic-dc         # the TUI on another scenario
   dctwin scenarios              # the built-in scenarios
