@@ -45,6 +45,12 @@ type Port struct {
 	mem  *member    // host side: team member
 	lacp *lacpState // both ends of an LACP member link
 	deps depList
+
+	// leaf: a host port of a plain bridge, whose floods are counted per bridge;
+	// floodIn: the rate of the flood segments that entered by it, per VLAN index
+	// (floodload.go).
+	leaf    bool
+	floodIn []float64
 }
 
 // Name returns the port's "device:port" name.
