@@ -267,10 +267,13 @@ func (n *Network) reportCongestion(l *Link) {
 			continue
 		}
 		l.congested[d] = over
-		if over {
-			n.congestedDirs++
-		} else {
-			n.congestedDirs--
+		delta := 1
+		if !over {
+			delta = -1
+		}
+		n.congestedDirs += delta
+		if b := l.leafBridge(); b != nil {
+			b.congestedLeaves += delta
 		}
 		load := n.linkLoad(l, d)
 		from := l.ends[d].name

@@ -38,7 +38,11 @@ type bridge struct {
 	floodTotal  float64
 	leafMax     float64
 	leafSpeed   float64
-	floodQueued bool // in Network.floodQueue
+	floodQueued bool        // in Network.floodQueue
+	leafGroups  []leafGroup // its host ports by VLAN set
+	// congestedLeaves counts the directions of its host links over capacity as last
+	// settled (reportCongestion).
+	congestedLeaves int
 
 	visit  uint64 // walk id of the last frame that entered
 	tcSeen uint64 // last RSTP topology change that reached the bridge

@@ -1,5 +1,7 @@
 package network
 
+import "slices"
+
 // Floods past host ports, counted per bridge and VLAN. A flooded frame leaves a switch
 // on every forwarding port of its VLAN but the one it came in on. In a large data
 // center most of those ports face servers that are not the destination: the copy
@@ -52,6 +54,7 @@ func (n *Network) classifyLeaves() {
 			}
 			b.leafMax = max(b.leafMax, p.link.explicitOut(p.end))
 			q.dev.leaves = append(q.dev.leaves, p)
+			b.groupLeaf(p)
 		}
 	}
 	n.owners = make([]macOwner, len(n.macNames))
@@ -66,6 +69,43 @@ func (n *Network) classifyLeaves() {
 			}
 		}
 	}
+}
+
+// leafGroup is the host ports of a plain bridge that carry one set of VLANs: the
+// floods that can reach them are those of these VLANs, so the bridge's flood rates
+// in them, with the group's own bound, tell whether any of them can be over capacity
+// without looking at each (settleFloodLoads).
+type leafGroup struct {
+	vset  int32   // the ports' VLAN set (Network.sets)
+	speed float64 // the slowest link's speed
+	max   float64 // an upper bound of the links' own load towards the hosts (explicitOut)
+	ports []*Port
+}
+
+// groupLeaf puts host port p into the group of its VLAN set.
+func (b *bridge) groupLeaf(p *Port) {
+	i := slices.IndexFunc(b.leafGroups, func(g leafGroup) bool { return g.vset == p.vset })
+	if i < 0 {
+		i = len(b.leafGroups)
+		b.leafGroups = append(b.leafGroups, leafGroup{vset: p.vset, speed: p.link.cfg.Speed})
+	}
+	g := &b.leafGroups[i]
+	g.speed = min(g.speed, p.link.cfg.Speed)
+	g.max = max(g.max, p.link.explicitOut(p.end))
+	g.ports = append(g.ports, p)
+	p.group = int32(i)
+}
+
+// floodRateIn is the rate of b's floods in the VLANs of set vset: the most any port
+// carrying that set can be loaded with by them.
+func (n *Network) floodRateIn(b *bridge, vset int32) float64 {
+	sum := 0.0
+	for vi, r := range b.floodLoad {
+		if r != 0 && n.sets[vset].has(n.vlanIDs[vi]) {
+			sum += r
+		}
+	}
+	return sum
 }
 
 // macOwner is the host whose team MAC a MAC is, or the host NIC whose own MAC it is.
@@ -215,25 +255,43 @@ func (n *Network) floodLoadChanged(b *bridge, before float64) {
 // settleFloodLoads queues for the congestion settlement the host links of the bridges
 // whose floods changed this instant that are over capacity now or were when last
 // settled: for any other, nothing the settlement looks at changed (its loss fractions
-// were and are 0). It also takes each bridge's bound of its host links' own load anew.
+// were and are 0). A group of ports whose floods and own load together cannot fill
+// its slowest link is passed over whole; the bounds of the groups looked at are
+// taken anew.
 func (n *Network) settleFloodLoads() {
 	for i, b := range n.floodQueue {
 		n.floodQueue[i] = nil
 		b.floodQueued = false
 		b.leafMax = 0
-		for _, lp := range b.lports {
-			p := lp.port
-			if p == nil || !p.leaf {
+		for gi := range b.leafGroups {
+			g := &b.leafGroups[gi]
+			if b.congestedLeaves == 0 && n.floodRateIn(b, g.vset)+g.max <= g.speed {
+				// none is over capacity now (g.max bounds their own load), none was
+				b.leafMax = max(b.leafMax, g.max)
 				continue
 			}
-			l := p.link
-			b.leafMax = max(b.leafMax, l.explicitOut(p.end))
-			if l.isCongested() || l.overCapacity(p.end) {
-				n.loadChanged(l)
+			g.max = 0
+			for _, p := range g.ports {
+				l := p.link
+				g.max = max(g.max, l.explicitOut(p.end))
+				if l.isCongested() || l.overCapacity(p.end) {
+					n.loadChanged(l)
+				}
 			}
+			b.leafMax = max(b.leafMax, g.max)
 		}
 	}
 	n.floodQueue = n.floodQueue[:0]
+}
+
+// leafBridge is the plain bridge whose host port is an end of l, or nil.
+func (l *Link) leafBridge() *bridge {
+	for _, p := range l.ends {
+		if p.leaf {
+			return p.dev.br
+		}
+	}
+	return nil
 }
 
 // leafTouched queues leaf p's link for the congestion settlement when a change of

@@ -402,8 +402,10 @@ func (n *Network) addLoad(hs []hop, rate float64) {
 			if !p.leaf {
 				p = l.ends[1-d]
 			}
-			b := p.dev.br
-			b.leafMax = max(b.leafMax, l.explicitOut(p.end))
+			b, out := p.dev.br, l.explicitOut(p.end)
+			b.leafMax = max(b.leafMax, out)
+			g := &b.leafGroups[p.group]
+			g.max = max(g.max, out)
 		}
 	}
 }

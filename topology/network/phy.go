@@ -47,10 +47,11 @@ type Port struct {
 	deps depList
 
 	// leaf: a host port of a plain bridge, whose floods are counted per bridge;
-	// floodIn: the rate of the flood segments that entered by it, per VLAN index
-	// (floodload.go).
+	// floodIn: the rate of the flood segments that entered by it, per VLAN index;
+	// group: its place among the bridge's host ports (floodload.go).
 	leaf    bool
 	floodIn []float64
+	group   int32 // its bridge's leafGroup
 }
 
 // Name returns the port's "device:port" name.
