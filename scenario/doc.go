@@ -10,7 +10,10 @@
 // print as check's findings do, or as JSON). A file in block style
 // (one list item after another, as the built-in scenarios are) is read item by item,
 // so loading a 20,000-host data center takes memory proportional to what it says, not
-// to the YAML library's syntax tree of the whole file.
+// to the YAML library's syntax tree of the whole file; items written on one line in
+// plain flow style (as generated data centers are) are decoded without the library
+// where what it would make of them is plain, and by the library otherwise
+// (flowitem.go), which reads such a file ten times faster.
 //
 // A loaded Scenario keeps the file as written in Spec, the one source of truth:
 // Topology builds the static model (topology.Topology) from it with the defaults of

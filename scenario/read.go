@@ -48,16 +48,31 @@ type document struct {
 	dec  *yaml.Decoder
 	ctx  context.Context
 	errs Errors
+	flow *flowReader // one-line flow items read without the library (flowitem.go)
+	// flowRead counts the items the flow-item reader took (for the tests).
+	flowRead int
 }
 
-func decodeDocument(file string, data []byte) (spec Spec, err error) {
+func decodeDocument(file string, data []byte) (Spec, error) {
+	spec, _, err := decodeCounting(file, data)
+	return spec, err
+}
+
+// readStats is what a test wants to know about one reading: how many items the
+// flow-item reader took, and the values the shape check counted for its alias budget.
+type readStats struct {
+	FlowRead, Written, Expanded int
+}
+
+// decodeCounting is decodeDocument with the reading's statistics.
+func decodeCounting(file string, data []byte) (spec Spec, st readStats, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(data) > MaxFileBytes {
-		return spec, &PosError{topology.Pos{File: file, Line: 1, Col: 1},
+		return spec, st, &PosError{topology.Pos{File: file, Line: 1, Col: 1},
 			fmt.Sprintf("the file has %d MiB; a scenario has at most %d MiB", len(data)>>20, MaxFileBytes>>20)}
 	}
 	if err := checkNesting(file, data); err != nil {
-		return spec, err
+		return spec, st, err
 	}
 	d := &document{file: file, data: data, sh: newShaper(file, baseAliasBudget),
 		dec: yaml.NewDecoder(bytes.NewReader(nil), yaml.Strict()),
@@ -66,17 +81,18 @@ func decodeDocument(file string, data []byte) (spec Spec, err error) {
 	if chunks, ok := d.blockStyle(lines); ok {
 		d.chunked(&spec, chunks, lines)
 		if !d.syntaxOnly() || len(data) > MaxWholeBytes {
-			return spec, d.result()
+			return spec, readStats{d.flowRead, d.sh.written, d.sh.expanded}, d.result()
 		}
 		// A chunk that does not parse on its own may still be valid YAML as a whole
 		// (a flow collection continued at a shallow indentation): the whole-file
 		// parse decides, and reports the library's own message if it is not.
 	} else if len(data) > MaxWholeBytes {
-		return Spec{}, &PosError{topology.Pos{File: file, Line: 1, Col: 1},
+		return Spec{}, st, &PosError{topology.Pos{File: file, Line: 1, Col: 1},
 			fmt.Sprintf("the file has %d MiB and is not in block style (one list item after another, as the built-in "+
 				"scenarios are); such a file can have at most %d MiB", len(data)>>20, MaxWholeBytes>>20)}
 	}
-	return decodeWhole(file, data)
+	spec, err = decodeWhole(file, data)
+	return spec, st, err
 }
 
 // decodeWhole decodes a file in one piece: what a file not in block style needs, and
@@ -432,6 +448,9 @@ func shiftLines(n ast.Node, lines, offset int) {
 
 // item decodes one list item (lines of chunk it) and appends it to list.
 func (d *document) item(list reflect.Value, it chunk, lines []line) {
+	if d.fastItem(list, it, lines) {
+		return
+	}
 	n, ok := d.parseChunk(lines, it.from, it.to)
 	if !ok {
 		return

@@ -28,17 +28,25 @@ func (d *Duration) UnmarshalYAML(ctx context.Context, node ast.Node) error {
 	if err != nil {
 		return err
 	}
-	if s == "0" {
-		*d = 0
-		return nil
-	}
-	v, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil || v < 0 {
+	if !d.setText(s) {
 		return &PosError{nodePos(fileOf(ctx), node),
 			fmt.Sprintf("invalid duration %q: expected a non-negative number with a unit (ns, us, ms, s, m, h), e.g. 250ms, 10s, 5m", s)}
 	}
-	*d = Duration(v)
 	return nil
+}
+
+// setText parses a duration's text: ok false where UnmarshalYAML reports an error.
+func (d *Duration) setText(s string) bool {
+	if s == "0" {
+		*d = 0
+		return true
+	}
+	v, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || v < 0 {
+		return false
+	}
+	*d = Duration(v)
+	return true
 }
 
 // MarshalYAML writes the duration back in its string form.
@@ -54,13 +62,20 @@ func (b *Bandwidth) UnmarshalYAML(ctx context.Context, node ast.Node) error {
 	if err != nil {
 		return err
 	}
-	v, ok := parseBandwidth(s)
-	if !ok {
+	if !b.setText(s) {
 		return &PosError{nodePos(fileOf(ctx), node),
 			fmt.Sprintf("invalid bit rate %q: expected a number with k, M or G (bits per second), e.g. 64k, 100M, 10G", s)}
 	}
-	*b = Bandwidth(v)
 	return nil
+}
+
+// setText parses a bit rate's text: ok false where UnmarshalYAML reports an error.
+func (b *Bandwidth) setText(s string) bool {
+	v, ok := parseBandwidth(s)
+	if ok {
+		*b = Bandwidth(v)
+	}
+	return ok
 }
 
 // String prints the rate with its largest whole unit.

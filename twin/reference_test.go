@@ -36,6 +36,7 @@ type runtime interface {
 	RepairSwitch(string) error
 	FailHost(string) error
 	RepairHost(string) error
+	Load(link, from string) float64
 }
 
 // flowView is what the comparison reads of a flow of either network.
@@ -72,6 +73,7 @@ type side struct {
 	add   func(network.FlowConfig) (flowView, error)
 	flows []flowView
 	trace []string
+	loads []string // the offered load of every link direction, sampled (loadsNow)
 }
 
 func newSide(seed uint64, ref bool, opt network.Options) *side {
@@ -179,6 +181,24 @@ func (sd *side) apply(corr *failures.Correlated, topo *topology.Topology, comp s
 	}
 }
 
+// loadsNow notes the offered load of every link direction of the topology.
+func (sd *side) loadsNow(topo *topology.Topology) {
+	for _, l := range topo.Links {
+		for _, from := range []string{l.A.String(), l.B.String()} {
+			sd.loads = append(sd.loads, fmt.Sprintf("%v %s from %s: %g", sd.s.Now(), l.Name, from, sd.n.Load(l.Name, from)))
+		}
+	}
+}
+
+// sampleLoads notes the loads every second of the run, a few nanoseconds past it, when
+// no instant is settling (both runtimes change their loads while they settle an
+// instant, in different orders), and at the end.
+func (sd *side) sampleLoads(topo *topology.Topology, until sim.Time) {
+	for t := sim.Second + 7; t < until; t += sim.Second {
+		sd.s.At(t, func() { sd.loadsNow(topo) })
+	}
+}
+
 // flowsSay describes every flow as the comparison sees it.
 func (sd *side) flowsSay() []string {
 	var out []string
@@ -209,6 +229,7 @@ func sameRun(t *testing.T, what string, got, want *side) {
 	}
 	diff("records", got.trace, want.trace)
 	diff("flows", got.flowsSay(), want.flowsSay())
+	diff("link loads", got.loads, want.loads)
 }
 
 // Each scenario runs twice: as the small network it is (every broadcast walked) and
@@ -234,15 +255,25 @@ func compareBuiltIn(t *testing.T, name string, opt network.Options) {
 	got, want := newSide(run.Seed, false, opt), newSide(run.Seed, true, opt)
 	got.build(t, sc, topo)
 	want.build(t, sc, topo)
+	got.sampleLoads(topo, sim.Time(run.Duration))
+	want.sampleLoads(topo, sim.Time(run.Duration))
 	got.s.RunUntil(sim.Time(run.Duration))
 	want.s.RunUntil(sim.Time(run.Duration))
+	got.loadsNow(topo)
+	want.loadsNow(topo)
 	byInstant(got.trace)
 	byInstant(want.trace)
 	if len(want.trace) == 0 || len(want.flows) == 0 {
 		t.Fatalf("nothing to compare: %d records, %d flows", len(want.trace), len(want.flows))
 	}
 	sameRun(t, name, got, want)
-	t.Logf("%d records and %d flows alike", len(want.trace), len(want.flows))
+	loaded := 0
+	for _, l := range want.loads {
+		if !strings.HasSuffix(l, ": 0") {
+			loaded++
+		}
+	}
+	t.Logf("%d records, %d flows and %d sampled link loads (%d not zero) alike", len(want.trace), len(want.flows), len(want.loads), loaded)
 }
 
 // byInstant sorts the records of each instant: the order in which the flows of one

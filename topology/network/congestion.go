@@ -29,9 +29,10 @@ import (
 
 // overCapacity reports whether direction d of l is offered more than it carries.
 func (l *Link) overCapacity(d int) bool {
-	load := l.load[d]
+	n := l.ends[0].dev.n
+	load := n.linkLoad(l, d)
 	if l.cfg.HalfDuplex {
-		load += l.load[1-d]
+		load += n.linkLoad(l, 1-d)
 	}
 	return load > l.cfg.Speed
 }
@@ -123,6 +124,7 @@ type dirRef struct {
 // direction, and reports the links that ran over capacity or fit again. It runs at
 // the end of the instant's settling.
 func (n *Network) settleCongested() {
+	n.settleFloodLoads()
 	for len(n.congQueue) > 0 {
 		queue := n.congQueue
 		n.congQueue = n.congSpare[:0]
@@ -265,15 +267,18 @@ func (n *Network) reportCongestion(l *Link) {
 			continue
 		}
 		l.congested[d] = over
-		if over {
-			n.congestedDirs++
-		} else {
-			n.congestedDirs--
+		delta := 1
+		if !over {
+			delta = -1
 		}
-		load := l.load[d]
+		n.congestedDirs += delta
+		if b := l.leafBridge(); b != nil {
+			b.congestedLeaves += delta
+		}
+		load := n.linkLoad(l, d)
 		from := l.ends[d].name
 		if l.cfg.HalfDuplex {
-			load += l.load[1-d]
+			load += n.linkLoad(l, 1-d)
 			from = ""
 		}
 		n.record(LinkCongested{Link: l.name, From: from, Load: load, Capacity: l.cfg.Speed, Over: over})

@@ -232,3 +232,63 @@ func TestLossFractionFollowsTheLoad(t *testing.T) {
 	within1(t, "z lost to congestion", dz.CongestionLost(),
 		fiveNinths*float64(sends(dz, sec(1), sec(2)))+third*float64(sends(dz, sec(2), sec(3))))
 }
+
+// Flooded copies load the links of every host they pass, not only the destination's.
+// h3 never speaks (no gratuitous ARP, a one-way flow towards it), so sw never learns
+// it and floods h1's two 75 Mbit/s flows to h3 out of p2 and p3 alike: h2's 100 Mbit/s
+// link l2 is offered 2 × 75 = 150 Mbit/s it has no use for and is over capacity, while
+// the flows, which do not cross it, lose nothing there. h2's NIC fails at 1 s: the
+// port loses light, sw stops flooding out of it (carrier is lost after the PHY delay,
+// 0 here) and l2 fits again with nothing offered; the NIC is repaired at 2 s and the
+// copies come back. The same holds whether the switch's floods are walked port by port
+// (a small network) or counted per bridge (a large one, floodload.go).
+func TestFloodedCopiesLoadBystanderLinks(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		opt  network.Options
+	}{{"walked", network.Options{}}, {"counted", network.Options{EagerBridges: -1}}} {
+		t.Run(mode.name, func(t *testing.T) {
+			s := sim.New(1)
+			tr := observe(s)
+			n := network.New(s, mode.opt)
+			must(t, n.AddSwitch("sw", network.SwitchConfig{Layer: topology.L2}))
+			for _, h := range []string{"h1", "h2", "h3"} {
+				must(t, n.AddHost(h, network.HostConfig{}))
+			}
+			must(t, n.AddLink("l1", "h1:eth0", "sw:p1", network.LinkConfig{Speed: 10e9}))
+			must(t, n.AddLink("l2", "h2:eth0", "sw:p2", network.LinkConfig{Speed: 100e6}))
+			must(t, n.AddLink("l3", "h3:eth0", "sw:p3", network.LinkConfig{Speed: 10e9}))
+			must(t, n.AddTeam("h3", network.TeamConfig{Members: []string{"eth0"}, GratuitousARPs: 0}))
+			var flows []*network.Flow
+			for _, name := range []string{"a", "b"} {
+				f, err := n.AddFlow(network.FlowConfig{Name: name, From: "h1", To: "h3", RateBps: 75e6, PacketBytes: 1200})
+				must(t, err)
+				flows = append(flows, f)
+			}
+			var loads []float64
+			sample := func() { loads = append(loads, n.Load("l2", "sw:p2"), n.Load("l3", "sw:p3")) }
+			s.At(ms(500), sample)
+			s.At(sec(1), func() { must(t, n.FailNIC("h2:eth0")) })
+			s.At(ms(1500), sample)
+			s.At(sec(2), func() { must(t, n.RepairNIC("h2:eth0")) })
+			s.RunUntil(sec(3))
+			sample()
+			if want := []float64{150e6, 150e6, 0, 150e6, 150e6, 150e6}; fmt.Sprint(loads) != fmt.Sprint(want) {
+				t.Errorf("loads of l2 and l3 towards the hosts at 0.5, 1.5 and 3 s: %v, want %v", loads, want)
+			}
+			var events []string
+			for _, r := range tr.congestion("l2") {
+				c := r.r.(network.LinkCongested)
+				events = append(events, fmt.Sprintf("%s %v %g %v", c.From, c.Over, c.Load, r.at))
+			}
+			if want := "[sw:p2 true 1.5e+08 0s sw:p2 false 0 1s sw:p2 true 1.5e+08 2s]"; fmt.Sprint(events) != want {
+				t.Errorf("l2 congestion records %v, want %s", events, want)
+			}
+			for _, f := range flows {
+				if d := f.Direction(0); d.CongestionLost() != 0 || d.Lost() != 0 || d.Delivered() != d.Sent() {
+					t.Errorf("flow %s lost %d to congestion and %d otherwise of %d sent: it does not cross l2", f.Name(), d.CongestionLost(), d.Lost(), d.Sent())
+				}
+			}
+		})
+	}
+}

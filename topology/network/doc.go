@@ -43,6 +43,8 @@
 // than Options.EagerBridges bridges learns broadcasts lazily (lazy.go, floodtree.go):
 // a gratuitous ARP is recorded once, not walked, and a switch's entry is written when
 // someone looks it up, as the flood would have left it; its floods register once per
-// bridge. Package network/reference keeps the runtime before that redesign, for the
+// bridge, and a flood through a single switch goes out of its ports to other switches
+// and to the destination only, the copies to its other host ports counted as a load
+// per switch and VLAN (floodload.go). Package network/reference keeps the runtime before that redesign, for the
 // tests that show both give the same outages, detections and flows.
 package network

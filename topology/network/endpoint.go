@@ -42,6 +42,7 @@ type flowDir struct {
 	reason      loss
 	path        []hop
 	all         []hop
+	segs        []floodSeg // floods past host ports (floodload.go)
 	held        []learnRef
 	custom      func(*walker) // internal frames (VRRP adverts) walk themselves
 	books       dirBooks      // outages, packets and congestion of this direction (direction.go)

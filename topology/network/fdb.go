@@ -29,6 +29,21 @@ type bridge struct {
 	floodDeps depList
 	bulk      bool // floodDeps used: lazy, one switch, no aggregate (every port a flood looks at is one of its lports)
 
+	// Floods past its host ports (floodload.go): the ports a flood in each VLAN is
+	// walked out of, the rate of the flood segments per VLAN and in all, an upper
+	// bound of its host links' own load towards the hosts, its slowest host link.
+	trunks      [][]*lport
+	trunksBuilt []bool
+	floodLoad   []float64
+	floodTotal  float64
+	leafMax     float64
+	leafSpeed   float64
+	floodQueued bool        // in Network.floodQueue
+	leafGroups  []leafGroup // its host ports by VLAN set
+	// congestedLeaves counts the directions of its host links over capacity as last
+	// settled (reportCongestion).
+	congestedLeaves int
+
 	visit  uint64 // walk id of the last frame that entered
 	tcSeen uint64 // last RSTP topology change that reached the bridge
 

@@ -165,10 +165,11 @@ func (f *Flow) Stop() {
 	for i := range f.dirs {
 		fd := &f.dirs[i]
 		n.addLoad(fd.all, -f.cfg.RateBps)
+		n.addFloodLoad(fd.segs, -f.cfg.RateBps)
 		for _, r := range fd.held {
 			r.e.b.release(r)
 		}
-		fd.all, fd.held, fd.path = fd.all[:0], fd.held[:0], fd.path[:0]
+		fd.all, fd.held, fd.path, fd.segs = fd.all[:0], fd.held[:0], fd.path[:0], fd.segs[:0]
 		fd.delivered = false
 		f.setFlooded(fd, false)
 		n.settleCongestion(f, fd)
@@ -349,9 +350,10 @@ func (n *Network) delay(f *Flow, fd *flowDir) sim.Time {
 // utilization is the offered load on l in direction dir over its capacity; a
 // half-duplex link shares its capacity between both directions.
 func (l *Link) utilization(dir int) float64 {
-	load := l.load[dir]
+	n := l.ends[0].dev.n
+	load := n.linkLoad(l, dir)
 	if l.cfg.HalfDuplex {
-		load += l.load[1-dir]
+		load += n.linkLoad(l, 1-dir)
 	}
 	return load / l.cfg.Speed
 }
@@ -365,7 +367,7 @@ func (n *Network) Load(link, from string) float64 {
 	}
 	for d, p := range l.ends {
 		if p.name == from || p.dev.name == from {
-			return l.load[d]
+			return n.linkLoad(l, d)
 		}
 	}
 	return 0
@@ -378,18 +380,32 @@ func (n *Network) addLoad(hs []hop, rate float64) {
 	for _, h := range hs {
 		l, d := h.link(n), h.dir()
 		load := &l.load[d]
-		before := *load
+		flood := 0.0
+		if p := l.ends[d]; p.leaf {
+			flood = n.floodOn(p, false)
+		}
+		before := *load + flood
 		*load += rate
 		if *load < 1e-6 {
 			*load = 0
 		}
 		// A change while over capacity (before or after) changes what the link drops.
-		after := *load
+		after := *load + flood
 		if l.cfg.HalfDuplex {
-			before, after = before+l.load[1-d], after+l.load[1-d]
+			other := n.linkLoad(l, 1-d)
+			before, after = before+other, after+other
 		}
 		if before > l.cfg.Speed || after > l.cfg.Speed {
 			n.loadChanged(l)
+		}
+		if p := l.ends[d]; p.leaf || l.cfg.HalfDuplex && l.ends[1-d].leaf {
+			if !p.leaf {
+				p = l.ends[1-d]
+			}
+			b, out := p.dev.br, l.explicitOut(p.end)
+			b.leafMax = max(b.leafMax, out)
+			g := &b.leafGroups[p.group]
+			g.max = max(g.max, out)
 		}
 	}
 }
@@ -468,6 +484,11 @@ func (n *Network) evaluate(f *Flow) {
 			n.addLoad(fd.all, -f.cfg.RateBps)
 			n.addLoad(w.all, f.cfg.RateBps)
 			fd.all = keep(fd.all, w.all)
+		}
+		if !slices.Equal(fd.segs, w.segs) {
+			n.addFloodLoad(fd.segs, -f.cfg.RateBps)
+			n.addFloodLoad(w.segs, f.cfg.RateBps)
+			fd.segs = keep(fd.segs, w.segs)
 		}
 		moved = moved || !slices.Equal(fd.path, w.path)
 		fd.path = keep(fd.path, w.path)

@@ -1,6 +1,10 @@
 package network
 
-import "dctwin/topology"
+import (
+	"slices"
+
+	"dctwin/topology"
+)
 
 // This file follows one frame of a flow through the current forwarding state: the
 // sending team's member choice, links (each direction can be cut), pass-through
@@ -41,6 +45,7 @@ type walker struct {
 	hash     uint32
 	stack    []hop
 	all      []hop
+	segs     []floodSeg // floods past host ports (floodload.go)
 	path     []hop
 	held     []learnRef
 	done     bool
@@ -81,6 +86,7 @@ func (w *walker) reset(f *Flow, hash uint32) {
 	}
 	w.fr = frame{}
 	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
+	w.segs = w.segs[:0]
 	w.done, w.byFlood, w.dup, w.reason, w.flooding = false, false, false, loss{}, 0
 	w.n.walkID++
 }
@@ -438,6 +444,8 @@ func (w *walker) flood(sw *device, in *lport) {
 	bulk := b.bulk
 	if bulk {
 		w.dep(&b.floodDeps)
+		w.floodPlain(b, in)
+		return
 	}
 	remote := false
 	for _, lp := range b.lports {
@@ -486,6 +494,53 @@ func (w *walker) flood(sw *device, in *lport) {
 		if p.usable() && p.state == Forwarding && p.allows(w.fr.vlan) {
 			w.fr.tag = p.egressTag(w.fr.vlan)
 			w.send(p)
+		}
+	}
+}
+
+// floodPlain floods through plain bridge b: out of the ports that do not face a host,
+// and those that face the destination, in port order; the other host ports are a
+// flood segment (floodload.go).
+func (w *walker) floodPlain(b *bridge, in *lport) {
+	v := w.fr.vlan
+	vi := w.n.vlanIndex(v)
+	if w.f != nil {
+		seg := floodSeg{br: int32(b.id), vi: int32(vi), in: -1, dst: w.fr.dst}
+		if in.port != nil && in.port.leaf {
+			seg.in = int32(mkHop(in.port.link, in.port.end))
+		}
+		w.segs = append(w.segs, seg)
+	}
+	out := func(lp *lport) {
+		if lp == in {
+			return
+		}
+		p := lp.port
+		if p.usable() && p.state == Forwarding && p.allows(v) {
+			w.fr.tag = p.egressTag(v)
+			w.send(p)
+		}
+	}
+	trunks := b.floodPorts(vi, v)
+	// the destination's ports at b, merged into the port order
+	var buf [4]*lport
+	mine := buf[:0]
+	for _, p := range w.n.leavesFacing(w.fr.dst) {
+		if p.dev.br == b {
+			mine = append(mine, p.lp)
+		}
+	}
+	if len(mine) > 1 {
+		slices.SortFunc(mine, func(x, y *lport) int { return x.idx - y.idx })
+	}
+	i, j := 0, 0
+	for i < len(trunks) || j < len(mine) {
+		if j == len(mine) || i < len(trunks) && trunks[i].idx < mine[j].idx {
+			out(trunks[i])
+			i++
+		} else {
+			out(mine[j])
+			j++
 		}
 	}
 }

@@ -84,6 +84,12 @@ func (n *Network) touchPort(p *Port) {
 	if p.dev.kind == kindSwitch && p.dev.br.bulk {
 		n.touch(&p.dev.br.floodDeps)
 	}
+	// whether a host port passes floods may have changed (floodload.go)
+	if p.leaf {
+		n.leafTouched(p)
+	} else if p.dev.kind == kindHost && p.link != nil && p.link.ends[1-p.end].leaf {
+		n.leafTouched(p.link.ends[1-p.end])
+	}
 }
 
 // sweepMin is the least number of items added between two sweeps, so that a small

@@ -74,6 +74,9 @@ type Network struct {
 	floodVer uint64       // bumped by every change a flood tree depends on
 	reached  []*fdbEntry  // scratch of announce
 
+	owners     []macOwner // by MAC: the host or NIC it belongs to (floodload.go)
+	floodQueue []*bridge  // bridges whose floods changed this instant (floodload.go)
+
 	holdQueue []*fdbEntry // entries whose holds changed this instant (flap.go)
 	released  []*fdbEntry // scratch: entries a re-walked flow no longer holds
 	flaps     int         // MACFlapping reported
@@ -113,6 +116,7 @@ type device struct {
 	hcfg   HostConfig
 	ifaces []iface // the host's IP interfaces, the primary first
 	team   *team
+	leaves []*Port // the switch ports of plain bridges facing its NICs (floodload.go)
 }
 
 // iface is one IP interface of a host: its VLAN, subnet and default gateway.
@@ -435,6 +439,7 @@ func (n *Network) start() {
 	for _, b := range n.bridges {
 		b.bulk = n.lazyOn && len(b.members) == 1 && !slices.ContainsFunc(b.lports, func(lp *lport) bool { return lp.agg })
 	}
+	n.classifyLeaves()
 	for _, p := range n.allPorts() {
 		p.rx = p.light(0)
 		p.carrier = p.rx

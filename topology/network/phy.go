@@ -45,6 +45,13 @@ type Port struct {
 	mem  *member    // host side: team member
 	lacp *lacpState // both ends of an LACP member link
 	deps depList
+
+	// leaf: a host port of a plain bridge, whose floods are counted per bridge;
+	// floodIn: the rate of the flood segments that entered by it, per VLAN index;
+	// group: its place among the bridge's host ports (floodload.go).
+	leaf    bool
+	floodIn []float64
+	group   int32 // its bridge's leafGroup
 }
 
 // Name returns the port's "device:port" name.

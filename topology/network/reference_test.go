@@ -45,6 +45,7 @@ type netAPI interface {
 	RepairSwitch(string) error
 	FailHost(string) error
 	RepairHost(string) error
+	Load(link, from string) float64
 }
 
 // flowAPI is what the comparison reads and drives of a flow of either runtime.
@@ -72,6 +73,8 @@ type impl struct {
 	order   []string
 	removed []string // removed flows with their outages when removed
 	trace   []string
+	links   [][3]string // every link: its name and its two ports
+	loads   []string    // the offered load of every link direction, sampled (loadsNow)
 }
 
 func newImpl(seed uint64, ref bool, opt network.Options) *impl {
@@ -139,7 +142,10 @@ func randomDC(seed uint64) []step {
 	phy := func() sim.Time { return sim.Time(pick(3)) * sim.Millisecond }
 	link := func(name, a, b string, vl network.PortVLANs) {
 		cfg := network.LinkConfig{Speed: []float64{1e9, 10e9}[pick(2)], PHYDelay: phy(), VLANs: vl, HalfDuplex: chance(0.05)}
-		do(func(m *impl) error { return m.n.AddLink(name, a, b, cfg) })
+		do(func(m *impl) error {
+			m.links = append(m.links, [3]string{name, a, b})
+			return m.n.AddLink(name, a, b, cfg)
+		})
 	}
 	trunk := func() network.PortVLANs {
 		if l := someVLANs(); l != nil {
@@ -359,6 +365,26 @@ func randomDC(seed uint64) []step {
 	return steps
 }
 
+// loadsNow notes the offered load of every link direction. Floods past host ports
+// are counted per bridge in the network (floodload.go) and walked port by port in the
+// reference; the loads they add up to must be the same.
+func (m *impl) loadsNow() {
+	for _, l := range m.links {
+		for _, from := range l[1:] {
+			m.loads = append(m.loads, fmt.Sprintf("%v %s from %s: %g", m.s.Now(), l[0], from, m.n.Load(l[0], from)))
+		}
+	}
+}
+
+// sampleLoads notes the loads every 10 s until the end of the run, a few nanoseconds
+// past the second, when no instant is settling (both runtimes change their loads
+// while they settle an instant, in different orders).
+func (m *impl) sampleLoads(until sim.Time) {
+	for t := 10*sim.Second + 7; t < until; t += 10 * sim.Second {
+		m.s.At(t, m.loadsNow)
+	}
+}
+
 // say describes every flow at the end.
 func (m *impl) say() []string {
 	out := append([]string(nil), m.removed...)
@@ -430,7 +456,7 @@ func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
 
 func compareRandom(t *testing.T, opt network.Options) {
 	const n = 240
-	records, flows, orderDependent := 0, 0, 0
+	records, flows, loads, loaded, orderDependent := 0, 0, 0, 0, 0
 	for seed := uint64(1); seed <= n; seed++ {
 		steps := randomDC(seed)
 		got, want := newImpl(seed, false, opt), newImpl(seed, true, opt)
@@ -440,8 +466,12 @@ func compareRandom(t *testing.T, opt network.Options) {
 				t.Fatalf("seed %d step %d: network says %v, reference %v", seed, i, e1, e2)
 			}
 		}
+		got.sampleLoads(700 * sim.Second)
+		want.sampleLoads(700 * sim.Second)
 		got.s.RunUntil(700 * sim.Second)
 		want.s.RunUntil(700 * sim.Second)
+		got.loadsNow()
+		want.loadsNow()
 		byInstant(got.trace)
 		byInstant(want.trace)
 		i := firstDiff(got.trace, want.trace)
@@ -464,11 +494,21 @@ func compareRandom(t *testing.T, opt network.Options) {
 			t.Errorf("seed %d: flows differ:\n  network:   %s\n  reference: %s", seed, at(a, j), at(b, j))
 			continue
 		}
+		if k := firstDiff(got.loads, want.loads); k >= 0 {
+			t.Errorf("seed %d: loads differ:\n  network:   %s\n  reference: %s", seed, at(got.loads, k), at(want.loads, k))
+			continue
+		}
 		records += len(want.trace)
 		flows += len(want.order)
+		loads += len(want.loads)
+		for _, l := range want.loads {
+			if !strings.HasSuffix(l, ": 0") {
+				loaded++
+			}
+		}
 	}
-	t.Logf("%d random data centers: %d records and %d flows alike; %d left out as flapping made them depend on the order of evaluation",
-		n-orderDependent, records, flows, orderDependent)
+	t.Logf("%d random data centers: %d records, %d flows and %d sampled link loads (%d not zero) alike; %d left out as flapping made them depend on the order of evaluation",
+		n-orderDependent, records, flows, loads, loaded, orderDependent)
 	if orderDependent > n/10 {
 		t.Errorf("%d of %d random data centers flap: too few compared", orderDependent, n)
 	}
