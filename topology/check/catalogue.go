@@ -81,8 +81,9 @@ var catalogue = map[Kind]entry{
 		"built: in a real data center it is the cable plan pointing at a port nobody installed."},
 	BadPort: {Error, "Ports are written device:port and must exist on the device (switch ports 1..ports; " +
 		"module ports bayK, upK or extK); otherwise the cable plan cannot be followed."},
-	BadValue: {Error, "The value is outside what the equipment or the standard allows (VLAN ids 1..4094, " +
-		"1..1024 switch ports, 1..64 enclosure bays); the real device would reject the configuration."},
+	BadValue: {Error, "The value is outside what the equipment, the standard or a run allows (VLAN ids " +
+		"1..4094, 1..1024 switch ports, 1..64 enclosure bays, a flow's rate above 0, a run of at most " +
+		"1,000,000 h): a real device would reject the configuration, and no run can be made of it."},
 	NotHypervisor: {Error, "Only hypervisor hosts can be members of a hypervisor cluster; a bare-metal " +
 		"server cannot run or restart the cluster's VMs."},
 	PortReused: {Error, "One port takes one cable. Two links on one port usually means a copy-paste slip in " +
