@@ -275,6 +275,8 @@ type Host struct {
 	Teams      []*Team
 	Storage    []string
 	PortGroups []*PortGroup
+	// VSwitch is a hypervisor's virtual switch (nil for other hosts).
+	VSwitch *VSwitch
 	Source
 }
 
@@ -379,9 +381,20 @@ type HA struct {
 	HostFailuresTolerated int
 }
 
-// FT is the cluster's fault-tolerance settings (reference-facts §6.2).
+// FT is the cluster's fault-tolerance settings (reference-facts §6.2): the FT logging
+// network the primaries stream their execution to their secondaries over, and the
+// heartbeats on it by which a secondary notices that its primary is gone.
 type FT struct {
 	Enabled bool
+	// LoggingVLAN is the VLAN of the hosts' FT logging VMkernel port groups; "" means
+	// none was configured.
+	LoggingVLAN string
+	// LoggingRate is the bandwidth an FT pair's logging stream uses, bits per second.
+	LoggingRate int64
+	// Heartbeat is the interval of the FT heartbeats between primary and secondary;
+	// the secondary takes over after Missed of them did not arrive.
+	Heartbeat time.Duration
+	Missed    int
 }
 
 // DRS is the cluster's load balancing settings (reference-facts §6.4).
@@ -425,7 +438,10 @@ type VM struct {
 	Disk  string
 	Role  string
 	FT    bool
-	VNICs []VNIC
+	// FTSecondary is the host of the FT secondary; "" lets dctwin choose one
+	// (another host of the cluster, as vSphere places it).
+	FTSecondary string
+	VNICs       []VNIC
 	Source
 }
 
