@@ -237,7 +237,57 @@ func (b *builder) hostOf(h HostSpec) *topology.Host {
 		host.PortGroups = append(host.PortGroups, &topology.PortGroup{Name: pg.Name, VLAN: pg.VLAN,
 			VMKernel: pg.VMKernel, Source: pg.Source})
 	}
+	switch {
+	case host.IsHypervisor():
+		host.VSwitch = b.vswitchOf(h, host)
+	case h.VSwitch != nil:
+		b.fail(h.PosOf("vswitch"), "host %s is a %s server: only a hypervisor has a virtual switch", h.Name, host.Kind)
+	}
 	return host
+}
+
+// vswitchOf is a hypervisor's virtual switch with the defaults for what its
+// `vswitch:` block leaves out: route based on the originating virtual port (IP hash
+// over an SLB or LACP team, whose switch side bundles the uplinks), notify switches
+// (reference-facts §4.3); an NFT team's non-primary members in standby (an NFT team is
+// active/standby by definition), none otherwise; failback as the team's; the virtual
+// switch latency of topology/defaults.go.
+func (b *builder) vswitchOf(h HostSpec, host *topology.Host) *topology.VSwitch {
+	var s VSwitchSpec
+	if h.VSwitch != nil {
+		s = *h.VSwitch
+	}
+	vs := &topology.VSwitch{LoadBalancing: topology.DefaultLoadBalancing, NotifySwitches: topology.DefaultNotifySwitches,
+		Failback: true, Latency: orDefault(h.Source, "vswitch.latency", s.Latency, topology.DefaultVSwitchLatency)}
+	var tm *topology.Team
+	if len(host.Teams) > 0 {
+		tm = host.Teams[0]
+		vs.Uplinks = tm.Name
+		vs.Failback = tm.Failback
+		if tm.Mode.NeedsSwitchAggregation() {
+			vs.LoadBalancing = topology.IPHash
+		}
+		if tm.Mode == topology.NFT {
+			vs.Standby = without(tm.Members, tm.Primary())
+		}
+	}
+	if s.LoadBalancing != "" {
+		lb, err := topology.ParseLoadBalancing(s.LoadBalancing)
+		if err != nil {
+			b.fail(h.PosOf("vswitch.load_balancing"), "%v", err)
+		}
+		vs.LoadBalancing = lb
+	}
+	if written(h.Source, "vswitch.standby") {
+		vs.Standby = s.Standby
+	}
+	if s.NotifySwitches != nil {
+		vs.NotifySwitches = *s.NotifySwitches
+	}
+	if s.Failback != nil {
+		vs.Failback = *s.Failback
+	}
+	return vs
 }
 
 func (b *builder) teamOf(s TeamSpec) *topology.Team {
@@ -271,6 +321,11 @@ func (b *builder) teamOf(s TeamSpec) *topology.Team {
 		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, topology.DefaultMIIMonInterval)
 	case topology.Heartbeat:
 		interval, missed := flavour.HeartbeatDefaults()
+		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, interval)
+		det.Missed = missed
+	case topology.Beacon:
+		// Beacon probing is VMware's whatever the flavour says of heartbeats.
+		interval, missed := topology.FlavourVMware.HeartbeatDefaults()
 		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, interval)
 		det.Missed = missed
 	}

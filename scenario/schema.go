@@ -85,7 +85,20 @@ type HostSpec struct {
 	Teams           []TeamSpec      `yaml:"teams"`
 	Storage         []string        `yaml:"storage"`
 	PortGroups      []PortGroupSpec `yaml:"port_groups"`
+	VSwitch         *VSwitchSpec    `yaml:"vswitch"`
 	topology.Source `yaml:"-"`
+}
+
+// VSwitchSpec is a hypervisor's virtual switch: how its VMs' vNICs use the host's NIC
+// team as uplinks (reference-facts §4.3). `{load_balancing: originating-port,
+// standby: [vmnic1], notify_switches: true, failback: true, latency: 15us}`; every key
+// may be left out (topology.VSwitch says what each default is).
+type VSwitchSpec struct {
+	LoadBalancing  string   `yaml:"load_balancing"`
+	Standby        []string `yaml:"standby"`
+	NotifySwitches *bool    `yaml:"notify_switches"`
+	Failback       *bool    `yaml:"failback"`
+	Latency        Duration `yaml:"latency"`
 }
 
 // NICSpec is one NIC of a host; `connect` is the switch port it is cabled to (not for

@@ -69,6 +69,11 @@ const (
 	// (2012) measured a virtualization overhead of a few tens of microseconds per round
 	// trip; 15 µs per crossing is dctwin's reading of it.
 	DefaultVSwitchLatency = 15 * time.Microsecond
+	// DefaultLoadBalancing is a virtual switch's "route based on originating virtual
+	// port" and DefaultNotifySwitches its "notify switches: yes" (reference-facts §4.3;
+	// the first's default status is unconfirmed there).
+	DefaultLoadBalancing  = OriginatingPort
+	DefaultNotifySwitches = true
 	// DefaultLinkSpeed is the speed of a switch-to-switch cable written without one, and
 	// DefaultNICSpeed that of a server NIC: 1 Gbit/s, the server access speed of the
 	// source articles' era (10 GbE "is coming"). dctwin's choice, not a cited value.

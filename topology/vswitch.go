@@ -62,7 +62,6 @@ type VSwitch struct {
 	Failback bool
 	// Latency is what the virtual switch adds to a frame, one way.
 	Latency time.Duration
-	Source
 }
 
 // VMCluster is an application's own active/standby pair of VMs (an IP-PBX pair, a

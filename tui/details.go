@@ -76,10 +76,14 @@ func (d *Details) View() string {
 		d.callsOf(&l, n.name)
 	case vmNode:
 		if v := d.sh.topo.VM(n.name); v != nil {
-			l.add("host", v.Host)
+			if vs, ok := snap.VM(n.name); ok {
+				l.add("vm", fmt.Sprintf("%s on %s since %.3f s", vs.State, vs.Host, vs.Since.Seconds()))
+			} else {
+				l.add("host", v.Host)
+			}
 			l.add("size", fmt.Sprintf("%d vCPU  %.0f GB", v.CPU, v.RAMGB))
 			l.add("disk", v.Disk)
-			l.add("", st.Dim.Render("VMs follow their host at run time; HA, FT and vMotion are not simulated yet"))
+			l.add("", st.Dim.Render("a VM runs on its host's virtual switch; HA restarts and vMotion are not simulated yet"))
 		}
 		d.flowsOf(&l, n.name)
 	case clusterNode:

@@ -34,6 +34,8 @@ func explain(r sim.Record) string {
 			return "miimon polls the link state every interval; this poll saw the change"
 		case network.ByHeartbeat:
 			return "probes through the member went unanswered for the missed count"
+		case network.ByBeacon:
+			return "the member's beacons and the others' stopped crossing for the missed count"
 		case network.ByLACP:
 			return "LACPDUs from the partner stopped: after 3 periods the member leaves the bundle"
 		case network.BySTP:
@@ -88,6 +90,25 @@ func explain(r sim.Record) string {
 		return "power is back: the host boots before it carries traffic"
 	case twin.HostBooted:
 		return "the host has booted"
+	case twin.VMStateChanged:
+		switch r.State {
+		case twin.VMRunning:
+			return "the VM runs: its virtual switch announces its MAC so the switches find it"
+		case twin.VMBooting:
+			return "the VM powers on: the guest boots before it serves"
+		case twin.VMStunned:
+			return "the VM is paused for a switchover: it neither sends nor receives"
+		}
+		return "the VM stops: everything it served is unreachable"
+	case network.RARP:
+		return "notify switches: a RARP from the VM's uplink re-points the switches' MAC entry"
+	case network.VNICMoved:
+		return "the virtual switch moved the vNIC to another uplink of its team"
+	case network.Shotgun:
+		if r.On {
+			return "with two uplinks beacon probing cannot blame either: frames go out on both"
+		}
+		return "beacons get through again: the virtual switch uses its uplinks normally"
 	case twin.NodeReachability:
 		if r.Reachable {
 			return "the node reaches its default gateway again"

@@ -45,6 +45,9 @@ var eventKinds = map[reflect.Type]struct {
 	reflect.TypeFor[network.SwitchBooting]():          {"booting", true},
 	reflect.TypeFor[network.SwitchBooted]():           {"booted", true},
 	reflect.TypeFor[network.PacketTraced]():           {"packet", false},
+	reflect.TypeFor[network.RARP]():                   {"rarp", false},
+	reflect.TypeFor[network.VNICMoved]():              {"vnic-moved", true},
+	reflect.TypeFor[network.Shotgun]():                {"shotgun", true},
 	// calls (workloads/uc/records.go)
 	reflect.TypeFor[uc.CallAttempt]():     {"call-attempt", false},
 	reflect.TypeFor[uc.CallBlocked]():     {"call-blocked", false},
@@ -58,6 +61,7 @@ var eventKinds = map[reflect.Type]struct {
 	reflect.TypeFor[HostBooting]():      {"booting", true},
 	reflect.TypeFor[HostBooted]():       {"booted", true},
 	reflect.TypeFor[NodeReachability](): {"reachability", true},
+	reflect.TypeFor[VMStateChanged]():   {"vm", true},
 }
 
 // EventKinds lists the kinds of events a twin reports, sorted.

@@ -130,6 +130,8 @@ var costWays = map[check.Kind]costWay{
 	check.FailureUnknown:     costsNothing,
 	check.FailureAfterEnd:    costsNothing,
 	check.ModuleUplinkUnused: costsNothing,
+	check.VMPortGroupMissing: costsNothing,
+	check.IPHashUnbundled:    costsNothing,
 }
 
 // noCost says, per kind of finding, why it cost nothing in a run that measured nothing
@@ -159,6 +161,8 @@ var noCost = map[check.Kind]string{
 	check.DuplicateName:      "the run uses one of the items of that name; nothing measured for the other",
 	check.ModuleUplinkUnused: "an unused uplink adds no bandwidth and no redundancy; nothing measured for it",
 	check.FailureAfterEnd:    "the failure is scheduled after the run ends",
+	check.VMPortGroupMissing: "no VM was restarted or moved to a host without its port group in this run",
+	check.IPHashUnbundled:    "not measured per finding: the VMs' MACs flapping between the uplinks' switch ports are MACFlapping alarms in the trace",
 }
 
 // mistakes lists the errors and warnings of a forced run with their cost.

@@ -66,7 +66,8 @@ func notable(r sim.Record) bool {
 		uc.CallFailedSetup, network.CarrierChanged, network.Detected, network.TeamSwitchover, network.GratuitousARP,
 		network.FDBFlushed, network.PortStateChanged, network.TopologyChanged,
 		network.AggregateMemberChanged, network.GatewayStateChanged, network.UplinkTrackingChanged,
-		network.FlowDown, network.FlowUp, network.LinkCongested:
+		network.FlowDown, network.FlowUp, network.LinkCongested,
+		network.RARP, network.VNICMoved, network.Shotgun, VMStateChanged:
 		return true
 	}
 	return false

@@ -129,6 +129,13 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.hosts[].port_groups[].name":     {kind: identity},
 	"topology.hosts[].port_groups[].vlan":     refusedBy("topology.hosts[hv-1].port_groups[pg-voice].vlan=clients").on("classic-dc"),
 	"topology.hosts[].port_groups[].vmkernel": info("vmkernel").on("classic-dc"),
+	// hv-1's NFT team makes vmnic1 standby for its VMs; agg-1's failure at 30 s takes
+	// vmnic0 (uplink failure detection of ic-sw1) and moves them to vmnic1 until it is back.
+	"topology.hosts[].vswitch.standby":         runs("topology.hosts[hv-1].vswitch.standby=[]").on("classic-dc"),
+	"topology.hosts[].vswitch.load_balancing":  runs("topology.hosts[hv-1].vswitch.load_balancing=explicit-failover").with("topology.hosts[hv-1].vswitch.standby=[]").on("classic-dc"),
+	"topology.hosts[].vswitch.failback":        runs("topology.hosts[hv-1].vswitch.failback=false").with("failures.scheduled[1]={at: 400s, component: \"hv-1:vmnic1\", kind: nic, repair_after: 10s}").on("classic-dc"),
+	"topology.hosts[].vswitch.notify_switches": runs("topology.hosts[hv-1].vswitch.notify_switches=false").on("classic-dc"),
+	"topology.hosts[].vswitch.latency":         runs("topology.hosts[hv-2].vswitch.latency=1ms").on("classic-dc"),
 
 	"topology.enclosures[].name":                               {kind: identity},
 	"topology.enclosures[].bays":                               refusedBy("topology.enclosures[encl-plain].bays=1").on("blade-lab"),

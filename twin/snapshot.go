@@ -27,6 +27,8 @@ type Snapshot struct {
 	Failures []failures.Failure
 	// Booting lists the hosts booting after their power returned.
 	Booting []string
+	// VMs are the virtual machines' states and hosts, in the scenario's order.
+	VMs []VMStatus
 	// Calls are the calls in progress; CallStats the call counts so far (nil without
 	// calls).
 	Calls     []CallState
@@ -74,6 +76,7 @@ func (tw *Twin) Snapshot() *Snapshot {
 		s.Booting = append(s.Booting, h)
 	}
 	slices.Sort(s.Booting)
+	s.VMs = tw.VMs()
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
 		s.CallStats = &st
@@ -102,6 +105,15 @@ func (s *Snapshot) State(component string) ComponentState {
 	}
 	if slices.Contains(s.Booting, component) {
 		return StateBooting
+	}
+	if v, ok := s.VM(component); ok {
+		switch v.State {
+		case VMRunning:
+			return StateUp
+		case VMBooting, VMStunned:
+			return StateBooting
+		}
+		return StateOff
 	}
 	l := s.Layout
 	if i, ok := l.Device[component]; ok {
@@ -151,6 +163,16 @@ func (s *Snapshot) State(component string) ComponentState {
 		return StateUp
 	}
 	return ""
+}
+
+// VM returns a VM's state in this snapshot, and false for a name that is not a VM.
+func (s *Snapshot) VM(name string) (VMStatus, bool) {
+	for _, v := range s.VMs {
+		if v.VM == name {
+			return v, true
+		}
+	}
+	return VMStatus{}, false
 }
 
 // Flow returns the state of a flow by name, and false if the snapshot has none.

@@ -49,7 +49,9 @@ type Twin struct {
 	vlans     *vlanPlan // the scenario's VLANs as the network runs them
 	measure   *failures.Measurement
 	flowEnds  map[string][2]string // flow → its endpoints as the scenario names them
-	vmHost    map[string]string    // VM → the host it runs on
+	vms       map[string]*vmRun    // each VM's state and host (vms.go)
+	vmOrder   []string             // the VMs in the scenario's order
+	vmWatch   []func(VMStatus)     // told of every VM state change (OnVMChange)
 	timelines *failureTimelines    // each failure's notable records, for the report's explanation
 	forgotten sim.Time             // the call history before it is forgotten (Calls.Forget)
 	keepCalls bool                 // keep the whole call history (tests compare with it)
@@ -111,7 +113,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	}
 	run := sc.Run()
 	tw := &Twin{Scenario: sc, Topology: t, Seed: run.Seed, Duration: sim.Time(run.Duration), findings: forced,
-		flowEnds: map[string][2]string{}, vmHost: map[string]string{},
+		flowEnds: map[string][2]string{},
 		hostDown: map[string]bool{}, hostGen: map[string]int{}, booting: map[string]bool{}}
 	if opt.SeedSet {
 		tw.Seed = opt.Seed
@@ -120,9 +122,6 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 		tw.Duration = opt.Duration
 	}
 	tw.Sim = sim.New(tw.Seed)
-	for _, v := range t.VMs {
-		tw.vmHost[v.Name] = v.Host
-	}
 	tw.correlated = failures.NewCorrelated(t)
 	n, vl, skipped, err := buildNetwork(tw.Sim, t, opt.Force)
 	if err != nil {
@@ -131,6 +130,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	tw.vlans = vl
 	tw.skipped = skipped
 	tw.Net = n
+	tw.initVMs()
 	tw.measure = failures.NewMeasurement()
 	if opt.Detailed > 0 {
 		tw.measure.Detailed = opt.Detailed
@@ -186,33 +186,23 @@ func unrunnable(k check.Kind) bool {
 	return false
 }
 
-// node maps a scenario name to the runtime device that terminates its traffic. A VM's
-// traffic leaves through its host's NIC team, so it is placed on its host.
-func (tw *Twin) node(name string) string {
-	if h, ok := tw.vmHost[name]; ok {
-		return h
+// homeHost is where a scenario name lives at the start: a VM's host, or the name
+// itself.
+func (tw *Twin) homeHost(name string) string {
+	if v := tw.Topology.VM(name); v != nil {
+		return v.Host
 	}
 	return name
 }
 
-// endDelay is what the end system adds to a flow's one-way delay: a VM's traffic
-// crosses its host's virtual switch.
-func (tw *Twin) endDelay(name string) sim.Time {
-	if _, ok := tw.vmHost[name]; ok {
-		return sim.Time(topology.DefaultVSwitchLatency)
-	}
-	return 0
-}
-
 func (tw *Twin) addFlow(f scenario.Flow) error {
-	if a, b := tw.node(f.From), tw.node(f.To); a == b && f.From != f.To {
+	if a, b := tw.homeHost(f.From), tw.homeHost(f.To); a == b && f.From != f.To {
 		return fmt.Errorf("%s and %s both run on %s: their traffic never leaves the host's virtual "+
 			"switch, so the network has nothing to show; move one VM or drop the flow", f.From, f.To, a)
 	}
 	fromVLAN, toVLAN := tw.flowVLANs(f.From, f.To)
-	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: f.RateBps(),
-		PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To),
-		FromName: f.From, ToName: f.To, FromVLAN: fromVLAN, ToVLAN: toVLAN}
+	cfg := network.FlowConfig{Name: f.Name, From: f.From, To: f.To, RateBps: f.RateBps(),
+		PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromVLAN: fromVLAN, ToVLAN: toVLAN}
 	if _, err := tw.Net.AddFlow(cfg); err != nil {
 		return err
 	}
@@ -380,6 +370,7 @@ func (tw *Twin) powerOff(host string) error {
 	tw.hostDown[host] = true
 	delete(tw.booting, host)
 	err := tw.Net.FailHost(host)
+	tw.hostFailed(host)
 	tw.syncCalls()
 	return err
 }
@@ -400,6 +391,7 @@ func (tw *Twin) powerOn(host string) {
 		tw.hostDown[host] = false
 		_ = tw.Net.RepairHost(host)
 		tw.Sim.Report(HostBooted{Host: host})
+		tw.restartWithHost(host)
 		tw.syncCalls()
 	})
 }

@@ -75,6 +75,8 @@ var cases = []findingCase{
 	{check.FTWithoutShared, []edit{{"host: hv1, disk: san, role: pbx,", "host: hv1, disk: local, ft: true, role: pbx,"}}, "{name: pbx"},
 	{check.FTNotEnabled, []edit{{"ft: {enabled: true}", "ft: {enabled: false}"}, {"disk: san, role: pbx,", "disk: san, ft: true, role: pbx,"}}, "{name: pbx"},
 	{check.VMNotOnHypervisor, []edit{{"{name: pbx, host: hv1,", "{name: pbx, host: srv,"}}, "{name: pbx"},
+	{check.VMPortGroupMissing, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-phones, vlan: voice} # hv2"}}, "{name: pbx"},
+	{check.IPHashUnbundled, []edit{{"      port_groups:\n        - {name: pg-voice, vlan: voice}\n", "      vswitch: {load_balancing: ip-hash}\n      port_groups:\n        - {name: pg-voice, vlan: voice}\n"}}, "load_balancing: ip-hash"},
 	{check.VMNoNetwork, []edit{{"{name: e0, port_group: pg-voice}", "{name: e0, port_group: pg-video}"}}, "{name: pbx"},
 	{check.StorageNotAttached, []edit{{"storage: [san] # hv1", "storage: [] # hv1"}}, "{name: pbx"},
 	{check.HostIsolated, []edit{{"  clusters:", "    - {name: lonely, kind: rack}\n  clusters:"}}, "name: lonely"},

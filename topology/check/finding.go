@@ -118,6 +118,7 @@ func Topology(t *topology.Topology) Findings {
 	r.gateways()
 	r.clusters()
 	r.vms()
+	r.vswitches()
 	r.values()
 	r.list.Sort()
 	return r.list

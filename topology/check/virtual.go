@@ -142,6 +142,40 @@ func (r *reporter) vms() {
 			case t.VLAN(pg.VLAN) != nil && !r.hostCarries(h, pg.VLAN):
 				r.add(VMNoNetwork, p, "VM %s: no NIC of %s carries VLAN %s of port group %s", v.Name, h.Name, pg.VLAN, pg.Name)
 			}
+			if pg == nil || c == nil || !(c.HA.Enabled || c.DRS.Enabled || c.FT.Enabled && v.FT) {
+				continue
+			}
+			var missing []string
+			for _, other := range c.Hosts {
+				if oh := t.Host(other); oh != nil && oh != h && oh.IsHypervisor() && oh.PortGroup(n.PortGroup) == nil {
+					missing = append(missing, other)
+				}
+			}
+			if len(missing) > 0 {
+				r.add(VMPortGroupMissing, p, "VM %s: port group %s is missing on %s of cluster %s; restarted or moved there, "+
+					"the VM is cut off", v.Name, n.PortGroup, strings.Join(missing, ", "), c.Name)
+			}
+		}
+	}
+}
+
+// vswitches checks each hypervisor's virtual switch against its uplink team.
+func (r *reporter) vswitches() {
+	for _, h := range r.t.Hosts {
+		vs := h.VSwitch
+		if vs == nil || len(h.Teams) == 0 {
+			continue
+		}
+		tm := h.Teams[0]
+		for i, s := range vs.Standby {
+			if !slices.Contains(tm.Members, s) {
+				r.add(DanglingName, h.PosOf(fmt.Sprintf("vswitch.standby[%d]", i)), "virtual switch of %s: standby uplink %q is not a member of team %s",
+					h.Name, s, tm.Name)
+			}
+		}
+		if vs.LoadBalancing == topology.IPHash && !tm.Mode.NeedsSwitchAggregation() && len(tm.Members) > 1 {
+			r.add(IPHashUnbundled, h.PosOf("vswitch.load_balancing"), "virtual switch of %s balances by IP hash over %s team %s, "+
+				"which the switches do not bundle", h.Name, tm.Mode, tm.Name)
 		}
 	}
 }
