@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,11 +111,22 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 		t.AddStorage(&topology.Storage{Name: s.Name, Kind: kind, Source: s.Source})
 	}
 	for _, c := range ts.Clusters {
-		t.AddCluster(b.clusterOf(c))
+		cl := b.clusterOf(c)
+		cl.HA.DatastoreHeartbeats = datastoreHeartbeats(c, t)
+		t.AddCluster(cl)
 	}
 	for _, v := range ts.VMs {
 		vm := &topology.VM{Name: v.Name, Host: v.Host, CPU: v.CPU, RAMGB: v.RAMGB, Disk: v.Disk,
-			Role: v.Role, FT: v.FT, Source: v.Source}
+			Role: v.Role, FT: v.FT, Source: v.Source,
+			BootTime:        orDefault(v.Source, "boot_time", v.BootTime, topology.DefaultVMBootTime),
+			RestartPriority: strings.ToLower(v.RestartPriority)}
+		switch vm.RestartPriority {
+		case "":
+			vm.RestartPriority = topology.DefaultRestartPriority
+		case "high", "medium", "low", "disabled":
+		default:
+			b.fail(v.PosOf("restart_priority"), "unknown restart_priority %q (expected high, medium, low or disabled)", v.RestartPriority)
+		}
 		if vm.Disk == "" {
 			vm.Disk = topology.LocalDisk
 		}
@@ -440,6 +452,28 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 		DRS: topology.DRS{Enabled: c.DRS.Enabled, Threshold: drsThreshold, Interval: orDefault(c.Source, "drs.interval", c.DRS.Interval, topology.DefaultDRSInterval)},
 		DPM: topology.DPM{Enabled: c.DPM.Enabled, TargetUtilization: dpmTarget, Tolerance: dpmTol},
 	}
+}
+
+// datastoreHeartbeats is a cluster's datastore heartbeating: as written, or on where
+// every host of the cluster is attached to one storage array (vSphere picks its two
+// heartbeat datastores among those all hosts mount; reference-facts §6.1).
+func datastoreHeartbeats(c ClusterSpec, t *topology.Topology) bool {
+	if c.HA.DatastoreHeartbeats != nil {
+		return *c.HA.DatastoreHeartbeats
+	}
+	var shared []string
+	for i, name := range c.Hosts {
+		var storage []string
+		if h := t.Host(name); h != nil {
+			storage = h.Storage
+		}
+		if i == 0 {
+			shared = slices.Clone(storage)
+			continue
+		}
+		shared = slices.DeleteFunc(shared, func(s string) bool { return !slices.Contains(storage, s) })
+	}
+	return len(shared) > 0
 }
 
 // bootTimeOf is the default boot time of a host kind (topology/defaults.go).

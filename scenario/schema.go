@@ -187,6 +187,10 @@ type HASpec struct {
 	FailureDetection      Duration `yaml:"failure_detection"`
 	IsolationResponse     string   `yaml:"isolation_response"`
 	HostFailuresTolerated int      `yaml:"host_failures_tolerated"`
+	// DatastoreHeartbeats: HA's second channel through the hosts' shared storage;
+	// left out, on when every host of the cluster is attached to one storage array
+	// (vSphere picks heartbeat datastores among those all hosts mount).
+	DatastoreHeartbeats *bool `yaml:"datastore_heartbeats"`
 }
 
 // FTSpec is fault-tolerance settings.
@@ -228,14 +232,18 @@ type VNICSpec struct {
 
 // VMSpec is a virtual machine; disk is "local" or a storage name.
 type VMSpec struct {
-	Name            string     `yaml:"name"`
-	Host            string     `yaml:"host"`
-	CPU             int        `yaml:"cpu"`
-	RAMGB           float64    `yaml:"ram_gb"`
-	Disk            string     `yaml:"disk"`
-	Role            string     `yaml:"role"`
-	FT              bool       `yaml:"ft"`
-	NICs            []VNICSpec `yaml:"nics"`
+	Name  string     `yaml:"name"`
+	Host  string     `yaml:"host"`
+	CPU   int        `yaml:"cpu"`
+	RAMGB float64    `yaml:"ram_gb"`
+	Disk  string     `yaml:"disk"`
+	Role  string     `yaml:"role"`
+	FT    bool       `yaml:"ft"`
+	NICs  []VNICSpec `yaml:"nics"`
+	// BootTime is the guest's boot after an HA restart (topology.DefaultVMBootTime);
+	// RestartPriority high, medium (default), low or disabled.
+	BootTime        Duration `yaml:"boot_time"`
+	RestartPriority string   `yaml:"restart_priority"`
 	topology.Source `yaml:"-"`
 }
 

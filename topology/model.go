@@ -379,6 +379,9 @@ type HA struct {
 	FailureDetection      time.Duration
 	IsolationResponse     string // leave-powered-on, power-off, shutdown
 	HostFailuresTolerated int
+	// DatastoreHeartbeats is HA's second channel: a silent host is declared dead only
+	// when its heartbeat datastore has stopped too, 3 s later (reference-facts §6.1).
+	DatastoreHeartbeats bool
 }
 
 // FT is the cluster's fault-tolerance settings (reference-facts §6.2): the FT logging
@@ -442,6 +445,12 @@ type VM struct {
 	// (another host of the cluster, as vSphere places it).
 	FTSecondary string
 	VNICs       []VNIC
+	// BootTime is how long the guest takes from power-on until it serves (an HA
+	// restart waits for it).
+	BootTime time.Duration
+	// RestartPriority is the VM's HA restart priority: high, medium (vSphere's
+	// default), low or disabled (never restarted).
+	RestartPriority string
 	Source
 }
 

@@ -89,7 +89,11 @@ func (d *Details) View() string {
 	case clusterNode:
 		if c := d.sh.topo.Cluster(n.name); c != nil {
 			l.add("hosts", strings.Join(c.Hosts, " "))
-			l.add("", st.Dim.Render("cluster features (HA, FT, DRS, DPM) are checked, not simulated yet"))
+			if c.HA.Enabled {
+				l.add("HA", fmt.Sprintf("heartbeats every %v, dead after %v (+3 s with datastore heartbeats: %v)",
+					c.HA.Heartbeat, c.HA.FailureDetection, c.HA.DatastoreHeartbeats))
+			}
+			l.add("", st.Dim.Render("HA restarts VMs at run time; FT, DRS and DPM are checked, not simulated yet"))
 		}
 	case storageNode:
 		l.add("", st.Dim.Render("storage is checked (paths, SPOF), not simulated at run time yet"))

@@ -3,6 +3,7 @@ package tui
 import (
 	"dctwin/failures"
 	"dctwin/sim"
+	"dctwin/topology/ha"
 	"dctwin/topology/network"
 	"dctwin/twin"
 	"dctwin/workloads/uc"
@@ -100,6 +101,24 @@ func explain(r sim.Record) string {
 			return "the VM is paused for a switchover: it neither sends nor receives"
 		}
 		return "the VM stops: everything it served is unreachable"
+	case ha.MasterElected:
+		return "the slaves heard no master for 10 s and elected a new one (15 s); it restarts the old master's VMs 10 s later"
+	case ha.HostDeclaredDead:
+		return "the HA master heard no heartbeats for the failure detection time (and no datastore heartbeats): it restarts the host's VMs"
+	case ha.HostAlive:
+		return "no network heartbeats, but the host still writes its heartbeat datastore: isolated or partitioned, so HA restarts nothing"
+	case ha.HostIsolated:
+		return "the host hears no HA agent and cannot ping its isolation address: it applies the isolation response after the policy delay"
+	case ha.IsolationEnded:
+		return "the host hears the cluster again"
+	case ha.IsolationResponseApplied:
+		return "the isolated host powers its VMs off so that the master can restart them elsewhere"
+	case ha.VMRestarting:
+		return "HA powers the VM on on the surviving host with the most free memory that fits it"
+	case ha.VMRestartFailed:
+		return "no host had room (or the VM's files are locked, or its priority is disabled): HA retries at 2, 6, 14 and 30 min"
+	case ha.VMReset:
+		return "VM monitoring heard no guest heartbeats for 30 s and resets the VM"
 	case network.RARP:
 		return "notify switches: a RARP from the VM's uplink re-points the switches' MAC entry"
 	case network.VNICMoved:

@@ -6,6 +6,7 @@ import (
 
 	"dctwin/failures"
 	"dctwin/sim"
+	"dctwin/topology/ha"
 	"dctwin/topology/network"
 	"dctwin/workloads/uc"
 )
@@ -62,6 +63,18 @@ var eventKinds = map[reflect.Type]struct {
 	reflect.TypeFor[HostBooted]():       {"booted", true},
 	reflect.TypeFor[NodeReachability](): {"reachability", true},
 	reflect.TypeFor[VMStateChanged]():   {"vm", true},
+	// vSphere HA (topology/ha/records.go)
+	reflect.TypeFor[ha.MasterElected]():            {"ha-master", true},
+	reflect.TypeFor[ha.HostDeclaredDead]():         {"ha-dead", true},
+	reflect.TypeFor[ha.HostAlive]():                {"ha-alive", true},
+	reflect.TypeFor[ha.HostIsolated]():             {"ha-isolated", true},
+	reflect.TypeFor[ha.IsolationEnded]():           {"ha-isolated", true},
+	reflect.TypeFor[ha.IsolationResponseApplied](): {"ha-isolation-response", true},
+	reflect.TypeFor[ha.VMStopped]():                {"ha-vm", false}, // repeats VMStateChanged
+	reflect.TypeFor[ha.VMRestarting]():             {"ha-restart", true},
+	reflect.TypeFor[ha.VMRestartFailed]():          {"ha-restart", true},
+	reflect.TypeFor[ha.VMStarted]():                {"ha-vm", false}, // repeats VMStateChanged
+	reflect.TypeFor[ha.VMReset]():                  {"ha-restart", true},
 }
 
 // EventKinds lists the kinds of events a twin reports, sorted.

@@ -3,6 +3,7 @@ package twin
 import (
 	"dctwin/failures"
 	"dctwin/sim"
+	"dctwin/topology/ha"
 	"dctwin/topology/network"
 	"dctwin/workloads/uc"
 )
@@ -67,7 +68,9 @@ func notable(r sim.Record) bool {
 		network.FDBFlushed, network.PortStateChanged, network.TopologyChanged,
 		network.AggregateMemberChanged, network.GatewayStateChanged, network.UplinkTrackingChanged,
 		network.FlowDown, network.FlowUp, network.LinkCongested,
-		network.RARP, network.VNICMoved, network.Shotgun, VMStateChanged:
+		network.RARP, network.VNICMoved, network.Shotgun, VMStateChanged,
+		ha.MasterElected, ha.HostDeclaredDead, ha.HostAlive, ha.HostIsolated, ha.IsolationEnded,
+		ha.IsolationResponseApplied, ha.VMRestarting, ha.VMRestartFailed, ha.VMReset:
 		return true
 	}
 	return false

@@ -59,9 +59,12 @@ type FailureResult struct {
 	// CallsDropped and CallsDegraded count the calls dropped, and the calls whose
 	// interval MOS (over the last calls.mos_interval_s) fell under calls.degraded_mos,
 	// while the failure was in force.
-	CallsDropped  *int        `json:"calls_dropped,omitempty"`
-	CallsDegraded *int        `json:"calls_degraded,omitempty"`
-	Timeline      []TraceLine `json:"-"`
+	CallsDropped  *int `json:"calls_dropped,omitempty"`
+	CallsDegraded *int `json:"calls_degraded,omitempty"`
+	// VMs lists the VMs that stopped running with the failure, each with its downtime
+	// and what brought it back.
+	VMs      []VMOutageResult `json:"vms,omitempty"`
+	Timeline []TraceLine      `json:"-"`
 	// TimelineOmitted counts the records of the failure's window beyond Timeline.
 	TimelineOmitted int `json:"-"`
 }
@@ -146,7 +149,8 @@ func (tw *Twin) Report() *Report {
 	now := tw.Sim.Now()
 	tw.measure.Finish(now)
 	r := &Report{Scenario: tw.Scenario.Name, Seed: tw.Seed, DurationS: now.Seconds(), NotBuilt: tw.skipped, NotInjected: tw.refused}
-	for _, fr := range tw.measure.Reports() {
+	frs := tw.measure.Reports()
+	for _, fr := range frs {
 		res := failureResult(fr)
 		res.Timeline, res.TimelineOmitted = tw.timelines.timelineOf(fr.Failure.ID)
 		if tw.Calls != nil {
@@ -155,6 +159,7 @@ func (tw *Twin) Report() *Report {
 		}
 		r.Failures = append(r.Failures, res)
 	}
+	tw.withVMOutages(frs, r.Failures)
 	if r.Summarized = classResults(tw.measure.Summaries()); r.Summarized != nil {
 		r.SummarizedAfter = len(r.Failures)
 	}
@@ -380,6 +385,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(b, "  detected:   after %.3f ms by %s at %s\n", d.AfterMs, d.Mechanism, d.By)
 		}
 		writeCutOff(b, f.CutOff)
+		writeVMOutages(b, f.VMs)
 		if len(f.Flows) == 0 {
 			b.WriteString("  flows:      none interrupted\n")
 		}

@@ -84,9 +84,11 @@ func (tw *Twin) Snapshot() *Snapshot {
 			s.Calls = append(s.Calls, CallState{CallInfo: c.Info(), State: c.State(), MOS: c.LastMOS()})
 		}
 	}
-	for _, fr := range tw.measure.Reports() {
+	frs := tw.measure.Reports()
+	for _, fr := range frs {
 		s.Failovers = append(s.Failovers, failureResult(fr))
 	}
+	tw.withVMOutages(frs, s.Failovers)
 	for _, f := range s.Network.Flows {
 		if _, ok := tw.flowEnds[f.Name]; ok && f.Active && !f.Delivering {
 			s.FlowsDown++

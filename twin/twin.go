@@ -48,13 +48,16 @@ type Twin struct {
 
 	vlans     *vlanPlan // the scenario's VLANs as the network runs them
 	measure   *failures.Measurement
-	flowEnds  map[string][2]string // flow → its endpoints as the scenario names them
-	vms       map[string]*vmRun    // each VM's state and host (vms.go)
-	vmOrder   []string             // the VMs in the scenario's order
-	vmWatch   []func(VMStatus)     // told of every VM state change (OnVMChange)
-	timelines *failureTimelines    // each failure's notable records, for the report's explanation
-	forgotten sim.Time             // the call history before it is forgotten (Calls.Forget)
-	keepCalls bool                 // keep the whole call history (tests compare with it)
+	flowEnds  map[string][2]string  // flow → its endpoints as the scenario names them
+	vms       map[string]*vmRun     // each VM's state and host (vms.go)
+	vmOrder   []string              // the VMs in the scenario's order
+	vmWatch   []func(VMStatus)      // told of every VM state change (OnVMChange)
+	has       []*haCluster          // the HA-enabled clusters' agents (ha.go)
+	haOf      map[string]*haCluster // VM → the HA cluster that protects it
+	vmOutages []*VMOutage           // every VM outage, in the order they began
+	timelines *failureTimelines     // each failure's notable records, for the report's explanation
+	forgotten sim.Time              // the call history before it is forgotten (Calls.Forget)
+	keepCalls bool                  // keep the whole call history (tests compare with it)
 	finished  bool
 	skipped   []string                  // what --force left out of the build, and why
 	findings  check.Findings            // a forced run's errors and warnings, for the report (mistakes.go)
@@ -150,6 +153,9 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	}))
 	tw.Failures = failures.NewInjector(tw.Sim, target{tw})
 	tw.probeReachability()
+	if err := tw.startHA(); err != nil {
+		return nil, err
+	}
 	for _, f := range sc.Spec.Workloads.Flows {
 		if err := tw.addFlow(f); err != nil {
 			err = fmt.Errorf("%s: flow %s: %w", f.Pos, f.Name, err)
@@ -371,6 +377,7 @@ func (tw *Twin) powerOff(host string) error {
 	delete(tw.booting, host)
 	err := tw.Net.FailHost(host)
 	tw.hostFailed(host)
+	tw.haChanged()
 	tw.syncCalls()
 	return err
 }
@@ -392,6 +399,7 @@ func (tw *Twin) powerOn(host string) {
 		_ = tw.Net.RepairHost(host)
 		tw.Sim.Report(HostBooted{Host: host})
 		tw.restartWithHost(host)
+		tw.haChanged()
 		tw.syncCalls()
 	})
 }

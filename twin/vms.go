@@ -51,6 +51,22 @@ type vmRun struct {
 	// withHost is set on a VM that failed because its host did: it starts again with
 	// the host unless something else started it first.
 	withHost bool
+	// out is the VM's outage in progress (nil while it runs); starting is the reason
+	// of the start in progress, the mechanism that ends the outage.
+	out      *VMOutage
+	starting string
+}
+
+// VMOutage is a time a VM did not run: from when it stopped, failed or was stunned
+// until it ran again (Up is sim.Never while it has not).
+type VMOutage struct {
+	VM        string
+	Host      string // where it stopped
+	Cause     string // why it stopped
+	Down, Up  sim.Time
+	ResumedOn string // where it ran again
+	Mechanism string // what brought it back: "HA restart", "its host is back", …
+	BootedFor sim.Time
 }
 
 // VMStateChanged is the trace record of a VM changing state.
@@ -115,7 +131,27 @@ func (tw *Twin) OnVMChange(fn func(VMStatus)) { tw.vmWatch = append(tw.vmWatch, 
 // setVM changes a VM's state and reports it.
 func (tw *Twin) setVM(v *vmRun, host string, state VMState, reason string, d sim.Time) {
 	v.gen++
-	v.Host, v.State, v.Since = host, state, tw.Sim.Now()
+	now := tw.Sim.Now()
+	switch {
+	case state == VMRunning && v.out != nil:
+		v.out.Up, v.out.ResumedOn, v.out.Mechanism = now, host, v.starting
+		if v.State == VMBooting {
+			v.out.BootedFor = now - v.Since
+		}
+		if v.out.Mechanism == "" {
+			v.out.Mechanism = reason
+		}
+		v.out, v.starting = nil, ""
+	case state != VMRunning && v.State == VMRunning:
+		v.out = &VMOutage{VM: v.VM, Host: v.Host, Cause: reason, Down: now, Up: sim.Never}
+		if len(tw.vmOutages) < maxVMOutagesKept {
+			tw.vmOutages = append(tw.vmOutages, v.out)
+		}
+	}
+	if state == VMBooting || state == VMStunned {
+		v.starting = reason
+	}
+	v.Host, v.State, v.Since = host, state, now
 	v.withHost = false
 	tw.Sim.Report(VMStateChanged{VM: v.VM, Host: host, State: state, Reason: reason, For: d})
 	tw.syncCalls()
@@ -253,7 +289,7 @@ func (tw *Twin) hostFailed(host string) {
 	for _, v := range tw.vmsOn(host) {
 		_ = tw.Net.StopVM(v.VM)
 		tw.setVM(v, host, VMFailed, "host "+host+" failed", 0)
-		v.withHost = true
+		v.withHost = tw.haOf[v.VM] == nil // HA restarts the others (ha.go)
 	}
 }
 
@@ -282,4 +318,14 @@ func (tw *Twin) nodeDown(name string) bool {
 		return !tw.vmRunning(name)
 	}
 	return tw.hostDown[name]
+}
+
+// VMOutages lists every time a VM did not run, in the order they began; the last of
+// a VM may be still open (Up is sim.Never).
+func (tw *Twin) VMOutages() []VMOutage {
+	out := make([]VMOutage, len(tw.vmOutages))
+	for i, o := range tw.vmOutages {
+		out[i] = *o
+	}
+	return out
 }

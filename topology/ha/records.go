@@ -38,6 +38,12 @@ func (r HostDeclaredDead) String() string {
 	return fmt.Sprintf("declared dead by HA (%s) after %v without heartbeats: its VMs restart elsewhere", r.By, r.Silent)
 }
 
+// DetectionMechanism names HA as what noticed the failure (failures.Detection).
+func (r HostDeclaredDead) DetectionMechanism() string { return "HA" }
+
+// DetectedDown is true: a host declared dead is a failure noticed.
+func (r HostDeclaredDead) DetectedDown() bool { return true }
+
 // HostAlive is reported when a silent host still writes its heartbeat datastore: it is
 // isolated or partitioned, not dead, and its VMs are not restarted.
 type HostAlive struct {
