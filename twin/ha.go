@@ -214,6 +214,6 @@ func (hc *haCluster) VMRunning(vm, host string, running bool) {
 	case running && v.State != VMRunning:
 		tw.run(v, host, "HA")
 	case !running && (v.State == VMRunning || v.State == VMBooting):
-		_ = tw.StopVM(vm, false, "stopped by HA")
+		_ = tw.StopVM(vm, false, "powered off by HA: isolation response")
 	}
 }

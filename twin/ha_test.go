@@ -26,6 +26,9 @@ type haRun struct {
 	tw      *twin.Twin
 	elected []sim.Time
 	dead    map[string]sim.Time // host → declared dead
+	alive   map[string]sim.Time // host → silent but writing its datastore
+	isoAt   map[string]sim.Time // host → declared itself isolated
+	respAt  map[string]sim.Time // host → applied its isolation response
 	running map[string]sim.Time // VM → first time running again after 300 s
 	on      map[string]string   // VM → where it ran again
 	failed  map[string]int      // VM → restart attempts that failed
@@ -46,13 +49,19 @@ func runHA(t *testing.T, sets ...[2]string) *haRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &haRun{tw: tw, dead: map[string]sim.Time{}, running: map[string]sim.Time{}, on: map[string]string{}, failed: map[string]int{}}
+	r := &haRun{tw: tw, dead: map[string]sim.Time{}, alive: map[string]sim.Time{}, isoAt: map[string]sim.Time{}, respAt: map[string]sim.Time{}, running: map[string]sim.Time{}, on: map[string]string{}, failed: map[string]int{}}
 	tw.Observe(sim.ObserverFunc(func(at sim.Time, rec sim.Record) {
 		switch rec := rec.(type) {
 		case ha.MasterElected:
 			r.elected = append(r.elected, at)
 		case ha.HostDeclaredDead:
 			r.dead[rec.Host] = at
+		case ha.HostAlive:
+			r.alive[rec.Host] = at
+		case ha.HostIsolated:
+			r.isoAt[rec.Host] = at
+		case ha.IsolationResponseApplied:
+			r.respAt[rec.Host] = at
 		case ha.VMRestartFailed:
 			r.failed[rec.VM]++
 		case twin.VMStateChanged:
@@ -170,5 +179,44 @@ func TestNoHAVMsWaitForTheirHost(t *testing.T) {
 	r = runHA(t, [2]string{"topology.clusters[vcluster].ha.enabled", "false"}, [2]string{"topology.hosts[hv-1].boot_time", "30s"})
 	if got, want := r.running["web-1"], 450*sim.Second; got != want || r.on["web-1"] != "hv-1" {
 		t.Errorf("web-1 ran again at %v on %s, want %v on hv-1 (repair at 420 s + 30 s boot)", got, r.on["web-1"], want)
+	}
+}
+
+// hv-3 loses both NICs at 300 s: it is alive but hears nobody and cannot ping its
+// isolation address. reference-facts §6.1, isolation timeline: the master sees it
+// silent but writing its heartbeat datastore at L + 18 s (not dead); the slave
+// declares itself isolated at L + 30 s (10 s to the election state, 15 s of election,
+// 5 s) and applies the response 30 s later (fdm.isolationPolicyDelaySec). Powered off,
+// its VMs are restarted by the master: running at L + 60 s + boot. Left powered on,
+// they stay where they are, cut off, until the NICs are repaired at 540 s.
+func TestHAIsolationResponse(t *testing.T) {
+	nics := [2]string{"failures.scheduled", `[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`}
+	for _, resp := range []string{"power-off", "leave-powered-on"} {
+		r := runHA(t, nics, [2]string{"topology.clusters[vcluster].ha.isolation_response", resp})
+		l := lastBeat(t, resp+": hv-3 alive by its datastore", r.alive["hv-3"], 18*sim.Second)
+		if got, want := r.isoAt["hv-3"], l+30*sim.Second; got != want {
+			t.Errorf("%s: hv-3 isolated at %v, want %v (L + 30 s)", resp, got, want)
+		}
+		if _, ok := r.dead["hv-3"]; ok {
+			t.Errorf("%s: hv-3 declared dead though it writes its datastore", resp)
+		}
+		switch resp {
+		case "power-off":
+			if got, want := r.respAt["hv-3"], l+60*sim.Second; got != want {
+				t.Errorf("response at %v, want %v (L + 30 s + 30 s)", got, want)
+			}
+			for _, vm := range []string{"pbx-b", "web-broker"} {
+				if got, want := r.running[vm], l+60*sim.Second+boot; got != want || r.on[vm] == "hv-3" {
+					t.Errorf("%s running again at %v on %s, want %v elsewhere", vm, got, r.on[vm], want)
+				}
+			}
+		default:
+			if at, ok := r.respAt["hv-3"]; ok {
+				t.Errorf("response applied at %v with leave-powered-on", at)
+			}
+			if at, ok := r.running["pbx-b"]; ok {
+				t.Errorf("pbx-b restarted at %v on %s though left powered on", at, r.on["pbx-b"])
+			}
+		}
 	}
 }

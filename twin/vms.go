@@ -20,9 +20,9 @@ import (
 //
 // A VM that runs, arrives or whose vNIC moves is announced to the physical switches
 // by its virtual switch (RARP), so that they re-learn its MAC. Every change is a
-// VMStateChanged record. A host that loses power fails its VMs; until HA restarts are
-// wired in, a VM that failed with its host starts again on it when the host has booted
-// (restartWithHost), as before VMs had a life of their own.
+// VMStateChanged record. A host that loses power fails its VMs; HA restarts those of
+// HA clusters elsewhere (ha.go), and a VM outside them starts again on its host when
+// the host has booted (restartWithHost).
 
 // VMState is what a virtual machine is doing.
 type VMState string
@@ -294,8 +294,8 @@ func (tw *Twin) hostFailed(host string) {
 }
 
 // restartWithHost starts the VMs that failed with a host once it has booted again,
-// unless something restarted them elsewhere meanwhile: what the twin does until HA
-// restarts are wired in (they run as soon as the host does, as before).
+// unless something restarted them elsewhere meanwhile: what becomes of a VM outside
+// an HA cluster (it runs as soon as its host does; vSphere's automatic VM start-up).
 func (tw *Twin) restartWithHost(host string) {
 	for _, name := range tw.vmOrder {
 		v := tw.vms[name]
