@@ -117,7 +117,14 @@ const (
 	// middle of the 30–90 s that reference-facts §8 calls a guess (no source found
 	// for a private hypervisor); dctwin's choice. DefaultRestartPriority is vSphere
 	// HA's default VM restart priority, medium (reference-facts §6.1 lists the order).
-	DefaultVMBootTime      = 60 * time.Second
+	DefaultVMBootTime = 60 * time.Second
+	// DefaultFTHeartbeat and DefaultFTMissed are how an FT secondary notices that its
+	// primary is gone: heartbeats over the FT logging network every 100 ms, live after
+	// 3 missed (300 ms). reference-facts §6.2 has no figure for it (only that the
+	// failover is transparent); the "sub-second detection" is dctwin's choice
+	// of numbers.
+	DefaultFTHeartbeat     = 100 * time.Millisecond
+	DefaultFTMissed        = 3
 	DefaultRestartPriority = "medium"
 	// DefaultDRSThreshold is migration threshold level 3 and DefaultDRSInterval the
 	// 5 min invocation period (reference-facts §6.4).

@@ -101,6 +101,13 @@ func explain(r sim.Record) string {
 			return "the VM is paused for a switchover: it neither sends nor receives"
 		}
 		return "the VM stops: everything it served is unreachable"
+	case twin.FTTakeover:
+		return "the FT secondary, in lockstep with the primary, heard no heartbeats over the logging network and goes live: only the detection is lost"
+	case twin.FTProtection:
+		if r.Protected {
+			return "a new secondary runs in lockstep on another host: the VM is protected again"
+		}
+		return "the VM runs without a secondary: a failure of its host now costs an HA restart or more"
 	case ha.MasterElected:
 		return "the slaves heard no master for 10 s and elected a new one (15 s); it restarts the old master's VMs 10 s later"
 	case ha.HostDeclaredDead:

@@ -63,6 +63,8 @@ var eventKinds = map[reflect.Type]struct {
 	reflect.TypeFor[HostBooted]():       {"booted", true},
 	reflect.TypeFor[NodeReachability](): {"reachability", true},
 	reflect.TypeFor[VMStateChanged]():   {"vm", true},
+	reflect.TypeFor[FTTakeover]():       {"ft-takeover", true},
+	reflect.TypeFor[FTProtection]():     {"ft-protection", true},
 	// vSphere HA (topology/ha/records.go)
 	reflect.TypeFor[ha.MasterElected]():            {"ha-master", true},
 	reflect.TypeFor[ha.HostDeclaredDead]():         {"ha-dead", true},

@@ -21,6 +21,8 @@ import (
 //
 // VMs outside HA clusters (and all VMs of hosts that are in none) keep the behaviour
 // from before: they start again with their host when it has booted (restartWithHost).
+// FT VMs are left to their secondaries (ft.go); the memory and vCPUs of their primaries
+// and secondaries, as placed at the start, are reserved on those hosts.
 
 // haCluster is one HA-enabled cluster at run time.
 type haCluster struct {
@@ -42,19 +44,30 @@ func (tw *Twin) startHA() error {
 		}
 		hc := &haCluster{tw: tw, name: c.Name, mgmt: map[string]string{}, beats: map[[2]string]*network.Flow{},
 			pings: map[string]*network.Flow{}}
+		reserved := map[string]ha.Host{} // what FT pairs take of each host
+		for _, p := range tw.ftOf {
+			v := tw.Topology.VM(p.vm)
+			for _, h := range []string{v.Host, p.secondary} {
+				r := reserved[h]
+				r.ReservedRAMGB += v.RAMGB
+				r.ReservedVCPU += v.CPU
+				reserved[h] = r
+			}
+		}
 		var hosts []ha.Host
 		for _, name := range c.Hosts {
 			h := tw.Topology.Host(name)
 			if h == nil || !h.IsHypervisor() || slices.ContainsFunc(hosts, func(x ha.Host) bool { return x.Name == name }) {
 				continue // check reports it
 			}
-			hosts = append(hosts, ha.Host{Name: name, Cores: h.CPU, RAMGB: h.RAMGB})
+			hosts = append(hosts, ha.Host{Name: name, Cores: h.CPU, RAMGB: h.RAMGB,
+				ReservedRAMGB: reserved[name].ReservedRAMGB, ReservedVCPU: reserved[name].ReservedVCPU})
 			hc.mgmt[name] = managementVLAN(h, c)
 		}
 		var vms []ha.VM
 		for _, v := range tw.Topology.VMs {
-			if _, ok := hc.mgmt[v.Host]; !ok || tw.vms[v.Name] == nil || tw.haOf[v.Name] != nil {
-				continue
+			if _, ok := hc.mgmt[v.Host]; !ok || tw.vms[v.Name] == nil || tw.haOf[v.Name] != nil || tw.ftOf[v.Name] != nil {
+				continue // FT VMs come back by their secondary (ft.go)
 			}
 			vms = append(vms, ha.VM{Name: v.Name, Host: v.Host, VCPU: v.CPU, RAMGB: v.RAMGB,
 				Priority: restartPriority(v), BootTime: sim.Time(v.BootTime)})

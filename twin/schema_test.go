@@ -67,6 +67,7 @@ var (
 	// classic-dc: hv-2, an HA slave (hv-1 is the master), fails; hv-3 loses both NICs
 	// and with them its management network (isolated, alive by its datastore).
 	hv2Fails    = "failures.scheduled=[{at: 5m, component: hv-2, kind: host, repair_after: 2m}]"
+	hv3Fails    = "failures.scheduled=[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]" // web-broker's FT primary
 	hv3Isolated = `failures.scheduled=[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`
 )
 
@@ -168,7 +169,7 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].ha.datastore_heartbeats":    runs("topology.clusters[vcluster].ha.datastore_heartbeats=false").with(hv2Fails).on("classic-dc"),
 	"topology.clusters[].ha.isolation_response":      runs("topology.clusters[vcluster].ha.isolation_response=power-off").with(hv3Isolated).on("classic-dc"),
 	"topology.clusters[].ha.host_failures_tolerated": info("clusters").on("classic-dc"),
-	"topology.clusters[].ft.enabled":                 info("clusters").on("classic-dc"),
+	"topology.clusters[].ft.enabled":                 runs("topology.clusters[vcluster].ft.enabled=false").with(hv3Fails).on("classic-dc"),
 	"topology.clusters[].drs.enabled":                info("clusters").on("classic-dc"),
 	"topology.clusters[].drs.threshold":              info("clusters").on("classic-dc"),
 	"topology.clusters[].drs.interval":               info("clusters").on("classic-dc"),
@@ -185,7 +186,7 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.vms[].ram_gb":            runs("topology.vms[pbx-a].ram_gb=20").on("classic-dc"),
 	"topology.vms[].disk":              runs("topology.vms[web-1].disk=local").on("classic-dc"),
 	"topology.vms[].role":              runs("topology.vms[web-1].role=shop").on("classic-dc"),
-	"topology.vms[].ft":                info("VM ft").on("classic-dc"),
+	"topology.vms[].ft":                runs("topology.vms[web-broker].ft=false").with(hv3Fails).on("classic-dc"),
 	"topology.vms[].boot_time":         runs("topology.vms[web-1].boot_time=30s").on("classic-dc"),
 	"topology.vms[].restart_priority":  runs("topology.vms[web-1].restart_priority=disabled").on("classic-dc"),
 	"topology.vms[].nics[].name":       {kind: identity},

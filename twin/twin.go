@@ -48,11 +48,13 @@ type Twin struct {
 
 	vlans     *vlanPlan // the scenario's VLANs as the network runs them
 	measure   *failures.Measurement
-	flowEnds  map[string][2]string  // flow → its endpoints as the scenario names them
-	vms       map[string]*vmRun     // each VM's state and host (vms.go)
-	vmOrder   []string              // the VMs in the scenario's order
-	vmWatch   []func(VMStatus)      // told of every VM state change (OnVMChange)
-	has       []*haCluster          // the HA-enabled clusters' agents (ha.go)
+	flowEnds  map[string][2]string // flow → its endpoints as the scenario names them
+	vms       map[string]*vmRun    // each VM's state and host (vms.go)
+	vmOrder   []string             // the VMs in the scenario's order
+	vmWatch   []func(VMStatus)     // told of every VM state change (OnVMChange)
+	has       []*haCluster         // the HA-enabled clusters' agents (ha.go)
+	ftOf      map[string]*ftPair   // VM → its FT pair (ft.go)
+	ftLogging map[[2]string]*network.Flow
 	haOf      map[string]*haCluster // VM → the HA cluster that protects it
 	vmOutages []*VMOutage           // every VM outage, in the order they began
 	timelines *failureTimelines     // each failure's notable records, for the report's explanation
@@ -153,6 +155,8 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	}))
 	tw.Failures = failures.NewInjector(tw.Sim, target{tw})
 	tw.probeReachability()
+	tw.ftLogging = map[[2]string]*network.Flow{}
+	tw.startFT()
 	if err := tw.startHA(); err != nil {
 		return nil, err
 	}
@@ -378,6 +382,7 @@ func (tw *Twin) powerOff(host string) error {
 	err := tw.Net.FailHost(host)
 	tw.hostFailed(host)
 	tw.haChanged()
+	tw.ftChanged()
 	tw.syncCalls()
 	return err
 }
@@ -400,6 +405,7 @@ func (tw *Twin) powerOn(host string) {
 		tw.Sim.Report(HostBooted{Host: host})
 		tw.restartWithHost(host)
 		tw.haChanged()
+		tw.ftChanged()
 		tw.syncCalls()
 	})
 }

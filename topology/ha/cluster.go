@@ -561,6 +561,7 @@ func (c *Cluster) place(v *vm) (target *host, full bool) {
 
 // used is the memory and vCPUs of the VMs a host runs or boots.
 func (c *Cluster) used(h *host) (ram float64, cpu int) {
+	ram, cpu = h.ReservedRAMGB, h.ReservedVCPU
 	for _, v := range c.vms {
 		if v.host == h && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
 			ram += v.RAMGB

@@ -177,6 +177,10 @@ type Host struct {
 	Name  string
 	Cores int
 	RAMGB float64
+	// ReservedRAMGB and ReservedVCPU are taken by VMs that HA does not place (FT
+	// primaries and secondaries, whose memory vSphere reserves in full).
+	ReservedRAMGB float64
+	ReservedVCPU  int
 }
 
 // VM is a protected virtual machine.
