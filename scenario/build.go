@@ -135,6 +135,12 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 		}
 		t.AddVM(vm)
 	}
+	for _, c := range ts.VMClusters {
+		t.AddVMCluster(&topology.VMCluster{Name: c.Name, VMs: c.VMs, Source: c.Source,
+			Heartbeat: orDefault(c.Source, "heartbeat", c.Heartbeat, topology.DefaultVMClusterHeartbeat),
+			Timeout:   orDefault(c.Source, "timeout", c.Timeout, topology.DefaultVMClusterTimeout),
+			Takeover:  orDefault(c.Source, "takeover", c.Takeover, topology.DefaultVMClusterTakeover)})
+	}
 	for _, e := range ts.Endpoints {
 		kind := topology.EndpointKind(strings.ToLower(e.Kind))
 		switch kind {

@@ -16,6 +16,7 @@ type TopologySpec struct {
 	Storage    []StorageSpec   `yaml:"storage"`
 	Clusters   []ClusterSpec   `yaml:"clusters"`
 	VMs        []VMSpec        `yaml:"vms"`
+	VMClusters []VMClusterSpec `yaml:"vm_clusters"`
 	Endpoints  []EndpointSpec  `yaml:"endpoints"`
 	Gateways   []GatewaySpec   `yaml:"gateways"`
 }
@@ -244,6 +245,18 @@ type VMSpec struct {
 	// RestartPriority high, medium (default), low or disabled.
 	BootTime        Duration `yaml:"boot_time"`
 	RestartPriority string   `yaml:"restart_priority"`
+	topology.Source `yaml:"-"`
+}
+
+// VMClusterSpec is an application's own active/standby pair of VMs with its own
+// heartbeat: `{name: pbx-pair, vms: [pbx-a, pbx-b], heartbeat: 1s, timeout: 3s,
+// takeover: 2s}` (defaults in topology/defaults.go).
+type VMClusterSpec struct {
+	Name            string   `yaml:"name"`
+	VMs             []string `yaml:"vms"`
+	Heartbeat       Duration `yaml:"heartbeat"`
+	Timeout         Duration `yaml:"timeout"`
+	Takeover        Duration `yaml:"takeover"`
 	topology.Source `yaml:"-"`
 }
 

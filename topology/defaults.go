@@ -123,9 +123,17 @@ const (
 	// 3 missed (300 ms). reference-facts §6.2 has no figure for it (only that the
 	// failover is transparent); the "sub-second detection" is dctwin's choice
 	// of numbers.
-	DefaultFTHeartbeat     = 100 * time.Millisecond
-	DefaultFTMissed        = 3
-	DefaultRestartPriority = "medium"
+	DefaultFTHeartbeat = 100 * time.Millisecond
+	DefaultFTMissed    = 3
+	// DefaultVMClusterHeartbeat, DefaultVMClusterTimeout and DefaultVMClusterTakeover
+	// are an application pair's own heartbeats every second, the standby's decision
+	// after 3 s without one, and 2 s to start the service and take the service address.
+	// The reference facts have no figures for application clusters; these are dctwin's
+	// choice, to be set per application in the scenario.
+	DefaultVMClusterHeartbeat = time.Second
+	DefaultVMClusterTimeout   = 3 * time.Second
+	DefaultVMClusterTakeover  = 2 * time.Second
+	DefaultRestartPriority    = "medium"
 	// DefaultDRSThreshold is migration threshold level 3 and DefaultDRSInterval the
 	// 5 min invocation period (reference-facts §6.4).
 	DefaultDRSThreshold = 3

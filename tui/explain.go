@@ -101,6 +101,13 @@ func explain(r sim.Record) string {
 			return "the VM is paused for a switchover: it neither sends nor receives"
 		}
 		return "the VM stops: everything it served is unreachable"
+	case twin.VMClusterFailover:
+		if r.SplitBrain {
+			return "the standby heard no heartbeats and took over although the active VM still runs: both serve (split brain)"
+		}
+		return "the application's standby VM heard no heartbeats for its timeout and takes over the service"
+	case twin.VMClusterServing:
+		return "the service is served again: the standby has started it and taken the service address"
 	case twin.FTTakeover:
 		return "the FT secondary, in lockstep with the primary, heard no heartbeats over the logging network and goes live: only the detection is lost"
 	case twin.FTProtection:

@@ -132,6 +132,7 @@ var costWays = map[check.Kind]costWay{
 	check.ModuleUplinkUnused: costsNothing,
 	check.VMPortGroupMissing: costsNothing,
 	check.IPHashUnbundled:    costsNothing,
+	check.VMClusterOneHost:   costsOnFailure,
 }
 
 // noCost says, per kind of finding, why it cost nothing in a run that measured nothing
@@ -162,6 +163,7 @@ var noCost = map[check.Kind]string{
 	check.ModuleUplinkUnused: "an unused uplink adds no bandwidth and no redundancy; nothing measured for it",
 	check.FailureAfterEnd:    "the failure is scheduled after the run ends",
 	check.VMPortGroupMissing: "no VM was restarted or moved to a host without its port group in this run",
+	check.VMClusterOneHost:   "the pair's host did not fail in this run; when it does, both VMs go and the service with them",
 	check.IPHashUnbundled:    "not measured per finding: the VMs' MACs flapping between the uplinks' switch ports are MACFlapping alarms in the trace",
 }
 

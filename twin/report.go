@@ -63,8 +63,10 @@ type FailureResult struct {
 	CallsDegraded *int `json:"calls_degraded,omitempty"`
 	// VMs lists the VMs that stopped running with the failure, each with its downtime
 	// and what brought it back.
-	VMs      []VMOutageResult `json:"vms,omitempty"`
-	Timeline []TraceLine      `json:"-"`
+	VMs []VMOutageResult `json:"vms,omitempty"`
+	// VMClusters lists the VM-level clusters' service outages that began with it.
+	VMClusters []ServiceOutageResult `json:"vm_clusters,omitempty"`
+	Timeline   []TraceLine           `json:"-"`
 	// TimelineOmitted counts the records of the failure's window beyond Timeline.
 	TimelineOmitted int `json:"-"`
 }
@@ -386,6 +388,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		writeCutOff(b, f.CutOff)
 		writeVMOutages(b, f.VMs)
+		writeServiceOutages(b, f.VMClusters)
 		if len(f.Flows) == 0 {
 			b.WriteString("  flows:      none interrupted\n")
 		}

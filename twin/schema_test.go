@@ -191,6 +191,13 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.vms[].restart_priority":  runs("topology.vms[web-1].restart_priority=disabled").on("classic-dc"),
 	"topology.vms[].nics[].name":       {kind: identity},
 	"topology.vms[].nics[].port_group": runs("topology.vms[web-1].nics[eth1].port_group=pg-web").on("classic-dc"),
+	"topology.vm_clusters[].name":      {kind: identity},
+	// hv-1 (pbx-a) fails at 300 s: with pbx-b active nothing fails over; heartbeats
+	// every 700 ms put the last one at 299.6 s.
+	"topology.vm_clusters[].vms":       runs("topology.vm_clusters[pbx-pair].vms=[pbx-b, pbx-a]").on("classic-dc"),
+	"topology.vm_clusters[].heartbeat": runs("topology.vm_clusters[pbx-pair].heartbeat=700ms").on("classic-dc"),
+	"topology.vm_clusters[].timeout":   runs("topology.vm_clusters[pbx-pair].timeout=5s").on("classic-dc"),
+	"topology.vm_clusters[].takeover":  runs("topology.vm_clusters[pbx-pair].takeover=1s").on("classic-dc"),
 	"topology.endpoints[].name":        {kind: identity},
 	"topology.endpoints[].kind":        runs("topology.endpoints[client-1].kind=phone"),
 	"topology.endpoints[].connect":     runs("topology.endpoints[client-1].connect=edge-a:6"),

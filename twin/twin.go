@@ -46,25 +46,27 @@ type Twin struct {
 	// Calls is the unified-communications workload, nil when the scenario has no calls.
 	Calls *uc.Model
 
-	vlans     *vlanPlan // the scenario's VLANs as the network runs them
-	measure   *failures.Measurement
-	flowEnds  map[string][2]string // flow → its endpoints as the scenario names them
-	vms       map[string]*vmRun    // each VM's state and host (vms.go)
-	vmOrder   []string             // the VMs in the scenario's order
-	vmWatch   []func(VMStatus)     // told of every VM state change (OnVMChange)
-	has       []*haCluster         // the HA-enabled clusters' agents (ha.go)
-	ftOf      map[string]*ftPair   // VM → its FT pair (ft.go)
-	ftLogging map[[2]string]*network.Flow
-	haOf      map[string]*haCluster // VM → the HA cluster that protects it
-	vmOutages []*VMOutage           // every VM outage, in the order they began
-	timelines *failureTimelines     // each failure's notable records, for the report's explanation
-	forgotten sim.Time              // the call history before it is forgotten (Calls.Forget)
-	keepCalls bool                  // keep the whole call history (tests compare with it)
-	finished  bool
-	skipped   []string                  // what --force left out of the build, and why
-	findings  check.Findings            // a forced run's errors and warnings, for the report (mistakes.go)
-	flapping  map[string]map[string]int // MAC flapping alarms per MAC and switch
-	refused   []string                  // failures that did not happen, and why
+	vlans          *vlanPlan // the scenario's VLANs as the network runs them
+	measure        *failures.Measurement
+	flowEnds       map[string][2]string // flow → its endpoints as the scenario names them
+	vms            map[string]*vmRun    // each VM's state and host (vms.go)
+	vmOrder        []string             // the VMs in the scenario's order
+	vmWatch        []func(VMStatus)     // told of every VM state change (OnVMChange)
+	has            []*haCluster         // the HA-enabled clusters' agents (ha.go)
+	ftOf           map[string]*ftPair   // VM → its FT pair (ft.go)
+	ftLogging      map[[2]string]*network.Flow
+	pairs          []*vmPair             // the VM-level clusters (vmcluster.go)
+	serviceOutages []*ServiceOutage      // their service outages, in the order they began
+	haOf           map[string]*haCluster // VM → the HA cluster that protects it
+	vmOutages      []*VMOutage           // every VM outage, in the order they began
+	timelines      *failureTimelines     // each failure's notable records, for the report's explanation
+	forgotten      sim.Time              // the call history before it is forgotten (Calls.Forget)
+	keepCalls      bool                  // keep the whole call history (tests compare with it)
+	finished       bool
+	skipped        []string                  // what --force left out of the build, and why
+	findings       check.Findings            // a forced run's errors and warnings, for the report (mistakes.go)
+	flapping       map[string]map[string]int // MAC flapping alarms per MAC and switch
+	refused        []string                  // failures that did not happen, and why
 
 	hostDown map[string]bool // hosts without power, or still booting
 	booting  map[string]bool // hosts booting after their power returned
@@ -160,6 +162,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	if err := tw.startHA(); err != nil {
 		return nil, err
 	}
+	tw.startVMClusters()
 	for _, f := range sc.Spec.Workloads.Flows {
 		if err := tw.addFlow(f); err != nil {
 			err = fmt.Errorf("%s: flow %s: %w", f.Pos, f.Name, err)

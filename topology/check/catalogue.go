@@ -58,6 +58,7 @@ const (
 	FailureNotSimulated Kind = "failure-not-simulated"
 	VMPortGroupMissing  Kind = "vm-port-group-missing"
 	IPHashUnbundled     Kind = "vswitch-ip-hash-unbundled"
+	VMClusterOneHost    Kind = "vm-cluster-one-host"
 )
 
 // Limits on sizes, generous beside real equipment (a chassis switch has a few hundred
@@ -167,6 +168,8 @@ var catalogue = map[Kind]entry{
 	IPHashUnbundled: {Error, "Route based on IP hash sends one VM's flows on different uplinks; the physical " +
 		"switch must bundle the uplinks (EtherChannel or LACP: a team of mode slb or lacp on one switch " +
 		"or switch cluster), or it sees the VM's MAC flap between ports (reference-facts §4.3)."},
+	VMClusterOneHost: {Warning, "An application's active/standby pair on one host fails with that host: the " +
+		"standby has nothing to take over from. Place the two VMs on different hosts (vSphere: an anti-affinity rule)."},
 	VMNoNetwork: {Error, "The VM's port group is missing on its host, or no NIC of the host carries the " +
 		"port group's VLAN: the VM runs but nobody can reach it."},
 	StorageNotAttached: {Error, "The VM's disk is on a storage array its host is not attached to: the VM " +

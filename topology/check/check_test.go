@@ -77,6 +77,7 @@ var cases = []findingCase{
 	{check.VMNotOnHypervisor, []edit{{"{name: pbx, host: hv1,", "{name: pbx, host: srv,"}}, "{name: pbx"},
 	{check.VMPortGroupMissing, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-phones, vlan: voice} # hv2"}}, "{name: pbx"},
 	{check.IPHashUnbundled, []edit{{"      port_groups:\n        - {name: pg-voice, vlan: voice}\n", "      vswitch: {load_balancing: ip-hash}\n      port_groups:\n        - {name: pg-voice, vlan: voice}\n"}}, "load_balancing: ip-hash"},
+	{check.VMClusterOneHost, []edit{{"  endpoints:\n", "    - {name: pbx2, host: hv1, disk: san, role: pbx, nics: [{name: e0, port_group: pg-voice}]}\n  vm_clusters:\n    - {name: pair, vms: [pbx, pbx2]}\n  endpoints:\n"}}, "name: pair"},
 	{check.VMNoNetwork, []edit{{"{name: e0, port_group: pg-voice}", "{name: e0, port_group: pg-video}"}}, "{name: pbx"},
 	{check.StorageNotAttached, []edit{{"storage: [san] # hv1", "storage: [] # hv1"}}, "{name: pbx"},
 	{check.HostIsolated, []edit{{"  clusters:", "    - {name: lonely, kind: rack}\n  clusters:"}}, "name: lonely"},

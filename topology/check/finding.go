@@ -119,6 +119,7 @@ func Topology(t *topology.Topology) Findings {
 	r.clusters()
 	r.vms()
 	r.vswitches()
+	r.vmClusters()
 	r.values()
 	r.list.Sort()
 	return r.list

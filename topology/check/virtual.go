@@ -159,6 +159,38 @@ func (r *reporter) vms() {
 	}
 }
 
+// vmClusters checks the applications' own VM pairs: two VMs that exist, on different
+// hosts (on one host, the host's failure takes both), with a timeout longer than the
+// heartbeat.
+func (r *reporter) vmClusters() {
+	t := r.t
+	for _, c := range t.VMClusters {
+		if len(c.VMs) != 2 {
+			r.add(BadValue, c.PosOf("vms"), "VM cluster %s has %d VMs; expected an active and a standby", c.Name, len(c.VMs))
+			continue
+		}
+		var hosts []string
+		for i, name := range c.VMs {
+			v := t.VM(name)
+			if v == nil {
+				r.add(DanglingName, c.PosOf(fmt.Sprintf("vms[%d]", i)), "VM cluster %s: VM %q is not defined", c.Name, name)
+				continue
+			}
+			hosts = append(hosts, v.Host)
+		}
+		if len(hosts) == 2 && hosts[0] == hosts[1] {
+			r.add(VMClusterOneHost, c.PosOf("vms"), "VM cluster %s: %s and %s both run on %s", c.Name, c.VMs[0], c.VMs[1], hosts[0])
+		}
+		if c.Heartbeat <= 0 || c.Timeout <= c.Heartbeat {
+			r.add(BadValue, c.PosOf("timeout"), "VM cluster %s: timeout %v with heartbeats every %v; expected a positive heartbeat and a longer timeout",
+				c.Name, c.Timeout, c.Heartbeat)
+		}
+		if c.Takeover < 0 {
+			r.add(BadValue, c.PosOf("takeover"), "VM cluster %s: negative takeover %v", c.Name, c.Takeover)
+		}
+	}
+}
+
 // vswitches checks each hypervisor's virtual switch against its uplink team.
 func (r *reporter) vswitches() {
 	for _, h := range r.t.Hosts {
