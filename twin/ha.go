@@ -19,8 +19,9 @@ import (
 // restart a VM, the twin starts it on the chosen host with the VM's boot time
 // (StartVM); its vNICs then attach there and are announced to the switches.
 //
-// VMs outside HA clusters (and all VMs of hosts that are in none) keep the behaviour
-// from before: they start again with their host when it has booted (restartWithHost).
+// VMs outside HA clusters, and those HA does not restart (restart priority disabled, or
+// a local disk: their files are on the dead host), start again with their host when it
+// has booted (restartWithHost; vSphere's VM start-up with the host).
 // FT VMs are left to their secondaries (ft.go); the memory and vCPUs of their primaries
 // and secondaries, as placed at the start, are reserved on those hosts.
 
@@ -44,14 +45,24 @@ func (tw *Twin) startHA() error {
 		}
 		hc := &haCluster{tw: tw, name: c.Name, mgmt: map[string]string{}, beats: map[[2]string]*network.Flow{},
 			pings: map[string]*network.Flow{}}
-		reserved := map[string]ha.Host{} // what FT pairs take of each host
-		for _, p := range tw.ftOf {
-			v := tw.Topology.VM(p.vm)
-			for _, h := range []string{v.Host, p.secondary} {
-				r := reserved[h]
-				r.ReservedRAMGB += v.RAMGB
-				r.ReservedVCPU += v.CPU
-				reserved[h] = r
+		// What HA does not place takes its share of the hosts: FT primaries and
+		// secondaries, and the VMs HA does not restart, where they are at the start.
+		reserved := map[string]ha.Host{}
+		reserve := func(v *topology.VM, h string) {
+			r := reserved[h]
+			r.ReservedRAMGB += v.RAMGB
+			r.ReservedVCPU += v.CPU
+			reserved[h] = r
+		}
+		for _, v := range tw.Topology.VMs {
+			if tw.vms[v.Name] == nil {
+				continue
+			}
+			if p := tw.ftOf[v.Name]; p != nil {
+				reserve(v, v.Host)
+				reserve(v, p.secondary)
+			} else if restartPriority(v) == ha.Disabled {
+				reserve(v, v.Host)
 			}
 		}
 		var hosts []ha.Host
@@ -68,6 +79,9 @@ func (tw *Twin) startHA() error {
 		for _, v := range tw.Topology.VMs {
 			if _, ok := hc.mgmt[v.Host]; !ok || tw.vms[v.Name] == nil || tw.haOf[v.Name] != nil || tw.ftOf[v.Name] != nil {
 				continue // FT VMs come back by their secondary (ft.go)
+			}
+			if restartPriority(v) == ha.Disabled {
+				continue // not HA's to restart: it starts with its host (restartWithHost)
 			}
 			vms = append(vms, ha.VM{Name: v.Name, Host: v.Host, VCPU: v.CPU, RAMGB: v.RAMGB,
 				Priority: restartPriority(v), BootTime: sim.Time(v.BootTime)})
