@@ -69,8 +69,6 @@ func writeVMOutages(b *strings.Builder, vms []VMOutageResult) {
 		how := v.Mechanism
 		if v.ResumedOn != v.Host {
 			how += " on " + v.ResumedOn
-		} else {
-			how += " on its host"
 		}
 		if v.BootMs > 0 {
 			how += fmt.Sprintf(", of it %s booting", fmtOffset(sim.Milliseconds(v.BootMs)))

@@ -300,7 +300,7 @@ func (tw *Twin) restartWithHost(host string) {
 	for _, name := range tw.vmOrder {
 		v := tw.vms[name]
 		if v.withHost && v.Host == host && v.State == VMFailed {
-			_ = tw.StartVM(v.VM, host, 0, "its host "+host+" is back")
+			_ = tw.StartVM(v.VM, host, 0, "started with its host")
 		}
 	}
 }
