@@ -2,6 +2,7 @@ package twin
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"dctwin/failures"
@@ -198,9 +199,10 @@ type ServiceOutageResult struct {
 func (tw *Twin) serviceOutagesOf(fr failures.FailureReport, next sim.Time) []ServiceOutageResult {
 	f := fr.Failure
 	var out []ServiceOutageResult
-	for _, o := range tw.serviceOutages {
-		if o.Down < f.At || o.Down >= next {
-			continue
+	first := sort.Search(len(tw.serviceOutages), func(i int) bool { return tw.serviceOutages[i].Down >= f.At })
+	for _, o := range tw.serviceOutages[first:] {
+		if o.Down >= next {
+			break
 		}
 		r := ServiceOutageResult{Service: o.Cluster, From: o.From, To: o.To, DownAfterMs: ms(o.Down - f.At), How: o.How}
 		if o.Up != sim.Never {

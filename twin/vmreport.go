@@ -2,6 +2,7 @@ package twin
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"dctwin/failures"
@@ -33,9 +34,11 @@ const maxVMOutagesKept = 10000
 func (tw *Twin) vmOutagesOf(fr failures.FailureReport, next sim.Time) []VMOutageResult {
 	f := fr.Failure
 	var out []VMOutageResult
-	for _, o := range tw.vmOutages {
-		if o.Down < f.At || o.Down >= next {
-			continue
+	// The outages are in the order they began: from the first at or after the failure.
+	first := sort.Search(len(tw.vmOutages), func(i int) bool { return tw.vmOutages[i].Down >= f.At })
+	for _, o := range tw.vmOutages[first:] {
+		if o.Down >= next {
+			break
 		}
 		r := VMOutageResult{VM: o.VM, Host: o.Host, Cause: o.Cause, DownAfterMs: ms(o.Down - f.At),
 			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor)}
