@@ -227,3 +227,46 @@ func TestHAIsolationResponse(t *testing.T) {
 		}
 	}
 }
+
+// "Uniform network connectivity": hv-3, where HA restarts web-1 (the host with the
+// most free memory), lacks web-1's port group pg-web. web-1 runs there after the
+// restart but its eth0 reaches nothing: the VM line says so and web-1 stays cut off
+// from its gateway to the end of the run, while its eth1 (pg-db) carries web-1-db
+// again after the restart.
+func TestHARestartOntoHostWithoutPortGroup(t *testing.T) {
+	sc, err := twin.Load("classic-dc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Set("topology.hosts[hv-3].port_groups", "[{name: pg-mgmt, vlan: mgmt, vmkernel: true}, {name: pg-vmotion, vlan: vmotion, vmkernel: true}, "+
+		"{name: pg-servers, vlan: servers}, {name: pg-voice, vlan: voice}, {name: pg-db, vlan: db}]"); err != nil {
+		t.Fatal(err)
+	}
+	tw, err := twin.New(sc, twin.Options{Force: true}) // web-broker on hv-3 needs pg-web: an error
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw.Run()
+	f := tw.Report().Failures[1]
+	var line *twin.VMOutageResult
+	for i := range f.VMs {
+		if f.VMs[i].VM == "web-1" {
+			line = &f.VMs[i]
+		}
+	}
+	if line == nil || line.ResumedOn != "hv-3" || len(line.CutOff) != 1 || line.CutOff[0] != "pg-web" {
+		t.Fatalf("web-1's VM line %+v, want restarted on hv-3 with pg-web cut off", line)
+	}
+	cut := false
+	for _, c := range f.CutOff {
+		cut = cut || c.Flow == "web-1" && c.OutageMs == nil
+	}
+	if !cut {
+		t.Errorf("web-1 not cut off to the end: %+v", f.CutOff)
+	}
+	for _, fo := range f.Flows {
+		if fo.Flow == "web-1-db" && (fo.OutageMs == nil || *fo.OutageMs != *line.OutageMs) {
+			t.Errorf("web-1-db %s: outage %v, want the VM's %v (eth1 on pg-db works on hv-3)", fo.Direction, fo.OutageMs, *line.OutageMs)
+		}
+	}
+}

@@ -162,7 +162,7 @@ var noCost = map[check.Kind]string{
 	check.DuplicateName:      "the run uses one of the items of that name; nothing measured for the other",
 	check.ModuleUplinkUnused: "an unused uplink adds no bandwidth and no redundancy; nothing measured for it",
 	check.FailureAfterEnd:    "the failure is scheduled after the run ends",
-	check.VMPortGroupMissing: "no VM was restarted or moved to a host without its port group in this run",
+	check.VMPortGroupMissing: "not itemized per finding: a VM that HA restarts or FT moves onto a host without its port group says so in the failure's VM line (cut off there)",
 	check.VMClusterOneHost:   "the pair's host did not fail in this run; when it does, both VMs go and the service with them",
 	check.IPHashUnbundled:    "not measured per finding: the VMs' MACs flapping between the uplinks' switch ports are MACFlapping alarms in the trace",
 }

@@ -23,6 +23,9 @@ type VMOutageResult struct {
 	Mechanism   string   `json:"mechanism,omitempty"`
 	// BootMs is the part of the outage the VM spent booting (a restart's boot time).
 	BootMs float64 `json:"boot_ms,omitempty"`
+	// CutOff names the port groups the host it came back on lacks (those vNICs reach
+	// nothing: the cluster's "uniform network connectivity" was not).
+	CutOff []string `json:"cut_off_port_groups,omitempty"`
 }
 
 // maxVMOutagesKept bounds the VM outages a run keeps for its report, so that a long
@@ -41,7 +44,7 @@ func (tw *Twin) vmOutagesOf(fr failures.FailureReport, next sim.Time) []VMOutage
 			break
 		}
 		r := VMOutageResult{VM: o.VM, Host: o.Host, Cause: o.Cause, DownAfterMs: ms(o.Down - f.At),
-			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor)}
+			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), CutOff: o.CutOff}
 		if o.Up != sim.Never {
 			r.OutageMs = msPtr(o.Up - o.Down)
 		}
@@ -75,6 +78,9 @@ func writeVMOutages(b *strings.Builder, vms []VMOutageResult) {
 		}
 		if v.BootMs > 0 {
 			how += fmt.Sprintf(", of it %s booting", fmtOffset(sim.Milliseconds(v.BootMs)))
+		}
+		if len(v.CutOff) > 0 {
+			how += fmt.Sprintf("; but %s has no %s: cut off there", v.ResumedOn, strings.Join(v.CutOff, ", "))
 		}
 		fmt.Fprintf(b, "  VM:         %s down %s: %s\n", v.VM, fmtOffset(sim.Milliseconds(*v.OutageMs)), how)
 	}

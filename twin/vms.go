@@ -65,8 +65,11 @@ type VMOutage struct {
 	Cause     string // why it stopped
 	Down, Up  sim.Time
 	ResumedOn string // where it ran again
-	Mechanism string // what brought it back: "HA restart", "its host is back", …
+	Mechanism string // what brought it back: "HA restart", "started with its host", …
 	BootedFor sim.Time
+	// CutOff names the VM's port groups that the host it came back on lacks: it runs
+	// there, but those vNICs reach nothing.
+	CutOff []string
 }
 
 // VMStateChanged is the trace record of a VM changing state.
@@ -135,6 +138,7 @@ func (tw *Twin) setVM(v *vmRun, host string, state VMState, reason string, d sim
 	switch {
 	case state == VMRunning && v.out != nil:
 		v.out.Up, v.out.ResumedOn, v.out.Mechanism = now, host, v.starting
+		v.out.CutOff = tw.missingPortGroups(v.VM, host)
 		if v.State == VMBooting {
 			v.out.BootedFor = now - v.Since
 		}
@@ -326,6 +330,21 @@ func (tw *Twin) VMOutages() []VMOutage {
 	out := make([]VMOutage, len(tw.vmOutages))
 	for i, o := range tw.vmOutages {
 		out[i] = *o
+	}
+	return out
+}
+
+// missingPortGroups lists the port groups of a VM's vNICs that a host lacks.
+func (tw *Twin) missingPortGroups(vm, host string) []string {
+	v, h := tw.Topology.VM(vm), tw.Topology.Host(host)
+	if v == nil || h == nil {
+		return nil
+	}
+	var out []string
+	for _, n := range v.VNICs {
+		if h.PortGroup(n.PortGroup) == nil {
+			out = append(out, n.PortGroup)
+		}
 	}
 	return out
 }
