@@ -33,10 +33,13 @@ const (
 	Enclosure  Kind = "enclosure"
 	Host       Kind = "host"
 	Storage    Kind = "storage"
+	// VM is a guest that stops serving (a crash or a hang) while its host runs on; its
+	// repair is the guest serving again.
+	VM Kind = "vm"
 )
 
 // Kinds lists every failure kind.
-var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, Storage}
+var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, Storage, VM}
 
 // ParseKind accepts a failure kind name.
 func ParseKind(s string) (Kind, error) {

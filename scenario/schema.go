@@ -192,6 +192,8 @@ type HASpec struct {
 	// left out, on when every host of the cluster is attached to one storage array
 	// (vSphere picks heartbeat datastores among those all hosts mount).
 	DatastoreHeartbeats *bool `yaml:"datastore_heartbeats"`
+	// VMMonitoring resets a VM whose guest hung (a failure of kind vm) after 30 s.
+	VMMonitoring bool `yaml:"vm_monitoring"`
 }
 
 // FTSpec is fault-tolerance settings.

@@ -143,7 +143,7 @@ const RepairKind FailureKind = "repair"
 
 // FailureKinds lists the kinds a scheduled failure may have.
 var FailureKinds = []FailureKind{"link", LinkOneWay, "nic", "switch-port", "switch", "module",
-	"psu", "enclosure", "host", "storage", RepairKind}
+	"psu", "enclosure", "host", "storage", "vm", RepairKind}
 
 // Class is the component class a failure of this kind applies to ("" for a repair,
 // which applies to any).

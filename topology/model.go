@@ -382,6 +382,9 @@ type HA struct {
 	// DatastoreHeartbeats is HA's second channel: a silent host is declared dead only
 	// when its heartbeat datastore has stopped too, 3 s later (reference-facts §6.1).
 	DatastoreHeartbeats bool
+	// VMMonitoring resets a VM whose guest stopped sending VMware Tools heartbeats,
+	// after 30 s (reference-facts §6.1; off unless enabled, as in vSphere).
+	VMMonitoring bool
 }
 
 // FT is the cluster's fault-tolerance settings (reference-facts §6.2): the FT logging

@@ -18,7 +18,8 @@ import (
 // there at once, its vNICs announced by RARP: the VM's outage is the detection alone);
 // if the primary still runs, the lock on shared storage keeps the primary live and
 // the pair is unprotected until the logging network is back (§6.2, split-brain
-// avoidance). After a takeover vSphere starts a new secondary on another host; dctwin
+// avoidance). A guest that fails (a failure of kind vm) takes its lockstep secondary
+// with it: FT protects against the loss of a host, not of a guest. After a takeover vSphere starts a new secondary on another host; dctwin
 // places it at once (the time it takes to copy the VM is not modelled). FT VMs are
 // not given to HA: FT, not a restart, brings them back.
 
@@ -206,10 +207,14 @@ func (p *ftPair) decision() {
 		return
 	}
 	from := v.Host
-	if v.State == VMRunning {
+	switch {
+	case v.State == VMRunning:
 		// The primary runs: it holds the lock on shared storage and stays live.
 		p.secondary = ""
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the FT logging network is cut; the primary keeps the storage lock"})
+		return
+	case !tw.hostDown[from]:
+		// The guest failed, not its host: the secondary, in lockstep, failed with it.
 		return
 	}
 	to := p.secondary

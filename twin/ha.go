@@ -88,7 +88,8 @@ func (tw *Twin) startHA() error {
 			tw.haOf[v.Name] = hc
 		}
 		cfg := ha.Config{Heartbeat: sim.Time(c.HA.Heartbeat), FailureDetection: sim.Time(c.HA.FailureDetection),
-			DatastoreHeartbeats: c.HA.DatastoreHeartbeats, IsolationResponse: ha.Response(c.HA.IsolationResponse)}
+			DatastoreHeartbeats: c.HA.DatastoreHeartbeats, IsolationResponse: ha.Response(c.HA.IsolationResponse),
+			VMMonitoring: c.HA.VMMonitoring}
 		agents, err := ha.New(tw.Sim, c.Name, cfg, hosts, vms, hc)
 		if err != nil {
 			return fmt.Errorf("%s: cluster %s: %w", c.Pos, c.Name, err)
@@ -219,7 +220,7 @@ func (hc *haCluster) VMBooting(vm, host string, boot sim.Time) {
 	}
 	reason := "HA restart"
 	if v.Host == host {
-		reason = "HA reset"
+		reason = "HA VM monitoring reset"
 	}
 	if err := tw.StartVM(vm, host, boot, reason); err != nil {
 		tw.setVM(v, host, VMFailed, err.Error(), 0)

@@ -67,6 +67,7 @@ var (
 	// classic-dc: hv-2, an HA slave (hv-1 is the master), fails; hv-3 loses both NICs
 	// and with them its management network (isolated, alive by its datastore).
 	hv2Fails    = "failures.scheduled=[{at: 5m, component: hv-2, kind: host, repair_after: 2m}]"
+	web1Hangs   = "failures.scheduled=[{at: 5m, component: web-1, kind: vm, repair_after: 2m}]"
 	hv3Fails    = "failures.scheduled=[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]" // web-broker's FT primary
 	hv3Isolated = `failures.scheduled=[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`
 )
@@ -167,6 +168,7 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].ha.heartbeat":               runs("topology.clusters[vcluster].ha.heartbeat=3s").on("classic-dc"),
 	"topology.clusters[].ha.failure_detection":       runs("topology.clusters[vcluster].ha.failure_detection=30s").with(hv2Fails).on("classic-dc"),
 	"topology.clusters[].ha.datastore_heartbeats":    runs("topology.clusters[vcluster].ha.datastore_heartbeats=false").with(hv2Fails).on("classic-dc"),
+	"topology.clusters[].ha.vm_monitoring":           runs("topology.clusters[vcluster].ha.vm_monitoring=true").with(web1Hangs).on("classic-dc"),
 	"topology.clusters[].ha.isolation_response":      runs("topology.clusters[vcluster].ha.isolation_response=power-off").with(hv3Isolated).on("classic-dc"),
 	"topology.clusters[].ha.host_failures_tolerated": info("clusters").on("classic-dc"),
 	"topology.clusters[].ft.enabled":                 runs("topology.clusters[vcluster].ft.enabled=false").with(hv3Fails).on("classic-dc"),

@@ -336,6 +336,8 @@ func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
 		return pick(n.FailNIC, n.RepairNIC)
 	case failures.SwitchPort:
 		return pick(n.FailPort, n.RepairPort)
+	case failures.VM:
+		return tw.guest(component, fail)
 	case failures.Storage:
 		return fmt.Errorf("storage failures act on the VMs whose disks they hold; the network model does not run VMs' storage yet")
 	}

@@ -55,6 +55,7 @@ type vmRun struct {
 	// of the start in progress, the mechanism that ends the outage.
 	out      *VMOutage
 	starting string
+	hung     bool // failed by a failure of kind vm: the guest, not the host
 }
 
 // VMOutage is a time a VM did not run: from when it stopped, failed or was stunned
@@ -156,7 +157,7 @@ func (tw *Twin) setVM(v *vmRun, host string, state VMState, reason string, d sim
 		v.starting = reason
 	}
 	v.Host, v.State, v.Since = host, state, now
-	v.withHost = false
+	v.withHost, v.hung = false, false
 	tw.Sim.Report(VMStateChanged{VM: v.VM, Host: host, State: state, Reason: reason, For: d})
 	tw.syncCalls()
 	for _, fn := range tw.vmWatch {
@@ -347,4 +348,36 @@ func (tw *Twin) missingPortGroups(vm, host string) []string {
 		}
 	}
 	return out
+}
+
+// guest applies a failure of kind vm: the guest stops serving (crashed or hung) while
+// its host runs on; HA's VM monitoring, where the cluster has it, resets the VM after
+// its failure interval (it then boots). The repair is the guest serving again, at once,
+// unless it was reset meanwhile.
+func (tw *Twin) guest(vm string, fail bool) error {
+	v, err := tw.vmNamed(vm)
+	if err != nil {
+		return err
+	}
+	hc := tw.haOf[vm]
+	if fail {
+		if v.State != VMRunning {
+			return fmt.Errorf("VM %s is %s, not running", vm, v.State)
+		}
+		_ = tw.Net.StopVM(vm)
+		tw.setVM(v, v.Host, VMFailed, "guest stopped", 0)
+		v.hung = true
+		if hc != nil {
+			_ = hc.agents.Hang(vm) // VM monitoring's timer starts; the VM already stopped
+		}
+		return nil
+	}
+	if !v.hung || v.State != VMFailed {
+		return nil // reset meanwhile, or gone with its host: nothing to resume
+	}
+	tw.run(v, v.Host, "guest serves again")
+	if hc != nil {
+		hc.agents.Recover(vm)
+	}
+	return nil
 }

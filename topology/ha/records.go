@@ -162,6 +162,12 @@ func (r VMStarted) String() string {
 	return fmt.Sprintf("VM running again on %s after a reset", r.Host)
 }
 
+// DetectionMechanism names VM monitoring as what noticed the hung guest.
+func (r VMReset) DetectionMechanism() string { return "HA VM monitoring" }
+
+// DetectedDown is true: a reset follows a guest noticed dead.
+func (r VMReset) DetectedDown() bool { return true }
+
 // VMReset is reported when VM monitoring resets a VM whose guest heartbeats stopped.
 type VMReset struct {
 	Cluster, VM, Host string
