@@ -92,6 +92,12 @@ func (d *Details) View() string {
 			if c.HA.Enabled {
 				l.add("HA", fmt.Sprintf("heartbeats every %v, dead after %v (+3 s with datastore heartbeats: %v)",
 					c.HA.Heartbeat, c.HA.FailureDetection, c.HA.DatastoreHeartbeats))
+				if m, ok := snap.HAMasters[c.Name]; ok {
+					if m == "" {
+						m = "none: an election is under way"
+					}
+					l.add("HA master", m)
+				}
 			}
 			l.add("", st.Dim.Render("HA restarts VMs at run time; FT, DRS and DPM are checked, not simulated yet"))
 		}

@@ -123,6 +123,9 @@ func TestHARestartAfterMasterFailure(t *testing.T) {
 	if len(f.VMs) != 2 {
 		t.Errorf("VM lines %+v, want pbx-a and web-1", f.VMs)
 	}
+	if m := r.tw.Snapshot().HAMasters["vcluster"]; m != "hv-2" {
+		t.Errorf("HA master at the end %q, want hv-2 (elected; hv-1 still booting)", m)
+	}
 }
 
 var hv2Down = [2]string{"failures.scheduled", "[{at: 5m, component: hv-2, kind: host, repair_after: 2m}]"}

@@ -29,6 +29,8 @@ type Snapshot struct {
 	Booting []string
 	// VMs are the virtual machines' states and hosts, in the scenario's order.
 	VMs []VMStatus
+	// HAMasters names each HA cluster's master ("" during an election).
+	HAMasters map[string]string
 	// Calls are the calls in progress; CallStats the call counts so far (nil without
 	// calls).
 	Calls     []CallState
@@ -77,6 +79,12 @@ func (tw *Twin) Snapshot() *Snapshot {
 	}
 	slices.Sort(s.Booting)
 	s.VMs = tw.VMs()
+	if len(tw.has) > 0 {
+		s.HAMasters = map[string]string{}
+		for _, hc := range tw.has {
+			s.HAMasters[hc.name] = hc.agents.Master()
+		}
+	}
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
 		s.CallStats = &st
