@@ -122,6 +122,10 @@ func FailureKindsOf(t *topology.Topology, component string) []failures.Kind {
 	switch class {
 	case topology.ClassLink:
 		return []failures.Kind{failures.Link, failures.LinkOneWay}
+	case topology.ClassHost:
+		if h := t.Host(component); h != nil && h.IsHypervisor() {
+			return []failures.Kind{failures.Host, failures.HostHang}
+		}
 	case topology.ClassStorage:
 		return nil
 	}

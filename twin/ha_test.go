@@ -273,3 +273,20 @@ func TestHARestartOntoHostWithoutPortGroup(t *testing.T) {
 		}
 	}
 }
+
+// A hung hypervisor keeps its NICs' carrier: no NIC team, switch or spanning tree
+// notices. Only HA does, by the silence of its agent and of its heartbeat datastore:
+// hv-2 (a slave) declared dead at L + 18 s, its VMs running elsewhere at L + 78 s.
+func TestHAHostHang(t *testing.T) {
+	r := runHA(t, [2]string{"failures.scheduled", "[{at: 5m, component: hv-2, kind: host-hang, repair_after: 2m}]"})
+	l := lastBeat(t, "hv-2 declared dead", r.dead["hv-2"], 18*sim.Second)
+	for _, vm := range []string{"voicemail", "mcu", "web-2", "db-read-1"} {
+		if got, want := r.running[vm], l+18*sim.Second+boot; got != want || r.on[vm] == "hv-2" {
+			t.Errorf("%s running again at %v on %s, want %v elsewhere", vm, got, r.on[vm], want)
+		}
+	}
+	f := r.tw.Report().Failures[0]
+	if len(f.Detections) != 1 || f.Detections[0].Mechanism != "HA" {
+		t.Errorf("detections %+v, want HA alone (the carrier stays up)", f.Detections)
+	}
+}

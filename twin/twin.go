@@ -70,6 +70,7 @@ type Twin struct {
 
 	hostDown map[string]bool // hosts without power, or still booting
 	booting  map[string]bool // hosts booting after their power returned
+	hung     map[string]bool // hypervisors hung with their carrier up (host-hang)
 	hostGen  map[string]int  // bumped at every power change, so a stale boot does not finish
 
 	callNodes []string        // UC servers the call model must hear of
@@ -121,7 +122,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	run := sc.Run()
 	tw := &Twin{Scenario: sc, Topology: t, Seed: run.Seed, Duration: sim.Time(run.Duration), findings: forced,
 		flowEnds: map[string][2]string{},
-		hostDown: map[string]bool{}, hostGen: map[string]int{}, booting: map[string]bool{}}
+		hostDown: map[string]bool{}, hostGen: map[string]int{}, booting: map[string]bool{}, hung: map[string]bool{}}
 	if opt.SeedSet {
 		tw.Seed = opt.Seed
 	}
@@ -338,6 +339,8 @@ func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
 		return pick(n.FailPort, n.RepairPort)
 	case failures.VM:
 		return tw.guest(component, fail)
+	case failures.HostHang:
+		return tw.hang(component, fail)
 	case failures.Storage:
 		return fmt.Errorf("storage failures act on the VMs whose disks they hold; the network model does not run VMs' storage yet")
 	}
@@ -379,6 +382,38 @@ func (tw *Twin) power(component string, kind failures.Kind, fail bool) error {
 	return nil
 }
 
+// hang stops a hypervisor with its NICs' carrier up: its VMs fail (their vNICs detach,
+// so their traffic stops) and its HA agent falls silent, while the switches see the
+// links up. The repair is a reset: the host boots for its boot time, as after a power
+// loss. The host's own management interface keeps answering the network (dctwin's
+// simplification); only the HA agents, which read Up, treat it as gone.
+func (tw *Twin) hang(host string, fail bool) error {
+	h := tw.Topology.Host(host)
+	if h == nil || !h.IsHypervisor() {
+		return fmt.Errorf("%q is not a hypervisor: only a hypervisor hangs this way", host)
+	}
+	if !fail {
+		if !tw.hung[host] {
+			return nil
+		}
+		delete(tw.hung, host)
+		tw.hostGen[host]++
+		_ = tw.Net.FailHost(host) // the reset drops the links while the host boots
+		tw.powerOn(host)
+		return nil
+	}
+	if tw.hostDown[host] || tw.hung[host] {
+		return fmt.Errorf("host %s is not running", host)
+	}
+	tw.hung[host] = true
+	tw.hostDown[host] = true
+	tw.hostFailed(host)
+	tw.haChanged()
+	tw.ftChanged()
+	tw.syncCalls()
+	return nil
+}
+
 // powerOff cuts a host's power: it stops at once, and so do the VMs on it.
 func (tw *Twin) powerOff(host string) error {
 	tw.hostGen[host]++
@@ -405,6 +440,7 @@ func (tw *Twin) powerOn(host string) {
 			return
 		}
 		delete(tw.booting, host)
+		delete(tw.hung, host) // a boot ends a hang too
 		tw.hostDown[host] = false
 		_ = tw.Net.RepairHost(host)
 		tw.Sim.Report(HostBooted{Host: host})
