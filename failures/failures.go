@@ -33,10 +33,17 @@ const (
 	Enclosure  Kind = "enclosure"
 	Host       Kind = "host"
 	Storage    Kind = "storage"
+	// VM is a guest that stops serving (a crash or a hang) while its host runs on; its
+	// repair is the guest serving again.
+	VM Kind = "vm"
+	// HostHang is a hypervisor that stops (a purple screen, a hung kernel) with its NICs'
+	// carrier still up: its VMs and its HA agent stop, the network notices nothing.
+	// Its repair is a reset: the host boots.
+	HostHang Kind = "host-hang"
 )
 
 // Kinds lists every failure kind.
-var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, Storage}
+var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, HostHang, Storage, VM}
 
 // ParseKind accepts a failure kind name.
 func ParseKind(s string) (Kind, error) {
@@ -54,8 +61,11 @@ func ParseKind(s string) (Kind, error) {
 
 // Class is the component class a failure of this kind applies to.
 func (k Kind) Class() topology.Class {
-	if k == LinkOneWay {
+	switch k {
+	case LinkOneWay:
 		return topology.ClassLink
+	case HostHang:
+		return topology.ClassHost
 	}
 	return topology.Class(k)
 }

@@ -3,6 +3,7 @@ package scenario
 import (
 	"dctwin/topology/power"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,11 +112,22 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 		t.AddStorage(&topology.Storage{Name: s.Name, Kind: kind, Source: s.Source})
 	}
 	for _, c := range ts.Clusters {
-		t.AddCluster(b.clusterOf(c))
+		cl := b.clusterOf(c)
+		cl.HA.DatastoreHeartbeats = datastoreHeartbeats(c, t)
+		t.AddCluster(cl)
 	}
 	for _, v := range ts.VMs {
 		vm := &topology.VM{Name: v.Name, Host: v.Host, CPU: v.CPU, RAMGB: v.RAMGB, Disk: v.Disk,
-			Role: v.Role, FT: v.FT, Source: v.Source}
+			Role: v.Role, FT: v.FT, Source: v.Source,
+			BootTime:        orDefault(v.Source, "boot_time", v.BootTime, topology.DefaultVMBootTime),
+			RestartPriority: strings.ToLower(v.RestartPriority)}
+		switch vm.RestartPriority {
+		case "":
+			vm.RestartPriority = topology.DefaultRestartPriority
+		case "high", "medium", "low", "disabled":
+		default:
+			b.fail(v.PosOf("restart_priority"), "unknown restart_priority %q (expected high, medium, low or disabled)", v.RestartPriority)
+		}
 		if vm.Disk == "" {
 			vm.Disk = topology.LocalDisk
 		}
@@ -123,6 +135,12 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 			vm.VNICs = append(vm.VNICs, topology.VNIC{Name: n.Name, PortGroup: n.PortGroup})
 		}
 		t.AddVM(vm)
+	}
+	for _, c := range ts.VMClusters {
+		t.AddVMCluster(&topology.VMCluster{Name: c.Name, VMs: c.VMs, Source: c.Source,
+			Heartbeat: orDefault(c.Source, "heartbeat", c.Heartbeat, topology.DefaultVMClusterHeartbeat),
+			Timeout:   orDefault(c.Source, "timeout", c.Timeout, topology.DefaultVMClusterTimeout),
+			Takeover:  orDefault(c.Source, "takeover", c.Takeover, topology.DefaultVMClusterTakeover)})
 	}
 	for _, e := range ts.Endpoints {
 		kind := topology.EndpointKind(strings.ToLower(e.Kind))
@@ -238,7 +256,57 @@ func (b *builder) hostOf(h HostSpec) *topology.Host {
 		host.PortGroups = append(host.PortGroups, &topology.PortGroup{Name: pg.Name, VLAN: pg.VLAN,
 			VMKernel: pg.VMKernel, Source: pg.Source})
 	}
+	switch {
+	case host.IsHypervisor():
+		host.VSwitch = b.vswitchOf(h, host)
+	case h.VSwitch != nil:
+		b.fail(h.PosOf("vswitch"), "host %s is a %s server: only a hypervisor has a virtual switch", h.Name, host.Kind)
+	}
 	return host
+}
+
+// vswitchOf is a hypervisor's virtual switch with the defaults for what its
+// `vswitch:` block leaves out: route based on the originating virtual port (IP hash
+// over an SLB or LACP team, whose switch side bundles the uplinks), notify switches
+// (reference-facts §4.3); an NFT team's non-primary members in standby (an NFT team is
+// active/standby by definition), none otherwise; failback as the team's; the virtual
+// switch latency of topology/defaults.go.
+func (b *builder) vswitchOf(h HostSpec, host *topology.Host) *topology.VSwitch {
+	var s VSwitchSpec
+	if h.VSwitch != nil {
+		s = *h.VSwitch
+	}
+	vs := &topology.VSwitch{LoadBalancing: topology.DefaultLoadBalancing, NotifySwitches: topology.DefaultNotifySwitches,
+		Failback: true, Latency: orDefault(h.Source, "vswitch.latency", s.Latency, topology.DefaultVSwitchLatency)}
+	var tm *topology.Team
+	if len(host.Teams) > 0 {
+		tm = host.Teams[0]
+		vs.Uplinks = tm.Name
+		vs.Failback = tm.Failback
+		if tm.Mode.NeedsSwitchAggregation() {
+			vs.LoadBalancing = topology.IPHash
+		}
+		if tm.Mode == topology.NFT {
+			vs.Standby = without(tm.Members, tm.Primary())
+		}
+	}
+	if s.LoadBalancing != "" {
+		lb, err := topology.ParseLoadBalancing(s.LoadBalancing)
+		if err != nil {
+			b.fail(h.PosOf("vswitch.load_balancing"), "%v", err)
+		}
+		vs.LoadBalancing = lb
+	}
+	if written(h.Source, "vswitch.standby") {
+		vs.Standby = s.Standby
+	}
+	if s.NotifySwitches != nil {
+		vs.NotifySwitches = *s.NotifySwitches
+	}
+	if s.Failback != nil {
+		vs.Failback = *s.Failback
+	}
+	return vs
 }
 
 func (b *builder) teamOf(s TeamSpec) *topology.Team {
@@ -272,6 +340,11 @@ func (b *builder) teamOf(s TeamSpec) *topology.Team {
 		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, topology.DefaultMIIMonInterval)
 	case topology.Heartbeat:
 		interval, missed := flavour.HeartbeatDefaults()
+		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, interval)
+		det.Missed = missed
+	case topology.Beacon:
+		// Beacon probing is VMware's whatever the flavour says of heartbeats.
+		interval, missed := topology.FlavourVMware.HeartbeatDefaults()
 		det.Interval = orDefault(s.Source, "detection.interval", s.Detection.Interval, interval)
 		det.Missed = missed
 	}
@@ -411,11 +484,33 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 			Heartbeat:             orDefault(c.Source, "ha.heartbeat", c.HA.Heartbeat, topology.DefaultHAHeartbeat),
 			FailureDetection:      orDefault(c.Source, "ha.failure_detection", c.HA.FailureDetection, topology.DefaultHAFailureDetection),
 			IsolationResponse:     iso,
-			HostFailuresTolerated: c.HA.HostFailuresTolerated},
+			HostFailuresTolerated: c.HA.HostFailuresTolerated, VMMonitoring: c.HA.VMMonitoring},
 		FT:  topology.FT{Enabled: c.FT.Enabled},
 		DRS: topology.DRS{Enabled: c.DRS.Enabled, Threshold: drsThreshold, Interval: orDefault(c.Source, "drs.interval", c.DRS.Interval, topology.DefaultDRSInterval)},
 		DPM: topology.DPM{Enabled: c.DPM.Enabled, TargetUtilization: dpmTarget, Tolerance: dpmTol},
 	}
+}
+
+// datastoreHeartbeats is a cluster's datastore heartbeating: as written, or on where
+// every host of the cluster is attached to one storage array (vSphere picks its two
+// heartbeat datastores among those all hosts mount; reference-facts §6.1).
+func datastoreHeartbeats(c ClusterSpec, t *topology.Topology) bool {
+	if c.HA.DatastoreHeartbeats != nil {
+		return *c.HA.DatastoreHeartbeats
+	}
+	var shared []string
+	for i, name := range c.Hosts {
+		var storage []string
+		if h := t.Host(name); h != nil {
+			storage = h.Storage
+		}
+		if i == 0 {
+			shared = slices.Clone(storage)
+			continue
+		}
+		shared = slices.DeleteFunc(shared, func(s string) bool { return !slices.Contains(storage, s) })
+	}
+	return len(shared) > 0
 }
 
 // bootTimeOf is the default boot time of a host kind (topology/defaults.go).

@@ -34,6 +34,11 @@ func CheckWith(sc *Scenario, t *topology.Topology) check.Findings {
 			}
 			continue
 		}
+		if h := t.Host(f.Component); f.Kind == HostHang && h != nil && !h.IsHypervisor() {
+			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("kind"), "host-hang of %s: only a hypervisor hangs with its carrier up (%s is a %s server; use kind host)",
+				f.Component, f.Component, h.Kind))
+			continue
+		}
 		if _, ok := t.Component(class, f.Component); !ok {
 			hint := ""
 			if other, ok := t.ClassOf(f.Component); ok {

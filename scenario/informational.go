@@ -29,36 +29,40 @@ func (g *notSimulated) add(src topology.Source, key, owner string) {
 // checkNotSimulated reports written settings that do not reach the simulation.
 func checkNotSimulated(sc *Scenario) check.Findings {
 	ts := &sc.Spec.Topology
-	capacity := &notSimulated{what: "host and VM cpu and ram_gb",
-		why: "capacity comes with the virtualization model (power is simulated: the report gives each host's energy)"}
-	virt := &notSimulated{what: "clusters (ha, ft, drs, dpm, vmotion_vlan), VM disk and ft, host storage, port groups' vmkernel, storage arrays",
-		why: "they are checked statically; at run time a VM runs on its host's NIC team, in its port groups' VLANs, and goes down with its host"}
+	capacity := &notSimulated{what: "host and VM cpu and ram_gb outside HA clusters",
+		why: "HA places restarted VMs by cpu and ram_gb; elsewhere load comes with the capacity model (power is simulated: the report gives each host's energy)"}
+	virt := &notSimulated{what: "clusters' drs, dpm, vmotion_vlan and ha.host_failures_tolerated, storage arrays",
+		why: "they are checked statically; at run time HA restarts the VMs of a failed host wherever memory and vCPUs fit, " +
+			"with no admission control, no live migration, and storage always reachable"}
 	docs := &notSimulated{what: "VLAN subnets and gateway addresses",
 		why: "they document the address plan; at run time each VLAN is one subnet, routed through its gateway"}
 	for _, v := range ts.VLANs {
 		docs.add(v.Source, "subnet", "vlan "+v.Name)
 	}
-	for _, h := range ts.Hosts {
-		for _, k := range []string{"cpu", "ram_gb"} {
-			capacity.add(h.Source, k, h.Name)
+	inHA := map[string]bool{} // hosts of HA clusters, whose cpu and ram_gb HA uses
+	for _, c := range ts.Clusters {
+		for _, k := range []string{"drs", "dpm", "vmotion_vlan", "ha.host_failures_tolerated"} {
+			virt.add(c.Source, k, c.Name)
 		}
-		virt.add(h.Source, "storage", h.Name)
-		for _, pg := range h.PortGroups {
-			virt.add(pg.Source, "vmkernel", h.Name)
+		if c.HA.Enabled {
+			for _, h := range c.Hosts {
+				inHA[h] = true
+			}
+		}
+	}
+	for _, h := range ts.Hosts {
+		if !inHA[h.Name] {
+			capacity.add(h.Source, "cpu", h.Name)
+			capacity.add(h.Source, "ram_gb", h.Name)
 		}
 	}
 	for _, s := range ts.Storage {
 		virt.add(s.Source, "name", s.Name)
 	}
-	for _, c := range ts.Clusters {
-		virt.add(c.Source, "name", c.Name)
-	}
 	for _, v := range ts.VMs {
-		for _, k := range []string{"cpu", "ram_gb"} {
-			capacity.add(v.Source, k, v.Name)
-		}
-		for _, k := range []string{"disk", "ft"} {
-			virt.add(v.Source, k, v.Name)
+		if !inHA[v.Host] {
+			capacity.add(v.Source, "cpu", v.Name)
+			capacity.add(v.Source, "ram_gb", v.Name)
 		}
 	}
 	for _, g := range ts.Gateways {

@@ -20,7 +20,7 @@ func TestPositionedErrors(t *testing.T) {
 		{"unknown top-level key", "version: 1\ntopolgy: {}\n",
 			`x.yaml:2:1: unknown field "topolgy" (expected one of: failures, run, topology, version, workloads)`},
 		{"unknown key in a section", "version: 1\ntopology:\n  switchs: []\n",
-			`x.yaml:3:3: unknown field "switchs" (expected one of: clusters, enclosures, endpoints, gateways, hosts, links, storage, switches, vlans, vms)`},
+			`x.yaml:3:3: unknown field "switchs" (expected one of: clusters, enclosures, endpoints, gateways, hosts, links, storage, switches, vlans, vm_clusters, vms)`},
 		{"unknown key in an item", "version: 1\ntopology:\n  switches:\n    - {name: a, prots: 4}\n",
 			`x.yaml:4:17: unknown field "prots" (expected one of: boot_time, cluster, latency, layer, mac_aging, name, portfast, ports, spanning_tree, stp, vlans)`},
 		{"unknown key in a nested block", "version: 1\ntopology:\n  hosts:\n    - name: h\n      teams:\n        - name: b\n          detection: {method: miimon, intervall: 1s}\n",

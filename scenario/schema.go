@@ -16,6 +16,7 @@ type TopologySpec struct {
 	Storage    []StorageSpec   `yaml:"storage"`
 	Clusters   []ClusterSpec   `yaml:"clusters"`
 	VMs        []VMSpec        `yaml:"vms"`
+	VMClusters []VMClusterSpec `yaml:"vm_clusters"`
 	Endpoints  []EndpointSpec  `yaml:"endpoints"`
 	Gateways   []GatewaySpec   `yaml:"gateways"`
 }
@@ -90,7 +91,20 @@ type HostSpec struct {
 	Teams           []TeamSpec      `yaml:"teams"`
 	Storage         []string        `yaml:"storage"`
 	PortGroups      []PortGroupSpec `yaml:"port_groups"`
+	VSwitch         *VSwitchSpec    `yaml:"vswitch"`
 	topology.Source `yaml:"-"`
+}
+
+// VSwitchSpec is a hypervisor's virtual switch: how its VMs' vNICs use the host's NIC
+// team as uplinks (reference-facts §4.3). `{load_balancing: originating-port,
+// standby: [vmnic1], notify_switches: true, failback: true, latency: 15us}`; every key
+// may be left out (topology.VSwitch says what each default is).
+type VSwitchSpec struct {
+	LoadBalancing  string   `yaml:"load_balancing"`
+	Standby        []string `yaml:"standby"`
+	NotifySwitches *bool    `yaml:"notify_switches"`
+	Failback       *bool    `yaml:"failback"`
+	Latency        Duration `yaml:"latency"`
 }
 
 // NICSpec is one NIC of a host; `connect` is the switch port it is cabled to (not for
@@ -179,6 +193,12 @@ type HASpec struct {
 	FailureDetection      Duration `yaml:"failure_detection"`
 	IsolationResponse     string   `yaml:"isolation_response"`
 	HostFailuresTolerated int      `yaml:"host_failures_tolerated"`
+	// DatastoreHeartbeats: HA's second channel through the hosts' shared storage;
+	// left out, on when every host of the cluster is attached to one storage array
+	// (vSphere picks heartbeat datastores among those all hosts mount).
+	DatastoreHeartbeats *bool `yaml:"datastore_heartbeats"`
+	// VMMonitoring resets a VM whose guest hung (a failure of kind vm) after 30 s.
+	VMMonitoring bool `yaml:"vm_monitoring"`
 }
 
 // FTSpec is fault-tolerance settings.
@@ -220,14 +240,30 @@ type VNICSpec struct {
 
 // VMSpec is a virtual machine; disk is "local" or a storage name.
 type VMSpec struct {
-	Name            string     `yaml:"name"`
-	Host            string     `yaml:"host"`
-	CPU             int        `yaml:"cpu"`
-	RAMGB           float64    `yaml:"ram_gb"`
-	Disk            string     `yaml:"disk"`
-	Role            string     `yaml:"role"`
-	FT              bool       `yaml:"ft"`
-	NICs            []VNICSpec `yaml:"nics"`
+	Name  string     `yaml:"name"`
+	Host  string     `yaml:"host"`
+	CPU   int        `yaml:"cpu"`
+	RAMGB float64    `yaml:"ram_gb"`
+	Disk  string     `yaml:"disk"`
+	Role  string     `yaml:"role"`
+	FT    bool       `yaml:"ft"`
+	NICs  []VNICSpec `yaml:"nics"`
+	// BootTime is the guest's boot after an HA restart (topology.DefaultVMBootTime);
+	// RestartPriority high, medium (default), low or disabled.
+	BootTime        Duration `yaml:"boot_time"`
+	RestartPriority string   `yaml:"restart_priority"`
+	topology.Source `yaml:"-"`
+}
+
+// VMClusterSpec is an application's own active/standby pair of VMs with its own
+// heartbeat: `{name: pbx-pair, vms: [pbx-a, pbx-b], heartbeat: 1s, timeout: 3s,
+// takeover: 2s}` (defaults in topology/defaults.go).
+type VMClusterSpec struct {
+	Name            string   `yaml:"name"`
+	VMs             []string `yaml:"vms"`
+	Heartbeat       Duration `yaml:"heartbeat"`
+	Timeout         Duration `yaml:"timeout"`
+	Takeover        Duration `yaml:"takeover"`
 	topology.Source `yaml:"-"`
 }
 

@@ -143,7 +143,10 @@ const RepairKind FailureKind = "repair"
 
 // FailureKinds lists the kinds a scheduled failure may have.
 var FailureKinds = []FailureKind{"link", LinkOneWay, "nic", "switch-port", "switch", "module",
-	"psu", "enclosure", "host", "storage", RepairKind}
+	"psu", "enclosure", "host", HostHang, "storage", "vm", RepairKind}
+
+// HostHang is the failure kind of a hypervisor that stops with its carrier up.
+const HostHang FailureKind = "host-hang"
 
 // Class is the component class a failure of this kind applies to ("" for a repair,
 // which applies to any).
@@ -151,6 +154,8 @@ func (k FailureKind) Class() topology.Class {
 	switch k {
 	case LinkOneWay:
 		return topology.ClassLink
+	case HostHang:
+		return topology.ClassHost
 	case RepairKind:
 		return ""
 	}

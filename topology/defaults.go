@@ -69,6 +69,11 @@ const (
 	// (2012) measured a virtualization overhead of a few tens of microseconds per round
 	// trip; 15 µs per crossing is dctwin's reading of it.
 	DefaultVSwitchLatency = 15 * time.Microsecond
+	// DefaultLoadBalancing is a virtual switch's "route based on originating virtual
+	// port" and DefaultNotifySwitches its "notify switches: yes" (reference-facts §4.3;
+	// the first's default status is unconfirmed there).
+	DefaultLoadBalancing  = OriginatingPort
+	DefaultNotifySwitches = true
 	// DefaultLinkSpeed is the speed of a switch-to-switch cable written without one, and
 	// DefaultNICSpeed that of a server NIC: 1 Gbit/s, the server access speed of the
 	// source articles' era (10 GbE "is coming"). dctwin's choice, not a cited value.
@@ -108,6 +113,27 @@ const (
 	// and 15 s until a silent host is declared dead (reference-facts §6.1).
 	DefaultHAHeartbeat        = time.Second
 	DefaultHAFailureDetection = 15 * time.Second
+	// DefaultVMBootTime is a guest's boot from power-on until it serves: 60 s, the
+	// middle of the 30–90 s that reference-facts §8 calls a guess (no source found
+	// for a private hypervisor); dctwin's choice. DefaultRestartPriority is vSphere
+	// HA's default VM restart priority, medium (reference-facts §6.1 lists the order).
+	DefaultVMBootTime = 60 * time.Second
+	// DefaultFTHeartbeat and DefaultFTMissed are how an FT secondary notices that its
+	// primary is gone: heartbeats over the FT logging network every 100 ms, live after
+	// 3 missed (300 ms). reference-facts §6.2 has no figure for it (only that the
+	// failover is transparent); the issue's "sub-second detection" is dctwin's choice
+	// of numbers.
+	DefaultFTHeartbeat = 100 * time.Millisecond
+	DefaultFTMissed    = 3
+	// DefaultVMClusterHeartbeat, DefaultVMClusterTimeout and DefaultVMClusterTakeover
+	// are an application pair's own heartbeats every second, the standby's decision
+	// after 3 s without one, and 2 s to start the service and take the service address.
+	// The reference facts have no figures for application clusters; these are dctwin's
+	// choice, to be set per application in the scenario.
+	DefaultVMClusterHeartbeat = time.Second
+	DefaultVMClusterTimeout   = 3 * time.Second
+	DefaultVMClusterTakeover  = 2 * time.Second
+	DefaultRestartPriority    = "medium"
 	// DefaultDRSThreshold is migration threshold level 3 and DefaultDRSInterval the
 	// 5 min invocation period (reference-facts §6.4).
 	DefaultDRSThreshold = 3

@@ -53,16 +53,22 @@ const (
 	Carrier Detection = "carrier"
 	// MIIMon polls link state every interval, with optional up- and down-delays.
 	MIIMon Detection = "miimon"
-	// Heartbeat sends probes (HP heartbeats, Linux ARP monitor, VMware beacons) every
+	// Heartbeat sends probes (HP heartbeats, Linux ARP monitor) to a target every
 	// interval and fails a member after a number of missed replies; it also sees failures
 	// beyond the adjacent switch.
 	Heartbeat Detection = "heartbeat"
+	// Beacon is VMware's beacon probing: every member broadcasts a beacon every interval
+	// and listens for the others' (reference-facts §4.3); a member whose beacons stop
+	// reaching the others, or that hears none of theirs, is failed after a number of
+	// missed beacons. With two members a broken path cannot be pinned on either.
+	Beacon Detection = "beacon"
 )
 
 var detectionAliases = map[string]Detection{
 	"carrier": Carrier, "link": Carrier, "link-status": Carrier,
 	"miimon": MIIMon, "mii": MIIMon,
-	"heartbeat": Heartbeat, "arp": Heartbeat, "arpmon": Heartbeat, "beacon": Heartbeat,
+	"heartbeat": Heartbeat, "arp": Heartbeat, "arpmon": Heartbeat,
+	"beacon": Beacon, "beacon-probing": Beacon,
 }
 
 // ParseDetection accepts a detection method name or alias.
@@ -75,7 +81,11 @@ func ParseDetection(s string) (Detection, error) {
 
 // SeesRemoteFailures reports whether the method notices a failure beyond the adjacent
 // switch port (an uplink behind a blade switch module, a dead upstream switch).
-func (d Detection) SeesRemoteFailures() bool { return d == Heartbeat }
+func (d Detection) SeesRemoteFailures() bool { return d == Heartbeat || d == Beacon }
+
+// Probes reports whether the method sends frames on a timer (heartbeats or beacons),
+// with an interval and a number of missed probes.
+func (d Detection) Probes() bool { return d == Heartbeat || d == Beacon }
 
 // HostKind is the kind of server the source material distinguishes.
 type HostKind string

@@ -283,6 +283,8 @@ type Host struct {
 	Teams      []*Team
 	Storage    []string
 	PortGroups []*PortGroup
+	// VSwitch is a hypervisor's virtual switch (nil for other hosts).
+	VSwitch *VSwitch
 	Source
 }
 
@@ -385,11 +387,28 @@ type HA struct {
 	FailureDetection      time.Duration
 	IsolationResponse     string // leave-powered-on, power-off, shutdown
 	HostFailuresTolerated int
+	// DatastoreHeartbeats is HA's second channel: a silent host is declared dead only
+	// when its heartbeat datastore has stopped too, 3 s later (reference-facts §6.1).
+	DatastoreHeartbeats bool
+	// VMMonitoring resets a VM whose guest stopped sending VMware Tools heartbeats,
+	// after 30 s (reference-facts §6.1; off unless enabled, as in vSphere).
+	VMMonitoring bool
 }
 
-// FT is the cluster's fault-tolerance settings (reference-facts §6.2).
+// FT is the cluster's fault-tolerance settings (reference-facts §6.2): the FT logging
+// network the primaries stream their execution to their secondaries over, and the
+// heartbeats on it by which a secondary notices that its primary is gone.
 type FT struct {
 	Enabled bool
+	// LoggingVLAN is the VLAN of the hosts' FT logging VMkernel port groups; "" means
+	// none was configured.
+	LoggingVLAN string
+	// LoggingRate is the bandwidth an FT pair's logging stream uses, bits per second.
+	LoggingRate int64
+	// Heartbeat is the interval of the FT heartbeats between primary and secondary;
+	// the secondary takes over after Missed of them did not arrive.
+	Heartbeat time.Duration
+	Missed    int
 }
 
 // DRS is the cluster's load balancing settings (reference-facts §6.4).
@@ -433,7 +452,16 @@ type VM struct {
 	Disk  string
 	Role  string
 	FT    bool
-	VNICs []VNIC
+	// FTSecondary is the host of the FT secondary; "" lets dctwin choose one
+	// (another host of the cluster, as vSphere places it).
+	FTSecondary string
+	VNICs       []VNIC
+	// BootTime is how long the guest takes from power-on until it serves (an HA
+	// restart waits for it).
+	BootTime time.Duration
+	// RestartPriority is the VM's HA restart priority: high, medium (vSphere's
+	// default), low or disabled (never restarted).
+	RestartPriority string
 	Source
 }
 

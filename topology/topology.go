@@ -19,6 +19,8 @@ type Topology struct {
 	VMs        []*VM
 	Endpoints  []*Endpoint
 	Gateways   []*Gateway
+	// VMClusters are the applications' own active/standby pairs of VMs.
+	VMClusters []*VMCluster
 
 	index map[string]any // device name → first *Switch, *Module, *Host, ...
 	// linkAt maps each cabled port to the first link at it, built on first use: a
@@ -95,6 +97,19 @@ func (t *Topology) AddCluster(c *Cluster) { t.Clusters = append(t.Clusters, c) }
 func (t *Topology) AddVM(v *VM) {
 	t.VMs = append(t.VMs, v)
 	t.register(v.Name, v)
+}
+
+// AddVMCluster adds an application's active/standby pair of VMs.
+func (t *Topology) AddVMCluster(c *VMCluster) { t.VMClusters = append(t.VMClusters, c) }
+
+// VMCluster returns the VM-level cluster of that name, or nil.
+func (t *Topology) VMCluster(name string) *VMCluster {
+	for _, c := range t.VMClusters {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // AddEndpoint adds a phone or client.

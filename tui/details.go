@@ -101,16 +101,30 @@ func (d *Details) content() string {
 		d.callsOf(&l, n.name)
 	case vmNode:
 		if v := d.sh.topo.VM(n.name); v != nil {
-			l.add("host", v.Host)
+			if vs, ok := snap.VM(n.name); ok {
+				l.add("vm", fmt.Sprintf("%s on %s since %.3f s", vs.State, vs.Host, vs.Since.Seconds()))
+			} else {
+				l.add("host", v.Host)
+			}
 			l.add("size", fmt.Sprintf("%d vCPU  %.0f GB", v.CPU, v.RAMGB))
 			l.add("disk", v.Disk)
-			l.add("", st.Dim.Render("VMs follow their host at run time; HA, FT and vMotion are not simulated yet"))
+			l.add("", st.Dim.Render("a VM runs on its host's virtual switch; HA restarts it elsewhere when its host fails"))
 		}
 		d.flowsOf(&l, n.name)
 	case clusterNode:
 		if c := d.sh.topo.Cluster(n.name); c != nil {
 			l.add("hosts", strings.Join(c.Hosts, " "))
-			l.add("", st.Dim.Render("cluster features (HA, FT, DRS, DPM) are checked, not simulated yet"))
+			if c.HA.Enabled {
+				l.add("HA", fmt.Sprintf("heartbeats every %v, dead after %v (+3 s with datastore heartbeats: %v)",
+					c.HA.Heartbeat, c.HA.FailureDetection, c.HA.DatastoreHeartbeats))
+				if m, ok := snap.HAMasters[c.Name]; ok {
+					if m == "" {
+						m = "none: an election is under way"
+					}
+					l.add("HA master", m)
+				}
+			}
+			l.add("", st.Dim.Render("HA restarts VMs at run time; FT, DRS and DPM are checked, not simulated yet"))
 		}
 	case storageNode:
 		l.add("", st.Dim.Render("storage is checked (paths, SPOF), not simulated at run time yet"))
@@ -184,11 +198,37 @@ func (d *Details) host(l *lines, name string) {
 			l.add("next probe", fmtAt(ti.NextHeartbeat)+" (heartbeat round)")
 		}
 	}
-	if vms := d.sh.vmsOn[name]; len(vms) > 0 {
-		l.add("VMs", strings.Join(vms, " "))
-	}
+	d.hostVMs(l, name)
 	d.flowsOf(l, name)
 	d.callsOf(l, name)
+}
+
+// hostVMs lists the VMs on a host now (an HA restart or a move brings VMs that the
+// scenario placed elsewhere), each with its state, and the scenario's VMs that are
+// elsewhere now.
+func (d *Details) hostVMs(l *lines, name string) {
+	st := d.sh.styles
+	snap := d.sh.snap()
+	var here, away []string
+	for _, v := range snap.VMs {
+		if v.Host == name {
+			here = append(here, fmt.Sprintf("%s %s %s", st.glyph(snap.State(v.VM)), v.VM, v.State))
+		}
+	}
+	for _, v := range d.sh.vmsOn[name] {
+		if vs, ok := snap.VM(v); ok && vs.Host != name {
+			away = append(away, fmt.Sprintf("%s on %s", v, vs.Host))
+		}
+	}
+	if len(here) == 0 && len(snap.VMs) == 0 {
+		here = d.sh.vmsOn[name] // a snapshot without VM states
+	}
+	if len(here) > 0 {
+		l.add("VMs", strings.Join(here, "  "))
+	}
+	if len(away) > 0 {
+		l.add("moved away", strings.Join(away, "  "))
+	}
 }
 
 // bridge shows a switch's spanning-tree position, ports and MAC table.

@@ -3,6 +3,7 @@ package tui
 import (
 	"dctwin/failures"
 	"dctwin/sim"
+	"dctwin/topology/ha"
 	"dctwin/topology/network"
 	"dctwin/twin"
 	"dctwin/workloads/uc"
@@ -34,6 +35,8 @@ func explain(r sim.Record) string {
 			return "miimon polls the link state every interval; this poll saw the change"
 		case network.ByHeartbeat:
 			return "probes through the member went unanswered for the missed count"
+		case network.ByBeacon:
+			return "the member's beacons and the others' stopped crossing for the missed count"
 		case network.ByLACP:
 			return "LACPDUs from the partner stopped: after 3 periods the member leaves the bundle"
 		case network.BySTP:
@@ -88,6 +91,57 @@ func explain(r sim.Record) string {
 		return "power is back: the host boots before it carries traffic"
 	case twin.HostBooted:
 		return "the host has booted"
+	case twin.VMStateChanged:
+		switch r.State {
+		case twin.VMRunning:
+			return "the VM runs: its virtual switch announces its MAC so the switches find it"
+		case twin.VMBooting:
+			return "the VM powers on: the guest boots before it serves"
+		case twin.VMStunned:
+			return "the VM is paused for a switchover: it neither sends nor receives"
+		}
+		return "the VM stops: everything it served is unreachable"
+	case twin.VMClusterFailover:
+		if r.SplitBrain {
+			return "the standby heard no heartbeats and took over although the active VM still runs: both serve (split brain)"
+		}
+		return "the application's standby VM heard no heartbeats for its timeout and takes over the service"
+	case twin.VMClusterServing:
+		return "the service is served again: the standby has started it and taken the service address"
+	case twin.FTTakeover:
+		return "the FT secondary, in lockstep with the primary, heard no heartbeats over the logging network and goes live: only the detection is lost"
+	case twin.FTProtection:
+		if r.Protected {
+			return "a new secondary runs in lockstep on another host: the VM is protected again"
+		}
+		return "the VM runs without a secondary: a failure of its host now costs an HA restart or more"
+	case ha.MasterElected:
+		return "the slaves heard no master for 10 s and elected a new one (15 s); it restarts the old master's VMs 10 s later"
+	case ha.HostDeclaredDead:
+		return "the HA master heard no heartbeats for the failure detection time (and no datastore heartbeats): it restarts the host's VMs"
+	case ha.HostAlive:
+		return "no network heartbeats, but the host still writes its heartbeat datastore: isolated or partitioned, so HA restarts nothing"
+	case ha.HostIsolated:
+		return "the host hears no HA agent and cannot ping its isolation address: it applies the isolation response after the policy delay"
+	case ha.IsolationEnded:
+		return "the host hears the cluster again"
+	case ha.IsolationResponseApplied:
+		return "the isolated host powers its VMs off so that the master can restart them elsewhere"
+	case ha.VMRestarting:
+		return "HA powers the VM on on the surviving host with the most free memory that fits it"
+	case ha.VMRestartFailed:
+		return "no host had room (or the VM's files are locked, or its priority is disabled): HA retries at 2, 6, 14 and 30 min"
+	case ha.VMReset:
+		return "VM monitoring heard no guest heartbeats for 30 s and resets the VM"
+	case network.RARP:
+		return "notify switches: a RARP from the VM's uplink re-points the switches' MAC entry"
+	case network.VNICMoved:
+		return "the virtual switch moved the vNIC to another uplink of its team"
+	case network.Shotgun:
+		if r.On {
+			return "with two uplinks beacon probing cannot blame either: frames go out on both"
+		}
+		return "beacons get through again: the virtual switch uses its uplinks normally"
 	case twin.NodeReachability:
 		if r.Reachable {
 			return "the node reaches its default gateway again"

@@ -164,8 +164,37 @@ func mechanisms(r twin.FailureResult) string {
 }
 
 // outageSummary condenses a failure's flow outages: the longest restored one and how
-// many directions it hit ("90 ms ×4"), or how many are still down ("2.89 s, 2/4 down").
+// many directions it hit ("90 ms ×4"), or how many are still down ("2.89 s, 2/4 down");
+// then its VMs' ("VMs 94.3 s ×2 HA restart").
 func outageSummary(r twin.FailureResult) string {
+	s := flowOutageSummary(r)
+	if len(r.VMs) == 0 {
+		return s
+	}
+	worst, open := 0.0, 0
+	var how []string
+	for _, v := range r.VMs {
+		if v.OutageMs == nil {
+			open++
+			continue
+		}
+		worst = max(worst, *v.OutageMs)
+		if v.Mechanism != "" && !slices.Contains(how, v.Mechanism) {
+			how = append(how, v.Mechanism)
+		}
+	}
+	vms := fmt.Sprintf("VMs %s ×%d", fmtMs(worst), len(r.VMs)-open)
+	if open > 0 {
+		vms += fmt.Sprintf(", %d down", open)
+	}
+	if len(how) > 0 {
+		vms += " " + strings.Join(how, ",")
+	}
+	return s + "; " + vms
+}
+
+// flowOutageSummary condenses a failure's flow outages.
+func flowOutageSummary(r twin.FailureResult) string {
 	if len(r.Flows) == 0 {
 		if len(r.CutOff) > 0 {
 			return fmt.Sprintf("%d cut off", len(r.CutOff))

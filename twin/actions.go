@@ -106,7 +106,7 @@ func (tw *Twin) canFail(component string, kind failures.Kind) error {
 
 // FailureKinds lists the ways a component can fail: a link as a whole or in one
 // direction, a NIC, a switch port, a switch, a module, a power supply, an enclosure, a
-// host. It is empty for a name that is no component, and for storage, which the
+// host, a VM's guest. It is empty for a name that is no component, and for storage, which the
 // simulation does not fail yet.
 func (tw *Twin) FailureKinds(component string) []failures.Kind {
 	return FailureKindsOf(tw.Topology, component)
@@ -122,6 +122,10 @@ func FailureKindsOf(t *topology.Topology, component string) []failures.Kind {
 	switch class {
 	case topology.ClassLink:
 		return []failures.Kind{failures.Link, failures.LinkOneWay}
+	case topology.ClassHost:
+		if h := t.Host(component); h != nil && h.IsHypervisor() {
+			return []failures.Kind{failures.Host, failures.HostHang}
+		}
 	case topology.ClassStorage:
 		return nil
 	}

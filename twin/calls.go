@@ -109,14 +109,14 @@ const (
 )
 
 // signalling returns the SIP flow between two call nodes (phones, servers, VMs), one
-// per pair of devices and the VLANs they talk in.
+// per pair of devices and the VLANs they talk in. Two VMs of one host talk through
+// its virtual switch.
 func (cn *callNetwork) signalling(from, to string) (*network.Flow, error) {
-	a, b := cn.tw.node(from), cn.tw.node(to)
+	a, b := from, to
 	if b < a {
 		a, b = b, a
-		from, to = to, from
 	}
-	va, vb := cn.tw.flowVLANs(from, to)
+	va, vb := cn.tw.flowVLANs(a, b)
 	key := fmt.Sprintf("%s<>%s(%d,%d)", a, b, va, vb)
 	if f := cn.sip[key]; f != nil {
 		return f, nil
@@ -136,9 +136,8 @@ func (cn *callNetwork) signalling(from, to string) (*network.Flow, error) {
 
 // Reachable implements uc.Network.
 func (cn *callNetwork) Reachable(from, to string) bool {
-	a, b := cn.tw.node(from), cn.tw.node(to)
-	if a == b {
-		return !cn.tw.hostDown[a]
+	if from == to {
+		return !cn.tw.nodeDown(from)
 	}
 	f, err := cn.signalling(from, to)
 	return err == nil && f.Delivering()
@@ -150,8 +149,8 @@ func (cn *callNetwork) UnreachableFor(from, to string) sim.Time {
 	if cn.Reachable(from, to) {
 		return 0
 	}
-	if cn.tw.node(from) == cn.tw.node(to) {
-		return sim.Never // their host is down: NodeFailed tells the model when
+	if from == to {
+		return sim.Never // it is down: NodeFailed tells the model when
 	}
 	now := cn.tw.Sim.Now()
 	f, err := cn.signalling(from, to)
@@ -166,14 +165,9 @@ func (cn *callNetwork) UnreachableFor(from, to string) sim.Time {
 
 // OpenMedia implements uc.Network.
 func (cn *callNetwork) OpenMedia(name, from, to string, rateBps float64, packetBytes int) (uc.Stream, error) {
-	a, b := cn.tw.node(from), cn.tw.node(to)
-	if a == b {
-		// Two VMs on one hypervisor talk through its virtual switch.
-		return localStream{cn.tw.endDelay(from) + cn.tw.endDelay(to)}, nil
-	}
 	va, vb := cn.tw.flowVLANs(from, to)
-	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: "rtp:" + name, From: a, To: b, RateBps: rateBps, FromVLAN: va, ToVLAN: vb,
-		PacketBytes: packetBytes, Quiet: true, FromDelay: cn.tw.endDelay(from), ToDelay: cn.tw.endDelay(to)})
+	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: "rtp:" + name, From: from, To: to, RateBps: rateBps, FromVLAN: va, ToVLAN: vb,
+		PacketBytes: packetBytes, Quiet: true})
 	if err != nil {
 		return nil, err
 	}
@@ -194,14 +188,6 @@ func (s flowStream) OnChange(fn func(delivering bool)) { s.f.OnChange(fn) }
 // unchanged path (a queueing delay that moves by microseconds) is not reported.
 func (s flowStream) OnDelayChange(fn func()) { s.f.OnPathChange(fn) }
 func (s flowStream) Close()                  { s.n.RemoveFlow(s.f.Name()) }
-func (localStream) Delivering() bool         { return true }
-func (s localStream) OneWayDelay() sim.Time  { return s.delay }
-func (localStream) OnChange(func(bool))      {}
-func (localStream) Close()                   {}
-
-// localStream is media between two VMs of one host, through its virtual switch; the
-// host's failure reaches such calls through NodeFailed.
-type localStream struct{ delay sim.Time }
 
 // buildCalls sets up the UC model and the SIP flows between every endpoint and server
 // and the PBX nodes, so that signalling reachability is known from the first instant.
@@ -233,8 +219,8 @@ func (tw *Twin) buildCalls() error {
 	for _, g := range cfg.Groups {
 		for _, p := range nodesOf(g.PBX) {
 			for _, e := range append(append([]string(nil), g.Endpoints...), servers...) {
-				if a, b := tw.node(e), tw.node(p); a != b {
-					if _, err := cn.signalling(a, b); err != nil {
+				if e != p {
+					if _, err := cn.signalling(e, p); err != nil {
 						return fmt.Errorf("calls: signalling between %s and %s: %w", e, p, err)
 					}
 				}
@@ -257,7 +243,7 @@ func (tw *Twin) syncCalls() {
 		return
 	}
 	for _, n := range tw.callNodes {
-		down := tw.hostDown[tw.node(n)]
+		down := tw.nodeDown(n)
 		if down == tw.callDown[n] {
 			continue
 		}

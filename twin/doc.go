@@ -23,6 +23,13 @@
 // rebuilds a session from its journal (the TUI's rewind), and SessionSpec turns it into
 // a scenario that `dctwin run` reproduces report for report (the TUI's save).
 //
+// Virtual machines: every VM is a device of its own on its host's virtual switch, with a
+// state (VM, VMs, OnVMChange). StartVM, StopVM and MoveVM are the operations the
+// availability mechanisms are built from: HA restarts (the FDM agents of topology/ha,
+// over the twin's own management network; ha.go), FT takeovers (ft.go) and
+// application pairs' failovers (vmcluster.go). The report lists per failure each VM's
+// outage with what brought it back, and each application pair's service outage.
+//
 // Vary: a Scenario's Set overrides any setting by path before the twin is built
 // ("topology.hosts[srv-1].teams[bond0].detection.method=carrier"); Options override
 // the run's seed and duration.

@@ -6,6 +6,7 @@ import (
 
 	"dctwin/failures"
 	"dctwin/sim"
+	"dctwin/topology/ha"
 	"dctwin/topology/network"
 	"dctwin/workloads/uc"
 )
@@ -45,6 +46,9 @@ var eventKinds = map[reflect.Type]struct {
 	reflect.TypeFor[network.SwitchBooting]():          {"booting", true},
 	reflect.TypeFor[network.SwitchBooted]():           {"booted", true},
 	reflect.TypeFor[network.PacketTraced]():           {"packet", false},
+	reflect.TypeFor[network.RARP]():                   {"rarp", false},
+	reflect.TypeFor[network.VNICMoved]():              {"vnic-moved", true},
+	reflect.TypeFor[network.Shotgun]():                {"shotgun", true},
 	// calls (workloads/uc/records.go)
 	reflect.TypeFor[uc.CallAttempt]():     {"call-attempt", false},
 	reflect.TypeFor[uc.CallBlocked]():     {"call-blocked", false},
@@ -55,9 +59,26 @@ var eventKinds = map[reflect.Type]struct {
 	reflect.TypeFor[uc.CallDropped]():     {"call-drop", true},
 	reflect.TypeFor[uc.CallDegraded]():    {"call-degraded", true},
 	// the twin's own
-	reflect.TypeFor[HostBooting]():      {"booting", true},
-	reflect.TypeFor[HostBooted]():       {"booted", true},
-	reflect.TypeFor[NodeReachability](): {"reachability", true},
+	reflect.TypeFor[HostBooting]():       {"booting", true},
+	reflect.TypeFor[HostBooted]():        {"booted", true},
+	reflect.TypeFor[NodeReachability]():  {"reachability", true},
+	reflect.TypeFor[VMStateChanged]():    {"vm", true},
+	reflect.TypeFor[FTTakeover]():        {"ft-takeover", true},
+	reflect.TypeFor[FTProtection]():      {"ft-protection", true},
+	reflect.TypeFor[VMClusterFailover](): {"vm-cluster-failover", true},
+	reflect.TypeFor[VMClusterServing]():  {"vm-cluster-serving", true},
+	// vSphere HA (topology/ha/records.go)
+	reflect.TypeFor[ha.MasterElected]():            {"ha-master", true},
+	reflect.TypeFor[ha.HostDeclaredDead]():         {"ha-dead", true},
+	reflect.TypeFor[ha.HostAlive]():                {"ha-alive", true},
+	reflect.TypeFor[ha.HostIsolated]():             {"ha-isolated", true},
+	reflect.TypeFor[ha.IsolationEnded]():           {"ha-isolated", true},
+	reflect.TypeFor[ha.IsolationResponseApplied](): {"ha-isolation-response", true},
+	reflect.TypeFor[ha.VMStopped]():                {"ha-vm", false}, // repeats VMStateChanged
+	reflect.TypeFor[ha.VMRestarting]():             {"ha-restart", true},
+	reflect.TypeFor[ha.VMRestartFailed]():          {"ha-restart", true},
+	reflect.TypeFor[ha.VMStarted]():                {"ha-vm", false}, // repeats VMStateChanged
+	reflect.TypeFor[ha.VMReset]():                  {"ha-restart", true},
 }
 
 // EventKinds lists the kinds of events a twin reports, sorted.

@@ -130,6 +130,9 @@ var costWays = map[check.Kind]costWay{
 	check.FailureUnknown:     costsNothing,
 	check.FailureAfterEnd:    costsNothing,
 	check.ModuleUplinkUnused: costsNothing,
+	check.VMPortGroupMissing: costsNothing,
+	check.IPHashUnbundled:    costsNothing,
+	check.VMClusterOneHost:   costsOnFailure,
 }
 
 // noCost says, per kind of finding, why it cost nothing in a run that measured nothing
@@ -148,17 +151,20 @@ var noCost = map[check.Kind]string{
 	check.SinglePSU:          "the power supply did not fail in this run; its failure takes the enclosure with it",
 	check.GatewayOneSwitch:   "the switch did not fail in this run; its failure takes the VLAN's gateway with it",
 	check.TeamSplitAggregate: "nothing measured for it in this run",
-	check.LocalDiskInCluster: "HA restarts, fault tolerance and storage are not simulated yet",
-	check.FTWithoutShared:    "HA restarts, fault tolerance and storage are not simulated yet",
-	check.HATooFewHosts:      "HA restarts are not simulated yet",
-	check.HAAdmission:        "HA restarts are not simulated yet",
-	check.FTNotEnabled:       "fault tolerance is not simulated yet",
+	check.LocalDiskInCluster: "storage is not simulated yet; HA does not restart a VM on a local disk (as restart priority disabled) and FT gives it no secondary, which a host failure's VM lines show",
+	check.FTWithoutShared:    "storage is not simulated yet; FT gives a VM on a local disk no secondary, which a failure of its host shows",
+	check.HATooFewHosts:      "admission control is not simulated: HA restarts a VM wherever its memory and vCPUs fit; a host failure's VM lines show restarts that found no room",
+	check.HAAdmission:        "admission control is not simulated: HA restarts a VM wherever its memory and vCPUs fit; a host failure's VM lines show restarts that found no room",
+	check.FTNotEnabled:       "the VM has no FT secondary in this run (its cluster does not enable FT); a failure of its host shows what that costs",
 	check.StorageNotAttached: "storage is not simulated yet",
-	check.ClusterNetworks:    "live migration and HA restarts are not simulated yet; a VM runs in its own host's port group (vm-no-network shows what that costs)",
-	check.ClusterStorage:     "HA restarts, live migration and storage are not simulated yet",
+	check.ClusterNetworks:    "no VM was restarted on a host without its networks in this run; live migration is not simulated yet",
+	check.ClusterStorage:     "live migration and storage are not simulated yet; HA restarts assume every host of the cluster reaches the VM's disk",
 	check.DuplicateName:      "the run uses the first item of that name (where the finding points to the other); nothing measured for the second",
 	check.ModuleUplinkUnused: "an unused uplink adds no bandwidth and no redundancy; nothing measured for it",
 	check.FailureAfterEnd:    "the failure is scheduled after the run ends",
+	check.VMPortGroupMissing: "not itemized per finding: a VM that HA restarts or FT moves onto a host without its port group says so in the failure's VM line (cut off there)",
+	check.VMClusterOneHost:   "the pair's host did not fail in this run; when it does, both VMs go and the service with them",
+	check.IPHashUnbundled:    "not measured per finding: the VMs' MACs flapping between the uplinks' switch ports are MACFlapping alarms in the trace",
 }
 
 // mistakes lists the errors and warnings of a forced run with their cost.

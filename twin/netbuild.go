@@ -31,7 +31,75 @@ func buildNetwork(s *sim.Simulation, t *topology.Topology, force bool) (n *netwo
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return n, vl, skipped, nil
+	more, err := buildVMs(n, t, vl, force)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return n, vl, append(skipped, more...), nil
+}
+
+// buildVMs gives every hypervisor its virtual switch (port groups and teaming policy)
+// and puts every VM on its host, each vNIC with the IP interface of its port group's
+// VLAN there. It is apart from buildOn because the reference runtime, which the
+// network's tests compare with, has no VMs: there a VM's traffic ends at its host.
+func buildVMs(n *network.Network, t *topology.Topology, vl *vlanPlan, force bool) (skipped []string, err error) {
+	place := func(pos topology.Pos, what string, err error) error {
+		if err == nil {
+			return nil
+		}
+		if !force {
+			return fmt.Errorf("%s: %s%w", pos, what, err)
+		}
+		skipped = append(skipped, fmt.Sprintf("%s: %s%v", pos, what, err))
+		return nil
+	}
+	hasVSwitch := map[string]bool{}
+	for _, h := range t.Hosts {
+		if !h.IsHypervisor() || hasVSwitch[h.Name] {
+			continue
+		}
+		if err := place(h.Pos, "", n.AddVSwitch(h.Name, vswitchConfig(h, vl))); err != nil {
+			return nil, err
+		}
+		hasVSwitch[h.Name] = true
+	}
+	for _, v := range t.VMs {
+		h := t.Host(v.Host)
+		if h == nil || !hasVSwitch[h.Name] || len(v.VNICs) == 0 {
+			continue // check reports it; --force runs without the VM
+		}
+		cfg := network.VMConfig{Host: h.Name}
+		for _, nic := range v.VNICs {
+			c := network.VNICConfig{Name: nic.Name, PortGroup: nic.PortGroup}
+			if pg := h.PortGroup(nic.PortGroup); pg != nil {
+				c.VLAN, c.Subnet, c.Gateway = vl.id(pg.VLAN), pg.VLAN, vl.gatewayOf[pg.VLAN]
+			}
+			cfg.VNICs = append(cfg.VNICs, c)
+		}
+		if err := place(v.Pos, "", n.AddVM(v.Name, cfg)); err != nil {
+			return nil, err
+		}
+	}
+	return skipped, nil
+}
+
+// vswitchConfig is a hypervisor's virtual switch: its port groups in their VLANs and
+// the teaming policy of its `vswitch:` block (scenario defaults applied).
+func vswitchConfig(h *topology.Host, vl *vlanPlan) network.VSwitchConfig {
+	cfg := network.VSwitchConfig{NotifySwitches: true, Failback: true}
+	for _, pg := range h.PortGroups {
+		if id := vl.id(pg.VLAN); id != 0 {
+			cfg.PortGroups = append(cfg.PortGroups, network.PortGroup{Name: pg.Name, VLAN: id})
+		}
+	}
+	if vs := h.VSwitch; vs != nil {
+		cfg.LoadBalancing = vs.LoadBalancing
+		cfg.Standby = slices.Clone(vs.Standby)
+		cfg.NotifySwitches = vs.NotifySwitches
+		cfg.Failback = vs.Failback
+		cfg.Latency = sim.Time(vs.Latency)
+	}
+	return cfg
 }
 
 // builder is what buildOn needs of a runtime network: the network package, or the
@@ -195,6 +263,9 @@ func teamConfig(h *topology.Host, tm *topology.Team, gatewayOf map[string]string
 	switch tm.Detection.Method {
 	case topology.MIIMon:
 		cfg.MIIMonInterval = sim.Time(tm.Detection.Interval)
+	case topology.Beacon:
+		cfg.HeartbeatInterval = sim.Time(tm.Detection.Interval)
+		cfg.HeartbeatMissed = tm.Detection.Missed
 	case topology.Heartbeat:
 		cfg.HeartbeatInterval = sim.Time(tm.Detection.Interval)
 		cfg.HeartbeatMissed = tm.Detection.Missed

@@ -3,6 +3,7 @@ package twin
 import (
 	"dctwin/failures"
 	"dctwin/sim"
+	"dctwin/topology/ha"
 	"dctwin/topology/network"
 	"dctwin/workloads/uc"
 )
@@ -66,7 +67,11 @@ func notable(r sim.Record) bool {
 		uc.CallFailedSetup, network.CarrierChanged, network.Detected, network.TeamSwitchover, network.GratuitousARP,
 		network.FDBFlushed, network.PortStateChanged, network.TopologyChanged,
 		network.AggregateMemberChanged, network.GatewayStateChanged, network.UplinkTrackingChanged,
-		network.FlowDown, network.FlowUp, network.LinkCongested:
+		network.FlowDown, network.FlowUp, network.LinkCongested,
+		network.RARP, network.VNICMoved, network.Shotgun, VMStateChanged, FTTakeover, FTProtection,
+		VMClusterFailover, VMClusterServing,
+		ha.MasterElected, ha.HostDeclaredDead, ha.HostAlive, ha.HostIsolated, ha.IsolationEnded,
+		ha.IsolationResponseApplied, ha.VMRestarting, ha.VMRestartFailed, ha.VMReset:
 		return true
 	}
 	return false

@@ -64,8 +64,13 @@ type FailureResult struct {
 	CallsDropped  *int `json:"calls_dropped,omitempty"`
 	CallsDegraded *int `json:"calls_degraded,omitempty"`
 	// CallsFailedSetup counts the calls that failed their setup while it was in force.
-	CallsFailedSetup *int        `json:"calls_failed_setup,omitempty"`
-	Timeline         []TraceLine `json:"-"`
+	CallsFailedSetup *int `json:"calls_failed_setup,omitempty"`
+	// VMs lists the VMs that stopped running with the failure, each with its downtime
+	// and what brought it back.
+	VMs []VMOutageResult `json:"vms,omitempty"`
+	// VMClusters lists the VM-level clusters' service outages that began with it.
+	VMClusters []ServiceOutageResult `json:"vm_clusters,omitempty"`
+	Timeline   []TraceLine           `json:"-"`
 	// TimelineOmitted counts the records of the failure's window beyond Timeline.
 	TimelineOmitted int `json:"-"`
 }
@@ -150,7 +155,8 @@ func (tw *Twin) Report() *Report {
 	now := tw.Sim.Now()
 	tw.measure.Finish(now)
 	r := &Report{Scenario: tw.Scenario.Name, Seed: tw.Seed, DurationS: now.Seconds(), NotBuilt: tw.skipped, NotInjected: tw.refused}
-	for _, fr := range tw.measure.Reports() {
+	frs := tw.measure.Reports()
+	for _, fr := range frs {
 		res := failureResult(fr)
 		res.Timeline, res.TimelineOmitted = tw.timelines.timelineOf(fr.Failure.ID)
 		if tw.Calls != nil {
@@ -159,6 +165,7 @@ func (tw *Twin) Report() *Report {
 		}
 		r.Failures = append(r.Failures, res)
 	}
+	tw.withVMOutages(frs, r.Failures)
 	if r.Summarized = classResults(tw.measure.Summaries()); r.Summarized != nil {
 		r.SummarizedAfter = len(r.Failures)
 	}
@@ -403,6 +410,8 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(b, "  detected:   after %s by %s at %s\n", optMs(&d.AfterMs, ""), d.Mechanism, d.By)
 		}
 		writeCutOff(b, f.CutOff)
+		writeVMOutages(b, f.VMs)
+		writeServiceOutages(b, f.VMClusters)
 		if len(f.Flows) == 0 {
 			b.WriteString("  flows:      none interrupted\n")
 		}

@@ -64,6 +64,12 @@ var (
 	allSTP        = []string{"topology.switches[edge-a].spanning_tree=stp", "topology.switches[edge-b].spanning_tree=stp", "topology.switches[core-a].spanning_tree=stp", "topology.switches[core-b].spanning_tree=stp"}
 	silentReceive = []string{"workloads.calls=null", "workloads.flows=[{name: f, from: client-1, to: client-2, rate: 1M, bidirectional: false}]"}
 	team          = "topology.hosts[srv-1].teams[bond0]."
+	// classic-dc: hv-2, an HA slave (hv-1 is the master), fails; hv-3 loses both NICs
+	// and with them its management network (isolated, alive by its datastore).
+	hv2Fails    = "failures.scheduled=[{at: 5m, component: hv-2, kind: host, repair_after: 2m}]"
+	web1Hangs   = "failures.scheduled=[{at: 5m, component: web-1, kind: vm, repair_after: 2m}]"
+	hv3Fails    = "failures.scheduled=[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]" // web-broker's FT primary
+	hv3Isolated = `failures.scheduled=[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`
 )
 
 var fieldEffects = map[string]fieldEffect{
@@ -73,32 +79,34 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.vlans[].id":     refusedBy("topology.vlans[voice].id=10"),
 	"topology.vlans[].subnet": info("subnets"),
 
-	"topology.switches[].name":                     {kind: identity},
-	"topology.switches[].layer":                    refusedBy("topology.switches[core-a].layer=2"),
-	"topology.switches[].ports":                    refusedBy("topology.switches[edge-a].ports=8"),
-	"topology.switches[].cluster":                  runs("topology.switches[edge-a].cluster=pair", "topology.switches[edge-b].cluster=pair"),
-	"topology.switches[].vlans":                    refusedBy("topology.switches[edge-a].vlans=[voice, clients]"),
-	"topology.switches[].spanning_tree":            runs(allSTP...).with(upAFails),
-	"topology.switches[].stp.hello":                runs("topology.switches[edge-a].stp.hello=1s", "topology.switches[edge-b].stp.hello=1s").with(islOneWay),
-	"topology.switches[].stp.max_age":              runs("topology.switches[edge-a].stp.max_age=10s", "topology.switches[edge-b].stp.max_age=10s").with(allSTP...).with(islOneWay),
-	"topology.switches[].stp.forward_delay":        runs("topology.switches[edge-a].stp.forward_delay=5s", "topology.switches[edge-b].stp.forward_delay=5s", "topology.switches[core-a].stp.forward_delay=5s", "topology.switches[core-b].stp.forward_delay=5s").with(allSTP...).with(upAFails),
-	"topology.switches[].mac_aging":                runs("topology.switches[edge-a].mac_aging=20s", "topology.switches[edge-b].mac_aging=20s", "topology.switches[core-a].mac_aging=20s", "topology.switches[core-b].mac_aging=20s").with(silentReceive...),
-	"topology.switches[].latency":                  runs("topology.switches[edge-a].latency=1ms"),
-	"topology.switches[].portfast":                 runs("topology.switches[edge-a].portfast=false"),
-	"topology.switches[].boot_time":                runs("topology.switches[edge-a].boot_time=30s").with(edgeAFails, long),
-	"topology.links[].name":                        {kind: identity},
-	"topology.links[].a":                           runs("topology.links[up-a].a=edge-a:22"),
-	"topology.links[].b":                           runs("topology.links[up-a].b=core-a:2"),
-	"topology.links[].speed":                       runs("topology.links[up-a].speed=100M"),
-	"topology.links[].duplex":                      runs("topology.links[up-a].duplex=half"),
-	"topology.links[].latency":                     runs("topology.links[up-a].latency=1ms"),
-	"topology.links[].carrier_delay":               runs("topology.links[up-a].carrier_delay=50ms").with(upAFails),
-	"topology.links[].vlans":                       runs("topology.links[up-b].vlans=[voice, clients]"),
-	"topology.hosts[].name":                        {kind: identity},
-	"topology.hosts[].kind":                        runs("topology.hosts[srv-1].kind=legacy").with(srvFails, long, "topology.hosts[srv-1].boot_time=null"),
-	"topology.hosts[].role":                        runs("topology.hosts[srv-1].role=dns"),
-	"topology.hosts[].cpu":                         info("cpu"),
-	"topology.hosts[].ram_gb":                      info("cpu"),
+	"topology.switches[].name":              {kind: identity},
+	"topology.switches[].layer":             refusedBy("topology.switches[core-a].layer=2"),
+	"topology.switches[].ports":             refusedBy("topology.switches[edge-a].ports=8"),
+	"topology.switches[].cluster":           runs("topology.switches[edge-a].cluster=pair", "topology.switches[edge-b].cluster=pair"),
+	"topology.switches[].vlans":             refusedBy("topology.switches[edge-a].vlans=[voice, clients]"),
+	"topology.switches[].spanning_tree":     runs(allSTP...).with(upAFails),
+	"topology.switches[].stp.hello":         runs("topology.switches[edge-a].stp.hello=1s", "topology.switches[edge-b].stp.hello=1s").with(islOneWay),
+	"topology.switches[].stp.max_age":       runs("topology.switches[edge-a].stp.max_age=10s", "topology.switches[edge-b].stp.max_age=10s").with(allSTP...).with(islOneWay),
+	"topology.switches[].stp.forward_delay": runs("topology.switches[edge-a].stp.forward_delay=5s", "topology.switches[edge-b].stp.forward_delay=5s", "topology.switches[core-a].stp.forward_delay=5s", "topology.switches[core-b].stp.forward_delay=5s").with(allSTP...).with(upAFails),
+	"topology.switches[].mac_aging":         runs("topology.switches[edge-a].mac_aging=20s", "topology.switches[edge-b].mac_aging=20s", "topology.switches[core-a].mac_aging=20s", "topology.switches[core-b].mac_aging=20s").with(silentReceive...),
+	"topology.switches[].latency":           runs("topology.switches[edge-a].latency=1ms"),
+	"topology.switches[].portfast":          runs("topology.switches[edge-a].portfast=false"),
+	"topology.switches[].boot_time":         runs("topology.switches[edge-a].boot_time=30s").with(edgeAFails, long),
+	"topology.links[].name":                 {kind: identity},
+	"topology.links[].a":                    runs("topology.links[up-a].a=edge-a:22"),
+	"topology.links[].b":                    runs("topology.links[up-a].b=core-a:2"),
+	"topology.links[].speed":                runs("topology.links[up-a].speed=100M"),
+	"topology.links[].duplex":               runs("topology.links[up-a].duplex=half"),
+	"topology.links[].latency":              runs("topology.links[up-a].latency=1ms"),
+	"topology.links[].carrier_delay":        runs("topology.links[up-a].carrier_delay=50ms").with(upAFails),
+	"topology.links[].vlans":                runs("topology.links[up-b].vlans=[voice, clients]"),
+	"topology.hosts[].name":                 {kind: identity},
+	"topology.hosts[].kind":                 runs("topology.hosts[srv-1].kind=legacy").with(srvFails, long, "topology.hosts[srv-1].boot_time=null"),
+	"topology.hosts[].role":                 runs("topology.hosts[srv-1].role=dns"),
+	// HA places pbx-a and web-1 (from hv-1) on the host with the most free memory that
+	// fits them, hv-3; with its cores or memory cut they go to hv-4.
+	"topology.hosts[].cpu":                         runs("topology.hosts[hv-3].cpu=1").on("classic-dc"),
+	"topology.hosts[].ram_gb":                      runs("topology.hosts[hv-3].ram_gb=16").on("classic-dc"),
 	"topology.hosts[].power.idle":                  runs("topology.hosts[srv-1].power.idle=50"),
 	"topology.hosts[].power.max":                   runs("topology.hosts[srv-1].power.max=500"),
 	"topology.hosts[].power.model":                 runs("topology.hosts[srv-1].power={model: ibm-x3550}"),
@@ -127,10 +135,20 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.hosts[].teams[].gratuitous_arp":      runs(team + "gratuitous_arp=1"),
 	"topology.hosts[].teams[].lacp_rate": runs("topology.hosts[db-write].teams[bond0].lacp_rate=slow").on("classic-dc").
 		with("failures.scheduled=[{at: 10s, component: \"db-write:eth0--agg-1:2\", kind: link-one-way, repair_after: 200s}]"),
-	"topology.hosts[].storage":                info("storage").on("classic-dc"),
-	"topology.hosts[].port_groups[].name":     {kind: identity},
-	"topology.hosts[].port_groups[].vlan":     refusedBy("topology.hosts[hv-1].port_groups[pg-voice].vlan=clients").on("classic-dc"),
-	"topology.hosts[].port_groups[].vmkernel": info("vmkernel").on("classic-dc"),
+	"topology.hosts[].storage":            refusedBy("topology.hosts[hv-2].storage=[]").on("classic-dc"),
+	"topology.hosts[].port_groups[].name": {kind: identity},
+	"topology.hosts[].port_groups[].vlan": refusedBy("topology.hosts[hv-1].port_groups[pg-voice].vlan=clients").on("classic-dc"),
+	// A host's management network (HA heartbeats) is its first VMkernel port group
+	// outside vMotion and FT logging; without pg-mgmt's, hv-3's is the vMotion VLAN,
+	// which has no gateway: hv-3 is isolated from the HA cluster.
+	"topology.hosts[].port_groups[].vmkernel": runs("topology.hosts[hv-3].port_groups[pg-mgmt].vmkernel=false").with("topology.clusters[vcluster].vmotion_vlan=null").on("classic-dc"),
+	// hv-1's NFT team makes vmnic1 standby for its VMs; agg-1's failure at 30 s takes
+	// vmnic0 (uplink failure detection of ic-sw1) and moves them to vmnic1 until it is back.
+	"topology.hosts[].vswitch.standby":         runs("topology.hosts[hv-1].vswitch.standby=[]").on("classic-dc"),
+	"topology.hosts[].vswitch.load_balancing":  runs("topology.hosts[hv-1].vswitch.load_balancing=explicit-failover").with("topology.hosts[hv-1].vswitch.standby=[]").on("classic-dc"),
+	"topology.hosts[].vswitch.failback":        runs("topology.hosts[hv-1].vswitch.failback=false").with("failures.scheduled[1]={at: 400s, component: \"hv-1:vmnic1\", kind: nic, repair_after: 10s}").on("classic-dc"),
+	"topology.hosts[].vswitch.notify_switches": runs("topology.hosts[hv-1].vswitch.notify_switches=false").on("classic-dc"),
+	"topology.hosts[].vswitch.latency":         runs("topology.hosts[hv-2].vswitch.latency=1ms").on("classic-dc"),
 
 	"topology.enclosures[].name":                               {kind: identity},
 	"topology.enclosures[].bays":                               refusedBy("topology.enclosures[encl-plain].bays=1").on("blade-lab"),
@@ -146,14 +164,16 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.storage[].name": info("storage arrays").on("classic-dc"),
 	"topology.storage[].kind": info("storage arrays").on("classic-dc"),
 
-	"topology.clusters[].name":                       info("clusters").on("classic-dc"),
-	"topology.clusters[].hosts":                      info("clusters").on("classic-dc"),
-	"topology.clusters[].ha.enabled":                 info("clusters").on("classic-dc"),
-	"topology.clusters[].ha.heartbeat":               info("clusters").on("classic-dc"),
-	"topology.clusters[].ha.failure_detection":       info("clusters").on("classic-dc"),
-	"topology.clusters[].ha.isolation_response":      info("clusters").on("classic-dc"),
+	"topology.clusters[].name":                       {kind: identity},
+	"topology.clusters[].hosts":                      runs("topology.clusters[vcluster].hosts=[hv-1, hv-2, hv-4]").on("classic-dc"),
+	"topology.clusters[].ha.enabled":                 runs("topology.clusters[vcluster].ha.enabled=false").on("classic-dc"),
+	"topology.clusters[].ha.heartbeat":               runs("topology.clusters[vcluster].ha.heartbeat=3s").on("classic-dc"),
+	"topology.clusters[].ha.failure_detection":       runs("topology.clusters[vcluster].ha.failure_detection=30s").with(hv2Fails).on("classic-dc"),
+	"topology.clusters[].ha.datastore_heartbeats":    runs("topology.clusters[vcluster].ha.datastore_heartbeats=false").with(hv2Fails).on("classic-dc"),
+	"topology.clusters[].ha.vm_monitoring":           runs("topology.clusters[vcluster].ha.vm_monitoring=true").with(web1Hangs).on("classic-dc"),
+	"topology.clusters[].ha.isolation_response":      runs("topology.clusters[vcluster].ha.isolation_response=power-off").with(hv3Isolated).on("classic-dc"),
 	"topology.clusters[].ha.host_failures_tolerated": info("clusters").on("classic-dc"),
-	"topology.clusters[].ft.enabled":                 info("clusters").on("classic-dc"),
+	"topology.clusters[].ft.enabled":                 runs("topology.clusters[vcluster].ft.enabled=false").with(hv3Fails).on("classic-dc"),
 	"topology.clusters[].drs.enabled":                info("clusters").on("classic-dc"),
 	"topology.clusters[].drs.threshold":              info("clusters").on("classic-dc"),
 	"topology.clusters[].drs.interval":               info("clusters").on("classic-dc"),
@@ -162,15 +182,26 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].dpm.tolerance":              info("clusters").on("classic-dc"),
 	"topology.clusters[].vmotion_vlan":               info("clusters").on("classic-dc"),
 
-	"topology.vms[].name":              {kind: identity},
-	"topology.vms[].host":              runs("topology.vms[web-1].host=hv-4").on("classic-dc"),
-	"topology.vms[].cpu":               info("cpu").on("classic-dc"),
-	"topology.vms[].ram_gb":            info("cpu").on("classic-dc"),
-	"topology.vms[].disk":              info("VM disk").on("classic-dc"),
+	"topology.vms[].name": {kind: identity},
+	"topology.vms[].host": runs("topology.vms[web-1].host=hv-4").on("classic-dc"),
+	// pbx-a (restarted first) with 20 GB leaves hv-3 less free memory than hv-4: web-1
+	// goes there; with 126 vCPUs it fits no host (4 per core) and is not restarted.
+	"topology.vms[].cpu":               runs("topology.vms[pbx-a].cpu=126").on("classic-dc"),
+	"topology.vms[].ram_gb":            runs("topology.vms[pbx-a].ram_gb=20").on("classic-dc"),
+	"topology.vms[].disk":              runs("topology.vms[web-1].disk=local").on("classic-dc"),
 	"topology.vms[].role":              runs("topology.vms[web-1].role=shop").on("classic-dc"),
-	"topology.vms[].ft":                info("VM disk").on("classic-dc"),
+	"topology.vms[].ft":                runs("topology.vms[web-broker].ft=false").with(hv3Fails).on("classic-dc"),
+	"topology.vms[].boot_time":         runs("topology.vms[web-1].boot_time=30s").on("classic-dc"),
+	"topology.vms[].restart_priority":  runs("topology.vms[web-1].restart_priority=disabled").on("classic-dc"),
 	"topology.vms[].nics[].name":       {kind: identity},
 	"topology.vms[].nics[].port_group": runs("topology.vms[web-1].nics[eth1].port_group=pg-web").on("classic-dc"),
+	"topology.vm_clusters[].name":      {kind: identity},
+	// hv-1 (pbx-a) fails at 300 s: with pbx-b active nothing fails over; heartbeats
+	// every 700 ms put the last one at 299.6 s.
+	"topology.vm_clusters[].vms":       runs("topology.vm_clusters[pbx-pair].vms=[pbx-b, pbx-a]").on("classic-dc"),
+	"topology.vm_clusters[].heartbeat": runs("topology.vm_clusters[pbx-pair].heartbeat=700ms").on("classic-dc"),
+	"topology.vm_clusters[].timeout":   runs("topology.vm_clusters[pbx-pair].timeout=5s").on("classic-dc"),
+	"topology.vm_clusters[].takeover":  runs("topology.vm_clusters[pbx-pair].takeover=1s").on("classic-dc"),
 	"topology.endpoints[].name":        {kind: identity},
 	"topology.endpoints[].kind":        runs("topology.endpoints[client-1].kind=phone"),
 	"topology.endpoints[].connect":     runs("topology.endpoints[client-1].connect=edge-a:6"),

@@ -27,6 +27,10 @@ type Snapshot struct {
 	Failures []failures.Failure
 	// Booting lists the hosts booting after their power returned.
 	Booting []string
+	// VMs are the virtual machines' states and hosts, in the scenario's order.
+	VMs []VMStatus
+	// HAMasters names each HA cluster's master ("" during an election).
+	HAMasters map[string]string
 	// Calls are the calls in progress; CallStats the call counts so far (nil without
 	// calls).
 	Calls     []CallState
@@ -77,6 +81,13 @@ func (tw *Twin) Snapshot() *Snapshot {
 		s.Booting = append(s.Booting, h)
 	}
 	slices.Sort(s.Booting)
+	s.VMs = tw.VMs()
+	if len(tw.has) > 0 {
+		s.HAMasters = map[string]string{}
+		for _, hc := range tw.has {
+			s.HAMasters[hc.name] = hc.agents.Master()
+		}
+	}
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
 		s.CallStats = &st
@@ -84,9 +95,11 @@ func (tw *Twin) Snapshot() *Snapshot {
 			s.Calls = append(s.Calls, CallState{CallInfo: c.Info(), State: c.State(), MOS: c.LastMOS()})
 		}
 	}
-	for _, fr := range tw.measure.Reports() {
+	frs := tw.measure.Reports()
+	for _, fr := range frs {
 		s.Failovers = append(s.Failovers, failureResult(fr))
 	}
+	tw.withVMOutages(frs, s.Failovers)
 	for _, f := range s.Network.Flows {
 		if _, ok := tw.flowEnds[f.Name]; ok && f.Active && !f.Delivering {
 			s.FlowsDown++
@@ -109,6 +122,15 @@ func (s *Snapshot) State(component string) ComponentState {
 	}
 	if slices.Contains(s.Booting, component) {
 		return StateBooting
+	}
+	if v, ok := s.VM(component); ok {
+		switch v.State {
+		case VMRunning:
+			return StateUp
+		case VMBooting, VMStunned:
+			return StateBooting
+		}
+		return StateOff
 	}
 	l := s.Layout
 	if i, ok := l.Device[component]; ok {
@@ -158,6 +180,16 @@ func (s *Snapshot) State(component string) ComponentState {
 		return StateUp
 	}
 	return ""
+}
+
+// VM returns a VM's state in this snapshot, and false for a name that is not a VM.
+func (s *Snapshot) VM(name string) (VMStatus, bool) {
+	for _, v := range s.VMs {
+		if v.VM == name {
+			return v, true
+		}
+	}
+	return VMStatus{}, false
 }
 
 // Flow returns the state of a flow by name, and false if the snapshot has none.

@@ -46,22 +46,32 @@ type Twin struct {
 	// Calls is the unified-communications workload, nil when the scenario has no calls.
 	Calls *uc.Model
 
-	vlans     *vlanPlan // the scenario's VLANs as the network runs them
-	measure   *failures.Measurement
-	flowEnds  map[string][2]string // flow → its endpoints as the scenario names them
-	vmHost    map[string]string    // VM → the host it runs on
-	energy    *energy              // the hosts' power meters
-	timelines *failureTimelines    // each failure's notable records, for the report's explanation
-	forgotten sim.Time             // the call history before it is forgotten (Calls.Forget)
-	keepCalls bool                 // keep the whole call history (tests compare with it)
-	finished  bool
-	skipped   []string                  // what --force left out of the build, and why
-	findings  check.Findings            // a forced run's errors and warnings, for the report (mistakes.go)
-	flapping  map[string]map[string]int // MAC flapping alarms per MAC and switch
-	refused   []string                  // failures that did not happen, and why
+	vlans          *vlanPlan // the scenario's VLANs as the network runs them
+	measure        *failures.Measurement
+	flowEnds       map[string][2]string // flow → its endpoints as the scenario names them
+	energy         *energy              // the hosts' power meters
+	vms            map[string]*vmRun    // each VM's state and host (vms.go)
+	vmOrder        []string             // the VMs in the scenario's order
+	vmWatch        []func(VMStatus)     // told of every VM state change (OnVMChange)
+	has            []*haCluster         // the HA-enabled clusters' agents (ha.go)
+	ftOf           map[string]*ftPair   // VM → its FT pair (ft.go)
+	ftLogging      map[[2]string]*network.Flow
+	pairs          []*vmPair             // the VM-level clusters (vmcluster.go)
+	serviceOutages []*ServiceOutage      // their service outages, in the order they began
+	haOf           map[string]*haCluster // VM → the HA cluster that protects it
+	vmOutages      []*VMOutage           // every VM outage, in the order they began
+	timelines      *failureTimelines     // each failure's notable records, for the report's explanation
+	forgotten      sim.Time              // the call history before it is forgotten (Calls.Forget)
+	keepCalls      bool                  // keep the whole call history (tests compare with it)
+	finished       bool
+	skipped        []string                  // what --force left out of the build, and why
+	findings       check.Findings            // a forced run's errors and warnings, for the report (mistakes.go)
+	flapping       map[string]map[string]int // MAC flapping alarms per MAC and switch
+	refused        []string                  // failures that did not happen, and why
 
 	hostDown map[string]bool // hosts without power, or still booting
 	booting  map[string]bool // hosts booting after their power returned
+	hung     map[string]bool // hypervisors hung with their carrier up (host-hang)
 	hostGen  map[string]int  // bumped at every power change, so a stale boot does not finish
 
 	callNodes []string        // UC servers the call model must hear of
@@ -112,8 +122,8 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	}
 	run := sc.Run()
 	tw := &Twin{Scenario: sc, Topology: t, Seed: run.Seed, Duration: sim.Time(run.Duration), findings: forced,
-		flowEnds: map[string][2]string{}, vmHost: map[string]string{},
-		hostDown: map[string]bool{}, hostGen: map[string]int{}, booting: map[string]bool{}}
+		flowEnds: map[string][2]string{},
+		hostDown: map[string]bool{}, hostGen: map[string]int{}, booting: map[string]bool{}, hung: map[string]bool{}}
 	if opt.SeedSet {
 		tw.Seed = opt.Seed
 	}
@@ -121,9 +131,6 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 		tw.Duration = opt.Duration
 	}
 	tw.Sim = sim.New(tw.Seed)
-	for _, v := range t.VMs {
-		tw.vmHost[v.Name] = v.Host
-	}
 	tw.correlated = failures.NewCorrelated(t)
 	n, vl, skipped, err := buildNetwork(tw.Sim, t, opt.Force)
 	if err != nil {
@@ -132,6 +139,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	tw.vlans = vl
 	tw.skipped = skipped
 	tw.Net = n
+	tw.initVMs()
 	tw.measure = failures.NewMeasurement()
 	if opt.Detailed > 0 {
 		tw.measure.Detailed = opt.Detailed
@@ -151,6 +159,12 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	}))
 	tw.Failures = failures.NewInjector(tw.Sim, target{tw})
 	tw.probeReachability()
+	tw.ftLogging = map[[2]string]*network.Flow{}
+	tw.startFT()
+	if err := tw.startHA(); err != nil {
+		return nil, err
+	}
+	tw.startVMClusters()
 	for _, f := range sc.Spec.Workloads.Flows {
 		if err := tw.addFlow(f); err != nil {
 			err = fmt.Errorf("%s: flow %s: %w", f.Pos, f.Name, err)
@@ -188,33 +202,23 @@ func unrunnable(k check.Kind) bool {
 	return false
 }
 
-// node maps a scenario name to the runtime device that terminates its traffic. A VM's
-// traffic leaves through its host's NIC team, so it is placed on its host.
-func (tw *Twin) node(name string) string {
-	if h, ok := tw.vmHost[name]; ok {
-		return h
+// homeHost is where a scenario name lives at the start: a VM's host, or the name
+// itself.
+func (tw *Twin) homeHost(name string) string {
+	if v := tw.Topology.VM(name); v != nil {
+		return v.Host
 	}
 	return name
 }
 
-// endDelay is what the end system adds to a flow's one-way delay: a VM's traffic
-// crosses its host's virtual switch.
-func (tw *Twin) endDelay(name string) sim.Time {
-	if _, ok := tw.vmHost[name]; ok {
-		return sim.Time(topology.DefaultVSwitchLatency)
-	}
-	return 0
-}
-
 func (tw *Twin) addFlow(f scenario.Flow) error {
-	if a, b := tw.node(f.From), tw.node(f.To); a == b && f.From != f.To {
+	if a, b := tw.homeHost(f.From), tw.homeHost(f.To); a == b && f.From != f.To {
 		return fmt.Errorf("%s and %s both run on %s: their traffic never leaves the host's virtual "+
 			"switch, so the network has nothing to show; move one VM or drop the flow", f.From, f.To, a)
 	}
 	fromVLAN, toVLAN := tw.flowVLANs(f.From, f.To)
-	cfg := network.FlowConfig{Name: f.Name, From: tw.node(f.From), To: tw.node(f.To), RateBps: f.RateBps(),
-		PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromDelay: tw.endDelay(f.From), ToDelay: tw.endDelay(f.To),
-		FromName: f.From, ToName: f.To, FromVLAN: fromVLAN, ToVLAN: toVLAN}
+	cfg := network.FlowConfig{Name: f.Name, From: f.From, To: f.To, RateBps: f.RateBps(),
+		PacketBytes: f.PacketBytes(), Bidirectional: f.IsBidirectional(), FromVLAN: fromVLAN, ToVLAN: toVLAN}
 	if _, err := tw.Net.AddFlow(cfg); err != nil {
 		return err
 	}
@@ -335,6 +339,10 @@ func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
 		return pick(n.FailNIC, n.RepairNIC)
 	case failures.SwitchPort:
 		return pick(n.FailPort, n.RepairPort)
+	case failures.VM:
+		return tw.guest(component, fail)
+	case failures.HostHang:
+		return tw.hang(component, fail)
 	case failures.Storage:
 		return fmt.Errorf("storage failures act on the VMs whose disks they hold; the network model does not run VMs' storage yet")
 	}
@@ -376,6 +384,38 @@ func (tw *Twin) power(component string, kind failures.Kind, fail bool) error {
 	return nil
 }
 
+// hang stops a hypervisor with its NICs' carrier up: its VMs fail (their vNICs detach,
+// so their traffic stops) and its HA agent falls silent, while the switches see the
+// links up. The repair is a reset: the host boots for its boot time, as after a power
+// loss. The host's own management interface keeps answering the network (dctwin's
+// simplification); only the HA agents, which read Up, treat it as gone.
+func (tw *Twin) hang(host string, fail bool) error {
+	h := tw.Topology.Host(host)
+	if h == nil || !h.IsHypervisor() {
+		return fmt.Errorf("%q is not a hypervisor: only a hypervisor hangs this way", host)
+	}
+	if !fail {
+		if !tw.hung[host] {
+			return nil
+		}
+		delete(tw.hung, host)
+		tw.hostGen[host]++
+		_ = tw.Net.FailHost(host) // the reset drops the links while the host boots
+		tw.powerOn(host)
+		return nil
+	}
+	if tw.hostDown[host] || tw.hung[host] {
+		return fmt.Errorf("host %s is not running", host)
+	}
+	tw.hung[host] = true
+	tw.hostDown[host] = true
+	tw.hostFailed(host)
+	tw.haChanged()
+	tw.ftChanged()
+	tw.syncCalls()
+	return nil
+}
+
 // powerOff cuts a host's power: it stops at once, and so do the VMs on it.
 func (tw *Twin) powerOff(host string) error {
 	tw.hostGen[host]++
@@ -383,6 +423,9 @@ func (tw *Twin) powerOff(host string) error {
 	tw.energy.hostPower(host, "off")
 	delete(tw.booting, host)
 	err := tw.Net.FailHost(host)
+	tw.hostFailed(host)
+	tw.haChanged()
+	tw.ftChanged()
 	tw.syncCalls()
 	return err
 }
@@ -401,10 +444,14 @@ func (tw *Twin) powerOn(host string) {
 			return
 		}
 		delete(tw.booting, host)
+		delete(tw.hung, host) // a boot ends a hang too
 		tw.hostDown[host] = false
 		tw.energy.hostPower(host, "on")
 		_ = tw.Net.RepairHost(host)
 		tw.Sim.Report(HostBooted{Host: host})
+		tw.restartWithHost(host)
+		tw.haChanged()
+		tw.ftChanged()
 		tw.syncCalls()
 	})
 }

@@ -56,6 +56,9 @@ const (
 	SessionOverlap      Kind = "failure-overlap-session"
 	FailureBudget       Kind = "failure-budget"
 	FailureNotSimulated Kind = "failure-not-simulated"
+	VMPortGroupMissing  Kind = "vm-port-group-missing"
+	IPHashUnbundled     Kind = "vswitch-ip-hash-unbundled"
+	VMClusterOneHost    Kind = "vm-cluster-one-host"
 )
 
 // Limits on sizes, generous beside real equipment (a chassis switch has a few hundred
@@ -121,7 +124,9 @@ var catalogue = map[Kind]entry{
 		"the cluster needs to declare the host dead, HA restarts its VMs elsewhere although a " +
 		"failover of the team would have kept them running."},
 	BeaconTwoNICs: {Info, "With only two members a failed heartbeat cannot tell which side is broken; " +
-		"vendors recommend three or more NICs for beacon probing."},
+		"vendors recommend three or more NICs for beacon probing (reference-facts §4.3): with two, " +
+		"VMware takes neither out and sends on both (shotgun), duplicating frames and making the " +
+		"switches' MAC entries flap."},
 	LACPWithHeartbeat: {Warning, "802.3ad supervises its members with LACPDUs and the MII monitor; ARP/heartbeat " +
 		"monitoring is not used with it."},
 	LoopWithoutSTP: {Error, "A loop of switches none of which runs spanning tree forwards broadcasts " +
@@ -157,6 +162,15 @@ var catalogue = map[Kind]entry{
 	FTNotEnabled: {Error, "A VM marked ft needs a cluster with fault tolerance enabled and a second host " +
 		"for its secondary."},
 	VMNotOnHypervisor: {Error, "VMs run on hypervisor hosts only."},
+	VMPortGroupMissing: {Warning, "HA restarts a VM, and DRS or an FT takeover moves it, to any host of its " +
+		"cluster; where its port group is missing the VM runs but its vNIC connects to nothing, and " +
+		"it stays cut off until it is moved back (the source material's \"uniform network " +
+		"connectivity\" requirement)."},
+	IPHashUnbundled: {Error, "Route based on IP hash sends one VM's flows on different uplinks; the physical " +
+		"switch must bundle the uplinks (EtherChannel or LACP: a team of mode slb or lacp on one switch " +
+		"or switch cluster), or it sees the VM's MAC flap between ports (reference-facts §4.3)."},
+	VMClusterOneHost: {Warning, "An application's active/standby pair on one host fails with that host: the " +
+		"standby has nothing to take over from. Place the two VMs on different hosts (vSphere: an anti-affinity rule)."},
 	VMNoNetwork: {Error, "The VM's port group is missing on its host, or no NIC of the host carries the " +
 		"port group's VLAN: the VM runs but nobody can reach it."},
 	StorageNotAttached: {Error, "The VM's disk is on a storage array its host is not attached to: the VM " +

@@ -118,6 +118,8 @@ func Topology(t *topology.Topology) Findings {
 	r.gateways()
 	r.clusters()
 	r.vms()
+	r.vswitches()
+	r.vmClusters()
 	r.values()
 	r.list.Sort()
 	return r.list

@@ -121,19 +121,27 @@ func (r *reporter) team(h *topology.Host, tm *topology.Team, members []*topology
 			}
 		}
 	}
-	if det.Method == topology.Heartbeat {
+	if det.Method.Probes() {
 		if c := t.ClusterOf(h.Name); c != nil && c.HA.Enabled {
 			if d := det.Interval * time.Duration(det.Missed); d >= c.HA.FailureDetection {
 				r.add(HeartbeatTooSlow, tm.PosOf("detection"), "team %s notices a dead path after %v (%v x %d), HA declares the host dead after %v",
 					tm.Name, d, det.Interval, det.Missed, c.HA.FailureDetection)
 			}
 		}
-		if len(tm.Members) == 2 {
-			r.add(BeaconTwoNICs, tm.PosOf("detection"), "team %s probes with heartbeats over only two NICs", tm.Name)
-		}
-		if tm.Mode == topology.LACP {
-			r.add(LACPWithHeartbeat, tm.PosOf("detection"), "LACP team %s uses heartbeat detection", tm.Name)
-		}
+	}
+	switch {
+	case det.Method == topology.Heartbeat && len(tm.Members) == 2:
+		r.add(BeaconTwoNICs, tm.PosOf("detection"), "team %s probes with heartbeats over only two NICs", tm.Name)
+	case det.Method == topology.Beacon && len(tm.Members) > 0 && len(tm.Members) < 3:
+		r.add(BeaconTwoNICs, tm.PosOf("detection"), "team %s probes with beacons over %d NICs: a broken path cannot be "+
+			"pinned on either, and a virtual switch then sends on all of them (shotgun)", tm.Name, len(tm.Members))
+	}
+	switch {
+	case det.Method == topology.Heartbeat && tm.Mode == topology.LACP:
+		r.add(LACPWithHeartbeat, tm.PosOf("detection"), "LACP team %s uses heartbeat detection", tm.Name)
+	case det.Method == topology.Beacon && tm.Mode.NeedsSwitchAggregation():
+		r.add(LACPWithHeartbeat, tm.PosOf("detection"), "%s team %s uses beacon probing, which VMware says not to combine "+
+			"with IP hash (bundled uplinks)", tm.Mode, tm.Name)
 	}
 }
 

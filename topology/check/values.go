@@ -58,8 +58,8 @@ func (r *reporter) values() {
 			switch d.Method {
 			case topology.MIIMon:
 				r.atLeast(tm.Source, "detection.interval", "team "+tm.Name+" miimon interval", d.Interval, MinPollInterval)
-			case topology.Heartbeat:
-				r.atLeast(tm.Source, "detection.interval", "team "+tm.Name+" heartbeat interval", d.Interval, MinPollInterval)
+			case topology.Heartbeat, topology.Beacon:
+				r.atLeast(tm.Source, "detection.interval", "team "+tm.Name+" "+string(d.Method)+" interval", d.Interval, MinPollInterval)
 				if d.Missed < 1 || d.Missed > MaxMissed {
 					r.add(BadValue, tm.PosOf("detection.missed"), "team %s: missed %d heartbeats; expected 1..%d",
 						tm.Name, d.Missed, MaxMissed)

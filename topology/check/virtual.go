@@ -142,6 +142,72 @@ func (r *reporter) vms() {
 			case t.VLAN(pg.VLAN) != nil && !r.hostCarries(h, pg.VLAN):
 				r.add(VMNoNetwork, p, "VM %s: no NIC of %s carries VLAN %s of port group %s", v.Name, h.Name, pg.VLAN, pg.Name)
 			}
+			if pg == nil || c == nil || !(c.HA.Enabled || c.DRS.Enabled || c.FT.Enabled && v.FT) {
+				continue
+			}
+			var missing []string
+			for _, other := range c.Hosts {
+				if oh := t.Host(other); oh != nil && oh != h && oh.IsHypervisor() && oh.PortGroup(n.PortGroup) == nil {
+					missing = append(missing, other)
+				}
+			}
+			if len(missing) > 0 {
+				r.add(VMPortGroupMissing, p, "VM %s: port group %s is missing on %s of cluster %s; restarted or moved there, "+
+					"the VM is cut off", v.Name, n.PortGroup, strings.Join(missing, ", "), c.Name)
+			}
+		}
+	}
+}
+
+// vmClusters checks the applications' own VM pairs: two VMs that exist, on different
+// hosts (on one host, the host's failure takes both), with a timeout longer than the
+// heartbeat.
+func (r *reporter) vmClusters() {
+	t := r.t
+	for _, c := range t.VMClusters {
+		if len(c.VMs) != 2 {
+			r.add(BadValue, c.PosOf("vms"), "VM cluster %s has %d VMs; expected an active and a standby", c.Name, len(c.VMs))
+			continue
+		}
+		var hosts []string
+		for i, name := range c.VMs {
+			v := t.VM(name)
+			if v == nil {
+				r.add(DanglingName, c.PosOf(fmt.Sprintf("vms[%d]", i)), "VM cluster %s: VM %q is not defined", c.Name, name)
+				continue
+			}
+			hosts = append(hosts, v.Host)
+		}
+		if len(hosts) == 2 && hosts[0] == hosts[1] {
+			r.add(VMClusterOneHost, c.PosOf("vms"), "VM cluster %s: %s and %s both run on %s", c.Name, c.VMs[0], c.VMs[1], hosts[0])
+		}
+		if c.Heartbeat <= 0 || c.Timeout <= c.Heartbeat {
+			r.add(BadValue, c.PosOf("timeout"), "VM cluster %s: timeout %v with heartbeats every %v; expected a positive heartbeat and a longer timeout",
+				c.Name, c.Timeout, c.Heartbeat)
+		}
+		if c.Takeover < 0 {
+			r.add(BadValue, c.PosOf("takeover"), "VM cluster %s: negative takeover %v", c.Name, c.Takeover)
+		}
+	}
+}
+
+// vswitches checks each hypervisor's virtual switch against its uplink team.
+func (r *reporter) vswitches() {
+	for _, h := range r.t.Hosts {
+		vs := h.VSwitch
+		if vs == nil || len(h.Teams) == 0 {
+			continue
+		}
+		tm := h.Teams[0]
+		for i, s := range vs.Standby {
+			if !slices.Contains(tm.Members, s) {
+				r.add(DanglingName, h.PosOf(fmt.Sprintf("vswitch.standby[%d]", i)), "virtual switch of %s: standby uplink %q is not a member of team %s",
+					h.Name, s, tm.Name)
+			}
+		}
+		if vs.LoadBalancing == topology.IPHash && !tm.Mode.NeedsSwitchAggregation() && len(tm.Members) > 1 {
+			r.add(IPHashUnbundled, h.PosOf("vswitch.load_balancing"), "virtual switch of %s balances by IP hash over %s team %s, "+
+				"which the switches do not bundle", h.Name, tm.Mode, tm.Name)
 		}
 	}
 }

@@ -223,6 +223,7 @@ func (c *Cluster) lastBeat(h *host) sim.Time {
 // restarts nothing while their VMs run).
 func (c *Cluster) watchMaster() {
 	if c.master == nil {
+		c.rejoin()
 		return
 	}
 	m := c.master
@@ -239,6 +240,26 @@ func (c *Cluster) watchMaster() {
 	c.lostMaster = c.lastBeat(m)
 	c.master, c.former = nil, m
 	c.election.ResetAt(c.lostMaster + unreachableAfter + c.cfg.Election)
+}
+
+// rejoin keeps the old master when it is heard again, or pings its isolation address,
+// before the slaves would have entered the election state (10 s after its last
+// heartbeat): a blip of the management network (a NIC team's failover, a spanning
+// tree's re-convergence) costs no election.
+func (c *Cluster) rejoin() {
+	f := c.former
+	if f == nil || !f.up || !c.election.Armed() || c.s.Now() >= c.lostMaster+unreachableAfter {
+		return
+	}
+	back := c.env.PingsIsolationAddress(f.Name)
+	for _, h := range c.hosts {
+		back = back || h != f && h.up && c.env.Heard(f.Name, h.Name)
+	}
+	if !back {
+		return
+	}
+	c.election.Stop()
+	c.master, c.former, c.lostMaster = f, nil, -1
 }
 
 // others reports whether some other host is up.
@@ -540,6 +561,7 @@ func (c *Cluster) place(v *vm) (target *host, full bool) {
 
 // used is the memory and vCPUs of the VMs a host runs or boots.
 func (c *Cluster) used(h *host) (ram float64, cpu int) {
+	ram, cpu = h.ReservedRAMGB, h.ReservedVCPU
 	for _, v := range c.vms {
 		if v.host == h && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
 			ram += v.RAMGB
@@ -556,6 +578,9 @@ func (c *Cluster) startBoot(v *vm, h *host, restart bool) {
 	v.restart = restart
 	h.powerOns++
 	v.boot.Reset(v.BootTime)
+	if b, ok := c.env.(Booter); ok {
+		b.VMBooting(v.Name, h.Name, v.BootTime)
+	}
 }
 
 // booted ends a boot: the VM serves on its host.

@@ -50,6 +50,13 @@ type Environment interface {
 	VMRunning(vm, host string, running bool)
 }
 
+// Booter is an Environment that is also told when HA powers a VM on (a restart on
+// another host, or VM monitoring's reset): the VM boots on host for boot, after which
+// VMRunning reports it running. A twin that shows VMs booting implements it.
+type Booter interface {
+	VMBooting(vm, host string, boot sim.Time)
+}
+
 // Response is what an isolated host does with its VMs.
 type Response string
 
@@ -170,6 +177,10 @@ type Host struct {
 	Name  string
 	Cores int
 	RAMGB float64
+	// ReservedRAMGB and ReservedVCPU are taken by VMs that HA does not place (FT
+	// primaries and secondaries, whose memory vSphere reserves in full).
+	ReservedRAMGB float64
+	ReservedVCPU  int
 }
 
 // VM is a protected virtual machine.

@@ -38,6 +38,12 @@ func (r HostDeclaredDead) String() string {
 	return fmt.Sprintf("declared dead by HA (%s) after %v without heartbeats: its VMs restart elsewhere", r.By, r.Silent)
 }
 
+// DetectionMechanism names HA as what noticed the failure (failures.Detection).
+func (r HostDeclaredDead) DetectionMechanism() string { return "HA" }
+
+// DetectedDown is true: a host declared dead is a failure noticed.
+func (r HostDeclaredDead) DetectedDown() bool { return true }
+
 // HostAlive is reported when a silent host still writes its heartbeat datastore: it is
 // isolated or partitioned, not dead, and its VMs are not restarted.
 type HostAlive struct {
@@ -155,6 +161,12 @@ func (r VMStarted) String() string {
 	}
 	return fmt.Sprintf("VM running again on %s after a reset", r.Host)
 }
+
+// DetectionMechanism names VM monitoring as what noticed the hung guest.
+func (r VMReset) DetectionMechanism() string { return "HA VM monitoring" }
+
+// DetectedDown is true: a reset follows a guest noticed dead.
+func (r VMReset) DetectedDown() bool { return true }
 
 // VMReset is reported when VM monitoring resets a VM whose guest heartbeats stopped.
 type VMReset struct {

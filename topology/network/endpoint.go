@@ -24,7 +24,7 @@ func (e endpoint) vlan() int {
 	switch {
 	case e.gw != nil:
 		return e.gw.vlan
-	case e.dev != nil && e.dev.kind == kindHost:
+	case e.dev != nil && (e.dev.kind == kindHost || e.dev.kind == kindVM):
 		return e.dev.ifaces[e.ifc].vlan
 	}
 	return 0
@@ -66,7 +66,7 @@ func (n *Network) endpointIn(name string, v int) (endpoint, error) {
 	if err != nil || v == 0 {
 		return e, err
 	}
-	if e.dev == nil || e.dev.kind != kindHost {
+	if e.dev == nil || e.dev.kind != kindHost && e.dev.kind != kindVM {
 		return e, fmt.Errorf("%q is not a host: it has no interface to choose by VLAN", name)
 	}
 	for i, fi := range e.dev.ifaces {
@@ -125,7 +125,7 @@ func (w *walker) walk(fd *flowDir) {
 	}
 	fi := d.ifaces[from.ifc]
 	w.fr.vlan = fi.vlan
-	if to.dev != nil && to.dev.kind == kindHost && to.pin == nil {
+	if to.dev != nil && (to.dev.kind == kindHost || to.dev.kind == kindVM) && to.pin == nil {
 		ti := to.dev.ifaces[to.ifc]
 		if g := w.n.routeVia(fi, ti); g != nil {
 			w.fr.routeTo = to.dev.mac
@@ -134,6 +134,10 @@ func (w *walker) walk(fd *flowDir) {
 			w.fr.gw = g
 			w.dep(&g.deps)
 		}
+	}
+	if d.vm != nil {
+		w.fromVM(d, from.ifc)
+		return
 	}
 	w.fromHost(d, from.pin)
 }

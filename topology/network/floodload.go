@@ -59,6 +59,10 @@ func (n *Network) classifyLeaves() {
 	}
 	n.owners = make([]macOwner, len(n.macNames))
 	for _, d := range n.devList {
+		if d.kind == kindVM {
+			n.owners[d.mac].dev = d // its host's ports while it runs (leavesFacing)
+			continue
+		}
 		if d.kind != kindHost {
 			continue
 		}
@@ -108,7 +112,7 @@ func (n *Network) floodRateIn(b *bridge, vset int32) float64 {
 	return sum
 }
 
-// macOwner is the host whose team MAC a MAC is, or the host NIC whose own MAC it is.
+// macOwner is the host or VM whose MAC a MAC is, or the host NIC whose own MAC it is.
 type macOwner struct {
 	dev  *device
 	port *Port
@@ -307,7 +311,8 @@ func (n *Network) leafTouched(p *Port) {
 }
 
 // leavesFacing lists the host ports of plain bridges that face the frame's destination
-// (a host's team MAC: each of its NICs; a NIC's own MAC: that NIC): a flood is walked
+// (a host's team MAC: each of its NICs; a NIC's own MAC: that NIC; a VM's MAC: its
+// hypervisor's NICs): a flood is walked
 // out of these, since the destination may take the frame there.
 func (n *Network) leavesFacing(m mac) []*Port {
 	if int(m) >= len(n.owners) || m <= 0 {
@@ -317,6 +322,13 @@ func (n *Network) leavesFacing(m mac) []*Port {
 	if q := o.port; q != nil {
 		if q.link != nil && q.link.ends[1-q.end].leaf {
 			return q.link.ends[1-q.end : 2-q.end]
+		}
+		return nil
+	}
+	if o.dev != nil && o.dev.vm != nil {
+		// A VM takes frames through its hypervisor's NICs, wherever it runs now.
+		if h := o.dev.vm.host; h != nil {
+			return h.leaves
 		}
 		return nil
 	}

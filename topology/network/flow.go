@@ -323,10 +323,16 @@ func (f *Flow) ReverseDelay() sim.Time {
 }
 
 func (n *Network) delay(f *Flow, fd *flowDir) sim.Time {
-	if len(fd.path) == 0 {
+	if !fd.delivered {
 		return 0
 	}
 	d := f.cfg.FromDelay + f.cfg.ToDelay
+	// A VM's frames cross its host's virtual switch; between two VMs of one host only
+	// that one.
+	if len(fd.path) == 0 {
+		return d + max(fd.from.vswLatency(), fd.to.vswLatency())
+	}
+	d += fd.from.vswLatency() + fd.to.vswLatency()
 	bits := float64(8 * f.cfg.PacketBytes)
 	var queued float64
 	for _, h := range fd.path {

@@ -34,6 +34,7 @@ type frame struct {
 	routeTo  mac      // after the gateway routes: the final destination
 	routeIn  int      // the VLAN of the final destination's interface
 	routeDev *device  // the final destination host (for its reverse gateway)
+	toPort   *Port    // a beacon: delivered when the flood reaches this host port
 }
 
 // walker evaluates one direction of a flow. One walker is reused for every walk.
@@ -49,6 +50,7 @@ type walker struct {
 	path     []hop
 	held     []learnRef
 	done     bool
+	local    bool // delivered inside a hypervisor's virtual switch, without a hop
 	byFlood  bool // the delivered copy was flooded on the way
 	dup      bool
 	reason   loss
@@ -87,7 +89,7 @@ func (w *walker) reset(f *Flow, hash uint32) {
 	w.fr = frame{}
 	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
 	w.segs = w.segs[:0]
-	w.done, w.byFlood, w.dup, w.reason, w.flooding = false, false, false, loss{}, 0
+	w.done, w.local, w.byFlood, w.dup, w.reason, w.flooding = false, false, false, false, loss{}, 0
 	w.n.walkID++
 }
 
@@ -212,7 +214,7 @@ func (w *walker) send(p *Port) {
 	switch {
 	case !bulk, q.dev.kind == kindPassThrough, q.dev.kind == kindSwitch && !q.dev.bulk():
 		w.dep(&q.deps)
-	case q.dev.kind == kindHost && (w.fr.dst == q.dev.mac || w.fr.dst == q.mac || !p.dev.bulk()):
+	case q.dev.kind == kindHost && (w.fr.dst == q.dev.mac || w.fr.dst == q.mac || q.dev.vsw != nil || !p.dev.bulk()):
 		w.dep(&q.deps)
 	}
 	if q.failed || q.dev.failed {
@@ -238,6 +240,14 @@ func (w *walker) arrive(q *Port) {
 		}
 		w.send(q.pair)
 	case kindHost:
+		if q2 := w.fr.toPort; q2 != nil {
+			if q == q2 && q.hostTakes(w.fr.tag) && !d.failed && !q.failed && q.carrier {
+				w.deliver()
+			} else {
+				w.lose(q.name, " is not the destination", 0)
+			}
+			return
+		}
 		if d.team != nil && w.fr.dst == d.mac {
 			w.dep(&d.team.deps) // only the active member takes the team MAC
 		}
@@ -248,6 +258,7 @@ func (w *walker) arrive(q *Port) {
 			}
 		case d.team != nil && d.team.accepts(q, w.fr.dst):
 			w.deliver()
+		case d.vsw != nil && w.toVM(d, q):
 		case w.fr.dst == d.mac || w.fr.dst == q.mac:
 			w.loseAnyway(q.name, " does not receive for ", w.fr.dst)
 		default:

@@ -88,6 +88,7 @@ const (
 	kindSwitch devKind = iota
 	kindHost
 	kindPassThrough
+	kindVM // a virtual machine: no ports, its host's virtual switch carries it (vswitch.go)
 )
 
 // device is a switch, a host or a pass-through module.
@@ -116,7 +117,11 @@ type device struct {
 	hcfg   HostConfig
 	ifaces []iface // the host's IP interfaces, the primary first
 	team   *team
-	leaves []*Port // the switch ports of plain bridges facing its NICs (floodload.go)
+	leaves []*Port  // the switch ports of plain bridges facing its NICs (floodload.go)
+	vsw    *vswitch // a hypervisor's virtual switch
+
+	// VMs
+	vm *vmDev
 }
 
 // iface is one IP interface of a host: its VLAN, subnet and default gateway.
@@ -459,6 +464,11 @@ func (n *Network) start() {
 	for _, g := range n.gwList {
 		g.start()
 	}
+	for _, d := range n.devList {
+		if d.vsw != nil {
+			d.vsw.start()
+		}
+	}
 	for _, f := range n.flowList {
 		if f.active {
 			n.markDirty(f)
@@ -522,6 +532,9 @@ func (n *Network) Links() []string {
 
 // Switches returns the names of all switches and interconnect modules.
 func (n *Network) Switches() []string { return n.deviceNames(kindSwitch, kindPassThrough) }
+
+// VMs returns the names of all virtual machines.
+func (n *Network) VMs() []string { return n.deviceNames(kindVM, kindVM) }
 
 // Hosts returns the names of all hosts.
 func (n *Network) Hosts() []string { return n.deviceNames(kindHost, kindHost) }

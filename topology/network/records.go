@@ -14,6 +14,7 @@ const (
 	ByCarrier        Mechanism = "carrier"         // link loss reported by the PHY/driver
 	ByMIIMon         Mechanism = "miimon"          // a miimon poll (after downdelay/updelay)
 	ByHeartbeat      Mechanism = "heartbeat"       // missed heartbeat/ARP probe replies
+	ByBeacon         Mechanism = "beacon"          // beacon probing among a team's members
 	ByLACP           Mechanism = "lacp"            // LACP partner timeout or resync
 	BySTP            Mechanism = "stp"             // spanning-tree information aging
 	ByVRRP           Mechanism = "vrrp"            // VRRP master-down timer
@@ -341,4 +342,36 @@ func orAll(s string) string {
 		return "all inter-switch ports"
 	}
 	return s
+}
+
+// RARP is reported for each frame a hypervisor's virtual switch sends to tell the
+// physical switches where a VM's MAC is now ("notify switches", reference-facts §4.3):
+// when the VM starts or arrives on the host, or its vNIC moves to another uplink.
+type RARP struct {
+	VM   string
+	Port string // the uplink it leaves on
+	VLAN string
+}
+
+// Subject implements sim.Record.
+func (r RARP) Subject() string { return r.VM }
+
+// String implements sim.Record.
+func (r RARP) String() string {
+	return fmt.Sprintf("RARP for %s via %s%s", r.VM, r.Port, inVLAN(r.VLAN))
+}
+
+// VNICMoved is reported when a virtual switch moves a VM's vNIC to another uplink
+// because its uplink failed or, with failback, came back.
+type VNICMoved struct {
+	VM, VNIC string
+	From, To string // uplink ports
+}
+
+// Subject implements sim.Record.
+func (r VNICMoved) Subject() string { return r.VM }
+
+// String implements sim.Record.
+func (r VNICMoved) String() string {
+	return fmt.Sprintf("vNIC %s moved from uplink %s to %s", r.VNIC, r.From, r.To)
 }

@@ -16,6 +16,7 @@ const (
 	SwitchDevice      DeviceKind = iota // a switch or a switch interconnect module
 	HostDevice                          // a server, phone or client
 	PassThroughDevice                   // a pass-through interconnect module
+	VMDevice                            // a virtual machine (no ports; its host's virtual switch carries it)
 )
 
 // Layout is the static shape of a network.
@@ -92,6 +93,8 @@ func deviceKind(d *device) DeviceKind {
 		return HostDevice
 	case kindPassThrough:
 		return PassThroughDevice
+	case kindVM:
+		return VMDevice
 	}
 	return SwitchDevice
 }
@@ -189,6 +192,9 @@ func (n *Network) State(withQuiet bool) *State {
 	st.Ports = make([]PortStatus, 0, nports)
 	for i, d := range n.devList {
 		st.Devices[i] = DeviceState{Failed: d.failed, Booting: d.booting(), DownlinksOff: d.downOff}
+		if d.vm != nil {
+			st.Devices[i].Failed = d.vm.host == nil // a VM that does not run
+		}
 		for _, p := range d.ports {
 			st.Ports = append(st.Ports, PortStatus{Carrier: p.carrier, Failed: p.failed, Disabled: p.disabled,
 				Role: p.role, State: p.state, Edge: p.edge})

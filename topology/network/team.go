@@ -41,8 +41,9 @@ type TeamConfig struct {
 	// to a primary whose link is faster than the active member's) or failure (never
 	// while the active member works).
 	Reselect topology.Reselect
-	// Detection is how members are judged: carrier (default), miimon or heartbeat.
-	// Heartbeat also reacts to carrier loss, as HP teams do.
+	// Detection is how members are judged: carrier (default), miimon, heartbeat or
+	// beacon (beacon.go). Heartbeat and beacon also react to carrier loss, as HP teams
+	// and VMware's beacon probing ("in addition to link status") do.
 	Detection topology.Detection
 	// MIIMonInterval is the miimon poll period (default 100 ms, reference-facts §4.1).
 	MIIMonInterval sim.Time
@@ -53,8 +54,8 @@ type TeamConfig struct {
 	// DownDelay how long a miimon-detected loss must last. Linux rounds both down to
 	// multiples of the miimon interval (reference-facts §4.1).
 	UpDelay, DownDelay sim.Time
-	// HeartbeatInterval is the probe period (default per flavour: hp 3 s, linux 1 s,
-	// vmware 1 s).
+	// HeartbeatInterval is the probe (or beacon) period (default per flavour: hp 3 s,
+	// linux 1 s, vmware 1 s; beacons 1 s).
 	HeartbeatInterval sim.Time
 	// HeartbeatMissed is how many intervals without a reply fail the active member
 	// (default per flavour: hp 3, linux arp_missed_max 2, vmware 3); Linux backups may
@@ -87,6 +88,8 @@ type team struct {
 	hbPhase sim.Time
 	pollPh  sim.Time
 	target  endpoint
+	vsw     *vswitch // the virtual switch whose uplinks the members are
+	beacons *beacons // beacon probing (beacon.go)
 	// An LACP team whose members reach several switches has aggs aggregators and uses
 	// activeAgg (lacp.go).
 	aggs      int
@@ -160,6 +163,9 @@ func (n *Network) AddTeam(host string, cfg TeamConfig) error {
 		cfg.MIIMonInterval = sim.Time(topology.DefaultMIIMonInterval)
 	}
 	hbInterval, hbMissed := flavour.HeartbeatDefaults()
+	if cfg.Detection == topology.Beacon {
+		hbInterval, hbMissed = topology.FlavourVMware.HeartbeatDefaults()
+	}
 	if cfg.HeartbeatInterval <= 0 {
 		cfg.HeartbeatInterval = sim.Time(hbInterval)
 	}
@@ -339,6 +345,9 @@ func (t *team) start() {
 			t.startProbe(m)
 		}
 	}
+	if t.cfg.Detection == topology.Beacon && len(t.members) > 1 && t.beacons == nil {
+		t.startBeacons()
+	}
 	t.active = nil
 	for _, m := range t.members {
 		if m.up {
@@ -369,6 +378,9 @@ func (t *team) powerOff() {
 	}
 	t.active = nil
 	t.n.touch(&t.deps)
+	if t.vsw != nil {
+		t.vsw.uplinksChanged()
+	}
 }
 
 // off reports whether the team's host is powered off.
@@ -615,6 +627,9 @@ func (m *member) comeUp(mech Mechanism) {
 func (t *team) reselect(reason string) {
 	n := t.n
 	n.touch(&t.deps)
+	if t.vsw != nil {
+		defer t.vsw.uplinksChanged()
+	}
 	t.reselectAggregator()
 	next := t.choose()
 	if next == nil {

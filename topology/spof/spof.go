@@ -150,7 +150,7 @@ func deathEffect(t *topology.Topology, o *topology.Outage, it Item) Effect {
 		return Down
 	case vm.FT && c.FT.Enabled:
 		return FTTakeover
-	case c.HA.Enabled:
+	case c.HA.Enabled && vm.RestartPriority != "disabled":
 		return HARestart
 	}
 	return Down

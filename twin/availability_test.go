@@ -1,0 +1,45 @@
+package twin_test
+
+import (
+	"testing"
+)
+
+// availability-lab: one service four ways on hv-1, each downtime from its mechanism's
+// arithmetic (the scenario's settings and the defaults of topology/defaults.go):
+//
+//	NIC failure:    the NIC team fails over at carrier loss: no flow is interrupted.
+//	host failure at 400 s, repaired at 460 s:
+//	  db-team (teaming only): down until the repair + hv-1's boot: 60 s + 120 s = 180 s;
+//	  db-ha (HA):   dead 18 s after hv-1's last heartbeat L, 399 s < L ≤ 400 s (slave,
+//	                datastore heartbeats), + 60 s boot: in (77 s, 78 s];
+//	  db-ft (FT):   3 missed 100 ms heartbeats after the one at 400 s: 300 ms;
+//	  db-pair:      3 s timeout after the heartbeat at 400 s + 2 s takeover: 5 s.
+func TestAvailabilityLab(t *testing.T) {
+	rep := runBuiltin(t, "availability-lab").Report()
+	if len(rep.Failures) != 3 {
+		t.Fatalf("%d failures, want 3", len(rep.Failures))
+	}
+	if nic := rep.Failures[0]; len(nic.Flows) != 0 || len(nic.VMs) != 0 {
+		t.Errorf("the NIC failure interrupted %+v and %+v, want nothing", nic.Flows, nic.VMs)
+	}
+	host := rep.Failures[2]
+	down := map[string]float64{}
+	for _, v := range host.VMs {
+		if v.OutageMs == nil {
+			t.Fatalf("%s not running again", v.VM)
+		}
+		down[v.VM] = *v.OutageMs
+	}
+	if down["db-team"] != 180_000 {
+		t.Errorf("db-team down %v ms, want 180000 (repair 60 s + boot 120 s)", down["db-team"])
+	}
+	if d := down["db-ha"]; d <= 77_000 || d > 78_000 {
+		t.Errorf("db-ha down %v ms, want in (77000, 78000] (18 s after the last heartbeat + 60 s boot)", d)
+	}
+	if down["db-ft"] != 300 {
+		t.Errorf("db-ft down %v ms, want 300 (3 x 100 ms)", down["db-ft"])
+	}
+	if len(host.VMClusters) != 1 || host.VMClusters[0].OutageMs == nil || *host.VMClusters[0].OutageMs != 5000 {
+		t.Errorf("db-pair service %+v, want down 5000 ms (3 s + 2 s)", host.VMClusters)
+	}
+}

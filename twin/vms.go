@@ -1,0 +1,383 @@
+package twin
+
+import (
+	"fmt"
+
+	"dctwin/sim"
+)
+
+// Virtual machines at run time. Every VM is a device of its own on the network (its
+// MAC, an IP interface per vNIC) whose vNICs hang off its host's virtual switch while
+// it runs (topology/network/vswitch.go). The twin keeps each VM's state and host, and
+// offers the operations the availability mechanisms are made of:
+//
+//   - StartVM powers a VM on on a host: it boots for a boot time, then runs there (an
+//     HA restart, a new FT secondary going live, a power-on by hand);
+//   - StopVM stops it, failed or powered off (a guest crash, an isolation response);
+//   - MoveVM moves a running VM to another host with a stun: it stops on its host,
+//     and after the stun runs on the other (the switchover of a live migration; an FT
+//     takeover is a move with the detection as its stun).
+//
+// A VM that runs, arrives or whose vNIC moves is announced to the physical switches
+// by its virtual switch (RARP), so that they re-learn its MAC. Every change is a
+// VMStateChanged record. A host that loses power fails its VMs; HA restarts those of
+// HA clusters elsewhere (ha.go), and a VM outside them starts again on its host when
+// the host has booted (restartWithHost).
+
+// VMState is what a virtual machine is doing.
+type VMState string
+
+// VM states.
+const (
+	VMRunning VMState = "running" // on its host, sending and receiving
+	VMBooting VMState = "booting" // powered on, the guest not serving yet
+	VMStunned VMState = "stunned" // paused for a switchover (live migration, takeover)
+	VMStopped VMState = "stopped" // powered off
+	VMFailed  VMState = "failed"  // its host failed under it, or the guest crashed
+)
+
+// VMStatus is a VM's state, on which host, and since when.
+type VMStatus struct {
+	VM    string
+	Host  string // where it runs, boots or is stunned; where it stopped or failed
+	State VMState
+	Since sim.Time
+}
+
+// vmRun is a VM's state at run time.
+type vmRun struct {
+	VMStatus
+	gen int // bumped at every change, so that a stale boot or stun does not finish
+	// withHost is set on a VM that failed because its host did: it starts again with
+	// the host unless something else started it first.
+	withHost bool
+	// out is the VM's outage in progress (nil while it runs); starting is the reason
+	// of the start in progress, the mechanism that ends the outage.
+	out      *VMOutage
+	starting string
+	hung     bool // failed by a failure of kind vm: the guest, not the host
+}
+
+// VMOutage is a time a VM did not run: from when it stopped, failed or was stunned
+// until it ran again (Up is sim.Never while it has not).
+type VMOutage struct {
+	VM        string
+	Host      string // where it stopped
+	Cause     string // why it stopped
+	Down, Up  sim.Time
+	ResumedOn string // where it ran again
+	Mechanism string // what brought it back: "HA restart", "started with its host", …
+	BootedFor sim.Time
+	// CutOff names the VM's port groups that the host it came back on lacks: it runs
+	// there, but those vNICs reach nothing.
+	CutOff []string
+}
+
+// VMStateChanged is the trace record of a VM changing state.
+type VMStateChanged struct {
+	VM     string
+	Host   string
+	State  VMState
+	Reason string
+	// For is how long a boot or a stun lasts (0 for the other states).
+	For sim.Time
+}
+
+// Subject names the VM.
+func (r VMStateChanged) Subject() string { return r.VM }
+
+// String implements sim.Record.
+func (r VMStateChanged) String() string {
+	s := fmt.Sprintf("%s on %s", r.State, r.Host)
+	if r.For > 0 {
+		s += fmt.Sprintf(" for %v", r.For)
+	}
+	if r.Reason != "" {
+		s += " (" + r.Reason + ")"
+	}
+	return s
+}
+
+// initVMs starts every VM of the topology running on its host.
+func (tw *Twin) initVMs() {
+	tw.vms = map[string]*vmRun{}
+	for _, v := range tw.Topology.VMs {
+		if _, dup := tw.vms[v.Name]; dup || tw.Net.VMHost(v.Name) == "" {
+			continue // left out of the build (--force) or a duplicate name
+		}
+		tw.vms[v.Name] = &vmRun{VMStatus: VMStatus{VM: v.Name, Host: v.Host, State: VMRunning}}
+		tw.vmOrder = append(tw.vmOrder, v.Name)
+	}
+}
+
+// VM returns a VM's state, and false for a name that is not a VM of the run.
+func (tw *Twin) VM(name string) (VMStatus, bool) {
+	v, ok := tw.vms[name]
+	if !ok {
+		return VMStatus{}, false
+	}
+	return v.VMStatus, true
+}
+
+// VMs returns the state of every VM, in the scenario's order.
+func (tw *Twin) VMs() []VMStatus {
+	out := make([]VMStatus, 0, len(tw.vmOrder))
+	for _, name := range tw.vmOrder {
+		out = append(out, tw.vms[name].VMStatus)
+	}
+	return out
+}
+
+// OnVMChange registers fn to be called whenever a VM changes state (after the change),
+// for the mechanisms that watch VMs (fault tolerance, VM-level clusters).
+func (tw *Twin) OnVMChange(fn func(VMStatus)) { tw.vmWatch = append(tw.vmWatch, fn) }
+
+// setVM changes a VM's state and reports it.
+func (tw *Twin) setVM(v *vmRun, host string, state VMState, reason string, d sim.Time) {
+	v.gen++
+	now := tw.Sim.Now()
+	switch {
+	case state == VMRunning && v.out != nil:
+		v.out.Up, v.out.ResumedOn, v.out.Mechanism = now, host, v.starting
+		v.out.CutOff = tw.missingPortGroups(v.VM, host)
+		if v.State == VMBooting {
+			v.out.BootedFor = now - v.Since
+		}
+		if v.out.Mechanism == "" {
+			v.out.Mechanism = reason
+		}
+		v.out, v.starting = nil, ""
+	case state != VMRunning && v.State == VMRunning:
+		v.out = &VMOutage{VM: v.VM, Host: v.Host, Cause: reason, Down: now, Up: sim.Never}
+		if len(tw.vmOutages) < maxVMOutagesKept {
+			tw.vmOutages = append(tw.vmOutages, v.out)
+		}
+	}
+	if state == VMBooting || state == VMStunned {
+		v.starting = reason
+	}
+	v.Host, v.State, v.Since = host, state, now
+	v.withHost, v.hung = false, false
+	tw.Sim.Report(VMStateChanged{VM: v.VM, Host: host, State: state, Reason: reason, For: d})
+	tw.syncCalls()
+	for _, fn := range tw.vmWatch {
+		fn(v.VMStatus)
+	}
+}
+
+func (tw *Twin) vmNamed(name string) (*vmRun, error) {
+	v, ok := tw.vms[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown VM %q", name)
+	}
+	return v, nil
+}
+
+// hostUsable is why a VM cannot be placed on a host, or "" if it can: the host must
+// be a hypervisor of the run with a virtual switch, powered and booted.
+func (tw *Twin) hostUsable(host string) string {
+	h := tw.Topology.Host(host)
+	switch {
+	case h == nil || !h.IsHypervisor():
+		return fmt.Sprintf("%q is not a hypervisor", host)
+	case tw.hostDown[host]:
+		return host + " is down"
+	}
+	return ""
+}
+
+// StartVM powers a stopped or failed VM on on host: it boots for boot, then runs
+// there (its vNICs attach to the host's port groups and are announced to the
+// switches). A VM whose port group the host lacks runs cut off. The host must be up;
+// if it fails during the boot, the VM fails with it.
+func (tw *Twin) StartVM(vm, host string, boot sim.Time, reason string) error {
+	v, err := tw.vmNamed(vm)
+	if err != nil {
+		return err
+	}
+	if v.State != VMStopped && v.State != VMFailed {
+		return fmt.Errorf("VM %s is %s on %s; stop it first", vm, v.State, v.Host)
+	}
+	if why := tw.hostUsable(host); why != "" {
+		return fmt.Errorf("VM %s cannot start: %s", vm, why)
+	}
+	if boot <= 0 {
+		tw.run(v, host, reason)
+		return nil
+	}
+	tw.setVM(v, host, VMBooting, reason, boot)
+	gen := v.gen
+	tw.Sim.After(boot, func() {
+		if v.gen == gen {
+			tw.run(v, host, "booted")
+		}
+	})
+	return nil
+}
+
+// run makes v run on host now.
+func (tw *Twin) run(v *vmRun, host, reason string) {
+	if err := tw.Net.StartVM(v.VM, host); err != nil {
+		tw.setVM(v, host, VMFailed, err.Error(), 0)
+		return
+	}
+	tw.setVM(v, host, VMRunning, reason, 0)
+}
+
+// StopVM stops a VM wherever it is: failed (a crash) or powered off.
+func (tw *Twin) StopVM(vm string, failed bool, reason string) error {
+	v, err := tw.vmNamed(vm)
+	if err != nil {
+		return err
+	}
+	state := VMStopped
+	if failed {
+		state = VMFailed
+	}
+	if v.State == state {
+		return nil
+	}
+	_ = tw.Net.StopVM(vm)
+	tw.setVM(v, v.Host, state, reason, 0)
+	return nil
+}
+
+// MoveVM moves a running VM to host: it is stunned on its host for stun (it neither
+// sends nor receives), then runs on host, announced from there. The switchover of a
+// live migration, or an FT takeover with the detection as its stun. If the target
+// fails during the stun the VM fails.
+func (tw *Twin) MoveVM(vm, host string, stun sim.Time, reason string) error {
+	v, err := tw.vmNamed(vm)
+	if err != nil {
+		return err
+	}
+	if v.State != VMRunning {
+		return fmt.Errorf("VM %s is %s, not running: only a running VM moves", vm, v.State)
+	}
+	if why := tw.hostUsable(host); why != "" {
+		return fmt.Errorf("VM %s cannot move: %s", vm, why)
+	}
+	if stun <= 0 {
+		tw.run(v, host, reason)
+		return nil
+	}
+	_ = tw.Net.StopVM(vm)
+	tw.setVM(v, v.Host, VMStunned, reason, stun)
+	gen := v.gen
+	tw.Sim.After(stun, func() {
+		if v.gen != gen {
+			return
+		}
+		if why := tw.hostUsable(host); why != "" {
+			tw.setVM(v, host, VMFailed, "could not resume: "+why, 0)
+			return
+		}
+		tw.run(v, host, reason)
+	})
+	return nil
+}
+
+// vmsOn lists the VMs running, booting or stunned on a host, in the scenario's order.
+func (tw *Twin) vmsOn(host string) []*vmRun {
+	var out []*vmRun
+	for _, name := range tw.vmOrder {
+		v := tw.vms[name]
+		if v.Host == host && (v.State == VMRunning || v.State == VMBooting || v.State == VMStunned) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// hostFailed fails the VMs of a host that lost power.
+func (tw *Twin) hostFailed(host string) {
+	for _, v := range tw.vmsOn(host) {
+		_ = tw.Net.StopVM(v.VM)
+		tw.setVM(v, host, VMFailed, "host "+host+" failed", 0)
+		v.withHost = tw.haOf[v.VM] == nil // HA restarts the others (ha.go)
+	}
+}
+
+// restartWithHost starts the VMs that failed with a host once it has booted again,
+// unless something restarted them elsewhere meanwhile: what becomes of a VM outside
+// an HA cluster (it runs as soon as its host does; vSphere's automatic VM start-up).
+func (tw *Twin) restartWithHost(host string) {
+	for _, name := range tw.vmOrder {
+		v := tw.vms[name]
+		if v.withHost && v.Host == host && v.State == VMFailed {
+			_ = tw.StartVM(v.VM, host, 0, "started with its host")
+		}
+	}
+}
+
+// vmRunning reports whether a name is a VM that runs now (false for other names).
+func (tw *Twin) vmRunning(name string) bool {
+	v, ok := tw.vms[name]
+	return ok && v.State == VMRunning
+}
+
+// nodeDown reports whether a call node (a server, endpoint or VM) is out of service:
+// a host without power or still booting, a VM that does not run.
+func (tw *Twin) nodeDown(name string) bool {
+	if _, ok := tw.vms[name]; ok {
+		return !tw.vmRunning(name)
+	}
+	return tw.hostDown[name]
+}
+
+// VMOutages lists every time a VM did not run, in the order they began; the last of
+// a VM may be still open (Up is sim.Never).
+func (tw *Twin) VMOutages() []VMOutage {
+	out := make([]VMOutage, len(tw.vmOutages))
+	for i, o := range tw.vmOutages {
+		out[i] = *o
+	}
+	return out
+}
+
+// missingPortGroups lists the port groups of a VM's vNICs that a host lacks.
+func (tw *Twin) missingPortGroups(vm, host string) []string {
+	v, h := tw.Topology.VM(vm), tw.Topology.Host(host)
+	if v == nil || h == nil {
+		return nil
+	}
+	var out []string
+	for _, n := range v.VNICs {
+		if h.PortGroup(n.PortGroup) == nil {
+			out = append(out, n.PortGroup)
+		}
+	}
+	return out
+}
+
+// guest applies a failure of kind vm: the guest stops serving (crashed or hung) while
+// its host runs on; HA's VM monitoring, where the cluster has it, resets the VM after
+// its failure interval (it then boots). The repair is the guest serving again, at once,
+// unless it was reset meanwhile.
+func (tw *Twin) guest(vm string, fail bool) error {
+	v, err := tw.vmNamed(vm)
+	if err != nil {
+		return err
+	}
+	hc := tw.haOf[vm]
+	if fail {
+		if v.State != VMRunning {
+			return fmt.Errorf("VM %s is %s, not running", vm, v.State)
+		}
+		_ = tw.Net.StopVM(vm)
+		tw.setVM(v, v.Host, VMFailed, "guest stopped", 0)
+		v.hung = true
+		if hc != nil {
+			_ = hc.agents.Hang(vm) // VM monitoring's timer starts; the VM already stopped
+		}
+		return nil
+	}
+	if !v.hung || v.State != VMFailed {
+		return nil // reset meanwhile, or gone with its host: nothing to resume
+	}
+	tw.run(v, v.Host, "guest serves again")
+	if hc != nil {
+		hc.agents.Recover(vm)
+	}
+	return nil
+}
