@@ -165,9 +165,17 @@ func mechanisms(r twin.FailureResult) string {
 
 // outageSummary condenses a failure's flow outages: the longest restored one and how
 // many directions it hit ("90 ms ×4"), or how many are still down ("2.89 s, 2/4 down");
-// then its VMs' ("VMs 94.3 s ×2 HA restart").
+// then its VM-level clusters' services ("pbx-pair 5 s") and its VMs' ("VMs 94.3 s ×2
+// HA restart").
 func outageSummary(r twin.FailureResult) string {
 	s := flowOutageSummary(r)
+	for _, svc := range r.VMClusters {
+		if svc.OutageMs != nil {
+			s += fmt.Sprintf("; %s %s", svc.Service, fmtMs(*svc.OutageMs))
+		} else {
+			s += fmt.Sprintf("; %s down", svc.Service)
+		}
+	}
 	if len(r.VMs) == 0 {
 		return s
 	}

@@ -290,3 +290,19 @@ func TestHAHostHang(t *testing.T) {
 		t.Errorf("detections %+v, want HA alone (the carrier stays up)", f.Detections)
 	}
 }
+
+// An enclosure takes both its blades, hv-1 (the master) and hv-2: the surviving rack
+// hosts elect a master (L + 25 s, L the old master's last heartbeat) which restarts
+// the VMs of both 10 s later; all six run again at L + 35 s + boot, on hv-3 and hv-4.
+func TestHAEnclosureFailure(t *testing.T) {
+	r := runHA(t, [2]string{"failures.scheduled", "[{at: 5m, component: encl-sw, kind: enclosure, repair_after: 2m}]"})
+	if len(r.elected) != 1 {
+		t.Fatalf("elections at %v, want one", r.elected)
+	}
+	l := lastBeat(t, "election", r.elected[0], 25*sim.Second)
+	for _, vm := range []string{"pbx-a", "web-1", "voicemail", "mcu", "web-2", "db-read-1"} {
+		if got, want := r.running[vm], l+35*sim.Second+boot; got != want || (r.on[vm] != "hv-3" && r.on[vm] != "hv-4") {
+			t.Errorf("%s running again at %v on %q, want %v on hv-3 or hv-4", vm, got, r.on[vm], want)
+		}
+	}
+}

@@ -57,6 +57,7 @@ type Twin struct {
 	ftOf           map[string]*ftPair   // VM → its FT pair (ft.go)
 	ftLogging      map[[2]string]*network.Flow
 	pairs          []*vmPair             // the VM-level clusters (vmcluster.go)
+	pairOf         map[string]*vmPair    // VM → its VM-level cluster
 	serviceOutages []*ServiceOutage      // their service outages, in the order they began
 	haOf           map[string]*haCluster // VM → the HA cluster that protects it
 	vmOutages      []*VMOutage           // every VM outage, in the order they began

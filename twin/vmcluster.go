@@ -88,13 +88,14 @@ type vmPair struct {
 
 // startVMClusters starts the pairs whose two VMs run in this run.
 func (tw *Twin) startVMClusters() {
+	tw.pairOf = map[string]*vmPair{}
 	for _, c := range tw.Topology.VMClusters {
 		if len(c.VMs) != 2 || tw.vms[c.VMs[0]] == nil || tw.vms[c.VMs[1]] == nil || c.Heartbeat <= 0 {
 			continue // check reports it
 		}
 		p := &vmPair{tw: tw, c: c, active: c.VMs[0], standby: c.VMs[1]}
 		p.decide = tw.Sim.NewTimer(p.decision)
-		p.serve = tw.Sim.NewTimer(p.serving)
+		p.serve = tw.Sim.NewTimer(p.tookOver)
 		va, vb := tw.flowVLANs(c.VMs[0], c.VMs[1])
 		f, err := tw.Net.AddFlow(network.FlowConfig{Name: "vm-cluster:" + c.Name, From: c.VMs[0], To: c.VMs[1],
 			FromVLAN: va, ToVLAN: vb, PacketBytes: 64, Bidirectional: true, Quiet: true, Passive: true})
@@ -103,6 +104,7 @@ func (tw *Twin) startVMClusters() {
 			f.OnChange(func(bool) { p.watch() })
 		}
 		tw.pairs = append(tw.pairs, p)
+		tw.pairOf[c.VMs[0]], tw.pairOf[c.VMs[1]] = p, p
 	}
 	if len(tw.pairs) > 0 {
 		tw.OnVMChange(func(s VMStatus) {
@@ -160,10 +162,17 @@ func (p *vmPair) decision() {
 	}
 	p.active, p.standby = p.standby, p.active
 	p.serve.Reset(sim.Time(p.c.Takeover))
+	tw.syncCalls()
 }
 
-// serving ends the takeover: the new active VM serves, if it still runs.
-func (p *vmPair) serving() {
+// serving reports whether vm serves the pair's service now: the active VM, running,
+// and not still taking over.
+func (p *vmPair) serving(vm string) bool {
+	return vm == p.active && !p.serve.Armed() && p.tw.vmRunning(vm)
+}
+
+// tookOver ends the takeover: the new active VM serves, if it still runs.
+func (p *vmPair) tookOver() {
 	if !p.tw.vmRunning(p.active) {
 		p.watch()
 		return
@@ -172,6 +181,7 @@ func (p *vmPair) serving() {
 	if p.out != nil {
 		p.served(p.active, how)
 	}
+	p.tw.syncCalls()
 	p.watch()
 }
 

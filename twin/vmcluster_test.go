@@ -5,6 +5,7 @@ import (
 
 	"dctwin/sim"
 	"dctwin/twin"
+	"dctwin/workloads/uc"
 )
 
 // classic-dc's PBX pair (pbx-a active on hv-1, pbx-b standby on hv-3; heartbeats every
@@ -68,4 +69,50 @@ func vmClusterRun(t *testing.T, sets ...[2]string) (*twin.Twin, []twin.VMCluster
 	}))
 	tw.Run()
 	return tw, fo, at
+}
+
+// Calls follow the PBX pair's own failover: written as a VM cluster, the PBX has no
+// serving node from pbx-a's loss (300 s) until pbx-b has taken over (305 s), so the
+// calls that need the PBX's control then (ringing, or anchored at the media gateway,
+// voicemail or bridge) are dropped at 300 s for "pbx lost", as workloads/uc drops them
+// when a PBX has no node left; calls between phones talk on. Without the VM cluster
+// the calls' failover_delay (0: a cluster address that moves at once) hands pbx-a's
+// calls to pbx-b at the instant of the failure, and none is dropped.
+func TestPBXPairDecidesCallFailover(t *testing.T) {
+	for _, c := range []struct {
+		sets    [][2]string
+		dropped bool
+	}{
+		{nil, true},
+		{[][2]string{{"topology.vm_clusters", "[]"}}, false},
+	} {
+		sc, err := twin.Load("classic-dc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range c.sets {
+			if err := sc.Set(s[0], s[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tw, err := twin.New(sc, twin.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var drops []sim.Time
+		tw.Observe(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
+			if d, ok := r.(uc.CallDropped); ok && d.Reason == uc.ReasonPBXLost {
+				drops = append(drops, at)
+			}
+		}))
+		tw.Run()
+		if (len(drops) > 0) != c.dropped {
+			t.Errorf("VM cluster %v: calls dropped for a lost PBX at %v", c.dropped, drops)
+		}
+		for _, at := range drops {
+			if at != 300*sim.Second {
+				t.Errorf("a call dropped for a lost PBX at %v, want only at 300 s (pbx-b serves from 305 s)", at)
+			}
+		}
+	}
 }

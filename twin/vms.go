@@ -317,9 +317,15 @@ func (tw *Twin) vmRunning(name string) bool {
 }
 
 // nodeDown reports whether a call node (a server, endpoint or VM) is out of service:
-// a host without power or still booting, a VM that does not run.
+// a host without power or still booting, a VM that does not run, and a VM of a
+// VM-level cluster that does not serve (the standby, or the new active one until its
+// takeover is over): a PBX pair written as a VM cluster fails over by its own
+// heartbeats, not by the calls' failover_delay.
 func (tw *Twin) nodeDown(name string) bool {
 	if _, ok := tw.vms[name]; ok {
+		if p := tw.pairOf[name]; p != nil && !p.serving(name) {
+			return true
+		}
 		return !tw.vmRunning(name)
 	}
 	return tw.hostDown[name]

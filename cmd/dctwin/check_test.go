@@ -119,7 +119,7 @@ func TestSpof(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"enclosure encl-pt", "services lost: directory", "switch agg-1",
-		"isolated: legacy-fax (host, fax)", "down until HA restart: pbx-a (vm, pbx)", "continues on FT secondary"} {
+		"isolated: legacy-fax (host, fax)", "down until HA restart: web-1 (vm, web)", "service taken over by its VM-cluster peer: pbx-a (vm, pbx)", "continues on FT secondary"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("spof output lacks %q", want)
 		}

@@ -103,7 +103,7 @@ func (rep Report) WriteText(w io.Writer, file string) error {
 		if len(r.ServicesDegraded) > 0 {
 			fmt.Fprintf(b, "  services degraded: %s\n", strings.Join(r.ServicesDegraded, ", "))
 		}
-		for _, e := range []Effect{Down, HARestart, FTTakeover} {
+		for _, e := range []Effect{Down, HARestart, ClusterTakeover, FTTakeover} {
 			if ims := r.Impacted(e); len(ims) > 0 {
 				fmt.Fprintf(b, "  %s: %s\n", e, itemList(ims))
 			}

@@ -20,6 +20,10 @@ const (
 	// FTTakeover: the VM's fault-tolerant secondary on another host takes over without
 	// an outage.
 	FTTakeover Effect = "continues on FT secondary"
+	// ClusterTakeover: the VM is down, but its application's own cluster peer (a VM
+	// cluster) survives and takes its service over after the pair's timeout; the
+	// service counts as degraded (one instance left), as with an HA restart.
+	ClusterTakeover Effect = "service taken over by its VM-cluster peer"
 	// Isolated: the item runs but cannot reach some of what it reached before.
 	Isolated Effect = "isolated"
 )
@@ -132,11 +136,16 @@ func deathEffect(t *topology.Topology, o *topology.Outage, it Item) Effect {
 		return Down
 	}
 	vm := t.VM(it.Name)
-	if vm == nil || o.Devices[vm.Disk] {
-		return Down // its storage is gone: no host can run it
+	if vm == nil {
+		return Down
 	}
+	peer := peerSurvives(t, o, vm)
 	c := t.ClusterOf(vm.Host)
-	if c == nil || vm.Disk == topology.LocalDisk {
+	if o.Devices[vm.Disk] || c == nil || vm.Disk == topology.LocalDisk {
+		// Its storage is gone (no host can run it), or no cluster restarts it.
+		if peer {
+			return ClusterTakeover
+		}
 		return Down
 	}
 	survivor := false
@@ -146,14 +155,33 @@ func deathEffect(t *topology.Topology, o *topology.Outage, it Item) Effect {
 		}
 	}
 	switch {
-	case !survivor:
-		return Down
-	case vm.FT && c.FT.Enabled:
+	case survivor && vm.FT && c.FT.Enabled:
 		return FTTakeover
-	case c.HA.Enabled && vm.RestartPriority != "disabled":
+	case peer:
+		return ClusterTakeover
+	case survivor && c.HA.Enabled && vm.RestartPriority != "disabled":
 		return HARestart
 	}
 	return Down
+}
+
+// peerSurvives reports whether a VM is in a VM cluster whose other VM outlives the
+// outage (its host and its disk still there).
+func peerSurvives(t *topology.Topology, o *topology.Outage, vm *topology.VM) bool {
+	for _, vc := range t.VMClusters {
+		if len(vc.VMs) != 2 || !slices.Contains(vc.VMs, vm.Name) {
+			continue
+		}
+		other := vc.VMs[0]
+		if other == vm.Name {
+			other = vc.VMs[1]
+		}
+		p := t.VM(other)
+		if p != nil && !o.Devices[p.Host] && !o.Devices[p.Disk] && !o.Devices[p.Name] {
+			return true
+		}
+	}
+	return false
 }
 
 func itemsOf(t *topology.Topology) []Item {

@@ -39,7 +39,7 @@ func TestClassicDC(t *testing.T) {
 	}{
 		// an enclosure takes its blades; their VMs come back by HA on the rack hosts
 		{"enclosure encl-sw", "hv-1", spof.Down},
-		{"enclosure encl-sw", "pbx-a", spof.HARestart},
+		{"enclosure encl-sw", "pbx-a", spof.ClusterTakeover}, // pbx-pair: pbx-b on hv-3 takes over
 		// the pass-through enclosure holds both directory servers
 		{"enclosure encl-pt", "dir-1", spof.Down},
 		{"enclosure encl-pt", "dir-2", spof.Down},
@@ -50,7 +50,7 @@ func TestClassicDC(t *testing.T) {
 		{"switch acc-1", "phone-1", spof.Isolated},
 		{"switch acc-1", "client-2", spof.Isolated},
 		// a host failure: HA restart vs FT secondary
-		{"host hv-3", "pbx-b", spof.HARestart},
+		{"host hv-3", "pbx-b", spof.ClusterTakeover},
 		{"host hv-3", "web-broker", spof.FTTakeover},
 		// shared storage: nothing can restart a VM whose disk is gone
 		{"storage san-1", "pbx-a", spof.Down},
