@@ -80,6 +80,15 @@ func (t *Topology) failDevice(o *Outage, name, cause string) {
 			t.failDevice(o, v.Name, cause)
 		}
 	case *Storage:
+		for _, ds := range d.Datastores {
+			t.failDevice(o, ds.Name, cause)
+		}
+		for _, v := range t.VMs {
+			if v.Disk == d.Name {
+				t.failDevice(o, v.Name, cause)
+			}
+		}
+	case *Datastore:
 		for _, v := range t.VMs {
 			if v.Disk == d.Name {
 				t.failDevice(o, v.Name, cause)

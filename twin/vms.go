@@ -282,7 +282,7 @@ func (tw *Twin) vmsOn(host string) []*vmRun {
 	var out []*vmRun
 	for _, name := range tw.vmOrder {
 		v := tw.vms[name]
-		if v.Host == host && (v.State == VMRunning || v.State == VMBooting || v.State == VMStunned) {
+		if v.Host == host && (v.State == VMRunning || v.State == VMBooting || v.State == VMStunned || v.State == VMStalled) {
 			out = append(out, v)
 		}
 	}
