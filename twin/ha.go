@@ -243,7 +243,7 @@ func (hc *haCluster) VMRunning(vm, host string, running bool) {
 		tw.run(v, host, "booted")
 	case running && v.State != VMRunning:
 		tw.run(v, host, "HA")
-	case !running && (v.State == VMRunning || v.State == VMBooting):
+	case !running && (v.State == VMRunning || v.State == VMBooting || v.State == VMStalled):
 		_ = tw.StopVM(vm, false, "powered off by HA: isolation response")
 	}
 }

@@ -308,6 +308,24 @@ func (st *storageRun) resume(hp *hostPaths, how string) {
 	}
 }
 
+// blocked keeps a VM that would run on a host from running when its disk's I/O cannot
+// go there: on a failed array or datastore it fails, behind a host's stalled paths it
+// stalls (and runs when they carry I/O again). It reports whether it did either.
+func (st *storageRun) blocked(v *vmRun, host string) bool {
+	tw := st.tw
+	if tw.onFailedStorage(v.VM) {
+		tw.setVM(v, host, VMFailed, "its datastore "+tw.Topology.DatastoreOf(tw.Topology.VM(v.VM).Disk)+" has failed", 0)
+		return true
+	}
+	for _, hp := range st.of[host] {
+		if hp.stalled && st.onArray(v.VM, hp.array) {
+			tw.setVM(v, host, VMStalled, "I/O to "+tw.Topology.VM(v.VM).Disk+" stalled: no path to "+hp.array.s.Name+" carries it", 0)
+			return true
+		}
+	}
+	return false
+}
+
 // declareAPD is a host declaring All-Paths-Down for an array, apd_timeout after its
 // last path stopped; HA's APD response follows apd_delay later where its cluster has
 // one.

@@ -33,6 +33,16 @@ func init() {
 	}
 }
 
+// storageNotable reports whether a storage record belongs in a failure's timeline
+// (observe.go's notable, for the records of this file).
+func storageNotable(r sim.Record) bool {
+	switch r.(type) {
+	case StoragePathDead, StoragePathFailover, StoragePathRestored, StorageIOStalled, APDDeclared, APDExited, APDResponse, DatastoreLost:
+		return true
+	}
+	return false
+}
+
 // StoragePathDead is reported when a host's multipathing gives a path up, the array's
 // path_failover after it stopped carrying I/O.
 type StoragePathDead struct {
@@ -91,7 +101,11 @@ func (r StorageIOStalled) Subject() string { return r.Host }
 
 // String implements sim.Record.
 func (r StorageIOStalled) String() string {
-	return fmt.Sprintf("I/O to %s stalls: its active path carries nothing (%d VMs stall)", r.Array, r.VMs)
+	vms := fmt.Sprintf("%d VMs stall", r.VMs)
+	if r.VMs == 1 {
+		vms = "1 VM stalls"
+	}
+	return fmt.Sprintf("I/O to %s stalls: its active path carries nothing (%s)", r.Array, vms)
 }
 
 // APDDeclared is reported when a host declares All-Paths-Down for an array,

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"dctwin/scenario"
+	"dctwin/sim"
 	"dctwin/twin"
 )
 
@@ -174,5 +175,43 @@ func TestStorageFailuresWhereTheyApply(t *testing.T) {
 	}
 	if got := tw.FailureKinds("san-1"); len(got) != 1 || got[0] != "storage" {
 		t.Errorf("san-1 can fail as %v, want storage", got)
+	}
+}
+
+// A VM powered on on a host whose paths are lost stalls there instead of running, and
+// runs when a path carries I/O again: app-1 stalls when hv-1 loses its paths at 300 s
+// (apd_response disabled: HA leaves it there); powered off and on again by hand at
+// 310 s it stalls at once, and runs at 800 s, when the paths return.
+func TestVMStartsStalledWithoutPaths(t *testing.T) {
+	sc, err := twin.Load("storage-lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range [][2]string{{"topology.clusters[cl].ha.apd_response", "disabled"},
+		{"failures.scheduled", "[{at: 300s, component: hv-1, kind: storage-path, repair_after: 500s}]"}} {
+		if err := sc.Set(s[0], s[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tw, err := twin.New(sc, twin.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw.RunUntil(310 * sim.Second)
+	if v, _ := tw.VM("app-1"); v.State != twin.VMStalled {
+		t.Fatalf("app-1 at 310 s is %s, want stalled", v.State)
+	}
+	if err := tw.StopVM("app-1", false, "by hand"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.StartVM("app-1", "hv-1", 0, "by hand"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := tw.VM("app-1"); v.State != twin.VMStalled {
+		t.Errorf("app-1 powered on on hv-1 without paths is %s, want stalled", v.State)
+	}
+	tw.RunUntil(801 * sim.Second)
+	if v, _ := tw.VM("app-1"); v.State != twin.VMRunning || v.Since != 800*sim.Second {
+		t.Errorf("app-1 at 801 s: %+v, want running since 800 s", v)
 	}
 }

@@ -215,8 +215,12 @@ func (tw *Twin) StartVM(vm, host string, boot sim.Time, reason string) error {
 	return nil
 }
 
-// run makes v run on host now.
+// run makes v run on host now: unless its disk's I/O cannot go there now (storage.go),
+// when it stalls there or fails.
 func (tw *Twin) run(v *vmRun, host, reason string) {
+	if tw.storage.blocked(v, host) {
+		return
+	}
 	if err := tw.Net.StartVM(v.VM, host); err != nil {
 		tw.setVM(v, host, VMFailed, err.Error(), 0)
 		return
