@@ -81,13 +81,26 @@ type storageRun struct {
 	order    []*arrayRun
 	of       map[string][]*hostPaths // host → its paths, per array
 	pathLost map[string]bool         // hosts with a storage-path failure in force
+	apdOff   map[string]bool         // VMs powered off by HA's APD response, not restarted yet
 	pending  bool
 }
 
 // startStorage builds the arrays and every hypervisor's paths.
 func (tw *Twin) startStorage() {
-	st := &storageRun{tw: tw, arrays: map[string]*arrayRun{}, of: map[string][]*hostPaths{}, pathLost: map[string]bool{}}
+	st := &storageRun{tw: tw, arrays: map[string]*arrayRun{}, of: map[string][]*hostPaths{}, pathLost: map[string]bool{},
+		apdOff: map[string]bool{}}
 	tw.storage = st
+	// The restart of a VM the APD response powered off names it as what brought the VM
+	// back (its VM line), whenever HA finds it a host.
+	tw.OnVMChange(func(s VMStatus) {
+		if !st.apdOff[s.VM] || s.State == VMStopped {
+			return
+		}
+		delete(st.apdOff, s.VM)
+		if v := tw.vms[s.VM]; s.State == VMBooting && v.starting == "HA restart" {
+			v.starting = "HA restart (APD response)"
+		}
+	})
 	for _, s := range tw.Topology.Storage {
 		if st.arrays[s.Name] != nil {
 			continue // check reports the duplicate
@@ -191,6 +204,11 @@ func (st *storageRun) changed() {
 			for _, hp := range a.hosts {
 				st.evaluate(hp)
 			}
+		}
+		// Restarts that found no host reaching their datastore try again: a host may
+		// reach it now.
+		for _, hc := range st.tw.has {
+			hc.agents.StorageReturned()
 		}
 	})
 }
@@ -365,10 +383,8 @@ func (st *storageRun) respondAPD(hp *hostPaths) {
 		default:
 			tw.Sim.Report(APDResponse{Host: hp.host, VM: v.VM, Response: c.HA.APDResponse, Action: "powered off, to restart elsewhere"})
 			_ = tw.StopVM(v.VM, false, "powered off by HA: APD response")
+			st.apdOff[v.VM] = true
 			_ = hc.agents.PowerOffForAPD(v.VM)
-			if v.State == VMBooting {
-				v.starting = "HA restart (APD response)" // what the VM line names as bringing it back
-			}
 		}
 	}
 }
@@ -407,10 +423,7 @@ func (tw *Twin) storageFailure(name string, fail bool) error {
 		a.dsFailed[ds] = fail
 	}
 	if !fail {
-		st.changed()
-		for _, hc := range tw.has {
-			hc.agents.StorageReturned()
-		}
+		st.changed() // HA's restarts waiting for the datastore go then
 		return nil
 	}
 	n := 0

@@ -215,3 +215,38 @@ func TestVMStartsStalledWithoutPaths(t *testing.T) {
 		t.Errorf("app-1 at 801 s: %+v, want running since 800 s", v)
 	}
 }
+
+// The APD response's two restart policies when no host reaches the datastore: every
+// host loses its paths at 300 s, hv-3's return at 700 s, hv-1's at 900 s. APD at
+// 440 s (140 s), the response at 620 s (3 min):
+//
+//	restart-conservative: no host can take app-1, so it is left stalled on hv-1 until
+//	  hv-1's paths return: 900 - 300 = 600 s, ended by I/O on a path;
+//	restart-aggressive: powered off at 620 s; HA's restart waits for a host that
+//	  reaches ds-1, hv-3 at 700 s, and boots 60 s: 760 - 300 = 460 s.
+func TestAPDResponseWithoutAHost(t *testing.T) {
+	lost := [2]string{"failures.scheduled", "[{at: 300s, component: hv-1, kind: storage-path, repair_after: 600s}, " +
+		"{at: 300s, component: hv-2, kind: storage-path, repair_after: 600s}, {at: 300s, component: hv-3, kind: storage-path, repair_after: 400s}]"}
+	for _, tc := range []struct {
+		response  string
+		wantMs    float64
+		mechanism string
+		on        string
+	}{
+		{"restart-conservative", 600_000, "I/O on path ", "hv-1"},
+		{"restart-aggressive", 460_000, "HA restart (APD response)", "hv-3"},
+	} {
+		rep := runBuiltin(t, "storage-lab", lost, [2]string{"topology.clusters[cl].ha.apd_response", tc.response}).Report()
+		var app *twin.VMOutageResult
+		for _, f := range rep.Failures {
+			for i, v := range f.VMs {
+				if v.VM == "app-1" && app == nil {
+					app = &f.VMs[i]
+				}
+			}
+		}
+		if app == nil || app.OutageMs == nil || *app.OutageMs != tc.wantMs || !strings.HasPrefix(app.Mechanism, tc.mechanism) || app.ResumedOn != tc.on {
+			t.Errorf("%s: app-1 %+v, want %v ms by %q on %s", tc.response, app, tc.wantMs, tc.mechanism, tc.on)
+		}
+	}
+}
