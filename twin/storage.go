@@ -126,6 +126,7 @@ func (tw *Twin) startStorage() {
 			st.of[h.Name] = append(st.of[h.Name], hp)
 		}
 	}
+	tw.Sim.After(0, st.stallUnattached)
 	st.changed()
 }
 
@@ -335,13 +336,50 @@ func (st *storageRun) blocked(v *vmRun, host string) bool {
 		tw.setVM(v, host, VMFailed, "its datastore "+tw.Topology.DatastoreOf(tw.Topology.VM(v.VM).Disk)+" has failed", 0)
 		return true
 	}
-	for _, hp := range st.of[host] {
-		if hp.stalled && st.onArray(v.VM, hp.array) {
-			tw.setVM(v, host, VMStalled, "I/O to "+tw.Topology.VM(v.VM).Disk+" stalled: no path to "+hp.array.s.Name+" carries it", 0)
-			return true
-		}
+	if why := st.noIO(v.VM, host); why != "" {
+		tw.setVM(v, host, VMStalled, why, 0)
+		return true
 	}
 	return false
+}
+
+// noIO says why a VM's disk I/O cannot go from a host now ("" if it can): the host's
+// active path to the array carries nothing, or the host has no path to it at all (it
+// is not attached to the array: check's storage-not-attached).
+func (st *storageRun) noIO(vm, host string) string {
+	v := st.tw.Topology.VM(vm)
+	if v == nil || v.Disk == topology.LocalDisk {
+		return ""
+	}
+	a := st.tw.Topology.ArrayOf(v.Disk)
+	if a == nil || st.arrays[a.Name] == nil {
+		return ""
+	}
+	for _, hp := range st.of[host] {
+		if hp.array.s == a {
+			if hp.stalled {
+				return "I/O to " + v.Disk + " stalled: no path to " + a.Name + " carries it"
+			}
+			return ""
+		}
+	}
+	return "I/O to " + v.Disk + " stalled: " + host + " has no path to " + a.Name
+}
+
+// stallUnattached stalls, at the start, the VMs whose host has no path to their
+// array at all.
+func (st *storageRun) stallUnattached() {
+	tw := st.tw
+	for _, name := range tw.vmOrder {
+		v := tw.vms[name]
+		if v.State != VMRunning {
+			continue
+		}
+		if why := st.noIO(name, v.Host); why != "" {
+			_ = tw.Net.StopVM(name)
+			tw.setVM(v, v.Host, VMStalled, why, 0)
+		}
+	}
 }
 
 // declareAPD is a host declaring All-Paths-Down for an array, apd_timeout after its

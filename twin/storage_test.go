@@ -250,3 +250,26 @@ func TestAPDResponseWithoutAHost(t *testing.T) {
 		}
 	}
 }
+
+// A VM whose host is not attached to its disk's array (check's storage-not-attached,
+// run with --force) has no path to it: it stalls from the start.
+func TestVMOnUnattachedHostStalls(t *testing.T) {
+	sc, err := twin.Load("storage-lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Set("topology.hosts[hv-2].storage", "[]"); err != nil {
+		t.Fatal(err)
+	}
+	tw, err := twin.New(sc, twin.Options{Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw.RunUntil(sim.Second)
+	if v, _ := tw.VM("app-2"); v.State != twin.VMStalled {
+		t.Errorf("app-2 on hv-2 without storage is %s, want stalled", v.State)
+	}
+	if v, _ := tw.VM("app-1"); v.State != twin.VMRunning {
+		t.Errorf("app-1 on hv-1 is %s, want running", v.State)
+	}
+}
