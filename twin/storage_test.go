@@ -40,6 +40,9 @@ func TestStorageLab(t *testing.T) {
 			t.Errorf("sw-a: %s stall %+v, want 30000 ms (path_failover)", vm, v)
 			continue
 		}
+		if !v.Stalled {
+			t.Errorf("sw-a: %s's outage is not marked stalled", vm)
+		}
 		if !strings.HasPrefix(v.Mechanism, "path failover to ") || !strings.HasSuffix(v.Mechanism, "san-1/ctrl-b") {
 			t.Errorf("sw-a: %s came back by %q, want path failover to its ctrl-b path", vm, v.Mechanism)
 		}
@@ -63,7 +66,7 @@ func TestStorageLab(t *testing.T) {
 		t.Fatalf("ds-1: VMs %+v, want app-1 and app-2", ds.VMs)
 	}
 	for _, v := range ds.VMs {
-		if v.OutageMs == nil || *v.OutageMs != 180_000 || v.Mechanism != "HA restart" {
+		if v.OutageMs == nil || *v.OutageMs != 180_000 || v.Mechanism != "HA restart" || v.Stalled {
 			t.Errorf("ds-1: %s %+v, want 180000 ms (120 s repair + 60 s boot) by an HA restart", v.VM, v)
 		}
 	}

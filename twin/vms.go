@@ -71,6 +71,8 @@ type VMOutage struct {
 	// CutOff names the VM's port groups that the host it came back on lacks: it runs
 	// there, but those vNICs reach nothing.
 	CutOff []string
+	// Stalled is an outage that began with the VM's disk I/O stalling (storage.go).
+	Stalled bool
 }
 
 // VMStateChanged is the trace record of a VM changing state.
@@ -148,7 +150,7 @@ func (tw *Twin) setVM(v *vmRun, host string, state VMState, reason string, d sim
 		}
 		v.out, v.starting = nil, ""
 	case state != VMRunning && v.State == VMRunning:
-		v.out = &VMOutage{VM: v.VM, Host: v.Host, Cause: reason, Down: now, Up: sim.Never}
+		v.out = &VMOutage{VM: v.VM, Host: v.Host, Cause: reason, Down: now, Up: sim.Never, Stalled: state == VMStalled}
 		if len(tw.vmOutages) < maxVMOutagesKept {
 			tw.vmOutages = append(tw.vmOutages, v.out)
 		}
