@@ -72,7 +72,11 @@ func (tw *Twin) withVMOutages(frs []failures.FailureReport, res []FailureResult)
 func writeVMOutages(b *strings.Builder, vms []VMOutageResult) {
 	for _, v := range vms {
 		if v.OutageMs == nil {
-			fmt.Fprintf(b, "  VM:         %s down on %s (%s), not running again by the end of the run\n", v.VM, v.Host, v.Cause)
+			down := "down"
+			if v.Stalled {
+				down = "stalled"
+			}
+			fmt.Fprintf(b, "  VM:         %s %s on %s (%s), not running again by the end of the run\n", v.VM, down, v.Host, v.Cause)
 			continue
 		}
 		how := v.Mechanism
