@@ -50,12 +50,13 @@ type StoragePathDead struct {
 	After      sim.Time
 }
 
-// Subject names the host.
-func (r StoragePathDead) Subject() string { return r.Host }
+// Subject names the path ("hv-1→san-1/ctrl-a"): each path a host gives up is a
+// detection of its own.
+func (r StoragePathDead) Subject() string { return r.Path }
 
 // String implements sim.Record.
 func (r StoragePathDead) String() string {
-	return fmt.Sprintf("storage path %s dead: no I/O for %v (path failover time)", r.Path, r.After)
+	return fmt.Sprintf("dead: no I/O for %v (path failover time of %s)", r.After, r.Host)
 }
 
 // DetectionMechanism names multipathing as what noticed (failures.Detection).
