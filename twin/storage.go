@@ -223,10 +223,10 @@ func (st *storageRun) evaluate(hp *hostPaths) {
 		return // its VMs failed with the host or the array; nothing carries I/O
 	}
 	s := hp.array.s
-	any := false
+	carrying := false
 	for _, p := range hp.paths {
 		ok := st.carries(hp, p)
-		any = any || ok
+		carrying = carrying || ok
 		switch {
 		case ok && p.state == PathDead:
 			p.state = PathStandby
@@ -256,9 +256,9 @@ func (st *storageRun) evaluate(hp *hostPaths) {
 		st.resume(hp, "I/O on path "+hp.active.name)
 	}
 	switch {
-	case !any && !hp.apd.Armed() && !hp.inAPD:
+	case !carrying && !hp.apd.Armed() && !hp.inAPD:
 		hp.apd.Reset(sim.Time(s.APDTimeout))
-	case any:
+	case carrying:
 		hp.apd.Stop()
 		hp.vmcp.Stop()
 		if hp.inAPD {

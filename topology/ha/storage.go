@@ -65,15 +65,21 @@ func (c *Cluster) CanRestart(name string) bool {
 }
 
 // StorageReturned retries at once the restarts that found no host reaching their
-// datastore.
+// datastore, for those a host reaches now; the others keep waiting (a change that
+// brought no datastore back costs no attempt of the retry series).
 func (c *Cluster) StorageReturned() {
 	w := c.storageWait
 	c.storageWait = nil
 	for _, v := range w {
-		if v.state == VMWaiting {
-			v.retry.Stop()
-			c.attempt(v)
+		if v.state != VMWaiting {
+			continue
 		}
+		if _, _, noStorage := c.place(v); noStorage {
+			c.storageWait = append(c.storageWait, v)
+			continue
+		}
+		v.retry.Stop()
+		c.attempt(v)
 	}
 }
 

@@ -1,6 +1,7 @@
 package ha
 
 import (
+	"strings"
 	"testing"
 
 	"dctwin/sim"
@@ -74,5 +75,29 @@ func TestPowerOffForAPDRestartsWhereTheDatastoreIs(t *testing.T) {
 	s.RunUntil(400 * sim.Second)
 	if got := w.first(t, "vm", "running again on h2"); got != 160*sim.Second {
 		t.Errorf("vm running on h2 at %v, want 160 s (100 s + 60 s boot)", got)
+	}
+}
+
+// Changes that bring no datastore back cost no restart attempt: with the datastore
+// gone at 100 s, StorageReturned at 110 s and 120 s (nothing reaches it) leave the
+// series at its first failed attempt; the next is due 2 min after the first (220 s).
+func TestStorageReturnedWithoutStorageCostsNoAttempt(t *testing.T) {
+	s, w, c := storageCluster(t)
+	s.At(100*sim.Second, func() {
+		w.reach = map[string]bool{}
+		delete(w.running, "vm")
+		_ = c.StorageLost("vm")
+	})
+	s.At(110*sim.Second, c.StorageReturned)
+	s.At(120*sim.Second, c.StorageReturned)
+	s.RunUntil(200 * sim.Second)
+	n := 0
+	for _, l := range w.recorded {
+		if strings.Contains(l, "no host reaches its datastore") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d failed attempts by 200 s, want 1 (the next is at 220 s):\n%s", n, strings.Join(w.recorded, "\n"))
 	}
 }
