@@ -12,6 +12,17 @@ import (
 // shown without link).
 func (d *Details) storageDetails(l *lines, snap *twin.Snapshot, name string) {
 	st := d.sh.styles
+	if ds := d.sh.topo.Datastore(name); ds != nil {
+		l.add("array", ds.Array)
+		var vms []string
+		for _, v := range d.sh.topo.VMs {
+			if d.sh.topo.DatastoreOf(v.Disk) == name {
+				vms = append(vms, v.Name)
+			}
+		}
+		l.add("VMs", strings.Join(vms, ", "))
+		return
+	}
 	s := d.sh.topo.StorageArray(name)
 	if s == nil {
 		return

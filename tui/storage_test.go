@@ -27,3 +27,16 @@ func TestStorageDetailsShowPaths(t *testing.T) {
 		}
 	}
 }
+
+// A datastore is in the tree under its array, with its VMs.
+func TestDatastoreDetails(t *testing.T) {
+	m := newModel(t, "storage-lab")
+	drive(m, sized(120, 40))
+	drive(m, keys(":find ds-1<enter>")...)
+	c := m.details.content()
+	for _, want := range []string{"array", "san-1", "app-1, app-2", "storage"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("no %q in\n%s", want, c)
+		}
+	}
+}
