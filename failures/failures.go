@@ -40,10 +40,13 @@ const (
 	// carrier still up: its VMs and its HA agent stop, the network notices nothing.
 	// Its repair is a reset: the host boots.
 	HostHang Kind = "host-hang"
+	// StoragePath is a host losing its paths to storage (its HBA or initiator, zoning,
+	// LUN masking) while it runs: its VMs' I/O stalls while no path is left.
+	StoragePath Kind = "storage-path"
 )
 
 // Kinds lists every failure kind.
-var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, HostHang, Storage, VM}
+var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, HostHang, Storage, StoragePath, VM}
 
 // ParseKind accepts a failure kind name.
 func ParseKind(s string) (Kind, error) {
@@ -64,7 +67,7 @@ func (k Kind) Class() topology.Class {
 	switch k {
 	case LinkOneWay:
 		return topology.ClassLink
-	case HostHang:
+	case HostHang, StoragePath:
 		return topology.ClassHost
 	}
 	return topology.Class(k)

@@ -101,19 +101,12 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 		t.AddHost(b.hostOf(h))
 	}
 	for _, s := range ts.Storage {
-		kind := topology.StorageKind(strings.ToLower(s.Kind))
-		switch kind {
-		case "":
-			kind = topology.SAN
-		case topology.SAN, topology.NAS:
-		default:
-			b.fail(s.PosOf("kind"), "unknown storage kind %q (expected san or nas)", s.Kind)
-		}
-		t.AddStorage(&topology.Storage{Name: s.Name, Kind: kind, Source: s.Source})
+		t.AddStorage(b.storageOf(s))
 	}
 	for _, c := range ts.Clusters {
 		cl := b.clusterOf(c)
 		cl.HA.DatastoreHeartbeats = datastoreHeartbeats(c, t)
+		cl.HA.APDResponse, cl.HA.APDDelay = b.apdResponse(c)
 		t.AddCluster(cl)
 	}
 	for _, v := range ts.VMs {

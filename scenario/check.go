@@ -82,7 +82,7 @@ func CheckWith(sc *Scenario, t *topology.Topology) check.Findings {
 	fs = append(fs, checkFlows(sc, t)...)
 	fs = append(fs, CheckFailureLoad(sc, t, sc.Run().Duration.D())...)
 	fs = append(fs, checkDuration(sc)...)
-	fs = append(fs, checkFailuresSimulated(sc)...)
+	fs = append(fs, checkStorage(sc, t)...)
 	fs.Sort()
 	return fs
 }

@@ -31,9 +31,11 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 	ts := &sc.Spec.Topology
 	capacity := &notSimulated{what: "host and VM cpu and ram_gb outside HA clusters",
 		why: "HA places restarted VMs by cpu and ram_gb; elsewhere load comes with the capacity model (power is simulated: the report gives each host's energy)"}
-	virt := &notSimulated{what: "clusters' drs, dpm, vmotion_vlan and ha.host_failures_tolerated, storage arrays",
+	virt := &notSimulated{what: "clusters' drs, dpm, vmotion_vlan and ha.host_failures_tolerated",
 		why: "they are checked statically; at run time HA restarts the VMs of a failed host wherever memory and vCPUs fit, " +
-			"with no admission control, no live migration, and storage always reachable"}
+			"with no admission control and no live migration"}
+	kinds := &notSimulated{what: "storage kinds (san, nas)",
+		why: "a SAN and a NAS run alike: datastores on an array, reached by paths over the storage VLAN (iSCSI or NFS) or, without ports, by paths the network cannot cut"}
 	docs := &notSimulated{what: "VLAN subnets and gateway addresses",
 		why: "they document the address plan; at run time each VLAN is one subnet, routed through its gateway"}
 	for _, v := range ts.VLANs {
@@ -57,7 +59,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 		}
 	}
 	for _, s := range ts.Storage {
-		virt.add(s.Source, "name", s.Name)
+		kinds.add(s.Source, "kind", s.Name)
 	}
 	for _, v := range ts.VMs {
 		if !inHA[v.Host] {
@@ -69,7 +71,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 		docs.add(g.Source, "address", "gateway "+g.Name)
 	}
 	var fs check.Findings
-	for _, g := range []*notSimulated{capacity, virt, docs} {
+	for _, g := range []*notSimulated{capacity, virt, kinds, docs} {
 		if len(g.at) == 0 {
 			continue
 		}
@@ -100,22 +102,4 @@ func owners(names []string) string {
 		return strings.Join(u[:3], ", ") + fmt.Sprintf(" and %d more", len(u)-3)
 	}
 	return strings.Join(u, ", ")
-}
-
-// checkFailuresSimulated refuses failures the run cannot inject, where they are written.
-func checkFailuresSimulated(sc *Scenario) check.Findings {
-	var fs check.Findings
-	for _, f := range sc.Spec.Failures.Scheduled {
-		if f.Kind == "storage" {
-			fs = append(fs, check.New(check.FailureNotSimulated, f.PosOf("kind"),
-				"storage failure of %s: storage failures are not simulated yet (VMs' disks are not modelled)", f.Component))
-		}
-	}
-	for _, r := range sc.Spec.Failures.Random {
-		if r.Class == "storage" {
-			fs = append(fs, check.New(check.FailureNotSimulated, r.PosOf("class"),
-				"random storage failures are not simulated yet (VMs' disks are not modelled)"))
-		}
-	}
-	return fs
 }

@@ -179,10 +179,17 @@ type ModuleSpec struct {
 	topology.Source        `yaml:"-"`
 }
 
-// StorageSpec is a shared storage array: `{name: san-1, kind: san}`.
+// StorageSpec is a shared storage array: `{name: san-1, kind: san}`, with its
+// datastores and, to be reached over the network, its storage VLAN and ports
+// (scenario/storage.go).
 type StorageSpec struct {
-	Name            string `yaml:"name"`
-	Kind            string `yaml:"kind"`
+	Name            string            `yaml:"name"`
+	Kind            string            `yaml:"kind"`
+	VLAN            string            `yaml:"vlan"`
+	Ports           []StoragePortSpec `yaml:"ports"`
+	Datastores      []DatastoreSpec   `yaml:"datastores"`
+	PathFailover    Duration          `yaml:"path_failover"`
+	APDTimeout      Duration          `yaml:"apd_timeout"`
 	topology.Source `yaml:"-"`
 }
 
@@ -199,6 +206,10 @@ type HASpec struct {
 	DatastoreHeartbeats *bool `yaml:"datastore_heartbeats"`
 	// VMMonitoring resets a VM whose guest hung (a failure of kind vm) after 30 s.
 	VMMonitoring bool `yaml:"vm_monitoring"`
+	// APDResponse and APDDelay are VM Component Protection for a datastore in
+	// All-Paths-Down (scenario/storage.go).
+	APDResponse string   `yaml:"apd_response"`
+	APDDelay    Duration `yaml:"apd_delay"`
 }
 
 // FTSpec is fault-tolerance settings.

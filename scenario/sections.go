@@ -143,7 +143,7 @@ const RepairKind FailureKind = "repair"
 
 // FailureKinds lists the kinds a scheduled failure may have.
 var FailureKinds = []FailureKind{"link", LinkOneWay, "nic", "switch-port", "switch", "module",
-	"psu", "enclosure", "host", HostHang, "storage", "vm", RepairKind}
+	"psu", "enclosure", "host", HostHang, "storage", StoragePath, "vm", RepairKind}
 
 // HostHang is the failure kind of a hypervisor that stops with its carrier up.
 const HostHang FailureKind = "host-hang"
@@ -154,7 +154,7 @@ func (k FailureKind) Class() topology.Class {
 	switch k {
 	case LinkOneWay:
 		return topology.ClassLink
-	case HostHang:
+	case HostHang, StoragePath:
 		return topology.ClassHost
 	case RepairKind:
 		return ""

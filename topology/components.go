@@ -110,6 +110,9 @@ func (t *Topology) ComponentsOf(c Class) []Component {
 	case ClassStorage:
 		for _, s := range t.Storage {
 			add(s.Name, s.Pos)
+			for _, d := range s.Datastores {
+				add(d.Name, d.Pos)
+			}
 		}
 	case ClassVM:
 		for _, v := range t.VMs {

@@ -369,11 +369,19 @@ const (
 	NAS StorageKind = "nas"
 )
 
-// Storage is a shared storage array that hosts attach to. Its fabric (FC or a storage
-// network) is not modelled as links: a storage failure is what matters here.
+// Storage is a shared storage array that hosts attach to (topology/storage.go): its
+// datastores, and its ports on the storage VLAN when it is reached over the network.
 type Storage struct {
-	Name string
-	Kind StorageKind
+	Name       string
+	Kind       StorageKind
+	VLAN       string
+	Ports      []StoragePort
+	Datastores []*Datastore
+	// PathFailover is how long multipathing takes to give up a path that stopped
+	// carrying I/O and use another; APDTimeout is when a host that lost every path
+	// declares All-Paths-Down.
+	PathFailover time.Duration
+	APDTimeout   time.Duration
 	Source
 }
 
@@ -393,6 +401,10 @@ type HA struct {
 	// VMMonitoring resets a VM whose guest stopped sending VMware Tools heartbeats,
 	// after 30 s (reference-facts §6.1; off unless enabled, as in vSphere).
 	VMMonitoring bool
+	// APDResponse is VM Component Protection's answer to a datastore in
+	// All-Paths-Down (APDDisabled, ...), APDDelay its wait after APD is declared.
+	APDResponse string
+	APDDelay    time.Duration
 }
 
 // FT is the cluster's fault-tolerance settings (reference-facts §6.2): the FT logging

@@ -5,7 +5,7 @@ import "strings"
 // Outage is the set of what is down after some components failed, closed under "takes
 // down": an enclosure takes its blades and modules, its last power supply takes the
 // enclosure, a host takes its NICs and VMs, a switch or module takes its ports, a port
-// takes the cable in it. VMs on a failed storage array are down too.
+// takes the cable in it. VMs on a failed storage array or datastore are down too.
 //
 // Fail is the one statement of these correlated-failure rules: the single-point-of-
 // failure analysis (topology/spof) applies it to one component at a time, and the
@@ -80,8 +80,18 @@ func (t *Topology) failDevice(o *Outage, name, cause string) {
 			t.failDevice(o, v.Name, cause)
 		}
 	case *Storage:
+		for _, ds := range d.Datastores {
+			t.failDevice(o, ds.Name, cause)
+		}
 		for _, v := range t.VMs {
 			if v.Disk == d.Name {
+				t.failDevice(o, v.Name, cause)
+			}
+		}
+	case *Datastore:
+		// A disk that names the array is on its first datastore.
+		for _, v := range t.VMs {
+			if t.DatastoreOf(v.Disk) == d.Name {
 				t.failDevice(o, v.Name, cause)
 			}
 		}

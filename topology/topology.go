@@ -88,6 +88,10 @@ func (t *Topology) AddEnclosure(e *Enclosure) {
 func (t *Topology) AddStorage(s *Storage) {
 	t.Storage = append(t.Storage, s)
 	t.register(s.Name, s)
+	for _, d := range s.Datastores {
+		d.Array = s.Name
+		t.register(d.Name, d)
+	}
 }
 
 // AddCluster adds a hypervisor cluster.
@@ -143,6 +147,7 @@ func (t *Topology) Wire() {
 			}
 		}
 	}
+	t.wireStorage()
 	for _, e := range t.Endpoints {
 		if e.Connect == (PortRef{}) {
 			continue

@@ -127,7 +127,7 @@ func (d *Details) content() string {
 			l.add("", st.Dim.Render("HA restarts VMs at run time; FT, DRS and DPM are checked, not simulated yet"))
 		}
 	case storageNode:
-		l.add("", st.Dim.Render("storage is checked (paths, SPOF), not simulated at run time yet"))
+		d.storageDetails(&l, snap, n.name)
 	case enclosureNode:
 		if e := d.sh.topo.Enclosure(n.name); e != nil {
 			var mods []string

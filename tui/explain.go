@@ -99,6 +99,8 @@ func explain(r sim.Record) string {
 			return "the VM powers on: the guest boots before it serves"
 		case twin.VMStunned:
 			return "the VM is paused for a switchover: it neither sends nor receives"
+		case twin.VMStalled:
+			return "the VM's disk I/O has no path that carries it: the guest waits and serves nothing"
 		}
 		return "the VM stops: everything it served is unreachable"
 	case twin.VMClusterFailover:
@@ -153,6 +155,22 @@ func explain(r sim.Record) string {
 		return "the call's interval MOS fell under the threshold: users hear it"
 	case uc.CallFailedSetup:
 		return "the call could not be set up"
+	case twin.StoragePathDead:
+		return "multipathing saw no I/O complete on the path for its path failover time and gives it up"
+	case twin.StoragePathFailover:
+		return "the host sends its I/O down another path: the stalled VMs carry on"
+	case twin.StoragePathRestored:
+		return "the path works again; it waits as a standby (I/O stays on the path in use)"
+	case twin.StorageIOStalled:
+		return "the active path carries nothing: I/O waits until multipathing gives the path up"
+	case twin.APDDeclared:
+		return "no path for the APD timeout (140 s by default): the host declares All-Paths-Down"
+	case twin.APDExited:
+		return "a path carries I/O again: All-Paths-Down is over"
+	case twin.APDResponse:
+		return "HA's VM Component Protection acts on a VM in All-Paths-Down after its delay (3 min by default)"
+	case twin.DatastoreLost:
+		return "the array or datastore is gone: every VM on it fails; HA restarts them once a host reaches it"
 	}
 	return ""
 }

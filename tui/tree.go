@@ -131,7 +131,10 @@ func NewTree(sh *shared, t *topology.Topology, flows []network.FlowState) *Tree 
 	if len(t.Storage) > 0 {
 		g := group("storage", len(t.Storage))
 		for _, s := range t.Storage {
-			tr.add(g, node{kind: storageNode, name: s.Name, label: fmt.Sprintf("%s  %s", s.Name, s.Kind)})
+			sn := tr.add(g, node{kind: storageNode, name: s.Name, label: fmt.Sprintf("%s  %s", s.Name, s.Kind)})
+			for _, d := range s.Datastores {
+				tr.add(sn, node{kind: storageNode, name: d.Name, label: d.Name + "  datastore"})
+			}
 		}
 	}
 	if len(t.Endpoints) > 0 {

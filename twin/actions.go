@@ -106,8 +106,8 @@ func (tw *Twin) canFail(component string, kind failures.Kind) error {
 
 // FailureKinds lists the ways a component can fail: a link as a whole or in one
 // direction, a NIC, a switch port, a switch, a module, a power supply, an enclosure, a
-// host, a VM's guest. It is empty for a name that is no component, and for storage, which the
-// simulation does not fail yet.
+// host, its storage paths, a storage array or datastore, a VM's guest. It is empty for a
+// name that is no component.
 func (tw *Twin) FailureKinds(component string) []failures.Kind {
 	return FailureKindsOf(tw.Topology, component)
 }
@@ -124,10 +124,11 @@ func FailureKindsOf(t *topology.Topology, component string) []failures.Kind {
 		return []failures.Kind{failures.Link, failures.LinkOneWay}
 	case topology.ClassHost:
 		if h := t.Host(component); h != nil && h.IsHypervisor() {
+			if len(h.Storage) > 0 {
+				return []failures.Kind{failures.Host, failures.HostHang, failures.StoragePath}
+			}
 			return []failures.Kind{failures.Host, failures.HostHang}
 		}
-	case topology.ClassStorage:
-		return nil
 	}
 	return []failures.Kind{failures.KindOf(class)}
 }

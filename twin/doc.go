@@ -30,6 +30,14 @@
 // application pairs' failovers (vmcluster.go). The report lists per failure each VM's
 // outage with what brought it back, and each application pair's service outage.
 //
+// Shared storage (storage.go): each hypervisor reaches its arrays by paths, flows over
+// the storage VLAN to the arrays' ports or, for an array without ports, paths only a
+// storage-path failure cuts. Multipathing moves I/O to another path after a path
+// failover time, a host without paths declares All-Paths-Down, and HA's APD response
+// restarts its VMs elsewhere; meanwhile the VMs are stalled. StoragePaths lists every
+// path and its state; HA restarts VMs only where their datastore is reachable, and a
+// host writes its heartbeat datastore only while a path carries I/O.
+//
 // Vary: a Scenario's Set overrides any setting by path before the twin is built
 // ("topology.hosts[srv-1].teams[bond0].detection.method=carrier"); Options override
 // the run's seed and duration.

@@ -14,8 +14,8 @@ import (
 // topology/ha over the twin itself: heartbeats between two hosts get through while a
 // passive flow between their management interfaces delivers, a host pings its
 // isolation address while a passive flow to its management VLAN's gateway delivers,
-// and a host writes its heartbeat datastore while it runs (storage paths are not
-// simulated at run time yet, so only a dead host stops writing). When the agents
+// and a host writes its heartbeat datastore while it runs and a storage path of it
+// carries I/O (storage.go). When the agents
 // restart a VM, the twin starts it on the chosen host with the VM's boot time
 // (StartVM); its vNICs then attach there and are announced to the switches.
 //
@@ -204,9 +204,11 @@ func (hc *haCluster) PingsIsolationAddress(host string) bool {
 	return f != nil && f.Delivering()
 }
 
-// WritesDatastore implements ha.Environment. Storage paths are not simulated at run
-// time yet: a host that runs writes its heartbeat datastore.
-func (hc *haCluster) WritesDatastore(host string) bool { return hc.Up(host) }
+// WritesDatastore implements ha.Environment: the host runs and one of its storage
+// paths carries I/O (storage.go).
+func (hc *haCluster) WritesDatastore(host string) bool {
+	return hc.Up(host) && hc.tw.storage.writesHeartbeat(host)
+}
 
 // VMBooting implements ha.Booter: HA powers the VM on on host, and it boots there.
 func (hc *haCluster) VMBooting(vm, host string, boot sim.Time) {
@@ -241,7 +243,7 @@ func (hc *haCluster) VMRunning(vm, host string, running bool) {
 		tw.run(v, host, "booted")
 	case running && v.State != VMRunning:
 		tw.run(v, host, "HA")
-	case !running && (v.State == VMRunning || v.State == VMBooting):
+	case !running && (v.State == VMRunning || v.State == VMBooting || v.State == VMStalled):
 		_ = tw.StopVM(vm, false, "powered off by HA: isolation response")
 	}
 }

@@ -65,7 +65,7 @@ func TestForcedRunShowsWhatEveryMistakeCosts(t *testing.T) {
 		"vm-no-network":             "mgw cut off from its gateway for 600.000 s",
 		"port-reused":               "left out of the run",
 		"failure-unknown-component": "did not happen",
-		"local-disk-in-cluster":     "not simulated yet",
+		"local-disk-in-cluster":     "HA does not restart a VM on a local disk",
 	} {
 		found := false
 		for _, got := range byKind[kind] {

@@ -186,10 +186,13 @@ func buildOn(n builder, t *topology.Topology, force bool) (vl *vlanPlan, skipped
 			return nil, nil, err
 		}
 	}
+	if err := addStoragePorts(n, t, vl, place); err != nil {
+		return nil, nil, err
+	}
 	for _, l := range t.Links {
 		cfg := network.LinkConfig{Speed: float64(l.Speed), Latency: sim.Time(l.Latency), PHYDelay: sim.Time(l.CarrierDelay),
 			HalfDuplex: l.Duplex == topology.Half, VLANs: vl.linkVLANs(l)}
-		if err := place(l.Pos, "", n.AddLink(l.Name, l.A.String(), l.B.String(), cfg)); err != nil {
+		if err := place(l.Pos, "", n.AddLink(l.Name, netPort(t, l.A), netPort(t, l.B), cfg)); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -74,5 +74,5 @@ func notable(r sim.Record) bool {
 		ha.IsolationResponseApplied, ha.VMRestarting, ha.VMRestartFailed, ha.VMReset:
 		return true
 	}
-	return false
+	return storageNotable(r)
 }

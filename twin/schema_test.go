@@ -161,8 +161,15 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.enclosures[].modules[].spanning_tree":            runs("topology.enclosures[encl-plain].modules[plain-1].spanning_tree=stp").on("blade-lab").with("failures.scheduled[0]={at: 10s, component: plain-1, kind: module, repair_after: 20s}", long),
 	"topology.enclosures[].modules[].boot_time":                runs("topology.enclosures[encl-plain].modules[plain-1].boot_time=20s").on("blade-lab").with("failures.scheduled[0]={at: 10s, component: plain-1, kind: module, repair_after: 20s}", long),
 
-	"topology.storage[].name": info("storage arrays").on("classic-dc"),
-	"topology.storage[].kind": info("storage arrays").on("classic-dc"),
+	"topology.storage[].name": {kind: identity},
+	"topology.storage[].kind": info("storage kinds").on("classic-dc"),
+	"topology.storage[].vlan": refusedBy("topology.storage[san-1].vlan=nowhere").on("storage-lab"),
+	// both ports on sw-b: sw-a's failure no longer stalls the VMs' I/O
+	"topology.storage[].ports[].name":      {kind: identity},
+	"topology.storage[].ports[].connect":   runs(`topology.storage[san-1].ports[ctrl-a].connect="sw-b:19"`).on("storage-lab"),
+	"topology.storage[].datastores[].name": {kind: identity},
+	"topology.storage[].path_failover":     runs("topology.storage[san-1].path_failover=10s").on("storage-lab"),
+	"topology.storage[].apd_timeout":       runs("topology.storage[san-1].apd_timeout=60s").on("storage-lab"),
 
 	"topology.clusters[].name":                       {kind: identity},
 	"topology.clusters[].hosts":                      runs("topology.clusters[vcluster].hosts=[hv-1, hv-2, hv-4]").on("classic-dc"),
@@ -173,6 +180,8 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].ha.vm_monitoring":           runs("topology.clusters[vcluster].ha.vm_monitoring=true").with(web1Hangs).on("classic-dc"),
 	"topology.clusters[].ha.isolation_response":      runs("topology.clusters[vcluster].ha.isolation_response=power-off").with(hv3Isolated).on("classic-dc"),
 	"topology.clusters[].ha.host_failures_tolerated": info("clusters").on("classic-dc"),
+	"topology.clusters[].ha.apd_response":            runs("topology.clusters[cl].ha.apd_response=disabled").on("storage-lab"),
+	"topology.clusters[].ha.apd_delay":               runs("topology.clusters[cl].ha.apd_delay=1m").on("storage-lab"),
 	"topology.clusters[].ft.enabled":                 runs("topology.clusters[vcluster].ft.enabled=false").with(hv3Fails).on("classic-dc"),
 	"topology.clusters[].drs.enabled":                info("clusters").on("classic-dc"),
 	"topology.clusters[].drs.threshold":              info("clusters").on("classic-dc"),

@@ -43,6 +43,8 @@ type Snapshot struct {
 	// PowerW is the hosts' total draw now and EnergyKWh their energy so far (the hosts
 	// with a power model; both 0 without).
 	PowerW, EnergyKWh float64
+	// StoragePaths are the hosts' paths to their storage arrays with their states.
+	StoragePaths []StoragePath
 
 	// flows finds a flow by name, built on the first Flow or Path.
 	flowsOnce sync.Once
@@ -105,6 +107,7 @@ func (tw *Twin) Snapshot() *Snapshot {
 			s.FlowsDown++
 		}
 	}
+	s.StoragePaths = tw.StoragePaths()
 	s.PowerW = tw.energy.watts()
 	if e := tw.energy.result(); e != nil {
 		s.EnergyKWh = e.TotalKWh

@@ -60,6 +60,7 @@ type Twin struct {
 	pairOf         map[string]*vmPair    // VM → its VM-level cluster
 	serviceOutages []*ServiceOutage      // their service outages, in the order they began
 	haOf           map[string]*haCluster // VM → the HA cluster that protects it
+	storage        *storageRun           // arrays, datastores and the hosts' paths (storage.go)
 	vmOutages      []*VMOutage           // every VM outage, in the order they began
 	timelines      *failureTimelines     // each failure's notable records, for the report's explanation
 	forgotten      sim.Time              // the call history before it is forgotten (Calls.Forget)
@@ -162,6 +163,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	tw.probeReachability()
 	tw.ftLogging = map[[2]string]*network.Flow{}
 	tw.startFT()
+	tw.startStorage()
 	if err := tw.startHA(); err != nil {
 		return nil, err
 	}
@@ -345,7 +347,9 @@ func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
 	case failures.HostHang:
 		return tw.hang(component, fail)
 	case failures.Storage:
-		return fmt.Errorf("storage failures act on the VMs whose disks they hold; the network model does not run VMs' storage yet")
+		return tw.storageFailure(component, fail)
+	case failures.StoragePath:
+		return tw.storagePaths(component, fail)
 	}
 	return fmt.Errorf("unknown failure kind %q", kind)
 }
@@ -427,6 +431,7 @@ func (tw *Twin) powerOff(host string) error {
 	tw.hostFailed(host)
 	tw.haChanged()
 	tw.ftChanged()
+	tw.storage.changed()
 	tw.syncCalls()
 	return err
 }
@@ -453,6 +458,7 @@ func (tw *Twin) powerOn(host string) {
 		tw.restartWithHost(host)
 		tw.haChanged()
 		tw.ftChanged()
+		tw.storage.changed()
 		tw.syncCalls()
 	})
 }

@@ -26,6 +26,9 @@ type VMOutageResult struct {
 	// CutOff names the port groups the host it came back on lacks (those vNICs reach
 	// nothing: the cluster's "uniform network connectivity" was not).
 	CutOff []string `json:"cut_off_port_groups,omitempty"`
+	// Stalled marks an outage that began with the VM's disk I/O stalling (no storage
+	// path carried it); the VM may have been restarted elsewhere since.
+	Stalled bool `json:"stalled,omitempty"`
 }
 
 // maxVMOutagesKept bounds the VM outages a run keeps for its report, so that a long
@@ -44,7 +47,7 @@ func (tw *Twin) vmOutagesOf(fr failures.FailureReport, next sim.Time) []VMOutage
 			break
 		}
 		r := VMOutageResult{VM: o.VM, Host: o.Host, Cause: o.Cause, DownAfterMs: ms(o.Down - f.At),
-			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), CutOff: o.CutOff}
+			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), CutOff: o.CutOff, Stalled: o.Stalled}
 		if o.Up != sim.Never {
 			r.OutageMs = msPtr(o.Up - o.Down)
 		}
@@ -69,7 +72,11 @@ func (tw *Twin) withVMOutages(frs []failures.FailureReport, res []FailureResult)
 func writeVMOutages(b *strings.Builder, vms []VMOutageResult) {
 	for _, v := range vms {
 		if v.OutageMs == nil {
-			fmt.Fprintf(b, "  VM:         %s down on %s (%s), not running again by the end of the run\n", v.VM, v.Host, v.Cause)
+			down := "down"
+			if v.Stalled {
+				down = "stalled"
+			}
+			fmt.Fprintf(b, "  VM:         %s %s on %s (%s), not running again by the end of the run\n", v.VM, down, v.Host, v.Cause)
 			continue
 		}
 		how := v.Mechanism
@@ -82,6 +89,10 @@ func writeVMOutages(b *strings.Builder, vms []VMOutageResult) {
 		if len(v.CutOff) > 0 {
 			how += fmt.Sprintf("; but %s has no %s: cut off there", v.ResumedOn, strings.Join(v.CutOff, ", "))
 		}
-		fmt.Fprintf(b, "  VM:         %s down %s: %s\n", v.VM, fmtOffset(sim.Milliseconds(*v.OutageMs)), how)
+		down := "down"
+		if v.Stalled {
+			down = "stalled, down" // its I/O stalled: the guest waited, serving nothing
+		}
+		fmt.Fprintf(b, "  VM:         %s %s %s: %s\n", v.VM, down, fmtOffset(sim.Milliseconds(*v.OutageMs)), how)
 	}
 }

@@ -71,6 +71,8 @@ type VMOutage struct {
 	// CutOff names the VM's port groups that the host it came back on lacks: it runs
 	// there, but those vNICs reach nothing.
 	CutOff []string
+	// Stalled is an outage that began with the VM's disk I/O stalling (storage.go).
+	Stalled bool
 }
 
 // VMStateChanged is the trace record of a VM changing state.
@@ -148,7 +150,7 @@ func (tw *Twin) setVM(v *vmRun, host string, state VMState, reason string, d sim
 		}
 		v.out, v.starting = nil, ""
 	case state != VMRunning && v.State == VMRunning:
-		v.out = &VMOutage{VM: v.VM, Host: v.Host, Cause: reason, Down: now, Up: sim.Never}
+		v.out = &VMOutage{VM: v.VM, Host: v.Host, Cause: reason, Down: now, Up: sim.Never, Stalled: state == VMStalled}
 		if len(tw.vmOutages) < maxVMOutagesKept {
 			tw.vmOutages = append(tw.vmOutages, v.out)
 		}
@@ -215,8 +217,12 @@ func (tw *Twin) StartVM(vm, host string, boot sim.Time, reason string) error {
 	return nil
 }
 
-// run makes v run on host now.
+// run makes v run on host now: unless its disk's I/O cannot go there now (storage.go),
+// when it stalls there or fails.
 func (tw *Twin) run(v *vmRun, host, reason string) {
+	if tw.storage.blocked(v, host) {
+		return
+	}
 	if err := tw.Net.StartVM(v.VM, host); err != nil {
 		tw.setVM(v, host, VMFailed, err.Error(), 0)
 		return
@@ -282,7 +288,7 @@ func (tw *Twin) vmsOn(host string) []*vmRun {
 	var out []*vmRun
 	for _, name := range tw.vmOrder {
 		v := tw.vms[name]
-		if v.Host == host && (v.State == VMRunning || v.State == VMBooting || v.State == VMStunned) {
+		if v.Host == host && (v.State == VMRunning || v.State == VMBooting || v.State == VMStunned || v.State == VMStalled) {
 			out = append(out, v)
 		}
 	}

@@ -202,9 +202,9 @@ var catalogue = map[Kind]entry{
 	NotSimulated: {Info, "These settings are read and checked, but the simulation does not use them yet: " +
 		"they change what check says, not what run shows. The README's \"Not modelled yet\" lists what is " +
 		"coming; dctwin says so rather than pretend they took effect."},
-	FailureNotSimulated: {Error, "The simulation cannot inject this failure yet (storage failures act on the " +
-		"VMs whose disks they hold, and VMs' storage is not modelled); the run refuses it, even with --force, " +
-		"rather than drop it from the report."},
+	FailureNotSimulated: {Error, "The simulation cannot inject this failure into this component: a " +
+		"storage-path failure needs a hypervisor with paths to storage (one attached to an array, with VMs' " +
+		"disks there); the run refuses it, even with --force, rather than drop it from the report."},
 	CallConfigInvalid: {Error, "The call model cannot run this: calls to voicemail, a gateway or a " +
 		"conference need that server, shares and channels cannot be negative, and codecs, video kinds and " +
 		"jitter-buffer modes come from a fixed list (`dctwin emodel --list-codecs`)."},

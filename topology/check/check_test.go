@@ -59,7 +59,7 @@ var cases = []findingCase{
 	{check.GatewayOneSwitch, []edit{{"routers: [core-a, core-b]", "routers: [core-a, core-a]"}}, "routers: [core-a, core-a]"},
 	{check.GatewayNotL3, []edit{{"routers: [core-a, core-b]", "routers: [core-a, sw-a]"}}, "routers: [core-a, sw-a]"},
 	{check.NotSimulated, []edit{{"{name: srv, id: 10}", "{name: srv, id: 10, subnet: 10.0.10.0/24}"}}, "subnet: 10.0.10.0/24"},
-	{check.FailureNotSimulated, []edit{{"  scheduled:\n", "  scheduled:\n    - {at: 1s, component: san, kind: storage}\n"}}, "kind: storage"},
+	{check.FailureNotSimulated, []edit{{"  scheduled:\n", "  scheduled:\n    - {at: 1s, component: srv, kind: storage-path}\n"}}, "kind: storage-path"},
 	{check.FlowEndpoints, []edit{{"{name: f, from: phone, to: pbx,", "{name: f, from: phone, to: phone,"}}, "to: phone,"},
 	{check.FlowOverCapacity, []edit{{"to: pbx, rate: 100k,", "to: pbx, rate: 4T,"}}, "rate: 4T"},
 	{check.FailureOverlap, []edit{{"    - {at: 1s, component: sw-a, kind: switch}", "    - {at: 1s, component: sw-a, kind: switch}\n    - {at: 5s, component: sw-a, kind: switch} # again"}}, "# again"},

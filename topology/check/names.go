@@ -70,6 +70,18 @@ func (r *reporter) names() {
 	}
 	for _, s := range t.Storage {
 		dev("storage", s.Name, s.PosOf("name"))
+		for _, d := range s.Datastores {
+			dev("datastore", d.Name, d.PosOf("name"))
+		}
+		ports := map[string]topology.Pos{}
+		for _, p := range s.Ports {
+			r.unique(ports, "port of "+s.Name, p.Name, p.PosOf("name"))
+		}
+		if s.VLAN != "" {
+			r.vlanRefs(s.Source, "vlan", []string{s.VLAN})
+		} else if len(s.Ports) > 0 {
+			r.add(BadValue, s.PosOf("ports"), "storage %s has ports but no vlan: its ports need the storage VLAN they are in", s.Name)
+		}
 	}
 	for _, v := range t.VMs {
 		dev("VM", v.Name, v.PosOf("name"))
@@ -245,6 +257,10 @@ func (r *reporter) portExists(l *topology.Link, p topology.PortRef) bool {
 			return bad("host %s has no NIC %q", d.Name, p.Port)
 		}
 	case *topology.Endpoint:
+	case *topology.Storage:
+		if d.Port(p.Port) == nil {
+			return bad("storage %s has no port %q", d.Name, p.Port)
+		}
 	case nil:
 		r.add(DanglingName, l.Pos, "%s: no switch, module, host or endpoint is named %q", p, p.Device)
 		return false

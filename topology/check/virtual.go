@@ -108,11 +108,11 @@ func (r *reporter) vms() {
 		c := t.ClusterOf(h.Name)
 		local := v.Disk == topology.LocalDisk
 		if !local {
-			switch {
-			case t.StorageArray(v.Disk) == nil:
-				r.add(DanglingName, v.PosOf("disk"), "VM %s has its disk on %q, which is neither local nor a defined storage", v.Name, v.Disk)
-			case !slices.Contains(h.Storage, v.Disk):
-				r.add(StorageNotAttached, v.PosOf("disk"), "VM %s has its disk on %s, but host %s is not attached to it", v.Name, v.Disk, h.Name)
+			switch a := t.ArrayOf(v.Disk); {
+			case a == nil:
+				r.add(DanglingName, v.PosOf("disk"), "VM %s has its disk on %q, which is neither local nor a defined storage or datastore", v.Name, v.Disk)
+			case !slices.Contains(h.Storage, a.Name):
+				r.add(StorageNotAttached, v.PosOf("disk"), "VM %s has its disk on %s, but host %s is not attached to %s", v.Name, v.Disk, h.Name, a.Name)
 			}
 		}
 		if local && c != nil && (c.HA.Enabled || c.DRS.Enabled) {

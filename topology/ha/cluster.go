@@ -27,8 +27,10 @@ type Cluster struct {
 	former     *host
 	election   *sim.Timer
 	// waiting are VMs whose restart found every fitting host at its power-on limit;
-	// they go as soon as a power-on ends.
-	waiting []*vm
+	// they go as soon as a power-on ends. storageWait are those that found no host
+	// reaching their datastore (storage.go): they go when storage returns.
+	waiting     []*vm
+	storageWait []*vm
 }
 
 type host struct {
@@ -502,7 +504,7 @@ func (c *Cluster) attempt(v *vm) {
 		}
 	}
 	v.state = VMWaiting
-	target, full := c.place(v)
+	target, full, noStorage := c.place(v)
 	switch {
 	case target != nil:
 		c.s.Report(VMRestarting{Cluster: c.name, VM: v.Name, Host: target.Name, Attempt: v.attempt + 1})
@@ -512,6 +514,11 @@ func (c *Cluster) attempt(v *vm) {
 		if !slices.Contains(c.waiting, v) {
 			c.waiting = append(c.waiting, v)
 		}
+	case noStorage:
+		if !slices.Contains(c.storageWait, v) {
+			c.storageWait = append(c.storageWait, v)
+		}
+		c.fail(v, "no host reaches its datastore")
 	default:
 		c.fail(v, fmt.Sprintf("no host has %.0f GB of memory and %d vCPUs free", v.RAMGB, v.VCPU))
 	}
@@ -529,11 +536,13 @@ func (c *Cluster) fail(v *vm, reason string) {
 }
 
 // place finds the host a VM restarts on: up, not declared dead, not isolated, heard by
-// the master, with the memory and vCPUs free; the most free memory wins, then the
-// cluster's order. full reports that hosts with room exist but all have their
-// power-on slots taken.
-func (c *Cluster) place(v *vm) (target *host, full bool) {
+// the master, reaching the VM's datastore, with the memory and vCPUs free; the most
+// free memory wins, then the cluster's order. full reports that hosts with room exist
+// but all have their power-on slots taken; noStorage that no host found reaches the
+// datastore.
+func (c *Cluster) place(v *vm) (target *host, full, noStorage bool) {
 	best := -1.0
+	candidates, reaching := 0, 0
 	for _, h := range c.hosts {
 		if !h.up || h.declared || h.isolated {
 			continue
@@ -541,6 +550,11 @@ func (c *Cluster) place(v *vm) (target *host, full bool) {
 		if c.master != nil && h != c.master && !c.env.Heard(h.Name, c.master.Name) {
 			continue
 		}
+		candidates++
+		if !c.reaches(h, v) {
+			continue
+		}
+		reaching++
 		ram, cpu := c.used(h)
 		if h.RAMGB > 0 && ram+v.RAMGB > h.RAMGB {
 			continue
@@ -556,7 +570,7 @@ func (c *Cluster) place(v *vm) (target *host, full bool) {
 			best, target = free, h
 		}
 	}
-	return target, full && target == nil
+	return target, full && target == nil, target == nil && candidates > 0 && reaching == 0
 }
 
 // used is the memory and vCPUs of the VMs a host runs or boots.
