@@ -124,7 +124,7 @@ func (d *Details) content() string {
 					l.add("HA master", m)
 				}
 			}
-			l.add("", st.Dim.Render("HA restarts VMs at run time; FT, DRS and DPM are checked, not simulated yet"))
+			l.add("", st.Dim.Render("HA restarts and FT takeovers run; DRS and DPM are checked, not simulated yet"))
 		}
 	case storageNode:
 		d.storageDetails(&l, snap, n.name)
