@@ -42,6 +42,9 @@ type Report struct {
 	// Mistakes lists a forced run's configuration errors and warnings, each with what
 	// it cost in the run or why it cost nothing (mistakes.go).
 	Mistakes []Mistake `json:"mistakes,omitempty"`
+	// Migrations lists the live migrations (by hand, scheduled, for maintenance) with
+	// their rounds and the VM's downtime (vmotionreport.go).
+	Migrations []MigrationResult `json:"migrations,omitempty"`
 }
 
 // FailureResult is one failure. Times are from the start of the run (at_s) or from the
@@ -173,6 +176,7 @@ func (tw *Twin) Report() *Report {
 		r.Services = append(r.Services, ServiceResult{s.Node, tw.roleOf(s.Node), ms(s.Unreachable), ms(s.Impaired)})
 	}
 	r.Energy = tw.energy.result()
+	r.Migrations = tw.migrationResults()
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
 		r.Calls = &st
@@ -444,6 +448,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	writeSummarized(b, r.Summarized)
+	writeMigrations(b, r.Migrations)
 	if len(r.Services) > 0 {
 		b.WriteString("\nService view (time cut off / time with some traffic lost):\n")
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', tabwriter.AlignRight)

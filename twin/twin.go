@@ -57,6 +57,7 @@ type Twin struct {
 	ftOf           map[string]*ftPair   // VM → its FT pair (ft.go)
 	ftLogging      map[[2]string]*network.Flow
 	pairs          []*vmPair             // the VM-level clusters (vmcluster.go)
+	motion         *motions              // live migrations and maintenance mode (vmotion.go, maintenance.go)
 	serviceOutages []*ServiceOutage      // their service outages, in the order they began
 	haOf           map[string]*haCluster // VM → the HA cluster that protects it
 	vmOutages      []*VMOutage           // every VM outage, in the order they began
@@ -159,6 +160,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	}))
 	tw.Failures = failures.NewInjector(tw.Sim, target{tw})
 	tw.probeReachability()
+	tw.startMotions()
 	tw.ftLogging = map[[2]string]*network.Flow{}
 	tw.startFT()
 	if err := tw.startHA(); err != nil {
@@ -230,6 +232,14 @@ func (tw *Twin) addFlow(f scenario.Flow) error {
 func (tw *Twin) scheduleFailures() error {
 	fs := tw.Scenario.Spec.Failures
 	for _, f := range fs.Scheduled {
+		if f.Kind.Operation() {
+			reason := "scheduled"
+			if f.Manual {
+				reason = "by hand"
+			}
+			tw.scheduleOperation(sim.Time(f.At), operationOf(f), reason)
+			continue
+		}
 		if f.Kind == scenario.RepairKind {
 			tw.Failures.ScheduleRepair(sim.Time(f.At), f.Component)
 			continue
