@@ -32,8 +32,9 @@ type Report struct {
 	// place it (a second cable on one port, a team of NICs without links), each with
 	// its position and reason.
 	NotBuilt []string `json:"not_built,omitempty"`
-	// NotInjected lists failures that did not happen, with the reason (a component that
-	// does not exist or cannot fail that way, or one already down).
+	// NotInjected lists failures (and scheduled migrations and maintenance) that did not
+	// happen, with the reason (a component that does not exist or cannot fail that way,
+	// one already down, a migration the target cannot take).
 	NotInjected []string `json:"not_injected,omitempty"`
 	// Summarized condenses, per kind, the failures after the first SummarizedAfter,
 	// which Failures lists one by one; both are absent unless a run had that many.
@@ -389,7 +390,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if len(r.NotInjected) > 0 {
-		b.WriteString("\nFailures that did not happen:\n")
+		b.WriteString("\nFailures and operations that did not happen:\n")
 		for _, s := range r.NotInjected {
 			fmt.Fprintf(b, "  %s\n", s)
 		}
