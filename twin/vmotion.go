@@ -36,7 +36,9 @@ const vmotionNetTimeout = 20 * sim.Second
 // vmotionMinShare is the least share of the bottleneck's speed a copy gets when the
 // other flows fill it: a TCP stream competing with a few others (dctwin's choice).
 // The link then runs over capacity and drops packets of every flow crossing it, as a
-// vMotion over a full shared link does.
+// vMotion over a full shared link does. Copies sharing a link re-rate each other
+// whenever one changes its rate: the first keeps the most, a later one what is left
+// (at least this share), and together they fill the link.
 const vmotionMinShare = 0.1
 
 // cpuOvercommit is how many vCPUs a host takes per core when a VM migrates to it:
@@ -92,6 +94,7 @@ type migration struct {
 	next      *sim.Timer
 	timeout   *sim.Timer
 	pending   bool // a step is due at this instant
+	awaiting  bool // the copy's flow was replaced: its first evaluation is due
 	switching bool // stunned for the switchover
 	over      bool
 	then      func(*Migration) // told when it ends (maintenance)
@@ -331,7 +334,18 @@ func (tw *Twin) migrate(vm, to, reason string, then func(*Migration)) (*migratio
 	tw.motion.active[vm] = m
 	tw.motion.done = append(tw.motion.done, m.rec)
 	tw.Sim.Report(VMotionStarted{VM: vm, From: v.Host, To: to, MemoryBytes: pc.Pending(), Reason: reason})
+	tw.rerateOthers(m)
 	return m, nil
+}
+
+// rerateOthers lets the other copies in progress take the network's headroom again:
+// a copy starting or ending changes what is left on the links they share.
+func (tw *Twin) rerateOthers(m *migration) {
+	for _, name := range tw.vmOrder {
+		if o := tw.motion.active[name]; o != nil && o != m {
+			o.kick()
+		}
+	}
 }
 
 // flow (re)creates the copy's flow at a rate.
@@ -346,8 +360,15 @@ func (m *migration) flow(rate float64) error {
 	if err != nil {
 		return err
 	}
-	m.data, m.rate = f, rate
-	f.OnChange(func(bool) { m.kick() })
+	m.data, m.rate, m.awaiting = f, rate, true
+	f.OnChange(func(bool) {
+		if m.awaiting {
+			// Its load is on the links now: the other copies see what is left.
+			m.awaiting = false
+			tw.rerateOthers(m)
+		}
+		m.kick()
+	})
 	f.OnPathChange(m.kick)
 	return nil
 }
@@ -377,23 +398,26 @@ func (m *migration) step() {
 		m.left = max(0, m.left-m.rate/8*(now-m.since).Seconds())
 	}
 	m.since = now
+	if m.awaiting || tw.copiesSettling() {
+		// A new rate is on its way into the network (a copy's flow was replaced this
+		// instant), so the links' loads are not what they will be: the copy sends at
+		// its rate, and is looked at again once the flow is there.
+		if m.left == 0 && m.endRound(m.rate) {
+			return
+		}
+		m.schedule()
+		return
+	}
 	free, speed := m.data.Headroom()
 	bw := max(free, vmotionMinShare*speed)
 	if m.left == 0 {
-		took := now - m.start
-		r := m.pc.Round()
-		bytes := m.pc.Pending()
 		rate := m.rate
 		if bw > 0 {
 			rate = bw
 		}
-		stop := m.pc.RoundDone(took, rate)
-		tw.Sim.Report(VMotionRound{VM: m.rec.VM, Round: r, Bytes: bytes, Took: took, Bandwidth: rate})
-		if stop {
-			m.switchover(rate)
+		if m.endRound(rate) {
 			return
 		}
-		m.left, m.start = m.pc.Pending(), now
 	}
 	if !m.data.Delivering() {
 		if tw.hostDown[m.rec.To] {
@@ -422,7 +446,41 @@ func (m *migration) step() {
 		}
 	}
 	m.rec.Bandwidth = m.rate
-	m.next.ResetAt(now + vmotion.Duration(m.left, m.rate))
+	m.schedule()
+}
+
+// copiesSettling reports whether some copy's flow was replaced and not evaluated yet.
+func (tw *Twin) copiesSettling() bool {
+	for _, o := range tw.motion.active {
+		if o.awaiting {
+			return true
+		}
+	}
+	return false
+}
+
+// schedule sets the end of the round at the current rate.
+func (m *migration) schedule() {
+	if m.rate > 0 {
+		m.next.ResetAt(m.tw.Sim.Now() + vmotion.Duration(m.left, m.rate))
+	}
+}
+
+// endRound ends the round in progress, at what the network gives the copy now, and
+// reports whether pre-copy is over (the switchover has begun); else the next round
+// starts.
+func (m *migration) endRound(bw float64) bool {
+	now := m.tw.Sim.Now()
+	took := now - m.start
+	r, bytes := m.pc.Round(), m.pc.Pending()
+	stop := m.pc.RoundDone(took, bw)
+	m.tw.Sim.Report(VMotionRound{VM: m.rec.VM, Round: r, Bytes: bytes, Took: took, Bandwidth: bw})
+	if stop {
+		m.switchover(bw)
+		return true
+	}
+	m.left, m.start = m.pc.Pending(), now
+	return false
 }
 
 // switchover stuns the VM for the last dirty pages and its device state, then it runs
@@ -503,6 +561,7 @@ func (m *migration) finish(aborted string) {
 	tw.Net.RemoveFlow(m.data.Name())
 	tw.Net.RemoveFlow(m.ack.Name())
 	delete(tw.motion.active, m.rec.VM)
+	tw.rerateOthers(m)
 	m.rec.End, m.rec.Aborted = tw.Sim.Now(), aborted
 	tw.Sim.Report(VMotionDone{Migration: *m.rec})
 	if m.then != nil {
