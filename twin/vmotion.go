@@ -41,6 +41,11 @@ const vmotionNetTimeout = 20 * sim.Second
 // (at least this share), and together they fill the link.
 const vmotionMinShare = 0.1
 
+// maxReratesPerInstant bounds how often a copy changes its rate in one instant:
+// copies sharing links settle in a few, and a bound keeps a pathological case from
+// holding the clock (dctwin's choice).
+const maxReratesPerInstant = 8
+
 // cpuOvercommit is how many vCPUs a host takes per core when a VM migrates to it:
 // HA's placement rule (topology/ha DefaultConfig).
 var cpuOvercommit = ha.DefaultConfig().CPUOvercommit
@@ -95,6 +100,8 @@ type migration struct {
 	timeout   *sim.Timer
 	pending   bool // a step is due at this instant
 	awaiting  bool // the copy's flow was replaced: its first evaluation is due
+	ratedAt   sim.Time
+	rated     int  // re-rates at ratedAt
 	switching bool // stunned for the switchover
 	over      bool
 	then      func(*Migration) // told when it ends (maintenance)
@@ -439,7 +446,11 @@ func (m *migration) step() {
 	// Just under the headroom, so that the copy fills the bottleneck without running it
 	// over capacity by a rounding error.
 	want := bw * (1 - 1e-9)
-	if d := want - m.rate; d > 1e-6*want || d < -1e-6*want {
+	if m.ratedAt != now {
+		m.ratedAt, m.rated = now, 0
+	}
+	if d := want - m.rate; (d > 1e-6*want || d < -1e-6*want) && m.rated < maxReratesPerInstant {
+		m.rated++
 		if err := m.flow(want); err != nil {
 			m.abort(err.Error())
 			return
