@@ -85,6 +85,11 @@ func TestMigrationRefused(t *testing.T) {
 		{[2]string{"topology.vms[web-1].ram_gb", "300"}, "hv-3", "memory free"},
 		{[2]string{"topology.clusters[vcluster].hosts", "[hv-1, hv-2, hv-4]"}, "hv-3", "not in the cluster"},
 		{[2]string{"topology.clusters[vcluster].vmotion_vlan", "null"}, "hv-3", "no vmotion_vlan"},
+		{[2]string{"topology.hosts[hv-3].storage", "[]"}, "hv-3", "does not reach its datastore san-1"},
+		{[2]string{"topology.hosts[hv-3].port_groups", "[{name: pg-mgmt, vlan: mgmt, vmkernel: true}, " +
+			"{name: pg-vmotion, vlan: vmotion, vmkernel: true}, {name: pg-db, vlan: db}]"}, "hv-3", "lacks its port groups [pg-web]"},
+		{[2]string{"topology.hosts[hv-3].port_groups", "[{name: pg-mgmt, vlan: mgmt, vmkernel: true}, " +
+			"{name: pg-web, vlan: web}, {name: pg-db, vlan: db}]"}, "hv-3", "no VMkernel port group in the vMotion VLAN"},
 		{[2]string{"run.seed", "1"}, "hv-1", "it runs there"},
 		{[2]string{"run.seed", "1"}, "db-write", "not a hypervisor"},
 	} {
