@@ -446,7 +446,15 @@ func (m *migration) switchover(bw float64) {
 	down := tw.Sim.Now()
 	tw.Sim.After(res.Stun, func() {
 		// MoveVM's resumption was scheduled first: the VM runs on the target now,
-		// unless the switchover failed.
+		// unless the switchover failed. A target lost during the stun leaves the VM to
+		// the source, which still holds it (the migration is not committed yet): it
+		// resumes there.
+		if m.v.State == VMFailed && m.v.Host == r.To && !tw.hostDown[r.From] && tw.vms[r.VM] == m.v {
+			tw.run(m.v, r.From, "vMotion failed: resumed on "+r.From)
+			r.Downtime = tw.vmDownSince(r.VM, down)
+			m.finish(fmt.Sprintf("%s failed during the switchover; the VM resumed on %s", r.To, r.From))
+			return
+		}
 		if m.v.State != VMRunning || m.v.Host != r.To {
 			m.finish(fmt.Sprintf("the switchover failed: the VM is %s on %s", m.v.State, m.v.Host))
 			return
