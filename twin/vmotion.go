@@ -17,12 +17,15 @@ import (
 // pages the guest dirtied meanwhile, until the rest fits the switchover goal. The copy
 // is a flow from the source host's vMotion VMkernel interface to the target's (the
 // cluster's vmotion_vlan), so it takes what the network gives: at the start of each
-// round, and whenever its path changes, it sends at its path's headroom (the
-// bottleneck's speed less what the other flows offer there), and it loads those links
-// as any flow does. A path that stops delivering stalls the copy; after
+// round, whenever its path changes and whenever another copy starts, ends or changes
+// its rate, it sends at its path's headroom (the bottleneck's speed less what the
+// other flows offer there), and it loads those links as any flow does. Other flows'
+// load changes within a round are not followed (dctwin's simplification: the next
+// round sees them). A path that stops delivering stalls the copy; after
 // vmotionNetTimeout without a path the migration is aborted and the VM stays where it
 // was. Then MoveVM stuns the VM for the last dirty pages and the device state and
-// resumes it on the target, whose virtual switch announces it by RARP.
+// resumes it on the target, whose virtual switch announces it by RARP; a target lost
+// during the stun leaves the VM to the source, where it resumes.
 //
 // A migration is refused when the target is not a running hypervisor of the VM's
 // cluster, lacks one of its port groups or its datastore, or has not the memory and
