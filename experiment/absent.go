@@ -70,7 +70,7 @@ func (s *Spec) scheduledFailures() (most int, known bool) {
 		n := 0
 		dur := s.RunDuration(sc)
 		for _, f := range fs.Scheduled {
-			if f.Kind != scenario.RepairKind && f.At.D() <= dur {
+			if f.Kind != scenario.RepairKind && !f.Kind.Operation() && f.At.D() <= dur {
 				n++
 			}
 		}

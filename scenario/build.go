@@ -113,7 +113,14 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 		vm := &topology.VM{Name: v.Name, Host: v.Host, CPU: v.CPU, RAMGB: v.RAMGB, Disk: v.Disk,
 			Role: v.Role, FT: v.FT, Source: v.Source,
 			BootTime:        orDefault(v.Source, "boot_time", v.BootTime, topology.DefaultVMBootTime),
-			RestartPriority: strings.ToLower(v.RestartPriority)}
+			RestartPriority: strings.ToLower(v.RestartPriority),
+			DirtyRateBps:    float64(topology.DefaultDirtyRateBps), WorkingSetGB: v.WorkingSetGB}
+		if _, ok := v.Source.Fields.Get("dirty_rate"); ok {
+			vm.DirtyRateBps = float64(v.DirtyRate)
+		}
+		if v.WorkingSetGB < 0 {
+			b.fail(v.PosOf("working_set_gb"), "working_set_gb %v is negative", v.WorkingSetGB)
+		}
 		switch vm.RestartPriority {
 		case "":
 			vm.RestartPriority = topology.DefaultRestartPriority

@@ -34,6 +34,13 @@ func CheckWith(sc *Scenario, t *topology.Topology) check.Findings {
 			}
 			continue
 		}
+		if f.Kind.Operation() {
+			fs = append(fs, checkOperation(t, f)...)
+			continue
+		}
+		if f.To != "" {
+			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("to"), "%s of %s: only a migrate entry has a target host (to)", f.Kind, f.Component))
+		}
 		if h := t.Host(f.Component); f.Kind == HostHang && h != nil && !h.IsHypervisor() {
 			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("kind"), "host-hang of %s: only a hypervisor hangs with its carrier up (%s is a %s server; use kind host)",
 				f.Component, f.Component, h.Kind))
@@ -150,4 +157,39 @@ func sortedFieldKeys(src topology.Source) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// checkOperation reviews a scheduled migrate or maintenance entry: a VM and a
+// hypervisor of its cluster for a migration, a hypervisor for maintenance. Whether it
+// can be carried out depends on the run at its time (capacity, port groups, the
+// vMotion network): the run reports a refusal there.
+func checkOperation(t *topology.Topology, f ScheduledFailure) check.Findings {
+	var fs check.Findings
+	hypervisor := func(name, key string) bool {
+		if h := t.Host(name); h == nil || !h.IsHypervisor() {
+			fs = append(fs, check.New(check.FailureUnknown, f.PosOf(key), "%s of %s: %q is not a hypervisor", f.Kind, f.Component, name))
+			return false
+		}
+		return true
+	}
+	if f.Kind != MigrateKind {
+		if f.To != "" {
+			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("to"), "%s of %s: only a migrate entry has a target host (to)", f.Kind, f.Component))
+		}
+		hypervisor(f.Component, "component")
+		return fs
+	}
+	v := t.VM(f.Component)
+	if v == nil {
+		return append(fs, check.New(check.FailureUnknown, f.PosOf("component"), "migrate: no VM named %q", f.Component))
+	}
+	if f.To == "" {
+		return append(fs, check.New(check.FailureUnknown, f.PosOf("kind"), "migrate of %s: say where to, with to: HOST", f.Component))
+	}
+	if hypervisor(f.To, "to") {
+		if c := t.ClusterOf(v.Host); c == nil || t.ClusterOf(f.To) != c {
+			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("to"), "migrate of %s: %s is not in the cluster of %s, where the VM starts", f.Component, f.To, v.Host))
+		}
+	}
+	return fs
 }

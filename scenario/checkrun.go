@@ -141,6 +141,9 @@ func CheckFailureLoad(sc *Scenario, t *topology.Topology, duration time.Duration
 		var prev ScheduledFailure
 		downUntil := Duration(-1) // the component is down before this time
 		for _, f := range list {
+			if f.Kind.Operation() {
+				continue // not a failure: what it finds at its time decides (the run says why it cannot)
+			}
 			if f.Kind == RepairKind {
 				downUntil = min(downUntil, f.At)
 				continue

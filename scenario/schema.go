@@ -263,6 +263,12 @@ type VMSpec struct {
 	// RestartPriority high, medium (default), low or disabled.
 	BootTime        Duration `yaml:"boot_time"`
 	RestartPriority string   `yaml:"restart_priority"`
+	// DirtyRate is how fast the guest writes its memory (bits per second: "200M" is
+	// 25 MB/s) and WorkingSetGB the writable working set it writes into (all its
+	// memory if left out): a live migration's pre-copy rounds follow from them
+	// (topology/vmotion).
+	DirtyRate       Bandwidth `yaml:"dirty_rate"`
+	WorkingSetGB    float64   `yaml:"working_set_gb"`
 	topology.Source `yaml:"-"`
 }
 

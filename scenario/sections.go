@@ -143,7 +143,23 @@ const RepairKind FailureKind = "repair"
 
 // FailureKinds lists the kinds a scheduled failure may have.
 var FailureKinds = []FailureKind{"link", LinkOneWay, "nic", "switch-port", "switch", "module",
-	"psu", "enclosure", "host", HostHang, "storage", StoragePath, "vm", RepairKind}
+	"psu", "enclosure", "host", HostHang, "storage", StoragePath, "vm", RepairKind, MigrateKind, MaintenanceKind, MaintenanceExitKind}
+
+// Operations a scheduled entry may carry out instead of a failure: a live migration
+// of a VM (component) to the host `to` names, and a hypervisor entering maintenance
+// mode (its VMs migrate away; it leaves maintenance after repair_after, if set) or
+// leaving it. They are not failures: the report lists them as migrations.
+const (
+	MigrateKind         FailureKind = "migrate"
+	MaintenanceKind     FailureKind = "maintenance"
+	MaintenanceExitKind FailureKind = "maintenance-exit"
+)
+
+// Operation reports whether the kind is an operation (migrate, maintenance), not a
+// failure.
+func (k FailureKind) Operation() bool {
+	return k == MigrateKind || k == MaintenanceKind || k == MaintenanceExitKind
+}
 
 // HostHang is the failure kind of a hypervisor that stops with its carrier up.
 const HostHang FailureKind = "host-hang"
@@ -154,8 +170,10 @@ func (k FailureKind) Class() topology.Class {
 	switch k {
 	case LinkOneWay:
 		return topology.ClassLink
-	case HostHang, StoragePath:
+	case HostHang, StoragePath, MaintenanceKind, MaintenanceExitKind:
 		return topology.ClassHost
+	case MigrateKind:
+		return topology.ClassVM
 	case RepairKind:
 		return ""
 	}
@@ -189,6 +207,8 @@ type ScheduledFailure struct {
 	Component   string      `yaml:"component"`
 	Kind        FailureKind `yaml:"kind"`
 	RepairAfter Duration    `yaml:"repair_after"`
+	// To is the host a migrate entry moves its VM to.
+	To string `yaml:"to"`
 	// Manual marks a failure made by hand in an interactive session that was saved as
 	// this scenario: the report calls its cause manual, as the session's did.
 	Manual          bool `yaml:"manual"`

@@ -474,6 +474,11 @@ type VM struct {
 	// RestartPriority is the VM's HA restart priority: high, medium (vSphere's
 	// default), low or disabled (never restarted).
 	RestartPriority string
+	// DirtyRateBps is how fast the guest writes memory, in bits per second, and
+	// WorkingSetGB its writable working set (0: all of RAMGB): what a live
+	// migration's pre-copy has to chase (topology/vmotion).
+	DirtyRateBps float64
+	WorkingSetGB float64
 	Source
 }
 

@@ -61,6 +61,7 @@ const (
 	modeHelp          // "?"
 	modeTimeline      // "t": the notable events to jump to
 	modeChain         // enter on a failover: its chain of events
+	modeHosts         // "m" on a VM: the hosts to migrate it to (vmactions.go)
 )
 
 // Minimum and comfortable terminal sizes: below the minimum the TUI asks for a bigger
@@ -194,6 +195,7 @@ type Model struct {
 	menuFor  string
 	schedule bool // the menu chooses a kind for a scheduled failure
 	kind     failures.Kind
+	hostMenu []string // the migration targets of modeHosts
 
 	timeline   []twin.Event
 	timelineAt int
@@ -365,7 +367,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		// The run holds while the user chooses a failure: it happens at the instant
 		// the menu opened, not a few seconds of simulated time later.
-		hold := m.mode == modeMenu || m.mode == modeDelay
+		hold := m.mode == modeMenu || m.mode == modeDelay || m.mode == modeHosts
 		if m.inflight == 0 && !hold {
 			cmd = m.advanceCmd()
 		}
@@ -493,6 +495,8 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 		return m.inputKey(k)
 	case modeMenu:
 		return m.menuKey(k)
+	case modeHosts:
+		return m.hostMenuKey(k)
 	case modeHelp:
 		if key.Matches(k, m.keys.Quit) {
 			m.quitting = true
@@ -577,6 +581,8 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(k, m.keys.Fail), key.Matches(k, m.keys.Schedule):
 		return m.openMenu(key.Matches(k, m.keys.Schedule))
+	case key.Matches(k, m.keys.VMAction):
+		return m.vmAction()
 	case key.Matches(k, m.keys.Repair):
 		n := m.tree.Selected()
 		if n == nil || n.kind == groupNode {
@@ -933,6 +939,8 @@ func (m *Model) View() string {
 		body = overlay(body, m.sh.box("Help", hv, m.overlayWidth(), min(m.h-2, strings.Count(hv, "\n")+3), true), m.w)
 	case modeMenu:
 		body = overlay(body, m.sh.box("fail "+m.menuFor, m.menuView(), min(m.w-4, 44), len(m.menu)+4, true), m.w)
+	case modeHosts:
+		body = overlay(body, m.sh.box("migrate "+m.menuFor+" to", m.hostMenuView(), min(m.w-4, 44), len(m.hostMenu)+4, true), m.w)
 	case modeTimeline:
 		body = overlay(body, m.sh.box("Timeline: notable events", m.timelineView(), m.overlayWidth(), m.h-4, true), m.w)
 	case modeChain:
@@ -1071,7 +1079,8 @@ func (m *Model) helpView() string {
 	}
 	return keys + "\n\n" + strings.Join(wrapJoin(strings.Split(glyphLegend, "  "), "  ", m.overlayWidth()-4, ""), "\n") +
 		"\n\ncommands (:): fail X [KIND] [after D] · repair X · goto T · speed S|max · save FILE\n" +
-		"              seed N · find X · events all|notable|TEXT · pause · run · quit\n\n" +
+		"              seed N · find X · events all|notable|TEXT · pause · run · quit\n" +
+		"              migrate VM HOST · maintenance HOST [on|off]\n\n" +
 		"f on a component fails it; the failover table, the path and the calls show what\n" +
 		"the mechanisms did. b steps back before the latest notable event (the run is\n" +
 		"replayed: same seed, same actions), t lists them to jump to. ? or esc closes."

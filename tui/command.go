@@ -100,6 +100,10 @@ func (m *Model) command(line string) tea.Cmd {
 		return m.setRunning(true)
 	case "fail":
 		return m.commandFail(f[1:])
+	case "migrate":
+		return m.commandMigrate(f[1:])
+	case "maintenance":
+		return m.commandMaintenance(f[1:])
 	case "repair":
 		if arg(1) == "" {
 			m.setStatus("usage: repair COMPONENT", true)

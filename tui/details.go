@@ -108,7 +108,7 @@ func (d *Details) content() string {
 			}
 			l.add("size", fmt.Sprintf("%d vCPU  %.0f GB", v.CPU, v.RAMGB))
 			l.add("disk", v.Disk)
-			l.add("", st.Dim.Render("a VM runs on its host's virtual switch; HA restarts it elsewhere when its host fails"))
+			l.add("", st.Dim.Render("a VM runs on its host's virtual switch; HA restarts it elsewhere when its host fails; m migrates it live"))
 		}
 		d.flowsOf(&l, n.name)
 	case clusterNode:
@@ -124,7 +124,7 @@ func (d *Details) content() string {
 					l.add("HA master", m)
 				}
 			}
-			l.add("", st.Dim.Render("HA restarts and FT takeovers run; DRS and DPM are checked, not simulated yet"))
+			l.add("", st.Dim.Render("HA, FT and vMotion run (m on a VM migrates it, m on a host: maintenance); DRS and DPM do not act by themselves"))
 		}
 	case storageNode:
 		d.storageDetails(&l, snap, n.name)

@@ -110,6 +110,22 @@ func explain(r sim.Record) string {
 		return "the application's standby VM heard no heartbeats for its timeout and takes over the service"
 	case twin.VMClusterServing:
 		return "the service is served again: the standby has started it and taken the service address"
+	case twin.VMotionStarted:
+		return "vMotion copies the VM's memory to the other host while it runs; the guest keeps dirtying pages"
+	case twin.VMotionRound:
+		return "each pre-copy round sends the pages dirtied during the one before, until the rest fits the 500 ms goal"
+	case twin.VMotionStalled:
+		if r.Stalled {
+			return "the copy's path over the vMotion network is down: the copy waits, and gives up after the timeout"
+		}
+		return "the vMotion network delivers again: the copy goes on where it stopped"
+	case twin.VMotionDone:
+		if r.Aborted != "" {
+			return "the migration failed: the VM keeps running where it was"
+		}
+		return "the VM was stunned only for the last dirty pages and its device state, then resumed on the target"
+	case twin.MaintenanceChanged:
+		return "a host in maintenance runs no VMs: DRS moved them away by vMotion, HA restarts nothing onto it"
 	case twin.FTTakeover:
 		return "the FT secondary, in lockstep with the primary, heard no heartbeats over the logging network and goes live: only the detection is lost"
 	case twin.FTProtection:

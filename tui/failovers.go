@@ -73,6 +73,9 @@ func (f *Failovers) Update(msg tea.Msg) tea.Cmd {
 
 // Title counts the failures.
 func (f *Failovers) Title() string {
+	if s := f.sh.snap(); s != nil && len(s.Migrations) > 0 {
+		return fmt.Sprintf("Failovers (%d) · vMotion (%d)", len(f.rows()), len(s.Migrations))
+	}
 	return fmt.Sprintf("Failovers (%d)", len(f.rows()))
 }
 
@@ -82,6 +85,9 @@ func (f *Failovers) View() string {
 	st := f.sh.styles
 	rows := f.rows()
 	if len(rows) == 0 {
+		if ms := f.sh.migrationLines(f.h - 1); len(ms) > 0 {
+			return st.Dim.Render("no failure yet") + "\n" + strings.Join(truncateAll(ms, f.w), "\n")
+		}
 		return st.Dim.Render("no failure yet: select a component and press f")
 	}
 	last := min(len(rows), f.cur.offset+max(1, f.h-1))
@@ -133,7 +139,20 @@ func (f *Failovers) View() string {
 		}
 		b.WriteString("\n" + line)
 	}
+	// Live migrations in the rows left: they are not failures, but their stun is an
+	// outage the table's reader compares with the failovers'.
+	for _, l := range f.sh.migrationLines(f.h - 1 - len(cells)) {
+		b.WriteString("\n" + truncate(l, f.w))
+	}
 	return b.String()
+}
+
+// truncateAll truncates each line to w cells.
+func truncateAll(ls []string, w int) []string {
+	for i, l := range ls {
+		ls[i] = truncate(l, w)
+	}
+	return ls
 }
 
 // detectedCell is when the failure was first noticed: pending while it is in force and

@@ -15,6 +15,7 @@ type keyMap struct {
 	BackFailure               key.Binding
 	Timeline                  key.Binding
 	Fail, Schedule, Repair    key.Binding
+	VMAction                  key.Binding // m: migrate a VM, maintenance of a host
 	Path, Filter, Command     key.Binding
 	Help, Quit, Cancel, Enter key.Binding
 }
@@ -48,6 +49,7 @@ func newKeyMap() keyMap {
 		Fail:        b([]string{"f"}, "f", "fail"),
 		Schedule:    b([]string{"F"}, "F", "fail later"),
 		Repair:      b([]string{"r"}, "r", "repair"),
+		VMAction:    b([]string{"m"}, "m", "migrate/maint."),
 		Path:        b([]string{"p"}, "p", "path"),
 		Filter:      b([]string{"/"}, "/", "filter"),
 		Command:     b([]string{":"}, ":", "command"),
@@ -67,7 +69,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.Step, k.StepNotable, k.Back, k.BackFailure, k.Timeline},
-		{k.Fail, k.Schedule, k.Repair, k.Path, k.Filter, k.Command},
+		{k.Fail, k.Schedule, k.Repair, k.VMAction, k.Path, k.Filter, k.Command},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Toggle, k.Expand, k.Collapse, k.Focus, k.Cancel, k.Help, k.Quit},
 	}

@@ -22,10 +22,12 @@ var glyphs = map[twin.ComponentState]string{
 	twin.StateNoLink:   "-",
 	twin.StateBlocked:  "⊘",
 	twin.StateDisabled: "⊖",
+	// a hypervisor entering or in maintenance mode: powered, empty
+	twin.StateMaintenance: "□",
 }
 
 // glyphLegend explains the glyphs in the help overlay, in a line.
-const glyphLegend = "● up  ◆ active member  ○ standby  ✗ failed  ■ off  ◌ booting  - no link  ⊘ blocked (STP)  ⊖ disabled (uplink tracking)"
+const glyphLegend = "● up  ◆ active member  ○ standby  ✗ failed  ■ off  ◌ booting  - no link  ⊘ blocked (STP)  ⊖ disabled (uplink tracking)  □ maintenance"
 
 // Styles are the TUI's lipgloss styles.
 type Styles struct {
@@ -81,7 +83,7 @@ func (st Styles) stateStyle(s twin.ComponentState) lipgloss.Style {
 		return st.Good
 	case twin.StateFailed, twin.StateNoLink, twin.StateOff:
 		return st.Bad
-	case twin.StateBooting, twin.StateBlocked, twin.StateDisabled:
+	case twin.StateBooting, twin.StateBlocked, twin.StateDisabled, twin.StateMaintenance:
 		return st.Warn
 	}
 	return st.Dim

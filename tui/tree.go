@@ -442,7 +442,12 @@ func (sh *shared) liveNote(snap *twin.Snapshot, n *node) string {
 		return ""
 	}
 	switch n.kind {
+	case vmNode:
+		return sh.vmNote(snap, n.name)
 	case hostNode:
+		if ms := snap.Maintenance[n.name]; ms != "" {
+			return "  " + string(ms)
+		}
 		if i, ok := snap.Layout.Device[n.name]; ok {
 			for _, t := range snap.Network.Teams {
 				if t.Host == i {

@@ -18,6 +18,12 @@ type ActionKind string
 const (
 	FailAction   ActionKind = "fail"
 	RepairAction ActionKind = "repair"
+	// MigrateAction live-migrates a VM (Component) to the host To.
+	MigrateAction ActionKind = "migrate"
+	// MaintenanceAction puts a host into maintenance mode (leaving it RepairAfter
+	// later, if set); MaintenanceExitAction takes it out.
+	MaintenanceAction     ActionKind = "maintenance"
+	MaintenanceExitAction ActionKind = "maintenance-exit"
 )
 
 // Action is one thing done to a running twin, at the simulated time it took effect:
@@ -31,6 +37,8 @@ type Action struct {
 	Failure failures.Kind
 	// RepairAfter repairs a scheduled failure that much later (zero: not by itself).
 	RepairAfter sim.Time
+	// To is the target host of a MigrateAction.
+	To string
 }
 
 // target is the running twin as the failure injector sees it. Failures and repairs
@@ -151,6 +159,8 @@ func Replay(sc *scenario.Scenario, opt Options, journal []Action) (*Twin, error)
 			tw.Failures.ScheduleManual(a.At, a.Component, a.Failure, a.RepairAfter)
 		case RepairAction:
 			tw.Failures.ScheduleRepair(a.At, a.Component)
+		case MigrateAction, MaintenanceAction, MaintenanceExitAction:
+			tw.scheduleOperation(a.At, a, "by hand")
 		default:
 			return nil, fmt.Errorf("journal: unknown action %q", a.Kind)
 		}
@@ -166,7 +176,8 @@ func Replay(sc *scenario.Scenario, opt Options, journal []Action) (*Twin, error)
 func (tw *Twin) SessionSpec() scenario.Spec {
 	spec := cloneSpec(tw.Scenario.Spec)
 	var added []scenario.ScheduledFailure
-	open := map[string]int{} // component → its session failure in added, while in force
+	open := map[string]int{}    // component → its session failure in added, while in force
+	inMaint := map[string]int{} // host → its session maintenance in added, while in force
 	for _, a := range tw.journal {
 		at := scenario.Duration(time.Duration(a.At))
 		switch a.Kind {
@@ -183,6 +194,18 @@ func (tw *Twin) SessionSpec() scenario.Spec {
 				continue
 			}
 			added = append(added, scenario.ScheduledFailure{At: at, Component: a.Component, Kind: scenario.RepairKind})
+		case MigrateAction:
+			added = append(added, scenario.ScheduledFailure{At: at, Component: a.Component, Kind: scenario.MigrateKind, To: a.To, Manual: true})
+		case MaintenanceAction:
+			added = append(added, scenario.ScheduledFailure{At: at, Component: a.Component, Kind: scenario.MaintenanceKind, Manual: true})
+			inMaint[a.Component] = len(added) - 1
+		case MaintenanceExitAction:
+			if i, ok := inMaint[a.Component]; ok {
+				added[i].RepairAfter = scenario.Duration(time.Duration(a.At)) - added[i].At
+				delete(inMaint, a.Component)
+				continue
+			}
+			added = append(added, scenario.ScheduledFailure{At: at, Component: a.Component, Kind: scenario.MaintenanceExitKind, Manual: true})
 		}
 	}
 	spec.Failures.Scheduled = append(spec.Failures.Scheduled, added...)
@@ -195,4 +218,18 @@ func (tw *Twin) SessionSpec() scenario.Spec {
 func cloneSpec(s scenario.Spec) scenario.Spec {
 	s.Failures.Scheduled = slices.Clone(s.Failures.Scheduled)
 	return s
+}
+
+// operationOf is the action a scheduled migrate or maintenance entry carries out.
+func operationOf(f scenario.ScheduledFailure) Action {
+	a := Action{At: sim.Time(f.At), Component: f.Component, To: f.To, RepairAfter: sim.Time(f.RepairAfter)}
+	switch f.Kind {
+	case scenario.MigrateKind:
+		a.Kind = MigrateAction
+	case scenario.MaintenanceKind:
+		a.Kind = MaintenanceAction
+	default:
+		a.Kind = MaintenanceExitAction
+	}
+	return a
 }

@@ -29,6 +29,11 @@
 // over the twin's own management network; ha.go), FT takeovers (ft.go) and
 // application pairs' failovers (vmcluster.go). The report lists per failure each VM's
 // outage with what brought it back, and each application pair's service outage.
+// MigrateVM moves a running VM live by pre-copy (topology/vmotion) over a flow between
+// the hosts' vMotion interfaces, so its time depends on what the network gives, then
+// stuns it with MoveVM (vmotion.go); EnterMaintenance empties a host the way DRS would
+// and ExitMaintenance takes it back (maintenance.go). Both are in the journal, and
+// scenarios schedule them as failures.scheduled kinds migrate and maintenance.
 //
 // Shared storage (storage.go): each hypervisor reaches its arrays by paths, flows over
 // the storage VLAN to the arrays' ports or, for an array without ports, paths only a

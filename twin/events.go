@@ -67,6 +67,13 @@ var eventKinds = map[reflect.Type]struct {
 	reflect.TypeFor[FTProtection]():      {"ft-protection", true},
 	reflect.TypeFor[VMClusterFailover](): {"vm-cluster-failover", true},
 	reflect.TypeFor[VMClusterServing]():  {"vm-cluster-serving", true},
+	// live migration and maintenance mode (vmotion.go, maintenance.go)
+	reflect.TypeFor[VMotionStarted]():     {"vmotion", true},
+	reflect.TypeFor[VMotionRound]():       {"vmotion-round", false},
+	reflect.TypeFor[VMotionStalled]():     {"vmotion", true},
+	reflect.TypeFor[VMotionDone]():        {"vmotion", true},
+	reflect.TypeFor[MaintenanceChanged](): {"maintenance", true},
+	reflect.TypeFor[OperationRefused]():   {"refused", false},
 	// vSphere HA (topology/ha/records.go)
 	reflect.TypeFor[ha.MasterElected]():            {"ha-master", true},
 	reflect.TypeFor[ha.HostDeclaredDead]():         {"ha-dead", true},

@@ -32,8 +32,9 @@ type Report struct {
 	// place it (a second cable on one port, a team of NICs without links), each with
 	// its position and reason.
 	NotBuilt []string `json:"not_built,omitempty"`
-	// NotInjected lists failures that did not happen, with the reason (a component that
-	// does not exist or cannot fail that way, or one already down).
+	// NotInjected lists failures (and scheduled migrations and maintenance) that did not
+	// happen, with the reason (a component that does not exist or cannot fail that way,
+	// one already down, a migration the target cannot take).
 	NotInjected []string `json:"not_injected,omitempty"`
 	// Summarized condenses, per kind, the failures after the first SummarizedAfter,
 	// which Failures lists one by one; both are absent unless a run had that many.
@@ -42,6 +43,9 @@ type Report struct {
 	// Mistakes lists a forced run's configuration errors and warnings, each with what
 	// it cost in the run or why it cost nothing (mistakes.go).
 	Mistakes []Mistake `json:"mistakes,omitempty"`
+	// Migrations lists the live migrations (by hand, scheduled, for maintenance) with
+	// their rounds and the VM's downtime (vmotionreport.go).
+	Migrations []MigrationResult `json:"migrations,omitempty"`
 }
 
 // FailureResult is one failure. Times are from the start of the run (at_s) or from the
@@ -173,6 +177,7 @@ func (tw *Twin) Report() *Report {
 		r.Services = append(r.Services, ServiceResult{s.Node, tw.roleOf(s.Node), ms(s.Unreachable), ms(s.Impaired)})
 	}
 	r.Energy = tw.energy.result()
+	r.Migrations = tw.migrationResults()
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
 		r.Calls = &st
@@ -385,7 +390,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if len(r.NotInjected) > 0 {
-		b.WriteString("\nFailures that did not happen:\n")
+		b.WriteString("\nFailures and operations that did not happen:\n")
 		for _, s := range r.NotInjected {
 			fmt.Fprintf(b, "  %s\n", s)
 		}
@@ -444,6 +449,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	writeSummarized(b, r.Summarized)
+	writeMigrations(b, r.Migrations)
 	if len(r.Services) > 0 {
 		b.WriteString("\nService view (time cut off / time with some traffic lost):\n")
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', tabwriter.AlignRight)

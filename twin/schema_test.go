@@ -66,10 +66,12 @@ var (
 	team          = "topology.hosts[srv-1].teams[bond0]."
 	// classic-dc: hv-2, an HA slave (hv-1 is the master), fails; hv-3 loses both NICs
 	// and with them its management network (isolated, alive by its datastore).
-	hv2Fails    = "failures.scheduled=[{at: 5m, component: hv-2, kind: host, repair_after: 2m}]"
-	web1Hangs   = "failures.scheduled=[{at: 5m, component: web-1, kind: vm, repair_after: 2m}]"
-	hv3Fails    = "failures.scheduled=[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]" // web-broker's FT primary
-	hv3Isolated = `failures.scheduled=[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`
+	hv2Fails  = "failures.scheduled=[{at: 5m, component: hv-2, kind: host, repair_after: 2m}]"
+	web1Hangs = "failures.scheduled=[{at: 5m, component: web-1, kind: vm, repair_after: 2m}]"
+	hv3Fails  = "failures.scheduled=[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]" // web-broker's FT primary
+	// web-1 (4 GiB) migrates from hv-1 to hv-3 over the 10 GbE vMotion network.
+	web1Migrates = "failures.scheduled=[{at: 60s, component: web-1, kind: migrate, to: hv-3}]"
+	hv3Isolated  = `failures.scheduled=[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`
 )
 
 var fieldEffects = map[string]fieldEffect{
@@ -189,19 +191,24 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].dpm.enabled":                info("clusters").on("classic-dc"),
 	"topology.clusters[].dpm.target_utilization":     info("clusters").on("classic-dc"),
 	"topology.clusters[].dpm.tolerance":              info("clusters").on("classic-dc"),
-	"topology.clusters[].vmotion_vlan":               info("clusters").on("classic-dc"),
+	// Without a vMotion network the migration is refused.
+	"topology.clusters[].vmotion_vlan": runs("topology.clusters[vcluster].vmotion_vlan=null").with(web1Migrates).on("classic-dc"),
 
 	"topology.vms[].name": {kind: identity},
 	"topology.vms[].host": runs("topology.vms[web-1].host=hv-4").on("classic-dc"),
 	// pbx-a (restarted first) with 20 GB leaves hv-3 less free memory than hv-4: web-1
 	// goes there; with 126 vCPUs it fits no host (4 per core) and is not restarted.
-	"topology.vms[].cpu":               runs("topology.vms[pbx-a].cpu=126").on("classic-dc"),
-	"topology.vms[].ram_gb":            runs("topology.vms[pbx-a].ram_gb=20").on("classic-dc"),
-	"topology.vms[].disk":              runs("topology.vms[web-1].disk=local").on("classic-dc"),
-	"topology.vms[].role":              runs("topology.vms[web-1].role=shop").on("classic-dc"),
-	"topology.vms[].ft":                runs("topology.vms[web-broker].ft=false").with(hv3Fails).on("classic-dc"),
-	"topology.vms[].boot_time":         runs("topology.vms[web-1].boot_time=30s").on("classic-dc"),
-	"topology.vms[].restart_priority":  runs("topology.vms[web-1].restart_priority=disabled").on("classic-dc"),
+	"topology.vms[].cpu":              runs("topology.vms[pbx-a].cpu=126").on("classic-dc"),
+	"topology.vms[].ram_gb":           runs("topology.vms[pbx-a].ram_gb=20").on("classic-dc"),
+	"topology.vms[].disk":             runs("topology.vms[web-1].disk=local").on("classic-dc"),
+	"topology.vms[].role":             runs("topology.vms[web-1].role=shop").on("classic-dc"),
+	"topology.vms[].ft":               runs("topology.vms[web-broker].ft=false").with(hv3Fails).on("classic-dc"),
+	"topology.vms[].boot_time":        runs("topology.vms[web-1].boot_time=30s").on("classic-dc"),
+	"topology.vms[].restart_priority": runs("topology.vms[web-1].restart_priority=disabled").on("classic-dc"),
+	// A guest dirtying 2 Gbit/s needs more pre-copy rounds; within a small working set
+	// the dirty set stops growing with the round.
+	"topology.vms[].dirty_rate":        runs("topology.vms[web-1].dirty_rate=2G").with(web1Migrates).on("classic-dc"),
+	"topology.vms[].working_set_gb":    runs("topology.vms[web-1].working_set_gb=0.05").with(web1Migrates, "topology.vms[web-1].dirty_rate=2G").on("classic-dc"),
 	"topology.vms[].nics[].name":       {kind: identity},
 	"topology.vms[].nics[].port_group": runs("topology.vms[web-1].nics[eth1].port_group=pg-web").on("classic-dc"),
 	"topology.vm_clusters[].name":      {kind: identity},
@@ -267,6 +274,7 @@ var fieldEffects = map[string]fieldEffect{
 	"failures.scheduled[].kind":         runs("failures.scheduled[0].kind=switch-port", "failures.scheduled[0].component=edge-a:10"),
 	"failures.scheduled[].repair_after": runs("failures.scheduled[0].repair_after=30s"),
 	"failures.scheduled[].manual":       runs("failures.scheduled[0].manual=true"),
+	"failures.scheduled[].to":           runs("failures.scheduled[0].to=hv-4").with(web1Migrates).on("classic-dc"),
 	"failures.random[].class":           runs("failures.random[0].class=nic").with(randomLinks, long),
 	"failures.random[].mtbf":            runs("failures.random[0].mtbf=60s").with(randomLinks, long),
 	"failures.random[].mttr":            runs("failures.random[0].mttr=20s").with(randomLinks, long),

@@ -29,6 +29,10 @@ type Snapshot struct {
 	Booting []string
 	// VMs are the virtual machines' states and hosts, in the scenario's order.
 	VMs []VMStatus
+	// Maintenance says which hosts are entering or in maintenance mode (nil: none);
+	// Migrations are the live migrations so far (the last ones may still run).
+	Maintenance map[string]MaintenanceState
+	Migrations  []Migration
 	// HAMasters names each HA cluster's master ("" during an election).
 	HAMasters map[string]string
 	// Calls are the calls in progress; CallStats the call counts so far (nil without
@@ -73,6 +77,8 @@ const (
 	StateDisabled ComponentState = "disabled" // a blade-facing port switched off by uplink failure detection
 	StateStandby  ComponentState = "standby"  // a team member that is up but not active
 	StateActive   ComponentState = "active"   // a team member carrying the team's traffic
+	// StateMaintenance is a hypervisor entering or in maintenance mode.
+	StateMaintenance ComponentState = "maintenance"
 )
 
 // Snapshot copies the twin's state now.
@@ -84,6 +90,13 @@ func (tw *Twin) Snapshot() *Snapshot {
 	}
 	slices.Sort(s.Booting)
 	s.VMs = tw.VMs()
+	for h, m := range tw.motion.maint {
+		if s.Maintenance == nil {
+			s.Maintenance = map[string]MaintenanceState{}
+		}
+		s.Maintenance[h] = m.state
+	}
+	s.Migrations = tw.Migrations()
 	if len(tw.has) > 0 {
 		s.HAMasters = map[string]string{}
 		for _, hc := range tw.has {
@@ -125,6 +138,9 @@ func (s *Snapshot) State(component string) ComponentState {
 	}
 	if slices.Contains(s.Booting, component) {
 		return StateBooting
+	}
+	if s.Maintenance[component] != "" {
+		return StateMaintenance
 	}
 	if v, ok := s.VM(component); ok {
 		switch v.State {

@@ -58,6 +58,7 @@ type Twin struct {
 	ftLogging      map[[2]string]*network.Flow
 	pairs          []*vmPair             // the VM-level clusters (vmcluster.go)
 	pairOf         map[string]*vmPair    // VM → its VM-level cluster
+	motion         *motions              // live migrations and maintenance mode (vmotion.go, maintenance.go)
 	serviceOutages []*ServiceOutage      // their service outages, in the order they began
 	haOf           map[string]*haCluster // VM → the HA cluster that protects it
 	storage        *storageRun           // arrays, datastores and the hosts' paths (storage.go)
@@ -161,6 +162,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	}))
 	tw.Failures = failures.NewInjector(tw.Sim, target{tw})
 	tw.probeReachability()
+	tw.startMotions()
 	tw.ftLogging = map[[2]string]*network.Flow{}
 	tw.startFT()
 	tw.startStorage()
@@ -233,6 +235,14 @@ func (tw *Twin) addFlow(f scenario.Flow) error {
 func (tw *Twin) scheduleFailures() error {
 	fs := tw.Scenario.Spec.Failures
 	for _, f := range fs.Scheduled {
+		if f.Kind.Operation() {
+			reason := "scheduled"
+			if f.Manual {
+				reason = "by hand"
+			}
+			tw.scheduleOperation(sim.Time(f.At), operationOf(f), reason)
+			continue
+		}
 		if f.Kind == scenario.RepairKind {
 			tw.Failures.ScheduleRepair(sim.Time(f.At), f.Component)
 			continue

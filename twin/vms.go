@@ -184,6 +184,8 @@ func (tw *Twin) hostUsable(host string) string {
 		return fmt.Sprintf("%q is not a hypervisor", host)
 	case tw.hostDown[host]:
 		return host + " is down"
+	case tw.inMaintenance(host):
+		return host + " is in maintenance mode"
 	}
 	return ""
 }

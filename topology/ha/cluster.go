@@ -50,6 +50,8 @@ type host struct {
 	isolation *sim.Timer // declares isolation
 	response  *sim.Timer // applies the isolation response
 	powerOns  int        // power-ons in progress on it
+	// maintenance: the host is in maintenance mode and takes no restarts (migrate.go).
+	maintenance bool
 }
 
 type vm struct {
@@ -544,7 +546,7 @@ func (c *Cluster) place(v *vm) (target *host, full, noStorage bool) {
 	best := -1.0
 	candidates, reaching := 0, 0
 	for _, h := range c.hosts {
-		if !h.up || h.declared || h.isolated {
+		if !h.up || h.declared || h.isolated || h.maintenance {
 			continue
 		}
 		if c.master != nil && h != c.master && !c.env.Heard(h.Name, c.master.Name) {

@@ -87,52 +87,16 @@ const (
 	defaultDevice = 10 * sim.Millisecond
 )
 
-// Migrate computes the pre-copy timeline of a migration.
+// Migrate computes the pre-copy timeline of a migration at a constant bandwidth.
 func Migrate(p Params) (Result, error) {
-	if p.MemoryBytes <= 0 || p.Bandwidth <= 0 || p.DirtyRate < 0 || math.IsNaN(p.DirtyRate+p.MemoryBytes+p.Bandwidth) {
+	if p.Bandwidth <= 0 || math.IsNaN(p.Bandwidth) {
 		return Result{}, fmt.Errorf("vmotion: need memory > 0, bandwidth > 0, dirty rate ≥ 0")
 	}
-	if p.PageBytes <= 0 {
-		p.PageBytes = 4096
+	c, err := NewPrecopy(p)
+	if err != nil {
+		return Result{}, err
 	}
-	if p.WWSBytes <= 0 || p.WWSBytes > p.MemoryBytes {
-		p.WWSBytes = p.MemoryBytes
+	for !c.RoundDone(Duration(c.Pending(), p.Bandwidth), p.Bandwidth) {
 	}
-	if p.SwitchoverGoal <= 0 {
-		p.SwitchoverGoal = defaultGoal
-	}
-	if p.DeviceState <= 0 {
-		p.DeviceState = defaultDevice
-	}
-	if p.MaxRounds <= 0 {
-		p.MaxRounds = xenMaxRounds
-	}
-	rate := p.Bandwidth / 8 // bytes per second
-	send := func(b float64) sim.Time { return sim.Seconds(b / rate) }
-	var r Result
-	toSend := p.MemoryBytes
-	for {
-		d := send(toSend)
-		r.Rounds = append(r.Rounds, Round{Bytes: toSend, Duration: d})
-		r.PreCopy += d
-		r.SentBytes += toSend
-		dirty := math.Min(p.WWSBytes, p.DirtyRate*d.Seconds())
-		switch {
-		case send(dirty) <= p.SwitchoverGoal:
-			r.Converged, r.Reason = true, "the dirty set fits the switchover goal"
-		case len(r.Rounds) >= p.MaxRounds:
-			r.Reason = fmt.Sprintf("%d rounds", len(r.Rounds))
-		case p.Rules == Xen && dirty < xenMinPages*p.PageBytes:
-			r.Converged, r.Reason = true, "fewer than 50 pages dirty"
-		case p.Rules == Xen && r.SentBytes > xenMaxFactor*p.MemoryBytes:
-			r.Reason = "three times the memory sent"
-		default:
-			toSend = dirty
-			continue
-		}
-		r.Stun = send(dirty) + p.DeviceState
-		r.SentBytes += dirty
-		r.Total = r.PreCopy + r.Stun
-		return r, nil
-	}
+	return c.Result(), nil
 }

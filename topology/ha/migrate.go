@@ -1,0 +1,48 @@
+package ha
+
+import "fmt"
+
+// What the agents learn of live migration and maintenance mode. vCenter tells the HA
+// agents where a VM runs after a vMotion, so that the failure of its new host is the
+// one that takes it down and restarts it; a host in maintenance mode takes no
+// restarts (vSphere leaves it out of HA's placement).
+
+// Moved tells the agents that a running VM runs on another host of the cluster now.
+func (c *Cluster) Moved(vm, host string) error {
+	v, ok := c.vmName[vm]
+	if !ok {
+		return fmt.Errorf("ha: no VM %q in cluster %s", vm, c.name)
+	}
+	h, ok := c.byName[host]
+	if !ok {
+		return fmt.Errorf("ha: no host %q in cluster %s", host, c.name)
+	}
+	v.host = h
+	return nil
+}
+
+// MoveReservation moves the memory and vCPUs a VM that HA does not place (an FT
+// primary or secondary, a VM HA does not restart) takes from one host to another.
+func (c *Cluster) MoveReservation(from, to string, ramGB float64, vcpu int) {
+	if h, ok := c.byName[from]; ok {
+		h.ReservedRAMGB -= ramGB
+		h.ReservedVCPU -= vcpu
+	}
+	if h, ok := c.byName[to]; ok {
+		h.ReservedRAMGB += ramGB
+		h.ReservedVCPU += vcpu
+	}
+}
+
+// SetMaintenance puts a host into maintenance mode (no restarts go to it) or takes it
+// out (it takes restarts again, and VMs waiting for room may go there).
+func (c *Cluster) SetMaintenance(host string, on bool) {
+	h, ok := c.byName[host]
+	if !ok || h.maintenance == on {
+		return
+	}
+	h.maintenance = on
+	if !on {
+		c.drain()
+	}
+}
