@@ -395,7 +395,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(b, "  %s\n", s)
 		}
 	}
-	if len(r.Failures) == 0 && len(r.NotInjected) == 0 {
+	switch {
+	case len(r.Failures) > 0 || len(r.NotInjected) > 0:
+	case len(r.Migrations) > 0:
+		b.WriteString("\nNo failures happened (the scenario's failures: section holds only operations).\n")
+	default:
 		b.WriteString("\nNo failures happened; add a failures: section to the scenario.\n")
 	}
 	for i, f := range r.Failures {
