@@ -531,11 +531,24 @@ func (c *Cluster) fail(v *vm, reason string) {
 // place finds the host a VM restarts on: up, not declared dead, not isolated, heard by
 // the master, with the memory and vCPUs free; the most free memory wins, then the
 // cluster's order. full reports that hosts with room exist but all have their
-// power-on slots taken.
+// power-on slots taken. Admission control does not apply to restarts; under the
+// failover-hosts policy the failover hosts are tried first, and the others when
+// none of them has room (vSphere's behaviour when a failover host cannot take a VM).
 func (c *Cluster) place(v *vm) (target *host, full bool) {
+	if a := c.cfg.Admission; a.Policy == FailoverHosts && len(a.FailoverHosts) > 0 {
+		target, full = c.placeAmong(v, func(h *host) bool { return slices.Contains(a.FailoverHosts, h.Name) })
+		if target != nil || full {
+			return target, full
+		}
+	}
+	return c.placeAmong(v, func(*host) bool { return true })
+}
+
+// placeAmong is place over the hosts that pass among.
+func (c *Cluster) placeAmong(v *vm, among func(*host) bool) (target *host, full bool) {
 	best := -1.0
 	for _, h := range c.hosts {
-		if !h.up || h.declared || h.isolated {
+		if !h.up || h.declared || h.isolated || !among(h) {
 			continue
 		}
 		if c.master != nil && h != c.master && !c.env.Heard(h.Name, c.master.Name) {

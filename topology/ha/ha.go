@@ -116,6 +116,9 @@ type Config struct {
 	VMFailureInterval sim.Time
 	// CPUOvercommit is how many vCPUs a host takes per core when HA places a VM.
 	CPUOvercommit int
+	// Admission is the admission control policy (admission.go): it limits power-ons,
+	// not restarts, except that failover hosts take restarts first.
+	Admission Admission
 }
 
 // DefaultConfig is vSphere 6's defaults (reference-facts §6.1).
