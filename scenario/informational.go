@@ -31,9 +31,9 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 	ts := &sc.Spec.Topology
 	capacity := &notSimulated{what: "host and VM cpu and ram_gb outside HA clusters",
 		why: "HA places restarted VMs by cpu and ram_gb; elsewhere load comes with the capacity model (power is simulated: the report gives each host's energy)"}
-	virt := &notSimulated{what: "clusters' drs, dpm, vmotion_vlan and ha.host_failures_tolerated, storage arrays",
+	virt := &notSimulated{what: "clusters' drs, dpm and vmotion_vlan, storage arrays",
 		why: "they are checked statically; at run time HA restarts the VMs of a failed host wherever memory and vCPUs fit, " +
-			"with no admission control, no live migration, and storage always reachable"}
+			"with no live migration, and storage always reachable"}
 	docs := &notSimulated{what: "VLAN subnets and gateway addresses",
 		why: "they document the address plan; at run time each VLAN is one subnet, routed through its gateway"}
 	for _, v := range ts.VLANs {
@@ -41,7 +41,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 	}
 	inHA := map[string]bool{} // hosts of HA clusters, whose cpu and ram_gb HA uses
 	for _, c := range ts.Clusters {
-		for _, k := range []string{"drs", "dpm", "vmotion_vlan", "ha.host_failures_tolerated"} {
+		for _, k := range []string{"drs", "dpm", "vmotion_vlan"} {
 			virt.add(c.Source, k, c.Name)
 		}
 		if c.HA.Enabled {

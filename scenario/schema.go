@@ -199,6 +199,12 @@ type HASpec struct {
 	DatastoreHeartbeats *bool `yaml:"datastore_heartbeats"`
 	// VMMonitoring resets a VM whose guest hung (a failure of kind vm) after 30 s.
 	VMMonitoring bool `yaml:"vm_monitoring"`
+	// AdmissionControl is disabled, host-failures, percentage or failover-hosts; left
+	// out, the policy whose settings are written (none: disabled).
+	AdmissionControl      string   `yaml:"admission_control"`
+	CPUFailoverPercent    float64  `yaml:"cpu_failover_percent"`
+	MemoryFailoverPercent float64  `yaml:"memory_failover_percent"`
+	FailoverHosts         []string `yaml:"failover_hosts"`
 }
 
 // FTSpec is fault-tolerance settings.

@@ -393,6 +393,13 @@ type HA struct {
 	// VMMonitoring resets a VM whose guest stopped sending VMware Tools heartbeats,
 	// after 30 s (reference-facts §6.1; off unless enabled, as in vSphere).
 	VMMonitoring bool
+	// Admission is the admission control policy (reference-facts §6.1): disabled,
+	// host-failures (HostFailuresTolerated, in slots), percentage (CPU and memory
+	// reserved) or failover-hosts (FailoverHosts kept for restarts).
+	Admission             string
+	CPUFailoverPercent    float64
+	MemoryFailoverPercent float64
+	FailoverHosts         []string
 }
 
 // FT is the cluster's fault-tolerance settings (reference-facts §6.2): the FT logging

@@ -73,6 +73,7 @@ var cases = []findingCase{
 	{check.HATooFewHosts, []edit{{"hosts: [hv1, hv2]", "hosts: [hv1]"}}, "ha: {enabled: true}"},
 	{check.HAAdmission, []edit{{"ha: {enabled: true}", "ha: {enabled: true, host_failures_tolerated: 2}"}}, "host_failures_tolerated: 2"},
 	{check.FTWithoutShared, []edit{{"host: hv1, disk: san, role: pbx,", "host: hv1, disk: local, ft: true, role: pbx,"}}, "{name: pbx"},
+	{check.FTNoLogging, []edit{{"disk: san, role: pbx,", "disk: san, ft: true, role: pbx,"}}, "ft: {enabled: true}"},
 	{check.FTNotEnabled, []edit{{"ft: {enabled: true}", "ft: {enabled: false}"}, {"disk: san, role: pbx,", "disk: san, ft: true, role: pbx,"}}, "{name: pbx"},
 	{check.VMNotOnHypervisor, []edit{{"{name: pbx, host: hv1,", "{name: pbx, host: srv,"}}, "{name: pbx"},
 	{check.VMPortGroupMissing, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-phones, vlan: voice} # hv2"}}, "{name: pbx"},

@@ -140,10 +140,10 @@ func (a Admission) Shortfall(loads []Load, overcommit int) string {
 			}
 		}
 		if limit := ram * (1 - a.MemoryPercent/100); usedRAM > limit {
-			return fmt.Sprintf("VMs use %g GB of memory; keeping %g%% of %g GB free leaves %g GB", usedRAM, a.MemoryPercent, ram, limit)
+			return fmt.Sprintf("VMs use %.6g GB of memory; keeping %g%% of %.6g GB free leaves %.6g GB", usedRAM, a.MemoryPercent, ram, limit)
 		}
 		if limit := float64(cpu) * (1 - a.CPUPercent/100); float64(usedCPU) > limit {
-			return fmt.Sprintf("VMs use %d vCPUs; keeping %g%% of %d free leaves %g", usedCPU, a.CPUPercent, cpu, limit)
+			return fmt.Sprintf("VMs use %d vCPUs; keeping %g%% of %d free leaves %.6g", usedCPU, a.CPUPercent, cpu, limit)
 		}
 	case FailoverHosts:
 		var ram float64
