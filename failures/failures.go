@@ -40,10 +40,15 @@ const (
 	// carrier still up: its VMs and its HA agent stop, the network notices nothing.
 	// Its repair is a reset: the host boots.
 	HostHang Kind = "host-hang"
+	// HostIsolation is a hypervisor that loses its management network (its VMkernel
+	// management interface) while it and its VMs run on: HA's heartbeats and its
+	// isolation address are gone, and its isolation response decides. Its repair is
+	// the interface back.
+	HostIsolation Kind = "host-isolation"
 )
 
 // Kinds lists every failure kind.
-var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, HostHang, Storage, VM}
+var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, HostHang, HostIsolation, Storage, VM}
 
 // ParseKind accepts a failure kind name.
 func ParseKind(s string) (Kind, error) {
@@ -64,7 +69,7 @@ func (k Kind) Class() topology.Class {
 	switch k {
 	case LinkOneWay:
 		return topology.ClassLink
-	case HostHang:
+	case HostHang, HostIsolation:
 		return topology.ClassHost
 	}
 	return topology.Class(k)

@@ -143,10 +143,13 @@ const RepairKind FailureKind = "repair"
 
 // FailureKinds lists the kinds a scheduled failure may have.
 var FailureKinds = []FailureKind{"link", LinkOneWay, "nic", "switch-port", "switch", "module",
-	"psu", "enclosure", "host", HostHang, "storage", "vm", RepairKind}
+	"psu", "enclosure", "host", HostHang, HostIsolation, "storage", "vm", RepairKind}
 
 // HostHang is the failure kind of a hypervisor that stops with its carrier up.
 const HostHang FailureKind = "host-hang"
+
+// HostIsolation is the failure kind of a hypervisor that loses its management network.
+const HostIsolation FailureKind = "host-isolation"
 
 // Class is the component class a failure of this kind applies to ("" for a repair,
 // which applies to any).
@@ -154,7 +157,7 @@ func (k FailureKind) Class() topology.Class {
 	switch k {
 	case LinkOneWay:
 		return topology.ClassLink
-	case HostHang:
+	case HostHang, HostIsolation:
 		return topology.ClassHost
 	case RepairKind:
 		return ""

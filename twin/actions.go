@@ -124,7 +124,7 @@ func FailureKindsOf(t *topology.Topology, component string) []failures.Kind {
 		return []failures.Kind{failures.Link, failures.LinkOneWay}
 	case topology.ClassHost:
 		if h := t.Host(component); h != nil && h.IsHypervisor() {
-			return []failures.Kind{failures.Host, failures.HostHang}
+			return []failures.Kind{failures.Host, failures.HostHang, failures.HostIsolation}
 		}
 	case topology.ClassStorage:
 		return nil

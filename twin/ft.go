@@ -167,7 +167,7 @@ func (tw *Twin) ftChanged() {
 func (p *ftPair) heard() bool {
 	v := p.tw.vms[p.vm]
 	return v.State == VMRunning && !p.tw.hostDown[v.Host] && !p.tw.hostDown[p.secondary] &&
-		p.logging != nil && p.logging.Delivering()
+		!p.loggingCut(v.Host) && p.logging != nil && p.logging.Delivering()
 }
 
 // watch arms the secondary's decision when the heartbeats stop: Missed intervals after
@@ -225,4 +225,11 @@ func (p *ftPair) decision() {
 	p.secondary = ""
 	tw.run(v, to, "FT takeover")
 	p.protect("", "new secondary after the takeover")
+}
+
+// loggingCut reports whether the FT logging runs over the management network (the
+// cluster has no FT logging VLAN) and one end's management interface is down (a
+// failure of kind host-isolation).
+func (p *ftPair) loggingCut(primary string) bool {
+	return p.cluster.FT.LoggingVLAN == "" && (p.tw.mgmtCut[primary] || p.tw.mgmtCut[p.secondary])
 }

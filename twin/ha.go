@@ -40,6 +40,7 @@ type haCluster struct {
 // startHA wires the agents of every HA-enabled cluster into the run.
 func (tw *Twin) startHA() error {
 	tw.haOf = map[string]*haCluster{}
+	tw.watchIsolations()
 	for _, c := range tw.Topology.Clusters {
 		if !c.HA.Enabled {
 			continue
@@ -160,7 +161,7 @@ func (hc *haCluster) Up(host string) bool { return !hc.tw.hostDown[host] }
 // Heard implements ha.Environment: a passive flow between the two hosts' management
 // interfaces delivers (heartbeats are UDP both ways; one flow per pair serves both).
 func (hc *haCluster) Heard(a, b string) bool {
-	if !hc.Up(a) || !hc.Up(b) {
+	if !hc.Up(a) || !hc.Up(b) || hc.tw.mgmtCut[a] || hc.tw.mgmtCut[b] {
 		return false
 	}
 	key := [2]string{min(a, b), max(a, b)}
@@ -183,7 +184,7 @@ func (hc *haCluster) Heard(a, b string) bool {
 // PingsIsolationAddress implements ha.Environment: the host reaches its management
 // VLAN's gateway (vSphere's default isolation address).
 func (hc *haCluster) PingsIsolationAddress(host string) bool {
-	if !hc.Up(host) {
+	if !hc.Up(host) || hc.tw.mgmtCut[host] {
 		return false
 	}
 	f, ok := hc.pings[host]

@@ -61,6 +61,7 @@ func (tw *Twin) withVMOutages(frs []failures.FailureReport, res []FailureResult)
 			next = frs[i+1].Failure.At
 		}
 		res[i].VMs = tw.vmOutagesOf(fr, next)
+		res[i].Isolated = tw.isolationsOf(fr, next)
 		res[i].VMClusters = tw.serviceOutagesOf(fr, next)
 	}
 }
