@@ -492,6 +492,7 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 	case admission != "disabled" && admission != "host-failures" && admission != "percentage" && admission != "failover-hosts":
 		b.fail(c.PosOf("ha.admission_control"), "unknown admission_control %q (expected disabled, host-failures, percentage or failover-hosts)", admission)
 	}
+	ftRate := speedOr(c.Source, "ft.logging_rate", c.FT.LoggingRate, topology.DefaultFTLoggingRate)
 	return &topology.Cluster{Name: c.Name, Hosts: c.Hosts, VMotionVLAN: c.VMotionVLAN, Source: c.Source,
 		HA: topology.HA{Enabled: c.HA.Enabled,
 			Heartbeat:             orDefault(c.Source, "ha.heartbeat", c.HA.Heartbeat, topology.DefaultHAHeartbeat),
@@ -500,7 +501,7 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 			HostFailuresTolerated: c.HA.HostFailuresTolerated, VMMonitoring: c.HA.VMMonitoring,
 			Admission: admission, CPUFailoverPercent: c.HA.CPUFailoverPercent, MemoryFailoverPercent: c.HA.MemoryFailoverPercent,
 			FailoverHosts: c.HA.FailoverHosts},
-		FT:  topology.FT{Enabled: c.FT.Enabled},
+		FT:  topology.FT{Enabled: c.FT.Enabled, LoggingVLAN: c.FT.LoggingVLAN, LoggingRate: ftRate},
 		DRS: topology.DRS{Enabled: c.DRS.Enabled, Threshold: drsThreshold, Interval: orDefault(c.Source, "drs.interval", c.DRS.Interval, topology.DefaultDRSInterval)},
 		DPM: topology.DPM{Enabled: c.DPM.Enabled, TargetUtilization: dpmTarget, Tolerance: dpmTol},
 	}

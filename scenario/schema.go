@@ -210,6 +210,10 @@ type HASpec struct {
 // FTSpec is fault-tolerance settings.
 type FTSpec struct {
 	Enabled bool `yaml:"enabled"`
+	// LoggingVLAN is the VLAN of the hosts' FT logging VMkernel port groups.
+	LoggingVLAN string `yaml:"logging_vlan"`
+	// LoggingRate is the bandwidth each FT pair's logging stream uses.
+	LoggingRate Bandwidth `yaml:"logging_rate"`
 }
 
 // DRSSpec is load-balancing settings.

@@ -283,6 +283,13 @@ func Loads(t *topology.Topology, hosts []*topology.Host) []ha.Load {
 // every host has a VMkernel port group in. Without one vSphere does not turn FT on;
 // dctwin then runs the logging over the management network (twin/ft.go).
 func (r *reporter) ftLogging(c *topology.Cluster, hosts []*topology.Host) {
+	if c.FT.LoggingVLAN != "" && r.t.VLAN(c.FT.LoggingVLAN) == nil {
+		r.add(DanglingName, c.PosOf("ft.logging_vlan"), "cluster %s: FT logging VLAN %q is not defined", c.Name, c.FT.LoggingVLAN)
+		return
+	}
+	if c.FT.LoggingRate <= 0 {
+		r.add(BadValue, c.PosOf("ft.logging_rate"), "cluster %s: FT logging rate %d bit/s: expected a positive bandwidth", c.Name, c.FT.LoggingRate)
+	}
 	ft := false
 	for _, v := range r.t.VMs {
 		ft = ft || v.FT && slices.Contains(c.Hosts, v.Host)
