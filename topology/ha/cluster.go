@@ -528,62 +528,6 @@ func (c *Cluster) fail(v *vm, reason string) {
 	c.s.Report(VMRestartFailed{Cluster: c.name, VM: v.Name, Attempt: v.attempt, Reason: reason, Next: next})
 }
 
-// place finds the host a VM restarts on: up, not declared dead, not isolated, heard by
-// the master, with the memory and vCPUs free; the most free memory wins, then the
-// cluster's order. full reports that hosts with room exist but all have their
-// power-on slots taken. Admission control does not apply to restarts; under the
-// failover-hosts policy the failover hosts are tried first, and the others when
-// none of them has room (vSphere's behaviour when a failover host cannot take a VM).
-func (c *Cluster) place(v *vm) (target *host, full bool) {
-	if a := c.cfg.Admission; a.Policy == FailoverHosts && len(a.FailoverHosts) > 0 {
-		target, full = c.placeAmong(v, func(h *host) bool { return slices.Contains(a.FailoverHosts, h.Name) })
-		if target != nil || full {
-			return target, full
-		}
-	}
-	return c.placeAmong(v, func(*host) bool { return true })
-}
-
-// placeAmong is place over the hosts that pass among.
-func (c *Cluster) placeAmong(v *vm, among func(*host) bool) (target *host, full bool) {
-	best := -1.0
-	for _, h := range c.hosts {
-		if !h.up || h.declared || h.isolated || !among(h) {
-			continue
-		}
-		if c.master != nil && h != c.master && !c.env.Heard(h.Name, c.master.Name) {
-			continue
-		}
-		ram, cpu := c.used(h)
-		if h.RAMGB > 0 && ram+v.RAMGB > h.RAMGB {
-			continue
-		}
-		if h.Cores > 0 && cpu+v.VCPU > h.Cores*c.cfg.CPUOvercommit {
-			continue
-		}
-		if h.powerOns >= c.cfg.ConcurrentPowerOns {
-			full = true
-			continue
-		}
-		if free := h.RAMGB - ram; free > best {
-			best, target = free, h
-		}
-	}
-	return target, full && target == nil
-}
-
-// used is the memory and vCPUs of the VMs a host runs or boots.
-func (c *Cluster) used(h *host) (ram float64, cpu int) {
-	ram, cpu = h.ReservedRAMGB, h.ReservedVCPU
-	for _, v := range c.vms {
-		if v.host == h && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
-			ram += v.RAMGB
-			cpu += v.VCPU
-		}
-	}
-	return ram, cpu
-}
-
 // startBoot powers a VM on on a host.
 func (c *Cluster) startBoot(v *vm, h *host, restart bool) {
 	v.host = h
