@@ -58,6 +58,15 @@ func TestAdmissionRefusesPowerOn(t *testing.T) {
 		if !running["pbx-a"] {
 			t.Errorf("%s %%: HA did not restart pbx-a", c.percent)
 		}
+		if !c.starts {
+			line := false
+			for _, v := range tw.Report().Failures[1].VMs {
+				line = line || v.VM == "web-1" && v.OutageMs == nil && strings.Contains(v.NotStarted, "refused by admission control (percentage)")
+			}
+			if !line {
+				t.Errorf("%s %%: hv-1's VM lines %+v do not say web-1 was refused", c.percent, tw.Report().Failures[1].VMs)
+			}
+		}
 		switch {
 		case c.starts && len(refused) > 0:
 			t.Errorf("%s %%: refused %+v", c.percent, refused)

@@ -302,6 +302,14 @@ func (tw *Twin) admit(vm, host string) string {
 	why := a.Admit(loads, ha.VM{Name: vm, VCPU: v.CPU, RAMGB: v.RAMGB}, host, ha.DefaultConfig().CPUOvercommit)
 	if why != "" {
 		tw.Sim.Report(AdmissionRefused{VM: vm, Host: host, Cluster: c.Name, Policy: a.Policy, Reason: why})
+		tw.notStarted(vm, fmt.Sprintf("power-on on %s refused by admission control (%s): %s", host, a.Policy, why))
 	}
 	return why
+}
+
+// notStarted notes on a VM's open outage why an attempt to bring it back failed.
+func (tw *Twin) notStarted(vm, why string) {
+	if v := tw.vms[vm]; v != nil && v.out != nil {
+		v.out.NotStarted = why
+	}
 }

@@ -72,7 +72,8 @@ type isolation struct {
 	ended     sim.Time
 }
 
-// watchIsolations keeps the HA agents' isolation records for the report.
+// watchIsolations keeps the HA agents' isolation records for the report, and notes on
+// a VM's outage why HA could not restart it.
 func (tw *Twin) watchIsolations() {
 	open := func(host string) *isolation {
 		for i := len(tw.isolations) - 1; i >= 0; i-- {
@@ -100,6 +101,8 @@ func (tw *Twin) watchIsolations() {
 			if iso := open(r.Host); iso != nil {
 				iso.ended = at
 			}
+		case ha.VMRestartFailed:
+			tw.notStarted(r.VM, "HA restart attempt "+fmt.Sprint(r.Attempt)+" failed: "+r.Reason)
 		}
 	}))
 }

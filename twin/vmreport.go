@@ -26,6 +26,8 @@ type VMOutageResult struct {
 	// CutOff names the port groups the host it came back on lacks (those vNICs reach
 	// nothing: the cluster's "uniform network connectivity" was not).
 	CutOff []string `json:"cut_off_port_groups,omitempty"`
+	// NotStarted is why the last attempt to bring it back failed.
+	NotStarted string `json:"not_started_because,omitempty"`
 }
 
 // maxVMOutagesKept bounds the VM outages a run keeps for its report, so that a long
@@ -44,7 +46,7 @@ func (tw *Twin) vmOutagesOf(fr failures.FailureReport, next sim.Time) []VMOutage
 			break
 		}
 		r := VMOutageResult{VM: o.VM, Host: o.Host, Cause: o.Cause, DownAfterMs: ms(o.Down - f.At),
-			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), CutOff: o.CutOff}
+			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), CutOff: o.CutOff, NotStarted: o.NotStarted}
 		if o.Up != sim.Never {
 			r.OutageMs = msPtr(o.Up - o.Down)
 		}
@@ -70,7 +72,11 @@ func (tw *Twin) withVMOutages(frs []failures.FailureReport, res []FailureResult)
 func writeVMOutages(b *strings.Builder, vms []VMOutageResult) {
 	for _, v := range vms {
 		if v.OutageMs == nil {
-			fmt.Fprintf(b, "  VM:         %s down on %s (%s), not running again by the end of the run\n", v.VM, v.Host, v.Cause)
+			why := ""
+			if v.NotStarted != "" {
+				why = ": " + v.NotStarted
+			}
+			fmt.Fprintf(b, "  VM:         %s down on %s (%s), not running again by the end of the run%s\n", v.VM, v.Host, v.Cause, why)
 			continue
 		}
 		how := v.Mechanism

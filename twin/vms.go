@@ -71,6 +71,9 @@ type VMOutage struct {
 	// CutOff names the VM's port groups that the host it came back on lacks: it runs
 	// there, but those vNICs reach nothing.
 	CutOff []string
+	// NotStarted is why the last attempt to bring it back failed (an HA restart that
+	// found no room, a power-on refused by admission control); "" when none did.
+	NotStarted string
 }
 
 // VMStateChanged is the trace record of a VM changing state.
