@@ -259,7 +259,8 @@ func AdmissionOf(h topology.HA) ha.Admission {
 }
 
 // Loads is what admission control sees of hosts with their VMs as placed: every VM
-// on its host, an FT VM's secondary (of the same size) on its secondary's host.
+// on its host, an FT VM's secondary (of the same size) on its secondary's host: the
+// one written, or else the first other host of the list, as the run places it.
 func Loads(t *topology.Topology, hosts []*topology.Host) []ha.Load {
 	out := make([]ha.Load, len(hosts))
 	at := map[string]int{}
@@ -272,7 +273,16 @@ func Loads(t *topology.Topology, hosts []*topology.Host) []ha.Load {
 		if i, ok := at[v.Host]; ok {
 			out[i].VMs = append(out[i].VMs, size)
 		}
-		if i, ok := at[v.FTSecondary]; ok && v.FT {
+		if c := t.ClusterOf(v.Host); !v.FT || c == nil || !c.FT.Enabled || v.Disk == topology.LocalDisk {
+			continue
+		}
+		secondary := v.FTSecondary
+		for _, h := range hosts {
+			if secondary == "" && h.Name != v.Host {
+				secondary = h.Name
+			}
+		}
+		if i, ok := at[secondary]; ok {
 			out[i].VMs = append(out[i].VMs, size)
 		}
 	}
