@@ -43,10 +43,15 @@ const (
 	// StoragePath is a host losing its paths to storage (its HBA or initiator, zoning,
 	// LUN masking) while it runs: its VMs' I/O stalls while no path is left.
 	StoragePath Kind = "storage-path"
+	// HostIsolation is a hypervisor that loses its management network (its VMkernel
+	// management interface) while it and its VMs run on: HA's heartbeats and its
+	// isolation address are gone, and its isolation response decides. Its repair is
+	// the interface back.
+	HostIsolation Kind = "host-isolation"
 )
 
 // Kinds lists every failure kind.
-var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, HostHang, Storage, StoragePath, VM}
+var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, HostHang, HostIsolation, Storage, StoragePath, VM}
 
 // ParseKind accepts a failure kind name.
 func ParseKind(s string) (Kind, error) {
@@ -67,7 +72,7 @@ func (k Kind) Class() topology.Class {
 	switch k {
 	case LinkOneWay:
 		return topology.ClassLink
-	case HostHang, StoragePath:
+	case HostHang, HostIsolation, StoragePath:
 		return topology.ClassHost
 	}
 	return topology.Class(k)

@@ -479,13 +479,29 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 	if written(c.Source, "dpm.tolerance") {
 		dpmTol = c.DPM.Tolerance
 	}
+	admission := c.HA.AdmissionControl
+	switch {
+	case admission == "" && written(c.Source, "ha.failover_hosts"):
+		admission = "failover-hosts"
+	case admission == "" && (written(c.Source, "ha.cpu_failover_percent") || written(c.Source, "ha.memory_failover_percent")):
+		admission = "percentage"
+	case admission == "" && written(c.Source, "ha.host_failures_tolerated"):
+		admission = "host-failures"
+	case admission == "":
+		admission = "disabled"
+	case admission != "disabled" && admission != "host-failures" && admission != "percentage" && admission != "failover-hosts":
+		b.fail(c.PosOf("ha.admission_control"), "unknown admission_control %q (expected disabled, host-failures, percentage or failover-hosts)", admission)
+	}
+	ftRate := speedOr(c.Source, "ft.logging_rate", c.FT.LoggingRate, topology.DefaultFTLoggingRate)
 	return &topology.Cluster{Name: c.Name, Hosts: c.Hosts, VMotionVLAN: c.VMotionVLAN, Source: c.Source,
 		HA: topology.HA{Enabled: c.HA.Enabled,
 			Heartbeat:             orDefault(c.Source, "ha.heartbeat", c.HA.Heartbeat, topology.DefaultHAHeartbeat),
 			FailureDetection:      orDefault(c.Source, "ha.failure_detection", c.HA.FailureDetection, topology.DefaultHAFailureDetection),
 			IsolationResponse:     iso,
-			HostFailuresTolerated: c.HA.HostFailuresTolerated, VMMonitoring: c.HA.VMMonitoring},
-		FT:  topology.FT{Enabled: c.FT.Enabled},
+			HostFailuresTolerated: c.HA.HostFailuresTolerated, VMMonitoring: c.HA.VMMonitoring,
+			Admission: admission, CPUFailoverPercent: c.HA.CPUFailoverPercent, MemoryFailoverPercent: c.HA.MemoryFailoverPercent,
+			FailoverHosts: c.HA.FailoverHosts},
+		FT:  topology.FT{Enabled: c.FT.Enabled, LoggingVLAN: c.FT.LoggingVLAN, LoggingRate: ftRate},
 		DRS: topology.DRS{Enabled: c.DRS.Enabled, Threshold: drsThreshold, Interval: orDefault(c.Source, "drs.interval", c.DRS.Interval, topology.DefaultDRSInterval)},
 		DPM: topology.DPM{Enabled: c.DPM.Enabled, TargetUtilization: dpmTarget, Tolerance: dpmTol},
 	}

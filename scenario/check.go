@@ -46,6 +46,11 @@ func CheckWith(sc *Scenario, t *topology.Topology) check.Findings {
 				f.Component, f.Component, h.Kind))
 			continue
 		}
+		if h := t.Host(f.Component); f.Kind == HostIsolation && h != nil && !h.IsHypervisor() {
+			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("kind"), "host-isolation of %s: only a hypervisor has a VMkernel management network (%s is a %s server; use kind nic)",
+				f.Component, f.Component, h.Kind))
+			continue
+		}
 		if _, ok := t.Component(class, f.Component); !ok {
 			hint := ""
 			if other, ok := t.ClassOf(f.Component); ok {

@@ -31,10 +31,9 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 	ts := &sc.Spec.Topology
 	capacity := &notSimulated{what: "host and VM cpu and ram_gb outside HA clusters",
 		why: "HA places restarted VMs by cpu and ram_gb; elsewhere load comes with the capacity model (power is simulated: the report gives each host's energy)"}
-	virt := &notSimulated{what: "clusters' drs, dpm and ha.host_failures_tolerated",
-		why: "they are checked statically; at run time HA restarts the VMs of a failed host wherever memory and vCPUs fit, " +
-			"with no admission control, and DRS and DPM do not move VMs or power hosts by themselves (maintenance mode and " +
-			"migrations do, when asked)"}
+	virt := &notSimulated{what: "clusters' drs and dpm",
+		why: "they are checked statically; DRS and DPM do not move VMs or power hosts by themselves " +
+			"(maintenance mode and migrations do, when asked)"}
 	kinds := &notSimulated{what: "storage kinds (san, nas)",
 		why: "a SAN and a NAS run alike: datastores on an array, reached by paths over the storage VLAN (iSCSI or NFS) or, without ports, by paths the network cannot cut"}
 	docs := &notSimulated{what: "VLAN subnets and gateway addresses",
@@ -44,7 +43,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 	}
 	inHA := map[string]bool{} // hosts of HA clusters, whose cpu and ram_gb HA uses
 	for _, c := range ts.Clusters {
-		for _, k := range []string{"drs", "dpm", "ha.host_failures_tolerated"} {
+		for _, k := range []string{"drs", "dpm"} {
 			virt.add(c.Source, k, c.Name)
 		}
 		if c.HA.Enabled {

@@ -210,11 +210,21 @@ type HASpec struct {
 	// All-Paths-Down (scenario/storage.go).
 	APDResponse string   `yaml:"apd_response"`
 	APDDelay    Duration `yaml:"apd_delay"`
+	// AdmissionControl is disabled, host-failures, percentage or failover-hosts; left
+	// out, the policy whose settings are written (none: disabled).
+	AdmissionControl      string   `yaml:"admission_control"`
+	CPUFailoverPercent    float64  `yaml:"cpu_failover_percent"`
+	MemoryFailoverPercent float64  `yaml:"memory_failover_percent"`
+	FailoverHosts         []string `yaml:"failover_hosts"`
 }
 
 // FTSpec is fault-tolerance settings.
 type FTSpec struct {
 	Enabled bool `yaml:"enabled"`
+	// LoggingVLAN is the VLAN of the hosts' FT logging VMkernel port groups.
+	LoggingVLAN string `yaml:"logging_vlan"`
+	// LoggingRate is the bandwidth each FT pair's logging stream uses.
+	LoggingRate Bandwidth `yaml:"logging_rate"`
 }
 
 // DRSSpec is load-balancing settings.

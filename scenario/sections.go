@@ -143,7 +143,7 @@ const RepairKind FailureKind = "repair"
 
 // FailureKinds lists the kinds a scheduled failure may have.
 var FailureKinds = []FailureKind{"link", LinkOneWay, "nic", "switch-port", "switch", "module",
-	"psu", "enclosure", "host", HostHang, "storage", StoragePath, "vm", RepairKind, MigrateKind, MaintenanceKind, MaintenanceExitKind}
+	"psu", "enclosure", "host", HostHang, HostIsolation, "storage", StoragePath, "vm", RepairKind, MigrateKind, MaintenanceKind, MaintenanceExitKind}
 
 // Operations a scheduled entry may carry out instead of a failure: a live migration
 // of a VM (component) to the host `to` names, and a hypervisor entering maintenance
@@ -164,13 +164,16 @@ func (k FailureKind) Operation() bool {
 // HostHang is the failure kind of a hypervisor that stops with its carrier up.
 const HostHang FailureKind = "host-hang"
 
+// HostIsolation is the failure kind of a hypervisor that loses its management network.
+const HostIsolation FailureKind = "host-isolation"
+
 // Class is the component class a failure of this kind applies to ("" for a repair,
 // which applies to any).
 func (k FailureKind) Class() topology.Class {
 	switch k {
 	case LinkOneWay:
 		return topology.ClassLink
-	case HostHang, StoragePath, MaintenanceKind, MaintenanceExitKind:
+	case HostHang, HostIsolation, StoragePath, MaintenanceKind, MaintenanceExitKind:
 		return topology.ClassHost
 	case MigrateKind:
 		return topology.ClassVM

@@ -130,6 +130,11 @@ const (
 	// (reference-facts §7 gives downtimes, not dirty rates). A 4 GiB VM over 10 GbE
 	// then migrates in one round with a stun of about 80 ms.
 	DefaultDirtyRateBps = 200e6
+	// DefaultFTLoggingRate is the bandwidth of one FT pair's logging stream (the
+	// primary's non-deterministic inputs, its disk reads and network input, sent to
+	// the secondary): 100 Mbit/s. reference-facts §6.2 has no figure; dctwin's choice,
+	// a busy server's inputs, a tenth of the 1 Gbit/s NIC an FT logging network has.
+	DefaultFTLoggingRate = 100_000_000
 	// DefaultVMClusterHeartbeat, DefaultVMClusterTimeout and DefaultVMClusterTakeover
 	// are an application pair's own heartbeats every second, the standby's decision
 	// after 3 s without one, and 2 s to start the service and take the service address.

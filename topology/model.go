@@ -405,6 +405,13 @@ type HA struct {
 	// All-Paths-Down (APDDisabled, ...), APDDelay its wait after APD is declared.
 	APDResponse string
 	APDDelay    time.Duration
+	// Admission is the admission control policy (reference-facts §6.1): disabled,
+	// host-failures (HostFailuresTolerated, in slots), percentage (CPU and memory
+	// reserved) or failover-hosts (FailoverHosts kept for restarts).
+	Admission             string
+	CPUFailoverPercent    float64
+	MemoryFailoverPercent float64
+	FailoverHosts         []string
 }
 
 // FT is the cluster's fault-tolerance settings (reference-facts §6.2): the FT logging

@@ -151,6 +151,13 @@ func explain(r sim.Record) string {
 		return "no host had room (or the VM's files are locked, or its priority is disabled): HA retries at 2, 6, 14 and 30 min"
 	case ha.VMReset:
 		return "VM monitoring heard no guest heartbeats for 30 s and resets the VM"
+	case twin.AdmissionRefused:
+		return "HA admission control keeps capacity free for restarts: this power-on would eat into it (HA's own restarts are not refused)"
+	case twin.ManagementInterface:
+		if r.Up {
+			return "the host's management network is back: HA hears it again"
+		}
+		return "the host's management VMkernel interface is down: HA's heartbeats and isolation pings stop while the host and its VMs run on"
 	case network.RARP:
 		return "notify switches: a RARP from the VM's uplink re-points the switches' MAC entry"
 	case network.VNICMoved:

@@ -133,9 +133,9 @@ func FailureKindsOf(t *topology.Topology, component string) []failures.Kind {
 	case topology.ClassHost:
 		if h := t.Host(component); h != nil && h.IsHypervisor() {
 			if len(h.Storage) > 0 {
-				return []failures.Kind{failures.Host, failures.HostHang, failures.StoragePath}
+				return []failures.Kind{failures.Host, failures.HostHang, failures.HostIsolation, failures.StoragePath}
 			}
-			return []failures.Kind{failures.Host, failures.HostHang}
+			return []failures.Kind{failures.Host, failures.HostHang, failures.HostIsolation}
 		}
 	}
 	return []failures.Kind{failures.KindOf(class)}

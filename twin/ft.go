@@ -11,17 +11,24 @@ import (
 // Fault tolerance in the twin. A VM marked ft in a cluster with FT enabled has a
 // secondary on another host of the cluster, in lockstep with it (reference-facts
 // §6.2: it executes the same instruction stream, so it holds the same state). The
-// secondary hears the primary's heartbeats over the FT logging network (the hosts'
-// management network, as the scenario has no FT logging VLAN key yet): a passive flow
-// between the two hosts. When they stop, the secondary decides after Missed heartbeat
+// primary streams its execution to the secondary over the FT logging network (the
+// cluster's ft.logging_vlan, or the hosts' management network where it has none): a
+// flow from the primary's host to the secondary's at the cluster's logging rate
+// (ft.logging_rate, topology.DefaultFTLoggingRate), which loads the links it crosses
+// like any traffic. The secondary hears the primary's heartbeats over the same
+// network: a passive flow between the two hosts. When they stop, the secondary decides after Missed heartbeat
 // intervals: if the primary's host is down it goes live on its own host (the VM runs
 // there at once, its vNICs announced by RARP: the VM's outage is the detection alone);
 // if the primary still runs, the lock on shared storage keeps the primary live and
 // the pair is unprotected until the logging network is back (§6.2, split-brain
 // avoidance). A guest that fails (a failure of kind vm) takes its lockstep secondary
-// with it: FT protects against the loss of a host, not of a guest. After a takeover vSphere starts a new secondary on another host; dctwin
-// places it at once (the time it takes to copy the VM is not modelled). FT VMs are
-// not given to HA: FT, not a restart, brings them back.
+// with it: FT protects against the loss of a host, not of a guest. After a takeover,
+// or when the secondary's host fails, vSphere starts a new secondary on another host:
+// it copies the VM's whole memory over the FT logging network before the pair is in
+// lockstep again, ram_gb / the slowest link of the logging path (a full copy at that
+// link's speed; dctwin does not model the pages dirtied meanwhile), and the VM is
+// unprotected until the copy ends. FT VMs are not given to HA: FT, not a restart,
+// brings them back.
 
 // FTTakeover is the trace record of an FT secondary going live on its host.
 type FTTakeover struct {
@@ -74,6 +81,13 @@ type ftPair struct {
 	watched   map[*network.Flow]bool
 	interval  sim.Time
 	missed    int
+	// stream is the logging traffic to the secondary; copying is set while a new
+	// secondary receives the VM's memory (copied ends it).
+	stream     *network.Flow
+	copying    bool
+	copied     *sim.Timer
+	target     string // the secondary being copied to
+	copyReason string
 }
 
 // startFT gives every FT VM of an FT-enabled cluster its secondary.
@@ -93,6 +107,7 @@ func (tw *Twin) startFT() {
 			p.missed = topology.DefaultFTMissed
 		}
 		p.decide = tw.Sim.NewTimer(p.decision)
+		p.copied = tw.Sim.NewTimer(p.inLockstep)
 		tw.ftOf[v.Name] = p
 		p.protect(v.FTSecondary, "placed at the start")
 	}
@@ -115,38 +130,144 @@ func (p *ftPair) protect(want, reason string) {
 			host = h
 		}
 	}
+	p.stopStream()
 	if host == "" {
 		p.secondary = ""
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "no other host of cluster " + p.cluster.Name + " can take the secondary"})
 		return
 	}
-	p.secondary = host
-	p.logging = tw.loggingFlow(primary, host)
-	if p.logging != nil && !p.watched[p.logging] {
-		p.watched[p.logging] = true // once per flow: a pair re-protected often adds no callbacks
-		p.logging.OnChange(func(bool) { p.watch() })
+	logging := tw.loggingFlow(primary, host)
+	if logging != nil && !p.watched[logging] {
+		p.watched[logging] = true // once per flow: a pair re-protected often adds no callbacks
+		logging.OnChange(func(bool) { p.watch() })
 	}
-	if reason != "placed at the start" {
-		tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Protected: true, Reason: reason})
+	if reason == "placed at the start" {
+		p.secondary, p.logging = host, logging
+		p.startStream()
+		return
+	}
+	// A new secondary: the VM's memory goes over the logging network first, as soon
+	// as that reaches the new host (a new logging flow is evaluated later in this
+	// instant; watch starts the copy then).
+	p.secondary, p.logging, p.copying, p.target, p.copyReason = "", logging, true, host, reason
+	if logging == nil {
+		p.copying = false
+		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "no FT logging interface to " + host + " for a new secondary"})
+		return
+	}
+	if logging.Delivering() {
+		p.beginCopy()
 	}
 }
 
-// loggingFlow is the passive flow between two hosts' management interfaces that the
+// beginCopy starts copying the VM's memory to the new secondary p.target over the
+// logging path, which delivers.
+func (p *ftPair) beginCopy() {
+	tw := p.tw
+	host := p.target
+	bps := tw.pathSpeed(p.logging)
+	v := tw.Topology.VM(p.vm)
+	copyTime := sim.Seconds(v.RAMGB * 8e9 / bps)
+	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Reason: fmt.Sprintf("%s: copying %g GB of memory to a new secondary on %s over %s takes %v",
+		p.copyReason, v.RAMGB, host, speedText(bps), copyTime)})
+	p.copied.Reset(copyTime)
+}
+
+// inLockstep ends a new secondary's memory copy: the pair is protected again.
+func (p *ftPair) inLockstep() {
+	tw := p.tw
+	if !p.copying {
+		return
+	}
+	p.copying = false
+	host := p.target
+	if tw.hostDown[host] || !tw.vmRunning(p.vm) {
+		p.watch() // the target or the primary went meanwhile: start over
+		return
+	}
+	p.secondary = host
+	p.startStream()
+	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Protected: true, Reason: "the memory copy is done"})
+	p.watch()
+}
+
+// startStream starts the logging traffic from the primary's host to the secondary's.
+func (p *ftPair) startStream() {
+	tw := p.tw
+	p.stopStream()
+	rate := p.cluster.FT.LoggingRate
+	if rate <= 0 {
+		rate = topology.DefaultFTLoggingRate
+	}
+	primary := tw.vms[p.vm].Host
+	f, err := tw.Net.AddFlow(network.FlowConfig{Name: "ft-logging:" + p.vm, From: primary, To: p.secondary,
+		FromVLAN: tw.ftLoggingVLAN(primary), ToVLAN: tw.ftLoggingVLAN(p.secondary), RateBps: float64(rate), Quiet: true})
+	if err == nil {
+		p.stream = f
+	}
+}
+
+// stopStream ends the logging traffic (the secondary is gone or went live).
+func (p *ftPair) stopStream() {
+	if p.stream != nil {
+		p.tw.Net.RemoveFlow(p.stream.Name())
+		p.stream = nil
+	}
+}
+
+// ftLoggingVLAN is the VLAN id of a host's FT logging interface: its cluster's FT
+// logging VLAN, or its management network's where the cluster has none.
+func (tw *Twin) ftLoggingVLAN(h string) int {
+	host, c := tw.Topology.Host(h), tw.Topology.ClusterOf(h)
+	switch {
+	case host == nil || c == nil:
+		return 0
+	case c.FT.LoggingVLAN != "":
+		return tw.vlans.id(c.FT.LoggingVLAN)
+	}
+	return tw.vlans.id(managementVLAN(host, c))
+}
+
+// pathSpeed is the speed of the slowest link a delivering flow crosses (a link not in
+// the topology, such as a blade's midplane, at the default speed).
+func (tw *Twin) pathSpeed(f *network.Flow) float64 {
+	path := f.Path()
+	slowest := 0.0
+	for i := 1; i < len(path); i += 3 {
+		speed := float64(topology.DefaultLinkSpeed)
+		if l := linkNamed(tw.Topology, path[i]); l != nil && l.Speed > 0 {
+			speed = float64(l.Speed)
+		}
+		if slowest == 0 || speed < slowest {
+			slowest = speed
+		}
+	}
+	if slowest == 0 {
+		slowest = float64(topology.DefaultLinkSpeed) // both ends on one switch's ports
+	}
+	return slowest
+}
+
+// speedText writes a link speed: "1 Gbit/s", "100 Mbit/s".
+func speedText(bps float64) string {
+	switch {
+	case bps >= 1e9:
+		return fmt.Sprintf("%g Gbit/s", bps/1e9)
+	case bps >= 1e6:
+		return fmt.Sprintf("%g Mbit/s", bps/1e6)
+	}
+	return fmt.Sprintf("%g bit/s", bps)
+}
+
+// loggingFlow is the passive flow between two hosts' FT logging interfaces that the
 // FT heartbeats cross, shared by the pairs of those hosts.
 func (tw *Twin) loggingFlow(a, b string) *network.Flow {
 	key := [2]string{min(a, b), max(a, b)}
 	if f, ok := tw.ftLogging[key]; ok {
 		return f
 	}
-	vlan := func(h string) int {
-		host := tw.Topology.Host(h)
-		if c := tw.Topology.ClusterOf(h); host != nil && c != nil {
-			return tw.vlans.id(managementVLAN(host, c))
-		}
-		return 0
-	}
 	f, err := tw.Net.AddFlow(network.FlowConfig{Name: "ft:" + key[0] + "<>" + key[1], From: key[0], To: key[1],
-		FromVLAN: vlan(key[0]), ToVLAN: vlan(key[1]), PacketBytes: 64, Bidirectional: true, Quiet: true, Passive: true})
+		FromVLAN: tw.ftLoggingVLAN(key[0]), ToVLAN: tw.ftLoggingVLAN(key[1]), PacketBytes: 64, Bidirectional: true, Quiet: true, Passive: true})
 	if err != nil {
 		f = nil
 	}
@@ -167,12 +288,23 @@ func (tw *Twin) ftChanged() {
 func (p *ftPair) heard() bool {
 	v := p.tw.vms[p.vm]
 	return v.State == VMRunning && !p.tw.hostDown[v.Host] && !p.tw.hostDown[p.secondary] &&
-		p.logging != nil && p.logging.Delivering()
+		!p.loggingCut(v.Host) && p.logging != nil && p.logging.Delivering()
 }
 
 // watch arms the secondary's decision when the heartbeats stop: Missed intervals after
 // the last heartbeat (heartbeats at whole multiples of the interval).
 func (p *ftPair) watch() {
+	if p.copying {
+		if !p.tw.hostDown[p.target] && p.tw.vmRunning(p.vm) {
+			if !p.copied.Armed() && p.logging.Delivering() {
+				p.beginCopy()
+			}
+			return // the copy goes on, or waits for the logging network
+		}
+		p.copied.Stop()
+		p.copying = false
+		p.tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the memory copy to " + p.target + " broke off"})
+	}
 	if p.secondary == "" {
 		if p.tw.vmRunning(p.vm) {
 			p.protect("", "a host is available again")
@@ -211,6 +343,7 @@ func (p *ftPair) decision() {
 	case v.State == VMRunning:
 		// The primary runs: it holds the lock on shared storage and stays live.
 		p.secondary = ""
+		p.stopStream()
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the FT logging network is cut; the primary keeps the storage lock"})
 		return
 	case !tw.hostDown[from]:
@@ -225,4 +358,11 @@ func (p *ftPair) decision() {
 	p.secondary = ""
 	tw.run(v, to, "FT takeover")
 	p.protect("", "new secondary after the takeover")
+}
+
+// loggingCut reports whether the FT logging runs over the management network (the
+// cluster has no FT logging VLAN) and one end's management interface is down (a
+// failure of kind host-isolation).
+func (p *ftPair) loggingCut(primary string) bool {
+	return p.cluster.FT.LoggingVLAN == "" && (p.tw.mgmtCut[primary] || p.tw.mgmtCut[p.secondary])
 }

@@ -1,6 +1,7 @@
 package twin_test
 
 import (
+	"strings"
 	"testing"
 
 	"dctwin/sim"
@@ -8,7 +9,7 @@ import (
 )
 
 // ftRun runs classic-dc with overrides and keeps the FT records with their instants.
-func ftRun(t *testing.T, sets ...[2]string) (*twin.Twin, []twin.FTTakeover, []sim.Time, []twin.FTProtection) {
+func ftRun(t *testing.T, sets ...[2]string) (*twin.Twin, []twin.FTTakeover, []sim.Time, []twin.FTProtection, []sim.Time) {
 	t.Helper()
 	sc, err := twin.Load("classic-dc")
 	if err != nil {
@@ -26,16 +27,17 @@ func ftRun(t *testing.T, sets ...[2]string) (*twin.Twin, []twin.FTTakeover, []si
 	var takeovers []twin.FTTakeover
 	var at []sim.Time
 	var prot []twin.FTProtection
+	var protAt []sim.Time
 	tw.Observe(sim.ObserverFunc(func(now sim.Time, r sim.Record) {
 		switch r := r.(type) {
 		case twin.FTTakeover:
 			takeovers, at = append(takeovers, r), append(at, now)
 		case twin.FTProtection:
-			prot = append(prot, r)
+			prot, protAt = append(prot, r), append(protAt, now)
 		}
 	}))
 	tw.Run()
-	return tw, takeovers, at, prot
+	return tw, takeovers, at, prot, protAt
 }
 
 // web-broker's FT primary runs on hv-3, its secondary on hv-1 (the first other host
@@ -43,17 +45,24 @@ func ftRun(t *testing.T, sets ...[2]string) (*twin.Twin, []twin.FTTakeover, []si
 // (100 ms, topology.DefaultFTHeartbeat), so the last heartbeat is at 300 s and the
 // secondary goes live 3 intervals later (DefaultFTMissed): at 300.3 s. The VM's
 // outage, and its flows', is that 300 ms (the virtual switch's RARP re-points the
-// switches at once); a new secondary is placed on hv-2.
+// switches at once). A new secondary goes to hv-2: the VM's 4 GB of memory cross the
+// FT logging path hv-1 → ic-sw1 → agg-1 → agg-2 → ic-sw2 → hv-2, all 10 Gbit/s links,
+// in 4 · 8 · 10⁹ bit / 10¹⁰ bit/s = 3.2 s, during which the VM is unprotected: in
+// lockstep again at 303.5 s.
 func TestFTTakeover(t *testing.T) {
-	tw, takeovers, at, prot := ftRun(t, [2]string{"failures.scheduled", "[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]"})
+	tw, takeovers, at, prot, protAt := ftRun(t, [2]string{"failures.scheduled", "[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]"})
 	if len(takeovers) != 1 || takeovers[0].VM != "web-broker" || takeovers[0].From != "hv-3" || takeovers[0].To != "hv-1" {
 		t.Fatalf("takeovers %+v, want web-broker from hv-3 to hv-1", takeovers)
 	}
 	if want := 300*sim.Second + 300*sim.Millisecond; at[0] != want {
 		t.Errorf("takeover at %v, want %v (last heartbeat 300 s + 3 x 100 ms)", at[0], want)
 	}
-	if len(prot) != 1 || !prot[0].Protected || prot[0].Secondary != "hv-2" {
-		t.Errorf("protection records %+v, want a new secondary on hv-2", prot)
+	if len(prot) != 2 || prot[0].Protected || !prot[1].Protected || prot[1].Secondary != "hv-2" ||
+		!strings.Contains(prot[0].Reason, "copying 4 GB of memory to a new secondary on hv-2 over 10 Gbit/s takes 3.2s") {
+		t.Errorf("protection records %+v, want unprotected while 4 GB are copied to hv-2, then protected", prot)
+	}
+	if got, want := protAt[1]-protAt[0], 3200*sim.Millisecond; got != want || protAt[0] != at[0] {
+		t.Errorf("unprotected from %v to %v, want from the takeover %v for %v", protAt[0], protAt[1], at[0], want)
 	}
 	f := tw.Report().Failures[0]
 	var vm *twin.VMOutageResult
@@ -76,7 +85,7 @@ func TestFTTakeover(t *testing.T) {
 // primary holds the lock on shared storage and stays live; the pair is unprotected,
 // nothing takes over (reference-facts §6.2, split-brain avoidance).
 func TestFTLoggingCut(t *testing.T) {
-	_, takeovers, _, prot := ftRun(t, [2]string{"failures.scheduled",
+	_, takeovers, _, prot, _ := ftRun(t, [2]string{"failures.scheduled",
 		`[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`})
 	if len(takeovers) != 0 {
 		t.Errorf("takeovers %+v with the primary running", takeovers)
@@ -87,5 +96,37 @@ func TestFTLoggingCut(t *testing.T) {
 	}
 	if !lost {
 		t.Errorf("protection records %+v, want web-broker unprotected", prot)
+	}
+}
+
+// The logging stream is a flow from the primary's host to the secondary's at the
+// cluster's logging rate: web-broker's from hv-3 to hv-1 at 100 Mbit/s
+// (topology.DefaultFTLoggingRate, dctwin's choice), or as ft.logging_rate says. The
+// links it crosses carry that load: hv-3's active uplink at least the stream's rate.
+func TestFTLoggingStream(t *testing.T) {
+	for _, c := range []struct {
+		set  string
+		rate float64
+	}{{"", 100e6}, {"2G", 2e9}} {
+		var sets [][2]string
+		if c.set != "" {
+			sets = append(sets, [2]string{"topology.clusters[vcluster].ft.logging_rate", c.set})
+		}
+		sets = append(sets, [2]string{"failures.scheduled", "[]"})
+		tw, _, _, _, _ := ftRun(t, sets...)
+		f := tw.Net.Flow("ft-logging:web-broker")
+		if f == nil || !f.Delivering() {
+			t.Fatalf("%s: no delivering logging stream for web-broker", c.set)
+		}
+		if cfg := f.Config(); cfg.From != "hv-3" || cfg.To != "hv-1" || cfg.RateBps != c.rate {
+			t.Errorf("%s: stream %s → %s at %g bit/s, want hv-3 → hv-1 at %g", c.set, cfg.From, cfg.To, cfg.RateBps, c.rate)
+		}
+		path := f.Path()
+		if len(path) < 2 {
+			t.Fatalf("path %v", path)
+		}
+		if load := tw.Net.Load(path[1], path[0]); load < c.rate {
+			t.Errorf("%s: %s carries %g bit/s from %s, want at least the stream's %g", c.set, path[1], load, path[0], c.rate)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"dctwin/sim"
 	"dctwin/topology"
+	"dctwin/topology/check"
 	"dctwin/topology/ha"
 	"dctwin/topology/network"
 )
@@ -39,6 +40,7 @@ type haCluster struct {
 // startHA wires the agents of every HA-enabled cluster into the run.
 func (tw *Twin) startHA() error {
 	tw.haOf = map[string]*haCluster{}
+	tw.watchIsolations()
 	for _, c := range tw.Topology.Clusters {
 		if !c.HA.Enabled {
 			continue
@@ -89,7 +91,7 @@ func (tw *Twin) startHA() error {
 		}
 		cfg := ha.Config{Heartbeat: sim.Time(c.HA.Heartbeat), FailureDetection: sim.Time(c.HA.FailureDetection),
 			DatastoreHeartbeats: c.HA.DatastoreHeartbeats, IsolationResponse: ha.Response(c.HA.IsolationResponse),
-			VMMonitoring: c.HA.VMMonitoring}
+			VMMonitoring: c.HA.VMMonitoring, Admission: check.AdmissionOf(c.HA)}
 		agents, err := ha.New(tw.Sim, c.Name, cfg, hosts, vms, hc)
 		if err != nil {
 			return fmt.Errorf("%s: cluster %s: %w", c.Pos, c.Name, err)
@@ -159,7 +161,7 @@ func (hc *haCluster) Up(host string) bool { return !hc.tw.hostDown[host] }
 // Heard implements ha.Environment: a passive flow between the two hosts' management
 // interfaces delivers (heartbeats are UDP both ways; one flow per pair serves both).
 func (hc *haCluster) Heard(a, b string) bool {
-	if !hc.Up(a) || !hc.Up(b) {
+	if !hc.Up(a) || !hc.Up(b) || hc.tw.mgmtCut[a] || hc.tw.mgmtCut[b] {
 		return false
 	}
 	key := [2]string{min(a, b), max(a, b)}
@@ -182,7 +184,7 @@ func (hc *haCluster) Heard(a, b string) bool {
 // PingsIsolationAddress implements ha.Environment: the host reaches its management
 // VLAN's gateway (vSphere's default isolation address).
 func (hc *haCluster) PingsIsolationAddress(host string) bool {
-	if !hc.Up(host) {
+	if !hc.Up(host) || hc.tw.mgmtCut[host] {
 		return false
 	}
 	f, ok := hc.pings[host]
@@ -224,7 +226,7 @@ func (hc *haCluster) VMBooting(vm, host string, boot sim.Time) {
 	if v.Host == host {
 		reason = "HA VM monitoring reset"
 	}
-	if err := tw.StartVM(vm, host, boot, reason); err != nil {
+	if err := tw.startVM(vm, host, boot, reason); err != nil {
 		tw.setVM(v, host, VMFailed, err.Error(), 0)
 	}
 }
@@ -245,5 +247,71 @@ func (hc *haCluster) VMRunning(vm, host string, running bool) {
 		tw.run(v, host, "HA")
 	case !running && (v.State == VMRunning || v.State == VMBooting || v.State == VMStalled):
 		_ = tw.StopVM(vm, false, "powered off by HA: isolation response")
+	}
+}
+
+// AdmissionRefused is the trace record of admission control refusing a power-on.
+type AdmissionRefused struct {
+	VM, Host, Cluster string
+	Policy            ha.AdmissionPolicy
+	Reason            string
+}
+
+// Subject names the VM.
+func (r AdmissionRefused) Subject() string { return r.VM }
+
+// String implements sim.Record.
+func (r AdmissionRefused) String() string {
+	return fmt.Sprintf("power-on on %s refused by admission control (%s) of cluster %s: %s", r.Host, r.Policy, r.Cluster, r.Reason)
+}
+
+// admit is the admission control of the HA cluster a host belongs to: why it refuses
+// to power vm on on host, or "" if it may go (or the host is in no HA cluster). It
+// sees the cluster's hosts that run and the VMs running, booting or stunned on them,
+// with the FT secondaries, each at its full memory and vCPUs (topology/ha/admission.go).
+func (tw *Twin) admit(vm, host string) string {
+	c := tw.Topology.ClusterOf(host)
+	v := tw.Topology.VM(vm)
+	if c == nil || !c.HA.Enabled || v == nil {
+		return ""
+	}
+	a := check.AdmissionOf(c.HA)
+	if a.Policy == ha.NoAdmission {
+		return ""
+	}
+	var loads []ha.Load
+	at := map[string]int{}
+	for _, name := range c.Hosts {
+		h := tw.Topology.Host(name)
+		if h == nil || !h.IsHypervisor() {
+			continue
+		}
+		at[name] = len(loads)
+		loads = append(loads, ha.Load{Host: ha.Host{Name: name, Cores: h.CPU, RAMGB: h.RAMGB}, Up: !tw.hostDown[name]})
+	}
+	for _, name := range tw.vmOrder {
+		r, tv := tw.vms[name], tw.Topology.VM(name)
+		size := ha.VM{Name: name, VCPU: tv.CPU, RAMGB: tv.RAMGB}
+		if i, ok := at[r.Host]; ok && (r.State == VMRunning || r.State == VMBooting || r.State == VMStunned) {
+			loads[i].VMs = append(loads[i].VMs, size)
+		}
+		if p := tw.ftOf[name]; p != nil {
+			if i, ok := at[p.secondary]; ok {
+				loads[i].VMs = append(loads[i].VMs, size)
+			}
+		}
+	}
+	why := a.Admit(loads, ha.VM{Name: vm, VCPU: v.CPU, RAMGB: v.RAMGB}, host, ha.DefaultConfig().CPUOvercommit)
+	if why != "" {
+		tw.Sim.Report(AdmissionRefused{VM: vm, Host: host, Cluster: c.Name, Policy: a.Policy, Reason: why})
+		tw.notStarted(vm, fmt.Sprintf("power-on on %s refused by admission control (%s): %s", host, a.Policy, why))
+	}
+	return why
+}
+
+// notStarted notes on a VM's open outage why an attempt to bring it back failed.
+func (tw *Twin) notStarted(vm, why string) {
+	if v := tw.vms[vm]; v != nil && v.out != nil {
+		v.out.NotStarted = why
 	}
 }

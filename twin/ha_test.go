@@ -1,6 +1,7 @@
 package twin_test
 
 import (
+	"strings"
 	"testing"
 
 	"dctwin/sim"
@@ -303,6 +304,71 @@ func TestHAEnclosureFailure(t *testing.T) {
 	for _, vm := range []string{"pbx-a", "web-1", "voicemail", "mcu", "web-2", "db-read-1"} {
 		if got, want := r.running[vm], l+35*sim.Second+boot; got != want || (r.on[vm] != "hv-3" && r.on[vm] != "hv-4") {
 			t.Errorf("%s running again at %v on %q, want %v on hv-3 or hv-4", vm, got, r.on[vm], want)
+		}
+	}
+}
+
+// A failure of kind host-isolation takes hv-3's management interface down at 300 s
+// (repaired at 540 s) while hv-3 and its VMs run on: its last heartbeat L is in
+// (299 s, 300 s]. reference-facts §6.1, isolation timeline of a slave, with heartbeat
+// datastores (classic-dc's hosts share san-1):
+//
+//	L + 18 s   the master sees hv-3 silent but writing its datastore: alive, not dead
+//	L + 30 s   hv-3 declares itself isolated (10 s to election, 15 s election, 5 s)
+//	L + 60 s   the response, after the 30 s policy delay:
+//	           power-off:        pbx-b off, restarted by the master at once,
+//	                             running at L + 60 s + 60 s boot
+//	           shutdown:         the guest shuts down for 30 s (dctwin's choice, within
+//	                             das.isolationShutdownTimeout's 5 min), off at L + 90 s,
+//	                             running elsewhere at L + 90 s + 60 s
+//	           leave-powered-on: nothing; pbx-b runs on hv-3 throughout
+//
+// The report's failure says "isolated" with the response and the VM line.
+func TestHostIsolationKind(t *testing.T) {
+	iso := [2]string{"failures.scheduled", `[{at: 5m, component: hv-3, kind: host-isolation, repair_after: 4m}]`}
+	for _, c := range []struct {
+		resp    string
+		stopped sim.Time // after L; 0: not stopped
+		line    string
+	}{
+		{"power-off", 60 * sim.Second, "isolation response power-off after"},
+		{"shutdown", 90 * sim.Second, "isolation response shutdown after"},
+		{"leave-powered-on", 0, "isolation response leave-powered-on: its VMs keep running"},
+	} {
+		r := runHA(t, iso, [2]string{"topology.clusters[vcluster].ha.isolation_response", c.resp})
+		l := lastBeat(t, c.resp+": hv-3 alive by its datastore", r.alive["hv-3"], 18*sim.Second)
+		if got, want := r.isoAt["hv-3"], l+30*sim.Second; got != want {
+			t.Errorf("%s: isolated at %v, want %v (L + 30 s)", c.resp, got, want)
+		}
+		if _, ok := r.dead["hv-3"]; ok {
+			t.Errorf("%s: hv-3 declared dead though it writes its datastore", c.resp)
+		}
+		rep := r.tw.Report()
+		f := rep.Failures[0]
+		if f.Kind != "host-isolation" || len(f.Isolated) != 1 || f.Isolated[0].Host != "hv-3" || f.Isolated[0].AfterMs != (l+30*sim.Second-300*sim.Second).Milliseconds() {
+			t.Fatalf("%s: failure %s %s isolated %+v", c.resp, f.Kind, f.Component, f.Isolated)
+		}
+		var text strings.Builder
+		if err := rep.WriteText(&text); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text.String(), "isolated:   hv-3") || !strings.Contains(text.String(), c.line) {
+			t.Errorf("%s: the report does not say %q", c.resp, c.line)
+		}
+		if c.stopped == 0 {
+			if at, ok := r.running["pbx-b"]; ok || len(f.VMs) > 0 {
+				t.Errorf("%s: pbx-b restarted at %v, VM lines %+v", c.resp, at, f.VMs)
+			}
+			continue
+		}
+		if got, want := r.respAt["hv-3"], l+60*sim.Second; got != want {
+			t.Errorf("%s: response at %v, want %v (L + 60 s)", c.resp, got, want)
+		}
+		if got, want := r.running["pbx-b"], l+c.stopped+boot; got != want || r.on["pbx-b"] == "hv-3" {
+			t.Errorf("%s: pbx-b running again at %v on %s, want %v elsewhere", c.resp, got, r.on["pbx-b"], want)
+		}
+		if len(f.VMs) != 1 || f.VMs[0].VM != "pbx-b" || *f.VMs[0].OutageMs != boot.Milliseconds() || f.VMs[0].Mechanism != "HA restart" {
+			t.Errorf("%s: VM lines %+v, want pbx-b down for its boot, by HA restart", c.resp, f.VMs)
 		}
 	}
 }

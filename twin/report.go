@@ -72,6 +72,8 @@ type FailureResult struct {
 	// VMs lists the VMs that stopped running with the failure, each with its downtime
 	// and what brought it back.
 	VMs []VMOutageResult `json:"vms,omitempty"`
+	// Isolated lists the hosts that declared themselves isolated with it.
+	Isolated []IsolationResult `json:"isolated,omitempty"`
 	// VMClusters lists the VM-level clusters' service outages that began with it.
 	VMClusters []ServiceOutageResult `json:"vm_clusters,omitempty"`
 	Timeline   []TraceLine           `json:"-"`
@@ -418,6 +420,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 			fmt.Fprintf(b, "  detected:   after %s by %s at %s\n", optMs(&d.AfterMs, ""), d.Mechanism, d.By)
 		}
+		writeIsolations(b, f.Isolated)
 		writeCutOff(b, f.CutOff)
 		writeVMOutages(b, f.VMs)
 		writeServiceOutages(b, f.VMClusters)

@@ -53,6 +53,7 @@ func (e fieldEffect) with(s ...string) fieldEffect { e.setup = append(e.setup, s
 
 // Setups that make a mechanism matter.
 var (
+	web1WithHost  = []string{"topology.vms[web-1].restart_priority=disabled", "run.duration=15m"}
 	upAFails      = "failures.scheduled[0]={at: 10s, component: up-a, kind: link, repair_after: 60s}"
 	islOneWay     = "failures.scheduled[0]={at: 10s, component: isl, kind: link-one-way, repair_after: 60s}"
 	coreAFails    = "failures.scheduled[0]={at: 10s, component: core-a, kind: switch, repair_after: 60s}"
@@ -173,24 +174,34 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.storage[].path_failover":     runs("topology.storage[san-1].path_failover=10s").on("storage-lab"),
 	"topology.storage[].apd_timeout":       runs("topology.storage[san-1].apd_timeout=60s").on("storage-lab"),
 
-	"topology.clusters[].name":                       {kind: identity},
-	"topology.clusters[].hosts":                      runs("topology.clusters[vcluster].hosts=[hv-1, hv-2, hv-4]").on("classic-dc"),
-	"topology.clusters[].ha.enabled":                 runs("topology.clusters[vcluster].ha.enabled=false").on("classic-dc"),
-	"topology.clusters[].ha.heartbeat":               runs("topology.clusters[vcluster].ha.heartbeat=3s").on("classic-dc"),
-	"topology.clusters[].ha.failure_detection":       runs("topology.clusters[vcluster].ha.failure_detection=30s").with(hv2Fails).on("classic-dc"),
-	"topology.clusters[].ha.datastore_heartbeats":    runs("topology.clusters[vcluster].ha.datastore_heartbeats=false").with(hv2Fails).on("classic-dc"),
-	"topology.clusters[].ha.vm_monitoring":           runs("topology.clusters[vcluster].ha.vm_monitoring=true").with(web1Hangs).on("classic-dc"),
-	"topology.clusters[].ha.isolation_response":      runs("topology.clusters[vcluster].ha.isolation_response=power-off").with(hv3Isolated).on("classic-dc"),
-	"topology.clusters[].ha.host_failures_tolerated": info("clusters").on("classic-dc"),
-	"topology.clusters[].ha.apd_response":            runs("topology.clusters[cl].ha.apd_response=disabled").on("storage-lab"),
-	"topology.clusters[].ha.apd_delay":               runs("topology.clusters[cl].ha.apd_delay=1m").on("storage-lab"),
-	"topology.clusters[].ft.enabled":                 runs("topology.clusters[vcluster].ft.enabled=false").with(hv3Fails).on("classic-dc"),
-	"topology.clusters[].drs.enabled":                info("clusters").on("classic-dc"),
-	"topology.clusters[].drs.threshold":              info("clusters").on("classic-dc"),
-	"topology.clusters[].drs.interval":               info("clusters").on("classic-dc"),
-	"topology.clusters[].dpm.enabled":                info("clusters").on("classic-dc"),
-	"topology.clusters[].dpm.target_utilization":     info("clusters").on("classic-dc"),
-	"topology.clusters[].dpm.tolerance":              info("clusters").on("classic-dc"),
+	"topology.clusters[].name":                    {kind: identity},
+	"topology.clusters[].hosts":                   runs("topology.clusters[vcluster].hosts=[hv-1, hv-2, hv-4]").on("classic-dc"),
+	"topology.clusters[].ha.enabled":              runs("topology.clusters[vcluster].ha.enabled=false").on("classic-dc"),
+	"topology.clusters[].ha.heartbeat":            runs("topology.clusters[vcluster].ha.heartbeat=3s").on("classic-dc"),
+	"topology.clusters[].ha.failure_detection":    runs("topology.clusters[vcluster].ha.failure_detection=30s").with(hv2Fails).on("classic-dc"),
+	"topology.clusters[].ha.datastore_heartbeats": runs("topology.clusters[vcluster].ha.datastore_heartbeats=false").with(hv2Fails).on("classic-dc"),
+	"topology.clusters[].ha.vm_monitoring":        runs("topology.clusters[vcluster].ha.vm_monitoring=true").with(web1Hangs).on("classic-dc"),
+	"topology.clusters[].ha.isolation_response":   runs("topology.clusters[vcluster].ha.isolation_response=power-off").with(hv3Isolated).on("classic-dc"),
+	// web-1 (not restarted by HA) starts with hv-1 when hv-1 is back at 720 s; admission
+	// control refuses that power-on (twin/admission_test.go has the arithmetic).
+	"topology.clusters[].ha.host_failures_tolerated": runs("topology.clusters[vcluster].ha.host_failures_tolerated=3").with(web1WithHost...).on("classic-dc"),
+	"topology.clusters[].ha.admission_control":       runs("topology.clusters[vcluster].ha.admission_control=disabled").with(web1WithHost...).with("topology.clusters[vcluster].ha.memory_failover_percent=92").on("classic-dc"),
+	"topology.clusters[].ha.cpu_failover_percent":    runs("topology.clusters[vcluster].ha.cpu_failover_percent=99").with(web1WithHost...).on("classic-dc"),
+	"topology.clusters[].ha.memory_failover_percent": runs("topology.clusters[vcluster].ha.memory_failover_percent=92").with(web1WithHost...).on("classic-dc"),
+	"topology.clusters[].ha.failover_hosts":          runs("topology.clusters[vcluster].ha.failover_hosts=[hv-1]").with(web1WithHost...).on("classic-dc"),
+	// web-broker's logging stream (hv-3 → hv-1) at 9 Gbit/s fills the 10 Gbit/s links
+	// it shares with the calls and flows.
+	"topology.clusters[].ft.logging_rate":        runs("topology.clusters[vcluster].ft.logging_rate=9G").on("classic-dc"),
+	"topology.clusters[].ft.logging_vlan":        refusedBy("topology.clusters[vcluster].ft.logging_vlan=nosuch").on("classic-dc"),
+	"topology.clusters[].ft.enabled":             runs("topology.clusters[vcluster].ft.enabled=false").with(hv3Fails).on("classic-dc"),
+	"topology.clusters[].drs.enabled":            info("clusters").on("classic-dc"),
+	"topology.clusters[].drs.threshold":          info("clusters").on("classic-dc"),
+	"topology.clusters[].drs.interval":           info("clusters").on("classic-dc"),
+	"topology.clusters[].dpm.enabled":            info("clusters").on("classic-dc"),
+	"topology.clusters[].dpm.target_utilization": info("clusters").on("classic-dc"),
+	"topology.clusters[].dpm.tolerance":          info("clusters").on("classic-dc"),
+	"topology.clusters[].ha.apd_response":        runs("topology.clusters[cl].ha.apd_response=disabled").on("storage-lab"),
+	"topology.clusters[].ha.apd_delay":           runs("topology.clusters[cl].ha.apd_delay=1m").on("storage-lab"),
 	// Without a vMotion network the migration is refused.
 	"topology.clusters[].vmotion_vlan": runs("topology.clusters[vcluster].vmotion_vlan=null").with(web1Migrates).on("classic-dc"),
 

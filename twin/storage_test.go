@@ -1,6 +1,7 @@
 package twin_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -173,8 +174,8 @@ func TestStorageFailuresWhereTheyApply(t *testing.T) {
 		}
 	}
 	tw := runBuiltin(t, "classic-dc")
-	if got := tw.FailureKinds("hv-1"); len(got) != 3 || got[2] != "storage-path" {
-		t.Errorf("hv-1 can fail as %v, want host, host-hang and storage-path", got)
+	if got := fmt.Sprint(tw.FailureKinds("hv-1")); got != "[host host-hang host-isolation storage-path]" {
+		t.Errorf("hv-1 can fail as %v, want host, host-hang, host-isolation and storage-path", got)
 	}
 	if got := tw.FailureKinds("san-1"); len(got) != 1 || got[0] != "storage" {
 		t.Errorf("san-1 can fail as %v, want storage", got)

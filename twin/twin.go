@@ -75,7 +75,10 @@ type Twin struct {
 	hostDown map[string]bool // hosts without power, or still booting
 	booting  map[string]bool // hosts booting after their power returned
 	hung     map[string]bool // hypervisors hung with their carrier up (host-hang)
-	hostGen  map[string]int  // bumped at every power change, so a stale boot does not finish
+	mgmtCut  map[string]bool // hypervisors whose management interface is down (host-isolation)
+	// isolations are the hosts that declared themselves isolated, for the report.
+	isolations []*isolation
+	hostGen    map[string]int // bumped at every power change, so a stale boot does not finish
 
 	callNodes []string        // UC servers the call model must hear of
 	callDown  map[string]bool // what the call model was last told
@@ -126,7 +129,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 	run := sc.Run()
 	tw := &Twin{Scenario: sc, Topology: t, Seed: run.Seed, Duration: sim.Time(run.Duration), findings: forced,
 		flowEnds: map[string][2]string{},
-		hostDown: map[string]bool{}, hostGen: map[string]int{}, booting: map[string]bool{}, hung: map[string]bool{}}
+		hostDown: map[string]bool{}, hostGen: map[string]int{}, booting: map[string]bool{}, hung: map[string]bool{}, mgmtCut: map[string]bool{}}
 	if opt.SeedSet {
 		tw.Seed = opt.Seed
 	}
@@ -356,6 +359,8 @@ func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
 		return tw.guest(component, fail)
 	case failures.HostHang:
 		return tw.hang(component, fail)
+	case failures.HostIsolation:
+		return tw.isolate(component, fail)
 	case failures.Storage:
 		return tw.storageFailure(component, fail)
 	case failures.StoragePath:

@@ -29,6 +29,8 @@ type VMOutageResult struct {
 	// Stalled marks an outage that began with the VM's disk I/O stalling (no storage
 	// path carried it); the VM may have been restarted elsewhere since.
 	Stalled bool `json:"stalled,omitempty"`
+	// NotStarted is why the last attempt to bring it back failed.
+	NotStarted string `json:"not_started_because,omitempty"`
 }
 
 // maxVMOutagesKept bounds the VM outages a run keeps for its report, so that a long
@@ -47,7 +49,7 @@ func (tw *Twin) vmOutagesOf(fr failures.FailureReport, next sim.Time) []VMOutage
 			break
 		}
 		r := VMOutageResult{VM: o.VM, Host: o.Host, Cause: o.Cause, DownAfterMs: ms(o.Down - f.At),
-			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), CutOff: o.CutOff, Stalled: o.Stalled}
+			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), CutOff: o.CutOff, Stalled: o.Stalled, NotStarted: o.NotStarted}
 		if o.Up != sim.Never {
 			r.OutageMs = msPtr(o.Up - o.Down)
 		}
@@ -64,6 +66,7 @@ func (tw *Twin) withVMOutages(frs []failures.FailureReport, res []FailureResult)
 			next = frs[i+1].Failure.At
 		}
 		res[i].VMs = tw.vmOutagesOf(fr, next)
+		res[i].Isolated = tw.isolationsOf(fr, next)
 		res[i].VMClusters = tw.serviceOutagesOf(fr, next)
 	}
 }
@@ -72,11 +75,14 @@ func (tw *Twin) withVMOutages(frs []failures.FailureReport, res []FailureResult)
 func writeVMOutages(b *strings.Builder, vms []VMOutageResult) {
 	for _, v := range vms {
 		if v.OutageMs == nil {
-			down := "down"
+			down, why := "down", ""
 			if v.Stalled {
 				down = "stalled"
 			}
-			fmt.Fprintf(b, "  VM:         %s %s on %s (%s), not running again by the end of the run\n", v.VM, down, v.Host, v.Cause)
+			if v.NotStarted != "" {
+				why = ": " + v.NotStarted
+			}
+			fmt.Fprintf(b, "  VM:         %s %s on %s (%s), not running again by the end of the run%s\n", v.VM, down, v.Host, v.Cause, why)
 			continue
 		}
 		how := v.Mechanism

@@ -73,6 +73,9 @@ type VMOutage struct {
 	CutOff []string
 	// Stalled is an outage that began with the VM's disk I/O stalling (storage.go).
 	Stalled bool
+	// NotStarted is why the last attempt to bring it back failed (an HA restart that
+	// found no room, a power-on refused by admission control); "" when none did.
+	NotStarted string
 }
 
 // VMStateChanged is the trace record of a VM changing state.
@@ -194,7 +197,18 @@ func (tw *Twin) hostUsable(host string) string {
 // there (its vNICs attach to the host's port groups and are announced to the
 // switches). A VM whose port group the host lacks runs cut off. The host must be up;
 // if it fails during the boot, the VM fails with it.
+//
+// In an HA cluster the cluster's admission control must admit the power-on (ha.go);
+// HA's own restarts are not subject to it.
 func (tw *Twin) StartVM(vm, host string, boot sim.Time, reason string) error {
+	if why := tw.admit(vm, host); why != "" {
+		return fmt.Errorf("VM %s cannot start on %s: %s", vm, host, why)
+	}
+	return tw.startVM(vm, host, boot, reason)
+}
+
+// startVM is StartVM without admission control (HA's restarts).
+func (tw *Twin) startVM(vm, host string, boot sim.Time, reason string) error {
 	v, err := tw.vmNamed(vm)
 	if err != nil {
 		return err

@@ -40,6 +40,7 @@ const (
 	HAAdmission         Kind = "ha-admission"
 	FTWithoutShared     Kind = "ft-without-shared-storage"
 	FTNotEnabled        Kind = "ft-not-enabled"
+	FTNoLogging         Kind = "ft-no-logging-network"
 	VMNotOnHypervisor   Kind = "vm-not-on-hypervisor"
 	VMNoNetwork         Kind = "vm-no-network"
 	StorageNotAttached  Kind = "storage-not-attached"
@@ -155,8 +156,12 @@ var catalogue = map[Kind]entry{
 		"see the VM's datastore cannot run it."},
 	HATooFewHosts: {Warning, "HA restarts VMs of a failed host on another host; a cluster with one host has " +
 		"nowhere to restart them."},
-	HAAdmission: {Warning, "Admission control must keep spare capacity for the tolerated host failures; " +
-		"tolerating as many failures as there are hosts leaves no capacity to run anything."},
+	HAAdmission: {Warning, "Admission control keeps spare capacity for restarts (slots for the tolerated " +
+		"host failures, a percentage, or dedicated failover hosts) by refusing to power VMs on; a " +
+		"cluster whose VMs already exceed what its policy leaves refuses every further power-on."},
+	FTNoLogging: {Warning, "A fault-tolerant VM streams its execution to its secondary over the FT logging " +
+		"network, a VMkernel port group on every host; without one FT cannot be turned on, and logging " +
+		"over the management network competes with HA's heartbeats."},
 	FTWithoutShared: {Error, "Fault tolerance keeps a secondary VM in lockstep and uses a lock file on " +
 		"shared storage to decide which copy survives; it needs the disk on shared storage."},
 	FTNotEnabled: {Error, "A VM marked ft needs a cluster with fault tolerance enabled and a second host " +

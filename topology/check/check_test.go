@@ -73,6 +73,7 @@ var cases = []findingCase{
 	{check.HATooFewHosts, []edit{{"hosts: [hv1, hv2]", "hosts: [hv1]"}}, "ha: {enabled: true}"},
 	{check.HAAdmission, []edit{{"ha: {enabled: true}", "ha: {enabled: true, host_failures_tolerated: 2}"}}, "host_failures_tolerated: 2"},
 	{check.FTWithoutShared, []edit{{"host: hv1, disk: san, role: pbx,", "host: hv1, disk: local, ft: true, role: pbx,"}}, "{name: pbx"},
+	{check.FTNoLogging, []edit{{"disk: san, role: pbx,", "disk: san, ft: true, role: pbx,"}}, "ft: {enabled: true}"},
 	{check.FTNotEnabled, []edit{{"ft: {enabled: true}", "ft: {enabled: false}"}, {"disk: san, role: pbx,", "disk: san, ft: true, role: pbx,"}}, "{name: pbx"},
 	{check.VMNotOnHypervisor, []edit{{"{name: pbx, host: hv1,", "{name: pbx, host: srv,"}}, "{name: pbx"},
 	{check.VMPortGroupMissing, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-phones, vlan: voice} # hv2"}}, "{name: pbx"},
@@ -215,6 +216,41 @@ func TestMisconfiguredFindsEveryPlantedMistake(t *testing.T) {
 			if !got[check.Kind(k)] {
 				t.Errorf("planted mistake [%s] not found", k)
 			}
+		}
+	}
+}
+
+// The ha-admission finding counts slots as the run does (topology/ha): classic-dc's
+// cluster has hv-1 and hv-2 (192 GB, 24 cores) and hv-3 and hv-4 (256 GB, 32 cores);
+// the slot is the largest VM, 16 GB (db-read-1) and 4 vCPUs (mcu, db-read). At 4
+// vCPUs per core:
+//
+//	hv-1, hv-2: min(192/16, 24·4/4) = min(12, 24) = 12 slots; hv-3, hv-4: min(16, 32) = 16
+//	VMs: 11, and the two FT secondaries (mgw's, web-broker's) = 13 slots used
+//	tolerating 2: 56 − 32 = 24 ≥ 13, no finding; tolerating 3: 56 − 44 = 12 < 13.
+func TestAdmissionSlots(t *testing.T) {
+	for _, c := range []struct {
+		tolerated string
+		want      string
+	}{
+		{"2", ""},
+		{"3", "13 VMs need 13 slots of 16 GB and 4 vCPUs; the hosts hold [16 16 12 12], 12 after losing the 3 largest"},
+	} {
+		sc, err := twin.Load("classic-dc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.Set("topology.clusters[vcluster].ha.host_failures_tolerated", c.tolerated); err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, f := range twin.Check(sc) {
+			if f.Kind == check.HAAdmission {
+				got = f.Message
+			}
+		}
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("tolerating %s: finding %q, want %q", c.tolerated, got, c.want)
 		}
 	}
 }

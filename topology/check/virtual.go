@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"dctwin/topology"
+	"dctwin/topology/ha"
 )
 
 // hostCarries reports whether some NIC of the host sends in the VLAN.
@@ -44,9 +45,11 @@ func (r *reporter) clusters() {
 		if c.HA.Enabled && len(c.Hosts) < 2 {
 			r.add(HATooFewHosts, c.PosOf("ha"), "cluster %s has HA enabled but %d host(s)", c.Name, len(c.Hosts))
 		}
-		if c.HA.Enabled && len(c.Hosts) > 0 && c.HA.HostFailuresTolerated >= len(c.Hosts) {
-			r.add(HAAdmission, c.PosOf("ha.host_failures_tolerated"), "cluster %s tolerates %d host failures with %d hosts",
-				c.Name, c.HA.HostFailuresTolerated, len(c.Hosts))
+		if c.HA.Enabled {
+			r.admission(c, hosts)
+		}
+		if c.FT.Enabled {
+			r.ftLogging(c, hosts)
 		}
 		if len(hosts) == 0 {
 			continue
@@ -208,6 +211,109 @@ func (r *reporter) vswitches() {
 		if vs.LoadBalancing == topology.IPHash && !tm.Mode.NeedsSwitchAggregation() && len(tm.Members) > 1 {
 			r.add(IPHashUnbundled, h.PosOf("vswitch.load_balancing"), "virtual switch of %s balances by IP hash over %s team %s, "+
 				"which the switches do not bundle", h.Name, tm.Mode, tm.Name)
+		}
+	}
+}
+
+// admission checks an HA cluster's admission control against the VMs as placed: the
+// same arithmetic (topology/ha's Shortfall) that refuses power-ons at run time, so a
+// cluster this flags starts with every power-on refused.
+func (r *reporter) admission(c *topology.Cluster, hosts []*topology.Host) {
+	key := "ha"
+	for _, k := range []string{"ha.admission_control", "ha.host_failures_tolerated", "ha.cpu_failover_percent", "ha.memory_failover_percent", "ha.failover_hosts"} {
+		if c.Written(k) {
+			key = k
+			break
+		}
+	}
+	for _, k := range []struct {
+		key string
+		pct float64
+	}{{"ha.cpu_failover_percent", c.HA.CPUFailoverPercent}, {"ha.memory_failover_percent", c.HA.MemoryFailoverPercent}} {
+		if k.pct < 0 || k.pct > 100 {
+			r.add(BadValue, c.PosOf(k.key), "cluster %s: %s %g: expected a percentage from 0 to 100", c.Name, k.key[3:], k.pct)
+		}
+	}
+	for i, h := range c.HA.FailoverHosts {
+		if !slices.Contains(c.Hosts, h) {
+			r.add(DanglingName, c.PosOf(fmt.Sprintf("ha.failover_hosts[%d]", i)), "cluster %s: failover host %q is not a host of the cluster", c.Name, h)
+		}
+	}
+	a := AdmissionOf(c.HA)
+	if a.Policy == ha.NoAdmission {
+		return
+	}
+	if why := a.Shortfall(Loads(r.t, hosts), ha.DefaultConfig().CPUOvercommit); why != "" {
+		r.add(HAAdmission, c.PosOf(key), "cluster %s, admission control %s: %s", c.Name, a.Policy, why)
+	}
+}
+
+// AdmissionOf is a cluster's admission control setting as topology/ha takes it.
+func AdmissionOf(h topology.HA) ha.Admission {
+	p := ha.AdmissionPolicy(h.Admission)
+	if p == "" {
+		p = ha.NoAdmission
+	}
+	return ha.Admission{Policy: p, HostFailures: h.HostFailuresTolerated, CPUPercent: h.CPUFailoverPercent,
+		MemoryPercent: h.MemoryFailoverPercent, FailoverHosts: h.FailoverHosts}
+}
+
+// Loads is what admission control sees of hosts with their VMs as placed: every VM
+// on its host, an FT VM's secondary (of the same size) on its secondary's host: the
+// one written, or else the first other host of the list, as the run places it.
+func Loads(t *topology.Topology, hosts []*topology.Host) []ha.Load {
+	out := make([]ha.Load, len(hosts))
+	at := map[string]int{}
+	for i, h := range hosts {
+		out[i] = ha.Load{Host: ha.Host{Name: h.Name, Cores: h.CPU, RAMGB: h.RAMGB}, Up: true}
+		at[h.Name] = i
+	}
+	for _, v := range t.VMs {
+		size := ha.VM{Name: v.Name, Host: v.Host, VCPU: v.CPU, RAMGB: v.RAMGB}
+		if i, ok := at[v.Host]; ok {
+			out[i].VMs = append(out[i].VMs, size)
+		}
+		if c := t.ClusterOf(v.Host); !v.FT || c == nil || !c.FT.Enabled || v.Disk == topology.LocalDisk {
+			continue
+		}
+		secondary := v.FTSecondary
+		for _, h := range hosts {
+			if secondary == "" && h.Name != v.Host {
+				secondary = h.Name
+			}
+		}
+		if i, ok := at[secondary]; ok {
+			out[i].VMs = append(out[i].VMs, size)
+		}
+	}
+	return out
+}
+
+// ftLogging checks that an FT cluster with FT VMs has an FT logging network: a VLAN
+// every host has a VMkernel port group in. Without one vSphere does not turn FT on;
+// dctwin then runs the logging over the management network (twin/ft.go).
+func (r *reporter) ftLogging(c *topology.Cluster, hosts []*topology.Host) {
+	if c.FT.LoggingVLAN != "" && r.t.VLAN(c.FT.LoggingVLAN) == nil {
+		r.add(DanglingName, c.PosOf("ft.logging_vlan"), "cluster %s: FT logging VLAN %q is not defined", c.Name, c.FT.LoggingVLAN)
+		return
+	}
+	if c.FT.LoggingRate <= 0 {
+		r.add(BadValue, c.PosOf("ft.logging_rate"), "cluster %s: FT logging rate %d bit/s: expected a positive bandwidth", c.Name, c.FT.LoggingRate)
+	}
+	ft := false
+	for _, v := range r.t.VMs {
+		ft = ft || v.FT && slices.Contains(c.Hosts, v.Host)
+	}
+	if !ft {
+		return
+	}
+	if c.FT.LoggingVLAN == "" {
+		r.add(FTNoLogging, c.PosOf("ft"), "cluster %s has FT VMs but no ft.logging_vlan: their logging traffic shares the management network", c.Name)
+		return
+	}
+	for _, h := range hosts {
+		if !slices.ContainsFunc(h.PortGroups, func(pg *topology.PortGroup) bool { return pg.VMKernel && pg.VLAN == c.FT.LoggingVLAN }) {
+			r.add(FTNoLogging, h.PosOf("port_groups"), "cluster %s: %s has no VMkernel port group in the FT logging VLAN %s", c.Name, h.Name, c.FT.LoggingVLAN)
 		}
 	}
 }

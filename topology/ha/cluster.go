@@ -537,56 +537,6 @@ func (c *Cluster) fail(v *vm, reason string) {
 	c.s.Report(VMRestartFailed{Cluster: c.name, VM: v.Name, Attempt: v.attempt, Reason: reason, Next: next})
 }
 
-// place finds the host a VM restarts on: up, not declared dead, not isolated, heard by
-// the master, reaching the VM's datastore, with the memory and vCPUs free; the most
-// free memory wins, then the cluster's order. full reports that hosts with room exist
-// but all have their power-on slots taken; noStorage that no host found reaches the
-// datastore.
-func (c *Cluster) place(v *vm) (target *host, full, noStorage bool) {
-	best := -1.0
-	candidates, reaching := 0, 0
-	for _, h := range c.hosts {
-		if !h.up || h.declared || h.isolated || h.maintenance {
-			continue
-		}
-		if c.master != nil && h != c.master && !c.env.Heard(h.Name, c.master.Name) {
-			continue
-		}
-		candidates++
-		if !c.reaches(h, v) {
-			continue
-		}
-		reaching++
-		ram, cpu := c.used(h)
-		if h.RAMGB > 0 && ram+v.RAMGB > h.RAMGB {
-			continue
-		}
-		if h.Cores > 0 && cpu+v.VCPU > h.Cores*c.cfg.CPUOvercommit {
-			continue
-		}
-		if h.powerOns >= c.cfg.ConcurrentPowerOns {
-			full = true
-			continue
-		}
-		if free := h.RAMGB - ram; free > best {
-			best, target = free, h
-		}
-	}
-	return target, full && target == nil, target == nil && candidates > 0 && reaching == 0
-}
-
-// used is the memory and vCPUs of the VMs a host runs or boots.
-func (c *Cluster) used(h *host) (ram float64, cpu int) {
-	ram, cpu = h.ReservedRAMGB, h.ReservedVCPU
-	for _, v := range c.vms {
-		if v.host == h && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
-			ram += v.RAMGB
-			cpu += v.VCPU
-		}
-	}
-	return ram, cpu
-}
-
 // startBoot powers a VM on on a host.
 func (c *Cluster) startBoot(v *vm, h *host, restart bool) {
 	v.host = h

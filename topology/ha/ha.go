@@ -116,6 +116,9 @@ type Config struct {
 	VMFailureInterval sim.Time
 	// CPUOvercommit is how many vCPUs a host takes per core when HA places a VM.
 	CPUOvercommit int
+	// Admission is the admission control policy (admission.go): it limits power-ons,
+	// not restarts, except that failover hosts take restarts first.
+	Admission Admission
 }
 
 // DefaultConfig is vSphere 6's defaults (reference-facts §6.1).
@@ -255,4 +258,18 @@ func checkNames(hosts []Host, vms []VM) error {
 		seen[v.Name] = true
 	}
 	return nil
+}
+
+// RestartDelay is the time from a failed host's last heartbeat to HA's first restart
+// of its VMs: for a slave, until it is declared dead (FailureDetection, 3 s more with
+// heartbeat datastores); for the master, 10 s until the slaves start an election, the
+// election, and 10 s for the new master to read the protected list (AAM has no master:
+// FailureDetection). The static analyses (topology/spof) quote it; the run gets the
+// same times from its timers.
+func (c Config) RestartDelay(master bool) sim.Time {
+	c = c.withDefaults()
+	if master && !c.Legacy {
+		return unreachableAfter + c.Election + restartAfterElection
+	}
+	return c.deadAfter()
 }

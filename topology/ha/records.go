@@ -73,6 +73,13 @@ func (r HostIsolated) String() string {
 	return fmt.Sprintf("isolated: hears no HA agent and cannot ping its isolation address (response: %s)", r.Response)
 }
 
+// DetectionMechanism names HA's isolation detection: the host noticed it is cut off
+// (failures.Detection).
+func (r HostIsolated) DetectionMechanism() string { return "HA isolation" }
+
+// DetectedDown is true: the host noticed the loss of its management network.
+func (r HostIsolated) DetectedDown() bool { return true }
+
 // IsolationEnded is reported when an isolated host hears the cluster again.
 type IsolationEnded struct{ Cluster, Host string }
 

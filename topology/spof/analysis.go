@@ -2,6 +2,7 @@ package spof
 
 import (
 	"sort"
+	"time"
 
 	"dctwin/topology"
 )
@@ -150,7 +151,8 @@ func (a *analysis) fail(c topology.Component) Result {
 			alive = append(alive, i)
 			continue
 		}
-		res.Impacts = append(res.Impacts, Impact{Item: it, Effect: deathEffect(a.t, o, it)})
+		e := deathEffect(a.t, o, it)
+		res.Impacts = append(res.Impacts, Impact{Item: it, Effect: e, FailoverMs: ms(FailoverTime(a.t, o, it, e))})
 	}
 	a.alive = alive
 	ncomp := a.connect(o)
@@ -298,3 +300,6 @@ func (a *analysis) direct(c topology.Component) []string {
 	}
 	return out
 }
+
+// ms is a duration in milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

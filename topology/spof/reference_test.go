@@ -3,6 +3,7 @@ package spof_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"dctwin/scenario"
 	"dctwin/scenarios"
@@ -60,7 +61,9 @@ func referenceFail(t *topology.Topology, c topology.Component, items []spof.Item
 			alive = append(alive, it.Name)
 			continue
 		}
-		res.Impacts = append(res.Impacts, spof.Impact{Item: it, Effect: spof.DeathEffect(t, o, it)})
+		e := spof.DeathEffect(t, o, it)
+		res.Impacts = append(res.Impacts, spof.Impact{Item: it, Effect: e,
+			FailoverMs: float64(spof.FailoverTime(t, o, it, e)) / float64(time.Millisecond)})
 	}
 	weight := func(set map[string]bool) int {
 		w := 0

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"dctwin/topology"
 )
@@ -140,6 +141,9 @@ func itemList(ims []Impact) string {
 		desc := im.Item.Kind
 		if im.Item.Role != "" {
 			desc += ", " + im.Item.Role
+		}
+		if im.FailoverMs > 0 {
+			desc += ", out up to " + time.Duration(im.FailoverMs*float64(time.Millisecond)).String()
 		}
 		parts[i] = fmt.Sprintf("%s (%s)", im.Item.Name, desc)
 	}

@@ -2,8 +2,11 @@ package spof
 
 import (
 	"slices"
+	"time"
 
+	"dctwin/sim"
 	"dctwin/topology"
+	"dctwin/topology/ha"
 )
 
 // Effect is what a failure does to one endpoint, host or VM.
@@ -42,6 +45,9 @@ type Impact struct {
 	// LosesContactWith lists, for an isolated item, what it reached before and no
 	// longer reaches (items that are down are not repeated here).
 	LosesContactWith []string `json:"loses_contact_with,omitempty"`
+	// FailoverMs is, for an item that HA, FT or its VM cluster brings back, how long
+	// it is out at most: the protection's detection plus its boot or takeover.
+	FailoverMs float64 `json:"failover_ms,omitempty"`
 }
 
 // Result is the effect of one component's failure.
@@ -208,4 +214,55 @@ func Baseline(t *topology.Topology, items []Item) map[string]map[string]bool {
 		names[i] = it.Name
 	}
 	return t.Network(nil, topology.NetworkOptions{}).ReachSets(names)
+}
+
+// FailoverTime is how long the protection of an item brings it back after, at most:
+//
+//   - HARestart: HA's detection from the host's last heartbeat (ha.Config.RestartDelay:
+//     15 s, 18 s with heartbeat datastores, 35 s when the outage takes the master, the
+//     cluster's first host, with it) plus the VM's boot time; queueing for power-on
+//     slots and capacity are not counted;
+//   - FTTakeover: the FT heartbeats missed (Missed × Heartbeat);
+//   - ClusterTakeover: the VM cluster's timeout plus its takeover.
+//
+// 0 for the other effects.
+func FailoverTime(t *topology.Topology, o *topology.Outage, it Item, e Effect) time.Duration {
+	vm := t.VM(it.Name)
+	if it.Kind != "vm" || vm == nil {
+		return 0
+	}
+	c := t.ClusterOf(vm.Host)
+	switch {
+	case e == FTTakeover && c != nil:
+		hb, missed := c.FT.Heartbeat, c.FT.Missed
+		if hb <= 0 {
+			hb = topology.DefaultFTHeartbeat
+		}
+		if missed <= 0 {
+			missed = topology.DefaultFTMissed
+		}
+		return time.Duration(missed) * hb
+	case e == ClusterTakeover:
+		for _, vc := range t.VMClusters {
+			if slices.Contains(vc.VMs, vm.Name) {
+				return vc.Timeout + vc.Takeover
+			}
+		}
+	case e == HARestart && c != nil:
+		master := false
+		for _, h := range c.Hosts {
+			if host := t.Host(h); host != nil && host.IsHypervisor() {
+				master = o.Devices[h] // the first hypervisor of the cluster is the master at the start
+				break
+			}
+		}
+		cfg := ha.Config{Heartbeat: sim.Time(c.HA.Heartbeat), FailureDetection: sim.Time(c.HA.FailureDetection),
+			DatastoreHeartbeats: c.HA.DatastoreHeartbeats}
+		boot := vm.BootTime
+		if boot <= 0 {
+			boot = topology.DefaultVMBootTime
+		}
+		return time.Duration(cfg.RestartDelay(master)) + boot
+	}
+	return 0
 }

@@ -2,6 +2,7 @@ package spof_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"dctwin/topology"
@@ -117,5 +118,50 @@ func TestDownWithoutHA(t *testing.T) {
 	r := spof.Fail(top, topology.Component{Class: topology.ClassHost, Name: "h1"}, items, spof.Baseline(top, items))
 	if effect(r, "shared") != spof.HARestart || effect(r, "local") != spof.Down {
 		t.Errorf("%+v", r.Impacts)
+	}
+}
+
+// The failover times spof quotes for classic-dc's protections, from the scenario's
+// settings and reference-facts §6.1:
+//
+//	hv-2 (a slave) fails: its VMs restart after 15 s failure_detection + 3 s for the
+//	    heartbeat datastores (every host mounts san-1) + 60 s default boot = 78 s
+//	hv-1 (the master, first host of the cluster) fails: 10 s until the election, 15 s
+//	    of election, 10 s to read the protected list, + 60 s boot = 95 s
+//	hv-3 fails: web-broker's FT secondary goes live after 3 missed 100 ms heartbeats
+//	    = 300 ms; pbx-b's VM-cluster peer after its 3 s timeout + 2 s takeover = 5 s
+func TestFailoverTimes(t *testing.T) {
+	rs := results(t, "classic-dc")
+	for _, c := range []struct {
+		component, item string
+		effect          spof.Effect
+		ms              float64
+	}{
+		{"host hv-2", "web-2", spof.HARestart, 78000},
+		{"host hv-2", "db-read-1", spof.HARestart, 78000},
+		{"host hv-1", "web-1", spof.HARestart, 95000},
+		{"host hv-3", "web-broker", spof.FTTakeover, 300},
+		{"host hv-3", "pbx-b", spof.ClusterTakeover, 5000},
+	} {
+		found := false
+		for _, im := range rs[c.component].Impacts {
+			if im.Item.Name != c.item {
+				continue
+			}
+			found = true
+			if im.Effect != c.effect || im.FailoverMs != c.ms {
+				t.Errorf("%s: %s %q out up to %v ms, want %q %v ms", c.component, c.item, im.Effect, im.FailoverMs, c.effect, c.ms)
+			}
+		}
+		if !found {
+			t.Errorf("%s: %s not affected", c.component, c.item)
+		}
+	}
+	var b strings.Builder
+	if err := (spof.Report{Results: []spof.Result{rs["host hv-2"]}}).WriteText(&b, "classic-dc.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "web-2 (vm, web, out up to 1m18s)") {
+		t.Errorf("report text:\n%s", b.String())
 	}
 }
