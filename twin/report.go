@@ -314,6 +314,9 @@ func writeCutOff(b *strings.Builder, cut []FlowOutage) {
 	names := map[string][]string{}
 	for _, c := range cut {
 		what := "for " + optMs(c.OutageMs, "")
+		if late, ok := c.lateStart(); ok {
+			what = late
+		}
 		if c.OutageMs == nil {
 			what = c.Note
 		}
@@ -362,6 +365,20 @@ func fmtOffset(t sim.Time) string {
 		return fmtMs(t)
 	}
 	return fmt.Sprintf("%.3f s", t.Seconds())
+}
+
+// lateStart words an outage that began a while after the failure (a VM powered
+// off by an isolation response a minute in, a path given up after its failover
+// time): "from +59.936 s for 60.000 s (back 119.936 s after the failure)", since
+// OutageMs, counted from the failure, would overstate how long it was down.
+// False for an outage that began within a millisecond of the failure, one the repair
+// caused, or one not restored.
+func (fo FlowOutage) lateStart() (string, bool) {
+	if fo.OutageMs == nil || fo.AfterRepair || fo.StoppedMs < 1 {
+		return "", false
+	}
+	return fmt.Sprintf("from +%s for %s (back %s after the failure)", fmtOffset(sim.Milliseconds(fo.StoppedMs)),
+		fmtOffset(sim.Milliseconds(*fo.OutageMs-fo.StoppedMs)), optMs(fo.OutageMs, "")), true
 }
 
 // optMs prints a time the report keeps in milliseconds, as fmtOffset does: ms below a
@@ -437,6 +454,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		for _, fo := range f.Flows {
 			what := "outage " + optMs(fo.OutageMs, "")
+			if late, ok := fo.lateStart(); ok {
+				what = "outage " + late
+			}
 			if fo.OutageMs == nil {
 				what = fo.Note
 			}
