@@ -2,6 +2,8 @@ package twin
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"dctwin/sim"
 	"dctwin/topology"
@@ -174,11 +176,23 @@ func (tw *Twin) evacuation(host string, c *topology.Cluster, leaving []*vmRun) (
 	for _, v := range leaving {
 		add(v.VM, host)
 	}
-	return drs.Evacuate(host, hosts, vms, func(vm, to string) bool {
+	why := map[string][]string{} // VM → why each host refused it, for the error
+	moves, err := drs.Evacuate(host, hosts, vms, func(vm, to string) bool {
 		v := tw.vms[vm]
 		_, err := tw.vmotionCheck(v, to)
+		if err != nil {
+			why[vm] = append(why[vm], err.Error())
+		}
 		return err == nil
 	})
+	if err != nil {
+		for _, v := range leaving {
+			if len(why[v.VM]) > 0 {
+				return nil, fmt.Errorf("%w; %s", err, strings.Join(slices.Compact(why[v.VM]), "; "))
+			}
+		}
+	}
+	return moves, err
 }
 
 // moveSecondaries places the FT secondaries of a host entering maintenance on other

@@ -2,7 +2,6 @@ package twin
 
 import (
 	"fmt"
-	"slices"
 
 	"dctwin/sim"
 	"dctwin/topology"
@@ -175,7 +174,9 @@ func (tw *Twin) vmotionCheck(v *vmRun, to string) (vlan string, err error) {
 	if tv.Disk == topology.LocalDisk {
 		return fail("its disk is on %s's local storage (vMotion moves memory, not disks)", v.Host)
 	}
-	if h := tw.Topology.Host(to); !slices.Contains(h.Storage, tv.Disk) {
+	// The disk may name an array or one of its datastores; the target must reach it
+	// now (the array and datastore work, a path carries I/O), as HA's restarts must.
+	if !tw.storage.reaches(to, tv.Disk) {
 		return fail("%s does not reach its datastore %s", to, tv.Disk)
 	}
 	if miss := tw.missingPortGroups(v.VM, to); len(miss) > 0 {

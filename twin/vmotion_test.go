@@ -258,3 +258,32 @@ func TestTargetLostInTheSwitchover(t *testing.T) {
 		}
 	}
 }
+
+// A VM whose disk names a datastore (ds-1 on san-1) migrates to a host attached to
+// the array, and a host holding such VMs enters maintenance: the target is judged by
+// whether it reaches the datastore now, as HA's restarts are, not by comparing the
+// array names a host lists with the datastore's name (which refused every such move).
+func TestMigrationToAHostReachingTheDatastore(t *testing.T) {
+	sc, err := twin.Load("testdata/vmotion-datastore.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw, err := twin.New(sc, twin.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw.Run()
+	var moved []string
+	for _, m := range tw.Migrations() {
+		if m.Aborted == "" {
+			moved = append(moved, m.VM+" "+m.From+"→"+m.To)
+		}
+	}
+	// app-1 at 30 s by hand; hv-2's maintenance at 90 s moves pbx-b and app-2.
+	if got := strings.Join(moved, ", "); got != "app-1 hv-1→hv-3, pbx-b hv-2→hv-1, app-2 hv-2→hv-1" {
+		t.Errorf("migrations: %s", got)
+	}
+	if r := tw.Report(); len(r.NotInjected) > 0 {
+		t.Errorf("operations refused: %v", r.NotInjected)
+	}
+}
