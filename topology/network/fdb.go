@@ -20,6 +20,8 @@ type bridge struct {
 	peerLinks []*Link
 	table     map[fdbKey]*fdbEntry // the entries looked up or learned so far
 	entries   []*fdbEntry          // creation order, for deterministic scans
+	tableMax  int                  // the most entries table held since it was made (forget.go)
+	gone      map[fdbKey]int32     // the creation numbers of the entries forgotten (forget.go)
 	tcUntil   sim.Time             // STP topology change: short aging until then
 	tcHist    []tcWindow           // the STP topology changes so far (lazy.go)
 
@@ -80,7 +82,7 @@ type fdbEntry struct {
 	b    *bridge
 	mac  mac
 	vlan int
-	id   int32 // creation order in its bridge
+	id   int32 // creation order (Network.entrySeq)
 	at   int32 // index in lp.entries
 	lp   *lport
 	gen  uint32   // bumped when the entry is emptied: the holds on it are gone
@@ -174,9 +176,20 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 	if b.table == nil {
 		b.table = map[fdbKey]*fdbEntry{}
 	}
-	e := &fdbEntry{b: b, mac: m, vlan: v, id: int32(len(b.entries)), at: -1}
+	// An entry forgotten and written again keeps its place in the creation order
+	// (forget.go).
+	id, again := b.gone[k]
+	if again {
+		delete(b.gone, k)
+	} else {
+		id = b.n.entrySeq
+		b.n.entrySeq++
+	}
+	e := &fdbEntry{b: b, mac: m, vlan: v, id: id, at: -1}
 	b.table[k] = e
-	b.entries = append(b.entries, e)
+	b.tableMax = max(b.tableMax, len(b.table))
+	b.entries = insertByCreation(b.entries, e)
+	b.n.entryCount++
 	b.n.materialized(k, e)
 	return e
 }
@@ -200,6 +213,16 @@ func (e *fdbEntry) setPort(lp *lport) {
 		e.at = int32(len(lp.entries))
 		lp.entries = append(lp.entries, e)
 	}
+}
+
+// insertByCreation inserts e into es, which is in creation order: at the end, unless e
+// was forgotten and is written again.
+func insertByCreation(es []*fdbEntry, e *fdbEntry) []*fdbEntry {
+	if k := len(es); k == 0 || es[k-1].id < e.id {
+		return append(es, e)
+	}
+	i, _ := slices.BinarySearchFunc(es, e.id, func(x *fdbEntry, id int32) int { return cmp.Compare(x.id, id) })
+	return slices.Insert(es, i, e)
 }
 
 // byCreation orders entries as they were created, the order the tables are scanned

@@ -19,8 +19,9 @@ type lpHold struct {
 }
 
 const (
-	entryQueued   uint8 = 1 << iota // in Network.holdQueue
-	entryFlapping                   // MACFlapping reported, the conflict lasts
+	entryQueued    uint8 = 1 << iota // in Network.holdQueue
+	entryFlapping                    // MACFlapping reported, the conflict lasts
+	entryForgotten                   // dropped from its table (forget.go)
 )
 
 // heldOn returns how many flows teach e through lp.

@@ -65,7 +65,7 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 		return
 	}
 	ks := n.keyOf(k)
-	ks.entries = append(ks.entries, e)
+	ks.entries = insertByCreation(ks.entries, e)
 	b := e.b
 	lp, last, fire, ok := n.derived(b, ks)
 	if !ok {
