@@ -23,11 +23,11 @@ import "slices"
 // (tests: ForgetEagerly).
 var entrySweepMin = 1 << 16
 
-// maybeForget drops the forgettable entries once the tables hold more than twice the
-// entries they kept after the last sweep; the cost of a sweep is paid for by the
-// entries written since.
+// maybeForget drops the forgettable entries once the tables hold a quarter more
+// entries than they kept after the last sweep (and at least entrySweepMin more); the
+// cost of a sweep is paid for by the entries written since.
 func (n *Network) maybeForget() {
-	if !n.lazyOn || entrySweepMin >= 0 && n.entryCount <= 2*n.entryKept+entrySweepMin {
+	if !n.lazyOn || entrySweepMin >= 0 && n.entryCount <= n.entryKept+max(n.entryKept/4, entrySweepMin) {
 		return
 	}
 	forgot := false
@@ -52,6 +52,9 @@ func (b *bridge) forget() bool {
 	kept := b.entries[:0]
 	for _, e := range b.entries {
 		if !n.forgettable(e) {
+			if e.lp == nil && e.age != nil && !e.age.Armed() {
+				e.age = nil // an empty entry's timer: made again when it is learned
+			}
 			kept = append(kept, e)
 			continue
 		}
