@@ -76,25 +76,28 @@ type lport struct {
 	flushed uint64
 }
 
-// fdbEntry is one MAC table entry. Entries are never deleted, only emptied (lp nil), so
-// flows that looked a MAC up and flooded can depend on its coming back.
+// fdbEntry is one MAC table entry. Entries are never deleted while a flow may depend
+// on them, only emptied (lp nil), so flows that looked a MAC up and flooded can depend
+// on its coming back (forget.go drops the others). A large fabric holds millions: the
+// fields are laid out to fit 112 bytes.
 type fdbEntry struct {
 	b    *bridge
-	mac  mac
-	vlan int
-	id   int32 // creation order (Network.entrySeq)
-	at   int32 // index in lp.entries
 	lp   *lport
-	gen  uint32   // bumped when the entry is emptied: the holds on it are gone
-	refs int32    // flows whose traffic keeps refreshing the entry
-	last sim.Time // last refresh when refs is zero
-	age  *sim.Timer
-	deps depList
-	// holds are the refs per port the flows' traffic teaches (flap.go): one port,
-	// unless the MAC flaps.
-	hold  lpHold
-	more  []lpHold
-	state uint8 // entryQueued, entryFlapping
+	mac  mac
+	vlan int32
+	id   int32  // creation order (Network.entrySeq)
+	at   int32  // index in lp.entries
+	gen  uint32 // bumped when the entry is emptied: the holds on it are gone
+	refs int32  // flows whose traffic keeps refreshing the entry
+	// The refs per port the flows' traffic teaches (flap.go): holdRefs through
+	// holdLP, and more only if the MAC flaps.
+	holdLP   *lport
+	holdRefs int32
+	state    uint8    // entryQueued, entryFlapping, entryForgotten
+	last     sim.Time // last refresh when refs is zero
+	age      *sim.Timer
+	deps     depList
+	more     *[]lpHold
 }
 
 // learnRef is a flow's hold on an entry it refreshes, through the port it teaches.
@@ -185,7 +188,7 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 		id = b.n.entrySeq
 		b.n.entrySeq++
 	}
-	e := &fdbEntry{b: b, mac: m, vlan: v, id: id, at: -1}
+	e := &fdbEntry{b: b, mac: m, vlan: int32(v), id: id, at: -1}
 	b.table[k] = e
 	b.tableMax = max(b.tableMax, len(b.table))
 	b.entries = insertByCreation(b.entries, e)
@@ -319,7 +322,7 @@ func (n *Network) macName(m mac) string { return n.macNames[m] }
 
 func (b *bridge) armAging(e *fdbEntry) {
 	if e.age == nil {
-		e.age = b.n.s.NewTimer(func() { b.expire(e) })
+		e.age = b.n.s.NewTimer(e.expire)
 	}
 	at := e.last + b.agingTime()
 	if now := b.n.s.Now(); at < now {
@@ -327,6 +330,10 @@ func (b *bridge) armAging(e *fdbEntry) {
 	}
 	e.age.ResetAt(at)
 }
+
+// expire is the aging timer's callback (a method value: one word smaller than a
+// closure over bridge and entry).
+func (e *fdbEntry) expire() { e.b.expire(e) }
 
 func (b *bridge) expire(e *fdbEntry) {
 	if e.refs > 0 || e.lp == nil {
@@ -338,7 +345,7 @@ func (b *bridge) expire(e *fdbEntry) {
 		return
 	}
 	if n.s.Observed() {
-		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), From: e.lp.name, Change: MACAged})
+		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(int(e.vlan)), From: e.lp.name, Change: MACAged})
 	}
 	e.setPort(nil)
 	e.gen++

@@ -59,7 +59,7 @@ func (b *bridge) forget() bool {
 			continue
 		}
 		e.state |= entryForgotten
-		k := fdbKey{int32(n.vlanIndex(e.vlan)), e.mac}
+		k := fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}
 		delete(b.table, k)
 		if b.gone == nil {
 			b.gone = map[fdbKey]int32{}
@@ -75,7 +75,7 @@ func (b *bridge) forget() bool {
 	if 4*len(kept) < b.tableMax {
 		t := make(map[fdbKey]*fdbEntry, len(kept))
 		for _, e := range kept {
-			t[fdbKey{int32(n.vlanIndex(e.vlan)), e.mac}] = e
+			t[fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}] = e
 		}
 		b.table, b.tableMax = t, len(kept)
 	}
@@ -84,7 +84,7 @@ func (b *bridge) forget() bool {
 
 // forgettable reports whether e can be dropped without changing the run (see above).
 func (n *Network) forgettable(e *fdbEntry) bool {
-	if e.lp != nil || e.refs != 0 || e.state != 0 || e.hold.lp != nil || len(e.more) > 0 {
+	if e.lp != nil || e.refs != 0 || e.state != 0 || e.more != nil {
 		return false
 	}
 	if e.age != nil && e.age.Armed() {
@@ -95,7 +95,7 @@ func (n *Network) forgettable(e *fdbEntry) bool {
 			return false
 		}
 	}
-	if ks := n.keys[fdbKey{int32(n.vlanIndex(e.vlan)), e.mac}]; ks != nil {
+	if ks := n.keys[fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}]; ks != nil {
 		if _, _, _, ok := n.derived(e.b, ks); ok {
 			return false
 		}

@@ -147,7 +147,7 @@ func (n *Network) inspectBridge(b *bridge, maxMACs int) *BridgeInspection {
 		if e.lp == nil || e.lp.cpu != nil {
 			continue
 		}
-		me := MACEntry{MAC: n.macName(e.mac), Port: e.lp.name, VLAN: n.vlanName(e.vlan), InUse: e.refs > 0}
+		me := MACEntry{MAC: n.macName(e.mac), Port: e.lp.name, VLAN: n.vlanName(int(e.vlan)), InUse: e.refs > 0}
 		if !me.InUse {
 			// The aging timer re-arms itself when it fires early, so the entry goes at
 			// the later of the two.

@@ -74,7 +74,7 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 	e.setPort(lp)
 	e.last = last
 	if e.age == nil {
-		e.age = n.s.NewTimer(func() { b.expire(e) })
+		e.age = n.s.NewTimer(e.expire)
 	}
 	e.age.ResetAt(fire)
 }
