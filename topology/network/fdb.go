@@ -350,6 +350,7 @@ func (b *bridge) expire(e *fdbEntry) {
 	e.setPort(nil)
 	e.gen++
 	e.dropHolds()
+	e.age = nil // fired: an empty entry needs no timer until it is learned again
 	n.touch(&e.deps)
 }
 
@@ -442,8 +443,15 @@ func (b *bridge) clear(e *fdbEntry) {
 	e.gen++
 	e.refs = 0
 	e.dropHolds()
+	e.dropTimer()
+	b.n.touch(&e.deps)
+}
+
+// dropTimer stops and lets go of e's aging timer: of the millions of entries a large
+// fabric writes, only those that age need one (armAging makes it again).
+func (e *fdbEntry) dropTimer() {
 	if e.age != nil {
 		e.age.Stop()
+		e.age = nil
 	}
-	b.n.touch(&e.deps)
 }

@@ -131,9 +131,7 @@ func (b *bridge) learn(v int, m mac, lp *lport, held *[]learnRef) {
 		if e.more != nil {
 			n.queueHolds(e)
 		}
-		if e.age != nil {
-			e.age.Stop()
-		}
+		e.dropTimer() // held: it does not age while flows teach it
 		return
 	}
 	if e.refs == 0 {
