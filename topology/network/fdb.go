@@ -320,8 +320,15 @@ func (lp *lport) pick(sw *device, hash uint32) *Port {
 
 func (n *Network) macName(m mac) string { return n.macNames[m] }
 
+// armAging starts or re-arms e's aging from e.last: with its timer, or without one
+// (lazyaging.go).
 func (b *bridge) armAging(e *fdbEntry) {
 	if e.age == nil {
+		if b.agesWithoutTimer(e) {
+			e.state |= entryAging
+			return
+		}
+		e.state &^= entryAging
 		e.age = b.n.s.NewTimer(e.expire)
 	}
 	at := e.last + b.agingTime()
@@ -344,6 +351,12 @@ func (b *bridge) expire(e *fdbEntry) {
 		e.age.ResetAt(at)
 		return
 	}
+	b.ageOut(e)
+}
+
+// ageOut empties e: it aged out.
+func (b *bridge) ageOut(e *fdbEntry) {
+	n := b.n
 	if n.s.Observed() {
 		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(int(e.vlan)), From: e.lp.name, Change: MACAged})
 	}
@@ -351,13 +364,14 @@ func (b *bridge) expire(e *fdbEntry) {
 	e.gen++
 	e.dropHolds()
 	e.age = nil // fired: an empty entry needs no timer until it is learned again
+	e.state &^= entryAging
 	n.touch(&e.deps)
 }
 
 // shortenAging applies the topology-change aging time to entries nobody refreshes.
 func (b *bridge) shortenAging() {
 	for _, e := range b.entries {
-		if e.lp != nil && e.lp.cpu == nil && e.refs == 0 {
+		if e.lp != nil && e.lp.cpu == nil && e.refs == 0 && e.state&entryAging == 0 {
 			b.armAging(e)
 		}
 	}
@@ -366,7 +380,7 @@ func (b *bridge) shortenAging() {
 // flushPort empties the entries that point at lp (its link went down).
 func (b *bridge) flushPort(lp *lport, reason string) {
 	lp.flushed = b.n.nextSeq()
-	es := append(b.n.scratch[:0], lp.entries...)
+	es := b.settleAgingOf(append(b.n.scratch[:0], lp.entries...))
 	byCreation(es)
 	for _, e := range es {
 		b.clear(e)
@@ -398,6 +412,7 @@ func (b *bridge) flushTopology(except *lport) {
 			}
 		}
 	}
+	es = b.settleAgingOf(es)
 	byCreation(es)
 	for _, e := range es {
 		b.clear(e)
@@ -428,6 +443,7 @@ func (b *bridge) flushDevice(d *device) {
 	for _, m := range b.members {
 		flush(m.cpu)
 	}
+	es = b.settleAgingOf(es)
 	byCreation(es)
 	for _, e := range es {
 		b.clear(e)
@@ -454,4 +470,5 @@ func (e *fdbEntry) dropTimer() {
 		e.age.Stop()
 		e.age = nil
 	}
+	e.state &^= entryAging
 }

@@ -22,6 +22,7 @@ const (
 	entryQueued    uint8 = 1 << iota // in Network.holdQueue
 	entryFlapping                    // MACFlapping reported, the conflict lasts
 	entryForgotten                   // dropped from its table (forget.go)
+	entryAging                       // aging without a timer since last (lazyaging.go)
 )
 
 // heldOn returns how many flows teach e through lp.
@@ -121,6 +122,7 @@ func (b *bridge) learn(v int, m mac, lp *lport, held *[]learnRef) {
 		return // our own frames: answered without an entry (own)
 	}
 	e := b.entry(v, m)
+	b.settleAging(e)
 	n := b.n
 	if e.lp != lp {
 		b.point(e, lp)

@@ -51,6 +51,7 @@ func (b *bridge) forget() bool {
 	n := b.n
 	kept := b.entries[:0]
 	for _, e := range b.entries {
+		b.settleAging(e)
 		if !n.forgettable(e) {
 			if e.lp == nil && e.age != nil && !e.age.Armed() {
 				e.age = nil // an empty entry's timer: made again when it is learned

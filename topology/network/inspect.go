@@ -155,6 +155,13 @@ func (n *Network) inspectBridge(b *bridge, maxMACs int) *BridgeInspection {
 			if e.age != nil && e.age.Armed() {
 				me.Expires = max(me.Expires, e.age.When())
 			}
+			if e.state&entryAging != 0 {
+				fire, expired := b.agingFrom(e.last, n.s.Now())
+				if expired {
+					continue // aged out, not yet emptied (lazyaging.go)
+				}
+				me.Expires = max(me.Expires, fire)
+			}
 		}
 		all = append(all, ranked{me, e.last})
 	}

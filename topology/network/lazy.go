@@ -73,6 +73,10 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 	}
 	e.setPort(lp)
 	e.last = last
+	if b.agesWithoutTimer(e) {
+		e.state |= entryAging
+		return
+	}
 	if e.age == nil {
 		e.age = n.s.NewTimer(e.expire)
 	}
