@@ -162,10 +162,8 @@ func (b *bridge) agingFrom(last, now sim.Time) (fire sim.Time, expired bool) {
 	agingAt := func(t sim.Time) sim.Time {
 		// the tcUntil in force at t: that of the latest change started at or before t
 		until := sim.Time(0)
-		for _, w := range b.tcHist {
-			if w.start <= t {
-				until = w.until
-			}
+		if i := sort.Search(len(b.tcHist), func(i int) bool { return b.tcHist[i].start > t }); i > 0 {
+			until = b.tcHist[i-1].until
 		}
 		if t < until {
 			return b.cfg.ForwardDelay

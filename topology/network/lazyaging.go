@@ -33,7 +33,12 @@ func (b *bridge) settleAging(e *fdbEntry) bool {
 	if e.state&entryAging == 0 {
 		return false
 	}
-	if _, expired := b.agingFrom(e.last, b.n.s.Now()); !expired {
+	// No timer armed at last fires before the shorter of the two aging times.
+	now := b.n.s.Now()
+	if now < e.last+min(b.cfg.ForwardDelay, b.cfg.MACAging) {
+		return false
+	}
+	if _, expired := b.agingFrom(e.last, now); !expired {
 		return false
 	}
 	b.ageOut(e)
