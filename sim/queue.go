@@ -171,8 +171,7 @@ func (q *queue) refill() bool {
 	if least == Never { // only stale entries
 		q.n -= len(src)
 		q.stale -= len(src)
-		clear(src)
-		q.buckets[b] = src[:0]
+		q.buckets[b] = drained(src)
 		return true
 	}
 	q.last = least
@@ -199,8 +198,7 @@ func (q *queue) refill() bool {
 			q.full |= 1 << d
 		}
 	}
-	clear(src)
-	q.buckets[b] = src[:0]
+	q.buckets[b] = drained(src)
 	due := q.buckets[0]
 	if !slices.IsSortedFunc(due, cmpKey) {
 		slices.SortFunc(due, cmpKey)
@@ -240,8 +238,7 @@ func (q *queue) rebuild(last Time) {
 		}
 	})
 	for b := range q.buckets {
-		clear(q.buckets[b])
-		q.buckets[b] = q.buckets[b][:0]
+		q.buckets[b] = drained(q.buckets[b])
 	}
 	q.full = 0
 	q.head, q.n, q.stale, q.last = 0, len(keep), 0, last
@@ -257,8 +254,24 @@ func (q *queue) rebuild(last Time) {
 	for _, e := range keep {
 		q.place(e)
 	}
-	clear(keep)
-	q.scratch = keep[:0]
+	q.scratch = drained(keep)
+}
+
+// bigBucket is the capacity (in entries, 24 bytes each) above which an emptied bucket
+// gives its array back instead of keeping it for reuse: a burst of a million timers
+// (a flood teaching every switch of a large fabric) must not pin its arrays for the
+// rest of the run, while small queues keep theirs and never allocate. dctwin's own
+// choice.
+const bigBucket = 1 << 16
+
+// drained returns what an emptied bucket keeps: its array, cleared, or nothing if the
+// array is big.
+func drained(es []entry) []entry {
+	if cap(es) > bigBucket {
+		return nil
+	}
+	clear(es)
+	return es[:0]
 }
 
 func (q *queue) rebase(at Time) { q.rebuild(at) }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ func newBenchNetworkCmd() *cobra.Command {
 	var (
 		asJSON, quick, scaling bool
 		emit                   string
+		cpuProfile, memProfile string
 		sizes                  []int
 		spec                   = scenarios.FabricDefaults
 	)
@@ -85,7 +87,22 @@ cost ∝ hosts^k. The machine is usually shared: compare runs made together.`,
 				}
 				return sc.WriteText(cmd.OutOrStdout())
 			}
-			r, err := netbench.Run(spec, cmd.ErrOrStderr())
+			var prof netbench.Profiles
+			for _, p := range []struct {
+				name string
+				w    *io.Writer
+			}{{cpuProfile, &prof.CPU}, {memProfile, &prof.Heap}} {
+				if p.name == "" {
+					continue
+				}
+				f, err := os.Create(p.name)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				*p.w = f
+			}
+			r, err := netbench.RunProfiled(spec, cmd.ErrOrStderr(), prof)
 			if err != nil {
 				return err
 			}
@@ -111,6 +128,8 @@ cost ∝ hosts^k. The machine is usually shared: compare runs made together.`,
 	f.IntVar(&spec.VLANs, "vlans", 1, "server VLANs (and as many client VLANs) the servers and clients are spread over")
 	f.BoolVar(&spec.AsymmetricVRRP, "asymmetric-vrrp", false, "make core-2 the gateway master of every other VLAN (by default core-1 of all)")
 	f.BoolVar(&scaling, "scaling", false, "run at each of --sizes hosts (switches hosts/10, flows 10 x hosts, phones and VLANs in proportion) and fit the exponent of time and memory")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run phase to this file (go tool pprof)")
+	f.StringVar(&memProfile, "memprofile", "", "write a heap profile taken at the end of the run phase to this file (go tool pprof)")
 	f.IntSliceVar(&sizes, "sizes", netbench.DefaultSizes, "host counts of --scaling")
 	return cmd
 }

@@ -82,3 +82,23 @@ func TestBenchNetworkBadSize(t *testing.T) {
 		t.Errorf("odd switch count: exit %d (%v), want 2", exitCode(err), err)
 	}
 }
+
+// --cpuprofile and --memprofile write pprof profiles: gzip-compressed protocol
+// buffers, so each file starts with gzip's magic bytes 1f 8b.
+func TestBenchNetworkProfiles(t *testing.T) {
+	dir := t.TempDir()
+	cpu, heap := filepath.Join(dir, "cpu.pprof"), filepath.Join(dir, "heap.pprof")
+	_, errOut, err := run(t, append([]string{"bench", "network", "--cpuprofile", cpu, "--memprofile", heap}, tinyFabric...)...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	for _, name := range []string{cpu, heap} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+			t.Errorf("%s: %d bytes, not a gzip-compressed profile", filepath.Base(name), len(b))
+		}
+	}
+}

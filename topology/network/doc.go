@@ -45,6 +45,9 @@
 // someone looks it up, as the flood would have left it; its floods register once per
 // bridge, and a flood through a single switch goes out of its ports to other switches
 // and to the destination only, the copies to its other host ports counted as a load
-// per switch and VLAN (floodload.go). Package network/reference keeps the runtime before that redesign, for the
-// tests that show both give the same outages, detections and flows.
+// per switch and VLAN (floodload.go). Such a network also keeps its MAC tables small:
+// an entry that ages while no flow is registered on it has no timer, its expiry
+// computed when something reads it (lazyaging.go), and an empty entry nobody needs is
+// dropped (forget.go). Package network/reference keeps the runtime before that
+// redesign, for the tests that show both give the same outages, detections and flows.
 package network

@@ -20,6 +20,8 @@ type bridge struct {
 	peerLinks []*Link
 	table     map[fdbKey]*fdbEntry // the entries looked up or learned so far
 	entries   []*fdbEntry          // creation order, for deterministic scans
+	tableMax  int                  // the most entries table held since it was made (forget.go)
+	gone      map[fdbKey]int32     // the creation numbers of the entries forgotten (forget.go)
 	tcUntil   sim.Time             // STP topology change: short aging until then
 	tcHist    []tcWindow           // the STP topology changes so far (lazy.go)
 
@@ -74,25 +76,28 @@ type lport struct {
 	flushed uint64
 }
 
-// fdbEntry is one MAC table entry. Entries are never deleted, only emptied (lp nil), so
-// flows that looked a MAC up and flooded can depend on its coming back.
+// fdbEntry is one MAC table entry. Entries are never deleted while a flow may depend
+// on them, only emptied (lp nil), so flows that looked a MAC up and flooded can depend
+// on its coming back (forget.go drops the others). A large fabric holds millions: the
+// fields are laid out to fit 112 bytes.
 type fdbEntry struct {
 	b    *bridge
-	mac  mac
-	vlan int
-	id   int32 // creation order in its bridge
-	at   int32 // index in lp.entries
 	lp   *lport
-	gen  uint32   // bumped when the entry is emptied: the holds on it are gone
-	refs int32    // flows whose traffic keeps refreshing the entry
-	last sim.Time // last refresh when refs is zero
-	age  *sim.Timer
-	deps depList
-	// holds are the refs per port the flows' traffic teaches (flap.go): one port,
-	// unless the MAC flaps.
-	hold  lpHold
-	more  []lpHold
-	state uint8 // entryQueued, entryFlapping
+	mac  mac
+	vlan int32
+	id   int32  // creation order (Network.entrySeq)
+	at   int32  // index in lp.entries
+	gen  uint32 // bumped when the entry is emptied: the holds on it are gone
+	refs int32  // flows whose traffic keeps refreshing the entry
+	// The refs per port the flows' traffic teaches (flap.go): holdRefs through
+	// holdLP, and more only if the MAC flaps.
+	holdLP   *lport
+	holdRefs int32
+	state    uint8    // entryQueued, entryFlapping, entryForgotten
+	last     sim.Time // last refresh when refs is zero
+	age      *sim.Timer
+	deps     depList
+	more     *[]lpHold
 }
 
 // learnRef is a flow's hold on an entry it refreshes, through the port it teaches.
@@ -174,9 +179,20 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 	if b.table == nil {
 		b.table = map[fdbKey]*fdbEntry{}
 	}
-	e := &fdbEntry{b: b, mac: m, vlan: v, id: int32(len(b.entries)), at: -1}
+	// An entry forgotten and written again keeps its place in the creation order
+	// (forget.go).
+	id, again := b.gone[k]
+	if again {
+		delete(b.gone, k)
+	} else {
+		id = b.n.entrySeq
+		b.n.entrySeq++
+	}
+	e := &fdbEntry{b: b, mac: m, vlan: int32(v), id: id, at: -1}
 	b.table[k] = e
-	b.entries = append(b.entries, e)
+	b.tableMax = max(b.tableMax, len(b.table))
+	b.entries = insertByCreation(b.entries, e)
+	b.n.entryCount++
 	b.n.materialized(k, e)
 	return e
 }
@@ -200,6 +216,16 @@ func (e *fdbEntry) setPort(lp *lport) {
 		e.at = int32(len(lp.entries))
 		lp.entries = append(lp.entries, e)
 	}
+}
+
+// insertByCreation inserts e into es, which is in creation order: at the end, unless e
+// was forgotten and is written again.
+func insertByCreation(es []*fdbEntry, e *fdbEntry) []*fdbEntry {
+	if k := len(es); k == 0 || es[k-1].id < e.id {
+		return append(es, e)
+	}
+	i, _ := slices.BinarySearchFunc(es, e.id, func(x *fdbEntry, id int32) int { return cmp.Compare(x.id, id) })
+	return slices.Insert(es, i, e)
 }
 
 // byCreation orders entries as they were created, the order the tables are scanned
@@ -294,9 +320,16 @@ func (lp *lport) pick(sw *device, hash uint32) *Port {
 
 func (n *Network) macName(m mac) string { return n.macNames[m] }
 
+// armAging starts or re-arms e's aging from e.last: with its timer, or without one
+// (lazyaging.go).
 func (b *bridge) armAging(e *fdbEntry) {
 	if e.age == nil {
-		e.age = b.n.s.NewTimer(func() { b.expire(e) })
+		if b.agesWithoutTimer(e) {
+			e.state |= entryAging
+			return
+		}
+		e.state &^= entryAging
+		e.age = b.n.s.NewTimer(e.expire)
 	}
 	at := e.last + b.agingTime()
 	if now := b.n.s.Now(); at < now {
@@ -304,6 +337,10 @@ func (b *bridge) armAging(e *fdbEntry) {
 	}
 	e.age.ResetAt(at)
 }
+
+// expire is the aging timer's callback (a method value: one word smaller than a
+// closure over bridge and entry).
+func (e *fdbEntry) expire() { e.b.expire(e) }
 
 func (b *bridge) expire(e *fdbEntry) {
 	if e.refs > 0 || e.lp == nil {
@@ -314,19 +351,27 @@ func (b *bridge) expire(e *fdbEntry) {
 		e.age.ResetAt(at)
 		return
 	}
+	b.ageOut(e)
+}
+
+// ageOut empties e: it aged out.
+func (b *bridge) ageOut(e *fdbEntry) {
+	n := b.n
 	if n.s.Observed() {
-		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), From: e.lp.name, Change: MACAged})
+		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(int(e.vlan)), From: e.lp.name, Change: MACAged})
 	}
 	e.setPort(nil)
 	e.gen++
 	e.dropHolds()
+	e.age = nil // fired: an empty entry needs no timer until it is learned again
+	e.state &^= entryAging
 	n.touch(&e.deps)
 }
 
 // shortenAging applies the topology-change aging time to entries nobody refreshes.
 func (b *bridge) shortenAging() {
 	for _, e := range b.entries {
-		if e.lp != nil && e.lp.cpu == nil && e.refs == 0 {
+		if e.lp != nil && e.lp.cpu == nil && e.refs == 0 && e.state&entryAging == 0 {
 			b.armAging(e)
 		}
 	}
@@ -335,7 +380,7 @@ func (b *bridge) shortenAging() {
 // flushPort empties the entries that point at lp (its link went down).
 func (b *bridge) flushPort(lp *lport, reason string) {
 	lp.flushed = b.n.nextSeq()
-	es := append(b.n.scratch[:0], lp.entries...)
+	es := b.settleAgingOf(append(b.n.scratch[:0], lp.entries...))
 	byCreation(es)
 	for _, e := range es {
 		b.clear(e)
@@ -367,6 +412,7 @@ func (b *bridge) flushTopology(except *lport) {
 			}
 		}
 	}
+	es = b.settleAgingOf(es)
 	byCreation(es)
 	for _, e := range es {
 		b.clear(e)
@@ -397,6 +443,7 @@ func (b *bridge) flushDevice(d *device) {
 	for _, m := range b.members {
 		flush(m.cpu)
 	}
+	es = b.settleAgingOf(es)
 	byCreation(es)
 	for _, e := range es {
 		b.clear(e)
@@ -412,8 +459,16 @@ func (b *bridge) clear(e *fdbEntry) {
 	e.gen++
 	e.refs = 0
 	e.dropHolds()
+	e.dropTimer()
+	b.n.touch(&e.deps)
+}
+
+// dropTimer stops and lets go of e's aging timer: of the millions of entries a large
+// fabric writes, only those that age need one (armAging makes it again).
+func (e *fdbEntry) dropTimer() {
 	if e.age != nil {
 		e.age.Stop()
+		e.age = nil
 	}
-	b.n.touch(&e.deps)
+	e.state &^= entryAging
 }

@@ -19,16 +19,18 @@ type lpHold struct {
 }
 
 const (
-	entryQueued   uint8 = 1 << iota // in Network.holdQueue
-	entryFlapping                   // MACFlapping reported, the conflict lasts
+	entryQueued    uint8 = 1 << iota // in Network.holdQueue
+	entryFlapping                    // MACFlapping reported, the conflict lasts
+	entryForgotten                   // dropped from its table (forget.go)
+	entryAging                       // aging without a timer since last (lazyaging.go)
 )
 
 // heldOn returns how many flows teach e through lp.
 func (e *fdbEntry) heldOn(lp *lport) int32 {
-	if e.hold.lp == lp {
-		return e.hold.refs
+	if e.holdLP == lp {
+		return e.holdRefs
 	}
-	for _, h := range e.more {
+	for _, h := range e.others() {
 		if h.lp == lp {
 			return h.refs
 		}
@@ -36,48 +38,64 @@ func (e *fdbEntry) heldOn(lp *lport) int32 {
 	return 0
 }
 
+// others are the holds on ports other than holdLP: none unless the MAC flaps.
+func (e *fdbEntry) others() []lpHold {
+	if e.more == nil {
+		return nil
+	}
+	return *e.more
+}
+
+// setOthers replaces the other holds; none is no slice at all.
+func (e *fdbEntry) setOthers(hs []lpHold) {
+	switch {
+	case len(hs) == 0:
+		e.more = nil
+	case e.more == nil:
+		e.more = &hs
+	default:
+		*e.more = hs
+	}
+}
+
 // addHold counts one more flow teaching e through lp.
 func (e *fdbEntry) addHold(lp *lport) {
 	e.refs++
 	switch {
-	case e.hold.lp == lp:
-		e.hold.refs++
+	case e.holdLP == lp:
+		e.holdRefs++
 		return
-	case e.hold.refs == 0:
-		e.hold = lpHold{lp, 1}
+	case e.holdRefs == 0:
+		e.holdLP, e.holdRefs = lp, 1
 		return
 	}
-	for i := range e.more {
-		if e.more[i].lp == lp {
-			e.more[i].refs++
+	more := e.others()
+	for i := range more {
+		if more[i].lp == lp {
+			more[i].refs++
 			return
 		}
 	}
-	e.more = append(e.more, lpHold{lp, 1})
+	e.setOthers(append(more, lpHold{lp, 1}))
 }
 
 // dropHold counts one flow fewer teaching e through lp.
 func (e *fdbEntry) dropHold(lp *lport) {
 	e.refs--
-	if e.hold.lp == lp {
-		e.hold.refs--
-		if e.hold.refs == 0 && len(e.more) > 0 {
-			e.hold = e.more[0]
-			e.more = e.more[1:]
-			if len(e.more) == 0 {
-				e.more = nil
-			}
+	more := e.others()
+	if e.holdLP == lp {
+		e.holdRefs--
+		if e.holdRefs == 0 && len(more) > 0 {
+			e.holdLP, e.holdRefs = more[0].lp, more[0].refs
+			e.setOthers(more[1:])
 		}
 		return
 	}
-	for i := range e.more {
-		if e.more[i].lp == lp {
-			e.more[i].refs--
-			if e.more[i].refs == 0 {
-				e.more = append(e.more[:i], e.more[i+1:]...)
-				if len(e.more) == 0 {
-					e.more = nil
-				}
+	for i := range more {
+		if more[i].lp == lp {
+			more[i].refs--
+			if more[i].refs == 0 {
+				e.setOthers(append(more[:i], more[i+1:]...))
 			}
 			return
 		}
@@ -86,7 +104,7 @@ func (e *fdbEntry) dropHold(lp *lport) {
 
 // dropHolds forgets every hold (the entry was emptied).
 func (e *fdbEntry) dropHolds() {
-	e.hold, e.more = lpHold{}, nil
+	e.holdLP, e.holdRefs, e.more = nil, 0, nil
 	e.state &^= entryFlapping
 }
 
@@ -104,6 +122,7 @@ func (b *bridge) learn(v int, m mac, lp *lport, held *[]learnRef) {
 		return // our own frames: answered without an entry (own)
 	}
 	e := b.entry(v, m)
+	b.settleAging(e)
 	n := b.n
 	if e.lp != lp {
 		b.point(e, lp)
@@ -114,9 +133,7 @@ func (b *bridge) learn(v int, m mac, lp *lport, held *[]learnRef) {
 		if e.more != nil {
 			n.queueHolds(e)
 		}
-		if e.age != nil {
-			e.age.Stop()
-		}
+		e.dropTimer() // held: it does not age while flows teach it
 		return
 	}
 	if e.refs == 0 {
@@ -137,7 +154,7 @@ func (b *bridge) point(e *fdbEntry, lp *lport) {
 	}
 	e.setPort(lp)
 	if n.s.Observed() {
-		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), Port: lp.name, From: from, Change: change})
+		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(int(e.vlan)), Port: lp.name, From: from, Change: change})
 	}
 	n.touch(&e.deps)
 }
@@ -198,7 +215,7 @@ func (n *Network) settleHolds() {
 			continue
 		}
 		if e.heldOn(e.lp) == 0 {
-			e.b.point(e, e.hold.lp)
+			e.b.point(e, e.holdLP)
 		}
 		if e.more == nil {
 			e.state &^= entryFlapping
@@ -206,12 +223,12 @@ func (n *Network) settleHolds() {
 		}
 		if e.state&entryFlapping == 0 {
 			e.state |= entryFlapping
-			other := e.hold.lp
+			other := e.holdLP
 			if other == e.lp {
-				other = e.more[0].lp
+				other = e.others()[0].lp
 			}
 			n.flaps++
-			n.record(MACFlapping{Switch: e.b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(e.vlan), Ports: [2]string{other.name, e.lp.name}})
+			n.record(MACFlapping{Switch: e.b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(int(e.vlan)), Ports: [2]string{other.name, e.lp.name}})
 		}
 	}
 }

@@ -461,6 +461,7 @@ func (n *Network) runSettle() {
 	}
 	n.settleCongested()
 	n.maybeSweep()
+	n.maybeForget()
 }
 
 // evaluate walks every direction of f through the current forwarding state.

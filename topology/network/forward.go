@@ -349,6 +349,10 @@ func (w *walker) forward(sw *device, in *lport) {
 		return
 	}
 	e := b.entry(w.fr.vlan, w.fr.dst)
+	b.settleAging(e)
+	if w.f != nil {
+		b.watch(e) // the flow registers on it next
+	}
 	w.dep(&e.deps)
 	switch {
 	case e.lp == nil:

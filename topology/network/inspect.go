@@ -147,13 +147,20 @@ func (n *Network) inspectBridge(b *bridge, maxMACs int) *BridgeInspection {
 		if e.lp == nil || e.lp.cpu != nil {
 			continue
 		}
-		me := MACEntry{MAC: n.macName(e.mac), Port: e.lp.name, VLAN: n.vlanName(e.vlan), InUse: e.refs > 0}
+		me := MACEntry{MAC: n.macName(e.mac), Port: e.lp.name, VLAN: n.vlanName(int(e.vlan)), InUse: e.refs > 0}
 		if !me.InUse {
 			// The aging timer re-arms itself when it fires early, so the entry goes at
 			// the later of the two.
 			me.Expires = max(e.last+b.agingTime(), n.s.Now())
 			if e.age != nil && e.age.Armed() {
 				me.Expires = max(me.Expires, e.age.When())
+			}
+			if e.state&entryAging != 0 {
+				fire, expired := b.agingFrom(e.last, n.s.Now())
+				if expired {
+					continue // aged out, not yet emptied (lazyaging.go)
+				}
+				me.Expires = max(me.Expires, fire)
 			}
 		}
 		all = append(all, ranked{me, e.last})

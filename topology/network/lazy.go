@@ -65,7 +65,7 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 		return
 	}
 	ks := n.keyOf(k)
-	ks.entries = append(ks.entries, e)
+	ks.entries = insertByCreation(ks.entries, e)
 	b := e.b
 	lp, last, fire, ok := n.derived(b, ks)
 	if !ok {
@@ -73,8 +73,12 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 	}
 	e.setPort(lp)
 	e.last = last
+	if b.agesWithoutTimer(e) {
+		e.state |= entryAging
+		return
+	}
 	if e.age == nil {
-		e.age = n.s.NewTimer(func() { b.expire(e) })
+		e.age = n.s.NewTimer(e.expire)
 	}
 	e.age.ResetAt(fire)
 }
@@ -158,10 +162,8 @@ func (b *bridge) agingFrom(last, now sim.Time) (fire sim.Time, expired bool) {
 	agingAt := func(t sim.Time) sim.Time {
 		// the tcUntil in force at t: that of the latest change started at or before t
 		until := sim.Time(0)
-		for _, w := range b.tcHist {
-			if w.start <= t {
-				until = w.until
-			}
+		if i := sort.Search(len(b.tcHist), func(i int) bool { return b.tcHist[i].start > t }); i > 0 {
+			until = b.tcHist[i-1].until
 		}
 		if t < until {
 			return b.cfg.ForwardDelay

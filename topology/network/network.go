@@ -63,8 +63,12 @@ type Network struct {
 	vlanIDs   []int
 	vlanNames map[int]string
 
-	seq     uint64      // orders learnings and flushes (lazy.go)
-	scratch []*fdbEntry // entries a flush clears
+	seq uint64 // orders learnings and flushes (lazy.go)
+	// entryCount counts the MAC entries in all tables, entryKept those left after the
+	// last sweep (forget.go); entrySeq numbers the entries in creation order.
+	entryCount, entryKept int
+	entrySeq              int32
+	scratch               []*fdbEntry // entries a flush clears
 
 	// Broadcasts learned lazily (lazy.go, floodtree.go).
 	lazyOn   bool

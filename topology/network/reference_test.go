@@ -443,14 +443,22 @@ func at(list []string, i int) string {
 	return "(none)"
 }
 
-// The random data centers are compared twice: as small networks (every broadcast
-// walked) and with broadcasts learned lazily whatever the size (lazy.go).
+// The random data centers are compared three times: as small networks (every broadcast
+// walked), with broadcasts learned lazily whatever the size (lazy.go), and learning
+// lazily while dropping the entries nobody needs at every settle (forget.go).
 func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
 	for _, mode := range []struct {
-		name string
-		opt  network.Options
-	}{{"walked", network.Options{}}, {"lazy", network.Options{EagerBridges: -1}}} {
-		t.Run(mode.name, func(t *testing.T) { compareRandom(t, mode.opt) })
+		name   string
+		opt    network.Options
+		forget bool
+	}{{"walked", network.Options{}, false}, {"lazy", network.Options{EagerBridges: -1}, false},
+		{"lazy, forgetting", network.Options{EagerBridges: -1}, true}} {
+		t.Run(mode.name, func(t *testing.T) {
+			if mode.forget {
+				defer network.ForgetEagerly()()
+			}
+			compareRandom(t, mode.opt)
+		})
 	}
 }
 

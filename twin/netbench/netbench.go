@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/pprof"
 	"text/tabwriter"
 	"time"
 
@@ -76,9 +77,22 @@ func Quick(spec scenarios.Fabric) scenarios.Fabric {
 	return spec
 }
 
+// Profiles are where a run writes Go profiles (pprof format); a nil writer is no
+// profile. CPU covers the run phase; Heap is taken at the end of the run phase, before
+// the report, after a collection: what the running twin holds (in-use space) and what
+// the whole benchmark allocated (alloc space).
+type Profiles struct {
+	CPU, Heap io.Writer
+}
+
 // Run generates, loads, builds, runs and measures one fabric. Progress goes to
 // progress: a line as each phase starts and one per tenth of the simulated time.
 func Run(spec scenarios.Fabric, progress io.Writer) (*Result, error) {
+	return RunProfiled(spec, progress, Profiles{})
+}
+
+// RunProfiled is Run writing the profiles prof asks for.
+func RunProfiled(spec scenarios.Fabric, progress io.Writer, prof Profiles) (*Result, error) {
 	counts, err := spec.Counts()
 	if err != nil {
 		return nil, err
@@ -120,6 +134,12 @@ func Run(spec scenarios.Fabric, progress io.Writer) (*Result, error) {
 	}
 	data = nil // the text is not needed any more; let it go before the run's peak
 	r.Seed, r.SimS = tw.Seed, tw.Duration.Seconds()
+	if prof.CPU != nil {
+		if err := pprof.StartCPUProfile(prof.CPU); err != nil {
+			mem.finish()
+			return nil, err
+		}
+	}
 	r.RunS, _ = phase(fmt.Sprintf("running %s simulated", tw.Duration), func() error {
 		step := tw.Duration / 10
 		start := time.Now()
@@ -130,7 +150,17 @@ func Run(spec scenarios.Fabric, progress io.Writer) (*Result, error) {
 		}
 		return nil
 	})
+	if prof.CPU != nil {
+		pprof.StopCPUProfile()
+	}
 	r.Events, r.Evaluations = tw.Sim.Steps(), tw.Net.Evaluations()
+	if prof.Heap != nil {
+		runtime.GC()
+		if err := pprof.WriteHeapProfile(prof.Heap); err != nil {
+			mem.finish()
+			return nil, err
+		}
+	}
 	r.HeapAfterRun = mem.sample().HeapInuse
 	r.ReportS, _ = phase("measuring outages", func() error { rep = tw.Report(); return nil })
 	r.TotalS = time.Since(total).Seconds()

@@ -1,0 +1,105 @@
+package network
+
+import "slices"
+
+// Forgetting MAC entries. A flood writes an entry on every bridge of its VLAN: the
+// source it learns and the destination it looks up. Once the entry has aged out or
+// been flushed and the flows that looked at it have since walked elsewhere, it is an
+// empty record nobody reads — in a fabric of 800 switches nine entries in ten (and
+// with their aging timers, half the heap). A real bridge frees such a slot; here it
+// was kept so that flows could depend on its coming back.
+//
+// In a network that learns lazily (lazy.go) an empty entry is dropped when nothing can
+// tell it from one never written: it points nowhere, no flow holds it or is
+// registered on it (every item of its dependency list is stale), no timer or queue
+// has it, and the announcements of its MAC teach its bridge nothing now (derived).
+// Written again, it gets what the announcements taught the bridge — nothing, unless a
+// newer announcement reached the bridge, which would have taught the kept entry the
+// same at the same instant — so the run goes on as if it had been kept. Networks
+// that walk every broadcast keep their entries, which their trace lists.
+
+// entrySweepMin is the least number of entries written between two sweeps, so that a
+// small network never sweeps; dctwin's own choice. Below zero, every settle sweeps
+// (tests: ForgetEagerly).
+var entrySweepMin = 1 << 16
+
+// maybeForget drops the forgettable entries once the tables hold a quarter more
+// entries than they kept after the last sweep (and at least entrySweepMin more); the
+// cost of a sweep is paid for by the entries written since.
+func (n *Network) maybeForget() {
+	if !n.lazyOn || entrySweepMin >= 0 && n.entryCount <= n.entryKept+max(n.entryKept/4, entrySweepMin) {
+		return
+	}
+	forgot := false
+	for _, b := range n.bridges {
+		if b.forget() {
+			forgot = true
+		}
+	}
+	if forgot {
+		for _, ks := range n.keys {
+			ks.entries = slices.DeleteFunc(ks.entries, func(e *fdbEntry) bool { return e.state&entryForgotten != 0 })
+		}
+	}
+	n.entryKept = n.entryCount
+}
+
+// forget drops b's forgettable entries and reports whether there were any. A table
+// that shrank to a quarter of its largest size is built anew: a Go map keeps its
+// memory when entries are deleted.
+func (b *bridge) forget() bool {
+	n := b.n
+	kept := b.entries[:0]
+	for _, e := range b.entries {
+		b.settleAging(e)
+		if !n.forgettable(e) {
+			if e.lp == nil && e.age != nil && !e.age.Armed() {
+				e.age = nil // an empty entry's timer: made again when it is learned
+			}
+			kept = append(kept, e)
+			continue
+		}
+		e.state |= entryForgotten
+		k := fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}
+		delete(b.table, k)
+		if b.gone == nil {
+			b.gone = map[fdbKey]int32{}
+		}
+		b.gone[k] = e.id
+		n.entryCount--
+	}
+	if len(kept) == len(b.entries) {
+		return false
+	}
+	clear(b.entries[len(kept):])
+	b.entries = kept
+	if 4*len(kept) < b.tableMax {
+		t := make(map[fdbKey]*fdbEntry, len(kept))
+		for _, e := range kept {
+			t[fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}] = e
+		}
+		b.table, b.tableMax = t, len(kept)
+	}
+	return true
+}
+
+// forgettable reports whether e can be dropped without changing the run (see above).
+func (n *Network) forgettable(e *fdbEntry) bool {
+	if e.lp != nil || e.refs != 0 || e.state != 0 || e.more != nil {
+		return false
+	}
+	if e.age != nil && e.age.Armed() {
+		return false
+	}
+	for _, r := range e.deps.items {
+		if n.stamps[r.id] == r.stamp {
+			return false
+		}
+	}
+	if ks := n.keys[fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}]; ks != nil {
+		if _, _, _, ok := n.derived(e.b, ks); ok {
+			return false
+		}
+	}
+	return true
+}
