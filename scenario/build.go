@@ -465,6 +465,14 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 	default:
 		b.fail(c.PosOf("ha.isolation_response"), "unknown isolation_response %q (expected leave-powered-on, power-off or shutdown)", c.HA.IsolationResponse)
 	}
+	legacy := false
+	switch strings.ToLower(c.HA.Agent) {
+	case "", "fdm":
+	case "aam":
+		legacy = true
+	default:
+		b.fail(c.PosOf("ha.agent"), "unknown HA agent %q (expected fdm, vSphere 5 and later, or aam, legacy HA of vSphere 4 and before)", c.HA.Agent)
+	}
 	drsThreshold := topology.DefaultDRSThreshold
 	if written(c.Source, "drs.threshold") {
 		drsThreshold = c.DRS.Threshold
@@ -494,7 +502,7 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 	}
 	ftRate := speedOr(c.Source, "ft.logging_rate", c.FT.LoggingRate, topology.DefaultFTLoggingRate)
 	return &topology.Cluster{Name: c.Name, Hosts: c.Hosts, VMotionVLAN: c.VMotionVLAN, Source: c.Source,
-		HA: topology.HA{Enabled: c.HA.Enabled,
+		HA: topology.HA{Enabled: c.HA.Enabled, Legacy: legacy,
 			Heartbeat:             orDefault(c.Source, "ha.heartbeat", c.HA.Heartbeat, topology.DefaultHAHeartbeat),
 			FailureDetection:      orDefault(c.Source, "ha.failure_detection", c.HA.FailureDetection, topology.DefaultHAFailureDetection),
 			IsolationResponse:     iso,

@@ -195,7 +195,10 @@ type StorageSpec struct {
 
 // HASpec is vSphere-HA-like settings.
 type HASpec struct {
-	Enabled               bool     `yaml:"enabled"`
+	Enabled bool `yaml:"enabled"`
+	// Agent is fdm (vSphere 5 and later: a master and slaves, the default) or aam
+	// (legacy HA of vSphere 4 and before: peers, no master, no datastore heartbeats).
+	Agent                 string   `yaml:"agent"`
 	Heartbeat             Duration `yaml:"heartbeat"`
 	FailureDetection      Duration `yaml:"failure_detection"`
 	IsolationResponse     string   `yaml:"isolation_response"`

@@ -390,7 +390,10 @@ const LocalDisk = "local"
 
 // HA is the cluster's high-availability settings (reference-facts §6.1).
 type HA struct {
-	Enabled               bool
+	Enabled bool
+	// Legacy selects AAM, the HA agent of vSphere 4 and before (peers, no master,
+	// no datastore heartbeats), instead of FDM (reference-facts §6.1).
+	Legacy                bool
 	Heartbeat             time.Duration
 	FailureDetection      time.Duration
 	IsolationResponse     string // leave-powered-on, power-off, shutdown

@@ -89,7 +89,7 @@ func (tw *Twin) startHA() error {
 				Priority: restartPriority(v), BootTime: sim.Time(v.BootTime)})
 			tw.haOf[v.Name] = hc
 		}
-		cfg := ha.Config{Heartbeat: sim.Time(c.HA.Heartbeat), FailureDetection: sim.Time(c.HA.FailureDetection),
+		cfg := ha.Config{Legacy: c.HA.Legacy, Heartbeat: sim.Time(c.HA.Heartbeat), FailureDetection: sim.Time(c.HA.FailureDetection),
 			DatastoreHeartbeats: c.HA.DatastoreHeartbeats, IsolationResponse: ha.Response(c.HA.IsolationResponse),
 			VMMonitoring: c.HA.VMMonitoring, Admission: check.AdmissionOf(c.HA)}
 		agents, err := ha.New(tw.Sim, c.Name, cfg, hosts, vms, hc)

@@ -177,6 +177,7 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].name":                    {kind: identity},
 	"topology.clusters[].hosts":                   runs("topology.clusters[vcluster].hosts=[hv-1, hv-2, hv-4]").on("classic-dc"),
 	"topology.clusters[].ha.enabled":              runs("topology.clusters[vcluster].ha.enabled=false").on("classic-dc"),
+	"topology.clusters[].ha.agent":                runs("topology.clusters[vcluster].ha.agent=aam").with(hv2Fails).on("classic-dc"),
 	"topology.clusters[].ha.heartbeat":            runs("topology.clusters[vcluster].ha.heartbeat=3s").on("classic-dc"),
 	"topology.clusters[].ha.failure_detection":    runs("topology.clusters[vcluster].ha.failure_detection=30s").with(hv2Fails).on("classic-dc"),
 	"topology.clusters[].ha.datastore_heartbeats": runs("topology.clusters[vcluster].ha.datastore_heartbeats=false").with(hv2Fails).on("classic-dc"),
