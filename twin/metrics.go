@@ -36,6 +36,13 @@ import (
 //	calls.min_interval_mos         the worst interval MOS of any ended call
 //	energy.total_kwh               energy of the hosts with a power model (with any)
 //	energy.host[NAME].kwh          one host's energy
+//	migration[i].downtime_ms       the i-th live migration's VM downtime (0-based; absent unless it went through)
+//	migration[i].duration_ms       its pre-copy and stun together
+//	migrations.count               live migrations started (by hand, maintenance, DRS, DPM)
+//	drs.migrations                 migrations fully automated DRS started (with DRS or DPM at work)
+//	drs.recommendations            moves manual or partially automated DRS recommended
+//	dpm.power_offs, dpm.power_ons  DPM's power actions that completed
+//	dpm.host_off_hours             the hosts' total time powered off by DPM
 type Metric struct {
 	Name  string
 	Value float64
@@ -55,6 +62,10 @@ var MetricFamilies = map[string][]string{
 		"over_delay_budget", "in_progress_at_start", "blocking_ratio", "mean_mos", "min_mos", "min_interval_mos"},
 	"energy":      {"total_kwh"},
 	"energy.host": {"kwh"},
+	"migration":   {"downtime_ms", "duration_ms"},
+	"migrations":  {"count"},
+	"drs":         {"migrations", "recommendations"},
+	"dpm":         {"power_offs", "power_ons", "host_off_hours"},
 }
 
 // Metrics returns the report's named figures, sorted by name.
@@ -145,6 +156,34 @@ func (r *Report) Metrics() []Metric {
 		for _, h := range e.Hosts {
 			add("energy.host["+h.Host+"].kwh", h.KWh)
 		}
+	}
+	if len(r.Migrations) > 0 {
+		add("migrations.count", float64(len(r.Migrations)))
+	}
+	for i, m := range r.Migrations {
+		if m.Aborted == "" && m.EndS != nil {
+			p := fmt.Sprintf("migration[%d].", i)
+			add(p+"downtime_ms", m.DowntimeMs)
+			add(p+"duration_ms", m.PreCopyMs+m.StunMs)
+		}
+	}
+	if rs := r.Resources; rs != nil {
+		add("drs.migrations", float64(rs.DRSMigrations))
+		add("drs.recommendations", float64(len(rs.Recommendations)))
+		var offs, ons float64
+		for _, a := range rs.PowerActions {
+			if a.DoneS == nil {
+				continue
+			}
+			if a.Action == "power on" {
+				ons++
+			} else {
+				offs++
+			}
+		}
+		add("dpm.power_offs", offs)
+		add("dpm.power_ons", ons)
+		add("dpm.host_off_hours", rs.HostOffHours)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

@@ -46,6 +46,8 @@ type Report struct {
 	// Migrations lists the live migrations (by hand, scheduled, for maintenance) with
 	// their rounds and the VM's downtime (vmotionreport.go).
 	Migrations []MigrationResult `json:"migrations,omitempty"`
+	// Resources is what DRS and DPM did (nil if nothing).
+	Resources *ResourcesResult `json:"resources,omitempty"`
 }
 
 // FailureResult is one failure. Times are from the start of the run (at_s) or from the
@@ -178,6 +180,7 @@ func (tw *Twin) Report() *Report {
 	}
 	r.Energy = tw.energy.result()
 	r.Migrations = tw.migrationResults()
+	r.Resources = tw.resourcesResult()
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
 		r.Calls = &st
@@ -454,6 +457,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	writeSummarized(b, r.Summarized)
 	writeMigrations(b, r.Migrations)
+	writeResources(b, r.Resources)
 	if len(r.Services) > 0 {
 		b.WriteString("\nService view (time cut off / time with some traffic lost):\n")
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', tabwriter.AlignRight)
