@@ -39,7 +39,7 @@ import (
 //	migration[i].downtime_ms       the i-th live migration's VM downtime (0-based; absent unless it went through)
 //	migration[i].duration_ms       its pre-copy and stun together
 //	migrations.count               live migrations started (by hand, maintenance, DRS, DPM)
-//	drs.migrations                 migrations fully automated DRS started (with DRS or DPM at work)
+//	drs.migrations                 migrations fully automated DRS started (0 without DRS at work)
 //	drs.recommendations            moves manual or partially automated DRS recommended
 //	dpm.power_offs, dpm.power_ons  DPM's power actions that completed
 //	dpm.host_off_hours             the hosts' total time powered off by DPM
@@ -157,9 +157,7 @@ func (r *Report) Metrics() []Metric {
 			add("energy.host["+h.Host+"].kwh", h.KWh)
 		}
 	}
-	if len(r.Migrations) > 0 {
-		add("migrations.count", float64(len(r.Migrations)))
-	}
+	add("migrations.count", float64(len(r.Migrations)))
 	for i, m := range r.Migrations {
 		if m.Aborted == "" && m.EndS != nil {
 			p := fmt.Sprintf("migration[%d].", i)
@@ -167,24 +165,26 @@ func (r *Report) Metrics() []Metric {
 			add(p+"duration_ms", m.PreCopyMs+m.StunMs)
 		}
 	}
-	if rs := r.Resources; rs != nil {
-		add("drs.migrations", float64(rs.DRSMigrations))
-		add("drs.recommendations", float64(len(rs.Recommendations)))
-		var offs, ons float64
-		for _, a := range rs.PowerActions {
-			if a.DoneS == nil {
-				continue
-			}
-			if a.Action == "power on" {
-				ons++
-			} else {
-				offs++
-			}
-		}
-		add("dpm.power_offs", offs)
-		add("dpm.power_ons", ons)
-		add("dpm.host_off_hours", rs.HostOffHours)
+	rs := r.Resources
+	if rs == nil {
+		rs = &ResourcesResult{} // DRS and DPM did nothing: zeros, so that experiments compare
 	}
+	add("drs.migrations", float64(rs.DRSMigrations))
+	add("drs.recommendations", float64(len(rs.Recommendations)))
+	var offs, ons float64
+	for _, a := range rs.PowerActions {
+		if a.DoneS == nil {
+			continue
+		}
+		if a.Action == "power on" {
+			ons++
+		} else {
+			offs++
+		}
+	}
+	add("dpm.power_offs", offs)
+	add("dpm.power_ons", ons)
+	add("dpm.host_off_hours", rs.HostOffHours)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
