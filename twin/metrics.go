@@ -36,6 +36,7 @@ import (
 //	calls.min_interval_mos         the worst interval MOS of any ended call
 //	energy.total_kwh               energy of the hosts with a power model (with any)
 //	energy.host[NAME].kwh          one host's energy
+//	vm_cluster[NAME].down_ms       a VM-level cluster's service downtime over the failures (restored outages)
 //	migration[i].downtime_ms       the i-th live migration's VM downtime (0-based; absent unless it went through)
 //	migration[i].duration_ms       its pre-copy and stun together
 //	migrations.count               live migrations started (by hand, maintenance, DRS, DPM)
@@ -63,6 +64,7 @@ var MetricFamilies = map[string][]string{
 	"energy":      {"total_kwh"},
 	"energy.host": {"kwh"},
 	"migration":   {"downtime_ms", "duration_ms"},
+	"vm_cluster":  {"down_ms"},
 	"migrations":  {"count"},
 	"drs":         {"migrations", "recommendations"},
 	"dpm":         {"power_offs", "power_ons", "host_off_hours"},
@@ -156,6 +158,20 @@ func (r *Report) Metrics() []Metric {
 		for _, h := range e.Hosts {
 			add("energy.host["+h.Host+"].kwh", h.KWh)
 		}
+	}
+	down := map[string]float64{}
+	for _, c := range r.vmClusters {
+		down[c] = 0
+	}
+	for _, f := range r.Failures {
+		for _, o := range f.VMClusters {
+			if o.OutageMs != nil {
+				down[o.Service] += *o.OutageMs
+			}
+		}
+	}
+	for c, ms := range down {
+		add("vm_cluster["+c+"].down_ms", ms)
 	}
 	add("migrations.count", float64(len(r.Migrations)))
 	for i, m := range r.Migrations {

@@ -48,6 +48,9 @@ type Report struct {
 	Migrations []MigrationResult `json:"migrations,omitempty"`
 	// Resources is what DRS and DPM did (nil if nothing).
 	Resources *ResourcesResult `json:"resources,omitempty"`
+	// vmClusters names the scenario's VM-level clusters, whose service downtime
+	// Metrics gives even when it is 0.
+	vmClusters []string
 }
 
 // FailureResult is one failure. Times are from the start of the run (at_s) or from the
@@ -181,6 +184,9 @@ func (tw *Twin) Report() *Report {
 	r.Energy = tw.energy.result()
 	r.Migrations = tw.migrationResults()
 	r.Resources = tw.resourcesResult()
+	for _, c := range tw.Topology.VMClusters {
+		r.vmClusters = append(r.vmClusters, c.Name)
+	}
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
 		r.Calls = &st
