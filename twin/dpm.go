@@ -71,11 +71,14 @@ type resources struct {
 	offFor   sim.Time                // standby time of hosts back on
 	recs     []Recommendation
 	drsMoves int
+	// asleep marks the hosts DPM powered off until they reach their gateway again:
+	// their reachability changes are no outage (reach.go).
+	asleep map[string]bool
 }
 
 // startResources invokes DRS and DPM periodically in the clusters that use them.
 func (tw *Twin) startResources() {
-	tw.res = &resources{pending: map[string]*PowerAction{}, offAt: map[string]sim.Time{}}
+	tw.res = &resources{pending: map[string]*PowerAction{}, offAt: map[string]sim.Time{}, asleep: map[string]bool{}}
 	for _, c := range tw.Topology.Clusters {
 		if !c.DRS.Enabled && !c.DPM.Enabled || !tw.clusterHasDemand(c) {
 			continue
@@ -237,6 +240,7 @@ func (tw *Twin) standby(m *maintenance) {
 	}
 	tw.res.offAt[m.host] = tw.Sim.Now()
 	tw.Sim.Report(MaintenanceChanged{Host: m.host, State: MaintenanceStandby, Note: "empty, powered off by DPM"})
+	tw.res.asleep[m.host] = true
 	_ = tw.powerOff(m.host)
 }
 

@@ -157,6 +157,12 @@ func TestDPMPowersOnInTheMorning(t *testing.T) {
 	if drsMoves == 0 || float64(drsMoves) != metricOf(r.Metric("drs.migrations")) {
 		t.Errorf("%d DRS migrations, metric %v", drsMoves, metricOf(r.Metric("drs.migrations")))
 	}
+	// A host asleep is not cut off: the service view lists only the VMs' stuns.
+	for _, sv := range r.Services {
+		if sv.Node == "hv-1" || sv.Node == "hv-4" {
+			t.Errorf("standby host %s counted as cut off for %v ms", sv.Node, sv.UnreachableMs)
+		}
+	}
 	// Energy: the day with DPM uses less than the 8.816 kWh of TestEnergyFollowsDemand.
 	if r.Energy.TotalKWh >= 8.8 {
 		t.Errorf("%.3f kWh with DPM", r.Energy.TotalKWh)
