@@ -220,3 +220,21 @@ func TestDRSMovesWhatTopologyDRSDecides(t *testing.T) {
 		t.Errorf("manual DRS recommended %v, want %v", got, wantMoves)
 	}
 }
+
+// TestDPMPowerOffFailsWithItsMigration: hv-2 fails 5 s into DPM's evacuation of hv-1,
+// while app-1 is being copied to it: the copy is aborted, the power off fails with
+// that reason and hv-1 stays in service with app-2; at the next invocation (2700 s)
+// DPM empties hv-4 instead, onto the hosts still up.
+func TestDPMPowerOffFailsWithItsMigration(t *testing.T) {
+	r := dpmLab(t, "run.duration=1h", "failures.scheduled=[{at: 2405s, component: hv-2, kind: host, repair_after: 10m}]").Report()
+	a := r.Resources.PowerActions
+	if len(a) < 2 || a[0].Host != "hv-1" || a[0].DoneS != nil || a[0].Failed != "the migration of app-1 failed: hv-2 is down" {
+		t.Fatalf("power actions %+v", a)
+	}
+	if a[1].Host != "hv-4" || a[1].AtS != 2700 || a[1].DoneS == nil {
+		t.Errorf("second action %+v, want hv-4 off from 2700 s", a[1])
+	}
+	if v, _ := r.Metric("dpm.power_offs"); v != 1 {
+		t.Errorf("%v power offs completed, want 1", v)
+	}
+}
