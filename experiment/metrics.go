@@ -52,13 +52,13 @@ var metricSuffixes = func() map[string][]string {
 	return m
 }()
 
-var metricName = regexp.MustCompile(`^(summary|calls|energy|failure\[(\d+)\]|flow\[([^\]]+)\]|service\[([^\]]+)\]|energy\.host\[([^\]]+)\])\.([a-z_]+)$`)
+var metricName = regexp.MustCompile(`^(summary|calls|energy|drs|dpm|migrations|failure\[(\d+)\]|flow\[([^\]]+)\]|service\[([^\]]+)\]|energy\.host\[([^\]]+)\]|migration\[\d+\]|vm_cluster\[[^\]]+\])\.([a-z_]+)$`)
 
 // checkMetricName accepts the names twin.Metric lists and the experiment's own.
 func checkMetricName(name string) error {
 	m := metricName.FindStringSubmatch(name)
 	if m == nil {
-		return fmt.Errorf("unknown metric %q: expected summary.X, failure[i].X, flow[NAME].X, service[NODE].X, calls.X, energy.X or energy.host[NAME].X (see 'go doc dctwin/twin Metric')", name)
+		return fmt.Errorf("unknown metric %q: expected summary.X, failure[i].X, flow[NAME].X, service[NODE].X, calls.X, energy.X, energy.host[NAME].X, vm_cluster[NAME].X, migration[i].X, migrations.X, drs.X or dpm.X (see 'go doc dctwin/twin Metric')", name)
 	}
 	family := m[1]
 	if i := strings.IndexByte(family, '['); i >= 0 {

@@ -15,7 +15,7 @@ import (
 // draws its plots; and its data point the way its description says.
 func TestBuiltins(t *testing.T) {
 	names := experiments.Names()
-	for _, want := range []string{"teaming-modes", "teaming-vs-cluster", "rtp-timeout", "availability-year"} {
+	for _, want := range []string{"teaming-modes", "teaming-vs-cluster", "rtp-timeout", "availability-year", "dpm-energy", "protection-downtime"} {
 		found := false
 		for _, n := range names {
 			found = found || n == want
@@ -87,5 +87,24 @@ func TestBuiltins(t *testing.T) {
 	if two, one := mean("availability-year", "service[db-write].availability", "db_team", "dual-homed"),
 		mean("availability-year", "service[db-write].availability", "db_team", "single-nic"); !(one < two) || math.IsNaN(one) {
 		t.Errorf("availability-year: db-write %v dual-homed, %v on one NIC", two, one)
+	}
+	// A host failure: FT in a fraction of a second, the application cluster in its
+	// timeout and takeover (3 + 2 s), HA after detection and boot, teaming only with
+	// the host back.
+	ft, pair := mean("protection-downtime", "service[db-ft].unreachable_ms", "failure", "host"),
+		mean("protection-downtime", "vm_cluster[db-pair].down_ms", "failure", "host")
+	haDown, team := mean("protection-downtime", "service[db-ha].unreachable_ms", "failure", "host"),
+		mean("protection-downtime", "service[db-team].unreachable_ms", "failure", "host")
+	if !(ft < 1000 && pair == 5000 && haDown > 60000 && team > haDown) {
+		t.Errorf("protection-downtime, host: FT %v ms, pair %v, HA %v, teaming %v", ft, pair, haDown, team)
+	}
+	// DPM saves energy with either power curve; without it the day is 4 hosts at
+	// 2.204058 kWh (twin's TestEnergyFollowsDemand).
+	for _, model := range []string{"ibm-x3550", "hp-ml110-g5"} {
+		off, on := mean("dpm-energy", "energy.total_kwh", "dpm", "off", "power_model", model),
+			mean("dpm-energy", "energy.total_kwh", "dpm", "on", "power_model", model)
+		if !(on < off) || model == "ibm-x3550" && math.Abs(off-4*2.204058) > 1e-5 {
+			t.Errorf("dpm-energy, %s: %v kWh without DPM, %v with", model, off, on)
+		}
 	}
 }

@@ -118,6 +118,7 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 		if _, ok := v.Source.Fields.Get("dirty_rate"); ok {
 			vm.DirtyRateBps = float64(v.DirtyRate)
 		}
+		vm.Demand = b.demandOf(v)
 		if v.WorkingSetGB < 0 {
 			b.fail(v.PosOf("working_set_gb"), "working_set_gb %v is negative", v.WorkingSetGB)
 		}
@@ -480,6 +481,17 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 			b.fail(c.PosOf("drs.threshold"), "drs threshold %d: expected a level from 1 (conservative) to 5 (aggressive)", drsThreshold)
 		}
 	}
+	if written(c.Source, "drs.interval") && c.DRS.Interval <= 0 {
+		b.fail(c.PosOf("drs.interval"), "drs interval %v: DRS needs a positive invocation interval (vSphere's is 5m)", c.DRS.Interval)
+	}
+	automation := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(c.DRS.Automation)), "-automated")
+	switch automation {
+	case "":
+		automation = topology.DRSFully
+	case topology.DRSManual, topology.DRSPartially, topology.DRSFully:
+	default:
+		b.fail(c.PosOf("drs.automation"), "unknown drs automation %q (expected manual, partially or fully)", c.DRS.Automation)
+	}
 	dpmTarget, dpmTol := topology.DefaultDPMTarget, topology.DefaultDPMTolerance
 	if written(c.Source, "dpm.target_utilization") {
 		dpmTarget = c.DPM.TargetUtilization
@@ -509,8 +521,9 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 			HostFailuresTolerated: c.HA.HostFailuresTolerated, VMMonitoring: c.HA.VMMonitoring,
 			Admission: admission, CPUFailoverPercent: c.HA.CPUFailoverPercent, MemoryFailoverPercent: c.HA.MemoryFailoverPercent,
 			FailoverHosts: c.HA.FailoverHosts},
-		FT:  topology.FT{Enabled: c.FT.Enabled, LoggingVLAN: c.FT.LoggingVLAN, LoggingRate: ftRate},
-		DRS: topology.DRS{Enabled: c.DRS.Enabled, Threshold: drsThreshold, Interval: orDefault(c.Source, "drs.interval", c.DRS.Interval, topology.DefaultDRSInterval)},
+		FT: topology.FT{Enabled: c.FT.Enabled, LoggingVLAN: c.FT.LoggingVLAN, LoggingRate: ftRate},
+		DRS: topology.DRS{Enabled: c.DRS.Enabled, Threshold: drsThreshold, Interval: orDefault(c.Source, "drs.interval", c.DRS.Interval, topology.DefaultDRSInterval),
+			Automation: automation},
 		DPM: topology.DPM{Enabled: c.DPM.Enabled, TargetUtilization: dpmTarget, Tolerance: dpmTol},
 	}
 }

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,9 +32,9 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 	ts := &sc.Spec.Topology
 	capacity := &notSimulated{what: "host and VM cpu and ram_gb outside HA clusters",
 		why: "HA places restarted VMs by cpu and ram_gb; elsewhere load comes with the capacity model (power is simulated: the report gives each host's energy)"}
-	virt := &notSimulated{what: "clusters' drs and dpm",
-		why: "they are checked statically; DRS and DPM do not move VMs or power hosts by themselves " +
-			"(maintenance mode and migrations do, when asked)"}
+	idle := &notSimulated{what: "clusters' drs and dpm without VM demand",
+		why: "DRS and DPM decide from the VMs' demand, and no VM of the cluster declares one (demand: {cpu: 0.4, profile: office}), " +
+			"so they neither move VMs nor power hosts"}
 	kinds := &notSimulated{what: "storage kinds (san, nas)",
 		why: "a SAN and a NAS run alike: datastores on an array, reached by paths over the storage VLAN (iSCSI or NFS) or, without ports, by paths the network cannot cut"}
 	docs := &notSimulated{what: "VLAN subnets and gateway addresses",
@@ -43,8 +44,10 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 	}
 	inHA := map[string]bool{} // hosts of HA clusters, whose cpu and ram_gb HA uses
 	for _, c := range ts.Clusters {
-		for _, k := range []string{"drs", "dpm"} {
-			virt.add(c.Source, k, c.Name)
+		if !clusterDemand(ts, c) {
+			for _, k := range []string{"drs", "dpm"} {
+				idle.add(c.Source, k, c.Name)
+			}
 		}
 		if c.HA.Enabled {
 			for _, h := range c.Hosts {
@@ -71,7 +74,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 		docs.add(g.Source, "address", "gateway "+g.Name)
 	}
 	var fs check.Findings
-	for _, g := range []*notSimulated{capacity, virt, kinds, docs} {
+	for _, g := range []*notSimulated{capacity, idle, kinds, docs} {
 		if len(g.at) == 0 {
 			continue
 		}
@@ -85,6 +88,16 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 			g.what, owners(g.who), g.why))
 	}
 	return fs
+}
+
+// clusterDemand reports whether a VM on one of the cluster's hosts declares a demand.
+func clusterDemand(ts *TopologySpec, c ClusterSpec) bool {
+	for _, v := range ts.VMs {
+		if v.Demand != nil && slices.Contains(c.Hosts, v.Host) {
+			return true
+		}
+	}
+	return false
 }
 
 // owners names the first few components that wrote a setting.

@@ -235,6 +235,8 @@ type DRSSpec struct {
 	Enabled   bool     `yaml:"enabled"`
 	Threshold int      `yaml:"threshold"`
 	Interval  Duration `yaml:"interval"`
+	// Automation is manual, partially or fully (the default, as vSphere's clusters).
+	Automation string `yaml:"automation"`
 }
 
 // DPMSpec is power-management settings.
@@ -280,8 +282,11 @@ type VMSpec struct {
 	// 25 MB/s) and WorkingSetGB the writable working set it writes into (all its
 	// memory if left out): a live migration's pre-copy rounds follow from them
 	// (topology/vmotion).
-	DirtyRate       Bandwidth `yaml:"dirty_rate"`
-	WorkingSetGB    float64   `yaml:"working_set_gb"`
+	DirtyRate    Bandwidth `yaml:"dirty_rate"`
+	WorkingSetGB float64   `yaml:"working_set_gb"`
+	// Demand is its load on the host, maybe following a daily profile (demand.go):
+	// the hosts' utilisation, energy, DRS and DPM follow it.
+	Demand          *DemandSpec `yaml:"demand"`
 	topology.Source `yaml:"-"`
 }
 

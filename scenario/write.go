@@ -135,6 +135,11 @@ func plainValue(v reflect.Value) any {
 		return shortDuration(x.D())
 	case Bandwidth:
 		return x.String()
+	case ProfileSpec:
+		if f := x.Factors(); f != nil {
+			return f
+		}
+		return x.Name()
 	}
 	switch v.Kind() {
 	case reflect.Struct:

@@ -438,7 +438,18 @@ type DRS struct {
 	Enabled   bool
 	Threshold int
 	Interval  time.Duration
+	// Automation is DRSManual, DRSPartially or DRSFully: only fully automated DRS
+	// migrates VMs to balance load by itself; the others recommend.
+	Automation string
 }
+
+// DRS automation levels. Partially automated places VMs when they power on and
+// recommends the rest, so at run time it recommends as manual does.
+const (
+	DRSManual    = "manual"
+	DRSPartially = "partially"
+	DRSFully     = "fully"
+)
 
 // DPM is the cluster's power management settings (reference-facts §6.5).
 type DPM struct {
@@ -489,6 +500,9 @@ type VM struct {
 	// migration's pre-copy has to chase (topology/vmotion).
 	DirtyRateBps float64
 	WorkingSetGB float64
+	// Demand is how busy it keeps its host (demand.go); unset, it adds nothing to
+	// its host's utilisation.
+	Demand Demand
 	Source
 }
 

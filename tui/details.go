@@ -124,7 +124,13 @@ func (d *Details) content() string {
 					l.add("HA master", m)
 				}
 			}
-			l.add("", st.Dim.Render("HA, FT and vMotion run (m on a VM migrates it, m on a host: maintenance); DRS and DPM do not act by themselves"))
+			if c.DRS.Enabled {
+				l.add("DRS", fmt.Sprintf("%s automated, threshold %d, every %v", c.DRS.Automation, c.DRS.Threshold, c.DRS.Interval))
+			}
+			if c.DPM.Enabled {
+				l.add("DPM", fmt.Sprintf("hosts kept at %.0f ± %.0f %% utilisation", c.DPM.TargetUtilization, c.DPM.Tolerance))
+			}
+			l.add("", st.Dim.Render("HA, FT and vMotion run (m on a VM migrates it, m on a host: maintenance); DRS and DPM act on the VMs' demand (none declared: they stay idle)"))
 		}
 	case storageNode:
 		d.storageDetails(&l, snap, n.name)

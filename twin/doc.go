@@ -35,6 +35,14 @@
 // and ExitMaintenance takes it back (maintenance.go). Both are in the journal, and
 // scenarios schedule them as failures.scheduled kinds migrate and maintenance.
 //
+// Demand, DRS and DPM: a VM may declare a CPU and memory demand that follows a daily
+// profile; the hypervisors' utilisation, and with it their power draw and energy, then
+// follows the VMs on them (demand.go). In clusters with DRS or DPM enabled,
+// topology/drs decides every drs.interval: fully automated DRS migrates VMs to even
+// out the load, DPM empties hosts by migration and powers them off when the demand
+// fits on fewer, and on again when it rises (dpm.go). The report lists DPM's power
+// actions after the live migrations, which include DRS's and DPM's.
+//
 // Shared storage (storage.go): each hypervisor reaches its arrays by paths, flows over
 // the storage VLAN to the arrays' ports or, for an array without ports, paths only a
 // storage-path failure cuts. Multipathing moves I/O to another path after a path

@@ -16,12 +16,13 @@ type energy struct {
 	meters map[string]*power.Meter
 	model  map[string]power.Model
 	util   map[string]float64
+	state  map[string]string // off, booting or on ("" is on)
 	order  []string
 }
 
 // buildEnergy starts a meter for every host with a power model, on at its utilisation.
 func (tw *Twin) buildEnergy() {
-	e := &energy{meters: map[string]*power.Meter{}, model: map[string]power.Model{}, util: map[string]float64{}}
+	e := &energy{meters: map[string]*power.Meter{}, model: map[string]power.Model{}, util: map[string]float64{}, state: map[string]string{}}
 	for _, h := range tw.Topology.Hosts {
 		if h.Power.Max <= 0 {
 			continue
@@ -34,6 +35,7 @@ func (tw *Twin) buildEnergy() {
 	}
 	sort.Strings(e.order)
 	tw.energy = e
+	tw.followDemand()
 }
 
 // hostPower sets a host's draw for its power state: off, booting or on.
@@ -42,6 +44,7 @@ func (e *energy) hostPower(host string, state string) {
 	if !ok {
 		return
 	}
+	e.state[host] = state
 	switch state {
 	case "off":
 		m.Set(0)
@@ -49,6 +52,17 @@ func (e *energy) hostPower(host string, state string) {
 		m.Set(e.model[host].Idle)
 	default:
 		m.Set(e.model[host].Watts(e.util[host]))
+	}
+}
+
+// setUtil changes a host's utilisation; a host that is on draws for it from now on.
+func (e *energy) setUtil(host string, u float64) {
+	if _, ok := e.meters[host]; !ok || e.util[host] == u {
+		return
+	}
+	e.util[host] = u
+	if s := e.state[host]; s == "" || s == "on" {
+		e.hostPower(host, "on")
 	}
 }
 

@@ -36,6 +36,9 @@ type maintenance struct {
 	state MaintenanceState
 	queue []drs.Move // migrations still to start
 	why   string     // the reason the migrations give
+	// standby marks a host DPM empties to power it off (dpm.go): once empty, it
+	// goes to standby instead of maintenance.
+	standby bool
 }
 
 // MaintenanceChanged is the trace record of a host entering, being in or leaving
@@ -241,6 +244,10 @@ func (tw *Twin) nextEvacuation(m *maintenance) {
 		tw.maintenanceFailed(m, v.VM+" runs on it")
 		return
 	}
+	if m.standby {
+		tw.standby(m)
+		return
+	}
 	m.state = MaintenanceOn
 	tw.Sim.Report(MaintenanceChanged{Host: m.host, State: MaintenanceOn, Note: "no VM runs on it"})
 }
@@ -254,6 +261,12 @@ func (tw *Twin) maintenanceFailed(m *maintenance, why string) {
 	for _, hc := range tw.has {
 		hc.agents.SetMaintenance(m.host, false)
 	}
+	if m.standby {
+		tw.standbyFailed(m.host, why)
+		tw.Sim.Report(MaintenanceChanged{Host: m.host, Note: "DPM's power off failed: " + why})
+		tw.ftChanged()
+		return
+	}
 	tw.Sim.Report(MaintenanceChanged{Host: m.host, Note: "entering maintenance failed: " + why})
 	tw.ftChanged()
 }
@@ -262,6 +275,9 @@ func (tw *Twin) exitMaintenance(host string) error {
 	m := tw.motion.maint[host]
 	if m == nil {
 		return fmt.Errorf("%s is not in maintenance", host)
+	}
+	if m.standby {
+		return fmt.Errorf("%s is in DPM standby, not in maintenance: DPM powers it on when demand rises", host)
 	}
 	delete(tw.motion.maint, host)
 	for _, hc := range tw.has {

@@ -36,6 +36,14 @@ import (
 //	calls.min_interval_mos         the worst interval MOS of any ended call
 //	energy.total_kwh               energy of the hosts with a power model (with any)
 //	energy.host[NAME].kwh          one host's energy
+//	vm_cluster[NAME].down_ms       a VM-level cluster's service downtime over the failures (restored outages)
+//	migration[i].downtime_ms       the i-th live migration's VM downtime (0-based; absent unless it went through)
+//	migration[i].duration_ms       its pre-copy and stun together
+//	migrations.count               live migrations started (by hand, maintenance, DRS, DPM)
+//	drs.migrations                 migrations fully automated DRS started (0 without DRS at work)
+//	drs.recommendations            moves manual or partially automated DRS recommended
+//	dpm.power_offs, dpm.power_ons  DPM's power actions that completed
+//	dpm.host_off_hours             the hosts' total time powered off by DPM
 type Metric struct {
 	Name  string
 	Value float64
@@ -55,6 +63,11 @@ var MetricFamilies = map[string][]string{
 		"over_delay_budget", "in_progress_at_start", "blocking_ratio", "mean_mos", "min_mos", "min_interval_mos"},
 	"energy":      {"total_kwh"},
 	"energy.host": {"kwh"},
+	"migration":   {"downtime_ms", "duration_ms"},
+	"vm_cluster":  {"down_ms"},
+	"migrations":  {"count"},
+	"drs":         {"migrations", "recommendations"},
+	"dpm":         {"power_offs", "power_ons", "host_off_hours"},
 }
 
 // Metrics returns the report's named figures, sorted by name.
@@ -146,6 +159,48 @@ func (r *Report) Metrics() []Metric {
 			add("energy.host["+h.Host+"].kwh", h.KWh)
 		}
 	}
+	down := map[string]float64{}
+	for _, c := range r.vmClusters {
+		down[c] = 0
+	}
+	for _, f := range r.Failures {
+		for _, o := range f.VMClusters {
+			if o.OutageMs != nil {
+				down[o.Service] += *o.OutageMs
+			}
+		}
+	}
+	for c, ms := range down {
+		add("vm_cluster["+c+"].down_ms", ms)
+	}
+	add("migrations.count", float64(len(r.Migrations)))
+	for i, m := range r.Migrations {
+		if m.Aborted == "" && m.EndS != nil {
+			p := fmt.Sprintf("migration[%d].", i)
+			add(p+"downtime_ms", m.DowntimeMs)
+			add(p+"duration_ms", m.PreCopyMs+m.StunMs)
+		}
+	}
+	rs := r.Resources
+	if rs == nil {
+		rs = &ResourcesResult{} // DRS and DPM did nothing: zeros, so that experiments compare
+	}
+	add("drs.migrations", float64(rs.DRSMigrations))
+	add("drs.recommendations", float64(len(rs.Recommendations)))
+	var offs, ons float64
+	for _, a := range rs.PowerActions {
+		if a.DoneS == nil {
+			continue
+		}
+		if a.Action == "power on" {
+			ons++
+		} else {
+			offs++
+		}
+	}
+	add("dpm.power_offs", offs)
+	add("dpm.power_ons", ons)
+	add("dpm.host_off_hours", rs.HostOffHours)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }

@@ -53,6 +53,13 @@ func (tw *Twin) probeReachability() {
 				return // the first evaluation: reachable from the start, nothing to say
 			}
 			started = true
+			if tw.res != nil && tw.res.asleep[node] {
+				// A host DPM powered off is not cut off: it sleeps, until it is back.
+				if up {
+					delete(tw.res.asleep, node)
+				}
+				return
+			}
 			now := tw.Sim.Now()
 			tw.Sim.Report(NodeReachability{Node: node, Gateway: gw, Reachable: up})
 			tw.measure.Reachability(now, node, up)

@@ -46,6 +46,11 @@ type Report struct {
 	// Migrations lists the live migrations (by hand, scheduled, for maintenance) with
 	// their rounds and the VM's downtime (vmotionreport.go).
 	Migrations []MigrationResult `json:"migrations,omitempty"`
+	// Resources is what DRS and DPM did (nil if nothing).
+	Resources *ResourcesResult `json:"resources,omitempty"`
+	// vmClusters names the scenario's VM-level clusters, whose service downtime
+	// Metrics gives even when it is 0.
+	vmClusters []string
 }
 
 // FailureResult is one failure. Times are from the start of the run (at_s) or from the
@@ -180,6 +185,10 @@ func (tw *Twin) Report() *Report {
 	}
 	r.Energy = tw.energy.result()
 	r.Migrations = tw.migrationResults()
+	r.Resources = tw.resourcesResult()
+	for _, c := range tw.Topology.VMClusters {
+		r.vmClusters = append(r.vmClusters, c.Name)
+	}
 	if tw.Calls != nil {
 		st := tw.Calls.Stats()
 		r.Calls = &st
@@ -477,6 +486,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	writeSummarized(b, r.Summarized)
 	writeMigrations(b, r.Migrations)
+	writeResources(b, r.Resources)
 	if len(r.Services) > 0 {
 		b.WriteString("\nService view (time cut off / time with some traffic lost):\n")
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', tabwriter.AlignRight)

@@ -53,13 +53,15 @@ func (e fieldEffect) with(s ...string) fieldEffect { e.setup = append(e.setup, s
 
 // Setups that make a mechanism matter.
 var (
-	web1WithHost  = []string{"topology.vms[web-1].restart_priority=disabled", "run.duration=15m"}
-	upAFails      = "failures.scheduled[0]={at: 10s, component: up-a, kind: link, repair_after: 60s}"
-	islOneWay     = "failures.scheduled[0]={at: 10s, component: isl, kind: link-one-way, repair_after: 60s}"
-	coreAFails    = "failures.scheduled[0]={at: 10s, component: core-a, kind: switch, repair_after: 60s}"
-	srvFails      = "failures.scheduled[0]={at: 10s, component: srv-1, kind: host, repair_after: 5s}"
-	edgeAFails    = "failures.scheduled[0]={at: 10s, component: edge-a, kind: switch, repair_after: 20s}"
-	long          = "run.duration=400s"
+	web1WithHost = []string{"topology.vms[web-1].restart_priority=disabled", "run.duration=15m"}
+	upAFails     = "failures.scheduled[0]={at: 10s, component: up-a, kind: link, repair_after: 60s}"
+	islOneWay    = "failures.scheduled[0]={at: 10s, component: isl, kind: link-one-way, repair_after: 60s}"
+	coreAFails   = "failures.scheduled[0]={at: 10s, component: core-a, kind: switch, repair_after: 60s}"
+	srvFails     = "failures.scheduled[0]={at: 10s, component: srv-1, kind: host, repair_after: 5s}"
+	edgeAFails   = "failures.scheduled[0]={at: 10s, component: edge-a, kind: switch, repair_after: 20s}"
+	long         = "run.duration=400s"
+	// dpm-lab until 10:00: DPM powers a host on at 9:05 and DRS moves VMs to it.
+	tenHours      = "run.duration=10h"
 	heartbeat     = "topology.hosts[srv-1].teams[bond0].detection={method: heartbeat}"
 	nicOneWay     = "failures.scheduled[0]={at: 10s, component: \"srv-1:eth0--edge-a:10\", kind: link-one-way, repair_after: 60s}"
 	allSTP        = []string{"topology.switches[edge-a].spanning_tree=stp", "topology.switches[edge-b].spanning_tree=stp", "topology.switches[core-a].spanning_tree=stp", "topology.switches[core-b].spanning_tree=stp"}
@@ -192,17 +194,11 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].ha.failover_hosts":          runs("topology.clusters[vcluster].ha.failover_hosts=[hv-1]").with(web1WithHost...).on("classic-dc"),
 	// web-broker's logging stream (hv-3 → hv-1) at 9 Gbit/s fills the 10 Gbit/s links
 	// it shares with the calls and flows.
-	"topology.clusters[].ft.logging_rate":        runs("topology.clusters[vcluster].ft.logging_rate=9G").on("classic-dc"),
-	"topology.clusters[].ft.logging_vlan":        refusedBy("topology.clusters[vcluster].ft.logging_vlan=nosuch").on("classic-dc"),
-	"topology.clusters[].ft.enabled":             runs("topology.clusters[vcluster].ft.enabled=false").with(hv3Fails).on("classic-dc"),
-	"topology.clusters[].drs.enabled":            info("clusters").on("classic-dc"),
-	"topology.clusters[].drs.threshold":          info("clusters").on("classic-dc"),
-	"topology.clusters[].drs.interval":           info("clusters").on("classic-dc"),
-	"topology.clusters[].dpm.enabled":            info("clusters").on("classic-dc"),
-	"topology.clusters[].dpm.target_utilization": info("clusters").on("classic-dc"),
-	"topology.clusters[].dpm.tolerance":          info("clusters").on("classic-dc"),
-	"topology.clusters[].ha.apd_response":        runs("topology.clusters[cl].ha.apd_response=disabled").on("storage-lab"),
-	"topology.clusters[].ha.apd_delay":           runs("topology.clusters[cl].ha.apd_delay=1m").on("storage-lab"),
+	"topology.clusters[].ft.logging_rate": runs("topology.clusters[vcluster].ft.logging_rate=9G").on("classic-dc"),
+	"topology.clusters[].ft.logging_vlan": refusedBy("topology.clusters[vcluster].ft.logging_vlan=nosuch").on("classic-dc"),
+	"topology.clusters[].ft.enabled":      runs("topology.clusters[vcluster].ft.enabled=false").with(hv3Fails).on("classic-dc"),
+	"topology.clusters[].ha.apd_response": runs("topology.clusters[cl].ha.apd_response=disabled").on("storage-lab"),
+	"topology.clusters[].ha.apd_delay":    runs("topology.clusters[cl].ha.apd_delay=1m").on("storage-lab"),
 	// Without a vMotion network the migration is refused.
 	"topology.clusters[].vmotion_vlan": runs("topology.clusters[vcluster].vmotion_vlan=null").with(web1Migrates).on("classic-dc"),
 
@@ -219,6 +215,20 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.vms[].restart_priority": runs("topology.vms[web-1].restart_priority=disabled").on("classic-dc"),
 	// A guest dirtying 2 Gbit/s needs more pre-copy rounds; within a small working set
 	// the dirty set stops growing with the round.
+	"topology.clusters[].drs.enabled":            runs("topology.clusters[cl].drs.enabled=false").on("dpm-lab").with(tenHours),
+	"topology.clusters[].drs.threshold":          runs("topology.clusters[cl].drs.threshold=1").on("dpm-lab").with(tenHours),
+	"topology.clusters[].drs.interval":           runs("topology.clusters[cl].drs.interval=10m").on("dpm-lab").with(tenHours),
+	"topology.clusters[].drs.automation":         runs("topology.clusters[cl].drs.automation=manual").on("dpm-lab").with(tenHours),
+	"topology.clusters[].dpm.enabled":            runs("topology.clusters[cl].dpm.enabled=false").on("dpm-lab").with("run.duration=1h"),
+	"topology.clusters[].dpm.target_utilization": runs("topology.clusters[cl].dpm.target_utilization=80").on("dpm-lab").with(tenHours),
+	"topology.clusters[].dpm.tolerance":          runs("topology.clusters[cl].dpm.tolerance=5").on("dpm-lab").with(tenHours),
+	"topology.vms[].demand.cpu":                  runs("topology.vms[app-1].demand.cpu=0.2").on("dpm-lab").with("run.duration=1h"),
+	"topology.vms[].demand.profile":              runs("topology.vms[app-1].demand.profile=batch").on("dpm-lab").with("run.duration=1h"),
+	// Memory in use below 45 % on one host of two lets DPM (HA off: one host may do)
+	// power off the third of four hosts too.
+	"topology.vms[].demand.ram": runs("topology.vms[app-1].demand.ram=0.5", "topology.vms[app-2].demand.ram=0.5", "topology.vms[app-3].demand.ram=0.5",
+		"topology.vms[app-4].demand.ram=0.5", "topology.vms[app-5].demand.ram=0.5", "topology.vms[app-6].demand.ram=0.5",
+		"topology.vms[app-7].demand.ram=0.5", "topology.vms[app-8].demand.ram=0.5").on("dpm-lab").with("run.duration=2h", "topology.clusters[cl].ha.enabled=false"),
 	"topology.vms[].dirty_rate":        runs("topology.vms[web-1].dirty_rate=2G").with(web1Migrates).on("classic-dc"),
 	"topology.vms[].working_set_gb":    runs("topology.vms[web-1].working_set_gb=0.05").with(web1Migrates, "topology.vms[web-1].dirty_rate=2G").on("classic-dc"),
 	"topology.vms[].nics[].name":       {kind: identity},

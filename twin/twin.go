@@ -50,6 +50,7 @@ type Twin struct {
 	measure        *failures.Measurement
 	flowEnds       map[string][2]string // flow → its endpoints as the scenario names them
 	energy         *energy              // the hosts' power meters
+	res            *resources           // DRS and DPM (dpm.go)
 	vms            map[string]*vmRun    // each VM's state and host (vms.go)
 	vmOrder        []string             // the VMs in the scenario's order
 	vmWatch        []func(VMStatus)     // told of every VM state change (OnVMChange)
@@ -183,6 +184,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 		}
 	}
 	tw.buildEnergy()
+	tw.startResources()
 	if err := tw.buildCalls(); err != nil {
 		return nil, err
 	}

@@ -68,6 +68,12 @@ const maxMoves = 8
 
 // Balance recommends the moves of one DRS invocation at a migration threshold.
 func Balance(hosts []Host, vms []VM, threshold int) []Move {
+	return BalanceWhere(hosts, vms, threshold, nil)
+}
+
+// BalanceWhere is Balance with the caller's own conditions on a move (nil: none):
+// a VM that allow refuses for a host is not moved there, yet counts where it is.
+func BalanceWhere(hosts []Host, vms []VM, threshold int, allow func(vm, host string) bool) []Move {
 	place := map[string]string{}
 	for _, v := range vms {
 		place[v.Name] = v.Host
@@ -84,7 +90,7 @@ func Balance(hosts []Host, vms []VM, threshold int) []Move {
 		for _, v := range vms {
 			from := place[v.Name]
 			for _, h := range hosts {
-				if !h.On || h.Name == from || !fits(h, v, vms, place) {
+				if !h.On || h.Name == from || !fits(h, v, vms, place) || allow != nil && !allow(v.Name, h.Name) {
 					continue
 				}
 				place[v.Name] = h.Name
@@ -179,6 +185,13 @@ type PowerDecision struct {
 // each a picture of the same hosts and VMs with the windows' mean demands. minOn is
 // the hosts HA's admission control needs on.
 func Power(lowWindow, highWindow []VM, hosts []Host, minOn int) PowerDecision {
+	return PowerWithin(dpmLow, dpmHigh, lowWindow, highWindow, hosts, minOn)
+}
+
+// PowerWithin is Power with the utilisation band a cluster's DPM settings give
+// (target ± tolerance, as shares): below low on every host it powers one off, above
+// high on every host one on, and an evacuation fills hosts up to high.
+func PowerWithin(dpmLow, dpmHigh float64, lowWindow, highWindow []VM, hosts []Host, minOn int) PowerDecision {
 	place := map[string]string{}
 	for _, v := range highWindow {
 		place[v.Name] = v.Host
@@ -209,7 +222,7 @@ func Power(lowWindow, highWindow []VM, hosts []Host, minOn int) PowerDecision {
 	}
 	slices.SortStableFunc(order, func(a, b Host) int { return cmp.Compare(cpu[a.Name], cpu[b.Name]) })
 	for _, cand := range order {
-		if moves, ok := evacuate(cand, hosts, lowWindow, place); ok {
+		if moves, ok := evacuate(cand, hosts, lowWindow, place, dpmHigh); ok {
 			return PowerDecision{Off: cand.Name, Evacuate: moves}
 		}
 	}
@@ -228,7 +241,7 @@ func everyHost(cpu, ram map[string]float64, cond func(c, r float64) bool) bool {
 
 // evacuate places a host's VMs on the other powered-on hosts, each on the one with
 // the lowest CPU load that stays at or under 81 % in CPU and memory.
-func evacuate(off Host, hosts []Host, vms []VM, place map[string]string) ([]Move, bool) {
+func evacuate(off Host, hosts []Host, vms []VM, place map[string]string, dpmHigh float64) ([]Move, bool) {
 	p := map[string]string{}
 	for k, v := range place {
 		p[k] = v

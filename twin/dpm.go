@@ -1,0 +1,331 @@
+package twin
+
+import (
+	"fmt"
+	"time"
+
+	"dctwin/sim"
+	"dctwin/topology"
+	"dctwin/topology/drs"
+)
+
+// DRS and DPM at run time (reference-facts §6.4, §6.5). Every cluster with DRS or DPM
+// enabled and at least one VM that declares a demand is invoked every drs.interval
+// (vSphere's 5 min by default, §6.4), first at one interval into the run; without
+// demand they have nothing to go on and stay idle. Each invocation takes a picture of
+// the cluster (topology/drs: the hypervisors that are up and not in maintenance or
+// standby, with their cores and memory; the VMs placed on them, with their CPU demand
+// in cores and their memory in use) and lets topology/drs decide:
+//
+//   - DPM first (when enabled): drs.PowerWithin with the cluster's band (target ±
+//     tolerance, 63 ± 18 % by default), CPU demand averaged over the last 40 minutes
+//     for powering off (so not before 40 minutes into the run) and the last 5 for
+//     powering on (§6.5), a host whose VMs vMotion cannot take where DPM placed them
+//     left on, at least HA's
+//     host_failures_tolerated + 1 hosts kept on. A host to power off is emptied by
+//     live migration to where DPM placed its VMs (one after the other, as maintenance
+//     mode does), then powered off: standby, drawing nothing. A host to power on boots
+//     for its boot time, draws its idle power meanwhile, and takes VMs once booted.
+//   - DRS then (when enabled and DPM started nothing): drs.BalanceWhere over the CPU
+//     demand averaged over the last interval, each move allowed only where vMotion can
+//     take the VM (port groups, datastore, capacity). Fully automated DRS starts the
+//     migrations at once (they share the vMotion network); manual and partially
+//     automated DRS only record them as recommendations.
+//
+// An invocation is skipped while a migration of the cluster or a DPM action is under
+// way (dctwin's choice: the next one sees the settled picture). HA sees a host in
+// standby as down (it has no VMs, so nothing restarts; a master in standby hands over
+// by election) and does not ask DPM to wake hosts for its restarts (not modelled).
+
+// Windows over which DPM averages demand (reference-facts §6.5).
+const (
+	dpmOffWindow = 40 * time.Minute
+	dpmOnWindow  = 5 * time.Minute
+)
+
+// PowerAction is one DPM power operation on a host.
+type PowerAction struct {
+	Host string
+	// Action is "power off" (its VMs migrate away first, then it goes to standby)
+	// or "power on" (it boots, then takes VMs).
+	Action string
+	// At is when DPM decided, Done when the host was off or booted (sim.Never while
+	// under way or if it failed).
+	At, Done sim.Time
+	// Reason is DPM's picture in words; Failed why the action did not complete.
+	Reason, Failed string
+}
+
+// Recommendation is a DRS move that manual or partially automated DRS left to the
+// operator.
+type Recommendation struct {
+	At           sim.Time
+	VM, From, To string
+}
+
+// resources is the twin's DRS and DPM.
+type resources struct {
+	actions  []*PowerAction
+	pending  map[string]*PowerAction // host → its action under way
+	offAt    map[string]sim.Time     // host → when it went to standby
+	offFor   sim.Time                // standby time of hosts back on
+	recs     []Recommendation
+	drsMoves int
+	// asleep marks the hosts DPM powered off until they reach their gateway again:
+	// their reachability changes are no outage (reach.go).
+	asleep map[string]bool
+}
+
+// startResources invokes DRS and DPM periodically in the clusters that use them.
+func (tw *Twin) startResources() {
+	tw.res = &resources{pending: map[string]*PowerAction{}, offAt: map[string]sim.Time{}, asleep: map[string]bool{}}
+	for _, c := range tw.Topology.Clusters {
+		if !c.DRS.Enabled && !c.DPM.Enabled || !tw.clusterHasDemand(c) {
+			continue
+		}
+		interval := c.DRS.Interval
+		if interval <= 0 {
+			interval = topology.DefaultDRSInterval
+		}
+		var tick func()
+		tick = func() {
+			tw.invokeResources(c)
+			tw.Sim.AfterPriority(sim.Time(interval), sim.Last, tick)
+		}
+		tw.Sim.AfterPriority(sim.Time(interval), sim.Last, tick)
+	}
+}
+
+func (tw *Twin) clusterHasDemand(c *topology.Cluster) bool {
+	for _, v := range tw.Topology.VMs {
+		if v.Demand.Set() && tw.Topology.ClusterOf(v.Host) == c {
+			return true
+		}
+	}
+	return false
+}
+
+// picture is the cluster as topology/drs sees it, with CPU demand averaged over
+// [now-window, now).
+func (tw *Twin) picture(c *topology.Cluster, window time.Duration) ([]drs.Host, []drs.VM) {
+	now := time.Duration(tw.Sim.Now())
+	var hosts []drs.Host
+	var vms []drs.VM
+	for _, name := range c.Hosts {
+		h := tw.Topology.Host(name)
+		if h == nil || !h.IsHypervisor() {
+			continue
+		}
+		m := tw.motion.maint[name]
+		switch {
+		case m != nil && m.standby && m.state == MaintenanceStandby:
+			hosts = append(hosts, drs.Host{Name: name, CPU: float64(h.CPU), RAM: h.RAMGB})
+			continue
+		case tw.hostUsable(name) != "":
+			continue // down or in maintenance: neither DRS's nor DPM's
+		}
+		hosts = append(hosts, drs.Host{Name: name, CPU: float64(h.CPU), RAM: h.RAMGB, On: true})
+		for _, v := range tw.vmsOn(name) {
+			tv := tw.Topology.VM(v.VM)
+			d := tv.Demand
+			ram := tv.RAMGB
+			if d.Set() {
+				ram *= d.RAM
+			}
+			cpu := d.CPU * float64(tv.CPU) * d.MeanFactor(max(0, now-window), now)
+			vms = append(vms, drs.VM{Name: v.VM, Host: name, CPU: cpu, RAM: ram})
+		}
+	}
+	return hosts, vms
+}
+
+// invokeResources is one DPM and DRS invocation in a cluster.
+func (tw *Twin) invokeResources(c *topology.Cluster) {
+	for _, name := range c.Hosts {
+		if tw.res.pending[name] != nil {
+			return
+		}
+		for _, v := range tw.vmsOn(name) {
+			if tw.motion.active[v.VM] != nil {
+				return
+			}
+		}
+	}
+	if c.DPM.Enabled && tw.invokeDPM(c) {
+		return
+	}
+	if !c.DRS.Enabled {
+		return
+	}
+	hosts, vms := tw.picture(c, c.DRS.Interval)
+	moves := drs.BalanceWhere(hosts, vms, c.DRS.Threshold, func(vm, to string) bool {
+		_, err := tw.vmotionCheck(tw.vms[vm], to)
+		return err == nil
+	})
+	for _, mv := range moves {
+		if c.DRS.Automation != topology.DRSFully {
+			tw.res.recs = append(tw.res.recs, Recommendation{At: tw.Sim.Now(), VM: mv.VM, From: mv.From, To: mv.To})
+			tw.Sim.Report(DRSRecommended{VM: mv.VM, From: mv.From, To: mv.To, Gain: mv.Gain})
+			continue
+		}
+		if _, err := tw.migrate(mv.VM, mv.To, "DRS load balancing", nil); err == nil {
+			tw.res.drsMoves++
+		}
+	}
+}
+
+// invokeDPM takes DPM's step; it reports whether it started a power action.
+func (tw *Twin) invokeDPM(c *topology.Cluster) bool {
+	hosts, low := tw.picture(c, dpmOffWindow)
+	_, high := tw.picture(c, dpmOnWindow)
+	minOn := 1
+	if c.HA.Enabled {
+		minOn = c.HA.HostFailuresTolerated + 1
+	}
+	band := func(pct float64) float64 { return pct / 100 }
+	d := drs.PowerWithin(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
+		low, high, hosts, minOn)
+	switch {
+	case d.On != "":
+		tw.wake(d.On, fmt.Sprintf("CPU or memory demand over %.0f %% on every host for %v", c.DPM.TargetUtilization+c.DPM.Tolerance, dpmOnWindow))
+		return true
+	case d.Off != "" && tw.Sim.Now() >= sim.Time(dpmOffWindow):
+		return tw.toStandby(d.Off, d.Evacuate, fmt.Sprintf("CPU and memory demand under %.0f %% on every host for %v", c.DPM.TargetUtilization-c.DPM.Tolerance, dpmOffWindow))
+	}
+	return false
+}
+
+// toStandby starts emptying a host for DPM: its VMs migrate where DPM placed them,
+// then it powers off.
+func (tw *Twin) toStandby(host string, moves []drs.Move, reason string) bool {
+	for _, v := range tw.vmsOn(host) {
+		if v.State != VMRunning || tw.Topology.VM(v.VM).Disk == topology.LocalDisk {
+			return false // it cannot leave by vMotion now
+		}
+	}
+	for _, mv := range moves {
+		if _, err := tw.vmotionCheck(tw.vms[mv.VM], mv.To); err != nil {
+			return false // DPM's placement is not one vMotion can carry out
+		}
+	}
+	a := &PowerAction{Host: host, Action: "power off", At: tw.Sim.Now(), Done: sim.Never, Reason: reason}
+	tw.res.actions = append(tw.res.actions, a)
+	tw.res.pending[host] = a
+	m := &maintenance{host: host, state: MaintenanceEntering, queue: moves, why: "DPM: power off " + host, standby: true}
+	tw.motion.maint[host] = m
+	for _, hc := range tw.has {
+		hc.agents.SetMaintenance(host, true)
+	}
+	tw.Sim.Report(DPMPower{Host: host, Action: "power off", Note: fmt.Sprintf("%s; %d VMs to migrate", reason, len(moves))})
+	tw.moveSecondaries(host)
+	tw.nextEvacuation(m)
+	return true
+}
+
+// standbyFailed ends a power off whose evacuation failed: the host stays in service.
+func (tw *Twin) standbyFailed(host, why string) {
+	if a := tw.res.pending[host]; a != nil {
+		a.Failed = why
+		delete(tw.res.pending, host)
+	}
+}
+
+// standby powers off a host DPM has emptied.
+func (tw *Twin) standby(m *maintenance) {
+	m.state = MaintenanceStandby
+	a := tw.res.pending[m.host]
+	delete(tw.res.pending, m.host)
+	if a != nil {
+		a.Done = tw.Sim.Now()
+	}
+	tw.res.offAt[m.host] = tw.Sim.Now()
+	tw.Sim.Report(MaintenanceChanged{Host: m.host, State: MaintenanceStandby, Note: "empty, powered off by DPM"})
+	tw.res.asleep[m.host] = true
+	_ = tw.powerOff(m.host)
+}
+
+// wake powers a standby host on: it boots, then leaves standby and takes VMs.
+func (tw *Twin) wake(host, reason string) {
+	m := tw.motion.maint[host]
+	if m == nil || !m.standby {
+		return
+	}
+	a := &PowerAction{Host: host, Action: "power on", At: tw.Sim.Now(), Done: sim.Never, Reason: reason}
+	tw.res.actions = append(tw.res.actions, a)
+	tw.res.pending[host] = a
+	tw.res.offFor += tw.Sim.Now() - tw.res.offAt[host]
+	delete(tw.res.offAt, host)
+	m.state = MaintenanceWaking
+	tw.Sim.Report(DPMPower{Host: host, Action: "power on", Note: reason})
+	tw.powerOn(host)
+	gen := tw.hostGen[host]
+	tw.Sim.AfterPriority(sim.Time(tw.Topology.Host(host).BootTime), sim.Last, func() {
+		delete(tw.res.pending, host)
+		if tw.hostGen[host] != gen || tw.motion.maint[host] != m {
+			a.Failed = "the host failed while booting"
+			return
+		}
+		a.Done = tw.Sim.Now()
+		delete(tw.motion.maint, host)
+		for _, hc := range tw.has {
+			hc.agents.SetMaintenance(host, false)
+		}
+		tw.Sim.Report(MaintenanceChanged{Host: host, Note: "booted, out of DPM standby"})
+		tw.ftChanged()
+	})
+}
+
+// Maintenance states of DPM's standby.
+const (
+	MaintenanceStandby MaintenanceState = "standby" // powered off by DPM
+	MaintenanceWaking  MaintenanceState = "leaving standby"
+)
+
+// PowerActions lists DPM's power operations so far, in the order DPM decided them.
+func (tw *Twin) PowerActions() []PowerAction {
+	out := make([]PowerAction, len(tw.res.actions))
+	for i, a := range tw.res.actions {
+		out[i] = *a
+	}
+	return out
+}
+
+// Recommendations lists the moves manual or partially automated DRS recommended.
+func (tw *Twin) Recommendations() []Recommendation {
+	return append([]Recommendation(nil), tw.res.recs...)
+}
+
+// standbyTime is the hosts' total time in DPM standby so far.
+func (r *resources) standbyTime(now sim.Time) sim.Time {
+	t := r.offFor
+	for _, at := range r.offAt {
+		t += now - at
+	}
+	return t
+}
+
+// DPMPower is the trace record of a DPM decision to power a host off or on.
+type DPMPower struct {
+	Host, Action, Note string
+}
+
+// Subject names the host.
+func (r DPMPower) Subject() string { return r.Host }
+
+// String implements sim.Record.
+func (r DPMPower) String() string { return "DPM: " + r.Action + ": " + r.Note }
+
+// DRSRecommended is the trace record of a move manual or partially automated DRS
+// recommends without carrying it out.
+type DRSRecommended struct {
+	VM, From, To string
+	Gain         float64
+}
+
+// Subject names the VM.
+func (r DRSRecommended) Subject() string { return r.VM }
+
+// String implements sim.Record.
+func (r DRSRecommended) String() string {
+	return fmt.Sprintf("DRS recommends migrating it from %s to %s (imbalance −%.3f)", r.From, r.To, r.Gain)
+}
