@@ -33,9 +33,10 @@ import (
 //     automated DRS only record them as recommendations.
 //
 // An invocation is skipped while a migration of the cluster or a DPM action is under
-// way (dctwin's choice: the next one sees the settled picture). HA sees a host in
-// standby as down (it has no VMs, so nothing restarts; a master in standby hands over
-// by election) and does not ask DPM to wake hosts for its restarts (not modelled).
+// way (dctwin's choice: the next one sees the settled picture). HA leaves a host in
+// standby out of its failure detection, as it does hosts in maintenance (a master in
+// standby hands over by election), and does not ask DPM to wake hosts for its
+// restarts (not modelled).
 
 // Windows over which DPM averages demand (reference-facts §6.5).
 const (

@@ -359,6 +359,12 @@ func (c *Cluster) deadline(h *host) {
 	if h.declared || h.silentSince < 0 {
 		return
 	}
+	if h.maintenance {
+		// A host in maintenance mode or DPM standby is not monitored: vSphere HA
+		// leaves it out of failure detection (it runs no VMs), so its silence when it
+		// powers off is no failure.
+		return
+	}
 	if c.cfg.DatastoreHeartbeats && !c.cfg.Legacy && c.env.WritesDatastore(h.Name) {
 		c.s.Report(HostAlive{Cluster: c.name, Host: h.Name, Silent: c.s.Now() - h.silentSince})
 		return
