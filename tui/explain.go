@@ -105,11 +105,13 @@ func explain(r sim.Record) string {
 		return "the VM stops: everything it served is unreachable"
 	case twin.VMClusterFailover:
 		if r.SplitBrain {
-			return "the standby heard no heartbeats and took over although the active VM still runs: both serve (split brain)"
+			return "the standby heard no heartbeats and took over although the active VM still runs: both consider themselves active (split brain) until they hear each other again"
 		}
 		return "the application's standby VM heard no heartbeats for its timeout and takes over the service"
 	case twin.VMClusterServing:
 		return "the service is served again: the standby has started it and taken the service address"
+	case twin.VMClusterSplitBrainOver:
+		return "the two VMs hear each other again: the one that took over, which clients have reached since, keeps the service; the other steps down"
 	case twin.VMotionStarted:
 		return "vMotion copies the VM's memory to the other host while it runs; the guest keeps dirtying pages"
 	case twin.VMotionRound:
@@ -134,6 +136,9 @@ func explain(r sim.Record) string {
 		}
 		return "the VM runs without a secondary: a failure of its host now costs an HA restart or more"
 	case ha.MasterElected:
+		if r.Handover != "" {
+			return "a host in maintenance mode cannot be HA master: the role goes to another host at once, nobody failed"
+		}
 		return "the slaves heard no master for 10 s and elected a new one (15 s); it restarts the old master's VMs 10 s later"
 	case ha.HostDeclaredDead:
 		return "the HA master heard no heartbeats for the failure detection time (and no datastore heartbeats): it restarts the host's VMs"

@@ -2,6 +2,8 @@ package twin_test
 
 import (
 	"testing"
+
+	"dctwin/sim"
 )
 
 // availability-lab: one service four ways on hv-1, each downtime from its mechanism's
@@ -36,10 +38,17 @@ func TestAvailabilityLab(t *testing.T) {
 	if d := down["db-ha"]; d <= 77_000 || d > 78_000 {
 		t.Errorf("db-ha down %v ms, want in (77000, 78000] (18 s after the last heartbeat + 60 s boot)", d)
 	}
-	if down["db-ft"] != 300 {
-		t.Errorf("db-ft down %v ms, want 300 (3 x 100 ms)", down["db-ft"])
+	// hv-1 fails at 400 s (seed 1). db-ft's primary sends its FT heartbeats every
+	// 100 ms at its phase; the secondary goes live 3 intervals after the last one.
+	// db-pair's active VM sends every 1 s at its phase; the standby decides 3 s after
+	// the last one and serves 2 s later.
+	at := 400 * sim.Second
+	ft := beatBefore(at, phaseOf(1, "ft/db-ft", 100*sim.Millisecond), 100*sim.Millisecond) + 300*sim.Millisecond - at
+	if down["db-ft"] != ft.Milliseconds() {
+		t.Errorf("db-ft down %v ms, want %v (last heartbeat + 3 x 100 ms)", down["db-ft"], ft)
 	}
-	if len(host.VMClusters) != 1 || host.VMClusters[0].OutageMs == nil || *host.VMClusters[0].OutageMs != 5000 {
-		t.Errorf("db-pair service %+v, want down 5000 ms (3 s + 2 s)", host.VMClusters)
+	svc := beatBefore(at, phaseOf(1, "vm-cluster/db-pair", sim.Second), sim.Second) + 5*sim.Second - at
+	if len(host.VMClusters) != 1 || host.VMClusters[0].OutageMs == nil || *host.VMClusters[0].OutageMs != svc.Milliseconds() {
+		t.Errorf("db-pair service %+v, want down %v (last heartbeat + 3 s + 2 s)", host.VMClusters, svc)
 	}
 }

@@ -237,7 +237,8 @@ func (tw *Twin) buildCalls() error {
 	return nil
 }
 
-// syncCalls tells the call model which of its servers lost or regained their host.
+// syncCalls tells the call model which of its servers lost or regained their host
+// (nodeDown: a VM stunned by a live migration keeps its calls).
 func (tw *Twin) syncCalls() {
 	if tw.Calls == nil {
 		return

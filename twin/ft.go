@@ -27,8 +27,10 @@ import (
 // it copies the VM's whole memory over the FT logging network before the pair is in
 // lockstep again, ram_gb / the slowest link of the logging path (a full copy at that
 // link's speed; dctwin does not model the pages dirtied meanwhile), and the VM is
-// unprotected until the copy ends. FT VMs are not given to HA: FT, not a restart,
-// brings them back.
+// unprotected until the copy ends. FT VMs are HA's as well (ha.go): when no secondary
+// can take over (both hosts failed at once, or the VM's datastore failed under both
+// copies), HA restarts the VM, and a new secondary follows once it runs. A new
+// secondary is only placed for a primary that runs.
 
 // FTTakeover is the trace record of an FT secondary going live on its host.
 type FTTakeover struct {
@@ -80,6 +82,7 @@ type ftPair struct {
 	last      sim.Time // the primary's last heartbeat the secondary heard
 	watched   map[*network.Flow]bool
 	interval  sim.Time
+	phase     sim.Time // when in each interval the primary sends its heartbeat
 	missed    int
 	// stream is the logging traffic to the secondary; copying is set while a new
 	// secondary receives the VM's memory (copied ends it).
@@ -88,6 +91,9 @@ type ftPair struct {
 	copied     *sim.Timer
 	target     string // the secondary being copied to
 	copyReason string
+	// deciding is set while the secondary's decision runs (it places the next
+	// secondary itself).
+	deciding bool
 }
 
 // startFT gives every FT VM of an FT-enabled cluster its secondary.
@@ -106,11 +112,55 @@ func (tw *Twin) startFT() {
 		if p.missed <= 0 {
 			p.missed = topology.DefaultFTMissed
 		}
+		p.phase = heartbeatPhase(tw.Sim.Rand("ft/"+v.Name), p.interval)
 		p.decide = tw.Sim.NewTimer(p.decision)
 		p.copied = tw.Sim.NewTimer(p.inLockstep)
 		tw.ftOf[v.Name] = p
 		p.protect(v.FTSecondary, "placed at the start")
 	}
+	if len(tw.ftOf) > 0 {
+		tw.OnVMChange(func(s VMStatus) {
+			if p := tw.ftOf[s.VM]; p != nil {
+				p.vmChanged(s)
+			}
+		})
+	}
+}
+
+// vmChanged follows the primary: a VM powered on again (an HA restart) lost its
+// secondary with its last run, and gets a new one once it runs.
+func (p *ftPair) vmChanged(s VMStatus) {
+	if p.deciding {
+		return
+	}
+	switch s.State {
+	case VMBooting:
+		if p.secondary != "" || p.copying {
+			p.copied.Stop()
+			p.copying = false
+			p.decide.Stop()
+			p.stopStream()
+			p.setSecondary("")
+			p.tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the VM powers on again on " + s.Host + ": its old secondary is gone"})
+		}
+	case VMRunning:
+		if p.secondary == "" && !p.copying {
+			p.protect("", "new secondary after the VM ran again on "+s.Host)
+		}
+	}
+}
+
+// setSecondary moves the secondary to host ("": none), and its reservation on HA's
+// hosts with it.
+func (p *ftPair) setSecondary(host string) {
+	if p.secondary == host {
+		return
+	}
+	tv := p.tw.Topology.VM(p.vm)
+	for _, hc := range p.tw.has {
+		hc.agents.MoveReservation(p.secondary, host, tv.RAMGB, tv.CPU)
+	}
+	p.secondary = host
 }
 
 // protect places the secondary: on want if it can run there, else on the first other
@@ -132,7 +182,7 @@ func (p *ftPair) protect(want, reason string) {
 	}
 	p.stopStream()
 	if host == "" {
-		p.secondary = ""
+		p.setSecondary("")
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "no other host of cluster " + p.cluster.Name + " can take the secondary"})
 		return
 	}
@@ -142,14 +192,15 @@ func (p *ftPair) protect(want, reason string) {
 		logging.OnChange(func(bool) { p.watch() })
 	}
 	if reason == "placed at the start" {
-		p.secondary, p.logging = host, logging
+		p.secondary, p.logging = host, logging // HA reserves it at its start (ha.go)
 		p.startStream()
 		return
 	}
 	// A new secondary: the VM's memory goes over the logging network first, as soon
 	// as that reaches the new host (a new logging flow is evaluated later in this
 	// instant; watch starts the copy then).
-	p.secondary, p.logging, p.copying, p.target, p.copyReason = "", logging, true, host, reason
+	p.setSecondary("")
+	p.logging, p.copying, p.target, p.copyReason = logging, true, host, reason
 	if logging == nil {
 		p.copying = false
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "no FT logging interface to " + host + " for a new secondary"})
@@ -185,7 +236,7 @@ func (p *ftPair) inLockstep() {
 		p.watch() // the target or the primary went meanwhile: start over
 		return
 	}
-	p.secondary = host
+	p.setSecondary(host)
 	p.startStream()
 	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Protected: true, Reason: "the memory copy is done"})
 	p.watch()
@@ -292,7 +343,9 @@ func (p *ftPair) heard() bool {
 }
 
 // watch arms the secondary's decision when the heartbeats stop: Missed intervals after
-// the last heartbeat (heartbeats at whole multiples of the interval).
+// the last heartbeat (the primary sends at its phase in each interval, drawn from the
+// run's random stream "ft/<vm>" as HA's hosts draw theirs, so that a failure is
+// noticed anywhere in ((Missed−1)·interval, Missed·interval] after it).
 func (p *ftPair) watch() {
 	if p.copying {
 		if !p.tw.hostDown[p.target] && p.tw.vmRunning(p.vm) {
@@ -314,9 +367,12 @@ func (p *ftPair) watch() {
 	if p.tw.hostDown[p.secondary] {
 		p.decide.Stop()
 		lost := p.secondary
-		p.secondary = ""
+		p.stopStream()
+		p.setSecondary("")
 		p.tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the secondary's host " + lost + " failed"})
-		p.protect("", "new secondary after "+lost+" failed")
+		if p.tw.vmRunning(p.vm) {
+			p.protect("", "new secondary after "+lost+" failed")
+		} // else both copies are lost: HA restarts the VM, and vmChanged protects it then
 		return
 	}
 	if p.heard() {
@@ -327,7 +383,7 @@ func (p *ftPair) watch() {
 		return
 	}
 	now := p.tw.Sim.Now()
-	p.last = now - now%p.interval
+	p.last = lastBeatAt(now, p.phase, p.interval)
 	p.decide.ResetAt(max(now, p.last+sim.Time(p.missed)*p.interval))
 }
 
@@ -342,7 +398,7 @@ func (p *ftPair) decision() {
 	switch {
 	case v.State == VMRunning:
 		// The primary runs: it holds the lock on shared storage and stays live.
-		p.secondary = ""
+		p.setSecondary("")
 		p.stopStream()
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the FT logging network is cut; the primary keeps the storage lock"})
 		return
@@ -352,11 +408,17 @@ func (p *ftPair) decision() {
 	}
 	to := p.secondary
 	tw.Sim.Report(FTTakeover{VM: p.vm, From: from, To: to, After: tw.Sim.Now() - p.last})
+	p.deciding = true
+	defer func() { p.deciding = false }()
 	if v.State != VMStopped && v.State != VMFailed {
 		_ = tw.StopVM(p.vm, true, "FT primary lost")
 	}
-	p.secondary = ""
+	p.stopStream()
+	p.setSecondary("") // the secondary is the primary now: HA counts it as a VM that runs
 	tw.run(v, to, "FT takeover")
+	if hc := tw.haOf[p.vm]; hc != nil && v.Host == to && (v.State == VMRunning || v.State == VMStalled) {
+		_ = hc.agents.Resumed(p.vm, to) // no restart for it when HA declares its old host dead
+	}
 	p.protect("", "new secondary after the takeover")
 }
 

@@ -42,21 +42,24 @@ func ftRun(t *testing.T, sets ...[2]string) (*twin.Twin, []twin.FTTakeover, []si
 
 // web-broker's FT primary runs on hv-3, its secondary on hv-1 (the first other host
 // of the cluster). hv-3 fails at 300 s, a whole multiple of the FT heartbeat interval
-// (100 ms, topology.DefaultFTHeartbeat), so the last heartbeat is at 300 s and the
-// secondary goes live 3 intervals later (DefaultFTMissed): at 300.3 s. The VM's
-// outage, and its flows', is that 300 ms (the virtual switch's RARP re-points the
-// switches at once). A new secondary goes to hv-2: the VM's 4 GB of memory cross the
-// FT logging path hv-1 → ic-sw1 → agg-1 → agg-2 → ic-sw2 → hv-2, all 10 Gbit/s links,
-// in 4 · 8 · 10⁹ bit / 10¹⁰ bit/s = 3.2 s, during which the VM is unprotected: in
-// lockstep again at 303.5 s.
+// (100 ms, topology.DefaultFTHeartbeat); the primary sends at its phase in each
+// interval (seed 1, stream ft/web-broker), so the last heartbeat is at 300 s − 100 ms
+// + phase (300 s at phase 0) and the secondary goes live 3 intervals later
+// (DefaultFTMissed). The VM's outage, and its flows', is from 300 s to then (the
+// virtual switch's RARP re-points the switches at once). A new secondary goes to
+// hv-2: the VM's 4 GB of memory cross the FT logging path hv-1 → ic-sw1 → agg-1 →
+// agg-2 → ic-sw2 → hv-2, all 10 Gbit/s links, in 4 · 8 · 10⁹ bit / 10¹⁰ bit/s = 3.2 s,
+// during which the VM is unprotected.
 func TestFTTakeover(t *testing.T) {
 	tw, takeovers, at, prot, protAt := ftRun(t, [2]string{"failures.scheduled", "[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]"})
 	if len(takeovers) != 1 || takeovers[0].VM != "web-broker" || takeovers[0].From != "hv-3" || takeovers[0].To != "hv-1" {
 		t.Fatalf("takeovers %+v, want web-broker from hv-3 to hv-1", takeovers)
 	}
-	if want := 300*sim.Second + 300*sim.Millisecond; at[0] != want {
-		t.Errorf("takeover at %v, want %v (last heartbeat 300 s + 3 x 100 ms)", at[0], want)
+	want := beatBefore(300*sim.Second, phaseOf(1, "ft/web-broker", 100*sim.Millisecond), 100*sim.Millisecond) + 300*sim.Millisecond
+	if at[0] != want {
+		t.Errorf("takeover at %v, want %v (last heartbeat + 3 x 100 ms)", at[0], want)
 	}
+	down := (want - 300*sim.Second).Milliseconds()
 	if len(prot) != 2 || prot[0].Protected || !prot[1].Protected || prot[1].Secondary != "hv-2" ||
 		!strings.Contains(prot[0].Reason, "copying 4 GB of memory to a new secondary on hv-2 over 10 Gbit/s takes 3.2s") {
 		t.Errorf("protection records %+v, want unprotected while 4 GB are copied to hv-2, then protected", prot)
@@ -71,12 +74,12 @@ func TestFTTakeover(t *testing.T) {
 			vm = &f.VMs[i]
 		}
 	}
-	if vm == nil || vm.OutageMs == nil || *vm.OutageMs != 300 || vm.Mechanism != "FT takeover" || vm.ResumedOn != "hv-1" {
-		t.Fatalf("web-broker's VM line %+v, want down 300 ms, FT takeover on hv-1", vm)
+	if vm == nil || vm.OutageMs == nil || *vm.OutageMs != down || vm.Mechanism != "FT takeover" || vm.ResumedOn != "hv-1" {
+		t.Fatalf("web-broker's VM line %+v, want down %v ms, FT takeover on hv-1", vm, down)
 	}
 	for _, fo := range f.Flows {
-		if fo.Flow == "browse-1" && (fo.OutageMs == nil || *fo.OutageMs != 300) {
-			t.Errorf("flow %s %s: outage %v, want 300 ms", fo.Flow, fo.Direction, fo.OutageMs)
+		if fo.Flow == "browse-1" && (fo.OutageMs == nil || *fo.OutageMs != down) {
+			t.Errorf("flow %s %s: outage %v, want %v ms", fo.Flow, fo.Direction, fo.OutageMs, down)
 		}
 	}
 }

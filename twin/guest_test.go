@@ -2,6 +2,8 @@ package twin_test
 
 import (
 	"testing"
+
+	"dctwin/sim"
 )
 
 // Failures of kind vm: the guest stops, its host runs on. Each outage from its
@@ -42,7 +44,10 @@ func TestGuestFailures(t *testing.T) {
 	}
 	tw := runBuiltin(t, "classic-dc", [2]string{"failures.scheduled", "[{at: 5m, component: pbx-a, kind: vm, repair_after: 2m}]"})
 	f := tw.Report().Failures[0]
-	if len(f.VMClusters) != 1 || f.VMClusters[0].OutageMs == nil || *f.VMClusters[0].OutageMs != 5000 {
-		t.Errorf("pbx-pair service %+v, want down 5000 ms", f.VMClusters)
+	// pbx-a's guest stops at 300 s; pbx-b decides 3 s after pbx-a's last heartbeat
+	// (at its phase, seed 1) and serves 2 s later.
+	want := beatBefore(300*sim.Second, phaseOf(1, "vm-cluster/pbx-pair", sim.Second), sim.Second) + 5*sim.Second - 300*sim.Second
+	if len(f.VMClusters) != 1 || f.VMClusters[0].OutageMs == nil || *f.VMClusters[0].OutageMs != want.Milliseconds() {
+		t.Errorf("pbx-pair service %+v, want down %v", f.VMClusters, want)
 	}
 }

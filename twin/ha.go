@@ -23,8 +23,12 @@ import (
 // VMs outside HA clusters, and those HA does not restart (restart priority disabled, or
 // a local disk: their files are on the dead host), start again with their host when it
 // has booted (restartWithHost; vSphere's VM start-up with the host).
-// FT VMs are left to their secondaries (ft.go); the memory and vCPUs of their primaries
-// and secondaries, as placed at the start, are reserved on those hosts.
+// FT VMs are HA's too, but their secondaries (ft.go) bring them back from a host
+// failure first: a secondary that goes live tells the agents (Resumed), and HA restarts
+// only an FT VM that no secondary took over (both copies lost with their hosts, or its
+// datastore failed), as vSphere HA does. The memory and vCPUs of the secondaries are
+// reserved on their hosts (ftPair.setSecondary keeps the reservation where the
+// secondary is).
 
 // haCluster is one HA-enabled cluster at run time.
 type haCluster struct {
@@ -61,9 +65,9 @@ func (tw *Twin) startHA() error {
 				continue
 			}
 			if p := tw.ftOf[v.Name]; p != nil {
-				reserve(v, v.Host)
 				reserve(v, p.secondary)
-			} else if restartPriority(v) == ha.Disabled {
+			}
+			if restartPriority(v) == ha.Disabled {
 				reserve(v, v.Host)
 			}
 		}
@@ -79,14 +83,15 @@ func (tw *Twin) startHA() error {
 		}
 		var vms []ha.VM
 		for _, v := range tw.Topology.VMs {
-			if _, ok := hc.mgmt[v.Host]; !ok || tw.vms[v.Name] == nil || tw.haOf[v.Name] != nil || tw.ftOf[v.Name] != nil {
-				continue // FT VMs come back by their secondary (ft.go)
+			if _, ok := hc.mgmt[v.Host]; !ok || tw.vms[v.Name] == nil || tw.haOf[v.Name] != nil {
+				continue
 			}
 			if restartPriority(v) == ha.Disabled {
 				continue // not HA's to restart: it starts with its host (restartWithHost)
 			}
 			vms = append(vms, ha.VM{Name: v.Name, Host: v.Host, VCPU: v.CPU, RAMGB: v.RAMGB,
-				Priority: restartPriority(v), BootTime: sim.Time(v.BootTime)})
+				Priority: restartPriority(v), BootTime: sim.Time(v.BootTime), FT: tw.ftOf[v.Name] != nil,
+				Apart: tw.vmClusterOf(v.Name)})
 			tw.haOf[v.Name] = hc
 		}
 		cfg := ha.Config{Legacy: c.HA.Legacy, Heartbeat: sim.Time(c.HA.Heartbeat), FailureDetection: sim.Time(c.HA.FailureDetection),
@@ -219,11 +224,19 @@ func (hc *haCluster) VMBooting(vm, host string, boot sim.Time) {
 	if v == nil {
 		return
 	}
+	// Only VM monitoring resets a hung guest (a failure of kind vm, v.hung); a restart
+	// on the VM's own host (its datastore came back, the host has the room) is a
+	// restart all the same.
+	reset := v.hung && v.Host == host
 	if v.State != VMStopped && v.State != VMFailed {
-		_ = tw.StopVM(vm, false, "reset by HA VM monitoring")
+		why := "stopped for an HA restart"
+		if reset {
+			why = "reset by HA VM monitoring"
+		}
+		_ = tw.StopVM(vm, false, why)
 	}
 	reason := "HA restart"
-	if v.Host == host {
+	if reset {
 		reason = "HA VM monitoring reset"
 	}
 	if err := tw.startVM(vm, host, boot, reason); err != nil {

@@ -180,14 +180,34 @@ func (tw *Twin) evacuation(host string, c *topology.Cluster, leaving []*vmRun) (
 		add(v.VM, host)
 	}
 	why := map[string][]string{} // VM → why each host refused it, for the error
-	moves, err := drs.Evacuate(host, hosts, vms, func(vm, to string) bool {
+	fits := func(vm, to string) bool {
 		v := tw.vms[vm]
 		_, err := tw.vmotionCheck(v, to)
 		if err != nil {
 			why[vm] = append(why[vm], err.Error())
 		}
 		return err == nil
-	})
+	}
+	// The members of a VM cluster go to hosts apart from each other where the plan
+	// allows it, and together only when no plan keeps them apart (a soft rule, as
+	// DRS treats a VM-VM anti-affinity rule it cannot meet in maintenance mode). A
+	// member leaving with its mate is kept off the host the plan sent the mate to,
+	// planning again until no two members share a destination.
+	forbid := map[[2]string]bool{}
+	apart := func(vm, to string) bool {
+		return !forbid[[2]string{vm, to}] && !tw.vmClusterMateOn(vm, to) && fits(vm, to)
+	}
+	moves, err := drs.Evacuate(host, hosts, vms, apart)
+	for range leaving {
+		if err != nil || !tw.matesTogether(moves, forbid) {
+			break
+		}
+		moves, err = drs.Evacuate(host, hosts, vms, apart)
+	}
+	if err != nil {
+		clear(why)
+		moves, err = drs.Evacuate(host, hosts, vms, fits)
+	}
 	if err != nil {
 		for _, v := range leaving {
 			if len(why[v.VM]) > 0 {
@@ -198,6 +218,24 @@ func (tw *Twin) evacuation(host string, c *topology.Cluster, leaving []*vmRun) (
 	return moves, err
 }
 
+// matesTogether reports whether a plan sends two members of a VM cluster to one host,
+// and forbids the later of them that host.
+func (tw *Twin) matesTogether(moves []drs.Move, forbid map[[2]string]bool) bool {
+	to := map[[2]string]string{} // (VM cluster, host) → the member sent there first
+	for _, m := range moves {
+		g := tw.vmClusterOf(m.VM)
+		if g == "" {
+			continue
+		}
+		if _, ok := to[[2]string{g, m.To}]; ok {
+			forbid[[2]string{m.VM, m.To}] = true
+			return true
+		}
+		to[[2]string{g, m.To}] = m.VM
+	}
+	return false
+}
+
 // moveSecondaries places the FT secondaries of a host entering maintenance on other
 // hosts of their clusters.
 func (tw *Twin) moveSecondaries(host string) {
@@ -206,14 +244,8 @@ func (tw *Twin) moveSecondaries(host string) {
 		if p == nil || p.secondary != host {
 			continue
 		}
-		tv := tw.Topology.VM(name)
 		p.decide.Stop()
 		p.protect("", "secondary moved off "+host+" for maintenance")
-		for _, hc := range tw.has {
-			if _, ok := hc.mgmt[host]; ok {
-				hc.agents.MoveReservation(host, p.secondary, tv.RAMGB, tv.CPU)
-			}
-		}
 		p.watch()
 	}
 }

@@ -69,7 +69,7 @@ func notable(r sim.Record) bool {
 		network.AggregateMemberChanged, network.GatewayStateChanged, network.UplinkTrackingChanged,
 		network.FlowDown, network.FlowUp, network.LinkCongested,
 		network.RARP, network.VNICMoved, network.Shotgun, VMStateChanged, FTTakeover, FTProtection,
-		VMClusterFailover, VMClusterServing, VMotionStarted, VMotionStalled, VMotionDone, MaintenanceChanged, DPMPower,
+		VMClusterFailover, VMClusterServing, VMClusterSplitBrainOver, VMotionStarted, VMotionStalled, VMotionDone, MaintenanceChanged, DPMPower,
 		ha.MasterElected, ha.HostDeclaredDead, ha.HostAlive, ha.HostIsolated, ha.IsolationEnded,
 		ha.IsolationResponseApplied, ha.VMRestarting, ha.VMRestartFailed, ha.VMReset:
 		return true

@@ -414,6 +414,9 @@ func (st *storageRun) respondAPD(hp *hostPaths) {
 		switch {
 		case hc == nil:
 			tw.Sim.Report(APDResponse{Host: hp.host, VM: v.VM, Response: c.HA.APDResponse, Action: "left stalled: HA does not restart it"})
+		case tw.ftOf[v.VM] != nil:
+			// vSphere's VM Component Protection does not cover FT VMs.
+			tw.Sim.Report(APDResponse{Host: hp.host, VM: v.VM, Response: c.HA.APDResponse, Action: "left stalled: VM Component Protection does not cover FT VMs"})
 		case c.HA.APDResponse == topology.APDEvents:
 			tw.Sim.Report(APDResponse{Host: hp.host, VM: v.VM, Response: c.HA.APDResponse, Action: "event only: left stalled"})
 		case c.HA.APDResponse == topology.APDRestartConservative && !hc.agents.CanRestart(v.VM):

@@ -2,6 +2,7 @@ package twin
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,7 +21,13 @@ import (
 // that comes back finds the other active and becomes the standby. The service is
 // down from the active VM's loss until a member serves again. With the heartbeat
 // network cut and both VMs running, the standby takes over all the same (split
-// brain), as a pair without a quorum or a storage lock does.
+// brain), as a pair without a quorum or a storage lock does; the other one, hearing
+// nothing either, goes on considering itself active, so the two do not take over
+// from each other again while the cut lasts (resolve says who keeps the service when
+// it ends). Each VM sends its heartbeats at a phase of its own in the heartbeat
+// period, drawn from the run's random stream "vm-cluster/<name>" (as HA's hosts
+// draw theirs, topology/ha): a failure at a whole second is noticed anywhere in
+// (Timeout − Heartbeat, Timeout] after it, and replications with other seeds spread.
 
 // VMClusterFailover is the trace record of a standby VM deciding to take over.
 type VMClusterFailover struct {
@@ -72,6 +79,24 @@ type ServiceOutage struct {
 	Down, Up   sim.Time
 	DetectedIn sim.Time // from the loss to the standby's decision (0: no takeover)
 	How        string
+	// BothDown is set when neither VM ran at some time of the outage: no takeover
+	// could end it then.
+	BothDown bool
+}
+
+// VMClusterSplitBrainOver is the trace record of a split brain ending: the two VMs
+// hear each other again and one of them steps down.
+type VMClusterSplitBrainOver struct {
+	Cluster, Keeps, StepsDown string
+}
+
+// Subject names the VM cluster.
+func (r VMClusterSplitBrainOver) Subject() string { return r.Cluster }
+
+// String implements sim.Record.
+func (r VMClusterSplitBrainOver) String() string {
+	return fmt.Sprintf("split brain over: %s keeps the service (it took over and has served clients since), %s steps down to standby",
+		r.Keeps, r.StepsDown)
 }
 
 // vmPair is one VM cluster at run time.
@@ -82,8 +107,12 @@ type vmPair struct {
 	beats           *network.Flow
 	decide, serve   *sim.Timer
 	last            sim.Time
+	phase           sim.Time       // when in each heartbeat period the active VM sends
 	out             *ServiceOutage // the service outage in progress
-	splitBrain      bool
+	// splitBrain is set from a takeover while the old active VM still ran until the
+	// two hear each other again (or the old one stops): both consider themselves
+	// active.
+	splitBrain bool
 }
 
 // startVMClusters starts the pairs whose two VMs run in this run.
@@ -94,6 +123,7 @@ func (tw *Twin) startVMClusters() {
 			continue // check reports it
 		}
 		p := &vmPair{tw: tw, c: c, active: c.VMs[0], standby: c.VMs[1]}
+		p.phase = heartbeatPhase(tw.Sim.Rand("vm-cluster/"+c.Name), sim.Time(c.Heartbeat))
 		p.decide = tw.Sim.NewTimer(p.decision)
 		p.serve = tw.Sim.NewTimer(p.tookOver)
 		va, vb := tw.flowVLANs(c.VMs[0], c.VMs[1])
@@ -117,6 +147,64 @@ func (tw *Twin) startVMClusters() {
 	}
 }
 
+// vmClusterOf names the VM cluster a VM is a member of ("": none). Its members are
+// kept on different hosts where one fits (HA's restarts, maintenance's evacuation): a
+// soft anti-affinity rule, as vSphere's VM-VM anti-affinity rules are for HA and DRS
+// when they cannot be met.
+func (tw *Twin) vmClusterOf(vm string) string {
+	for _, c := range tw.Topology.VMClusters {
+		if slices.Contains(c.VMs, vm) {
+			return c.Name
+		}
+	}
+	return ""
+}
+
+// vmClusterMateOn reports whether another member of vm's VM cluster runs, boots or is
+// stunned on host, or is migrating to it.
+func (tw *Twin) vmClusterMateOn(vm, host string) bool {
+	group := tw.vmClusterOf(vm)
+	if group == "" {
+		return false
+	}
+	for _, c := range tw.Topology.VMClusters {
+		if c.Name != group {
+			continue
+		}
+		for _, o := range c.VMs {
+			if o == vm {
+				continue
+			}
+			if v := tw.vms[o]; v != nil && v.Host == host && v.State != VMFailed && v.State != VMStopped {
+				return true
+			}
+			if m := tw.motion.active[o]; m != nil && m.rec.To == host {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// heartbeatPhase draws when in each period of a heartbeat a sender sends: a whole
+// number of milliseconds in [0, period), as topology/ha draws its hosts' phases.
+func heartbeatPhase(rng interface{ Int64N(int64) int64 }, period sim.Time) sim.Time {
+	n := int64(period / sim.Millisecond)
+	if n < 1 {
+		return 0
+	}
+	return sim.Time(rng.Int64N(n)) * sim.Millisecond
+}
+
+// lastBeatAt is a sender's last heartbeat at or before now, sending every period at
+// phase.
+func lastBeatAt(now, phase, period sim.Time) sim.Time {
+	if now < phase {
+		return phase - period
+	}
+	return phase + (now-phase)/period*period
+}
+
 // heard reports whether the standby hears the active VM.
 func (p *vmPair) heard() bool {
 	return p.tw.vmRunning(p.active) && p.tw.vmRunning(p.standby) && p.beats != nil && p.beats.Delivering()
@@ -125,28 +213,81 @@ func (p *vmPair) heard() bool {
 // watch follows the pair: the service is lost with the active VM, back when it runs
 // again (before the standby decided); the standby's decision is armed while it runs
 // and hears nothing.
+//
+// A stunned VM (a live migration's switchover) is paused, not lost: the service is
+// not down for it; its heartbeats pause, which a stun shorter than Timeout survives.
 func (p *vmPair) watch() {
 	tw := p.tw
 	now := tw.Sim.Now()
 	switch {
-	case !tw.vmRunning(p.active) && p.out == nil && !p.serve.Armed():
+	case !tw.vmAlive(p.active) && p.out == nil && !p.serve.Armed():
 		p.out = &ServiceOutage{Cluster: p.c.Name, From: p.active, Down: now, Up: sim.Never}
 		if len(tw.serviceOutages) < maxVMOutagesKept {
 			tw.serviceOutages = append(tw.serviceOutages, p.out)
 		}
-	case tw.vmRunning(p.active) && p.out != nil && !p.serve.Armed():
-		p.served(p.active, "the active VM runs again before the standby took over")
+	case tw.vmAlive(p.active) && p.out != nil && !p.serve.Armed():
+		how := "the active VM runs again before the standby took over"
+		if p.out.BothDown {
+			how = p.active + " runs again"
+			if m := tw.lastMechanism(p.active); m != "" {
+				how += " (" + m + ")"
+			}
+		}
+		p.served(p.active, how)
 	}
-	if p.heard() || !tw.vmRunning(p.standby) {
+	if p.out != nil && !tw.vmAlive(p.active) && !tw.vmAlive(p.standby) {
+		p.out.BothDown = true
+	}
+	if p.heard() {
 		p.decide.Stop()
+		if p.splitBrain {
+			p.resolve()
+		}
 		return
+	}
+	if !tw.vmRunning(p.standby) {
+		p.decide.Stop()
+		p.splitBrain = false // the old active VM stopped: it no longer claims the service
+		return
+	}
+	if p.splitBrain {
+		if tw.vmRunning(p.active) {
+			return // both consider themselves active already: nothing to take over
+		}
+		// The VM that took over is lost while the other still could not hear it: the
+		// other decides as a standby does (dctwin's simplification: it has claimed
+		// the service all along, but clients reach it only from now).
+		p.splitBrain = false
 	}
 	if p.decide.Armed() || p.serve.Armed() {
 		return
 	}
 	hb := sim.Time(p.c.Heartbeat)
-	p.last = now - now%hb
+	p.last = lastBeatAt(now, p.phase, hb)
 	p.decide.ResetAt(max(now, p.last+sim.Time(p.c.Timeout)))
+}
+
+// resolve ends a split brain when the two VMs hear each other again. The rule is
+// dctwin's choice: the VM that took over keeps the service and the other steps down.
+// The one that took over has held the service address since (the calls and clients
+// reach it; the twin routes the service to the active VM), while the other was
+// unheard by its peer, in the usual case because its host or network was cut off, so
+// clients could not reach it either; keeping the serving VM keeps its calls (a
+// keepalived pair without preemption behaves so).
+func (p *vmPair) resolve() {
+	p.splitBrain = false
+	p.tw.Sim.Report(VMClusterSplitBrainOver{Cluster: p.c.Name, Keeps: p.active, StepsDown: p.standby})
+}
+
+// lastMechanism is what brought a VM back at its last outage, and where: "HA restart
+// on hv-3"; "" when no outage of it is kept.
+func (tw *Twin) lastMechanism(vm string) string {
+	for i := len(tw.vmOutages) - 1; i >= 0; i-- {
+		if o := tw.vmOutages[i]; o.VM == vm && o.Up != sim.Never {
+			return o.Mechanism + " on " + o.ResumedOn
+		}
+	}
+	return ""
 }
 
 // decision is the standby's verdict after Timeout without heartbeats: take over.
@@ -168,7 +309,7 @@ func (p *vmPair) decision() {
 // serving reports whether vm serves the pair's service now: the active VM, running,
 // and not still taking over.
 func (p *vmPair) serving(vm string) bool {
-	return vm == p.active && !p.serve.Armed() && p.tw.vmRunning(vm)
+	return vm == p.active && !p.serve.Armed() && p.tw.vmAlive(vm)
 }
 
 // tookOver ends the takeover: the new active VM serves, if it still runs.
@@ -189,6 +330,9 @@ func (p *vmPair) tookOver() {
 func (p *vmPair) served(vm, how string) {
 	o := p.out
 	p.out = nil
+	if o.BothDown {
+		how = "both VMs down; " + how
+	}
 	o.Up, o.To, o.How = p.tw.Sim.Now(), vm, how
 	p.tw.Sim.Report(VMClusterServing{Cluster: p.c.Name, VM: vm, Down: o.Up - o.Down, How: how})
 }

@@ -9,9 +9,11 @@ import (
 )
 
 // classic-dc's PBX pair (pbx-a active on hv-1, pbx-b standby on hv-3; heartbeats every
-// 1 s, timeout 3 s, takeover 2 s). hv-1 fails at 300 s, a whole second, so pbx-a's
-// last heartbeat is at 300 s: pbx-b decides at 300 + 3 = 303 s and serves at
-// 303 + 2 = 305 s, a service outage of 5 s, while HA is still electing a new master.
+// 1 s, timeout 3 s, takeover 2 s). hv-1 fails at 300 s, a whole second; pbx-a sends
+// at its phase in each second (seed 1, stream vm-cluster/pbx-pair), so its last
+// heartbeat is at 299 s + phase (300 s at phase 0): pbx-b decides 3 s later and serves
+// 2 s after that, a service outage of last + 5 s − 300 s, while HA is still electing a
+// new master.
 // HA brings pbx-a back on hv-3 at about 394 s (ha_test.go), and it finds pbx-b active:
 // no second takeover, no second outage.
 func TestVMClusterFailoverRacesHA(t *testing.T) {
@@ -19,16 +21,18 @@ func TestVMClusterFailoverRacesHA(t *testing.T) {
 	if len(fo) != 1 || fo[0].From != "pbx-a" || fo[0].To != "pbx-b" || fo[0].SplitBrain {
 		t.Fatalf("failovers %+v, want one, pbx-a to pbx-b", fo)
 	}
-	if foAt[0] != 303*sim.Second || fo[0].After != 3*sim.Second {
-		t.Errorf("failover at %v, %v after the last heartbeat; want 303 s, 3 s", foAt[0], fo[0].After)
+	last := beatBefore(300*sim.Second, phaseOf(1, "vm-cluster/pbx-pair", sim.Second), sim.Second)
+	if foAt[0] != last+3*sim.Second || fo[0].After != 3*sim.Second {
+		t.Errorf("failover at %v, %v after the last heartbeat; want %v, 3 s", foAt[0], fo[0].After, last+3*sim.Second)
 	}
 	f := tw.Report().Failures[1]
 	if len(f.VMClusters) != 1 {
 		t.Fatalf("service lines %+v, want one", f.VMClusters)
 	}
 	s := f.VMClusters[0]
-	if s.OutageMs == nil || *s.OutageMs != 5000 || s.DetectedAfterMs == nil || *s.DetectedAfterMs != 3000 || s.To != "pbx-b" {
-		t.Errorf("service line %+v, want down 5 s (3 s timeout + 2 s takeover) to pbx-b", s)
+	down, detected := (last + 5*sim.Second - 300*sim.Second).Milliseconds(), (last + 3*sim.Second - 300*sim.Second).Milliseconds()
+	if s.OutageMs == nil || *s.OutageMs != down || s.DetectedAfterMs == nil || *s.DetectedAfterMs != detected || s.To != "pbx-b" {
+		t.Errorf("service line %+v, want down %v ms (last heartbeat + 3 s timeout + 2 s takeover), detected after %v ms, to pbx-b", s, down, detected)
 	}
 	if v, _ := tw.VM("pbx-a"); v.State != twin.VMRunning {
 		t.Errorf("pbx-a %s at the end, want running again (HA)", v.State)
@@ -36,12 +40,13 @@ func TestVMClusterFailoverRacesHA(t *testing.T) {
 }
 
 // Both of hv-1's NICs fail: pbx-a runs but nobody hears it. pbx-b takes over at the
-// same instants, and says the split brain: pbx-a still runs.
+// same instant as after a host failure, and says the split brain: pbx-a still runs.
 func TestVMClusterSplitBrain(t *testing.T) {
 	_, fo, foAt := vmClusterRun(t, [2]string{"failures.scheduled",
 		`[{at: 5m, component: "hv-1:vmnic0", kind: nic, repair_after: 2m}, {at: 5m, component: "hv-1:vmnic1", kind: nic, repair_after: 2m}]`})
-	if len(fo) == 0 || !fo[0].SplitBrain || foAt[0] != 303*sim.Second {
-		t.Fatalf("failovers %+v at %v, want a split-brain takeover at 303 s", fo, foAt)
+	want := beatBefore(300*sim.Second, phaseOf(1, "vm-cluster/pbx-pair", sim.Second), sim.Second) + 3*sim.Second
+	if len(fo) == 0 || !fo[0].SplitBrain || foAt[0] != want {
+		t.Fatalf("failovers %+v at %v, want a split-brain takeover at %v", fo, foAt, want)
 	}
 }
 

@@ -338,17 +338,27 @@ func (tw *Twin) vmRunning(name string) bool {
 	return ok && v.State == VMRunning
 }
 
+// vmAlive reports whether a VM runs or is stunned: a stunned VM (the switchover of a
+// live migration) is paused with its memory and connections intact and runs on
+// after the stun, so what talks to it sees a gap, not a loss.
+func (tw *Twin) vmAlive(name string) bool {
+	v, ok := tw.vms[name]
+	return ok && (v.State == VMRunning || v.State == VMStunned)
+}
+
 // nodeDown reports whether a call node (a server, endpoint or VM) is out of service:
 // a host without power or still booting, a VM that does not run, and a VM of a
 // VM-level cluster that does not serve (the standby, or the new active one until its
 // takeover is over): a PBX pair written as a VM cluster fails over by its own
-// heartbeats, not by the calls' failover_delay.
+// heartbeats, not by the calls' failover_delay. A stunned VM is not down: its calls'
+// media and signalling stop for the stun (its vNICs send nothing), and the call model
+// judges that gap as it judges any other (rtp_timeout).
 func (tw *Twin) nodeDown(name string) bool {
 	if _, ok := tw.vms[name]; ok {
 		if p := tw.pairOf[name]; p != nil && !p.serving(name) {
 			return true
 		}
-		return !tw.vmRunning(name)
+		return !tw.vmAlive(name)
 	}
 	return tw.hostDown[name]
 }
@@ -395,8 +405,10 @@ func (tw *Twin) guest(vm string, fail bool) error {
 		_ = tw.Net.StopVM(vm)
 		tw.setVM(v, v.Host, VMFailed, "guest stopped", 0)
 		v.hung = true
-		if hc != nil {
-			_ = hc.agents.Hang(vm) // VM monitoring's timer starts; the VM already stopped
+		if hc != nil && tw.ftOf[vm] == nil {
+			// VM monitoring's timer starts; the VM already stopped. An FT VM's guest
+			// is left as it is (its lockstep secondary stopped with it).
+			_ = hc.agents.Hang(vm)
 		}
 		return nil
 	}

@@ -278,7 +278,7 @@ func (c *Cluster) others(h *host) bool {
 func (c *Cluster) elected() {
 	var m *host
 	for _, h := range c.hosts {
-		if h.up && !h.isolated && c.env.PingsIsolationAddress(h.Name) {
+		if h.up && !h.isolated && !h.maintenance && c.env.PingsIsolationAddress(h.Name) {
 			m = h
 			break
 		}
@@ -452,7 +452,7 @@ func (c *Cluster) respond(h *host) {
 	}
 	var vms []*vm
 	for _, v := range c.vms {
-		if v.host == h && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
+		if v.host == h && !v.FT && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
 			vms = append(vms, v)
 		}
 	}

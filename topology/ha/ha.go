@@ -195,6 +195,16 @@ type VM struct {
 	Priority Priority
 	// BootTime is how long the guest takes from power-on until it serves.
 	BootTime sim.Time
+	// FT marks a VM with an FT secondary: the secondary, not HA, brings it back when
+	// its host fails (the environment says so by Resumed), and the isolation response
+	// leaves it to FT's lock on shared storage; HA restarts it when no secondary
+	// could take over (both copies lost), as vSphere HA restarts an FT primary then.
+	FT bool
+	// Apart names the VM's anti-affinity group ("": none): HA restarts it on a host
+	// that runs no other VM of the group when one fits, and on any host that fits
+	// otherwise (a soft rule, like vSphere's VM-VM anti-affinity rules that HA
+	// honours while it can).
+	Apart string
 }
 
 // VMState is where a VM is.

@@ -21,6 +21,27 @@ func (c *Cluster) Moved(vm, host string) error {
 	return nil
 }
 
+// Resumed tells the agents that a VM runs on host by a means of its own (an FT
+// secondary went live there): a restart due for it is called off.
+func (c *Cluster) Resumed(vm, host string) error {
+	v, ok := c.vmName[vm]
+	if !ok {
+		return fmt.Errorf("ha: no VM %q in cluster %s", vm, c.name)
+	}
+	h, ok := c.byName[host]
+	if !ok {
+		return fmt.Errorf("ha: no host %q in cluster %s", host, c.name)
+	}
+	if v.state == VMBooting {
+		v.host.powerOns--
+	}
+	v.retry.Stop()
+	v.boot.Stop()
+	v.monitor.Stop()
+	v.host, v.state = h, VMRunning
+	return nil
+}
+
 // MoveReservation moves the memory and vCPUs a VM that HA does not place (an FT
 // primary or secondary, a VM HA does not restart) takes from one host to another.
 func (c *Cluster) MoveReservation(from, to string, ramGB float64, vcpu int) {
@@ -42,7 +63,27 @@ func (c *Cluster) SetMaintenance(host string, on bool) {
 		return
 	}
 	h.maintenance = on
+	if on && c.master == h {
+		c.handOver(h)
+	}
 	if !on {
 		c.drain()
+	}
+}
+
+// handOver passes the master role of a host entering maintenance mode to the host an
+// election would choose (elected's rule). vSphere's agents elect a new master when
+// the master enters maintenance mode; the election is planned, nobody failed, so
+// dctwin hands the role over at once rather than leave the cluster without a master
+// for an election's 15 s (its simplification). With no other host able to be master,
+// the host keeps the role.
+func (c *Cluster) handOver(old *host) {
+	for _, h := range c.hosts {
+		if h != old && h.up && !h.isolated && !h.maintenance && c.env.PingsIsolationAddress(h.Name) {
+			c.master = h
+			c.s.Report(MasterElected{Cluster: c.name, Host: h.Name, Handover: old.Name + " entered maintenance mode"})
+			c.watchSlaves()
+			return
+		}
 	}
 }

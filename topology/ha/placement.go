@@ -20,8 +20,27 @@ func (c *Cluster) place(v *vm) (target *host, full, noStorage bool) {
 	return c.placeAmong(v, func(*host) bool { return true })
 }
 
-// placeAmong is place over the hosts that pass among.
+// placeAmong is place over the hosts that pass among, away from the VM's
+// anti-affinity group where a host fits.
 func (c *Cluster) placeAmong(v *vm, among func(*host) bool) (target *host, full, noStorage bool) {
+	if v.Apart != "" {
+		apart := func(h *host) bool { return among(h) && !c.holdsGroup(h, v) }
+		if target, _, _ := c.placeAll(v, apart); target != nil {
+			return target, false, false
+		}
+	}
+	return c.placeAll(v, among)
+}
+
+// holdsGroup reports whether another VM of v's anti-affinity group runs or boots on h.
+func (c *Cluster) holdsGroup(h *host, v *vm) bool {
+	return slices.ContainsFunc(c.vms, func(o *vm) bool {
+		return o != v && o.Apart == v.Apart && o.host == h && (o.state == VMRunning || o.state == VMBooting || o.state == VMHung)
+	})
+}
+
+// placeAll is placeAmong without the anti-affinity rule.
+func (c *Cluster) placeAll(v *vm, among func(*host) bool) (target *host, full, noStorage bool) {
 	best := -1.0
 	candidates, reaching := 0, 0
 	for _, h := range c.hosts {

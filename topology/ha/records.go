@@ -13,6 +13,9 @@ import (
 type MasterElected struct {
 	Cluster, Host string
 	After         sim.Time
+	// Handover is why the old master handed the role over ("" for an election after
+	// the old master was lost).
+	Handover string
 }
 
 // Subject names the host.
@@ -20,6 +23,9 @@ func (r MasterElected) Subject() string { return r.Host }
 
 // String implements sim.Record.
 func (r MasterElected) String() string {
+	if r.Handover != "" {
+		return fmt.Sprintf("HA master of %s now: %s", r.Cluster, r.Handover)
+	}
 	return fmt.Sprintf("elected HA master of %s, %v after the old master's last heartbeat", r.Cluster, r.After)
 }
 
