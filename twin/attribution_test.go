@@ -13,19 +13,7 @@ import (
 // runBuiltin runs a built-in scenario with overrides and returns the twin after the run.
 func runBuiltin(t *testing.T, name string, sets ...[2]string) *twin.Twin {
 	t.Helper()
-	sc, err := twin.Load(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range sets {
-		if err := sc.Set(s[0], s[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tw, err := twin.New(sc, twin.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tw := builtinTwin(t, name, sets...)
 	tw.Run()
 	return tw
 }

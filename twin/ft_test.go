@@ -11,19 +11,7 @@ import (
 // ftRun runs classic-dc with overrides and keeps the FT records with their instants.
 func ftRun(t *testing.T, sets ...[2]string) (*twin.Twin, []twin.FTTakeover, []sim.Time, []twin.FTProtection, []sim.Time) {
 	t.Helper()
-	sc, err := twin.Load("classic-dc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range sets {
-		if err := sc.Set(s[0], s[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tw, err := twin.New(sc, twin.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tw := builtinTwin(t, "classic-dc", sets...)
 	var takeovers []twin.FTTakeover
 	var at []sim.Time
 	var prot []twin.FTProtection

@@ -37,19 +37,7 @@ type haRun struct {
 
 func runHA(t *testing.T, sets ...[2]string) *haRun {
 	t.Helper()
-	sc, err := twin.Load("classic-dc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range sets {
-		if err := sc.Set(s[0], s[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tw, err := twin.New(sc, twin.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tw := builtinTwin(t, "classic-dc", sets...)
 	r := &haRun{tw: tw, dead: map[string]sim.Time{}, alive: map[string]sim.Time{}, isoAt: map[string]sim.Time{}, respAt: map[string]sim.Time{}, running: map[string]sim.Time{}, on: map[string]string{}, failed: map[string]int{}}
 	tw.Observe(sim.ObserverFunc(func(at sim.Time, rec sim.Record) {
 		switch rec := rec.(type) {

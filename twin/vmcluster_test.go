@@ -52,19 +52,7 @@ func TestVMClusterSplitBrain(t *testing.T) {
 
 func vmClusterRun(t *testing.T, sets ...[2]string) (*twin.Twin, []twin.VMClusterFailover, []sim.Time) {
 	t.Helper()
-	sc, err := twin.Load("classic-dc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range sets {
-		if err := sc.Set(s[0], s[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tw, err := twin.New(sc, twin.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tw := builtinTwin(t, "classic-dc", sets...)
 	var fo []twin.VMClusterFailover
 	var at []sim.Time
 	tw.Observe(sim.ObserverFunc(func(now sim.Time, r sim.Record) {
