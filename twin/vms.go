@@ -95,7 +95,7 @@ func (r VMStateChanged) Subject() string { return r.VM }
 func (r VMStateChanged) String() string {
 	s := fmt.Sprintf("%s on %s", r.State, r.Host)
 	if r.For > 0 {
-		s += fmt.Sprintf(" for %v", r.For)
+		s += " for " + fmtOffset(r.For)
 	}
 	if r.Reason != "" {
 		s += " (" + r.Reason + ")"
