@@ -92,6 +92,9 @@ func subjects(t *topology.Topology) map[topology.Pos]subject {
 	for _, c := range t.Clusters {
 		add(c.Source, subject{"cluster", c.Name})
 	}
+	for _, c := range t.VMClusters {
+		add(c.Source, subject{"vm-cluster", c.Name})
+	}
 	return at
 }
 
@@ -99,10 +102,11 @@ func subjects(t *topology.Topology) map[topology.Pos]subject {
 type costWay int
 
 const (
-	costsNow       costWay = iota // at once, for the whole run: the subject is cut off, its flows fail
-	costsOnFailure                // only when something fails: what the run's failures did to the subject
-	costsSplit                    // a team across switches that do not aggregate it: flapping, idle members
-	costsNothing                  // concerns what is not simulated, or the build: the reason says
+	costsNow         costWay = iota // at once, for the whole run: the subject is cut off, its flows fail
+	costsOnFailure                  // only when something fails: what the run's failures did to the subject
+	costsSplit                      // a team across switches that do not aggregate it: flapping, idle members
+	costsNothing                    // concerns what is not simulated, or the build: the reason says
+	costsOnVMFailure                // only when the VM itself goes down: how long it stayed down
 )
 
 // costWays says how each kind of finding costs; kinds not listed cost at once.
@@ -118,11 +122,11 @@ var costWays = map[check.Kind]costWay{
 	check.SinglePSU:          costsOnFailure,
 	check.GatewayOneSwitch:   costsOnFailure,
 	check.TeamSplitAggregate: costsSplit,
-	check.LocalDiskInCluster: costsNothing,
-	check.FTWithoutShared:    costsNothing,
+	check.LocalDiskInCluster: costsOnVMFailure,
+	check.FTWithoutShared:    costsOnVMFailure,
 	check.HATooFewHosts:      costsNothing,
 	check.HAAdmission:        costsNothing,
-	check.FTNotEnabled:       costsNothing,
+	check.FTNotEnabled:       costsOnVMFailure,
 	check.FTNoLogging:        costsNothing,
 	check.StorageNotAttached: costsNothing,
 	check.ClusterNetworks:    costsNothing,
@@ -157,7 +161,7 @@ var noCost = map[check.Kind]string{
 	check.HATooFewHosts:      "HA restarts a VM wherever its memory and vCPUs fit; a host failure's VM lines show restarts that found no room",
 	check.HAAdmission:        "admission control refuses power-ons, not HA's restarts; a VM powered on in the cluster (one starting with its host) is refused with the policy's reason",
 	check.FTNoLogging:        "the FT logging runs over the management network in this run; a failure that cuts it leaves the FT VMs unprotected, which the trace's FT records show",
-	check.FTNotEnabled:       "the VM has no FT secondary in this run (its cluster does not enable FT); a failure of its host shows what that costs",
+	check.FTNotEnabled:       "its host did not fail in this run; the VM has no FT secondary (its cluster does not enable FT), so when its host fails it is down until HA restarts it",
 	check.StorageNotAttached: "not itemized per finding: the VM's host has no path to its datastore, so the VM stalls from the start (the service view shows it cut off)",
 	check.ClusterNetworks:    "no VM was restarted or migrated onto a host without its networks in this run (a migration there is refused; an HA restart there leaves the VM cut off, which its VM line shows)",
 	check.ClusterStorage:     "no VM had to restart in this run; HA restarts and migrations go only to a host that reaches the VM's datastore, which a host failure's VM lines show",
@@ -191,16 +195,21 @@ func (tw *Twin) mistakes(r *Report) []Mistake {
 			m.NoCost = fmt.Sprintf("not measurable in this run: %s is cut off for the whole run by another mistake", s.name)
 		case way == costsOnFailure:
 			m.Cost = failureCostOf(tw.nodesOf(s), tw.related(s), r)
+		case way == costsOnVMFailure:
+			m.Cost = vmFailureCostOf(s.name, r)
 		case way == costsSplit:
 			m.Cost = append(tw.flapsOf(s.name), tw.idleMembers(s.name)...)
 			m.Cost = append(m.Cost, failureCostOf(tw.nodesOf(s), tw.related(s), r)...)
+		}
+		if ok && s.kind == "vm-cluster" && !tw.pairRuns(s.name) {
+			m.Cost = append(m.Cost, fmt.Sprintf("left out of the run: VM cluster %s does not run, so no standby takes over when its active VM fails", s.name))
 		}
 		for _, nb := range r.NotBuilt {
 			if strings.HasPrefix(nb, m.Pos+":") || ok && mentions(nb, s.name) || mentionsQuoted(nb, f.Message) {
 				m.Cost = append(m.Cost, "left out of the run: "+strings.TrimPrefix(nb, m.Pos+": "))
 			}
 		}
-		if f.Kind == check.FailureUnknown {
+		if f.Kind == check.FailureUnknown || f.Kind == check.OperationMeaningless {
 			for _, ni := range r.NotInjected {
 				if strings.Contains(f.Message, quoteOrNot(ni)) {
 					m.Cost = append(m.Cost, "did not happen: "+ni)
@@ -383,6 +392,30 @@ func (tw *Twin) costOf(s subject, r *Report) []string {
 	return cost
 }
 
+// vmFailureCostOf lists the failures that took a VM down and how long it stayed down
+// (an FT VM without a secondary, a VM HA cannot restart: what the mistake costs).
+func vmFailureCostOf(vm string, r *Report) []string {
+	var cost []string
+	for i, f := range r.Failures {
+		for _, v := range f.VMs {
+			if v.VM != vm {
+				continue
+			}
+			line := fmt.Sprintf("failure %d (%s %s at %.3f s): VM %s ", i+1, f.Kind, f.Component, f.AtS, vm)
+			switch {
+			case v.OutageMs == nil:
+				line += "down, not running again by the end of the run"
+			case v.ResumedOn != "":
+				line += fmt.Sprintf("down %s (back on %s)", fmtOffset(sim.Milliseconds(*v.OutageMs)), v.ResumedOn)
+			default:
+				line += "down " + fmtOffset(sim.Milliseconds(*v.OutageMs))
+			}
+			cost = append(cost, line)
+		}
+	}
+	return cost
+}
+
 // failureCostOf lists what the run's failures of components related to a mistake's
 // subject (related) did to its nodes: whom each cut off and for how long.
 func failureCostOf(nodes []string, related map[string]bool, r *Report) []string {
@@ -556,4 +589,15 @@ func writeMistakes(b *strings.Builder, ms []Mistake) {
 			fmt.Fprintf(b, "      no cost: %s\n", m.NoCost)
 		}
 	}
+}
+
+// pairRuns reports whether the VM cluster runs in this run (check's errors about it
+// leave it out).
+func (tw *Twin) pairRuns(name string) bool {
+	for _, p := range tw.pairs {
+		if p.c.Name == name {
+			return true
+		}
+	}
+	return false
 }

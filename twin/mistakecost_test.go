@@ -1,0 +1,93 @@
+package twin_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"dctwin/scenario"
+	"dctwin/twin"
+)
+
+// forcedReview runs the newcomer review's scenario (testdata/review-vm.yaml) with
+// edits and the given failures, forced past its errors.
+func forcedReview(t *testing.T, failures string, edits ...[2]string) *twin.Report {
+	t.Helper()
+	data, err := os.ReadFile("testdata/review-vm.yaml")
+	must(t, err)
+	text := string(data)
+	for _, e := range edits {
+		if !strings.Contains(text, e[0]) {
+			t.Fatalf("edit target %q not in the scenario", e[0])
+		}
+		text = strings.Replace(text, e[0], e[1], 1)
+	}
+	sc, err := scenario.Parse("review-vm.yaml", []byte(text))
+	must(t, err)
+	must(t, sc.Set("failures.scheduled", failures))
+	must(t, sc.Set("run.duration", "600s"))
+	tw, err := twin.New(sc, twin.Options{Force: true})
+	must(t, err)
+	tw.Run()
+	return tw.Report()
+}
+
+func mistakeOf(t *testing.T, r *twin.Report, kind string) twin.Mistake {
+	t.Helper()
+	for _, m := range r.Mistakes {
+		if m.Kind == kind {
+			return m
+		}
+	}
+	t.Fatalf("no %s mistake in %+v", kind, r.Mistakes)
+	return twin.Mistake{}
+}
+
+// TestFTNotEnabledCostsTheHostFailure: an ft VM in a cluster without FT has no
+// secondary; when its host fails it is down until HA restarts it, and the mistake's
+// cost gives that outage, as the failure's VM line measured it.
+func TestFTNotEnabledCostsTheHostFailure(t *testing.T) {
+	r := forcedReview(t, "[{at: 60s, component: hv-3, kind: host, repair_after: 60s}]", [2]string{"      ft: {enabled: true}\n", ""})
+	var down *float64
+	for _, v := range r.Failures[0].VMs {
+		if v.VM == "app-3" {
+			down = v.OutageMs
+		}
+	}
+	if down == nil {
+		t.Fatalf("the failure's VM lines do not bring app-3 back: %+v", r.Failures[0].VMs)
+	}
+	m := mistakeOf(t, r, "ft-not-enabled")
+	want := fmt.Sprintf("VM app-3 down %.3f s", *down/1000)
+	if !strings.Contains(strings.Join(m.Cost, "\n"), want) {
+		t.Errorf("ft-not-enabled costs %q (no cost %q); want it to say %q", m.Cost, m.NoCost, want)
+	}
+}
+
+// TestUndefinedVMClusterMemberCostsThePair: a VM cluster naming an undefined VM does
+// not run; the mistake says so rather than "nothing measured".
+func TestUndefinedVMClusterMemberCostsThePair(t *testing.T) {
+	r := forcedReview(t, "[{at: 60s, component: hv-1, kind: host, repair_after: 60s}]", [2]string{"vms: [pbx-a, pbx-b]", "vms: [pbx-a, pbx-zz]"})
+	m := mistakeOf(t, r, "dangling-name")
+	if !strings.Contains(strings.Join(m.Cost, "\n"), "left out of the run: VM cluster pair does not run") {
+		t.Errorf("dangling-name in a VM cluster costs %q (no cost %q)", m.Cost, m.NoCost)
+	}
+	for _, f := range r.Failures {
+		for _, s := range f.VMClusters {
+			if s.Service == "pair" {
+				t.Errorf("the pair left out of the run took over: %+v", s)
+			}
+		}
+	}
+}
+
+// TestMigrationToAnotherClusterIsAnOperationMistake: the refusal carries the rule of
+// meaningless operations (not an unknown component) and its cost is the refusal.
+func TestMigrationToAnotherClusterIsAnOperationMistake(t *testing.T) {
+	r := forcedReview(t, "[{at: 60s, component: app-1, kind: migrate, to: hv-9}]")
+	m := mistakeOf(t, r, "operation-meaningless")
+	if !strings.Contains(strings.Join(m.Cost, "\n"), "did not happen: 60.000 s: migrate of app-1") {
+		t.Errorf("the migration to another cluster costs %q (no cost %q)", m.Cost, m.NoCost)
+	}
+}
