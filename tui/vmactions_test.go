@@ -173,6 +173,11 @@ func TestMigrateMenuMarksRefusedTargets(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, m.hostMenu[refused]+"  refused: its FT secondary runs there") {
 		t.Errorf("the menu does not show the refusal:\n%s", v)
 	}
+	// The VM's details say where the secondary runs: the host the menu refused.
+	_ = m.details.View()
+	if c := m.details.content(); !strings.Contains(c, "secondary on "+m.hostMenu[refused]) {
+		t.Errorf("web-broker's details do not place its secondary on %s:\n%s", m.hostMenu[refused], c)
+	}
 	drive(m, keys(string(rune('1'+refused)))...)
 	if !m.statusErr || !strings.Contains(m.status, "its FT secondary runs there") {
 		t.Errorf("choosing the marked target: status %q", m.status)

@@ -68,3 +68,28 @@ func TestMigrationRecordsWording(t *testing.T) {
 		t.Errorf("stun record %q does not give its time as the report does", got)
 	}
 }
+
+// TestSnapshotVMStates: a VM whose datastore failed does not serve and is shown
+// failed (it is not powered off), and the snapshot names the host of each FT
+// secondary, as the trace's FT records place it.
+func TestSnapshotVMStates(t *testing.T) {
+	sc, err := twin.Load("classic-dc")
+	must(t, err)
+	must(t, sc.Set("failures.scheduled", "[{at: 10s, component: san-1, kind: storage}]"))
+	must(t, sc.Set("failures.random", "[]"))
+	tw, err := twin.New(sc, twin.Options{Duration: 30 * sim.Second})
+	must(t, err)
+	tw.RunUntil(20 * sim.Second)
+	snap := tw.Snapshot()
+	v, ok := snap.VM("web-1")
+	if !ok || v.State == twin.VMRunning {
+		t.Fatalf("web-1 on san-1 at 20 s: %+v", v)
+	}
+	if got := snap.State("web-1"); got != twin.StateFailed {
+		t.Errorf("web-1 %s with its datastore failed shows %q, want %q", v.State, got, twin.StateFailed)
+	}
+	sec, ok := snap.FTSecondaries["web-broker"]
+	if !ok || sec == "" || sec == "hv-3" {
+		t.Errorf("web-broker (primary on hv-3) has its secondary on %q (listed %v)", sec, ok)
+	}
+}
