@@ -93,3 +93,25 @@ func TestSnapshotVMStates(t *testing.T) {
 		t.Errorf("web-broker (primary on hv-3) has its secondary on %q (listed %v)", sec, ok)
 	}
 }
+
+// TestRefusalsNameWhatIsMissing: a target that does not exist is not called "not a
+// hypervisor", and an entry without a component does not read "maintenance of : ...".
+func TestRefusalsNameWhatIsMissing(t *testing.T) {
+	sc, err := twin.Load("classic-dc")
+	must(t, err)
+	must(t, sc.Set("failures.scheduled", "[{at: 30s, kind: maintenance}]"))
+	must(t, sc.Set("failures.random", "[]"))
+	tw, err := twin.New(sc, twin.Options{Force: true, Duration: 60 * sim.Second})
+	must(t, err)
+	if err := tw.CanMigrate("web-1", "hv-77"); err == nil || !strings.HasSuffix(err.Error(), `no host named "hv-77"`) {
+		t.Errorf("migration to hv-77: %v", err)
+	}
+	if err := tw.CanMigrate("web-1", "db-write"); err == nil || !strings.HasSuffix(err.Error(), "db-write is a rack server, not a hypervisor") {
+		t.Errorf("migration to db-write: %v", err)
+	}
+	tw.Run()
+	r := tw.Report()
+	if len(r.NotInjected) != 1 || r.NotInjected[0] != "30.000 s: maintenance without a component: no host given" {
+		t.Errorf("refused operations %q", r.NotInjected)
+	}
+}
