@@ -115,3 +115,25 @@ func TestRefusalsNameWhatIsMissing(t *testing.T) {
 		t.Errorf("refused operations %q", r.NotInjected)
 	}
 }
+
+// TestAPDDelayZeroIsUsed: apd_delay: 0 is a setting check accepts (VM Component
+// Protection acts as soon as APD is declared), and the run uses it rather than the
+// 3 min default: app-1 is down for the APD timeout, 140 s, plus its 60 s boot.
+func TestAPDDelayZeroIsUsed(t *testing.T) {
+	r := forcedReview(t, "[{at: 60s, component: hv-1, kind: storage-path, repair_after: 400s}]",
+		[2]string{"apd_delay: 3m}", "apd_delay: 0s}"})
+	for _, m := range r.Mistakes {
+		if m.Severity == "error" {
+			t.Errorf("apd_delay 0s refused: %+v", m)
+		}
+	}
+	for _, v := range r.Failures[0].VMs {
+		if v.VM == "app-1" {
+			if v.OutageMs == nil || *v.OutageMs != 200_000 {
+				t.Errorf("app-1 down %v ms, want 140 s + 0 s + 60 s = 200,000 ms", v.OutageMs)
+			}
+			return
+		}
+	}
+	t.Errorf("no VM line for app-1: %+v", r.Failures[0].VMs)
+}
