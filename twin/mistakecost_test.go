@@ -91,3 +91,24 @@ func TestMigrationToAnotherClusterIsAnOperationMistake(t *testing.T) {
 		t.Errorf("the migration to another cluster costs %q (no cost %q)", m.Cost, m.NoCost)
 	}
 }
+
+// TestVMClusterNamingAVMTwiceCostsItsService: a VM cluster of pbx-a and pbx-a has no
+// standby: when hv-1 fails, its service is down until HA has restarted pbx-a, as long
+// as pbx-a's own outage.
+func TestVMClusterNamingAVMTwiceCostsItsService(t *testing.T) {
+	r := forcedReview(t, "[{at: 60s, component: hv-1, kind: host, repair_after: 60s}]", [2]string{"vms: [pbx-a, pbx-b]", "vms: [pbx-a, pbx-a]"})
+	var down *float64
+	for _, v := range r.Failures[0].VMs {
+		if v.VM == "pbx-a" {
+			down = v.OutageMs
+		}
+	}
+	if down == nil {
+		t.Fatalf("pbx-a not back: %+v", r.Failures[0].VMs)
+	}
+	m := mistakeOf(t, r, "duplicate-name")
+	want := fmt.Sprintf("service pair down %.3f s", *down/1000)
+	if !strings.Contains(strings.Join(m.Cost, "\n"), want) {
+		t.Errorf("the duplicate VM costs %q (no cost %q); want %q", m.Cost, m.NoCost, want)
+	}
+}

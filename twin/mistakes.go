@@ -201,8 +201,14 @@ func (tw *Twin) mistakes(r *Report) []Mistake {
 			m.Cost = append(tw.flapsOf(s.name), tw.idleMembers(s.name)...)
 			m.Cost = append(m.Cost, failureCostOf(tw.nodesOf(s), tw.related(s), r)...)
 		}
-		if ok && s.kind == "vm-cluster" && !tw.pairRuns(s.name) {
+		switch {
+		case ok && s.kind == "vm-cluster" && !tw.pairRuns(s.name):
 			m.Cost = append(m.Cost, fmt.Sprintf("left out of the run: VM cluster %s does not run, so no standby takes over when its active VM fails", s.name))
+		case ok && s.kind == "vm-cluster":
+			m.Cost = serviceCostOf(s.name, r)
+			if len(m.Cost) == 0 {
+				m.NoCost = fmt.Sprintf("no failure took VM cluster %s's service down in this run", s.name)
+			}
 		}
 		for _, nb := range r.NotBuilt {
 			if strings.HasPrefix(nb, m.Pos+":") || ok && mentions(nb, s.name) || mentionsQuoted(nb, f.Message) {
@@ -392,30 +398,6 @@ func (tw *Twin) costOf(s subject, r *Report) []string {
 	return cost
 }
 
-// vmFailureCostOf lists the failures that took a VM down and how long it stayed down
-// (an FT VM without a secondary, a VM HA cannot restart: what the mistake costs).
-func vmFailureCostOf(vm string, r *Report) []string {
-	var cost []string
-	for i, f := range r.Failures {
-		for _, v := range f.VMs {
-			if v.VM != vm {
-				continue
-			}
-			line := fmt.Sprintf("failure %d (%s %s at %.3f s): VM %s ", i+1, f.Kind, f.Component, f.AtS, vm)
-			switch {
-			case v.OutageMs == nil:
-				line += "down, not running again by the end of the run"
-			case v.ResumedOn != "":
-				line += fmt.Sprintf("down %s (back on %s)", fmtOffset(sim.Milliseconds(*v.OutageMs)), v.ResumedOn)
-			default:
-				line += "down " + fmtOffset(sim.Milliseconds(*v.OutageMs))
-			}
-			cost = append(cost, line)
-		}
-	}
-	return cost
-}
-
 // failureCostOf lists what the run's failures of components related to a mistake's
 // subject (related) did to its nodes: whom each cut off and for how long.
 func failureCostOf(nodes []string, related map[string]bool, r *Report) []string {
@@ -589,15 +571,4 @@ func writeMistakes(b *strings.Builder, ms []Mistake) {
 			fmt.Fprintf(b, "      no cost: %s\n", m.NoCost)
 		}
 	}
-}
-
-// pairRuns reports whether the VM cluster runs in this run (check's errors about it
-// leave it out).
-func (tw *Twin) pairRuns(name string) bool {
-	for _, p := range tw.pairs {
-		if p.c.Name == name {
-			return true
-		}
-	}
-	return false
 }
