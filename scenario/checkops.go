@@ -40,6 +40,12 @@ func checkOperation(sc *Scenario, t *topology.Topology, f ScheduledFailure) chec
 		if hypervisor(f.Component, "component") && t.ClusterOf(f.Component) == nil {
 			add(check.OperationMeaningless, "component", "maintenance of %s: %s is in no cluster, so its VMs have nowhere to go", f.Component, f.Component)
 		}
+		for _, v := range t.VMsOn(f.Component) {
+			if !v.Written("ram_gb") {
+				add(check.BadValue, "component", "maintenance of %s: its VM %s has no ram_gb; maintenance migrates it live, "+
+					"which copies its memory, so give it ram_gb", f.Component, v.Name)
+			}
+		}
 		if written(f.Source, "repair_after") && f.RepairAfter <= 0 {
 			add(check.BadValue, "repair_after", "maintenance of %s: repair_after %v: leave repair_after out for a maintenance that does not end by itself",
 				f.Component, f.RepairAfter)
