@@ -42,7 +42,7 @@ func checkOperation(sc *Scenario, t *topology.Topology, f ScheduledFailure) chec
 		}
 		for _, v := range t.VMsOn(f.Component) {
 			if !v.Written("ram_gb") {
-				add(check.BadValue, "component", "maintenance of %s: its VM %s has no ram_gb; maintenance migrates it live, "+
+				add(check.OperationMeaningless, "component", "maintenance of %s: its VM %s has no ram_gb; maintenance migrates it live, "+
 					"which copies its memory, so give it ram_gb", f.Component, v.Name)
 			}
 		}
@@ -91,7 +91,7 @@ func checkOperation(sc *Scenario, t *topology.Topology, f ScheduledFailure) chec
 		add(check.OperationMeaningless, "to", "migrate of %s to %s: the VM starts there and nothing before %v moves it", f.Component, f.To, f.At)
 	}
 	if !v.Written("ram_gb") {
-		add(check.BadValue, "component", "migrate of %s: the VM has no ram_gb; a live migration copies the VM's memory, so give it ram_gb", f.Component)
+		add(check.OperationMeaningless, "component", "migrate of %s: the VM has no ram_gb; a live migration copies the VM's memory, so give it ram_gb", f.Component)
 	}
 	return fs
 }

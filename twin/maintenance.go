@@ -256,6 +256,11 @@ func (tw *Twin) maintenanceFailed(m *maintenance, why string) {
 		hc.agents.SetMaintenance(m.host, false)
 	}
 	tw.Sim.Report(MaintenanceChanged{Host: m.host, Note: "entering maintenance failed: " + why})
+	// The report lists it with the operations that did not happen: the host never
+	// reached maintenance, though the attempt began (and may have moved some VMs).
+	if len(tw.refused) < maxRefusedListed {
+		tw.refused = append(tw.refused, fmt.Sprintf("%.3f s: maintenance of %s: entering maintenance failed: %s", tw.Sim.Now().Seconds(), m.host, why))
+	}
 	tw.ftChanged()
 }
 

@@ -112,3 +112,17 @@ func TestVMClusterNamingAVMTwiceCostsItsService(t *testing.T) {
 		t.Errorf("the duplicate VM costs %q (no cost %q); want %q", m.Cost, m.NoCost, want)
 	}
 }
+
+// TestFailedMaintenanceIsListed: a maintenance that began but could not evacuate its
+// host (app-1 without ram_gb cannot be migrated live) is listed with the operations
+// that did not happen, not only in the trace.
+func TestFailedMaintenanceIsListed(t *testing.T) {
+	r := forcedReview(t, "[{at: 30s, component: hv-1, kind: maintenance}]",
+		[2]string{"{name: app-1, host: hv-1, role: app, cpu: 2, ram_gb: 8,", "{name: app-1, host: hv-1, role: app, cpu: 2,"})
+	for _, s := range r.NotInjected {
+		if strings.HasPrefix(s, "30.000 s: maintenance of hv-1: entering maintenance failed: cannot migrate app-1") {
+			return
+		}
+	}
+	t.Errorf("the failed maintenance is not listed: %q", r.NotInjected)
+}

@@ -181,8 +181,9 @@ var catalogue = map[Kind]entry{
 		"power on a VM with more vCPUs than its host has cores, and HA and vMotion place a VM only on a host " +
 		"with room for it, so the VM could never be restarted or moved. Give it less, or the hosts more."},
 	OperationMeaningless: {Error, "The scheduled operation cannot do anything in this scenario whatever happens " +
-		"before it (a live migration needs the cluster's vMotion network and another host; maintenance mode " +
-		"needs a cluster to evacuate to; a repair needs something failed): it would only be refused at run time."},
+		"before it (a live migration needs the cluster's vMotion network, another host and the VM's memory " +
+		"size, ram_gb, to copy; maintenance mode needs a cluster to evacuate to; an exit needs a maintenance " +
+		"before it): it would only be refused at run time."},
 	RepairOfNothing: {Warning, "A kind: repair entry repairs a failure of its component; with none before it, " +
 		"it does nothing (a failure of something around the component, an enclosure or a switch, is repaired " +
 		"by a repair of that)."},
