@@ -29,14 +29,16 @@ func CheckWith(sc *Scenario, t *topology.Topology) check.Findings {
 				f.Component, f.At, end))
 		}
 		if f.Kind == RepairKind {
-			if _, ok := t.ClassOf(f.Component); !ok {
-				fs = append(fs, check.New(check.FailureUnknown, f.PosOf("component"), "repair of %q: no component has that name", f.Component))
-			}
+			fs = append(fs, checkRepair(sc, t, f)...)
 			continue
 		}
 		if f.Kind.Operation() {
-			fs = append(fs, checkOperation(t, f)...)
+			fs = append(fs, checkOperation(sc, t, f)...)
 			continue
+		}
+		if written(f.Source, "repair_after") && f.RepairAfter <= 0 {
+			fs = append(fs, check.New(check.BadValue, f.PosOf("repair_after"),
+				"%s of %s: repair_after %v: leave repair_after out for a failure that is not repaired", f.Kind, f.Component, f.RepairAfter))
 		}
 		if f.To != "" {
 			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("to"), "%s of %s: only a migrate entry has a target host (to)", f.Kind, f.Component))
@@ -162,39 +164,4 @@ func sortedFieldKeys(src topology.Source) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// checkOperation reviews a scheduled migrate or maintenance entry: a VM and a
-// hypervisor of its cluster for a migration, a hypervisor for maintenance. Whether it
-// can be carried out depends on the run at its time (capacity, port groups, the
-// vMotion network): the run reports a refusal there.
-func checkOperation(t *topology.Topology, f ScheduledFailure) check.Findings {
-	var fs check.Findings
-	hypervisor := func(name, key string) bool {
-		if h := t.Host(name); h == nil || !h.IsHypervisor() {
-			fs = append(fs, check.New(check.FailureUnknown, f.PosOf(key), "%s of %s: %q is not a hypervisor", f.Kind, f.Component, name))
-			return false
-		}
-		return true
-	}
-	if f.Kind != MigrateKind {
-		if f.To != "" {
-			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("to"), "%s of %s: only a migrate entry has a target host (to)", f.Kind, f.Component))
-		}
-		hypervisor(f.Component, "component")
-		return fs
-	}
-	v := t.VM(f.Component)
-	if v == nil {
-		return append(fs, check.New(check.FailureUnknown, f.PosOf("component"), "migrate: no VM named %q", f.Component))
-	}
-	if f.To == "" {
-		return append(fs, check.New(check.FailureUnknown, f.PosOf("kind"), "migrate of %s: say where to, with to: HOST", f.Component))
-	}
-	if hypervisor(f.To, "to") {
-		if c := t.ClusterOf(v.Host); c == nil || t.ClusterOf(f.To) != c {
-			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("to"), "migrate of %s: %s is not in the cluster of %s, where the VM starts", f.Component, f.To, v.Host))
-		}
-	}
-	return fs
 }

@@ -204,7 +204,8 @@ func (k *FailureKind) UnmarshalYAML(ctx context.Context, node ast.Node) error {
 }
 
 // ScheduledFailure fails one component at a time and repairs it after RepairAfter
-// (never, if zero): `{at: 10s, component: srv-1:eth0, kind: nic, repair_after: 60s}`.
+// (never, if repair_after is left out; check refuses a written 0):
+// `{at: 10s, component: srv-1:eth0, kind: nic, repair_after: 60s}`.
 type ScheduledFailure struct {
 	At          Duration    `yaml:"at"`
 	Component   string      `yaml:"component"`

@@ -196,6 +196,7 @@ type Model struct {
 	schedule bool // the menu chooses a kind for a scheduled failure
 	kind     failures.Kind
 	hostMenu []string // the migration targets of modeHosts
+	hostWhy  []string // why the twin would refuse each target now ("" if it would not)
 
 	timeline   []twin.Event
 	timelineAt int
@@ -940,7 +941,7 @@ func (m *Model) View() string {
 	case modeMenu:
 		body = overlay(body, m.sh.box("fail "+m.menuFor, m.menuView(), min(m.w-4, 44), len(m.menu)+4, true), m.w)
 	case modeHosts:
-		body = overlay(body, m.sh.box("migrate "+m.menuFor+" to", m.hostMenuView(), min(m.w-4, 44), len(m.hostMenu)+4, true), m.w)
+		body = overlay(body, m.sh.box("migrate "+m.menuFor+" to", m.hostMenuView(), min(m.w-4, m.hostMenuWidth()), len(m.hostMenu)+4, true), m.w)
 	case modeTimeline:
 		body = overlay(body, m.sh.box("Timeline: notable events", m.timelineView(), m.overlayWidth(), m.h-4, true), m.w)
 	case modeChain:

@@ -168,9 +168,16 @@ func (m *Model) command(line string) tea.Cmd {
 			m.setStatus("usage: find NAME (the exact name; / filters by part of a name)", true)
 			return nil
 		}
+		slashFilter := m.tree.filter // / filters both panes with one text
 		if !m.tree.Find(arg(1)) {
 			m.setStatus(fmt.Sprintf("no component %q (/ filters by part of a name)", arg(1)), true)
 			return nil
+		}
+		// Find takes the tree's filter away to show the component; a / filter goes
+		// from the Events pane with it (it was one filter of both panes), while one
+		// set there alone (:events TEXT) stays.
+		if slashFilter != "" && m.events.filter == slashFilter {
+			m.events.SetFilter("")
 		}
 		m.sh.focus = paneTree
 		m.followSelection()

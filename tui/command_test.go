@@ -214,3 +214,23 @@ func TestInputLine(t *testing.T) {
 		t.Errorf(":save! over the file: %q", m.status)
 	}
 }
+
+// TestFindTakesTheSlashFilter: / filters both panes with one text; :find takes it from
+// the tree to show the component, and from the Events pane with it, so that no pane
+// keeps an old filter the other dropped. A filter set on the Events pane alone stays.
+func TestFindTakesTheSlashFilter(t *testing.T) {
+	m := newModel(t, "teaming-lab")
+	drive(m, sized(100, 30))
+	drive(m, keys("/srv<enter>")...)
+	if m.tree.filter != "srv" || m.events.filter != "srv" {
+		t.Fatalf("/srv sets the filters tree %q, events %q", m.tree.filter, m.events.filter)
+	}
+	drive(m, keys(":find edge-b<enter>")...)
+	if m.tree.filter != "" || m.events.filter != "" {
+		t.Errorf("after :find the filters are tree %q, events %q; want none", m.tree.filter, m.events.filter)
+	}
+	drive(m, keys(":events carrier<enter>:find edge-a<enter>")...)
+	if m.events.filter != "carrier" {
+		t.Errorf(":find took the Events pane's own filter: %q", m.events.filter)
+	}
+}

@@ -108,6 +108,14 @@ func (d *Details) content() string {
 			}
 			l.add("size", fmt.Sprintf("%d vCPU  %.0f GB", v.CPU, v.RAMGB))
 			l.add("disk", v.Disk)
+			if sec, ok := snap.FTSecondaries[n.name]; ok {
+				if sec == "" {
+					sec = "none now: the VM is not protected"
+				} else {
+					sec = "secondary on " + sec
+				}
+				l.add("FT", sec)
+			}
 			l.add("", st.Dim.Render("a VM runs on its host's virtual switch; HA restarts it elsewhere when its host fails; m migrates it live"))
 		}
 		d.flowsOf(&l, n.name)

@@ -71,6 +71,6 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Pause, k.Faster, k.Slower, k.Step, k.StepNotable, k.Back, k.BackFailure, k.Timeline},
 		{k.Fail, k.Schedule, k.Repair, k.VMAction, k.Path, k.Filter, k.Command},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Toggle, k.Expand, k.Collapse, k.Focus, k.Cancel, k.Help, k.Quit},
+		{k.Toggle, k.Expand, k.Collapse, k.Focus, k.FocusBack, k.Cancel, k.Help, k.Quit},
 	}
 }

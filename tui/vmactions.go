@@ -30,6 +30,14 @@ func (s *Session) Migrate(vm, to string) error {
 	return err
 }
 
+// CanMigrate says why the twin would refuse to migrate a VM to a host now (the check
+// Migrate makes), or nil.
+func (s *Session) CanMigrate(vm, to string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tw.CanMigrate(vm, to)
+}
+
 // Maintenance puts a host into maintenance mode (on) or takes it out.
 func (s *Session) Maintenance(host string, on bool) error {
 	s.mu.Lock()
@@ -89,8 +97,35 @@ func (m *Model) openHostMenu(vm string) tea.Cmd {
 		m.setStatus(fmt.Sprintf("cluster %s has no other host for %s", c.Name, vm), true)
 		return nil
 	}
-	m.hostMenu, m.menuAt, m.menuFor, m.mode = hosts, 0, vm, modeHosts
+	// The twin's own check marks the targets it would refuse, with its reason (an FT
+	// secondary's host, one without the VM's port groups or room for it).
+	why := make([]string, len(hosts))
+	for i, h := range hosts {
+		if err := m.sess.CanMigrate(vm, h); err != nil {
+			why[i] = strings.TrimPrefix(err.Error(), fmt.Sprintf("cannot migrate %s to %s: ", vm, h))
+		}
+	}
+	m.hostMenu, m.hostWhy, m.menuAt, m.menuFor, m.mode = hosts, why, 0, vm, modeHosts
 	return nil
+}
+
+// hostMenuLine is a target's line: its state, or why the twin would refuse it.
+func (m *Model) hostMenuLine(i int, glyph string) string {
+	h := m.hostMenu[i]
+	line := fmt.Sprintf("%d  %s %s", i+1, glyph, h)
+	if i < len(m.hostWhy) && m.hostWhy[i] != "" {
+		line += "  refused: " + m.hostWhy[i]
+	}
+	return line
+}
+
+// hostMenuWidth fits the longest target line, from 44 columns.
+func (m *Model) hostMenuWidth() int {
+	w := 44
+	for i := range m.hostMenu {
+		w = max(w, len([]rune(m.hostMenuLine(i, "●")))+6)
+	}
+	return w
 }
 
 // hostMenuKey chooses the migration target.
@@ -126,12 +161,18 @@ func (m *Model) hostMenuView() string {
 	b.WriteString(st.Dim.Render("↑/↓ enter or a digit; esc cancels"))
 	for i, h := range m.hostMenu {
 		state := snap.State(h)
-		line := fmt.Sprintf("%d  %s %s", i+1, st.glyph(state), h)
-		if state != twin.StateUp && state != "" {
+		refused := i < len(m.hostWhy) && m.hostWhy[i] != ""
+		// A refused target keeps its host's state glyph (the host may be up) and is
+		// dimmed, with the twin's reason.
+		line := m.hostMenuLine(i, st.glyph(state))
+		if state != twin.StateUp && state != "" && !refused {
 			line += "  " + string(state)
 		}
-		if i == m.menuAt {
-			line = st.selected(line, 38)
+		switch {
+		case i == m.menuAt:
+			line = st.selected(line, m.hostMenuWidth()-6)
+		case refused:
+			line = st.Dim.Render(line)
 		}
 		b.WriteString("\n" + line)
 	}

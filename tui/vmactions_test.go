@@ -150,3 +150,36 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestMigrateMenuMarksRefusedTargets: the menu of an FT primary marks its secondary's
+// host with the twin's reason, and choosing it is refused with that reason (the menu
+// used to show it as an ordinary ● target).
+func TestMigrateMenuMarksRefusedTargets(t *testing.T) {
+	m := newModel(t, "classic-dc")
+	drive(m, sized(120, 30))
+	drive(m, keys(":goto 30s<enter>:find web-broker<enter>m")...)
+	if m.mode != modeHosts {
+		t.Fatalf("no host menu (mode %v, status %q)", m.mode, m.status)
+	}
+	refused := -1
+	for i, why := range m.hostWhy {
+		if why == "its FT secondary runs there" {
+			refused = i
+		}
+	}
+	if refused < 0 {
+		t.Fatalf("no target marked as the FT secondary's host: %v %q", m.hostMenu, m.hostWhy)
+	}
+	if v := m.View(); !strings.Contains(v, m.hostMenu[refused]+"  refused: its FT secondary runs there") {
+		t.Errorf("the menu does not show the refusal:\n%s", v)
+	}
+	// The VM's details say where the secondary runs: the host the menu refused.
+	_ = m.details.View()
+	if c := m.details.content(); !strings.Contains(c, "secondary on "+m.hostMenu[refused]) {
+		t.Errorf("web-broker's details do not place its secondary on %s:\n%s", m.hostMenu[refused], c)
+	}
+	drive(m, keys(string(rune('1'+refused)))...)
+	if !m.statusErr || !strings.Contains(m.status, "its FT secondary runs there") {
+		t.Errorf("choosing the marked target: status %q", m.status)
+	}
+}

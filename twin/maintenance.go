@@ -1,6 +1,7 @@
 package twin
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -103,7 +104,7 @@ func (tw *Twin) enterMaintenance(host string) error {
 	}
 	switch {
 	case h == nil || !h.IsHypervisor():
-		return fmt.Errorf("%q is not a hypervisor", host)
+		return errors.New(notHypervisor(tw.Topology, host))
 	case tw.motion.maint[host] != nil:
 		return fail("it is %s already", tw.motion.maint[host].state)
 	case tw.hostDown[host]:
@@ -300,6 +301,11 @@ func (tw *Twin) maintenanceFailed(m *maintenance, why string) {
 		return
 	}
 	tw.Sim.Report(MaintenanceChanged{Host: m.host, Note: "entering maintenance failed: " + why})
+	// The report lists it with the operations that did not happen: the host never
+	// reached maintenance, though the attempt began (and may have moved some VMs).
+	if len(tw.refused) < maxRefusedListed {
+		tw.refused = append(tw.refused, fmt.Sprintf("%.3f s: maintenance of %s: entering maintenance failed: %s", tw.Sim.Now().Seconds(), m.host, why))
+	}
 	tw.ftChanged()
 }
 
@@ -350,7 +356,11 @@ func (tw *Twin) scheduleOperation(at sim.Time, a Action, reason string) {
 		if err != nil {
 			tw.Sim.Report(OperationRefused{Action: a.Kind, Component: a.Component, Reason: err.Error()})
 			if len(tw.refused) < maxRefusedListed {
-				tw.refused = append(tw.refused, fmt.Sprintf("%.3f s: %s of %s: %s", tw.Sim.Now().Seconds(), a.Kind, a.Component, err))
+				what := fmt.Sprintf("%s of %s", a.Kind, a.Component)
+				if a.Component == "" {
+					what = fmt.Sprintf("%s without a component", a.Kind)
+				}
+				tw.refused = append(tw.refused, fmt.Sprintf("%.3f s: %s: %s", tw.Sim.Now().Seconds(), what, err))
 			}
 		}
 	})

@@ -139,9 +139,9 @@ func TestSessionWithMigrationReplays(t *testing.T) {
 func TestOperationsChecked(t *testing.T) {
 	for _, c := range []struct{ entry, want string }{
 		{"{at: 10s, component: web-1, kind: migrate}", "say where to"},
-		{"{at: 10s, component: web-1, kind: migrate, to: db-write}", `"db-write" is not a hypervisor`},
+		{"{at: 10s, component: web-1, kind: migrate, to: db-write}", "db-write is a rack server, not a hypervisor"},
 		{"{at: 10s, component: hv-9, kind: migrate, to: hv-3}", `no VM named "hv-9"`},
-		{"{at: 10s, component: web-1, kind: maintenance}", `"web-1" is not a hypervisor`},
+		{"{at: 10s, component: web-1, kind: maintenance}", `"web-1" is a vm, not a hypervisor`},
 		{"{at: 10s, component: hv-1, kind: maintenance, to: hv-2}", "only a migrate entry"},
 		{`{at: 10s, component: "hv-1:vmnic0", kind: nic, to: hv-2}`, "only a migrate entry"},
 	} {

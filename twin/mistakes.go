@@ -92,6 +92,9 @@ func subjects(t *topology.Topology) map[topology.Pos]subject {
 	for _, c := range t.Clusters {
 		add(c.Source, subject{"cluster", c.Name})
 	}
+	for _, c := range t.VMClusters {
+		add(c.Source, subject{"vm-cluster", c.Name})
+	}
 	return at
 }
 
@@ -99,10 +102,11 @@ func subjects(t *topology.Topology) map[topology.Pos]subject {
 type costWay int
 
 const (
-	costsNow       costWay = iota // at once, for the whole run: the subject is cut off, its flows fail
-	costsOnFailure                // only when something fails: what the run's failures did to the subject
-	costsSplit                    // a team across switches that do not aggregate it: flapping, idle members
-	costsNothing                  // concerns what is not simulated, or the build: the reason says
+	costsNow         costWay = iota // at once, for the whole run: the subject is cut off, its flows fail
+	costsOnFailure                  // only when something fails: what the run's failures did to the subject
+	costsSplit                      // a team across switches that do not aggregate it: flapping, idle members
+	costsNothing                    // concerns what is not simulated, or the build: the reason says
+	costsOnVMFailure                // only when the VM itself goes down: how long it stayed down
 )
 
 // costWays says how each kind of finding costs; kinds not listed cost at once.
@@ -118,11 +122,11 @@ var costWays = map[check.Kind]costWay{
 	check.SinglePSU:          costsOnFailure,
 	check.GatewayOneSwitch:   costsOnFailure,
 	check.TeamSplitAggregate: costsSplit,
-	check.LocalDiskInCluster: costsNothing,
-	check.FTWithoutShared:    costsNothing,
+	check.LocalDiskInCluster: costsOnVMFailure,
+	check.FTWithoutShared:    costsOnVMFailure,
 	check.HATooFewHosts:      costsNothing,
 	check.HAAdmission:        costsNothing,
-	check.FTNotEnabled:       costsNothing,
+	check.FTNotEnabled:       costsOnVMFailure,
 	check.FTNoLogging:        costsNothing,
 	check.StorageNotAttached: costsNothing,
 	check.ClusterNetworks:    costsNothing,
@@ -157,7 +161,7 @@ var noCost = map[check.Kind]string{
 	check.HATooFewHosts:      "HA restarts a VM wherever its memory and vCPUs fit; a host failure's VM lines show restarts that found no room",
 	check.HAAdmission:        "admission control refuses power-ons, not HA's restarts; a VM powered on in the cluster (one starting with its host) is refused with the policy's reason",
 	check.FTNoLogging:        "the FT logging runs over the management network in this run; a failure that cuts it leaves the FT VMs unprotected, which the trace's FT records show",
-	check.FTNotEnabled:       "the VM has no FT secondary in this run (its cluster does not enable FT); a failure of its host shows what that costs",
+	check.FTNotEnabled:       "its host did not fail in this run; the VM has no FT secondary (its cluster does not enable FT), so when its host fails it is down until HA restarts it",
 	check.StorageNotAttached: "not itemized per finding: the VM's host has no path to its datastore, so the VM stalls from the start (the service view shows it cut off)",
 	check.ClusterNetworks:    "no VM was restarted or migrated onto a host without its networks in this run (a migration there is refused; an HA restart there leaves the VM cut off, which its VM line shows)",
 	check.ClusterStorage:     "no VM had to restart in this run; HA restarts and migrations go only to a host that reaches the VM's datastore, which a host failure's VM lines show",
@@ -191,16 +195,27 @@ func (tw *Twin) mistakes(r *Report) []Mistake {
 			m.NoCost = fmt.Sprintf("not measurable in this run: %s is cut off for the whole run by another mistake", s.name)
 		case way == costsOnFailure:
 			m.Cost = failureCostOf(tw.nodesOf(s), tw.related(s), r)
+		case way == costsOnVMFailure:
+			m.Cost = vmFailureCostOf(s.name, r)
 		case way == costsSplit:
 			m.Cost = append(tw.flapsOf(s.name), tw.idleMembers(s.name)...)
 			m.Cost = append(m.Cost, failureCostOf(tw.nodesOf(s), tw.related(s), r)...)
+		}
+		switch {
+		case ok && s.kind == "vm-cluster" && !tw.pairRuns(s.name):
+			m.Cost = append(m.Cost, fmt.Sprintf("left out of the run: VM cluster %s does not run, so no standby takes over when its active VM fails", s.name))
+		case ok && s.kind == "vm-cluster":
+			m.Cost = serviceCostOf(s.name, r)
+			if len(m.Cost) == 0 {
+				m.NoCost = fmt.Sprintf("no failure took VM cluster %s's service down in this run", s.name)
+			}
 		}
 		for _, nb := range r.NotBuilt {
 			if strings.HasPrefix(nb, m.Pos+":") || ok && mentions(nb, s.name) || mentionsQuoted(nb, f.Message) {
 				m.Cost = append(m.Cost, "left out of the run: "+strings.TrimPrefix(nb, m.Pos+": "))
 			}
 		}
-		if f.Kind == check.FailureUnknown {
+		if f.Kind == check.FailureUnknown || f.Kind == check.OperationMeaningless {
 			for _, ni := range r.NotInjected {
 				if strings.Contains(f.Message, quoteOrNot(ni)) {
 					m.Cost = append(m.Cost, "did not happen: "+ni)

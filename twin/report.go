@@ -528,10 +528,21 @@ func (r *Report) WriteText(w io.Writer) error {
 	if s.MaxOutageMs == nil && s.FlowOutages > 0 {
 		longest = "none (none restored before its repair)"
 	}
-	fmt.Fprintf(b, "\nSummary: %s (%d never detected), %s in %s (%d not restored before repair), "+
+	// The flow table counts every outage of a direction; those beyond the failures'
+	// (a migration's stun, an evacuation for maintenance) are counted apart, so that
+	// the summary and the table agree.
+	outside := ""
+	total := 0
+	for _, f := range r.Flows {
+		total += f.Outages
+	}
+	if n := total - s.FlowDirectionOutages; n > 0 {
+		outside = fmt.Sprintf(", %s outside failures (the flow table counts them all)", plural(n, "more direction outage"))
+	}
+	fmt.Fprintf(b, "\nSummary: %s (%d never detected), %s from failures in %s (%d not restored before repair)%s, "+
 		"longest restored outage %s, flow availability %.5f%%\n",
 		plural(s.Failures, "failure"), s.Undetected, plural(s.FlowOutages, "flow outage"),
-		plural(s.FlowDirectionOutages, "direction"), s.Unrestored, longest, 100*s.FlowAvailability)
+		plural(s.FlowDirectionOutages, "direction"), s.Unrestored, outside, longest, 100*s.FlowAvailability)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -35,6 +35,8 @@ type Snapshot struct {
 	Migrations  []Migration
 	// HAMasters names each HA cluster's master ("" during an election).
 	HAMasters map[string]string
+	// FTSecondaries names the host of each FT VM's secondary ("" while it has none).
+	FTSecondaries map[string]string
 	// Calls are the calls in progress; CallStats the call counts so far (nil without
 	// calls).
 	Calls     []CallState
@@ -97,6 +99,12 @@ func (tw *Twin) Snapshot() *Snapshot {
 		s.Maintenance[h] = m.state
 	}
 	s.Migrations = tw.Migrations()
+	if len(tw.ftOf) > 0 {
+		s.FTSecondaries = map[string]string{}
+		for vm, p := range tw.ftOf {
+			s.FTSecondaries[vm] = p.secondary
+		}
+	}
 	if len(tw.has) > 0 {
 		s.HAMasters = map[string]string{}
 		for _, hc := range tw.has {
@@ -148,6 +156,10 @@ func (s *Snapshot) State(component string) ComponentState {
 			return StateUp
 		case VMBooting, VMStunned:
 			return StateBooting
+		case VMFailed, VMStalled:
+			// Failed with its host or guest, or stalled with its datastore: not a VM
+			// powered off (■), one that does not serve (✗).
+			return StateFailed
 		}
 		return StateOff
 	}

@@ -116,8 +116,12 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 		}
 	}
 	if fs.Count(check.Error) > 0 && !opt.Force {
-		return nil, fmt.Errorf("%s has %d configuration errors; run 'dctwin check %s' for details, "+
-			"or add --force to run it anyway and see what they do", sc.Name, fs.Count(check.Error), sc.Name)
+		n, errs := fs.Count(check.Error), "errors"
+		if n == 1 {
+			errs = "error"
+		}
+		return nil, fmt.Errorf("%s has %d configuration %s (first: %s); 'dctwin check' lists them, "+
+			"or add --force to run it anyway and see what they do", sc.Name, n, errs, firstError(fs))
 	}
 	var forced check.Findings
 	if fs.Count(check.Error) > 0 {
@@ -509,4 +513,14 @@ func linkNamed(t *topology.Topology, name string) *topology.Link {
 		}
 	}
 	return nil
+}
+
+// firstError is the first error finding, as check prints it.
+func firstError(fs check.Findings) string {
+	for _, f := range fs {
+		if f.Severity == check.Error {
+			return f.String()
+		}
+	}
+	return ""
 }

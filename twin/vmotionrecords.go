@@ -37,7 +37,7 @@ func (r VMotionRound) Subject() string { return r.VM }
 
 // String implements sim.Record.
 func (r VMotionRound) String() string {
-	return fmt.Sprintf("vMotion pre-copy round %d: %s in %v (%s now)", r.Round, bytesText(r.Bytes), r.Took, bitRateText(r.Bandwidth))
+	return fmt.Sprintf("vMotion pre-copy round %d: %s in %s (%s now)", r.Round, bytesText(r.Bytes), fmtOffset(r.Took), bitRateText(r.Bandwidth))
 }
 
 // VMotionStalled is the trace record of a copy losing its path (Stalled) or finding it
@@ -53,7 +53,7 @@ func (r VMotionStalled) Subject() string { return r.VM }
 // String implements sim.Record.
 func (r VMotionStalled) String() string {
 	if r.Stalled {
-		return fmt.Sprintf("vMotion copy stalled: its path over the vMotion network is down (aborts after %v)", vmotionNetTimeout)
+		return fmt.Sprintf("vMotion copy stalled: its path over the vMotion network is down (aborts after %s)", fmtOffset(vmotionNetTimeout))
 	}
 	return "vMotion copy goes on: its path is back"
 }
@@ -71,7 +71,7 @@ func (r VMotionDone) String() string {
 	if r.Aborted != "" {
 		return fmt.Sprintf("vMotion %s → %s aborted: %s", r.From, r.To, r.Aborted)
 	}
-	return fmt.Sprintf("vMotion %s → %s done: %d rounds, %s sent, down %v", r.From, r.To, r.Rounds, bytesText(r.SentBytes), r.Downtime)
+	return fmt.Sprintf("vMotion %s → %s done: %s, %s sent, down %s", r.From, r.To, plural(r.Rounds, "round"), bytesText(r.SentBytes), fmtOffset(r.Downtime))
 }
 
 // bytesText writes a size in GiB or MiB.

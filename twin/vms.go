@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"dctwin/sim"
+	"dctwin/topology"
 )
 
 // Virtual machines at run time. Every VM is a device of its own on the network (its
@@ -95,7 +96,7 @@ func (r VMStateChanged) Subject() string { return r.VM }
 func (r VMStateChanged) String() string {
 	s := fmt.Sprintf("%s on %s", r.State, r.Host)
 	if r.For > 0 {
-		s += fmt.Sprintf(" for %v", r.For)
+		s += " for " + fmtOffset(r.For)
 	}
 	if r.Reason != "" {
 		s += " (" + r.Reason + ")"
@@ -184,13 +185,26 @@ func (tw *Twin) hostUsable(host string) string {
 	h := tw.Topology.Host(host)
 	switch {
 	case h == nil || !h.IsHypervisor():
-		return fmt.Sprintf("%q is not a hypervisor", host)
+		return notHypervisor(tw.Topology, host)
 	case tw.hostDown[host]:
 		return host + " is down"
 	case tw.inMaintenance(host):
 		return host + " is in maintenance mode"
 	}
 	return ""
+}
+
+// notHypervisor says why a name is not a hypervisor: none given, no such host, or a
+// host of another kind.
+func notHypervisor(t *topology.Topology, host string) string {
+	switch h := t.Host(host); {
+	case host == "":
+		return "no host given"
+	case h == nil:
+		return fmt.Sprintf("no host named %q", host)
+	default:
+		return fmt.Sprintf("%s is a %s server, not a hypervisor", host, h.Kind)
+	}
 }
 
 // StartVM powers a stopped or failed VM on on host: it boots for boot, then runs

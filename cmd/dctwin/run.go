@@ -76,11 +76,13 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 		return err
 	}
 	opt := twin.Options{Duration: sim.Time(o.duration), Force: o.force}
-	if o.force {
-		if n := twin.Check(sc).Count(check.Error); n > 0 {
-			fmt.Fprintf(cmd.ErrOrStderr(), "dctwin: %s has %d configuration errors (see 'dctwin check %s'); running anyway\n",
-				sc.Name, n, sc.Name)
+	if fs := twin.Check(sc); o.force {
+		if n := fs.Count(check.Error); n > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "dctwin: %s has %s (see %s); running anyway\n",
+				sc.Name, countErrors(n), checkCommand(arg, o.sets))
 		}
+	} else if err := configErrors(sc, fs, arg, o.sets, "add --force to run it anyway and see what the mistakes do"); err != nil {
+		return err
 	}
 	if o.duration < 0 {
 		return usageError{fmt.Errorf("--duration must be positive, got %v", o.duration)}

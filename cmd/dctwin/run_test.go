@@ -134,3 +134,44 @@ func TestForceRunsAScenarioWithCheckErrors(t *testing.T) {
 		t.Fatalf("--force: stderr %q\n%s", errOut, out)
 	}
 }
+
+// TestRunShowsTheErrorsOfASetValue: an error that only a --set value makes is printed
+// by run itself, at its place in the --set, and the check command it points to
+// repeats the --set (without it, check of the scenario finds no error).
+func TestRunShowsTheErrorsOfASetValue(t *testing.T) {
+	set := "failures.scheduled=[{at: 5m, component: web-1, kind: migrate}]"
+	_, _, err := run(t, "run", "classic-dc", "--set", set)
+	if err == nil {
+		t.Fatal("run accepted a migration without a target")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"classic-dc has 1 configuration error:",
+		"--set failures.scheduled:1:35: error: migrate of web-1: say where to, with to: HOST",
+		"dctwin check classic-dc --set '" + set + "' explains it",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("run's refusal does not say %q:\n%s", want, msg)
+		}
+	}
+	out, _, err := run(t, "check", "classic-dc", "--set", set)
+	if err == nil || !strings.Contains(out, "migrate of web-1: say where to") {
+		t.Errorf("the check command run points to does not show the error (err %v):\n%s", err, out)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"classic-dc":            "classic-dc",
+		"run.seed=7":            "run.seed=7",
+		"a b":                   "'a b'",
+		"x=[{at: 5m}]":          "'x=[{at: 5m}]'",
+		"it's":                  `'it'\''s'`,
+		"":                      "''",
+		"./my dc/scenario.yaml": "'./my dc/scenario.yaml'",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -82,11 +82,11 @@ func runTUI(cmd *cobra.Command, arg string, o tuiOptions) error {
 		opt.Seed, opt.SeedSet = o.seed, true
 	}
 	notice := ""
-	if n := twin.Check(sc).Count(check.Error); n > 0 {
+	if fs := twin.Check(sc); fs.Count(check.Error) > 0 {
 		if !o.force {
-			return fmt.Errorf("%s has %d configuration errors: see 'dctwin check %s', or open it anyway with --force", sc.Name, n, arg)
+			return configErrors(sc, fs, arg, o.sets, "add --force to open it anyway")
 		}
-		notice = fmt.Sprintf("%s has %d configuration errors (dctwin check %s); opened with --force to show what they cost", sc.Name, n, arg)
+		notice = fmt.Sprintf("%s has %s (%s); opened with --force to show what they cost", sc.Name, countErrors(fs.Count(check.Error)), checkCommand(arg, o.sets))
 		fmt.Fprintln(stderr, notice)
 	}
 	fmt.Fprintf(stderr, "building the twin …\n")

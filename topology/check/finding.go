@@ -120,6 +120,9 @@ func Topology(t *topology.Topology) Findings {
 	r.vms()
 	r.vswitches()
 	r.vmClusters()
+	r.vmClusterMembers()
+	r.sizes()
+	r.haTimers()
 	r.values()
 	r.list.Sort()
 	return r.list

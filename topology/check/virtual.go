@@ -181,7 +181,7 @@ func (r *reporter) vmClusters() {
 			}
 			hosts = append(hosts, v.Host)
 		}
-		if len(hosts) == 2 && hosts[0] == hosts[1] {
+		if len(hosts) == 2 && hosts[0] == hosts[1] && c.VMs[0] != c.VMs[1] {
 			r.add(VMClusterOneHost, c.PosOf("vms"), "VM cluster %s: %s and %s both run on %s", c.Name, c.VMs[0], c.VMs[1], hosts[0])
 		}
 		if c.Heartbeat <= 0 || c.Timeout <= c.Heartbeat {
