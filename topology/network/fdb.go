@@ -172,8 +172,15 @@ type fdbKey struct {
 // entry returns the bridge's entry for m in VLAN v, creating it: empty, or as the
 // latest announcement of m taught it (lazy.go).
 func (b *bridge) entry(v int, m mac) *fdbEntry {
-	k := fdbKey{int32(b.n.vlanIndex(v)), m}
-	if e := b.table[k]; e != nil {
+	vi := b.n.vlanIndex(v)
+	k := fdbKey{int32(vi), m}
+	// A key indexed by bridge (keyState.byBridge) is found there: the index is
+	// complete, so a nil slot means no entry.
+	if ks := b.n.keyAt(vi, m); ks != nil && ks.byBridge != nil {
+		if e := ks.byBridge[b.id]; e != nil {
+			return e
+		}
+	} else if e := b.table[k]; e != nil {
 		return e
 	}
 	if b.table == nil {

@@ -38,7 +38,15 @@ func (n *Network) maybeForget() {
 	}
 	if forgot {
 		for _, ks := range n.keys {
-			ks.entries = slices.DeleteFunc(ks.entries, func(e *fdbEntry) bool { return e.state&entryForgotten != 0 })
+			ks.entries = slices.DeleteFunc(ks.entries, func(e *fdbEntry) bool {
+				if e.state&entryForgotten == 0 {
+					return false
+				}
+				if ks.byBridge != nil {
+					ks.byBridge[e.b.id] = nil
+				}
+				return true
+			})
 		}
 	}
 	n.entryKept = n.entryCount

@@ -74,9 +74,10 @@ type Network struct {
 	lazyOn   bool
 	maxAging sim.Time // the longest MAC aging time of any bridge
 	keys     map[fdbKey]*keyState
-	trees    []*floodTree // by dense VLAN index
-	floodVer uint64       // bumped by every change a flood tree depends on
-	reached  []*fdbEntry  // scratch of announce
+	keyDense [][]*keyState // keys by VLAN index and MAC: the look-up of bridge.entry
+	trees    []*floodTree  // by dense VLAN index
+	floodVer uint64        // bumped by every change a flood tree depends on
+	reached  []*fdbEntry   // scratch of announce
 
 	owners     []macOwner // by MAC: the host or NIC it belongs to (floodload.go)
 	floodQueue []*bridge  // bridges whose floods changed this instant (floodload.go)
