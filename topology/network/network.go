@@ -49,6 +49,7 @@ type Network struct {
 
 	congQueue, congSpare []*Link  // links to settle for congestion (congestion.go)
 	congFlows            []dirRef // flow directions to settle for congestion
+	congEpoch            uint64   // bumped by every change a congestion fraction depends on (settleCongested)
 	congestedDirs        int      // link directions over capacity
 
 	stpTimer   *sim.Timer
