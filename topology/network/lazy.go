@@ -101,7 +101,10 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 	if !n.lazyOn {
 		return
 	}
-	ks := n.keyOf(k)
+	ks := n.keyAt(int(k.vlan), k.mac)
+	if ks == nil {
+		ks = n.keyOf(k)
+	}
 	ks.entries = insertByCreation(ks.entries, e)
 	n.index(ks, e)
 	b := e.b
