@@ -37,7 +37,7 @@ func (n *Network) maybeForget() {
 		}
 	}
 	if forgot {
-		for _, ks := range n.keys {
+		for k, ks := range n.keys {
 			ks.entries = slices.DeleteFunc(ks.entries, func(e *fdbEntry) bool {
 				if e.state&entryForgotten == 0 {
 					return false
@@ -47,6 +47,7 @@ func (n *Network) maybeForget() {
 				}
 				return true
 			})
+			n.unindex(k, ks)
 		}
 	}
 	n.entryKept = n.entryCount

@@ -84,6 +84,24 @@ func (n *Network) index(ks *keyState, e *fdbEntry) {
 	ks.byBridge[e.b.id] = e
 }
 
+// unindex drops the index of a key left with fewer than half keyIndexMin entries,
+// putting them back in their bridges' tables: the index is as long as there are
+// bridges, so kept for every key once flooded it would grow with keys × bridges.
+func (n *Network) unindex(k fdbKey, ks *keyState) {
+	if ks.byBridge == nil || 2*len(ks.entries) >= n.keyIndexMin() {
+		return
+	}
+	for _, e := range ks.entries {
+		b := e.b
+		if b.table == nil {
+			b.table = map[fdbKey]*fdbEntry{}
+		}
+		b.table[k] = e
+		b.tableMax = max(b.tableMax, len(b.table))
+	}
+	ks.byBridge = nil
+}
+
 // keyAt returns the state of the key (VLAN index vi, MAC m), nil if it has none yet.
 func (n *Network) keyAt(vi int, m mac) *keyState {
 	if vi < len(n.keyDense) && int(m) < len(n.keyDense[vi]) {
