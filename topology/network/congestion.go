@@ -47,6 +47,7 @@ func (l *Link) lossFraction(d int) float64 {
 
 // loadChanged notes that the load of l changed while it was or is over capacity.
 func (n *Network) loadChanged(l *Link) {
+	n.congEpoch++ // a fraction may change: a flow settled before settles again
 	if l.congQueued {
 		return
 	}
@@ -107,6 +108,7 @@ func (b *dirBooks) congestionDrops(k int64) bool {
 // and it is settled at the end of the instant, when every load is final.
 func (n *Network) evaluated(f *Flow, i int) {
 	b := &f.dirs[i].books
+	n.congEpoch++ // its path may have moved: settled before, it settles again
 	if b.settleQueued || b.congFrac == 0 && n.congestedDirs == 0 {
 		return
 	}
@@ -125,6 +127,10 @@ type dirRef struct {
 // the end of the instant's settling.
 func (n *Network) settleCongested() {
 	n.settleFloodLoads()
+	// A flow direction crossing several links whose fractions changed is settled
+	// once: while no load, path or delivery changes (congEpoch), settling it again
+	// would find the fraction it has.
+	n.congEpoch++
 	for len(n.congQueue) > 0 {
 		queue := n.congQueue
 		n.congQueue = n.congSpare[:0]
@@ -148,8 +154,9 @@ func (n *Network) settleCongested() {
 				}
 				f := n.flowIDs[r.id]
 				for j := range f.dirs {
-					if fd := &f.dirs[j]; crosses(fd.path, l) {
+					if fd := &f.dirs[j]; fd.books.congSettled != n.congEpoch && crosses(fd.path, l) {
 						n.settleCongestion(f, fd)
+						fd.books.congSettled = n.congEpoch
 					}
 				}
 			}
@@ -164,7 +171,10 @@ func (n *Network) settleCongested() {
 		n.congFlows[i] = dirRef{}
 		f, fd := r.f, &r.f.dirs[r.i]
 		fd.books.settleQueued = false
-		n.settleCongestion(f, fd)
+		if fd.books.congSettled != n.congEpoch {
+			n.settleCongestion(f, fd)
+			fd.books.congSettled = n.congEpoch
+		}
 		if !f.active {
 			continue
 		}

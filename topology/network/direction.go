@@ -105,7 +105,8 @@ type dirBooks struct {
 	congFrac     float64
 	congSince    sim.Time
 	congAcc      float64
-	settleQueued bool // in Network.congFlows
+	settleQueued bool   // in Network.congFlows
+	congSettled  uint64 // Network.congEpoch when settleCongested last settled it
 
 	label string // the direction's name, once asked for (dirLabel)
 }

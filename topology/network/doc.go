@@ -48,6 +48,8 @@
 // per switch and VLAN (floodload.go). Such a network also keeps its MAC tables small:
 // an entry that ages while no flow is registered on it has no timer, its expiry
 // computed when something reads it (lazyaging.go), and an empty entry nobody needs is
-// dropped (forget.go). Package network/reference keeps the runtime before that
+// dropped (forget.go); a MAC whose entries are on many bridges (a flood writes its
+// source and its destination on every bridge of the VLAN) finds them in an index by
+// bridge rather than in each bridge's table (keyState.byBridge in lazy.go). Package network/reference keeps the runtime before that
 // redesign, for the tests that show both give the same outages, detections and flows.
 package network

@@ -8,3 +8,12 @@ func ForgetEagerly() (undo func()) {
 	entrySweepMin = -1
 	return func() { entrySweepMin = old }
 }
+
+// IndexKeysEagerly makes a network that learns lazily index every key's entries by
+// bridge from the first (keyState.byBridge), as a large network does for the keys
+// written on many bridges; it returns the function that undoes it.
+func IndexKeysEagerly() (undo func()) {
+	old := keyIndexFloor
+	keyIndexFloor = 0
+	return func() { keyIndexFloor = old }
+}

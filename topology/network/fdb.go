@@ -172,12 +172,19 @@ type fdbKey struct {
 // entry returns the bridge's entry for m in VLAN v, creating it: empty, or as the
 // latest announcement of m taught it (lazy.go).
 func (b *bridge) entry(v int, m mac) *fdbEntry {
-	k := fdbKey{int32(b.n.vlanIndex(v)), m}
-	if e := b.table[k]; e != nil {
+	vi := b.n.vlanIndex(v)
+	k := fdbKey{int32(vi), m}
+	// A key indexed by bridge (keyState.byBridge) is found there: the index is
+	// complete, so a nil slot means no entry, and its new entries are not put in the
+	// table (which may still hold those from before the index).
+	ks := b.n.keyAt(vi, m)
+	indexed := ks != nil && ks.byBridge != nil
+	if indexed {
+		if e := ks.byBridge[b.id]; e != nil {
+			return e
+		}
+	} else if e := b.table[k]; e != nil {
 		return e
-	}
-	if b.table == nil {
-		b.table = map[fdbKey]*fdbEntry{}
 	}
 	// An entry forgotten and written again keeps its place in the creation order
 	// (forget.go).
@@ -189,12 +196,26 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 		b.n.entrySeq++
 	}
 	e := &fdbEntry{b: b, mac: m, vlan: int32(v), id: id, at: -1}
-	b.table[k] = e
-	b.tableMax = max(b.tableMax, len(b.table))
+	if !indexed {
+		if b.table == nil {
+			b.table = map[fdbKey]*fdbEntry{}
+		}
+		b.table[k] = e
+		b.tableMax = max(b.tableMax, len(b.table))
+	}
 	b.entries = insertByCreation(b.entries, e)
 	b.n.entryCount++
 	b.n.materialized(k, e)
 	return e
+}
+
+// written reports whether the bridge has an entry for key k.
+func (b *bridge) written(k fdbKey) bool {
+	if ks := b.n.keyAt(int(k.vlan), k.mac); ks != nil && ks.byBridge != nil {
+		return ks.byBridge[b.id] != nil
+	}
+	_, ok := b.table[k]
+	return ok
 }
 
 // setPort points e at lp (nil: empty), keeping the entries of each port listed.

@@ -37,8 +37,17 @@ func (n *Network) maybeForget() {
 		}
 	}
 	if forgot {
-		for _, ks := range n.keys {
-			ks.entries = slices.DeleteFunc(ks.entries, func(e *fdbEntry) bool { return e.state&entryForgotten != 0 })
+		for k, ks := range n.keys {
+			ks.entries = slices.DeleteFunc(ks.entries, func(e *fdbEntry) bool {
+				if e.state&entryForgotten == 0 {
+					return false
+				}
+				if ks.byBridge != nil {
+					ks.byBridge[e.b.id] = nil
+				}
+				return true
+			})
+			n.unindex(k, ks)
 		}
 	}
 	n.entryKept = n.entryCount
@@ -76,9 +85,12 @@ func (b *bridge) forget() bool {
 	if 4*len(kept) < b.tableMax {
 		t := make(map[fdbKey]*fdbEntry, len(kept))
 		for _, e := range kept {
-			t[fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}] = e
+			vi := n.vlanIndex(int(e.vlan))
+			if ks := n.keyAt(vi, e.mac); ks == nil || ks.byBridge == nil {
+				t[fdbKey{int32(vi), e.mac}] = e // an indexed key's entries are found by bridge
+			}
 		}
-		b.table, b.tableMax = t, len(kept)
+		b.table, b.tableMax = t, len(t)
 	}
 	return true
 }

@@ -170,7 +170,7 @@ func (n *Network) inspectBridge(b *bridge, maxMACs int) *BridgeInspection {
 	// them, without writing them.
 	if n.lazyOn {
 		for k, ks := range n.keys {
-			if _, written := b.table[k]; written {
+			if b.written(k) {
 				continue
 			}
 			lp, last, fire, ok := n.derived(b, ks)

@@ -53,6 +53,61 @@ type announcement struct {
 type keyState struct {
 	ann     *announcement
 	entries []*fdbEntry
+	// byBridge holds the key's entries by bridge id once it has keyIndexMin of them
+	// or more: a flood learns its source and looks its destination up on every bridge
+	// of the VLAN, and a look-up here costs an index, not a probe of a table of
+	// thousands of entries.
+	byBridge []*fdbEntry
+}
+
+// keyIndexMin is the number of entries from which a key indexes them by bridge: a
+// quarter of the bridges (at least keyIndexFloor), so the index costs at most 32 bytes
+// per entry (an entry is 112); dctwin's own choice.
+func (n *Network) keyIndexMin() int { return max(keyIndexFloor, len(n.bridges)/4) }
+
+// keyIndexFloor is the least keyIndexMin; tests set it to 0 (IndexKeysEagerly) so
+// that small networks use the index too.
+var keyIndexFloor = 16
+
+// index adds e to ks.byBridge, building the index once the key has enough entries.
+func (n *Network) index(ks *keyState, e *fdbEntry) {
+	if ks.byBridge == nil {
+		if len(ks.entries) < n.keyIndexMin() {
+			return
+		}
+		ks.byBridge = make([]*fdbEntry, len(n.bridges))
+		for _, x := range ks.entries {
+			ks.byBridge[x.b.id] = x
+		}
+		return
+	}
+	ks.byBridge[e.b.id] = e
+}
+
+// unindex drops the index of a key left with fewer than half keyIndexMin entries,
+// putting them back in their bridges' tables: the index is as long as there are
+// bridges, so kept for every key once flooded it would grow with keys × bridges.
+func (n *Network) unindex(k fdbKey, ks *keyState) {
+	if ks.byBridge == nil || 2*len(ks.entries) >= n.keyIndexMin() {
+		return
+	}
+	for _, e := range ks.entries {
+		b := e.b
+		if b.table == nil {
+			b.table = map[fdbKey]*fdbEntry{}
+		}
+		b.table[k] = e
+		b.tableMax = max(b.tableMax, len(b.table))
+	}
+	ks.byBridge = nil
+}
+
+// keyAt returns the state of the key (VLAN index vi, MAC m), nil if it has none yet.
+func (n *Network) keyAt(vi int, m mac) *keyState {
+	if vi < len(n.keyDense) && int(m) < len(n.keyDense[vi]) {
+		return n.keyDense[vi][m]
+	}
+	return nil
 }
 
 // lazy reports whether broadcasts are learned lazily.
@@ -64,8 +119,12 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 	if !n.lazyOn {
 		return
 	}
-	ks := n.keyOf(k)
+	ks := n.keyAt(int(k.vlan), k.mac)
+	if ks == nil {
+		ks = n.keyOf(k)
+	}
 	ks.entries = insertByCreation(ks.entries, e)
+	n.index(ks, e)
 	b := e.b
 	lp, last, fire, ok := n.derived(b, ks)
 	if !ok {
@@ -109,6 +168,16 @@ func (n *Network) keyOf(k fdbKey) *keyState {
 	if ks == nil {
 		ks = &keyState{}
 		n.keys[k] = ks
+		// the dense index by VLAN and MAC, made for a VLAN when it gets its first key
+		for int(k.vlan) >= len(n.keyDense) {
+			n.keyDense = append(n.keyDense, nil)
+		}
+		d := n.keyDense[k.vlan]
+		if int(k.mac) >= len(d) {
+			d = append(d, make([]*keyState, max(len(n.macNames), int(k.mac)+1)-len(d))...)
+			n.keyDense[k.vlan] = d
+		}
+		d[k.mac] = ks
 	}
 	return ks
 }

@@ -49,6 +49,7 @@ type Network struct {
 
 	congQueue, congSpare []*Link  // links to settle for congestion (congestion.go)
 	congFlows            []dirRef // flow directions to settle for congestion
+	congEpoch            uint64   // bumped by every change a congestion fraction depends on (settleCongested)
 	congestedDirs        int      // link directions over capacity
 
 	stpTimer   *sim.Timer
@@ -74,9 +75,10 @@ type Network struct {
 	lazyOn   bool
 	maxAging sim.Time // the longest MAC aging time of any bridge
 	keys     map[fdbKey]*keyState
-	trees    []*floodTree // by dense VLAN index
-	floodVer uint64       // bumped by every change a flood tree depends on
-	reached  []*fdbEntry  // scratch of announce
+	keyDense [][]*keyState // keys by VLAN index and MAC: the look-up of bridge.entry
+	trees    []*floodTree  // by dense VLAN index
+	floodVer uint64        // bumped by every change a flood tree depends on
+	reached  []*fdbEntry   // scratch of announce
 
 	owners     []macOwner // by MAC: the host or NIC it belongs to (floodload.go)
 	floodQueue []*bridge  // bridges whose floods changed this instant (floodload.go)

@@ -443,19 +443,26 @@ func at(list []string, i int) string {
 	return "(none)"
 }
 
-// The random data centers are compared three times: as small networks (every broadcast
-// walked), with broadcasts learned lazily whatever the size (lazy.go), and learning
-// lazily while dropping the entries nobody needs at every settle (forget.go).
+// The random data centers are compared five times: as small networks (every broadcast
+// walked), with broadcasts learned lazily whatever the size (lazy.go), learning lazily
+// while dropping the entries nobody needs at every settle (forget.go), and both of
+// these with every key's entries indexed by bridge (keyState.byBridge), which only
+// large networks do on their own.
 func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
+	lazy := network.Options{EagerBridges: -1}
 	for _, mode := range []struct {
-		name   string
-		opt    network.Options
-		forget bool
-	}{{"walked", network.Options{}, false}, {"lazy", network.Options{EagerBridges: -1}, false},
-		{"lazy, forgetting", network.Options{EagerBridges: -1}, true}} {
+		name          string
+		opt           network.Options
+		forget, index bool
+	}{{"walked", network.Options{}, false, false}, {"lazy", lazy, false, false},
+		{"lazy, forgetting", lazy, true, false}, {"lazy, indexed", lazy, false, true},
+		{"lazy, indexed, forgetting", lazy, true, true}} {
 		t.Run(mode.name, func(t *testing.T) {
 			if mode.forget {
 				defer network.ForgetEagerly()()
+			}
+			if mode.index {
+				defer network.IndexKeysEagerly()()
 			}
 			compareRandom(t, mode.opt)
 		})
