@@ -75,11 +75,16 @@ type resources struct {
 	// asleep marks the hosts DPM powered off until they reach their gateway again:
 	// their reachability changes are no outage (reach.go).
 	asleep map[string]bool
+	// failed marks the hosts that failed in standby and are not repaired: they stay
+	// off whatever DPM asks. noticed marks those of them DPM tried to wake: it leaves
+	// them out of its picture until they are repaired.
+	failed, noticed map[string]bool
 }
 
 // startResources invokes DRS and DPM periodically in the clusters that use them.
 func (tw *Twin) startResources() {
-	tw.res = &resources{pending: map[string]*PowerAction{}, offAt: map[string]sim.Time{}, asleep: map[string]bool{}}
+	tw.res = &resources{pending: map[string]*PowerAction{}, offAt: map[string]sim.Time{}, asleep: map[string]bool{},
+		failed: map[string]bool{}, noticed: map[string]bool{}}
 	for _, c := range tw.Topology.Clusters {
 		if !c.DRS.Enabled && !c.DPM.Enabled || !tw.clusterHasDemand(c) {
 			continue
@@ -120,6 +125,9 @@ func (tw *Twin) picture(c *topology.Cluster, window time.Duration) ([]drs.Host, 
 		m := tw.motion.maint[name]
 		switch {
 		case m != nil && m.standby && m.state == MaintenanceStandby:
+			if tw.res.noticed[name] {
+				continue // its wake failed: DPM counts on it no more
+			}
 			hosts = append(hosts, drs.Host{Name: name, CPU: float64(h.CPU), RAM: h.RAMGB})
 			continue
 		case tw.hostUsable(name) != "":
@@ -186,6 +194,15 @@ func (tw *Twin) invokeDPM(c *topology.Cluster) bool {
 	band := func(pct float64) float64 { return pct / 100 }
 	d := drs.PowerWithin(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
 		low, high, hosts, minOn)
+	for d.On != "" && tw.res.failed[d.On] {
+		// The host failed while in standby: it does not boot (vSphere reports the
+		// host's exit from standby as failed); DPM tries another.
+		tw.wakeFailed(d.On, fmt.Sprintf("CPU or memory demand over %.0f %% on every host for %v", c.DPM.TargetUtilization+c.DPM.Tolerance, dpmOnWindow))
+		hosts, low = tw.picture(c, dpmOffWindow)
+		_, high = tw.picture(c, dpmOnWindow)
+		d = drs.PowerWithin(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
+			low, high, hosts, minOn)
+	}
 	switch {
 	case d.On != "":
 		tw.wake(d.On, fmt.Sprintf("CPU or memory demand over %.0f %% on every host for %v", c.DPM.TargetUtilization+c.DPM.Tolerance, dpmOnWindow))
@@ -254,8 +271,7 @@ func (tw *Twin) wake(host, reason string) {
 	a := &PowerAction{Host: host, Action: "power on", At: tw.Sim.Now(), Done: sim.Never, Reason: reason}
 	tw.res.actions = append(tw.res.actions, a)
 	tw.res.pending[host] = a
-	tw.res.offFor += tw.Sim.Now() - tw.res.offAt[host]
-	delete(tw.res.offAt, host)
+	tw.stopStandbyClock(host)
 	m.state = MaintenanceWaking
 	tw.Sim.Report(DPMPower{Host: host, Action: "power on", Note: reason})
 	tw.powerOn(host)
@@ -274,6 +290,57 @@ func (tw *Twin) wake(host, reason string) {
 		tw.Sim.Report(MaintenanceChanged{Host: host, Note: "booted, out of DPM standby"})
 		tw.ftChanged()
 	})
+}
+
+// wakeFailed records DPM's attempt to power on a host that failed in standby: it
+// stays off, and DPM leaves it out until it is repaired.
+func (tw *Twin) wakeFailed(host, reason string) {
+	why := "the host has failed and did not boot"
+	tw.res.actions = append(tw.res.actions, &PowerAction{Host: host, Action: "power on", At: tw.Sim.Now(), Done: sim.Never, Reason: reason, Failed: why})
+	tw.res.noticed[host] = true
+	tw.Sim.Report(DPMPower{Host: host, Action: "power on failed", Note: reason + "; " + why})
+}
+
+// standbyHostPower applies a failure or repair of a host's power to a host DPM keeps
+// in standby or is waking; it reports whether it did (power then leaves the host
+// alone). A host that fails in standby stays off and out of DPM's reach until
+// repaired (its standby time stops: it is off by failure, not by DPM); a repaired
+// one is back in standby, off, as vSphere leaves a host that was powered off
+// (dctwin's reading: the repair restores the host, not its power), until DPM wakes
+// it. A host failing while it boots out of standby is back off, failed.
+func (tw *Twin) standbyHostPower(host string, fail bool) bool {
+	m := tw.motion.maint[host]
+	if tw.res == nil || m == nil || !m.standby || m.state == MaintenanceEntering {
+		return false
+	}
+	switch {
+	case fail && m.state == MaintenanceStandby:
+		if !tw.res.failed[host] {
+			tw.res.failed[host] = true
+			tw.stopStandbyClock(host)
+		}
+		return true
+	case fail: // waking: its boot stops
+		_ = tw.powerOff(host)
+		m.state = MaintenanceStandby
+		tw.res.failed[host] = true
+		return true
+	case tw.res.failed[host]:
+		delete(tw.res.failed, host)
+		delete(tw.res.noticed, host)
+		tw.res.offAt[host] = tw.Sim.Now()
+		tw.Sim.Report(MaintenanceChanged{Host: host, State: MaintenanceStandby, Note: "repaired, stays powered off in DPM standby"})
+		return true
+	}
+	return m.state == MaintenanceStandby // repaired without having failed: still off
+}
+
+// stopStandbyClock ends a host's time in standby.
+func (tw *Twin) stopStandbyClock(host string) {
+	if at, ok := tw.res.offAt[host]; ok {
+		tw.res.offFor += tw.Sim.Now() - at
+		delete(tw.res.offAt, host)
+	}
 }
 
 // Maintenance states of DPM's standby.
