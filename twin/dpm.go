@@ -36,7 +36,16 @@ import (
 // way (dctwin's choice: the next one sees the settled picture). HA leaves a host in
 // standby out of its failure detection, as it does hosts in maintenance (a master in
 // standby hands over by election), and does not ask DPM to wake hosts for its
-// restarts (not modelled).
+// restarts (not modelled). A host that fails in standby stays off: DPM's attempt to
+// wake it fails (reported) and DPM wakes another; a repaired one is back in standby,
+// off (standbyHostPower). The stuns of DRS's and DPM's migrations are no failure's
+// outages: a failure report leaves them to the migrations section.
+
+// The reasons DRS's and DPM's migrations give.
+const (
+	drsReason = "DRS load balancing"
+	dpmReason = "DPM: power off "
+)
 
 // Windows over which DPM averages demand (reference-facts §6.5).
 const (
@@ -177,7 +186,7 @@ func (tw *Twin) invokeResources(c *topology.Cluster) {
 			tw.Sim.Report(DRSRecommended{VM: mv.VM, From: mv.From, To: mv.To, Gain: mv.Gain})
 			continue
 		}
-		if _, err := tw.migrate(mv.VM, mv.To, "DRS load balancing", nil); err == nil {
+		if _, err := tw.migrate(mv.VM, mv.To, drsReason, nil); err == nil {
 			tw.res.drsMoves++
 		}
 	}
@@ -229,7 +238,7 @@ func (tw *Twin) toStandby(host string, moves []drs.Move, reason string) bool {
 	a := &PowerAction{Host: host, Action: "power off", At: tw.Sim.Now(), Done: sim.Never, Reason: reason}
 	tw.res.actions = append(tw.res.actions, a)
 	tw.res.pending[host] = a
-	m := &maintenance{host: host, state: MaintenanceEntering, queue: moves, why: "DPM: power off " + host, standby: true}
+	m := &maintenance{host: host, state: MaintenanceEntering, queue: moves, why: dpmReason + host, standby: true}
 	tw.motion.maint[host] = m
 	for _, hc := range tw.has {
 		hc.agents.SetMaintenance(host, true)

@@ -1,6 +1,7 @@
 package twin_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -52,5 +53,39 @@ func TestFailedStandbyHostStaysDown(t *testing.T) {
 	want := 53115.826 / 3600
 	if got := tw.Report().Resources.HostOffHours; math.Abs(got-want) > 1e-6 {
 		t.Errorf("host off %.6f h, want %.6f", got, want)
+	}
+}
+
+// TestRepairedStandbyHostStaysOff: hv-1 fails at 2500 s in standby and is repaired at
+// 2560 s. A repair returns the host, not its power: it stays off in standby until DPM
+// wakes it when demand rises, at 32700 s (booted at 33000 s after its 5 min boot), as
+// in the run without the failure; DPM powers it off again at 63300 s (off at
+// 63328.058 s). Standby time, the 60 s failed not counted:
+//
+//	hv-1  2500 − 2428.058 = 71.942 s;  32700 − 2560 = 30140 s;  86400 − 63328.058 = 23071.942 s
+//	hv-4  86400 − 2728.058                                                     = 83671.942 s
+//	in all 136955.826 s = 38.043285 h
+//
+// The migrations DRS and DPM make hours later on demand are not the failure's: its
+// report lists no VM outage and no node cut off.
+func TestRepairedStandbyHostStaysOff(t *testing.T) {
+	tw := dpmLab(t, "failures.scheduled=[{at: 2500s, component: hv-1, kind: host, repair_after: 60s}]")
+	var ons []string
+	for _, a := range tw.PowerActions() {
+		if a.Host == "hv-1" && a.Action == "power on" {
+			ons = append(ons, fmt.Sprintf("%v-%v %q", a.At, a.Done, a.Failed))
+		}
+	}
+	if want := fmt.Sprintf("%v-%v %q", sim.Seconds(32700), sim.Seconds(33000), ""); len(ons) != 1 || ons[0] != want {
+		t.Errorf("hv-1 power ons %v, want [%s]", ons, want)
+	}
+	r := tw.Report()
+	want := 136955.826 / 3600
+	if got := r.Resources.HostOffHours; math.Abs(got-want) > 1e-6 {
+		t.Errorf("host off %.6f h, want %.6f", got, want)
+	}
+	f := r.Failures[0]
+	if len(f.VMs) != 0 || len(f.CutOff) != 0 || len(f.Flows) != 0 {
+		t.Errorf("the failure blamed for DRS's and DPM's migrations: VMs %+v, cut off %+v, flows %+v", f.VMs, f.CutOff, f.Flows)
 	}
 }

@@ -76,6 +76,9 @@ type VMOutage struct {
 	// NotStarted is why the last attempt to bring it back failed (an HA restart that
 	// found no room, a power-on refused by admission control); "" when none did.
 	NotStarted string
+	// Planned is a stun of a migration DRS or DPM decided on demand, not in answer
+	// to a failure: no failure's report lists it.
+	Planned bool
 }
 
 // VMStateChanged is the trace record of a VM changing state.
