@@ -2,6 +2,7 @@ package twin
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"dctwin/sim"
@@ -36,7 +37,11 @@ import (
 // way (dctwin's choice: the next one sees the settled picture). HA leaves a host in
 // standby out of its failure detection, as it does hosts in maintenance (a master in
 // standby hands over by election), and does not ask DPM to wake hosts for its
-// restarts (not modelled). A host that fails in standby stays off: DPM's attempt to
+// restarts (not modelled). An FT secondary counts as load on its host, as much as
+// its primary; DRS does not move it, and a host DPM empties has its secondaries
+// placed elsewhere as maintenance does (before, a primary DPM's plan sent onto its
+// own secondary's host failed vMotion's check at every invocation, so DPM never
+// acted). A host that fails in standby stays off: DPM's attempt to
 // wake it fails (reported) and DPM wakes another; a repaired one is back in standby,
 // off (standbyHostPower). The stuns of DRS's and DPM's migrations are no failure's
 // outages: a failure report leaves them to the migrations section.
@@ -154,7 +159,36 @@ func (tw *Twin) picture(c *topology.Cluster, window time.Duration) ([]drs.Host, 
 			vms = append(vms, drs.VM{Name: v.VM, Host: name, CPU: cpu, RAM: ram})
 		}
 	}
+	// An FT secondary runs in lockstep with its primary: as much load on its host
+	// (reference-facts §6.3: it reserves the primary's memory).
+	on := map[string]bool{}
+	for _, h := range hosts {
+		on[h.Name] = h.On
+	}
+	n := len(vms)
+	for _, v := range vms[:n] {
+		if p := tw.ftOf[v.Name]; p != nil && p.secondary != "" && on[p.secondary] {
+			vms = append(vms, drs.VM{Name: ftSecondaryPrefix + v.Name, Host: p.secondary, CPU: v.CPU, RAM: v.RAM})
+		}
+	}
 	return hosts, vms
+}
+
+// ftSecondaryPrefix names an FT secondary in DRS's and DPM's picture. DRS does not
+// move one; a host DPM empties has its secondaries placed elsewhere as maintenance
+// does (moveSecondaries).
+const ftSecondaryPrefix = "ft-secondary:"
+
+// movable reports whether DRS or DPM may send a VM of their picture to a host: a
+// VM vMotion can take there, or an FT secondary to a host other than its
+// primary's (DPM's evacuation only; DRS moves no secondary).
+func (tw *Twin) movable(vm, to string) bool {
+	if prim, ok := strings.CutPrefix(vm, ftSecondaryPrefix); ok {
+		v := tw.vms[prim]
+		return v != nil && v.Host != to
+	}
+	_, err := tw.vmotionCheck(tw.vms[vm], to)
+	return err == nil
 }
 
 // invokeResources is one DPM and DRS invocation in a cluster.
@@ -177,8 +211,7 @@ func (tw *Twin) invokeResources(c *topology.Cluster) {
 	}
 	hosts, vms := tw.picture(c, c.DRS.Interval)
 	moves := drs.BalanceWhere(hosts, vms, c.DRS.Threshold, func(vm, to string) bool {
-		_, err := tw.vmotionCheck(tw.vms[vm], to)
-		return err == nil
+		return !strings.HasPrefix(vm, ftSecondaryPrefix) && tw.movable(vm, to)
 	})
 	for _, mv := range moves {
 		if c.DRS.Automation != topology.DRSFully {
@@ -201,16 +234,16 @@ func (tw *Twin) invokeDPM(c *topology.Cluster) bool {
 		minOn = c.HA.HostFailuresTolerated + 1
 	}
 	band := func(pct float64) float64 { return pct / 100 }
-	d := drs.PowerWithin(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
-		low, high, hosts, minOn)
+	d := drs.PowerWhere(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
+		low, high, hosts, minOn, tw.movable)
 	for d.On != "" && tw.res.failed[d.On] {
 		// The host failed while in standby: it does not boot (vSphere reports the
 		// host's exit from standby as failed); DPM tries another.
 		tw.wakeFailed(d.On, fmt.Sprintf("CPU or memory demand over %.0f %% on every host for %v", c.DPM.TargetUtilization+c.DPM.Tolerance, dpmOnWindow))
 		hosts, low = tw.picture(c, dpmOffWindow)
 		_, high = tw.picture(c, dpmOnWindow)
-		d = drs.PowerWithin(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
-			low, high, hosts, minOn)
+		d = drs.PowerWhere(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
+			low, high, hosts, minOn, tw.movable)
 	}
 	switch {
 	case d.On != "":
@@ -230,11 +263,17 @@ func (tw *Twin) toStandby(host string, moves []drs.Move, reason string) bool {
 			return false // it cannot leave by vMotion now
 		}
 	}
+	var vmotions []drs.Move
 	for _, mv := range moves {
+		if strings.HasPrefix(mv.VM, ftSecondaryPrefix) {
+			continue // moveSecondaries places it
+		}
 		if _, err := tw.vmotionCheck(tw.vms[mv.VM], mv.To); err != nil {
 			return false // DPM's placement is not one vMotion can carry out
 		}
+		vmotions = append(vmotions, mv)
 	}
+	moves = vmotions
 	a := &PowerAction{Host: host, Action: "power off", At: tw.Sim.Now(), Done: sim.Never, Reason: reason}
 	tw.res.actions = append(tw.res.actions, a)
 	tw.res.pending[host] = a

@@ -89,3 +89,32 @@ func TestRepairedStandbyHostStaysOff(t *testing.T) {
 		t.Errorf("the failure blamed for DRS's and DPM's migrations: VMs %+v, cut off %+v, flows %+v", f.VMs, f.CutOff, f.Flows)
 	}
 }
+
+// TestDPMWithFT: dpm-lab with app-1 under FT (testdata/dpm-ft.yaml; its secondary on
+// hv-2). At night each host runs two VMs: 2·0.36/16 = 4.5 % CPU and 32/128 = 25 %
+// memory; hv-2 with app-1's secondary counted as load is at 4.5 + 2.25 = 6.75 % CPU
+// and 48/128 = 37.5 % memory, still under DPM's 45 % (§6.5), so DPM powers hosts off
+// as without FT: one at 40 min (2400 s), another at the next invocation (2700 s),
+// and one back on at 32700 s (90 % CPU on both hosts at 9:00, over 81 %). The
+// primary is never sent where its secondary runs, and a host holding the secondary
+// is emptied by placing the secondary elsewhere.
+func TestDPMWithFT(t *testing.T) {
+	tw, _, _ := loadRun(t, "testdata/dpm-ft.yaml")
+	var got []string
+	for _, a := range tw.PowerActions() {
+		if a.Failed != "" || a.Done == sim.Never {
+			t.Errorf("DPM action did not complete: %+v", a)
+		}
+		got = append(got, fmt.Sprintf("%s %v", a.Action, a.At))
+	}
+	want := []string{"power off " + sim.Seconds(2400).String(), "power off " + sim.Seconds(2700).String(),
+		"power on " + sim.Seconds(32700).String(), "power off " + sim.Seconds(63300).String()}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("DPM actions %v, want %v", got, want)
+	}
+	for _, m := range tw.Migrations() {
+		if m.Aborted != "" {
+			t.Errorf("migration aborted: %+v", m)
+		}
+	}
+}
