@@ -2,6 +2,7 @@ package twin
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,8 @@ import (
 // way (dctwin's choice: the next one sees the settled picture). HA leaves a host in
 // standby out of its failure detection, as it does hosts in maintenance (a master in
 // standby hands over by election), and does not ask DPM to wake hosts for its
-// restarts (not modelled). An FT secondary counts as load on its host, as much as
+// restarts (not modelled). HA's dedicated failover hosts are left out of the
+// picture: neither DRS's nor DPM's. An FT secondary counts as load on its host, as much as
 // its primary; DRS does not move it, and a host DPM empties has its secondaries
 // placed elsewhere as maintenance does (before, a primary DPM's plan sent onto its
 // own secondary's host failed vMotion's check at every invocation, so DPM never
@@ -134,6 +136,11 @@ func (tw *Twin) picture(c *topology.Cluster, window time.Duration) ([]drs.Host, 
 	for _, name := range c.Hosts {
 		h := tw.Topology.Host(name)
 		if h == nil || !h.IsHypervisor() {
+			continue
+		}
+		if c.HA.Enabled && slices.Contains(c.HA.FailoverHosts, name) {
+			// HA keeps its failover hosts free and on for restarts (reference-facts
+			// §6.1): DRS puts no VM there, DPM does not power them off.
 			continue
 		}
 		m := tw.motion.maint[name]

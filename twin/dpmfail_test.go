@@ -118,3 +118,27 @@ func TestDPMWithFT(t *testing.T) {
 		}
 	}
 }
+
+// TestFailoverHostKeptFreeAndOn: dpm-lab with HA's dedicated failover host hv-4
+// (testdata/dpm-failover-host.yaml; hv-4 starts empty, hv-3 runs four VMs). HA keeps
+// a failover host free and on for restarts (reference-facts §6.1, admission control
+// policy 3): DRS moves nothing there and DPM never powers it off. So hv-4 idles all
+// day: 24 h · 58.4 W (IBM x3550 idle, §8) = 1401.6 Wh.
+func TestFailoverHostKeptFreeAndOn(t *testing.T) {
+	tw, _, _ := loadRun(t, "testdata/dpm-failover-host.yaml")
+	for _, a := range tw.PowerActions() {
+		if a.Host == "hv-4" {
+			t.Errorf("DPM acted on the failover host: %+v", a)
+		}
+	}
+	for _, m := range tw.Migrations() {
+		if m.To == "hv-4" {
+			t.Errorf("migration onto the failover host: %+v", m)
+		}
+	}
+	for _, h := range tw.Report().Energy.Hosts {
+		if h.Host == "hv-4" && math.Abs(h.KWh-1.4016) > 1e-9 {
+			t.Errorf("hv-4 %.9f kWh, want 1.4016 (idle all day)", h.KWh)
+		}
+	}
+}
