@@ -505,6 +505,18 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 	if written(c.Source, "dpm.tolerance") {
 		dpmTol = c.DPM.Tolerance
 	}
+	// vSphere's ranges for DPM's DemandCapacityRatioTarget and
+	// DemandCapacityRatioToleranceHost: 40–90 % and 10–40 % (its settings' ranges;
+	// reference-facts §6.5 gives only the defaults, 63 % and 18 %).
+	if dpmTarget < 40 || dpmTarget > 90 {
+		b.fail(c.PosOf("dpm.target_utilization"), "dpm target_utilization %g: expected 40 to 90 (%%, vSphere's range; default 63)", dpmTarget)
+	}
+	if dpmTol < 10 || dpmTol > 40 {
+		b.fail(c.PosOf("dpm.tolerance"), "dpm tolerance %g: expected 10 to 40 (%%, vSphere's range; default 18)", dpmTol)
+	}
+	if c.HA.HostFailuresTolerated < 0 {
+		b.fail(c.PosOf("ha.host_failures_tolerated"), "ha host_failures_tolerated %d: expected 0 or more host failures", c.HA.HostFailuresTolerated)
+	}
 	admission := c.HA.AdmissionControl
 	switch {
 	case admission == "" && written(c.Source, "ha.failover_hosts"):

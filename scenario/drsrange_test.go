@@ -43,3 +43,26 @@ func TestDRSIntervalAtLeastAMinute(t *testing.T) {
 		}
 	}
 }
+
+// DPM's target utilisation and tolerance are refused outside vSphere's ranges for
+// DemandCapacityRatioTarget (40–90 %) and DemandCapacityRatioToleranceHost (10–40 %);
+// the bounds themselves are accepted. HA tolerates no negative number of host failures.
+func TestDPMAndHARanges(t *testing.T) {
+	for _, c := range []struct{ path, value, want string }{
+		{"dpm.target_utilization", "39", "dpm target_utilization 39: expected 40 to 90"},
+		{"dpm.target_utilization", "91", "dpm target_utilization 91: expected 40 to 90"},
+		{"dpm.target_utilization", "40", ""},
+		{"dpm.target_utilization", "90", ""},
+		{"dpm.tolerance", "9", "dpm tolerance 9: expected 10 to 40"},
+		{"dpm.tolerance", "41", "dpm tolerance 41: expected 10 to 40"},
+		{"dpm.tolerance", "10", ""},
+		{"dpm.tolerance", "40", ""},
+		{"ha.host_failures_tolerated", "-1", "ha host_failures_tolerated -1: expected 0 or more"},
+		{"ha.host_failures_tolerated", "0", ""},
+	} {
+		got := clusterErr(t, c.path, c.value)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("%s=%s: %q, want %q", c.path, c.value, got, c.want)
+		}
+	}
+}
