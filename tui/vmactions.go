@@ -127,7 +127,10 @@ func (m *Model) hostMenuView() string {
 	for i, h := range m.hostMenu {
 		state := snap.State(h)
 		line := fmt.Sprintf("%d  %s %s", i+1, st.glyph(state), h)
-		if state != twin.StateUp && state != "" {
+		switch {
+		case state == twin.StateDPMStandby:
+			line += "  not available: DPM standby"
+		case state != twin.StateUp && state != "":
 			line += "  " + string(state)
 		}
 		if i == m.menuAt {

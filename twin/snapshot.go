@@ -79,6 +79,9 @@ const (
 	StateActive   ComponentState = "active"   // a team member carrying the team's traffic
 	// StateMaintenance is a hypervisor entering or in maintenance mode.
 	StateMaintenance ComponentState = "maintenance"
+	// StateDPMStandby is a hypervisor DPM powered off (dpm.go): it takes no VMs until
+	// DPM wakes it.
+	StateDPMStandby ComponentState = "standby (powered off by DPM)"
 )
 
 // Snapshot copies the twin's state now.
@@ -139,7 +142,11 @@ func (s *Snapshot) State(component string) ComponentState {
 	if slices.Contains(s.Booting, component) {
 		return StateBooting
 	}
-	if s.Maintenance[component] != "" {
+	switch s.Maintenance[component] {
+	case "":
+	case MaintenanceStandby:
+		return StateDPMStandby
+	default:
 		return StateMaintenance
 	}
 	if v, ok := s.VM(component); ok {

@@ -188,6 +188,8 @@ func (tw *Twin) hostUsable(host string) string {
 	switch {
 	case h == nil || !h.IsHypervisor():
 		return fmt.Sprintf("%q is not a hypervisor", host)
+	case tw.motion != nil && tw.motion.maint[host] != nil && tw.motion.maint[host].standby && tw.motion.maint[host].state != MaintenanceEntering:
+		return host + " is in DPM standby"
 	case tw.hostDown[host]:
 		return host + " is down"
 	case tw.inMaintenance(host):
