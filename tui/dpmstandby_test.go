@@ -8,7 +8,7 @@ import (
 // TestDPMStandbyHostInMenu: in dpm-lab DPM powers hv-1 off at 2400 s (its two VMs
 // migrate away in 2 × 14.029 s, off at 2428.058 s). At 45 min the migrate menu of
 // app-3 (on hv-2) marks hv-1 as not available, the details say what the standby is,
-// and migrating there anyway is refused because hv-1 is in DPM standby, not "down".
+// hv-4, which DPM starts emptying at 2700 s, is shown entering standby, and migrating there anyway is refused because hv-1 is in DPM standby, not "down".
 func TestDPMStandbyHostInMenu(t *testing.T) {
 	m := newModel(t, "dpm-lab")
 	drive(m, sized(120, 30))
@@ -19,6 +19,10 @@ func TestDPMStandbyHostInMenu(t *testing.T) {
 	v := m.View()
 	if !strings.Contains(v, "hv-1  not available: DPM standby") {
 		t.Errorf("menu does not mark hv-1 as DPM standby:\n%s", v)
+	}
+	// DPM empties hv-4 from 2700 s = 45 min on: on its way, not in maintenance.
+	if !strings.Contains(v, "hv-4  entering DPM standby") {
+		t.Errorf("menu does not show hv-4 entering DPM standby:\n%s", v)
 	}
 	drive(m, keys("<esc>")...)
 	drive(m, keys(":migrate app-3 hv-1<enter>")...)

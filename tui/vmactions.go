@@ -130,6 +130,8 @@ func (m *Model) hostMenuView() string {
 		switch {
 		case state == twin.StateDPMStandby:
 			line += "  not available: DPM standby"
+		case state == twin.StateMaintenance:
+			line += "  " + string(snap.Maintenance[h]) // entering maintenance, or DPM standby
 		case state != twin.StateUp && state != "":
 			line += "  " + string(state)
 		}

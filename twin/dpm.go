@@ -290,7 +290,7 @@ func (tw *Twin) toStandby(host string, moves []drs.Move, reason string) bool {
 		hc.agents.SetMaintenance(host, true)
 	}
 	tw.Sim.Report(DPMPower{Host: host, Action: "power off", Note: fmt.Sprintf("%s; %d VMs to migrate", reason, len(moves))})
-	tw.moveSecondaries(host)
+	tw.moveSecondaries(host, "DPM standby")
 	tw.nextEvacuation(m)
 	return true
 }
@@ -375,10 +375,11 @@ func (tw *Twin) standbyHostPower(host string, fail bool) bool {
 			tw.stopStandbyClock(host)
 		}
 		return true
-	case fail: // waking: its boot stops
+	case fail: // waking: its boot stops, and DPM sees its power-on fail
 		_ = tw.powerOff(host)
 		m.state = MaintenanceStandby
 		tw.res.failed[host] = true
+		tw.res.noticed[host] = true
 		return true
 	case tw.res.failed[host]:
 		delete(tw.res.failed, host)
@@ -402,6 +403,9 @@ func (tw *Twin) stopStandbyClock(host string) {
 const (
 	MaintenanceStandby MaintenanceState = "standby" // powered off by DPM
 	MaintenanceWaking  MaintenanceState = "leaving standby"
+	// MaintenanceEnteringStandby is how a snapshot shows a host DPM is emptying (the
+	// twin keeps it as MaintenanceEntering).
+	MaintenanceEnteringStandby MaintenanceState = "entering DPM standby"
 )
 
 // PowerActions lists DPM's power operations so far, in the order DPM decided them.

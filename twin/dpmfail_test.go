@@ -142,3 +142,29 @@ func TestFailoverHostKeptFreeAndOn(t *testing.T) {
 		}
 	}
 }
+
+// TestStandbyHostFailsWhileWaking: DPM wakes hv-1 at 32700 s; it fails at 32800 s,
+// during its 5 min boot. The power-on fails, DPM knows it, and at its next invocation
+// (33000 s, one 5 min interval on) wakes hv-4 instead, booted at 33300 s; hv-1 is
+// not tried again. Standby time (a host's clock stops when DPM wakes it):
+//
+//	hv-1  32700 − 2428.058 = 30271.942 s
+//	hv-4  33000 − 2728.058 = 30271.942 s;  86400 − 63328.058 = 23071.942 s
+//	in all 83615.826 s = 23.226618 h
+func TestStandbyHostFailsWhileWaking(t *testing.T) {
+	tw := dpmLab(t, "failures.scheduled=[{at: 32800s, component: hv-1, kind: host}]")
+	var ons []string
+	for _, a := range tw.PowerActions() {
+		if a.Action == "power on" {
+			ons = append(ons, fmt.Sprintf("%s %v %v failed=%v", a.Host, a.At, a.Done, a.Failed != ""))
+		}
+	}
+	want := []string{fmt.Sprintf("hv-1 %v %v failed=true", sim.Seconds(32700), sim.Never),
+		fmt.Sprintf("hv-4 %v %v failed=false", sim.Seconds(33000), sim.Seconds(33300))}
+	if fmt.Sprint(ons) != fmt.Sprint(want) {
+		t.Errorf("power ons %v, want %v", ons, want)
+	}
+	if got, want := tw.Report().Resources.HostOffHours, 83615.826/3600; math.Abs(got-want) > 1e-6 {
+		t.Errorf("host off %.6f h, want %.6f", got, want)
+	}
+}

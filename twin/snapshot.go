@@ -98,6 +98,9 @@ func (tw *Twin) Snapshot() *Snapshot {
 			s.Maintenance = map[string]MaintenanceState{}
 		}
 		s.Maintenance[h] = m.state
+		if m.standby && m.state == MaintenanceEntering {
+			s.Maintenance[h] = MaintenanceEnteringStandby
+		}
 	}
 	s.Migrations = tw.Migrations()
 	if len(tw.has) > 0 {

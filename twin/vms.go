@@ -188,7 +188,10 @@ func (tw *Twin) hostUsable(host string) string {
 	switch {
 	case h == nil || !h.IsHypervisor():
 		return fmt.Sprintf("%q is not a hypervisor", host)
-	case tw.motion != nil && tw.motion.maint[host] != nil && tw.motion.maint[host].standby && tw.motion.maint[host].state != MaintenanceEntering:
+	case tw.motion != nil && tw.motion.maint[host] != nil && tw.motion.maint[host].standby:
+		if tw.motion.maint[host].state == MaintenanceEntering {
+			return host + " is being emptied for DPM standby"
+		}
 		return host + " is in DPM standby"
 	case tw.hostDown[host]:
 		return host + " is down"
