@@ -125,6 +125,10 @@ type Measurement struct {
 	cut      map[string]openOutage  // node → its running cut-off (index into CutOff)
 	services serviceView
 	end      sim.Time
+	// planned is the last instant an operation the cluster decided on its own began
+	// (a DRS or DPM migration's stun): what stops then is no failure's.
+	planned sim.Time
+	hasPlan bool
 }
 
 type openOutage struct {
@@ -334,11 +338,16 @@ func closeOutage(fo *FlowOutage, f Failure, since, at sim.Time) {
 // at the instant of one repair belongs to that repair, not to an older failure still
 // in force elsewhere. The second result is true when the cause is a repair.
 func (m *Measurement) blame(at sim.Time) (*FailureReport, bool) {
-	if m.latest == nil {
+	if m.latest == nil || m.hasPlan && at == m.planned {
 		return nil, false
 	}
 	return m.latest, m.latest.Failure.RepairAt <= at
 }
+
+// Planned says that an operation the cluster decided on its own, not in answer to a
+// failure (a DRS or DPM migration's stun), begins at time at: the flows and nodes that
+// stop at that instant are charged to no failure. The service view counts them still.
+func (m *Measurement) Planned(at sim.Time) { m.planned, m.hasPlan = at, true }
 
 // mostRecentInForce returns the most recently injected failure still in force: only
 // such a failure can be detected.

@@ -18,6 +18,12 @@ type builder struct {
 	errs Errors
 }
 
+// minDRSInterval is the shortest DRS invocation interval dctwin accepts: vSphere's
+// DRS invocation interval is an advanced setting in whole minutes (its default of
+// 5 min is reference-facts §6.4; the unit is vSphere's, not in reference-facts).
+// Shorter would also make a day's run invoke DRS millions of times.
+const minDRSInterval = time.Minute
+
 func (b *builder) fail(p topology.Pos, format string, args ...any) {
 	b.errs = append(b.errs, &PosError{p, fmt.Sprintf(format, args...)})
 }
@@ -481,8 +487,8 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 			b.fail(c.PosOf("drs.threshold"), "drs threshold %d: expected a level from 1 (conservative) to 5 (aggressive)", drsThreshold)
 		}
 	}
-	if written(c.Source, "drs.interval") && c.DRS.Interval <= 0 {
-		b.fail(c.PosOf("drs.interval"), "drs interval %v: DRS needs a positive invocation interval (vSphere's is 5m)", c.DRS.Interval)
+	if written(c.Source, "drs.interval") && c.DRS.Interval.D() < minDRSInterval {
+		b.fail(c.PosOf("drs.interval"), "drs interval %v: expected at least 1m (vSphere's DRS invocation interval is set in whole minutes, 5m by default)", c.DRS.Interval.D())
 	}
 	automation := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(c.DRS.Automation)), "-automated")
 	switch automation {
@@ -498,6 +504,18 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 	}
 	if written(c.Source, "dpm.tolerance") {
 		dpmTol = c.DPM.Tolerance
+	}
+	// vSphere's ranges for DPM's DemandCapacityRatioTarget and
+	// DemandCapacityRatioToleranceHost: 40–90 % and 10–40 % (its settings' ranges;
+	// reference-facts §6.5 gives only the defaults, 63 % and 18 %).
+	if dpmTarget < 40 || dpmTarget > 90 {
+		b.fail(c.PosOf("dpm.target_utilization"), "dpm target_utilization %g: expected 40 to 90 (%%, vSphere's range; default 63)", dpmTarget)
+	}
+	if dpmTol < 10 || dpmTol > 40 {
+		b.fail(c.PosOf("dpm.tolerance"), "dpm tolerance %g: expected 10 to 40 (%%, vSphere's range; default 18)", dpmTol)
+	}
+	if c.HA.HostFailuresTolerated < 0 {
+		b.fail(c.PosOf("ha.host_failures_tolerated"), "ha host_failures_tolerated %d: expected 0 or more host failures", c.HA.HostFailuresTolerated)
 	}
 	admission := c.HA.AdmissionControl
 	switch {

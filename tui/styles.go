@@ -24,10 +24,12 @@ var glyphs = map[twin.ComponentState]string{
 	twin.StateDisabled: "⊖",
 	// a hypervisor entering or in maintenance mode: powered, empty
 	twin.StateMaintenance: "□",
+	// a hypervisor DPM powered off: asleep until DPM wakes it
+	twin.StateDPMStandby: "☾",
 }
 
 // glyphLegend explains the glyphs in the help overlay, in a line.
-const glyphLegend = "● up  ◆ active member  ○ standby  ✗ failed  ■ off  ◌ booting  - no link  ⊘ blocked (STP)  ⊖ disabled (uplink tracking)  □ maintenance"
+const glyphLegend = "● up  ◆ active member  ○ standby  ✗ failed  ■ off  ◌ booting  - no link  ⊘ blocked (STP)  ⊖ disabled (uplink tracking)  □ maintenance  ☾ DPM standby"
 
 // Styles are the TUI's lipgloss styles.
 type Styles struct {
@@ -83,7 +85,7 @@ func (st Styles) stateStyle(s twin.ComponentState) lipgloss.Style {
 		return st.Good
 	case twin.StateFailed, twin.StateNoLink, twin.StateOff:
 		return st.Bad
-	case twin.StateBooting, twin.StateBlocked, twin.StateDisabled, twin.StateMaintenance:
+	case twin.StateBooting, twin.StateBlocked, twin.StateDisabled, twin.StateMaintenance, twin.StateDPMStandby:
 		return st.Warn
 	}
 	return st.Dim

@@ -2,6 +2,8 @@ package twin
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"dctwin/sim"
@@ -36,7 +38,21 @@ import (
 // way (dctwin's choice: the next one sees the settled picture). HA leaves a host in
 // standby out of its failure detection, as it does hosts in maintenance (a master in
 // standby hands over by election), and does not ask DPM to wake hosts for its
-// restarts (not modelled).
+// restarts (not modelled). HA's dedicated failover hosts are left out of the
+// picture: neither DRS's nor DPM's. An FT secondary counts as load on its host, as much as
+// its primary; DRS does not move it, and a host DPM empties has its secondaries
+// placed elsewhere as maintenance does (before, a primary DPM's plan sent onto its
+// own secondary's host failed vMotion's check at every invocation, so DPM never
+// acted). A host that fails in standby stays off: DPM's attempt to
+// wake it fails (reported) and DPM wakes another; a repaired one is back in standby,
+// off (standbyHostPower). The stuns of DRS's and DPM's migrations are no failure's
+// outages: a failure report leaves them to the migrations section.
+
+// The reasons DRS's and DPM's migrations give.
+const (
+	drsReason = "DRS load balancing"
+	dpmReason = "DPM: power off "
+)
 
 // Windows over which DPM averages demand (reference-facts §6.5).
 const (
@@ -75,11 +91,16 @@ type resources struct {
 	// asleep marks the hosts DPM powered off until they reach their gateway again:
 	// their reachability changes are no outage (reach.go).
 	asleep map[string]bool
+	// failed marks the hosts that failed in standby and are not repaired: they stay
+	// off whatever DPM asks. noticed marks those of them DPM tried to wake: it leaves
+	// them out of its picture until they are repaired.
+	failed, noticed map[string]bool
 }
 
 // startResources invokes DRS and DPM periodically in the clusters that use them.
 func (tw *Twin) startResources() {
-	tw.res = &resources{pending: map[string]*PowerAction{}, offAt: map[string]sim.Time{}, asleep: map[string]bool{}}
+	tw.res = &resources{pending: map[string]*PowerAction{}, offAt: map[string]sim.Time{}, asleep: map[string]bool{},
+		failed: map[string]bool{}, noticed: map[string]bool{}}
 	for _, c := range tw.Topology.Clusters {
 		if !c.DRS.Enabled && !c.DPM.Enabled || !tw.clusterHasDemand(c) {
 			continue
@@ -117,9 +138,17 @@ func (tw *Twin) picture(c *topology.Cluster, window time.Duration) ([]drs.Host, 
 		if h == nil || !h.IsHypervisor() {
 			continue
 		}
+		if c.HA.Enabled && slices.Contains(c.HA.FailoverHosts, name) {
+			// HA keeps its failover hosts free and on for restarts (reference-facts
+			// §6.1): DRS puts no VM there, DPM does not power them off.
+			continue
+		}
 		m := tw.motion.maint[name]
 		switch {
 		case m != nil && m.standby && m.state == MaintenanceStandby:
+			if tw.res.noticed[name] {
+				continue // its wake failed: DPM counts on it no more
+			}
 			hosts = append(hosts, drs.Host{Name: name, CPU: float64(h.CPU), RAM: h.RAMGB})
 			continue
 		case tw.hostUsable(name) != "":
@@ -137,7 +166,36 @@ func (tw *Twin) picture(c *topology.Cluster, window time.Duration) ([]drs.Host, 
 			vms = append(vms, drs.VM{Name: v.VM, Host: name, CPU: cpu, RAM: ram})
 		}
 	}
+	// An FT secondary runs in lockstep with its primary: as much load on its host
+	// (reference-facts §6.3: it reserves the primary's memory).
+	on := map[string]bool{}
+	for _, h := range hosts {
+		on[h.Name] = h.On
+	}
+	n := len(vms)
+	for _, v := range vms[:n] {
+		if p := tw.ftOf[v.Name]; p != nil && p.secondary != "" && on[p.secondary] {
+			vms = append(vms, drs.VM{Name: ftSecondaryPrefix + v.Name, Host: p.secondary, CPU: v.CPU, RAM: v.RAM})
+		}
+	}
 	return hosts, vms
+}
+
+// ftSecondaryPrefix names an FT secondary in DRS's and DPM's picture. DRS does not
+// move one; a host DPM empties has its secondaries placed elsewhere as maintenance
+// does (moveSecondaries).
+const ftSecondaryPrefix = "ft-secondary:"
+
+// movable reports whether DRS or DPM may send a VM of their picture to a host: a
+// VM vMotion can take there, or an FT secondary to a host other than its
+// primary's (DPM's evacuation only; DRS moves no secondary).
+func (tw *Twin) movable(vm, to string) bool {
+	if prim, ok := strings.CutPrefix(vm, ftSecondaryPrefix); ok {
+		v := tw.vms[prim]
+		return v != nil && v.Host != to
+	}
+	_, err := tw.vmotionCheck(tw.vms[vm], to)
+	return err == nil
 }
 
 // invokeResources is one DPM and DRS invocation in a cluster.
@@ -160,8 +218,7 @@ func (tw *Twin) invokeResources(c *topology.Cluster) {
 	}
 	hosts, vms := tw.picture(c, c.DRS.Interval)
 	moves := drs.BalanceWhere(hosts, vms, c.DRS.Threshold, func(vm, to string) bool {
-		_, err := tw.vmotionCheck(tw.vms[vm], to)
-		return err == nil
+		return !strings.HasPrefix(vm, ftSecondaryPrefix) && tw.movable(vm, to)
 	})
 	for _, mv := range moves {
 		if c.DRS.Automation != topology.DRSFully {
@@ -169,7 +226,7 @@ func (tw *Twin) invokeResources(c *topology.Cluster) {
 			tw.Sim.Report(DRSRecommended{VM: mv.VM, From: mv.From, To: mv.To, Gain: mv.Gain})
 			continue
 		}
-		if _, err := tw.migrate(mv.VM, mv.To, "DRS load balancing", nil); err == nil {
+		if _, err := tw.migrate(mv.VM, mv.To, drsReason, nil); err == nil {
 			tw.res.drsMoves++
 		}
 	}
@@ -184,8 +241,17 @@ func (tw *Twin) invokeDPM(c *topology.Cluster) bool {
 		minOn = c.HA.HostFailuresTolerated + 1
 	}
 	band := func(pct float64) float64 { return pct / 100 }
-	d := drs.PowerWithin(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
-		low, high, hosts, minOn)
+	d := drs.PowerWhere(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
+		low, high, hosts, minOn, tw.movable)
+	for d.On != "" && tw.res.failed[d.On] {
+		// The host failed while in standby: it does not boot (vSphere reports the
+		// host's exit from standby as failed); DPM tries another.
+		tw.wakeFailed(d.On, fmt.Sprintf("CPU or memory demand over %.0f %% on every host for %v", c.DPM.TargetUtilization+c.DPM.Tolerance, dpmOnWindow))
+		hosts, low = tw.picture(c, dpmOffWindow)
+		_, high = tw.picture(c, dpmOnWindow)
+		d = drs.PowerWhere(band(c.DPM.TargetUtilization-c.DPM.Tolerance), band(c.DPM.TargetUtilization+c.DPM.Tolerance),
+			low, high, hosts, minOn, tw.movable)
+	}
 	switch {
 	case d.On != "":
 		tw.wake(d.On, fmt.Sprintf("CPU or memory demand over %.0f %% on every host for %v", c.DPM.TargetUtilization+c.DPM.Tolerance, dpmOnWindow))
@@ -204,21 +270,27 @@ func (tw *Twin) toStandby(host string, moves []drs.Move, reason string) bool {
 			return false // it cannot leave by vMotion now
 		}
 	}
+	var vmotions []drs.Move
 	for _, mv := range moves {
+		if strings.HasPrefix(mv.VM, ftSecondaryPrefix) {
+			continue // moveSecondaries places it
+		}
 		if _, err := tw.vmotionCheck(tw.vms[mv.VM], mv.To); err != nil {
 			return false // DPM's placement is not one vMotion can carry out
 		}
+		vmotions = append(vmotions, mv)
 	}
+	moves = vmotions
 	a := &PowerAction{Host: host, Action: "power off", At: tw.Sim.Now(), Done: sim.Never, Reason: reason}
 	tw.res.actions = append(tw.res.actions, a)
 	tw.res.pending[host] = a
-	m := &maintenance{host: host, state: MaintenanceEntering, queue: moves, why: "DPM: power off " + host, standby: true}
+	m := &maintenance{host: host, state: MaintenanceEntering, queue: moves, why: dpmReason + host, standby: true}
 	tw.motion.maint[host] = m
 	for _, hc := range tw.has {
 		hc.agents.SetMaintenance(host, true)
 	}
 	tw.Sim.Report(DPMPower{Host: host, Action: "power off", Note: fmt.Sprintf("%s; %d VMs to migrate", reason, len(moves))})
-	tw.moveSecondaries(host)
+	tw.moveSecondaries(host, "DPM standby")
 	tw.nextEvacuation(m)
 	return true
 }
@@ -254,8 +326,7 @@ func (tw *Twin) wake(host, reason string) {
 	a := &PowerAction{Host: host, Action: "power on", At: tw.Sim.Now(), Done: sim.Never, Reason: reason}
 	tw.res.actions = append(tw.res.actions, a)
 	tw.res.pending[host] = a
-	tw.res.offFor += tw.Sim.Now() - tw.res.offAt[host]
-	delete(tw.res.offAt, host)
+	tw.stopStandbyClock(host)
 	m.state = MaintenanceWaking
 	tw.Sim.Report(DPMPower{Host: host, Action: "power on", Note: reason})
 	tw.powerOn(host)
@@ -276,10 +347,65 @@ func (tw *Twin) wake(host, reason string) {
 	})
 }
 
+// wakeFailed records DPM's attempt to power on a host that failed in standby: it
+// stays off, and DPM leaves it out until it is repaired.
+func (tw *Twin) wakeFailed(host, reason string) {
+	why := "the host has failed and did not boot"
+	tw.res.actions = append(tw.res.actions, &PowerAction{Host: host, Action: "power on", At: tw.Sim.Now(), Done: sim.Never, Reason: reason, Failed: why})
+	tw.res.noticed[host] = true
+	tw.Sim.Report(DPMPower{Host: host, Action: "power on failed", Note: reason + "; " + why})
+}
+
+// standbyHostPower applies a failure or repair of a host's power to a host DPM keeps
+// in standby or is waking; it reports whether it did (power then leaves the host
+// alone). A host that fails in standby stays off and out of DPM's reach until
+// repaired (its standby time stops: it is off by failure, not by DPM); a repaired
+// one is back in standby, off, as vSphere leaves a host that was powered off
+// (dctwin's reading: the repair restores the host, not its power), until DPM wakes
+// it. A host failing while it boots out of standby is back off, failed.
+func (tw *Twin) standbyHostPower(host string, fail bool) bool {
+	m := tw.motion.maint[host]
+	if tw.res == nil || m == nil || !m.standby || m.state == MaintenanceEntering {
+		return false
+	}
+	switch {
+	case fail && m.state == MaintenanceStandby:
+		if !tw.res.failed[host] {
+			tw.res.failed[host] = true
+			tw.stopStandbyClock(host)
+		}
+		return true
+	case fail: // waking: its boot stops, and DPM sees its power-on fail
+		_ = tw.powerOff(host)
+		m.state = MaintenanceStandby
+		tw.res.failed[host] = true
+		tw.res.noticed[host] = true
+		return true
+	case tw.res.failed[host]:
+		delete(tw.res.failed, host)
+		delete(tw.res.noticed, host)
+		tw.res.offAt[host] = tw.Sim.Now()
+		tw.Sim.Report(MaintenanceChanged{Host: host, State: MaintenanceStandby, Note: "repaired, stays powered off in DPM standby"})
+		return true
+	}
+	return m.state == MaintenanceStandby // repaired without having failed: still off
+}
+
+// stopStandbyClock ends a host's time in standby.
+func (tw *Twin) stopStandbyClock(host string) {
+	if at, ok := tw.res.offAt[host]; ok {
+		tw.res.offFor += tw.Sim.Now() - at
+		delete(tw.res.offAt, host)
+	}
+}
+
 // Maintenance states of DPM's standby.
 const (
 	MaintenanceStandby MaintenanceState = "standby" // powered off by DPM
 	MaintenanceWaking  MaintenanceState = "leaving standby"
+	// MaintenanceEnteringStandby is how a snapshot shows a host DPM is emptying (the
+	// twin keeps it as MaintenanceEntering).
+	MaintenanceEnteringStandby MaintenanceState = "entering DPM standby"
 )
 
 // PowerActions lists DPM's power operations so far, in the order DPM decided them.

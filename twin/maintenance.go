@@ -136,7 +136,7 @@ func (tw *Twin) enterMaintenance(host string) error {
 		hc.agents.SetMaintenance(host, true)
 	}
 	tw.Sim.Report(MaintenanceChanged{Host: host, State: MaintenanceEntering, Note: fmt.Sprintf("%d VMs to migrate", len(moves))})
-	tw.moveSecondaries(host)
+	tw.moveSecondaries(host, "maintenance")
 	tw.nextEvacuation(m)
 	return nil
 }
@@ -237,16 +237,16 @@ func (tw *Twin) matesTogether(moves []drs.Move, forbid map[[2]string]bool) bool 
 	return false
 }
 
-// moveSecondaries places the FT secondaries of a host entering maintenance on other
-// hosts of their clusters.
-func (tw *Twin) moveSecondaries(host string) {
+// moveSecondaries places the FT secondaries of a host entering maintenance (or DPM
+// standby: for says which) on other hosts of their clusters.
+func (tw *Twin) moveSecondaries(host, forWhat string) {
 	for _, name := range tw.vmOrder {
 		p := tw.ftOf[name]
 		if p == nil || p.secondary != host {
 			continue
 		}
 		p.decide.Stop()
-		p.protect("", "secondary moved off "+host+" for maintenance")
+		p.protect("", "secondary moved off "+host+" for "+forWhat)
 		p.watch()
 	}
 }

@@ -222,7 +222,7 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].drs.automation":         runs("topology.clusters[cl].drs.automation=manual").on("dpm-lab").with(tenHours),
 	"topology.clusters[].dpm.enabled":            runs("topology.clusters[cl].dpm.enabled=false").on("dpm-lab").with("run.duration=1h"),
 	"topology.clusters[].dpm.target_utilization": runs("topology.clusters[cl].dpm.target_utilization=80").on("dpm-lab").with(tenHours),
-	"topology.clusters[].dpm.tolerance":          runs("topology.clusters[cl].dpm.tolerance=5").on("dpm-lab").with(tenHours),
+	"topology.clusters[].dpm.tolerance":          runs("topology.clusters[cl].dpm.tolerance=10").on("dpm-lab").with(tenHours),
 	"topology.vms[].demand.cpu":                  runs("topology.vms[app-1].demand.cpu=0.2").on("dpm-lab").with("run.duration=1h"),
 	"topology.vms[].demand.profile":              runs("topology.vms[app-1].demand.profile=batch").on("dpm-lab").with("run.duration=1h"),
 	// Memory in use below 45 % on one host of two lets DPM (HA off: one host may do)

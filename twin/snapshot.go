@@ -81,6 +81,9 @@ const (
 	StateActive   ComponentState = "active"   // a team member carrying the team's traffic
 	// StateMaintenance is a hypervisor entering or in maintenance mode.
 	StateMaintenance ComponentState = "maintenance"
+	// StateDPMStandby is a hypervisor DPM powered off (dpm.go): it takes no VMs until
+	// DPM wakes it.
+	StateDPMStandby ComponentState = "standby (powered off by DPM)"
 )
 
 // Snapshot copies the twin's state now.
@@ -97,6 +100,9 @@ func (tw *Twin) Snapshot() *Snapshot {
 			s.Maintenance = map[string]MaintenanceState{}
 		}
 		s.Maintenance[h] = m.state
+		if m.standby && m.state == MaintenanceEntering {
+			s.Maintenance[h] = MaintenanceEnteringStandby
+		}
 	}
 	s.Migrations = tw.Migrations()
 	if len(tw.ftOf) > 0 {
@@ -147,7 +153,11 @@ func (s *Snapshot) State(component string) ComponentState {
 	if slices.Contains(s.Booting, component) {
 		return StateBooting
 	}
-	if s.Maintenance[component] != "" {
+	switch s.Maintenance[component] {
+	case "":
+	case MaintenanceStandby:
+		return StateDPMStandby
+	default:
 		return StateMaintenance
 	}
 	if v, ok := s.VM(component); ok {

@@ -394,6 +394,7 @@ func (tw *Twin) power(component string, kind failures.Kind, fail bool) error {
 	for _, d := range changed {
 		var err error
 		switch {
+		case t.Host(d) != nil && tw.standbyHostPower(d, fail):
 		case t.Host(d) != nil && fail:
 			err = tw.powerOff(d)
 		case t.Host(d) != nil:

@@ -2,6 +2,7 @@ package twin
 
 import (
 	"fmt"
+	"strings"
 
 	"dctwin/sim"
 	"dctwin/topology"
@@ -443,9 +444,16 @@ func (m *migration) switchover(bw float64) {
 	m.next.Stop()
 	m.timeout.Stop()
 	m.switching = true
+	planned := r.Reason == drsReason || strings.HasPrefix(r.Reason, dpmReason)
+	if planned {
+		tw.measure.Planned(tw.Sim.Now())
+	}
 	if err := tw.MoveVM(r.VM, r.To, res.Stun, "vMotion from "+r.From); err != nil {
 		m.abort(err.Error())
 		return
+	}
+	if m.v.out != nil {
+		m.v.out.Planned = planned
 	}
 	down := tw.Sim.Now()
 	tw.Sim.After(res.Stun, func() {

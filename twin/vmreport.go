@@ -48,6 +48,9 @@ func (tw *Twin) vmOutagesOf(fr failures.FailureReport, next sim.Time) []VMOutage
 		if o.Down >= next {
 			break
 		}
+		if o.Planned {
+			continue // DRS's or DPM's own migration: the migrations section lists it
+		}
 		r := VMOutageResult{VM: o.VM, Host: o.Host, Cause: o.Cause, DownAfterMs: ms(o.Down - f.At),
 			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), CutOff: o.CutOff, Stalled: o.Stalled, NotStarted: o.NotStarted}
 		if o.Up != sim.Never {

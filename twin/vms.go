@@ -77,6 +77,9 @@ type VMOutage struct {
 	// NotStarted is why the last attempt to bring it back failed (an HA restart that
 	// found no room, a power-on refused by admission control); "" when none did.
 	NotStarted string
+	// Planned is a stun of a migration DRS or DPM decided on demand, not in answer
+	// to a failure: no failure's report lists it.
+	Planned bool
 }
 
 // VMStateChanged is the trace record of a VM changing state.
@@ -186,6 +189,11 @@ func (tw *Twin) hostUsable(host string) string {
 	switch {
 	case h == nil || !h.IsHypervisor():
 		return notHypervisor(tw.Topology, host)
+	case tw.motion != nil && tw.motion.maint[host] != nil && tw.motion.maint[host].standby:
+		if tw.motion.maint[host].state == MaintenanceEntering {
+			return host + " is being emptied for DPM standby"
+		}
+		return host + " is in DPM standby"
 	case tw.hostDown[host]:
 		return host + " is down"
 	case tw.inMaintenance(host):

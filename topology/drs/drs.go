@@ -192,6 +192,12 @@ func Power(lowWindow, highWindow []VM, hosts []Host, minOn int) PowerDecision {
 // (target ± tolerance, as shares): below low on every host it powers one off, above
 // high on every host one on, and an evacuation fills hosts up to high.
 func PowerWithin(dpmLow, dpmHigh float64, lowWindow, highWindow []VM, hosts []Host, minOn int) PowerDecision {
+	return PowerWhere(dpmLow, dpmHigh, lowWindow, highWindow, hosts, minOn, nil)
+}
+
+// PowerWhere is PowerWithin with the caller's own conditions on where an evacuated
+// VM may go (nil: none); a host whose VMs allow leaves nowhere to go stays on.
+func PowerWhere(dpmLow, dpmHigh float64, lowWindow, highWindow []VM, hosts []Host, minOn int, allow func(vm, host string) bool) PowerDecision {
 	place := map[string]string{}
 	for _, v := range highWindow {
 		place[v.Name] = v.Host
@@ -222,7 +228,7 @@ func PowerWithin(dpmLow, dpmHigh float64, lowWindow, highWindow []VM, hosts []Ho
 	}
 	slices.SortStableFunc(order, func(a, b Host) int { return cmp.Compare(cpu[a.Name], cpu[b.Name]) })
 	for _, cand := range order {
-		if moves, ok := evacuate(cand, hosts, lowWindow, place, dpmHigh); ok {
+		if moves, ok := evacuate(cand, hosts, lowWindow, place, dpmHigh, allow); ok {
 			return PowerDecision{Off: cand.Name, Evacuate: moves}
 		}
 	}
@@ -241,7 +247,7 @@ func everyHost(cpu, ram map[string]float64, cond func(c, r float64) bool) bool {
 
 // evacuate places a host's VMs on the other powered-on hosts, each on the one with
 // the lowest CPU load that stays at or under 81 % in CPU and memory.
-func evacuate(off Host, hosts []Host, vms []VM, place map[string]string, dpmHigh float64) ([]Move, bool) {
+func evacuate(off Host, hosts []Host, vms []VM, place map[string]string, dpmHigh float64, allow func(vm, host string) bool) ([]Move, bool) {
 	p := map[string]string{}
 	for k, v := range place {
 		p[k] = v
@@ -254,7 +260,7 @@ func evacuate(off Host, hosts []Host, vms []VM, place map[string]string, dpmHigh
 		var best string
 		bestLoad := math.Inf(1)
 		for _, h := range hosts {
-			if !h.On || h.Name == off.Name {
+			if !h.On || h.Name == off.Name || allow != nil && !allow(v.Name, h.Name) {
 				continue
 			}
 			p[v.Name] = h.Name
