@@ -69,6 +69,8 @@ var cases = []findingCase{
 	{check.GatewaySplit, []edit{{`    - {name: isl, a: "sw-a:24", b: "sw-b:24"}` + "\n", ""}, {`    - {name: core-isl, a: "core-a:8", b: "core-b:8"}` + "\n", ""}}, "{name: gw"},
 	{check.LocalDiskInCluster, []edit{{"host: hv1, disk: san", "host: hv1, disk: local"}}, "{name: pbx"},
 	{check.ClusterNetworks, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-voice, vlan: srv} # hv2"}}, "port_groups: # hv2"},
+	// DRS without the cluster's vMotion network can move nothing.
+	{check.ClusterNetworks, []edit{{"      vmotion_vlan: vmotion\n", ""}}, "drs: {enabled: true}"},
 	{check.ClusterStorage, []edit{{"storage: [san] # hv2", "storage: [] # hv2"}}, "storage: [] # hv2"},
 	{check.HATooFewHosts, []edit{{"hosts: [hv1, hv2]", "hosts: [hv1]"}}, "ha: {enabled: true}"},
 	{check.HAAdmission, []edit{{"ha: {enabled: true}", "ha: {enabled: true, host_failures_tolerated: 2}"}}, "host_failures_tolerated: 2"},

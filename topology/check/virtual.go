@@ -68,6 +68,16 @@ func (r *reporter) clusters() {
 					c.Name, h.Name, strings.Join(s, " "), ref.Name, strings.Join(refStorage, " "))
 			}
 		}
+		// DRS balances and DPM empties hosts by live migration, which needs the
+		// cluster's vMotion network: without one they can move nothing.
+		if c.VMotionVLAN == "" && (c.DRS.Enabled || c.DPM.Enabled) {
+			key := "drs"
+			if !c.DRS.Enabled {
+				key = "dpm"
+			}
+			r.add(ClusterNetworks, c.PosOf(key), "cluster %s has %s enabled but no vmotion_vlan: it moves VMs by live migration, which needs the cluster's vMotion network",
+				c.Name, strings.ToUpper(key))
+		}
 		if c.VMotionVLAN != "" && t.VLAN(c.VMotionVLAN) != nil {
 			for _, h := range hosts {
 				if !r.hostCarries(h, c.VMotionVLAN) {
