@@ -530,6 +530,7 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 	case admission != "disabled" && admission != "host-failures" && admission != "percentage" && admission != "failover-hosts":
 		b.fail(c.PosOf("ha.admission_control"), "unknown admission_control %q (expected disabled, host-failures, percentage or failover-hosts)", admission)
 	}
+	b.admissionSettings(c, admission)
 	ftRate := speedOr(c.Source, "ft.logging_rate", c.FT.LoggingRate, topology.DefaultFTLoggingRate)
 	return &topology.Cluster{Name: c.Name, Hosts: c.Hosts, VMotionVLAN: c.VMotionVLAN, Source: c.Source,
 		HA: topology.HA{Enabled: c.HA.Enabled, Legacy: legacy,
@@ -543,6 +544,30 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 		DRS: topology.DRS{Enabled: c.DRS.Enabled, Threshold: drsThreshold, Interval: orDefault(c.Source, "drs.interval", c.DRS.Interval, topology.DefaultDRSInterval),
 			Automation: automation},
 		DPM: topology.DPM{Enabled: c.DPM.Enabled, TargetUtilization: dpmTarget, Tolerance: dpmTol},
+	}
+}
+
+// admissionSettings refuses the settings of an admission control policy the cluster
+// does not use (they would be read and do nothing) and a policy without its settings.
+func (b *builder) admissionSettings(c ClusterSpec, policy string) {
+	how := policy
+	if c.HA.AdmissionControl == "" {
+		how = policy + " (from the settings written; admission_control chooses)"
+	}
+	for _, p := range []struct{ policy, key string }{
+		{"percentage", "ha.cpu_failover_percent"}, {"percentage", "ha.memory_failover_percent"},
+		{"failover-hosts", "ha.failover_hosts"},
+	} {
+		if p.policy != policy && written(c.Source, p.key) {
+			b.fail(c.PosOf(p.key), "%s belongs to admission_control: %s, but cluster %s's admission control is %s: it would do nothing",
+				strings.TrimPrefix(p.key, "ha."), p.policy, c.Name, how)
+		}
+	}
+	switch {
+	case policy == "percentage" && !written(c.Source, "ha.cpu_failover_percent") && !written(c.Source, "ha.memory_failover_percent"):
+		b.fail(c.PosOf("ha.admission_control"), "admission_control: percentage needs cpu_failover_percent or memory_failover_percent (the share of the cluster kept free)")
+	case policy == "failover-hosts" && len(c.HA.FailoverHosts) == 0:
+		b.fail(c.PosOf("ha.admission_control"), "admission_control: failover-hosts needs failover_hosts: [...] (the hosts kept free for restarts)")
 	}
 }
 

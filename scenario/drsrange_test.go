@@ -66,3 +66,32 @@ func TestDPMAndHARanges(t *testing.T) {
 		}
 	}
 }
+
+// The settings of an admission control policy the cluster does not use are refused
+// at their key (they would be read and do nothing), and a policy without its settings
+// is refused at admission_control.
+func TestAdmissionSettingsOfAnotherPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"admission_control=host-failures", "cpu_failover_percent=25"}, "cpu_failover_percent belongs to admission_control: percentage"},
+		{[]string{"failover_hosts=[hv-4]", "memory_failover_percent=25"}, "admission control is failover-hosts (from the settings written"},
+		{[]string{"admission_control=percentage"}, "percentage needs cpu_failover_percent or memory_failover_percent"},
+		{[]string{"admission_control=failover-hosts"}, "failover-hosts needs failover_hosts"},
+	} {
+		sc, err := scenarios.Load("classic-dc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got error
+		for _, set := range tc.sets {
+			if got = sc.Set("topology.clusters[vcluster].ha."+strings.SplitN(set, "=", 2)[0], strings.SplitN(set, "=", 2)[1]); got != nil {
+				break
+			}
+		}
+		if got == nil || !strings.Contains(got.Error(), tc.want) {
+			t.Errorf("%v: %v, want an error saying %q", tc.sets, got, tc.want)
+		}
+	}
+}

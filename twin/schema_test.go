@@ -188,7 +188,7 @@ var fieldEffects = map[string]fieldEffect{
 	// web-1 (not restarted by HA) starts with hv-1 when hv-1 is back at 720 s; admission
 	// control refuses that power-on (twin/admission_test.go has the arithmetic).
 	"topology.clusters[].ha.host_failures_tolerated": runs("topology.clusters[vcluster].ha.host_failures_tolerated=3").with(web1WithHost...).on("classic-dc"),
-	"topology.clusters[].ha.admission_control":       runs("topology.clusters[vcluster].ha.admission_control=disabled").with(web1WithHost...).with("topology.clusters[vcluster].ha.memory_failover_percent=92").on("classic-dc"),
+	"topology.clusters[].ha.admission_control":       runs("topology.clusters[vcluster].ha.admission_control=disabled").with(web1WithHost...).with("topology.clusters[vcluster].ha.host_failures_tolerated=3").on("classic-dc"),
 	"topology.clusters[].ha.cpu_failover_percent":    runs("topology.clusters[vcluster].ha.cpu_failover_percent=99").with(web1WithHost...).on("classic-dc"),
 	"topology.clusters[].ha.memory_failover_percent": runs("topology.clusters[vcluster].ha.memory_failover_percent=92").with(web1WithHost...).on("classic-dc"),
 	"topology.clusters[].ha.failover_hosts":          runs("topology.clusters[vcluster].ha.failover_hosts=[hv-1]").with(web1WithHost...).on("classic-dc"),
