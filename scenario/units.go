@@ -52,7 +52,7 @@ func (d *Duration) setText(s string) bool {
 // MarshalYAML writes the duration back in its string form.
 func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
 
-// Bandwidth is a bit rate in bits per second, written "100M", "1G", "10Gbps", "64k",
+// Bandwidth is a bit rate in bits per second, written "100M", "1G", "10Gbps", "64k", "1T",
 // "2.5Mbps" or as a plain number of bits per second.
 type Bandwidth int64
 
@@ -64,7 +64,7 @@ func (b *Bandwidth) UnmarshalYAML(ctx context.Context, node ast.Node) error {
 	}
 	if !b.setText(s) {
 		return &PosError{nodePos(fileOf(ctx), node),
-			fmt.Sprintf("invalid bit rate %q: expected a number with k, M or G (bits per second), e.g. 64k, 100M, 10G", s)}
+			fmt.Sprintf("invalid bit rate %q: expected a number with k, M, G or T (bits per second), e.g. 64k, 100M, 10G", s)}
 	}
 	return nil
 }
