@@ -111,7 +111,7 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 		fs = append(fs, scenario.CheckFailureLoad(sc, t, time.Duration(opt.Duration))...)
 	}
 	for _, f := range fs {
-		if unrunnable(f.Kind) {
+		if Unrunnable(f.Kind) {
 			return nil, fmt.Errorf("%s: %s", f.Pos, f.Message)
 		}
 	}
@@ -205,10 +205,10 @@ func New(sc *scenario.Scenario, opt Options) (*Twin, error) {
 // that a long run with a refused random class stays small.
 const maxRefusedListed = 100
 
-// unrunnable reports whether a finding stops a run even with --force: a value no
+// Unrunnable reports whether a finding stops a run even with --force: a value no
 // device could have, a failure the simulation does not model, a flow with nothing to
 // carry, or more random failures than a run can hold.
-func unrunnable(k check.Kind) bool {
+func Unrunnable(k check.Kind) bool {
 	switch k {
 	case check.BadValue, check.FailureNotSimulated, check.FlowEndpoints, check.FailureBudget:
 		return true

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -77,6 +78,12 @@ func runScenario(cmd *cobra.Command, arg string, o runOptions) error {
 	}
 	opt := twin.Options{Duration: sim.Time(o.duration), Force: o.force}
 	if fs := twin.Check(sc); o.force {
+		// Values no run can be made of stop --force too: say so instead of "running
+		// anyway" followed by a refusal.
+		hard := slices.DeleteFunc(slices.Clone(fs), func(f check.Finding) bool { return f.Severity != check.Error || !twin.Unrunnable(f.Kind) })
+		if err := configErrors(sc, hard, arg, o.sets, "--force runs past mistakes, not past values no run can be made of"); err != nil {
+			return err
+		}
 		if n := fs.Count(check.Error); n > 0 {
 			fmt.Fprintf(cmd.ErrOrStderr(), "dctwin: %s has %s (see %s); running anyway\n",
 				sc.Name, countErrors(n), checkCommand(arg, o.sets))

@@ -135,6 +135,16 @@ func TestForceRunsAScenarioWithCheckErrors(t *testing.T) {
 	}
 }
 
+// A value no run can be made of stops --force too, with the error at its place and
+// without a "running anyway" first.
+func TestForceStopsAtAValueNoRunCanUse(t *testing.T) {
+	_, errOut, err := run(t, "run", "teaming-lab", "--force", "--set", "topology.hosts[srv-1].teams[bond0].detection.interval=0s")
+	if code := exitCode(err); code != 1 || strings.Contains(errOut, "running anyway") ||
+		!strings.Contains(err.Error(), "not past values no run can be made of") || !strings.Contains(err.Error(), "error:") {
+		t.Fatalf("exit %d, stderr %q, error %v", code, errOut, err)
+	}
+}
+
 // TestRunShowsTheErrorsOfASetValue: an error that only a --set value makes is printed
 // by run itself, at its place in the --set, and the check command it points to
 // repeats the --set (without it, check of the scenario finds no error).
