@@ -709,8 +709,20 @@ func (m *Model) openMenu(schedule bool) tea.Cmd {
 }
 
 func (m *Model) menuKey(k tea.KeyMsg) tea.Cmd {
+	return m.listMenuKey(k, len(m.menu), func(i int) tea.Cmd {
+		m.kind = m.menu[i]
+		if m.schedule {
+			return m.openInput(modeDelay, fmt.Sprintf("fail %s (%s) after: ", m.menuFor, m.kind), "5s")
+		}
+		return m.fail(m.menuFor, m.kind, 0)
+	})
+}
+
+// listMenuKey is a key in a menu of n entries (the failure kinds, the migration
+// targets): arrows move, a digit or enter chooses, esc cancels, q quits.
+func (m *Model) listMenuKey(k tea.KeyMsg, n int, choose func(i int) tea.Cmd) tea.Cmd {
 	c := listCursor{at: m.menuAt}
-	if c.move(k, m.keys, len(m.menu), len(m.menu)) {
+	if c.move(k, m.keys, n, n) {
 		m.menuAt = c.at
 		return nil
 	}
@@ -722,16 +734,13 @@ func (m *Model) menuKey(k tea.KeyMsg) tea.Cmd {
 		m.mode = modeNormal
 	case key.Matches(k, m.keys.Enter):
 		m.mode = modeNormal
-		m.kind = m.menu[m.menuAt]
-		if m.schedule {
-			return m.openInput(modeDelay, fmt.Sprintf("fail %s (%s) after: ", m.menuFor, m.kind), "5s")
-		}
-		return m.fail(m.menuFor, m.kind, 0)
+		return choose(m.menuAt)
 	default:
 		// A digit chooses directly.
-		if s := k.String(); len(s) == 1 && s[0] >= '1' && s[0] <= '9' && int(s[0]-'1') < len(m.menu) {
+		if s := k.String(); len(s) == 1 && s[0] >= '1' && s[0] <= '9' && int(s[0]-'1') < n {
 			m.menuAt = int(s[0] - '1')
-			return m.menuKey(tea.KeyMsg{Type: tea.KeyEnter})
+			m.mode = modeNormal
+			return choose(m.menuAt)
 		}
 	}
 	return nil

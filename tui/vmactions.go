@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"dctwin/sim"
@@ -130,27 +129,7 @@ func (m *Model) hostMenuWidth() int {
 
 // hostMenuKey chooses the migration target.
 func (m *Model) hostMenuKey(k tea.KeyMsg) tea.Cmd {
-	c := listCursor{at: m.menuAt}
-	if c.move(k, m.keys, len(m.hostMenu), len(m.hostMenu)) {
-		m.menuAt = c.at
-		return nil
-	}
-	switch {
-	case key.Matches(k, m.keys.Quit):
-		m.quitting = true
-		return tea.Quit
-	case key.Matches(k, m.keys.Cancel):
-		m.mode = modeNormal
-	case key.Matches(k, m.keys.Enter):
-		m.mode = modeNormal
-		return m.migrate(m.menuFor, m.hostMenu[m.menuAt])
-	default:
-		if s := k.String(); len(s) == 1 && s[0] >= '1' && s[0] <= '9' && int(s[0]-'1') < len(m.hostMenu) {
-			m.menuAt = int(s[0] - '1')
-			return m.hostMenuKey(tea.KeyMsg{Type: tea.KeyEnter})
-		}
-	}
-	return nil
+	return m.listMenuKey(k, len(m.hostMenu), func(i int) tea.Cmd { return m.migrate(m.menuFor, m.hostMenu[i]) })
 }
 
 // hostMenuView lists the targets with their state.

@@ -7,15 +7,24 @@ import "fmt"
 // one that takes it down and restarts it; a host in maintenance mode takes no
 // restarts (vSphere leaves it out of HA's placement).
 
+// vmAndHost finds a VM and a host of the cluster by name.
+func (c *Cluster) vmAndHost(vmName, hostName string) (*vm, *host, error) {
+	v, ok := c.vmName[vmName]
+	if !ok {
+		return nil, nil, fmt.Errorf("ha: no VM %q in cluster %s", vmName, c.name)
+	}
+	h, ok := c.byName[hostName]
+	if !ok {
+		return nil, nil, fmt.Errorf("ha: no host %q in cluster %s", hostName, c.name)
+	}
+	return v, h, nil
+}
+
 // Moved tells the agents that a running VM runs on another host of the cluster now.
 func (c *Cluster) Moved(vm, host string) error {
-	v, ok := c.vmName[vm]
-	if !ok {
-		return fmt.Errorf("ha: no VM %q in cluster %s", vm, c.name)
-	}
-	h, ok := c.byName[host]
-	if !ok {
-		return fmt.Errorf("ha: no host %q in cluster %s", host, c.name)
+	v, h, err := c.vmAndHost(vm, host)
+	if err != nil {
+		return err
 	}
 	v.host = h
 	return nil
@@ -24,13 +33,9 @@ func (c *Cluster) Moved(vm, host string) error {
 // Resumed tells the agents that a VM runs on host by a means of its own (an FT
 // secondary went live there): a restart due for it is called off.
 func (c *Cluster) Resumed(vm, host string) error {
-	v, ok := c.vmName[vm]
-	if !ok {
-		return fmt.Errorf("ha: no VM %q in cluster %s", vm, c.name)
-	}
-	h, ok := c.byName[host]
-	if !ok {
-		return fmt.Errorf("ha: no host %q in cluster %s", host, c.name)
+	v, h, err := c.vmAndHost(vm, host)
+	if err != nil {
+		return err
 	}
 	if v.state == VMBooting {
 		v.host.powerOns--
