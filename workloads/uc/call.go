@@ -58,6 +58,7 @@ type Call struct {
 	// prev and next link the calls in progress (Model.active) while listed.
 	prev, next *Call
 	listed     bool
+	listSeq    uint64 // its place in the order of setup (Model.rate)
 
 	attempted, answered, finished sim.Time
 	transmissions                 int
@@ -235,6 +236,7 @@ func (c *Call) answer() {
 	}
 	c.state = Talking
 	c.answered = now
+	m.rate(c)
 	for _, p := range c.audio {
 		p.watch()
 		c.sawMouthToEar(p.taNow)

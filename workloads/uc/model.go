@@ -1,6 +1,7 @@
 package uc
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -30,6 +31,13 @@ type Model struct {
 	since  map[string]sim.Time // when each lost node failed
 	active calls               // calls ringing or talking, in order of setup
 	seq    int
+	// rated is the talking calls that are not steady, in order of setup (a call's
+	// listed number): the ones sample rates. Steady calls, most of a busy hour's,
+	// are not visited at all; ended ones leave it at the next sample.
+	rated    []*Call
+	listSeq  uint64
+	sampling bool    // sample is visiting rated: rate queues in pending instead
+	pending  []*Call // calls to rate that became unsteady during a sample
 
 	ticker  *sim.Timer
 	started bool
@@ -234,7 +242,23 @@ func (p *pbxState) activeNode(down map[string]bool) string {
 // Active returns the calls ringing or talking now, in order of setup.
 func (m *Model) Active() []*Call { return m.active.list() }
 
-func (m *Model) addActive(c *Call) { m.active.push(c) }
+func (m *Model) addActive(c *Call) {
+	m.listSeq++
+	c.listSeq = m.listSeq
+	m.active.push(c)
+}
+
+// rate puts a talking call that is not steady among those sample rates, at its place
+// in the order of setup (sample visits them in that order, as it once visited every
+// call in progress, so its sums and records do not depend on when calls settled).
+func (m *Model) rate(c *Call) {
+	if m.sampling {
+		m.pending = append(m.pending, c)
+		return
+	}
+	i, _ := slices.BinarySearchFunc(m.rated, c.listSeq, func(x *Call, s uint64) int { return cmp.Compare(x.listSeq, s) })
+	m.rated = slices.Insert(m.rated, i, c)
+}
 
 // removeActive takes c out of the active calls.
 func (m *Model) removeActive(c *Call) { m.active.remove(c) }

@@ -2,6 +2,7 @@ package uc
 
 import (
 	"math"
+	"slices"
 
 	"dctwin/sim"
 )
@@ -59,10 +60,13 @@ func (m *Model) sample() {
 	var sum float64
 	n := 0
 	var settled []*Call
-	for c := m.active.first; c != nil; c = c.next {
+	kept := m.rated[:0]
+	m.sampling = true
+	for _, c := range m.rated {
 		if c.state != Talking || c.steady {
-			continue
+			continue // ended since the last sample
 		}
+		kept = append(kept, c)
 		mos, since, ok := c.sampleInterval(now)
 		if !ok {
 			continue
@@ -91,11 +95,24 @@ func (m *Model) sample() {
 	if n > 0 {
 		s.MeanMOS = sum / float64(n)
 	}
+	clear(m.rated[len(kept):])
+	m.rated = kept
+	m.sampling = false
 	for _, c := range settled {
 		c.steady = true
 		m.steadySum += c.steadyMOS
 		m.steadyN++
 	}
+	if len(settled) > 0 {
+		m.rated = slices.DeleteFunc(m.rated, func(c *Call) bool { return c.steady })
+	}
+	for _, c := range m.pending {
+		if c.state == Talking && !c.steady && !slices.Contains(m.rated, c) {
+			m.rate(c)
+		}
+	}
+	clear(m.pending)
+	m.pending = m.pending[:0]
 	m.series = keepRecent(m.series, s)
 	m.ticker.Reset(m.cfg.SampleInterval)
 }
@@ -150,4 +167,7 @@ func (c *Call) unsteady() {
 	c.steady = false
 	c.m.steadySum -= c.steadyMOS
 	c.m.steadyN--
+	if c.state == Talking {
+		c.m.rate(c)
+	}
 }
