@@ -19,7 +19,8 @@ type bridge struct {
 	lports    []*lport
 	peerLinks []*Link
 	table     map[fdbKey]*fdbEntry // the entries looked up or learned so far
-	entries   []*fdbEntry          // creation order, for deterministic scans
+	entries   []*fdbEntry          // every entry; in creation order unless unsorted (scanned)
+	unsorted  bool                 // entries has an entry out of creation order
 	tableMax  int                  // the most entries table held since it was made (forget.go)
 	gone      map[fdbKey]int32     // the creation numbers of the entries forgotten (forget.go)
 	tcUntil   sim.Time             // STP topology change: short aging until then
@@ -203,7 +204,13 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 		b.table[k] = e
 		b.tableMax = max(b.tableMax, len(b.table))
 	}
-	b.entries = insertByCreation(b.entries, e)
+	// Appended, not inserted at its place: an entry forgotten and written again has
+	// an old creation number, and inserting it into tens of thousands moved them all.
+	// The scans that need the order sort first (scanned).
+	if k := len(b.entries); k > 0 && b.entries[k-1].id > e.id {
+		b.unsorted = true
+	}
+	b.entries = append(b.entries, e)
 	b.n.entryCount++
 	b.n.materialized(k, e)
 	return e
@@ -239,14 +246,14 @@ func (e *fdbEntry) setPort(lp *lport) {
 	}
 }
 
-// insertByCreation inserts e into es, which is in creation order: at the end, unless e
-// was forgotten and is written again.
-func insertByCreation(es []*fdbEntry, e *fdbEntry) []*fdbEntry {
-	if k := len(es); k == 0 || es[k-1].id < e.id {
-		return append(es, e)
+// scanned returns the bridge's entries in creation order, sorting them first if an
+// entry written again was appended out of it.
+func (b *bridge) scanned() []*fdbEntry {
+	if b.unsorted {
+		byCreation(b.entries)
+		b.unsorted = false
 	}
-	i, _ := slices.BinarySearchFunc(es, e.id, func(x *fdbEntry, id int32) int { return cmp.Compare(x.id, id) })
-	return slices.Insert(es, i, e)
+	return b.entries
 }
 
 // byCreation orders entries as they were created, the order the tables are scanned
@@ -391,7 +398,7 @@ func (b *bridge) ageOut(e *fdbEntry) {
 
 // shortenAging applies the topology-change aging time to entries nobody refreshes.
 func (b *bridge) shortenAging() {
-	for _, e := range b.entries {
+	for _, e := range b.scanned() {
 		if e.lp != nil && e.lp.cpu == nil && e.refs == 0 && e.state&entryAging == 0 {
 			b.armAging(e)
 		}

@@ -356,6 +356,14 @@ func (w *walker) forward(sw *device, in *lport) {
 	w.dep(&e.deps)
 	switch {
 	case e.lp == nil:
+		if w.flooding == 0 && w.f != nil && w.n.lazyOn {
+			// The flood looks the destination up and learns the source on every
+			// bridge of the VLAN: index both keys by bridge now, not after a
+			// quarter of the bridges' tables were probed for them.
+			vi := w.n.vlanIndex(w.fr.vlan)
+			w.n.indexKey(w.n.keyAt(vi, w.fr.dst))
+			w.n.indexKey(w.n.keyAt(vi, w.fr.src))
+		}
 		w.flood(sw, in)
 	case e.lp == in:
 		w.lose(b.name, " filters: the entry points back to the ingress port for ", w.fr.dst)

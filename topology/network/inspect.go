@@ -143,7 +143,7 @@ func (n *Network) inspectBridge(b *bridge, maxMACs int) *BridgeInspection {
 		since sim.Time
 	}
 	var all []ranked
-	for _, e := range b.entries {
+	for _, e := range b.scanned() {
 		if e.lp == nil || e.lp.cpu != nil {
 			continue
 		}

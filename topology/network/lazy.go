@@ -72,16 +72,23 @@ var keyIndexFloor = 16
 // index adds e to ks.byBridge, building the index once the key has enough entries.
 func (n *Network) index(ks *keyState, e *fdbEntry) {
 	if ks.byBridge == nil {
-		if len(ks.entries) < n.keyIndexMin() {
-			return
-		}
-		ks.byBridge = make([]*fdbEntry, len(n.bridges))
-		for _, x := range ks.entries {
-			ks.byBridge[x.b.id] = x
+		if len(ks.entries) >= n.keyIndexMin() {
+			n.indexKey(ks)
 		}
 		return
 	}
 	ks.byBridge[e.b.id] = e
+}
+
+// indexKey indexes the entries of ks by bridge, whatever their number (nil: none).
+func (n *Network) indexKey(ks *keyState) {
+	if ks == nil || ks.byBridge != nil {
+		return
+	}
+	ks.byBridge = make([]*fdbEntry, len(n.bridges))
+	for _, x := range ks.entries {
+		ks.byBridge[x.b.id] = x
+	}
 }
 
 // unindex drops the index of a key left with fewer than half keyIndexMin entries,
@@ -123,7 +130,7 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 	if ks == nil {
 		ks = n.keyOf(k)
 	}
-	ks.entries = insertByCreation(ks.entries, e)
+	ks.entries = append(ks.entries, e) // in no order: announce sorts what it reaches
 	n.index(ks, e)
 	b := e.b
 	lp, last, fire, ok := n.derived(b, ks)
