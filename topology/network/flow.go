@@ -485,6 +485,7 @@ func (n *Network) evaluate(f *Flow) {
 		}
 		w.reset(f, f.hash)
 		w.walk(fd)
+		w.unindexEager()
 		// A flow re-walked over the links it crossed before (one still flooding, say,
 		// re-walked because a port it looked at changed) leaves every load as it was.
 		if !slices.Equal(fd.all, w.all) {

@@ -49,6 +49,7 @@ type walker struct {
 	segs     []floodSeg // floods past host ports (floodload.go)
 	path     []hop
 	held     []learnRef
+	indexed  []fdbKey // keys the walk indexed by bridge for its floods (unindexEager)
 	done     bool
 	local    bool // delivered inside a hypervisor's virtual switch, without a hop
 	byFlood  bool // the delivered copy was flooded on the way
@@ -88,9 +89,18 @@ func (w *walker) reset(f *Flow, hash uint32) {
 	}
 	w.fr = frame{}
 	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
-	w.segs = w.segs[:0]
+	w.segs, w.indexed = w.segs[:0], w.indexed[:0]
 	w.done, w.local, w.byFlood, w.dup, w.reason, w.flooding = false, false, false, false, loss{}, 0
 	w.n.walkID++
+}
+
+// unindexEager drops again the indexes the walk made for keys its floods left on
+// fewer bridges than keep an index (a flood that soon met a bridge knowing its
+// destination): their entries go back to their bridges' tables.
+func (w *walker) unindexEager() {
+	for _, k := range w.indexed {
+		w.n.unindex(k, w.n.keyAt(int(k.vlan), k.mac))
+	}
 }
 
 func (w *walker) dep(d *depList) {
@@ -360,9 +370,13 @@ func (w *walker) forward(sw *device, in *lport) {
 			// The flood looks the destination up and learns the source on every
 			// bridge of the VLAN: index both keys by bridge now, not after a
 			// quarter of the bridges' tables were probed for them.
-			vi := w.n.vlanIndex(w.fr.vlan)
-			w.n.indexKey(w.n.keyAt(vi, w.fr.dst))
-			w.n.indexKey(w.n.keyAt(vi, w.fr.src))
+			vi := int32(w.n.vlanIndex(w.fr.vlan))
+			for _, k := range [2]fdbKey{{vi, w.fr.dst}, {vi, w.fr.src}} {
+				if ks := w.n.keyAt(int(k.vlan), k.mac); ks != nil && ks.byBridge == nil {
+					w.n.indexKey(ks)
+					w.indexed = append(w.indexed, k)
+				}
+			}
 		}
 		w.flood(sw, in)
 	case e.lp == in:

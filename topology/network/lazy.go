@@ -85,7 +85,12 @@ func (n *Network) indexKey(ks *keyState) {
 	if ks == nil || ks.byBridge != nil {
 		return
 	}
-	ks.byBridge = make([]*fdbEntry, len(n.bridges))
+	if k := len(n.freeIndexes); k > 0 {
+		ks.byBridge = n.freeIndexes[k-1]
+		n.freeIndexes = n.freeIndexes[:k-1]
+	} else {
+		ks.byBridge = make([]*fdbEntry, len(n.bridges))
+	}
 	for _, x := range ks.entries {
 		ks.byBridge[x.b.id] = x
 	}
@@ -105,6 +110,11 @@ func (n *Network) unindex(k fdbKey, ks *keyState) {
 		}
 		b.table[k] = e
 		b.tableMax = max(b.tableMax, len(b.table))
+	}
+	// Kept for the next key to index (a few, so as not to hold memory for nothing).
+	if len(n.freeIndexes) < 16 {
+		clear(ks.byBridge)
+		n.freeIndexes = append(n.freeIndexes, ks.byBridge)
 	}
 	ks.byBridge = nil
 }

@@ -72,13 +72,14 @@ type Network struct {
 	scratch               []*fdbEntry // entries a flush clears
 
 	// Broadcasts learned lazily (lazy.go, floodtree.go).
-	lazyOn   bool
-	maxAging sim.Time // the longest MAC aging time of any bridge
-	keys     map[fdbKey]*keyState
-	keyDense [][]*keyState // keys by VLAN index and MAC: the look-up of bridge.entry
-	trees    []*floodTree  // by dense VLAN index
-	floodVer uint64        // bumped by every change a flood tree depends on
-	reached  []*fdbEntry   // scratch of announce
+	lazyOn      bool
+	maxAging    sim.Time // the longest MAC aging time of any bridge
+	keys        map[fdbKey]*keyState
+	keyDense    [][]*keyState // keys by VLAN index and MAC: the look-up of bridge.entry
+	freeIndexes [][]*fdbEntry // cleared by-bridge indexes to reuse (lazy.go)
+	trees       []*floodTree  // by dense VLAN index
+	floodVer    uint64        // bumped by every change a flood tree depends on
+	reached     []*fdbEntry   // scratch of announce
 
 	owners     []macOwner // by MAC: the host or NIC it belongs to (floodload.go)
 	floodQueue []*bridge  // bridges whose floods changed this instant (floodload.go)
