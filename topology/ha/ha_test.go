@@ -276,7 +276,7 @@ func TestConcurrentPowerOns(t *testing.T) {
 func TestVMMonitoring(t *testing.T) {
 	s, w, c := threeHosts(t, Config{VMMonitoring: true})
 	s.At(50*sim.Second, func() {
-		if err := c.Hang("vm11"); err != nil {
+		if err := c.GuestStopped("vm11", "guest hung"); err != nil {
 			t.Error(err)
 		}
 	})
