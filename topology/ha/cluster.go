@@ -123,9 +123,14 @@ func (c *Cluster) VM(name string) (VMState, string, bool) {
 // §6.1: 30 s). reason is said in the trace.
 //
 // A guest that reboots itself after a crash is not reported here: to the agents it
-// is a VM that stays powered on, and VM monitoring leaves it alone while it boots
-// (vSphere resets a VM only when its heartbeats stopped and it does no I/O either,
-// and a booting guest reads its disk; its heartbeats resume when it has booted).
+// is a VM that stays powered on, and VM monitoring leaves it alone while it boots.
+// vSphere resets a VM only when its heartbeats stopped and it did no disk or network
+// I/O either (vSphere Availability guide, "VM and Application Monitoring": the I/O
+// stats interval, das.iostatsinterval, 120 s), and a booting guest reads its disk;
+// its heartbeats resume when it has booted. dctwin leaves the I/O window out for a
+// guest that stopped: the reset comes the failure interval after the last heartbeat,
+// as reference-facts §6.1 gives it (a guest busy with I/O until it hung would be reset
+// up to 120 s after its last I/O in vSphere).
 func (c *Cluster) GuestStopped(name, reason string) error {
 	v, ok := c.vmName[name]
 	if !ok {
