@@ -1,6 +1,7 @@
 package twin_test
 
 import (
+	"strings"
 	"testing"
 
 	"dctwin/sim"
@@ -113,5 +114,27 @@ func TestGuestRepairDuringReboot(t *testing.T) {
 	f := tw.Report().Failures[0]
 	if len(f.VMs) != 1 || f.VMs[0].OutageMs == nil || *f.VMs[0].OutageMs != 60_000 || f.VMs[0].Mechanism != "guest reboot" {
 		t.Errorf("VM lines %+v, want web-1 down 60 s by guest reboot", f.VMs)
+	}
+}
+
+// Random failures of a kind: every one is of that kind, and only components that can
+// fail that way take part (a host hang of the hypervisors, not of db-write or
+// legacy-fax).
+func TestRandomFailuresOfAKind(t *testing.T) {
+	for _, c := range []struct{ class, kind, prefix string }{
+		{"vm", "vm-hang", ""},
+		{"host", "host-hang", "hv-"},
+	} {
+		tw := runBuiltin(t, "classic-dc", [2]string{"failures.scheduled", "[]"},
+			[2]string{"failures.random", "[{class: " + c.class + ", kind: " + c.kind + ", mtbf: 5m, mttr: 1m}]"})
+		fs := tw.Report().Failures
+		if len(fs) == 0 {
+			t.Fatalf("%s: no random failure in 10 min with mtbf 5m", c.kind)
+		}
+		for _, f := range fs {
+			if f.Kind != c.kind || !strings.HasPrefix(f.Component, c.prefix) {
+				t.Errorf("random %s failure %s of %s", c.kind, f.Kind, f.Component)
+			}
+		}
 	}
 }
