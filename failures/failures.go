@@ -33,9 +33,14 @@ const (
 	Enclosure  Kind = "enclosure"
 	Host       Kind = "host"
 	Storage    Kind = "storage"
-	// VM is a guest that stops serving (a crash or a hang) while its host runs on; its
-	// repair is the guest serving again.
+	// VM is a guest that crashes (a kernel panic, a blue screen) while its host runs
+	// on: the VM fails, and its own crash handling (the VM's on_guest_crash) reboots
+	// it or halts it. Its repair is the guest serving again.
 	VM Kind = "vm"
+	// VMHang is a guest that hangs (a kernel or application deadlock) while its host
+	// runs on: it stays powered on, sends nothing and stops its VMware Tools
+	// heartbeats; it cannot recover on its own. Its repair is the guest serving again.
+	VMHang Kind = "vm-hang"
 	// HostHang is a hypervisor that stops (a purple screen, a hung kernel) with its NICs'
 	// carrier still up: its VMs and its HA agent stop, the network notices nothing.
 	// Its repair is a reset: the host boots.
@@ -51,7 +56,7 @@ const (
 )
 
 // Kinds lists every failure kind.
-var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, HostHang, HostIsolation, Storage, StoragePath, VM}
+var Kinds = []Kind{Link, LinkOneWay, NIC, SwitchPort, Switch, Module, PSU, Enclosure, Host, HostHang, HostIsolation, Storage, StoragePath, VM, VMHang}
 
 // ParseKind accepts a failure kind name.
 func ParseKind(s string) (Kind, error) {
@@ -74,6 +79,8 @@ func (k Kind) Class() topology.Class {
 		return topology.ClassLink
 	case HostHang, HostIsolation, StoragePath:
 		return topology.ClassHost
+	case VMHang:
+		return topology.ClassVM
 	}
 	return topology.Class(k)
 }

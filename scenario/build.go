@@ -120,6 +120,7 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 			Role: v.Role, FT: v.FT, Source: v.Source,
 			BootTime:        orDefault(v.Source, "boot_time", v.BootTime, topology.DefaultVMBootTime),
 			RestartPriority: strings.ToLower(v.RestartPriority),
+			OnGuestCrash:    v.OnGuestCrash,
 			DirtyRateBps:    float64(topology.DefaultDirtyRateBps), WorkingSetGB: v.WorkingSetGB}
 		if _, ok := v.Source.Fields.Get("dirty_rate"); ok {
 			vm.DirtyRateBps = float64(v.DirtyRate)
@@ -134,6 +135,13 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 		case "high", "medium", "low", "disabled":
 		default:
 			b.fail(v.PosOf("restart_priority"), "unknown restart_priority %q (expected high, medium, low or disabled)", v.RestartPriority)
+		}
+		switch vm.OnGuestCrash {
+		case "":
+			vm.OnGuestCrash = topology.DefaultOnGuestCrash
+		case topology.GuestReboot, topology.GuestHalt:
+		default:
+			b.fail(v.PosOf("on_guest_crash"), "unknown on_guest_crash %q (expected reboot or halt)", v.OnGuestCrash)
 		}
 		if vm.Disk == "" {
 			vm.Disk = topology.LocalDisk

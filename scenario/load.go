@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,8 +120,13 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 func checkSectionValues(sc *Scenario) Errors {
 	var errs Errors
 	for _, r := range sc.Spec.Failures.Random {
-		if _, err := topology.ParseClass(r.Class); err != nil {
+		class, err := topology.ParseClass(r.Class)
+		if err != nil {
 			errs = append(errs, &PosError{r.PosOf("class"), err.Error()})
+		}
+		if r.Kind != "" && err == nil && !slices.Contains(kindsOf(class), r.Kind) {
+			errs = append(errs, &PosError{r.PosOf("kind"),
+				fmt.Sprintf("random %s failures cannot be of kind %s (expected one of %s)", r.Class, r.Kind, strings.Join(kindsOf(class), ", "))})
 		}
 		if r.Distribution != "" && !containsDist(r.Distribution) {
 			errs = append(errs, &PosError{r.PosOf("distribution"),
@@ -128,6 +134,17 @@ func checkSectionValues(sc *Scenario) Errors {
 		}
 	}
 	return errs
+}
+
+// kindsOf lists the failure kinds of a component class (no repair, no operation).
+func kindsOf(c topology.Class) []string {
+	var out []string
+	for _, k := range FailureKinds {
+		if k.Class() == c && k != RepairKind && !k.Operation() {
+			out = append(out, string(k))
+		}
+	}
+	return out
 }
 
 func containsDist(d Distribution) bool {

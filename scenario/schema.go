@@ -207,7 +207,8 @@ type HASpec struct {
 	// left out, on when every host of the cluster is attached to one storage array
 	// (vSphere picks heartbeat datastores among those all hosts mount).
 	DatastoreHeartbeats *bool `yaml:"datastore_heartbeats"`
-	// VMMonitoring resets a VM whose guest hung (a failure of kind vm) after 30 s.
+	// VMMonitoring resets a VM whose guest stopped its heartbeats (a failure of kind
+	// vm-hang, or of kind vm on a VM with on_guest_crash: halt) after 30 s.
 	VMMonitoring bool `yaml:"vm_monitoring"`
 	// APDResponse and APDDelay are VM Component Protection for a datastore in
 	// All-Paths-Down (scenario/storage.go).
@@ -278,6 +279,10 @@ type VMSpec struct {
 	// RestartPriority high, medium (default), low or disabled.
 	BootTime        Duration `yaml:"boot_time"`
 	RestartPriority string   `yaml:"restart_priority"`
+	// OnGuestCrash is what the guest does after a crash (a failure of kind vm):
+	// reboot (default: it boots for boot_time on its host) or halt (it stays down
+	// until HA VM monitoring resets it, or the repair).
+	OnGuestCrash string `yaml:"on_guest_crash"`
 	// DirtyRate is how fast the guest writes its memory (bits per second: "200M" is
 	// 25 MB/s) and WorkingSetGB the writable working set it writes into (all its
 	// memory if left out): a live migration's pre-copy rounds follow from them

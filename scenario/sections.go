@@ -143,7 +143,7 @@ const RepairKind FailureKind = "repair"
 
 // FailureKinds lists the kinds a scheduled failure may have.
 var FailureKinds = []FailureKind{"link", LinkOneWay, "nic", "switch-port", "switch", "module",
-	"psu", "enclosure", "host", HostHang, HostIsolation, "storage", StoragePath, "vm", RepairKind, MigrateKind, MaintenanceKind, MaintenanceExitKind}
+	"psu", "enclosure", "host", HostHang, HostIsolation, "storage", StoragePath, "vm", VMHang, RepairKind, MigrateKind, MaintenanceKind, MaintenanceExitKind}
 
 // Operations a scheduled entry may carry out instead of a failure: a live migration
 // of a VM (component) to the host `to` names, and a hypervisor entering maintenance
@@ -167,6 +167,9 @@ const HostHang FailureKind = "host-hang"
 // HostIsolation is the failure kind of a hypervisor that loses its management network.
 const HostIsolation FailureKind = "host-isolation"
 
+// VMHang is the failure kind of a guest that hangs (kind vm is a guest that crashes).
+const VMHang FailureKind = "vm-hang"
+
 // Class is the component class a failure of this kind applies to ("" for a repair,
 // which applies to any).
 func (k FailureKind) Class() topology.Class {
@@ -175,7 +178,7 @@ func (k FailureKind) Class() topology.Class {
 		return topology.ClassLink
 	case HostHang, HostIsolation, StoragePath, MaintenanceKind, MaintenanceExitKind:
 		return topology.ClassHost
-	case MigrateKind:
+	case MigrateKind, VMHang:
 		return topology.ClassVM
 	case RepairKind:
 		return ""
@@ -226,9 +229,12 @@ type Distribution string
 var Distributions = []Distribution{"exponential", "weibull", "lognormal"}
 
 // RandomFailure fails every component of a class at random: times between failures
-// with mean MTBF, repair times with mean MTTR.
+// with mean MTBF, repair times with mean MTTR. Kind is how they fail, one of the
+// failure kinds of the class (`{class: vm, kind: vm-hang, ...}`); left out, the
+// class's own kind (a vm's guest crashes, a host fails).
 type RandomFailure struct {
 	Class           string       `yaml:"class"`
+	Kind            string       `yaml:"kind"`
 	MTBF            Duration     `yaml:"mtbf"`
 	MTTR            Duration     `yaml:"mttr"`
 	Distribution    Distribution `yaml:"distribution"`

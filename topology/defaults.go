@@ -144,6 +144,13 @@ const (
 	DefaultVMClusterTimeout   = 3 * time.Second
 	DefaultVMClusterTakeover  = 2 * time.Second
 	DefaultRestartPriority    = "medium"
+	// DefaultOnGuestCrash is what a guest does after a crash when its VM does not say:
+	// it reboots. That is what a server's own crash handling does unless someone
+	// changed it: Windows restarts after a stop error by default ("automatically
+	// restart" under system failure), and a Linux server with kdump (RHEL's default)
+	// saves the dump and reboots; only a bare Linux kernel with kernel.panic=0 halts,
+	// which on_guest_crash: halt stands for.
+	DefaultOnGuestCrash = GuestReboot
 	// DefaultDRSThreshold is migration threshold level 3 and DefaultDRSInterval the
 	// 5 min invocation period (reference-facts §6.4).
 	DefaultDRSThreshold = 3

@@ -388,6 +388,16 @@ type Storage struct {
 // LocalDisk is the VM disk location for a disk inside the host.
 const LocalDisk = "local"
 
+// What a guest does after it crashes (VM.OnGuestCrash).
+const (
+	// GuestReboot: the guest's crash handling restarts it at once; it boots for its
+	// boot time on its host, with no HA involved.
+	GuestReboot = "reboot"
+	// GuestHalt: the guest stops at the crash and stays powered on, serving nothing,
+	// until someone (HA VM monitoring, or the repair) resets it.
+	GuestHalt = "halt"
+)
+
 // HA is the cluster's high-availability settings (reference-facts §6.1).
 type HA struct {
 	Enabled bool
@@ -495,6 +505,9 @@ type VM struct {
 	// RestartPriority is the VM's HA restart priority: high, medium (vSphere's
 	// default), low or disabled (never restarted).
 	RestartPriority string
+	// OnGuestCrash is what the guest does after it crashes (a failure of kind vm):
+	// GuestReboot (DefaultOnGuestCrash) or GuestHalt.
+	OnGuestCrash string
 	// DirtyRateBps is how fast the guest writes memory, in bits per second, and
 	// WorkingSetGB its writable working set (0: all of RAMGB): what a live
 	// migration's pre-copy has to chase (topology/vmotion).

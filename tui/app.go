@@ -1100,7 +1100,7 @@ func (m *Model) menuView() string {
 	var b strings.Builder
 	b.WriteString(m.sh.styles.Dim.Render("↑/↓ enter or a digit; esc cancels"))
 	for i, k := range m.menu {
-		line := fmt.Sprintf("%d  %s", i+1, k)
+		line := fmt.Sprintf("%d  %-14s  %s", i+1, k, kindGloss[k])
 		if i == m.menuAt {
 			line = m.sh.styles.selected(line, 38)
 		}

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"dctwin/failures"
 	"dctwin/sim"
 	"dctwin/topology/ha"
@@ -8,6 +10,27 @@ import (
 	"dctwin/twin"
 	"dctwin/workloads/uc"
 )
+
+// kindGloss says in a few words what a failure kind breaks, next to it in the
+// failure-kind menu, so that a learner tells a guest crash from a hang without the
+// README at hand.
+var kindGloss = map[failures.Kind]string{
+	failures.Link:          "cable cut",
+	failures.LinkOneWay:    "one direction dark",
+	failures.NIC:           "adapter dead",
+	failures.SwitchPort:    "port dead",
+	failures.Switch:        "switch dead",
+	failures.Module:        "module dead",
+	failures.PSU:           "power supply dead",
+	failures.Enclosure:     "all blades, modules",
+	failures.Host:          "crash, power loss",
+	failures.HostHang:      "hangs, carrier up",
+	failures.HostIsolation: "mgmt network lost",
+	failures.Storage:       "array or datastore",
+	failures.StoragePath:   "paths to storage",
+	failures.VM:            "guest crashes",
+	failures.VMHang:        "guest hangs",
+}
 
 // explain says in one line, for a learner, why a step of a failover matters. The
 // timers quoted are the defaults of reference-facts §4 and §5; a scenario may set
@@ -101,8 +124,16 @@ func explain(r sim.Record) string {
 			return "the VM is paused for a switchover: it neither sends nor receives"
 		case twin.VMStalled:
 			return "the VM's disk I/O has no path that carries it: the guest waits and serves nothing"
+		case twin.VMHung:
+			return "the guest hangs: the VM stays powered on but sends nothing, and its VMware Tools heartbeats stop"
+		case twin.VMFailed:
+			if strings.HasPrefix(r.Reason, "guest crashed") {
+				return "the guest crashed (a kernel panic, a blue screen): its own crash handling reboots it or halts it (on_guest_crash)"
+			}
 		}
 		return "the VM stops: everything it served is unreachable"
+	case twin.GuestRebooting:
+		return "the guest's crash handling restarts it at once (Windows' automatic restart, Linux's kdump): it boots without HA, and VM monitoring leaves a booting guest alone"
 	case twin.VMClusterFailover:
 		if r.SplitBrain {
 			return "the standby heard no heartbeats and took over although the active VM still runs: both consider themselves active (split brain) until they hear each other again"

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"dctwin/failures"
 	"dctwin/sim"
 	"dctwin/twin"
 )
@@ -181,5 +182,34 @@ func TestMigrateMenuMarksRefusedTargets(t *testing.T) {
 	drive(m, keys(string(rune('1'+refused)))...)
 	if !m.statusErr || !strings.Contains(m.status, "its FT secondary runs there") {
 		t.Errorf("choosing the marked target: status %q", m.status)
+	}
+}
+
+// TestFailVMMenu: f on a VM offers its guest's two failures, a crash and a hang, each
+// with what it means; 2 hangs web-1's guest: it is hung, not failed, and stays so
+// (VM monitoring is off in classic-dc). Every failure kind has its gloss.
+func TestFailVMMenu(t *testing.T) {
+	m := newModel(t, "classic-dc")
+	drive(m, sized(100, 30))
+	drive(m, keys(":goto 30s<enter>:find web-1<enter>f")...)
+	if m.mode != modeMenu || len(m.menu) != 2 || m.menu[0] != failures.VM || m.menu[1] != failures.VMHang {
+		t.Fatalf("fail menu %v (mode %v), want [vm vm-hang]", m.menu, m.mode)
+	}
+	v := m.View()
+	for _, want := range []string{"fail web-1", "1  vm              guest crashes", "2  vm-hang         guest hangs"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("fail menu lacks %q:\n%s", want, v)
+		}
+	}
+	checkScreen(t, v, 100, 30)
+	drive(m, keys("2")...)
+	drive(m, keys(":goto 100s<enter>")...)
+	if vm, _ := m.sh.snap().VM("web-1"); vm.State != twin.VMHung || vm.Since != 30*sim.Second {
+		t.Errorf("web-1 at 100 s: %+v, want hung since 30 s", vm)
+	}
+	for _, k := range failures.Kinds {
+		if kindGloss[k] == "" {
+			t.Errorf("failure kind %s has no gloss for the menu", k)
+		}
 	}
 }

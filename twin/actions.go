@@ -114,8 +114,8 @@ func (tw *Twin) canFail(component string, kind failures.Kind) error {
 
 // FailureKinds lists the ways a component can fail: a link as a whole or in one
 // direction, a NIC, a switch port, a switch, a module, a power supply, an enclosure, a
-// host, its storage paths, a storage array or datastore, a VM's guest. It is empty for a
-// name that is no component.
+// host, its storage paths, a storage array or datastore, a VM's guest (a crash or a
+// hang). It is empty for a name that is no component.
 func (tw *Twin) FailureKinds(component string) []failures.Kind {
 	return FailureKindsOf(tw.Topology, component)
 }
@@ -137,6 +137,9 @@ func FailureKindsOf(t *topology.Topology, component string) []failures.Kind {
 			}
 			return []failures.Kind{failures.Host, failures.HostHang, failures.HostIsolation}
 		}
+	case topology.ClassVM:
+		// The guest crashes (its on_guest_crash decides what follows), or it hangs.
+		return []failures.Kind{failures.VM, failures.VMHang}
 	}
 	return []failures.Kind{failures.KindOf(class)}
 }

@@ -32,6 +32,9 @@ func (tw *Twin) hostUtilisation(host string) float64 {
 	}
 	var cores float64
 	for _, v := range tw.vmsOn(host) {
+		if v.guest != "" {
+			continue // a hung or halted guest does no work of its own (dctwin's simplification)
+		}
 		cores += tw.Topology.VM(v.VM).CPUDemand(time.Duration(tw.Sim.Now()))
 	}
 	return min(1, cores/float64(h.CPU))

@@ -163,6 +163,9 @@ func (tw *Twin) picture(c *topology.Cluster, window time.Duration) ([]drs.Host, 
 				ram *= d.RAM
 			}
 			cpu := d.CPU * float64(tv.CPU) * d.MeanFactor(max(0, now-window), now)
+			if v.guest != "" {
+				cpu = 0 // hung or halted: it holds its memory, does no work (as hostUtilisation)
+			}
 			vms = append(vms, drs.VM{Name: v.VM, Host: name, CPU: cpu, RAM: ram})
 		}
 	}

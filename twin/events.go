@@ -63,6 +63,7 @@ var eventKinds = map[reflect.Type]struct {
 	reflect.TypeFor[HostBooted]():              {"booted", true},
 	reflect.TypeFor[NodeReachability]():        {"reachability", true},
 	reflect.TypeFor[VMStateChanged]():          {"vm", true},
+	reflect.TypeFor[GuestRebooting]():          {"guest-reboot", true},
 	reflect.TypeFor[FTTakeover]():              {"ft-takeover", true},
 	reflect.TypeFor[FTProtection]():            {"ft-protection", true},
 	reflect.TypeFor[VMClusterFailover]():       {"vm-cluster-failover", true},

@@ -21,8 +21,10 @@ import (
 // there at once, its vNICs announced by RARP: the VM's outage is the detection alone);
 // if the primary still runs, the lock on shared storage keeps the primary live and
 // the pair is unprotected until the logging network is back (§6.2, split-brain
-// avoidance). A guest that fails (a failure of kind vm) takes its lockstep secondary
-// with it: FT protects against the loss of a host, not of a guest. After a takeover,
+// avoidance). A guest that fails (a failure of kind vm or vm-hang) takes its lockstep
+// secondary with it: FT protects against the loss of a host, not of a guest; a guest
+// that reboots itself after a crash reboots its secondary with it, and the pair stays
+// in lockstep. After a takeover,
 // or when the secondary's host fails, vSphere starts a new secondary on another host:
 // it copies the VM's whole memory over the FT logging network before the pair is in
 // lockstep again, ram_gb / the slowest link of the logging path (a full copy at that
@@ -135,6 +137,9 @@ func (p *ftPair) vmChanged(s VMStatus) {
 	}
 	switch s.State {
 	case VMBooting:
+		if p.tw.vms[p.vm].starting == guestReboot {
+			return // the guest reboots itself after a crash: the secondary, in lockstep, with it
+		}
 		if p.secondary != "" || p.copying {
 			p.copied.Stop()
 			p.copying = false

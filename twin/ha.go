@@ -224,29 +224,25 @@ func (hc *haCluster) VMBooting(vm, host string, boot sim.Time) {
 	if v == nil {
 		return
 	}
-	// Only VM monitoring resets a hung guest (a failure of kind vm, v.hung); a restart
-	// on the VM's own host (its datastore came back, the host has the room) is a
-	// restart all the same.
-	reset := v.hung && v.Host == host
+	// Only VM monitoring resets a stopped guest (hung, or crashed and halted: v.guest);
+	// a restart on the VM's own host (its datastore came back, the host has the room)
+	// is a restart all the same.
+	if v.guest != "" && v.Host == host {
+		// A reset: the VM powers off and on again where it is, and boots.
+		tw.boot(v, host, boot, "HA VM monitoring reset")
+		return
+	}
 	if v.State != VMStopped && v.State != VMFailed {
-		why := "stopped for an HA restart"
-		if reset {
-			why = "reset by HA VM monitoring"
-		}
-		_ = tw.StopVM(vm, false, why)
+		_ = tw.StopVM(vm, false, "stopped for an HA restart")
 	}
-	reason := "HA restart"
-	if reset {
-		reason = "HA VM monitoring reset"
-	}
-	if err := tw.startVM(vm, host, boot, reason); err != nil {
+	if err := tw.startVM(vm, host, boot, "HA restart"); err != nil {
 		tw.setVM(v, host, VMFailed, err.Error(), 0)
 	}
 }
 
 // VMRunning implements ha.Environment: the agents say a VM runs (its boot is over) or
-// stopped (the isolation response, a hung guest; a failed host's VMs have failed
-// with it already).
+// stopped (the isolation response; a failed host's VMs have failed with it already,
+// and a stopped guest stopped by its failure).
 func (hc *haCluster) VMRunning(vm, host string, running bool) {
 	tw := hc.tw
 	v := tw.vms[vm]
@@ -258,7 +254,7 @@ func (hc *haCluster) VMRunning(vm, host string, running bool) {
 		tw.run(v, host, "booted")
 	case running && v.State != VMRunning:
 		tw.run(v, host, "HA")
-	case !running && (v.State == VMRunning || v.State == VMBooting || v.State == VMStalled):
+	case !running && v.poweredOn() && v.State != VMStunned:
 		_ = tw.StopVM(vm, false, "powered off by HA: isolation response")
 	}
 }
@@ -305,7 +301,7 @@ func (tw *Twin) admit(vm, host string) string {
 	for _, name := range tw.vmOrder {
 		r, tv := tw.vms[name], tw.Topology.VM(name)
 		size := ha.VM{Name: name, VCPU: tv.CPU, RAMGB: tv.RAMGB}
-		if i, ok := at[r.Host]; ok && (r.State == VMRunning || r.State == VMBooting || r.State == VMStunned) {
+		if i, ok := at[r.Host]; ok && r.poweredOn() {
 			loads[i].VMs = append(loads[i].VMs, size)
 		}
 		if p := tw.ftOf[name]; p != nil {

@@ -68,7 +68,7 @@ func notable(r sim.Record) bool {
 		network.FDBFlushed, network.PortStateChanged, network.TopologyChanged,
 		network.AggregateMemberChanged, network.GatewayStateChanged, network.UplinkTrackingChanged,
 		network.FlowDown, network.FlowUp, network.LinkCongested,
-		network.RARP, network.VNICMoved, network.Shotgun, VMStateChanged, FTTakeover, FTProtection,
+		network.RARP, network.VNICMoved, network.Shotgun, VMStateChanged, GuestRebooting, FTTakeover, FTProtection,
 		VMClusterFailover, VMClusterServing, VMClusterSplitBrainOver, VMotionStarted, VMotionStalled, VMotionDone, MaintenanceChanged, DPMPower,
 		ha.MasterElected, ha.HostDeclaredDead, ha.HostAlive, ha.HostIsolated, ha.IsolationEnded,
 		ha.IsolationResponseApplied, ha.VMRestarting, ha.VMRestartFailed, ha.VMReset:

@@ -436,7 +436,12 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(b, ", repaired at %.3f s", *f.RepairedAtS)
 		}
 		b.WriteString("\n")
-		if len(f.Detections) == 0 {
+		switch {
+		case len(f.Detections) > 0:
+		case f.Kind == string(failures.VM) || f.Kind == string(failures.VMHang):
+			// A hung or halted guest is noticed by HA VM monitoring or by nothing.
+			b.WriteString("  detected:   never — nothing watches the guest's heartbeats (no HA VM monitoring for it)\n")
+		default:
 			b.WriteString("  detected:   never — no failover mechanism in the network reacted\n")
 		}
 		for k, d := range f.Detections {

@@ -69,9 +69,10 @@ var (
 	team          = "topology.hosts[srv-1].teams[bond0]."
 	// classic-dc: hv-2, an HA slave (hv-1 is the master), fails; hv-3 loses both NICs
 	// and with them its management network (isolated, alive by its datastore).
-	hv2Fails  = "failures.scheduled=[{at: 5m, component: hv-2, kind: host, repair_after: 2m}]"
-	web1Hangs = "failures.scheduled=[{at: 5m, component: web-1, kind: vm, repair_after: 2m}]"
-	hv3Fails  = "failures.scheduled=[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]" // web-broker's FT primary
+	hv2Fails    = "failures.scheduled=[{at: 5m, component: hv-2, kind: host, repair_after: 2m}]"
+	web1Hangs   = "failures.scheduled=[{at: 5m, component: web-1, kind: vm-hang, repair_after: 2m}]"
+	web1Crashes = "failures.scheduled=[{at: 5m, component: web-1, kind: vm, repair_after: 2m}]"
+	hv3Fails    = "failures.scheduled=[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]" // web-broker's FT primary
 	// web-1 (4 GiB) migrates from hv-1 to hv-3 over the 10 GbE vMotion network.
 	web1Migrates = "failures.scheduled=[{at: 60s, component: web-1, kind: migrate, to: hv-3}]"
 	hv3Isolated  = `failures.scheduled=[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`
@@ -214,6 +215,8 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.vms[].ft":               runs("topology.vms[web-broker].ft=false").with(hv3Fails).on("classic-dc"),
 	"topology.vms[].boot_time":        runs("topology.vms[web-1].boot_time=30s").on("classic-dc"),
 	"topology.vms[].restart_priority": runs("topology.vms[web-1].restart_priority=disabled").on("classic-dc"),
+	// web-1's guest crashes at 5 min: it reboots (60 s down), or halts until the repair.
+	"topology.vms[].on_guest_crash": runs("topology.vms[web-1].on_guest_crash=halt").with(web1Crashes).on("classic-dc"),
 	// A guest dirtying 2 Gbit/s needs more pre-copy rounds; within a small working set
 	// the dirty set stops growing with the round.
 	"topology.clusters[].drs.enabled":            runs("topology.clusters[cl].drs.enabled=false").on("dpm-lab").with(tenHours),
@@ -302,6 +305,7 @@ var fieldEffects = map[string]fieldEffect{
 	"failures.random[].mtbf":            runs("failures.random[0].mtbf=60s").with(randomLinks, long),
 	"failures.random[].mttr":            runs("failures.random[0].mttr=20s").with(randomLinks, long),
 	"failures.random[].distribution":    runs("failures.random[0].distribution=weibull").with(randomLinks, long),
+	"failures.random[].kind":            runs("failures.random[0].kind=vm-hang").with("failures.random=[{class: vm, mtbf: 5m, mttr: 1m}]").on("classic-dc"),
 
 	"run.duration": runs("run.duration=100s"),
 	"run.seed":     runs("run.seed=2"),

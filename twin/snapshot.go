@@ -166,9 +166,9 @@ func (s *Snapshot) State(component string) ComponentState {
 			return StateUp
 		case VMBooting, VMStunned:
 			return StateBooting
-		case VMFailed, VMStalled:
-			// Failed with its host or guest, or stalled with its datastore: not a VM
-			// powered off (■), one that does not serve (✗).
+		case VMFailed, VMStalled, VMHung:
+			// Failed with its host or guest, stalled with its datastore, or hung: not
+			// a VM powered off (■), one that does not serve (✗).
 			return StateFailed
 		}
 		return StateOff

@@ -470,7 +470,8 @@ func (tw *Twin) storageFailure(name string, fail bool) error {
 	n := 0
 	for _, name := range tw.vmOrder {
 		v := tw.vms[name]
-		if !tw.onFailedStorage(name) || v.State == VMFailed || v.State == VMStopped {
+		// What is powered on fails with its disk: a VM whose guest hung or halted too.
+		if !tw.onFailedStorage(name) || !v.poweredOn() {
 			continue
 		}
 		_ = tw.Net.StopVM(name)

@@ -267,11 +267,19 @@ func (tw *Twin) scheduleFailures() error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.Pos, err)
 		}
+		// The kind the entry names, or the class's own; only the components that can
+		// fail that way (a hang of a hypervisor, not of a legacy server).
+		kind := failures.KindOf(class)
+		if r.Kind != "" {
+			kind = failures.Kind(r.Kind)
+		}
 		var names []string
 		for _, c := range tw.Topology.ComponentsOf(class) {
-			names = append(names, c.Name)
+			if slices.Contains(FailureKindsOf(tw.Topology, c.Name), kind) {
+				names = append(names, c.Name)
+			}
 		}
-		if err := tw.Failures.Random(names, failures.KindOf(class), sim.Time(r.MTBF), sim.Time(r.MTTR),
+		if err := tw.Failures.Random(names, kind, sim.Time(r.MTBF), sim.Time(r.MTTR),
 			failures.Distribution(r.Distribution)); err != nil {
 			return fmt.Errorf("%s: random %s failures: %w", r.Pos, r.Class, err)
 		}
@@ -361,8 +369,8 @@ func (tw *Twin) apply(component string, kind failures.Kind, fail bool) error {
 		return pick(n.FailNIC, n.RepairNIC)
 	case failures.SwitchPort:
 		return pick(n.FailPort, n.RepairPort)
-	case failures.VM:
-		return tw.guest(component, fail)
+	case failures.VM, failures.VMHang:
+		return tw.guest(component, kind, fail)
 	case failures.HostHang:
 		return tw.hang(component, fail)
 	case failures.HostIsolation:

@@ -3,6 +3,7 @@ package twin
 import (
 	"fmt"
 
+	"dctwin/failures"
 	"dctwin/sim"
 	"dctwin/topology"
 )
@@ -14,7 +15,8 @@ import (
 //
 //   - StartVM powers a VM on on a host: it boots for a boot time, then runs there (an
 //     HA restart, a new FT secondary going live, a power-on by hand);
-//   - StopVM stops it, failed or powered off (a guest crash, an isolation response);
+//   - StopVM stops it, failed or powered off (its datastore failed, an isolation
+//     response);
 //   - MoveVM moves a running VM to another host with a stun: it stops on its host,
 //     and after the stun runs on the other (the switchover of a live migration; an FT
 //     takeover is a move with the detection as its stun).
@@ -35,6 +37,9 @@ const (
 	VMStunned VMState = "stunned" // paused for a switchover (live migration, takeover)
 	VMStopped VMState = "stopped" // powered off
 	VMFailed  VMState = "failed"  // its host failed under it, or the guest crashed
+	// VMHung is a guest that hangs (failure kind vm-hang): the VM is powered on and
+	// holds its host's memory, but sends nothing and answers nothing.
+	VMHung VMState = "hung"
 )
 
 // VMStatus is a VM's state, on which host, and since when.
@@ -56,7 +61,10 @@ type vmRun struct {
 	// of the start in progress, the mechanism that ends the outage.
 	out      *VMOutage
 	starting string
-	hung     bool // failed by a failure of kind vm: the guest, not the host
+	// guest is the failure kind (vm, vm-hang) that stopped the guest while it stays
+	// powered on on a host that runs (hung, or crashed and halted); "" otherwise. Its
+	// repair, or VM monitoring's reset, ends it.
+	guest failures.Kind
 }
 
 // VMOutage is a time a VM did not run: from when it stopped, failed or was stunned
@@ -166,7 +174,7 @@ func (tw *Twin) setVM(v *vmRun, host string, state VMState, reason string, d sim
 		v.starting = reason
 	}
 	v.Host, v.State, v.Since = host, state, now
-	v.withHost, v.hung = false, false
+	v.withHost, v.guest = false, ""
 	tw.Sim.Report(VMStateChanged{VM: v.VM, Host: host, State: state, Reason: reason, For: d})
 	tw.syncCalls()
 	for _, fn := range tw.vmWatch {
@@ -241,18 +249,23 @@ func (tw *Twin) startVM(vm, host string, boot sim.Time, reason string) error {
 	if why := tw.hostUsable(host); why != "" {
 		return fmt.Errorf("VM %s cannot start: %s", vm, why)
 	}
-	if boot <= 0 {
+	tw.boot(v, host, boot, reason)
+	return nil
+}
+
+// boot makes v boot on host for d, then run there (at once if d is 0).
+func (tw *Twin) boot(v *vmRun, host string, d sim.Time, reason string) {
+	if d <= 0 {
 		tw.run(v, host, reason)
-		return nil
+		return
 	}
-	tw.setVM(v, host, VMBooting, reason, boot)
+	tw.setVM(v, host, VMBooting, reason, d)
 	gen := v.gen
-	tw.Sim.After(boot, func() {
+	tw.Sim.After(d, func() {
 		if v.gen == gen {
 			tw.run(v, host, "booted")
 		}
 	})
-	return nil
 }
 
 // run makes v run on host now: unless its disk's I/O cannot go there now (storage.go),
@@ -321,16 +334,27 @@ func (tw *Twin) MoveVM(vm, host string, stun sim.Time, reason string) error {
 	return nil
 }
 
-// vmsOn lists the VMs running, booting or stunned on a host, in the scenario's order.
+// vmsOn lists the VMs powered on on a host, in the scenario's order: running,
+// booting, stunned, stalled, or with their guest stopped (hung, or crashed and
+// halted), which still hold the host's memory.
 func (tw *Twin) vmsOn(host string) []*vmRun {
 	var out []*vmRun
 	for _, name := range tw.vmOrder {
 		v := tw.vms[name]
-		if v.Host == host && (v.State == VMRunning || v.State == VMBooting || v.State == VMStunned || v.State == VMStalled) {
+		if v.Host == host && v.poweredOn() {
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// poweredOn reports whether the VM is powered on on its host.
+func (v *vmRun) poweredOn() bool {
+	switch v.State {
+	case VMRunning, VMBooting, VMStunned, VMStalled, VMHung:
+		return true
+	}
+	return v.guest != "" // crashed and halted: stopped, but powered on
 }
 
 // hostFailed fails the VMs of a host that lost power.
@@ -410,36 +434,90 @@ func (tw *Twin) missingPortGroups(vm, host string) []string {
 	return out
 }
 
-// guest applies a failure of kind vm: the guest stops serving (crashed or hung) while
-// its host runs on; HA's VM monitoring, where the cluster has it, resets the VM after
-// its failure interval (it then boots). The repair is the guest serving again, at once,
-// unless it was reset meanwhile.
-func (tw *Twin) guest(vm string, fail bool) error {
+// guestReboot is the reason of a guest's own reboot after a crash: the mechanism
+// that ends its outage in the report.
+const guestReboot = "guest reboot"
+
+// GuestRebooting is the trace record of a crashed guest restarting itself (its VM's
+// on_guest_crash: reboot): its own crash handling noticed the crash at once.
+type GuestRebooting struct {
+	VM, Host string
+	For      sim.Time // its boot time
+}
+
+// Subject names the VM.
+func (r GuestRebooting) Subject() string { return r.VM }
+
+// String implements sim.Record.
+func (r GuestRebooting) String() string {
+	return fmt.Sprintf("the guest's crash handling reboots it (on_guest_crash: reboot), %s to boot", fmtOffset(r.For))
+}
+
+// DetectionMechanism names the guest's own reboot as what noticed the crash
+// (failures.Detection).
+func (r GuestRebooting) DetectionMechanism() string { return guestReboot }
+
+// DetectedDown is true: the crash was noticed.
+func (r GuestRebooting) DetectedDown() bool { return true }
+
+// guest applies a failure of a VM's guest while its host runs on, each by its
+// mechanism:
+//
+//   - vm-hang: the guest hangs. The VM stays powered on (hung): no traffic, no VMware
+//     Tools heartbeats, and nothing in the guest can act. HA's VM monitoring, where
+//     the cluster has it, resets it after its failure interval (it then boots).
+//   - vm: the guest crashes (failed) and its crash handling (on_guest_crash) decides:
+//     reboot, and it boots again on its host at once for its boot time, without HA
+//     (VM monitoring leaves a booting guest alone: see ha.Cluster.GuestStopped);
+//     halt, and it stays down, powered on, as a hung guest does, for VM monitoring
+//     to reset.
+//
+// The repair is the guest serving again, at once, if it is still hung or halted; a
+// guest that rebooted or was reset meanwhile, or went down with its host, is left as
+// it is. An FT VM's guest is not reset by VM monitoring: its lockstep secondary
+// stopped with it (and rebooted with it).
+func (tw *Twin) guest(vm string, kind failures.Kind, fail bool) error {
 	v, err := tw.vmNamed(vm)
 	if err != nil {
 		return err
 	}
 	hc := tw.haOf[vm]
-	if fail {
-		if v.State != VMRunning {
-			return fmt.Errorf("VM %s is %s, not running", vm, v.State)
+	if tw.ftOf[vm] != nil {
+		hc = nil
+	}
+	if !fail {
+		if v.guest != kind {
+			return nil // rebooted or reset meanwhile, or gone with its host
 		}
-		_ = tw.Net.StopVM(vm)
-		tw.setVM(v, v.Host, VMFailed, "guest stopped", 0)
-		v.hung = true
-		if hc != nil && tw.ftOf[vm] == nil {
-			// VM monitoring's timer starts; the VM already stopped. An FT VM's guest
-			// is left as it is (its lockstep secondary stopped with it).
-			_ = hc.agents.Hang(vm)
+		tw.run(v, v.Host, "guest serves again")
+		if hc != nil {
+			hc.agents.Recover(vm)
 		}
 		return nil
 	}
-	if !v.hung || v.State != VMFailed {
-		return nil // reset meanwhile, or gone with its host: nothing to resume
+	if v.State != VMRunning {
+		return fmt.Errorf("VM %s is %s, not running", vm, v.State)
 	}
-	tw.run(v, v.Host, "guest serves again")
-	if hc != nil {
-		hc.agents.Recover(vm)
+	_ = tw.Net.StopVM(vm)
+	stopped := func(state VMState, reason string) {
+		tw.setVM(v, v.Host, state, reason, 0)
+		v.guest = kind
+		if hc != nil {
+			// VM monitoring's timer starts; the VM already stopped.
+			_ = hc.agents.GuestStopped(vm, reason)
+		}
 	}
+	if kind == failures.VMHang {
+		stopped(VMHung, "guest hung")
+		return nil
+	}
+	if tw.Topology.VM(vm).OnGuestCrash == topology.GuestHalt {
+		stopped(VMFailed, "guest crashed and halted, on_guest_crash: halt")
+		return nil
+	}
+	tw.setVM(v, v.Host, VMFailed, "guest crashed", 0)
+	boot := sim.Time(tw.Topology.VM(vm).BootTime)
+	tw.Sim.Report(GuestRebooting{VM: vm, Host: v.Host, For: boot})
+	tw.boot(v, v.Host, boot, guestReboot)
 	return nil
 }

@@ -117,9 +117,21 @@ func (c *Cluster) VM(name string) (VMState, string, bool) {
 	return v.state, v.host.Name, true
 }
 
-// Hang stops a VM's guest (a crash, a hang): the VM no longer serves; VM monitoring
-// resets it after the failure interval.
-func (c *Cluster) Hang(name string) error {
+// GuestStopped says that a VM's guest stopped serving while its host runs on: it
+// hung, or it crashed and halted. It stays powered on, its VMware Tools heartbeats
+// stop, and VM monitoring resets it after the failure interval (reference-facts
+// §6.1: 30 s). reason is said in the trace.
+//
+// A guest that reboots itself after a crash is not reported here: to the agents it
+// is a VM that stays powered on, and VM monitoring leaves it alone while it boots.
+// vSphere resets a VM only when its heartbeats stopped and it did no disk or network
+// I/O either (vSphere Availability guide, "VM and Application Monitoring": the I/O
+// stats interval, das.iostatsinterval, 120 s), and a booting guest reads its disk;
+// its heartbeats resume when it has booted. dctwin leaves the I/O window out for a
+// guest that stopped: the reset comes the failure interval after the last heartbeat,
+// as reference-facts §6.1 gives it (a guest busy with I/O until it hung would be reset
+// up to 120 s after its last I/O in vSphere).
+func (c *Cluster) GuestStopped(name, reason string) error {
 	v, ok := c.vmName[name]
 	if !ok {
 		return fmt.Errorf("ha: no VM %q in cluster %s", name, c.name)
@@ -127,27 +139,27 @@ func (c *Cluster) Hang(name string) error {
 	if v.state != VMRunning {
 		return fmt.Errorf("ha: VM %s is %s, not running", name, v.state)
 	}
-	v.state = VMHung
-	c.env.VMRunning(v.Name, v.host.Name, false)
-	c.s.Report(VMStopped{Cluster: c.name, VM: v.Name, Host: v.host.Name, Reason: "guest hung"})
+	// The environment stopped the VM already: it made the guest fail.
+	v.state = VMGuestStopped
+	c.s.Report(VMStopped{Cluster: c.name, VM: v.Name, Host: v.host.Name, Reason: reason})
 	if c.cfg.VMMonitoring {
 		v.monitor.Reset(c.cfg.VMFailureInterval)
 	}
 	return nil
 }
 
-// Recover ends a hang before VM monitoring resets the VM.
+// Recover ends a guest's stop before VM monitoring resets the VM: it serves again.
 func (c *Cluster) Recover(name string) {
-	if v, ok := c.vmName[name]; ok && v.state == VMHung {
+	if v, ok := c.vmName[name]; ok && v.state == VMGuestStopped {
 		v.monitor.Stop()
 		v.state = VMRunning
 		c.env.VMRunning(v.Name, v.host.Name, true)
 	}
 }
 
-// reset restarts a hung VM on its host (VM monitoring).
+// reset restarts a VM whose guest stopped on its host (VM monitoring).
 func (c *Cluster) reset(v *vm) {
-	if v.state != VMHung {
+	if v.state != VMGuestStopped {
 		return
 	}
 	c.s.Report(VMReset{Cluster: c.name, VM: v.Name, Host: v.host.Name, Silent: c.cfg.VMFailureInterval})
@@ -452,7 +464,7 @@ func (c *Cluster) respond(h *host) {
 	}
 	var vms []*vm
 	for _, v := range c.vms {
-		if v.host == h && !v.FT && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
+		if v.host == h && !v.FT && v.poweredOn() {
 			vms = append(vms, v)
 		}
 	}
@@ -460,12 +472,12 @@ func (c *Cluster) respond(h *host) {
 	off := func() {
 		var due []*vm
 		for _, v := range vms {
-			if v.host != h || (v.state != VMRunning && v.state != VMBooting && v.state != VMHung) {
+			if v.host != h || !v.poweredOn() {
 				continue
 			}
-			if v.state == VMRunning {
-				c.env.VMRunning(v.Name, h.Name, false)
-			}
+			// Whatever it was doing (running, booting, its guest stopped), the
+			// environment stops it too.
+			c.env.VMRunning(v.Name, h.Name, false)
 			v.boot.Stop()
 			v.monitor.Stop()
 			v.state = VMOff
@@ -505,7 +517,7 @@ func (c *Cluster) restartAll(due []*vm) {
 
 // attempt is one restart attempt.
 func (c *Cluster) attempt(v *vm) {
-	if v.state == VMRunning || v.state == VMBooting || v.state == VMHung {
+	if v.poweredOn() {
 		if v.host.up {
 			c.fail(v, "its files are locked: it still runs on "+v.host.Name)
 			return

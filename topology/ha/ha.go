@@ -15,7 +15,7 @@
 // 32 power-ons at a time per host, each VM booting for its boot time, on a host with
 // the memory and CPU for it; a restart that finds none is retried 2, 6, 14 and 30
 // minutes after the first attempt. VM monitoring resets a VM whose guest stopped
-// sending heartbeats after 30 s. Legacy HA (AAM, vSphere 4 and before) is selectable:
+// sending heartbeats (hung, or crashed and halted) after 30 s. Legacy HA (AAM, vSphere 4 and before) is selectable:
 // no master, a failed host's peers restart its VMs at 15 s, and a host that misses
 // heartbeats for 12 s and cannot ping its isolation address is isolated at once.
 //
@@ -214,11 +214,19 @@ type VMState string
 const (
 	VMRunning VMState = "running"
 	VMBooting VMState = "booting"
-	VMHung    VMState = "hung"    // the guest stopped; the hypervisor still runs it
-	VMDown    VMState = "down"    // its host failed under it
-	VMOff     VMState = "off"     // powered off (isolation response)
-	VMWaiting VMState = "waiting" // a restart is due
+	// VMGuestStopped: the guest hung, or crashed and halted; the hypervisor still
+	// runs the VM (it holds its memory) and VM monitoring may reset it.
+	VMGuestStopped VMState = "guest stopped"
+	VMDown         VMState = "down"    // its host failed under it
+	VMOff          VMState = "off"     // powered off (isolation response)
+	VMWaiting      VMState = "waiting" // a restart is due
 )
+
+// poweredOn reports whether the VM is powered on on its host: running, booting, or
+// with its guest stopped. Such a VM takes its host's memory and holds its files.
+func (v *vm) poweredOn() bool {
+	return v.state == VMRunning || v.state == VMBooting || v.state == VMGuestStopped
+}
 
 // timers returns the detection delays of the configuration: when a silent host is
 // pinged, declared dead, and whether the datastore decides.

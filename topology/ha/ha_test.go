@@ -272,11 +272,13 @@ func TestConcurrentPowerOns(t *testing.T) {
 	}
 }
 
-// TestVMMonitoring: a hung guest is reset 30 s later and serves again after its boot.
+// TestVMMonitoring: a guest that stopped (hung, or crashed and halted) is reset 30 s
+// later and serves again after its boot (60 s): reset at 50 + 30 = 80 s, running at
+// 80 + 60 = 140 s.
 func TestVMMonitoring(t *testing.T) {
 	s, w, c := threeHosts(t, Config{VMMonitoring: true})
 	s.At(50*sim.Second, func() {
-		if err := c.Hang("vm11"); err != nil {
+		if err := c.GuestStopped("vm11", "guest hung"); err != nil {
 			t.Error(err)
 		}
 	})
@@ -286,6 +288,20 @@ func TestVMMonitoring(t *testing.T) {
 	}
 	if got := w.first(t, "vm11", "running again on h1 after a reset"); got != 140*sim.Second {
 		t.Errorf("running at %v, want 140 s", got)
+	}
+	// vm12's guest stops at 50 s and serves again at 70 s (the repair), before the
+	// 30 s are up: no reset.
+	s, w, c = threeHosts(t, Config{VMMonitoring: true})
+	s.At(50*sim.Second, func() { _ = c.GuestStopped("vm12", "guest hung") })
+	s.At(70*sim.Second, func() { c.Recover("vm12") })
+	s.RunUntil(300 * sim.Second)
+	for _, l := range w.recorded {
+		if strings.Contains(l, "resets the VM") {
+			t.Errorf("a guest that serves again before the failure interval was reset: %s", l)
+		}
+	}
+	if st, _, _ := c.VM("vm12"); st != VMRunning {
+		t.Errorf("vm12 %s after its recovery, want running", st)
 	}
 }
 

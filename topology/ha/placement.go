@@ -35,7 +35,7 @@ func (c *Cluster) placeAmong(v *vm, among func(*host) bool) (target *host, full,
 // holdsGroup reports whether another VM of v's anti-affinity group runs or boots on h.
 func (c *Cluster) holdsGroup(h *host, v *vm) bool {
 	return slices.ContainsFunc(c.vms, func(o *vm) bool {
-		return o != v && o.Apart == v.Apart && o.host == h && (o.state == VMRunning || o.state == VMBooting || o.state == VMHung)
+		return o != v && o.Apart == v.Apart && o.host == h && o.poweredOn()
 	})
 }
 
@@ -77,7 +77,7 @@ func (c *Cluster) placeAll(v *vm, among func(*host) bool) (target *host, full, n
 func (c *Cluster) used(h *host) (ram float64, cpu int) {
 	ram, cpu = h.ReservedRAMGB, h.ReservedVCPU
 	for _, v := range c.vms {
-		if v.host == h && (v.state == VMRunning || v.state == VMBooting || v.state == VMHung) {
+		if v.host == h && v.poweredOn() {
 			ram += v.RAMGB
 			cpu += v.VCPU
 		}

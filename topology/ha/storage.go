@@ -44,7 +44,7 @@ func (c *Cluster) PowerOffForAPD(name string) error {
 	if !ok {
 		return fmt.Errorf("ha: no VM %q in cluster %s", name, c.name)
 	}
-	if v.state != VMRunning && v.state != VMBooting && v.state != VMHung {
+	if !v.poweredOn() {
 		return fmt.Errorf("ha: VM %s is %s, not running", name, v.state)
 	}
 	c.takeDown(v, VMOff, "APD response: powered off")
