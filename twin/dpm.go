@@ -37,8 +37,8 @@ import (
 // An invocation is skipped while a migration of the cluster or a DPM action is under
 // way (dctwin's choice: the next one sees the settled picture). HA leaves a host in
 // standby out of its failure detection, as it does hosts in maintenance (a master in
-// standby hands over by election), and does not ask DPM to wake hosts for its
-// restarts (not modelled). HA's dedicated failover hosts are left out of the
+// standby hands over by election); restarts that find no host with room make HA
+// ask DPM to wake standby hosts for them (hawake.go). HA's dedicated failover hosts are left out of the
 // picture: neither DRS's nor DPM's. An FT secondary counts as load on its host, as much as
 // its primary; DRS does not move it, and a host DPM empties has its secondaries
 // placed elsewhere as maintenance does (before, a primary DPM's plan sent onto its
@@ -95,12 +95,14 @@ type resources struct {
 	// off whatever DPM asks. noticed marks those of them DPM tried to wake: it leaves
 	// them out of its picture until they are repaired.
 	failed, noticed map[string]bool
+	// forHA is the power-on of each host DPM woke at HA's request (hawake.go).
+	forHA map[string]*PowerAction
 }
 
 // startResources invokes DRS and DPM periodically in the clusters that use them.
 func (tw *Twin) startResources() {
 	tw.res = &resources{pending: map[string]*PowerAction{}, offAt: map[string]sim.Time{}, asleep: map[string]bool{},
-		failed: map[string]bool{}, noticed: map[string]bool{}}
+		failed: map[string]bool{}, noticed: map[string]bool{}, forHA: map[string]*PowerAction{}}
 	for _, c := range tw.Topology.Clusters {
 		if !c.DRS.Enabled && !c.DPM.Enabled || !tw.clusterHasDemand(c) {
 			continue

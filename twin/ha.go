@@ -241,7 +241,9 @@ func (hc *haCluster) VMBooting(vm, host string, boot sim.Time) {
 	}
 	if err := tw.startVM(vm, host, boot, reason); err != nil {
 		tw.setVM(v, host, VMFailed, err.Error(), 0)
+		return
 	}
+	tw.wokenFor(v, host)
 }
 
 // VMRunning implements ha.Environment: the agents say a VM runs (its boot is over) or
