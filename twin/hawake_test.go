@@ -12,7 +12,10 @@ import (
 // TestHAWakesStandbyHost: dpm-lab (four hosts of 16 cores and 128 GB, HA with
 // heartbeat datastores on san-1) with app-3 at 20 GB. At night DPM powers hv-1 off
 // (2428 s) and hv-4 (2728 s), as in the plain scenario (DPM's memory picture: 68/128
-// and 64/128 GB with two hosts on is over 45 %, so it stops there). hv-2 then runs
+// and 64/128 GB with two hosts on is over 45 %, so it stops there). HA's admission
+// control (one host failure tolerated) does not hold DPM back: no VM reserves
+// anything, so a slot is 32 MHz and a host holds 16·2400/32 = 1200; after losing one
+// of two hosts 1200 slots remain for 8 VMs. hv-2 then runs
 // app-1, app-3, app-4, app-7 (16 + 20 + 16 + 16 = 68 GB), hv-3 app-2, app-5, app-6,
 // app-8 (64 GB). hv-3, a slave (hv-2 took over as master when hv-1 went to standby),
 // fails at 3 h = 10800 s, last heard at L in (10799 s, 10800 s]:
