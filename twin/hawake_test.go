@@ -30,13 +30,23 @@ import (
 //	L + 378 s  app-8 runs on hv-1
 //
 // app-8's downtime is (L − 10800 s) + 18 s + 300 s + 60 s: HA's detection, the host's
-// boot, the VM's boot.
+// boot, the VM's boot. When hv-1 has failed in standby (at 2 h), its wake fails and
+// DPM wakes hv-4 instead, with the same times.
 func TestHAWakesStandbyHost(t *testing.T) {
+	t.Run("hv-1", func(t *testing.T) {
+		wakesStandby(t, "hv-1", "failures.scheduled=[{at: 3h, component: hv-3, kind: host}]")
+	})
+	t.Run("hv-4", func(t *testing.T) {
+		wakesStandby(t, "hv-4", "failures.scheduled=[{at: 2h, component: hv-1, kind: host}, {at: 3h, component: hv-3, kind: host}]")
+	})
+}
+
+func wakesStandby(t *testing.T, woken, failures string) {
 	sc, err := twin.Load("dpm-lab")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kv := range []string{"topology.vms[app-3].ram_gb=20", "failures.scheduled=[{at: 3h, component: hv-3, kind: host}]", "run.duration=4h"} {
+	for _, kv := range []string{"topology.vms[app-3].ram_gb=20", failures, "run.duration=4h"} {
 		if err := sc.Override(kv); err != nil {
 			t.Fatalf("%s: %v", kv, err)
 		}
@@ -73,27 +83,28 @@ func TestHAWakesStandbyHost(t *testing.T) {
 			t.Errorf("%s running on %s at %v, want hv-2 at %v", v, on[v], running[v], last+78*sim.Second)
 		}
 	}
-	if want := last + 378*sim.Second; running["app-8"] != want || on["app-8"] != "hv-1" {
-		t.Errorf("app-8 running on %s at %v, want hv-1 at %v (L + 18 s + 300 s + 60 s)", on["app-8"], running["app-8"], want)
+	if want := last + 378*sim.Second; running["app-8"] != want || on["app-8"] != woken {
+		t.Errorf("app-8 running on %s at %v, want %s at %v (L + 18 s + 300 s + 60 s)", on["app-8"], running["app-8"], woken, want)
 	}
 	var woke []twin.PowerAction
 	for _, a := range tw.PowerActions() {
-		if a.Action == "power on" {
+		if a.Action == "power on" && a.Failed == "" {
 			woke = append(woke, a)
 		}
 	}
-	if len(woke) != 1 || woke[0].Host != "hv-1" || woke[0].At != dead || woke[0].Done != dead+300*sim.Second ||
+	if len(woke) != 1 || woke[0].Host != woken || woke[0].At != dead || woke[0].Done != dead+300*sim.Second ||
 		!strings.Contains(woke[0].Reason, "HA: app-8 found no host with room") {
-		t.Errorf("DPM's power-ons %+v, want hv-1 at %v for app-8, booted 300 s later", woke, dead)
+		t.Errorf("DPM's power-ons %+v, want %s at %v for app-8, booted 300 s later", woke, woken, dead)
 	}
 	var line *twin.VMOutageResult
-	for _, v := range tw.Report().Failures[0].VMs {
+	fr := tw.Report().Failures
+	for _, v := range fr[len(fr)-1].VMs {
 		if v.VM == "app-8" {
 			line = &v
 		}
 	}
 	want := (last + 378*sim.Second - fail).Milliseconds()
-	if line == nil || line.OutageMs == nil || *line.OutageMs != want || line.ResumedOn != "hv-1" || line.HostBootMs != 300000 || line.BootMs != 60000 {
-		t.Errorf("app-8's VM line %+v, want %v ms on hv-1 with 300 s of host boot and 60 s of VM boot", line, want)
+	if line == nil || line.OutageMs == nil || *line.OutageMs != want || line.ResumedOn != woken || line.HostBootMs != 300000 || line.BootMs != 60000 {
+		t.Errorf("app-8's VM line %+v, want %v ms on %s with 300 s of host boot and 60 s of VM boot", line, want, woken)
 	}
 }
