@@ -118,16 +118,26 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 	for _, v := range ts.VMs {
 		vm := &topology.VM{Name: v.Name, Host: v.Host, CPU: v.CPU, RAMGB: v.RAMGB, Disk: v.Disk,
 			Role: v.Role, FT: v.FT, Source: v.Source,
-			BootTime:        orDefault(v.Source, "boot_time", v.BootTime, topology.DefaultVMBootTime),
-			RestartPriority: strings.ToLower(v.RestartPriority),
-			OnGuestCrash:    v.OnGuestCrash,
-			DirtyRateBps:    float64(topology.DefaultDirtyRateBps), WorkingSetGB: v.WorkingSetGB}
+			BootTime:          orDefault(v.Source, "boot_time", v.BootTime, topology.DefaultVMBootTime),
+			RestartPriority:   strings.ToLower(v.RestartPriority),
+			OnGuestCrash:      v.OnGuestCrash,
+			CPUReservationMHz: v.CPUReservationMHz, RAMReservationGB: v.RAMReservationGB,
+			DirtyRateBps: float64(topology.DefaultDirtyRateBps), WorkingSetGB: v.WorkingSetGB}
 		if _, ok := v.Source.Fields.Get("dirty_rate"); ok {
 			vm.DirtyRateBps = float64(v.DirtyRate)
 		}
 		vm.Demand = b.demandOf(v)
 		if v.WorkingSetGB < 0 {
 			b.fail(v.PosOf("working_set_gb"), "working_set_gb %v is negative", v.WorkingSetGB)
+		}
+		if v.CPUReservationMHz < 0 {
+			b.fail(v.PosOf("cpu_reservation_mhz"), "cpu_reservation_mhz %v is negative", v.CPUReservationMHz)
+		}
+		switch {
+		case v.RAMReservationGB < 0:
+			b.fail(v.PosOf("ram_reservation_gb"), "ram_reservation_gb %v is negative", v.RAMReservationGB)
+		case v.RAMReservationGB > v.RAMGB && written(v.Source, "ram_reservation_gb"):
+			b.fail(v.PosOf("ram_reservation_gb"), "ram_reservation_gb %v is more than the VM's ram_gb %v: a VM reserves at most its memory", v.RAMReservationGB, v.RAMGB)
 		}
 		switch vm.RestartPriority {
 		case "":
@@ -255,7 +265,14 @@ func (b *builder) hostOf(h HostSpec) *topology.Host {
 	default:
 		b.fail(h.PosOf("kind"), "unknown host kind %q (expected legacy, rack, blade or hypervisor)", h.Kind)
 	}
-	host := &topology.Host{Name: h.Name, Kind: kind, Role: h.Role, CPU: h.CPU, RAMGB: h.RAMGB,
+	coreMHz := topology.DefaultCoreMHz
+	if written(h.Source, "core_mhz") {
+		coreMHz = h.CoreMHz
+		if coreMHz <= 0 {
+			b.fail(h.PosOf("core_mhz"), "core_mhz %v: expected a core clock above 0 MHz", h.CoreMHz)
+		}
+	}
+	host := &topology.Host{Name: h.Name, Kind: kind, Role: h.Role, CPU: h.CPU, RAMGB: h.RAMGB, CoreMHz: coreMHz,
 		Power:     b.power(h),
 		BootTime:  orDefault(h.Source, "boot_time", h.BootTime, bootTimeOf(kind)),
 		Enclosure: h.Enclosure, Bay: h.Bay, Storage: h.Storage, Source: h.Source}

@@ -35,6 +35,8 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 	idle := &notSimulated{what: "clusters' drs and dpm without VM demand",
 		why: "DRS and DPM decide from the VMs' demand, and no VM of the cluster declares one (demand: {cpu: 0.4, profile: office}), " +
 			"so they neither move VMs nor power hosts"}
+	slots := &notSimulated{what: "VM reservations and host core_mhz outside HA clusters with host-failures admission control",
+		why: "they size the slots of HA's host-failures admission control and nothing else (HA places restarts by cpu and ram_gb, the percentage policy counts those)"}
 	kinds := &notSimulated{what: "storage kinds (san, nas)",
 		why: "a SAN and a NAS run alike: datastores on an array, reached by paths over the storage VLAN (iSCSI or NFS) or, without ports, by paths the network cannot cut"}
 	docs := &notSimulated{what: "VLAN subnets and gateway addresses",
@@ -55,7 +57,20 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 			}
 		}
 	}
+	bySlots := map[string]bool{} // hosts of clusters whose admission control counts slots
+	if t := sc.Topology(); t != nil {
+		for _, c := range t.Clusters {
+			if c.HA.Enabled && c.HA.Admission == "host-failures" {
+				for _, h := range c.Hosts {
+					bySlots[h] = true
+				}
+			}
+		}
+	}
 	for _, h := range ts.Hosts {
+		if !bySlots[h.Name] {
+			slots.add(h.Source, "core_mhz", h.Name)
+		}
 		if !inHA[h.Name] {
 			capacity.add(h.Source, "cpu", h.Name)
 			capacity.add(h.Source, "ram_gb", h.Name)
@@ -65,6 +80,10 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 		kinds.add(s.Source, "kind", s.Name)
 	}
 	for _, v := range ts.VMs {
+		if !bySlots[v.Host] {
+			slots.add(v.Source, "cpu_reservation_mhz", v.Name)
+			slots.add(v.Source, "ram_reservation_gb", v.Name)
+		}
 		if !inHA[v.Host] {
 			capacity.add(v.Source, "cpu", v.Name)
 			capacity.add(v.Source, "ram_gb", v.Name)
@@ -74,7 +93,7 @@ func checkNotSimulated(sc *Scenario) check.Findings {
 		docs.add(g.Source, "address", "gateway "+g.Name)
 	}
 	var fs check.Findings
-	for _, g := range []*notSimulated{capacity, idle, kinds, docs} {
+	for _, g := range []*notSimulated{capacity, slots, idle, kinds, docs} {
 		if len(g.at) == 0 {
 			continue
 		}

@@ -83,6 +83,7 @@ type HostSpec struct {
 	Role            string          `yaml:"role"`
 	CPU             int             `yaml:"cpu"`
 	RAMGB           float64         `yaml:"ram_gb"`
+	CoreMHz         float64         `yaml:"core_mhz"`
 	Power           PowerSpec       `yaml:"power"`
 	BootTime        Duration        `yaml:"boot_time"`
 	Enclosure       string          `yaml:"enclosure"`
@@ -283,6 +284,10 @@ type VMSpec struct {
 	// reboot (default: it boots for boot_time on its host) or halt (it stays down
 	// until HA VM monitoring resets it, or the repair).
 	OnGuestCrash string `yaml:"on_guest_crash"`
+	// CPUReservationMHz and RAMReservationGB are its CPU and memory reservations: they
+	// size HA admission control's slots (host-failures policy).
+	CPUReservationMHz float64 `yaml:"cpu_reservation_mhz"`
+	RAMReservationGB  float64 `yaml:"ram_reservation_gb"`
 	// DirtyRate is how fast the guest writes its memory (bits per second: "200M" is
 	// 25 MB/s) and WorkingSetGB the writable working set it writes into (all its
 	// memory if left out): a live migration's pre-copy rounds follow from them

@@ -160,6 +160,12 @@ const (
 	DefaultDPMTarget    = 63.0
 	DefaultDPMTolerance = 18.0
 
+	// DefaultCoreMHz is the clock of a host's core where core_mhz is not written:
+	// 2400 MHz, dctwin's choice of a common 2010-era Xeon clock (not in
+	// reference-facts). Only admission control's slots use it (cores × clock is the
+	// host's CPU in MHz, topology/ha/admission.go).
+	DefaultCoreMHz = 2400.0
+
 	// DefaultHostBootTime is a physical server's boot, 3–5 min (reference-facts §8,
 	// unconfirmed there); 180 s is the lower end.
 	DefaultHostBootTime = 180 * time.Second

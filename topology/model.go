@@ -270,11 +270,14 @@ type PortGroup struct {
 // Host is a physical server: legacy, rack, blade or hypervisor. A blade (or a blade
 // hypervisor) sits in Enclosure at Bay. Storage lists the shared storage it can reach.
 type Host struct {
-	Name       string
-	Kind       HostKind
-	Role       string
-	CPU        int
-	RAMGB      float64
+	Name  string
+	Kind  HostKind
+	Role  string
+	CPU   int
+	RAMGB float64
+	// CoreMHz is the clock of one core (DefaultCoreMHz unless written): CPU × CoreMHz
+	// is what HA admission control's slots divide.
+	CoreMHz    float64
 	Power      Power
 	BootTime   time.Duration
 	Enclosure  string
@@ -508,6 +511,11 @@ type VM struct {
 	// OnGuestCrash is what the guest does after it crashes (a failure of kind vm):
 	// GuestReboot (DefaultOnGuestCrash) or GuestHalt.
 	OnGuestCrash string
+	// CPUReservationMHz and RAMReservationGB are the VM's reservations (0: none);
+	// they size HA admission control's slots (host-failures policy) and nothing
+	// else.
+	CPUReservationMHz float64
+	RAMReservationGB  float64
 	// DirtyRateBps is how fast the guest writes memory, in bits per second, and
 	// WorkingSetGB its writable working set (0: all of RAMGB): what a live
 	// migration's pre-copy has to chase (topology/vmotion).

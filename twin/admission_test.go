@@ -76,3 +76,47 @@ func TestAdmissionRefusesPowerOn(t *testing.T) {
 		}
 	}
 }
+
+// TestSlotsRefusePowerOn: classic-dc as in TestAdmissionRefusesPowerOn (web-1 starts
+// with hv-1 when hv-1 is back at 720 s), admission control by host failures, with
+// mcu reserving 4800 MHz and db-read-1 16 GB. The slot is 16 GB and 4800 MHz; the
+// hosts (2400 MHz a core) hold hv-1, hv-2 min(24·2400/4800, 192/16) = 12 and hv-3,
+// hv-4 min(32·2400/4800, 256/16) = 16 slots. With web-1 the 11 VMs and the two FT
+// secondaries take 13: tolerating 2 leaves 12 + 12 = 24 (web-1 starts), tolerating
+// 3 leaves 12 (refused).
+func TestSlotsRefusePowerOn(t *testing.T) {
+	for _, c := range []struct {
+		tolerated string
+		starts    bool
+	}{{"2", true}, {"3", false}} {
+		sc, err := twin.Load("classic-dc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, kv := range []string{"topology.vms[web-1].restart_priority=disabled", "run.duration=15m",
+			"topology.clusters[vcluster].ha.host_failures_tolerated=" + c.tolerated,
+			"topology.vms[mcu].cpu_reservation_mhz=4800", "topology.vms[db-read-1].ram_reservation_gb=16"} {
+			if err := sc.Override(kv); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tw, err := twin.New(sc, twin.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var refused []twin.AdmissionRefused
+		tw.Observe(sim.ObserverFunc(func(at sim.Time, r sim.Record) {
+			if r, ok := r.(twin.AdmissionRefused); ok {
+				refused = append(refused, r)
+			}
+		}))
+		tw.Run()
+		switch {
+		case c.starts && len(refused) > 0:
+			t.Errorf("tolerating %s: refused %+v", c.tolerated, refused)
+		case !c.starts && (len(refused) != 1 || refused[0].VM != "web-1" ||
+			refused[0].Reason != "13 VMs need 13 slots of 16 GB and 4800 MHz; the hosts hold [16 16 12 12], 12 after losing the 3 largest"):
+			t.Errorf("tolerating %s: refusals %+v, want web-1 with 13 slots > 12", c.tolerated, refused)
+		}
+	}
+}

@@ -8,7 +8,9 @@ import (
 
 	"dctwin/sim"
 	"dctwin/topology"
+	"dctwin/topology/check"
 	"dctwin/topology/drs"
+	"dctwin/topology/ha"
 )
 
 // DRS and DPM at run time (reference-facts §6.4, §6.5). Every cluster with DRS or DPM
@@ -24,7 +26,8 @@ import (
 //     for powering off (so not before 40 minutes into the run) and the last 5 for
 //     powering on (§6.5), a host whose VMs vMotion cannot take where DPM placed them
 //     left on, at least HA's
-//     host_failures_tolerated + 1 hosts kept on. A host to power off is emptied by
+//     host_failures_tolerated + 1 hosts kept on, and no host powered off that HA's
+//     admission control needs (admissionWithout: its slots, with reservations). A host to power off is emptied by
 //     live migration to where DPM placed its VMs (one after the other, as maintenance
 //     mode does), then powered off: standby, drawing nothing. A host to power on boots
 //     for its boot time, draws its idle power meanwhile, and takes VMs once booted.
@@ -37,8 +40,8 @@ import (
 // An invocation is skipped while a migration of the cluster or a DPM action is under
 // way (dctwin's choice: the next one sees the settled picture). HA leaves a host in
 // standby out of its failure detection, as it does hosts in maintenance (a master in
-// standby hands over by election), and does not ask DPM to wake hosts for its
-// restarts (not modelled). HA's dedicated failover hosts are left out of the
+// standby hands over by election); restarts that find no host with room make HA
+// ask DPM to wake standby hosts for them (hawake.go). HA's dedicated failover hosts are left out of the
 // picture: neither DRS's nor DPM's. An FT secondary counts as load on its host, as much as
 // its primary; DRS does not move it, and a host DPM empties has its secondaries
 // placed elsewhere as maintenance does (before, a primary DPM's plan sent onto its
@@ -95,12 +98,14 @@ type resources struct {
 	// off whatever DPM asks. noticed marks those of them DPM tried to wake: it leaves
 	// them out of its picture until they are repaired.
 	failed, noticed map[string]bool
+	// forHA is the power-on of each host DPM woke at HA's request (hawake.go).
+	forHA map[string]*PowerAction
 }
 
 // startResources invokes DRS and DPM periodically in the clusters that use them.
 func (tw *Twin) startResources() {
 	tw.res = &resources{pending: map[string]*PowerAction{}, offAt: map[string]sim.Time{}, asleep: map[string]bool{},
-		failed: map[string]bool{}, noticed: map[string]bool{}}
+		failed: map[string]bool{}, noticed: map[string]bool{}, forHA: map[string]*PowerAction{}}
 	for _, c := range tw.Topology.Clusters {
 		if !c.DRS.Enabled && !c.DPM.Enabled || !tw.clusterHasDemand(c) {
 			continue
@@ -260,9 +265,46 @@ func (tw *Twin) invokeDPM(c *topology.Cluster) bool {
 		tw.wake(d.On, fmt.Sprintf("CPU or memory demand over %.0f %% on every host for %v", c.DPM.TargetUtilization+c.DPM.Tolerance, dpmOnWindow))
 		return true
 	case d.Off != "" && tw.Sim.Now() >= sim.Time(dpmOffWindow):
+		if tw.admissionWithout(c, d.Off, d.Evacuate) != "" {
+			return false // HA's admission control needs the host on
+		}
 		return tw.toStandby(d.Off, d.Evacuate, fmt.Sprintf("CPU and memory demand under %.0f %% on every host for %v", c.DPM.TargetUtilization-c.DPM.Tolerance, dpmOffWindow))
 	}
 	return false
+}
+
+// admissionWithout is why the cluster's HA admission control would be broken with
+// host in standby and its VMs moved as DPM plans, or "" if it would hold: DPM
+// respects HA admission control and keeps enough hosts on (reference-facts §6.5;
+// vSphere 6.7 Resource Management lists "vSphere HA needs extra capacity for
+// failover" among the reasons DPM does not power a host off). With the
+// host-failures policy that is its slots; hosts DPM has in standby already give
+// none.
+func (tw *Twin) admissionWithout(c *topology.Cluster, host string, moves []drs.Move) string {
+	if !c.HA.Enabled {
+		return ""
+	}
+	a := check.AdmissionOf(c.HA)
+	if a.Policy == ha.NoAdmission {
+		return ""
+	}
+	loads := tw.admissionLoads(c)
+	from := slices.IndexFunc(loads, func(l ha.Load) bool { return l.Name == host })
+	if from < 0 {
+		return ""
+	}
+	loads[from].Up = false
+	for _, mv := range moves {
+		name := strings.TrimPrefix(mv.VM, ftSecondaryPrefix)
+		to := slices.IndexFunc(loads, func(l ha.Load) bool { return l.Name == mv.To })
+		i := slices.IndexFunc(loads[from].VMs, func(v ha.VM) bool { return v.Name == name })
+		if to < 0 || i < 0 {
+			continue
+		}
+		loads[to].VMs = append(loads[to].VMs, loads[from].VMs[i])
+		loads[from].VMs = slices.Delete(loads[from].VMs, i, i+1)
+	}
+	return a.Shortfall(loads, ha.DefaultConfig().CPUOvercommit)
 }
 
 // toStandby starts emptying a host for DPM: its VMs migrate where DPM placed them,

@@ -3,9 +3,11 @@ package twin_test
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"dctwin/sim"
+	"dctwin/twin"
 )
 
 // TestFailedStandbyHostStaysDown: in dpm-lab DPM powers hv-1 off at 2400 s (empty and
@@ -93,28 +95,59 @@ func TestRepairedStandbyHostStaysOff(t *testing.T) {
 // TestDPMWithFT: dpm-lab with app-1 under FT (testdata/dpm-ft.yaml; its secondary on
 // hv-2). At night each host runs two VMs: 2·0.36/16 = 4.5 % CPU and 32/128 = 25 %
 // memory; hv-2 with app-1's secondary counted as load is at 4.5 + 2.25 = 6.75 % CPU
-// and 48/128 = 37.5 % memory, still under DPM's 45 % (§6.5), so DPM powers hosts off
-// as without FT: one at 40 min (2400 s), another at the next invocation (2700 s),
-// and one back on at 32700 s (90 % CPU on both hosts at 9:00, over 81 %). The
-// primary is never sent where its secondary runs, and a host holding the secondary
-// is emptied by placing the secondary elsewhere.
+// and 48/128 = 37.5 % memory, still under DPM's 45 % (§6.5).
+//
+// HA's admission control (one host failure tolerated) counts slots: the FT VM
+// reserves its 16 GB, the others nothing, so a slot is 16 GB and 32 MHz and a host
+// (128 GB, 16 × 2400 MHz) holds min(38400/32, 128/16) = 8. The 8 VMs and the
+// secondary take 9 slots. Four hosts on: 32 − 8 = 24 ≥ 9; three: 24 − 8 = 16 ≥ 9;
+// two: 16 − 8 = 8 < 9. So DPM powers one host off (40 min, 2400 s) and keeps three
+// on all day (§6.5: DPM respects HA admission control); with three hosts at 9:00 CPU
+// is 3·3.6/16 = 67.5 % at most, under 81 %, so it powers none on.
+//
+// Tolerating no failure, admission control binds nothing here and DPM powers hosts
+// off as without FT: one at 40 min (2400 s), another at the next invocation
+// (2700 s), and one back on at 32700 s (90 % CPU on both hosts at 9:00, over 81 %),
+// off again at 63300 s. The primary is never sent where its secondary runs, and a
+// host holding the secondary is emptied by placing the secondary elsewhere.
 func TestDPMWithFT(t *testing.T) {
-	tw, _, _ := loadRun(t, "testdata/dpm-ft.yaml")
-	var got []string
-	for _, a := range tw.PowerActions() {
-		if a.Failed != "" || a.Done == sim.Never {
-			t.Errorf("DPM action did not complete: %+v", a)
+	for _, c := range []struct {
+		tolerated string
+		want      []sim.Time
+		actions   string
+	}{
+		{"1", []sim.Time{2400 * sim.Second}, "power off"},
+		{"0", []sim.Time{2400 * sim.Second, 2700 * sim.Second, 32700 * sim.Second, 63300 * sim.Second}, "power off, power off, power on, power off"},
+	} {
+		sc, err := twin.Load("testdata/dpm-ft.yaml")
+		if err != nil {
+			t.Fatal(err)
 		}
-		got = append(got, fmt.Sprintf("%s %v", a.Action, a.At))
-	}
-	want := []string{"power off " + sim.Seconds(2400).String(), "power off " + sim.Seconds(2700).String(),
-		"power on " + sim.Seconds(32700).String(), "power off " + sim.Seconds(63300).String()}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("DPM actions %v, want %v", got, want)
-	}
-	for _, m := range tw.Migrations() {
-		if m.Aborted != "" {
-			t.Errorf("migration aborted: %+v", m)
+		if err := sc.Override("topology.clusters[cl].ha.host_failures_tolerated=" + c.tolerated); err != nil {
+			t.Fatal(err)
+		}
+		tw, err := twin.New(sc, twin.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tw.Run()
+		var got, want []string
+		for _, a := range tw.PowerActions() {
+			if a.Failed != "" || a.Done == sim.Never {
+				t.Errorf("DPM action did not complete: %+v", a)
+			}
+			got = append(got, fmt.Sprintf("%s %v", a.Action, a.At))
+		}
+		for i, a := range strings.Split(c.actions, ", ") {
+			want = append(want, fmt.Sprintf("%s %v", a, c.want[i]))
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("tolerating %s: DPM actions %v, want %v", c.tolerated, got, want)
+		}
+		for _, m := range tw.Migrations() {
+			if m.Aborted != "" {
+				t.Errorf("migration aborted: %+v", m)
+			}
 		}
 	}
 }

@@ -237,7 +237,9 @@ func (hc *haCluster) VMBooting(vm, host string, boot sim.Time) {
 	}
 	if err := tw.startVM(vm, host, boot, "HA restart"); err != nil {
 		tw.setVM(v, host, VMFailed, err.Error(), 0)
+		return
 	}
+	tw.wokenFor(v, host)
 }
 
 // VMRunning implements ha.Environment: the agents say a VM runs (its boot is over) or
@@ -277,7 +279,7 @@ func (r AdmissionRefused) String() string {
 // admit is the admission control of the HA cluster a host belongs to: why it refuses
 // to power vm on on host, or "" if it may go (or the host is in no HA cluster). It
 // sees the cluster's hosts that run and the VMs running, booting or stunned on them,
-// with the FT secondaries, each at its full memory and vCPUs (topology/ha/admission.go).
+// with the FT secondaries (topology/ha/admission.go).
 func (tw *Twin) admit(vm, host string) string {
 	c := tw.Topology.ClusterOf(host)
 	v := tw.Topology.VM(vm)
@@ -288,6 +290,17 @@ func (tw *Twin) admit(vm, host string) string {
 	if a.Policy == ha.NoAdmission {
 		return ""
 	}
+	why := a.Admit(tw.admissionLoads(c), check.AdmissionVM(v, tw.ftOf[vm] != nil), host, ha.DefaultConfig().CPUOvercommit)
+	if why != "" {
+		tw.Sim.Report(AdmissionRefused{VM: vm, Host: host, Cluster: c.Name, Policy: a.Policy, Reason: why})
+		tw.notStarted(vm, fmt.Sprintf("power-on on %s refused by admission control (%s): %s", host, a.Policy, why))
+	}
+	return why
+}
+
+// admissionLoads is a cluster as admission control sees it now: its hosts, up if
+// they run, with the VMs running, booting or stunned on them and the FT secondaries.
+func (tw *Twin) admissionLoads(c *topology.Cluster) []ha.Load {
 	var loads []ha.Load
 	at := map[string]int{}
 	for _, name := range c.Hosts {
@@ -296,11 +309,11 @@ func (tw *Twin) admit(vm, host string) string {
 			continue
 		}
 		at[name] = len(loads)
-		loads = append(loads, ha.Load{Host: ha.Host{Name: name, Cores: h.CPU, RAMGB: h.RAMGB}, Up: !tw.hostDown[name]})
+		loads = append(loads, ha.Load{Host: check.AdmissionHost(h), Up: !tw.hostDown[name]})
 	}
 	for _, name := range tw.vmOrder {
 		r, tv := tw.vms[name], tw.Topology.VM(name)
-		size := ha.VM{Name: name, VCPU: tv.CPU, RAMGB: tv.RAMGB}
+		size := check.AdmissionVM(tv, tw.ftOf[name] != nil)
 		if i, ok := at[r.Host]; ok && r.poweredOn() {
 			loads[i].VMs = append(loads[i].VMs, size)
 		}
@@ -310,12 +323,7 @@ func (tw *Twin) admit(vm, host string) string {
 			}
 		}
 	}
-	why := a.Admit(loads, ha.VM{Name: vm, VCPU: v.CPU, RAMGB: v.RAMGB}, host, ha.DefaultConfig().CPUOvercommit)
-	if why != "" {
-		tw.Sim.Report(AdmissionRefused{VM: vm, Host: host, Cluster: c.Name, Policy: a.Policy, Reason: why})
-		tw.notStarted(vm, fmt.Sprintf("power-on on %s refused by admission control (%s): %s", host, a.Policy, why))
-	}
-	return why
+	return loads
 }
 
 // notStarted notes on a VM's open outage why an attempt to bring it back failed.

@@ -53,13 +53,14 @@ func (e fieldEffect) with(s ...string) fieldEffect { e.setup = append(e.setup, s
 
 // Setups that make a mechanism matter.
 var (
-	web1WithHost = []string{"topology.vms[web-1].restart_priority=disabled", "run.duration=15m"}
-	upAFails     = "failures.scheduled[0]={at: 10s, component: up-a, kind: link, repair_after: 60s}"
-	islOneWay    = "failures.scheduled[0]={at: 10s, component: isl, kind: link-one-way, repair_after: 60s}"
-	coreAFails   = "failures.scheduled[0]={at: 10s, component: core-a, kind: switch, repair_after: 60s}"
-	srvFails     = "failures.scheduled[0]={at: 10s, component: srv-1, kind: host, repair_after: 5s}"
-	edgeAFails   = "failures.scheduled[0]={at: 10s, component: edge-a, kind: switch, repair_after: 20s}"
-	long         = "run.duration=400s"
+	web1WithHost  = []string{"topology.vms[web-1].restart_priority=disabled", "run.duration=15m"}
+	slotsReserved = []string{"topology.vms[mcu].cpu_reservation_mhz=4800", "topology.vms[db-read-1].ram_reservation_gb=16"}
+	upAFails      = "failures.scheduled[0]={at: 10s, component: up-a, kind: link, repair_after: 60s}"
+	islOneWay     = "failures.scheduled[0]={at: 10s, component: isl, kind: link-one-way, repair_after: 60s}"
+	coreAFails    = "failures.scheduled[0]={at: 10s, component: core-a, kind: switch, repair_after: 60s}"
+	srvFails      = "failures.scheduled[0]={at: 10s, component: srv-1, kind: host, repair_after: 5s}"
+	edgeAFails    = "failures.scheduled[0]={at: 10s, component: edge-a, kind: switch, repair_after: 20s}"
+	long          = "run.duration=400s"
 	// dpm-lab until 10:00: DPM powers a host on at 9:05 and DRS moves VMs to it.
 	tenHours      = "run.duration=10h"
 	heartbeat     = "topology.hosts[srv-1].teams[bond0].detection={method: heartbeat}"
@@ -187,9 +188,20 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].ha.vm_monitoring":        runs("topology.clusters[vcluster].ha.vm_monitoring=true").with(web1Hangs).on("classic-dc"),
 	"topology.clusters[].ha.isolation_response":   runs("topology.clusters[vcluster].ha.isolation_response=power-off").with(hv3Isolated).on("classic-dc"),
 	// web-1 (not restarted by HA) starts with hv-1 when hv-1 is back at 720 s; admission
-	// control refuses that power-on (twin/admission_test.go has the arithmetic).
-	"topology.clusters[].ha.host_failures_tolerated": runs("topology.clusters[vcluster].ha.host_failures_tolerated=3").with(web1WithHost...).on("classic-dc"),
-	"topology.clusters[].ha.admission_control":       runs("topology.clusters[vcluster].ha.admission_control=disabled").with(web1WithHost...).with("topology.clusters[vcluster].ha.host_failures_tolerated=3").on("classic-dc"),
+	// control refuses that power-on (twin/admission_test.go has the arithmetic). The
+	// slots of host-failures (topology/check TestAdmissionSlots): with mcu reserving
+	// 4800 MHz and db-read-1 16 GB the hosts hold [16 16 12 12] slots, 12 after losing
+	// three for 13 VMs; without reservations the slot is 4 GB (web-broker's FT
+	// reservation) and 32 MHz, [64 64 48 48], 48 after losing three.
+	"topology.clusters[].ha.host_failures_tolerated": runs("topology.clusters[vcluster].ha.host_failures_tolerated=3").with(web1WithHost...).with(slotsReserved...).on("classic-dc"),
+	"topology.clusters[].ha.admission_control":       runs("topology.clusters[vcluster].ha.admission_control=disabled").with(web1WithHost...).with(slotsReserved...).with("topology.clusters[vcluster].ha.host_failures_tolerated=3").on("classic-dc"),
+	"topology.vms[].ram_reservation_gb":              runs("topology.vms[db-read-1].ram_reservation_gb=16").with(web1WithHost...).with("topology.clusters[vcluster].ha.host_failures_tolerated=3").on("classic-dc"),
+	// A 19200 MHz slot: hv-1 57600/19200 = 3 slots, hv-3 76800/19200 = 4: 3 after
+	// losing three, for 13 VMs.
+	"topology.vms[].cpu_reservation_mhz": runs("topology.vms[mcu].cpu_reservation_mhz=19200").with(web1WithHost...).with("topology.clusters[vcluster].ha.host_failures_tolerated=3").on("classic-dc"),
+	// A 9600 MHz slot: [8 8 6 6], 12 after losing two, refuses web-1; hv-1 at 4800 MHz
+	// a core holds 115200/9600 = 12: [12 8 8 6], 14 after losing two, admits it.
+	"topology.hosts[].core_mhz":                      runs("topology.hosts[hv-1].core_mhz=4800").with(web1WithHost...).with("topology.clusters[vcluster].ha.host_failures_tolerated=2", "topology.vms[mcu].cpu_reservation_mhz=9600").on("classic-dc"),
 	"topology.clusters[].ha.cpu_failover_percent":    runs("topology.clusters[vcluster].ha.cpu_failover_percent=99").with(web1WithHost...).on("classic-dc"),
 	"topology.clusters[].ha.memory_failover_percent": runs("topology.clusters[vcluster].ha.memory_failover_percent=92").with(web1WithHost...).on("classic-dc"),
 	"topology.clusters[].ha.failover_hosts":          runs("topology.clusters[vcluster].ha.failover_hosts=[hv-1]").with(web1WithHost...).on("classic-dc"),

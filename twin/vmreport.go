@@ -23,6 +23,9 @@ type VMOutageResult struct {
 	Mechanism   string   `json:"mechanism,omitempty"`
 	// BootMs is the part of the outage the VM spent booting (a restart's boot time).
 	BootMs float64 `json:"boot_ms,omitempty"`
+	// HostBootMs is the part of the outage the host it came back on spent booting out
+	// of DPM standby, when DPM woke it at HA's request.
+	HostBootMs float64 `json:"host_boot_ms,omitempty"`
 	// CutOff names the port groups the host it came back on lacks (those vNICs reach
 	// nothing: the cluster's "uniform network connectivity" was not).
 	CutOff []string `json:"cut_off_port_groups,omitempty"`
@@ -52,7 +55,7 @@ func (tw *Twin) vmOutagesOf(fr failures.FailureReport, next sim.Time) []VMOutage
 			continue // DRS's or DPM's own migration: the migrations section lists it
 		}
 		r := VMOutageResult{VM: o.VM, Host: o.Host, Cause: o.Cause, DownAfterMs: ms(o.Down - f.At),
-			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), CutOff: o.CutOff, Stalled: o.Stalled, NotStarted: o.NotStarted}
+			ResumedOn: o.ResumedOn, Mechanism: o.Mechanism, BootMs: ms(o.BootedFor), HostBootMs: ms(o.WokenBoot), CutOff: o.CutOff, Stalled: o.Stalled, NotStarted: o.NotStarted}
 		if o.Up != sim.Never {
 			r.OutageMs = msPtr(o.Up - o.Down)
 		}
@@ -92,7 +95,11 @@ func writeVMOutages(b *strings.Builder, vms []VMOutageResult) {
 		if v.ResumedOn != v.Host {
 			how += " on " + v.ResumedOn
 		}
-		if v.BootMs > 0 {
+		switch {
+		case v.HostBootMs > 0:
+			how += fmt.Sprintf(" after DPM woke it, of it %s the host's boot and %s the VM's", fmtOffset(sim.Milliseconds(v.HostBootMs)),
+				fmtOffset(sim.Milliseconds(v.BootMs)))
+		case v.BootMs > 0:
 			how += fmt.Sprintf(", of it %s booting", fmtOffset(sim.Milliseconds(v.BootMs)))
 		}
 		if len(v.CutOff) > 0 {

@@ -77,6 +77,10 @@ type VMOutage struct {
 	ResumedOn string // where it ran again
 	Mechanism string // what brought it back: "HA restart", "started with its host", …
 	BootedFor sim.Time
+	// WokenBoot is the boot of the host it came back on, when HA restarted it there
+	// after DPM woke the host from standby at HA's request (hawake.go): that boot
+	// is part of the outage too.
+	WokenBoot sim.Time
 	// CutOff names the VM's port groups that the host it came back on lacks: it runs
 	// there, but those vNICs reach nothing.
 	CutOff []string

@@ -226,27 +226,37 @@ func TestMisconfiguredFindsEveryPlantedMistake(t *testing.T) {
 }
 
 // The ha-admission finding counts slots as the run does (topology/ha): classic-dc's
-// cluster has hv-1 and hv-2 (192 GB, 24 cores) and hv-3 and hv-4 (256 GB, 32 cores);
-// the slot is the largest VM, 16 GB (db-read-1) and 4 vCPUs (mcu, db-read). At 4
-// vCPUs per core:
+// cluster has hv-1 and hv-2 (192 GB, 24 cores) and hv-3 and hv-4 (256 GB, 32 cores),
+// all at the default 2400 MHz a core (57600 and 76800 MHz). Its VMs reserve nothing
+// but the FT VMs, which reserve all their memory (mgw 2 GB, web-broker 4 GB); the slot
+// is 4 GB and 32 MHz (reference-facts §6.1):
 //
-//	hv-1, hv-2: min(192/16, 24·4/4) = min(12, 24) = 12 slots; hv-3, hv-4: min(16, 32) = 16
-//	VMs: 11, and the two FT secondaries (mgw's, web-broker's) = 13 slots used
+//	hv-1, hv-2: min(57600/32, 192/4) = min(1800, 48) = 48; hv-3, hv-4: min(2400, 64) = 64
+//	VMs: 11, and the two FT secondaries = 13 slots used; tolerating 3: 48 ≥ 13.
+//
+// With mcu reserving 4800 MHz and db-read-1 16 GB, the slot is 16 GB and 4800 MHz:
+//
+//	hv-1, hv-2: min(57600/4800, 192/16) = min(12, 12) = 12; hv-3, hv-4: min(16, 16) = 16
 //	tolerating 2: 56 − 32 = 24 ≥ 13, no finding; tolerating 3: 56 − 44 = 12 < 13.
 func TestAdmissionSlots(t *testing.T) {
+	reserved := []string{"topology.vms[mcu].cpu_reservation_mhz=4800", "topology.vms[db-read-1].ram_reservation_gb=16"}
 	for _, c := range []struct {
 		tolerated string
+		sets      []string
 		want      string
 	}{
-		{"2", ""},
-		{"3", "13 VMs need 13 slots of 16 GB and 4 vCPUs; the hosts hold [16 16 12 12], 12 after losing the 3 largest"},
+		{"3", nil, ""},
+		{"2", reserved, ""},
+		{"3", reserved, "13 VMs need 13 slots of 16 GB and 4800 MHz; the hosts hold [16 16 12 12], 12 after losing the 3 largest"},
 	} {
 		sc, err := twin.Load("classic-dc")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := sc.Set("topology.clusters[vcluster].ha.host_failures_tolerated", c.tolerated); err != nil {
-			t.Fatal(err)
+		for _, kv := range append([]string{"topology.clusters[vcluster].ha.host_failures_tolerated=" + c.tolerated}, c.sets...) {
+			if err := sc.Override(kv); err != nil {
+				t.Fatal(err)
+			}
 		}
 		got := ""
 		for _, f := range twin.Check(sc) {

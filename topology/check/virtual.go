@@ -268,6 +268,24 @@ func AdmissionOf(h topology.HA) ha.Admission {
 		MemoryPercent: h.MemoryFailoverPercent, FailoverHosts: h.FailoverHosts}
 }
 
+// AdmissionHost is a host as admission control counts it: its cores and memory, and
+// its CPU in MHz (cores × core clock) for the slots.
+func AdmissionHost(h *topology.Host) ha.Host {
+	return ha.Host{Name: h.Name, Cores: h.CPU, RAMGB: h.RAMGB, MHz: float64(h.CPU) * h.CoreMHz}
+}
+
+// AdmissionVM is a VM (or an FT secondary) as admission control counts it: its size
+// and its reservations. An FT VM reserves all its memory: vSphere sets a full memory
+// reservation on an FT VM and its secondary.
+func AdmissionVM(v *topology.VM, ft bool) ha.VM {
+	out := ha.VM{Name: v.Name, Host: v.Host, VCPU: v.CPU, RAMGB: v.RAMGB,
+		CPUReservationMHz: v.CPUReservationMHz, RAMReservationGB: v.RAMReservationGB}
+	if ft {
+		out.RAMReservationGB = v.RAMGB
+	}
+	return out
+}
+
 // Loads is what admission control sees of hosts with their VMs as placed: every VM
 // on its host, an FT VM's secondary (of the same size) on its secondary's host: the
 // one written, or else the first other host of the list, as the run places it.
@@ -275,15 +293,17 @@ func Loads(t *topology.Topology, hosts []*topology.Host) []ha.Load {
 	out := make([]ha.Load, len(hosts))
 	at := map[string]int{}
 	for i, h := range hosts {
-		out[i] = ha.Load{Host: ha.Host{Name: h.Name, Cores: h.CPU, RAMGB: h.RAMGB}, Up: true}
+		out[i] = ha.Load{Host: AdmissionHost(h), Up: true}
 		at[h.Name] = i
 	}
 	for _, v := range t.VMs {
-		size := ha.VM{Name: v.Name, Host: v.Host, VCPU: v.CPU, RAMGB: v.RAMGB}
+		c := t.ClusterOf(v.Host)
+		ft := v.FT && c != nil && c.FT.Enabled && v.Disk != topology.LocalDisk
+		size := AdmissionVM(v, ft)
 		if i, ok := at[v.Host]; ok {
 			out[i].VMs = append(out[i].VMs, size)
 		}
-		if c := t.ClusterOf(v.Host); !v.FT || c == nil || !c.FT.Enabled || v.Disk == topology.LocalDisk {
+		if !ft {
 			continue
 		}
 		secondary := v.FTSecondary

@@ -13,8 +13,10 @@ import (
 // wherever the host has the memory and CPU for it), and are limited by the hosts'
 // actual capacity instead (place).
 //
-// dctwin has no reservations: HA places a VM by its full memory and vCPUs, so
-// admission control counts them in full too, as if every VM reserved what it has.
+// The host-failures policy counts slots sized by the VMs' reservations, as vSphere
+// does (SlotsOf). The percentage and failover-hosts policies count every VM at its
+// full memory and vCPUs, as HA places it (dctwin's simplification: vSphere's
+// percentage policy sums reservations too).
 
 // AdmissionPolicy is one of vSphere HA's admission control policies.
 type AdmissionPolicy string
@@ -51,18 +53,22 @@ type Load struct {
 	VMs []VM
 }
 
-// Slots is the host-failures policy's arithmetic: a slot is the largest memory and
-// the largest vCPU count of any powered-on VM; each host holds as many slots as both
-// its memory and its vCPUs (cores × overcommit) allow; the cluster keeps room for its
-// powered-on VMs, one slot each, after losing the hosts with the most slots.
+// Slots is the host-failures policy's arithmetic (reference-facts §6.1, HA Deepdive
+// admission_control.md): a slot is the largest CPU reservation and the largest
+// memory reservation of any powered-on VM, a VM without a CPU reservation counting
+// as DefaultSlotMHz; each host holds as many slots as both its CPU (MHz) and its
+// memory allow; the cluster keeps room for its powered-on VMs, one slot each, after
+// losing the hosts with the most slots.
 //
-// The slot policy is the one reference-facts §6.1 documents (HA Deepdive, and vSphere
-// 4 and 5, the era of the source material), rather than vSphere 6.5's percentage
-// derived from the host count; with dctwin's full-size "reservations" a slot is a
-// whole VM of the largest size, so the policy is conservative where VM sizes differ.
+// vSphere adds each VM's memory overhead to its memory reservation; dctwin leaves
+// the overhead out, so without memory reservations the slot's memory is 0 and only
+// CPU bounds the slots: with no reservations at all, a slot is 32 MHz and the policy
+// refuses little, as in vSphere. The slot policy is the one reference-facts §6.1
+// documents (vSphere 4 and 5, the era of the source material), rather than
+// vSphere 6.5's percentage derived from the host count.
 type Slots struct {
 	RAMGB float64
-	VCPU  int
+	MHz   float64
 	// PerHost is the slots of each host that counts, most first.
 	PerHost []int
 	// Used is the powered-on VMs; Capacity the slots left after losing the
@@ -70,30 +76,38 @@ type Slots struct {
 	Used, Capacity int
 }
 
-// SlotsOf computes the slot arithmetic of loads with overcommit vCPUs per core.
-func SlotsOf(loads []Load, failures, overcommit int) Slots {
+// DefaultSlotMHz is the CPU slot of a VM without a CPU reservation: 32 MHz
+// (reference-facts §6.1; vSphere's das.vmCpuMinMHz).
+const DefaultSlotMHz = 32
+
+// SlotsOf computes the slot arithmetic of loads.
+func SlotsOf(loads []Load, failures int) Slots {
 	var s Slots
 	for _, l := range loads {
 		for _, v := range l.VMs {
-			s.RAMGB = max(s.RAMGB, v.RAMGB)
-			s.VCPU = max(s.VCPU, v.VCPU)
+			cpu := v.CPUReservationMHz
+			if cpu <= 0 {
+				cpu = DefaultSlotMHz
+			}
+			s.RAMGB = max(s.RAMGB, v.RAMReservationGB)
+			s.MHz = max(s.MHz, cpu)
 			s.Used++
 		}
+	}
+	if s.MHz == 0 {
+		s.MHz = DefaultSlotMHz // no VM runs: a slot is the smallest one
 	}
 	total := 0
 	for _, l := range loads {
 		if !l.Up {
 			continue
 		}
-		n := math.MaxInt32
-		if s.RAMGB > 0 && l.RAMGB > 0 {
-			n = min(n, int(math.Floor(l.RAMGB/s.RAMGB)))
-		}
-		if s.VCPU > 0 && l.Cores > 0 {
-			n = min(n, l.Cores*overcommit/s.VCPU)
-		}
-		if n == math.MaxInt32 {
-			n = 0 // a host without capacity written holds no slot
+		n := 0 // a host without its CPU written holds no slot
+		if l.MHz > 0 {
+			n = fit(l.MHz, s.MHz)
+			if s.RAMGB > 0 {
+				n = min(n, fit(l.RAMGB, s.RAMGB))
+			}
 		}
 		s.PerHost = append(s.PerHost, n)
 		total += n
@@ -104,6 +118,12 @@ func SlotsOf(loads []Load, failures, overcommit int) Slots {
 		s.Capacity -= s.PerHost[i]
 	}
 	return s
+}
+
+// fit is how many whole slots of size fit in capacity (a quotient that is a whole
+// number in decimal, such as 38400/4800, counts whole despite binary rounding).
+func fit(capacity, size float64) int {
+	return int(math.Floor(capacity/size + 1e-9))
 }
 
 // Shortfall says how the powered-on VMs of loads exceed what the policy leaves for
@@ -121,10 +141,10 @@ func (a Admission) Shortfall(loads []Load, overcommit int) string {
 		if a.HostFailures >= up {
 			return fmt.Sprintf("tolerating %d host failures with %d hosts leaves none to restart on", a.HostFailures, up)
 		}
-		s := SlotsOf(loads, a.HostFailures, overcommit)
+		s := SlotsOf(loads, a.HostFailures)
 		if s.Used > s.Capacity {
-			return fmt.Sprintf("%d VMs need %d slots of %g GB and %d vCPUs; the hosts hold %v, %d after losing the %d largest",
-				s.Used, s.Used, s.RAMGB, s.VCPU, s.PerHost, s.Capacity, a.HostFailures)
+			return fmt.Sprintf("%d VMs need %d slots of %g GB and %g MHz; the hosts hold %v, %d after losing the %d largest",
+				s.Used, s.Used, s.RAMGB, s.MHz, s.PerHost, s.Capacity, a.HostFailures)
 		}
 	case Percentage:
 		var ram, usedRAM float64

@@ -59,24 +59,26 @@ func TestRestartConcurrency40(t *testing.T) {
 	}
 }
 
-// slotHosts: A and B with 64 GB and 16 cores, C with 32 GB and 8 cores; with 4 vCPUs
-// per core and a slot of 16 GB and 4 vCPUs (the largest VM):
+// slotHosts: A and B with 64 GB and 16 cores of 2000 MHz (32000 MHz), C with 32 GB
+// and 8 cores (16000 MHz). The VM "big" reserves 16 GB and 4000 MHz, the small ones
+// nothing (32 MHz, 0 GB: reference-facts §6.1). The slot is the largest
+// reservations, 16 GB and 4000 MHz:
 //
-//	A: min(64/16, 16·4/4) = min(4, 16) = 4 slots; B: 4; C: min(32/16, 8·4/4) = 2
+//	A: min(32000/4000, 64/16) = min(8, 4) = 4 slots; B: 4; C: min(16000/4000, 32/16) = 2
 //	total 10; after losing the largest host (4): 6; after the two largest: 2.
 func slotHosts(small int) []Load {
-	a := Load{Host: Host{Name: "A", Cores: 16, RAMGB: 64}, Up: true}
-	a.VMs = append(a.VMs, VM{Name: "big", VCPU: 4, RAMGB: 16})
+	a := Load{Host: Host{Name: "A", Cores: 16, RAMGB: 64, MHz: 32000}, Up: true}
+	a.VMs = append(a.VMs, VM{Name: "big", VCPU: 4, RAMGB: 16, RAMReservationGB: 16, CPUReservationMHz: 4000})
 	for i := range small {
 		a.VMs = append(a.VMs, VM{Name: fmt.Sprint("s", i), VCPU: 2, RAMGB: 8})
 	}
-	return []Load{a, {Host: Host{Name: "B", Cores: 16, RAMGB: 64}, Up: true}, {Host: Host{Name: "C", Cores: 8, RAMGB: 32}, Up: true}}
+	return []Load{a, {Host: Host{Name: "B", Cores: 16, RAMGB: 64, MHz: 32000}, Up: true}, {Host: Host{Name: "C", Cores: 8, RAMGB: 32, MHz: 16000}, Up: true}}
 }
 
 func TestSlots(t *testing.T) {
-	s := SlotsOf(slotHosts(5), 1, 4)
-	if s.RAMGB != 16 || s.VCPU != 4 || fmt.Sprint(s.PerHost) != "[4 4 2]" || s.Used != 6 || s.Capacity != 6 {
-		t.Errorf("slots %+v, want 16 GB/4 vCPU, [4 4 2], 6 used, 6 left after one failure", s)
+	s := SlotsOf(slotHosts(5), 1)
+	if s.RAMGB != 16 || s.MHz != 4000 || fmt.Sprint(s.PerHost) != "[4 4 2]" || s.Used != 6 || s.Capacity != 6 {
+		t.Errorf("slots %+v, want 16 GB/4000 MHz, [4 4 2], 6 used, 6 left after one failure", s)
 	}
 	one := Admission{Policy: HostFailures, HostFailures: 1}
 	if why := one.Shortfall(slotHosts(5), 4); why != "" {
@@ -104,6 +106,30 @@ func TestSlots(t *testing.T) {
 	down[2].Up = false
 	if why := one.Shortfall(down, 4); !strings.Contains(why, "[4 4], 4 after") {
 		t.Errorf("C down: %q", why)
+	}
+}
+
+// TestSlotsWithoutReservations: the hosts of slotHosts with VMs that reserve nothing
+// but the large one's CPU, or nothing at all.
+//
+//	no reservations: slot 32 MHz and 0 GB (memory overhead left out): memory bounds
+//	  nothing; A 32000/32 = 1000 slots, B 1000, C 16000/32 = 500
+//	big reserves 6000 MHz only: A ⌊32000/6000⌋ = 5, B 5, C ⌊16000/6000⌋ = 2;
+//	  tolerating one failure: 12 − 5 = 7 slots for 8 VMs: refused
+func TestSlotsWithoutReservations(t *testing.T) {
+	loads := slotHosts(5)
+	loads[0].VMs[0].RAMReservationGB, loads[0].VMs[0].CPUReservationMHz = 0, 0
+	if s := SlotsOf(loads, 1); s.RAMGB != 0 || s.MHz != 32 || fmt.Sprint(s.PerHost) != "[1000 1000 500]" || s.Capacity != 1500 {
+		t.Errorf("no reservations: %+v, want 32 MHz slots [1000 1000 500], 1500 after one failure", s)
+	}
+	loads = slotHosts(7)
+	loads[0].VMs[0].RAMReservationGB, loads[0].VMs[0].CPUReservationMHz = 0, 6000
+	s := SlotsOf(loads, 1)
+	if s.MHz != 6000 || fmt.Sprint(s.PerHost) != "[5 5 2]" || s.Used != 8 || s.Capacity != 7 {
+		t.Errorf("6000 MHz reserved: %+v, want [5 5 2], 8 used, 7 left", s)
+	}
+	if why := (Admission{Policy: HostFailures, HostFailures: 1}).Shortfall(loads, 4); !strings.Contains(why, "8 VMs need 8 slots of 0 GB and 6000 MHz") {
+		t.Errorf("shortfall %q", why)
 	}
 }
 
@@ -165,8 +191,9 @@ func TestFailoverHosts(t *testing.T) {
 	}
 }
 
-// TestRestartsIgnoreAdmission: two hosts of 64 GB, tolerating one failure with 16 GB
-// slots (4 per host, 4 left after a failure); h1 runs three 16 GB VMs and h2 two:
+// TestRestartsIgnoreAdmission: two hosts of 64 GB (and 32000 MHz), tolerating one
+// failure with 16 GB slots (every VM reserves its 16 GB: 4 slots per host, 4 left
+// after a failure); h1 runs three 16 GB VMs and h2 two:
 // 5 slots used > 4, so admission control refuses every power-on. When h1 fails HA
 // restarts its VMs anyway, as far as h2's memory goes: 32 GB free takes two of the
 // three (scenario order), the third finds no host with 16 GB free at each of its five
@@ -174,10 +201,10 @@ func TestFailoverHosts(t *testing.T) {
 func TestRestartsIgnoreAdmission(t *testing.T) {
 	s := sim.New(1)
 	w := newWorld(s, "h1", "h2")
-	hosts := []Host{{Name: "h1", Cores: 16, RAMGB: 64}, {Name: "h2", Cores: 16, RAMGB: 64}}
+	hosts := []Host{{Name: "h1", Cores: 16, RAMGB: 64, MHz: 32000}, {Name: "h2", Cores: 16, RAMGB: 64, MHz: 32000}}
 	var vms []VM
 	for i, h := range []string{"h1", "h1", "h1", "h2", "h2"} {
-		vms = append(vms, VM{Name: fmt.Sprint("v", i), Host: h, VCPU: 2, RAMGB: 16, BootTime: sim.Minute})
+		vms = append(vms, VM{Name: fmt.Sprint("v", i), Host: h, VCPU: 2, RAMGB: 16, RAMReservationGB: 16, BootTime: sim.Minute})
 	}
 	adm := Admission{Policy: HostFailures, HostFailures: 1}
 	loads := []Load{{Host: hosts[0], Up: true, VMs: vms[:3]}, {Host: hosts[1], Up: true, VMs: vms[3:]}}

@@ -31,6 +31,11 @@ type Cluster struct {
 	// reaching their datastore (storage.go): they go when storage returns.
 	waiting     []*vm
 	storageWait []*vm
+	// roomWait are VMs whose last attempt found no host with the memory and vCPUs
+	// for them (capacity.go): HA places them again when capacity returns, and asks
+	// for standby hosts to be woken; asking marks a request due at this instant.
+	roomWait []*vm
+	asking   bool
 }
 
 type host struct {
@@ -189,6 +194,7 @@ func (c *Cluster) Changed() {
 		}
 	}
 	c.watchIsolation()
+	c.retryRoom()
 }
 
 // hostDown takes a failed host's VMs down with it.
@@ -541,6 +547,7 @@ func (c *Cluster) attempt(v *vm) {
 		c.fail(v, "no host reaches its datastore")
 	default:
 		c.fail(v, fmt.Sprintf("no host has %.0f GB of memory and %d vCPUs free", v.RAMGB, v.VCPU))
+		c.needRoom(v)
 	}
 }
 

@@ -184,6 +184,9 @@ type Host struct {
 	// primaries and secondaries, whose memory vSphere reserves in full).
 	ReservedRAMGB float64
 	ReservedVCPU  int
+	// MHz is the host's CPU capacity, cores × clock: what admission control's
+	// slots divide (admission.go).
+	MHz float64
 }
 
 // VM is a protected virtual machine.
@@ -205,6 +208,9 @@ type VM struct {
 	// otherwise (a soft rule, like vSphere's VM-VM anti-affinity rules that HA
 	// honours while it can).
 	Apart string
+	// CPUReservationMHz and RAMReservationGB are the VM's reservations, which size
+	// admission control's slots (admission.go; 0: none).
+	CPUReservationMHz, RAMReservationGB float64
 }
 
 // VMState is where a VM is.

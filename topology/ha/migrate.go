@@ -73,6 +73,7 @@ func (c *Cluster) SetMaintenance(host string, on bool) {
 	}
 	if !on {
 		c.drain()
+		c.retryRoom()
 	}
 }
 
