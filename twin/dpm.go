@@ -25,7 +25,7 @@ import (
 //     powering on (§6.5), a host whose VMs vMotion cannot take where DPM placed them
 //     left on, at least HA's
 //     host_failures_tolerated + 1 hosts kept on. A host to power off is emptied by
-//     live migration to where DPM placed its VMs (one after the other, as maintenance
+//     live migration to where DPM placed its VMs (several at once, as maintenance
 //     mode does), then powered off: standby, drawing nothing. A host to power on boots
 //     for its boot time, draws its idle power meanwhile, and takes VMs once booted.
 //   - DRS then (when enabled and DPM started nothing): drs.BalanceWhere over the CPU

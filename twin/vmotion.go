@@ -19,7 +19,10 @@ import (
 // cluster's vmotion_vlan), so it takes what the network gives: at the start of each
 // round, whenever its path changes and whenever another copy starts, ends or changes
 // its rate, it sends at its path's headroom (the bottleneck's speed less what the
-// other flows offer there), and it loads those links as any flow does. Other flows'
+// other flows offer there), split evenly with the other copies crossing that link
+// (network.Flow.FairShare: TCP streams side by side share a link about evenly), and
+// it loads those links as any flow does. Concurrent migrations are therefore not free:
+// k copies over one link each go at a k-th of it. Other flows'
 // load changes within a round are not followed (dctwin's simplification: the next
 // round sees them). A path that stops delivering stalls the copy; after
 // vmotionNetTimeout without a path the migration is aborted and the VM stays where it
@@ -39,9 +42,9 @@ const vmotionNetTimeout = 20 * sim.Second
 // vmotionMinShare is the least share of the bottleneck's speed a copy gets when the
 // other flows fill it: a TCP stream competing with a few others (dctwin's choice).
 // The link then runs over capacity and drops packets of every flow crossing it, as a
-// vMotion over a full shared link does. Copies sharing a link re-rate each other
-// whenever one changes its rate: the first keeps the most, a later one what is left
-// (at least this share), and together they fill the link.
+// vMotion over a full shared link does. Copies sharing a link split what the other
+// flows leave evenly (each at least this share) and re-rate each other whenever one
+// starts, ends or changes its rate; together they fill the link.
 const vmotionMinShare = 0.1
 
 // maxReratesPerInstant bounds how often a copy changes its rate in one instant:
@@ -354,7 +357,7 @@ func (m *migration) step() {
 		m.schedule()
 		return
 	}
-	free, speed := m.data.Headroom()
+	free, speed := m.data.FairShare(tw.copyFlows())
 	bw := max(free, vmotionMinShare*speed)
 	if m.left == 0 {
 		rate := m.rate
@@ -397,6 +400,18 @@ func (m *migration) step() {
 	}
 	m.rec.Bandwidth = m.rate
 	m.schedule()
+}
+
+// copyFlows is the memory copies' flows in progress, in the order of the VMs: they
+// split the links they share evenly (FairShare).
+func (tw *Twin) copyFlows() []*network.Flow {
+	var out []*network.Flow
+	for _, name := range tw.vmOrder {
+		if o := tw.motion.active[name]; o != nil && o.data != nil {
+			out = append(out, o.data)
+		}
+	}
+	return out
 }
 
 // copiesSettling reports whether some copy's flow was replaced and not evaluated yet.
@@ -532,4 +547,6 @@ func (m *migration) finish(aborted string) {
 	if m.then != nil {
 		m.then(m.rec)
 	}
+	// Its end leaves room for another migration of a host entering maintenance.
+	tw.resumeEvacuations()
 }
