@@ -21,7 +21,12 @@ import (
 // there at once, its vNICs announced by RARP: the VM's outage is the detection alone);
 // if the primary still runs, the lock on shared storage keeps the primary live and
 // the pair is unprotected until the logging network is back (§6.2, split-brain
-// avoidance). A guest that fails (a failure of kind vm) takes its lockstep secondary
+// avoidance). An isolated host's isolation response that powers the primary off
+// (isolation.go) is the loss of the primary too: a secondary in lockstep goes live as
+// for a failed host, and HA restarts the VM only when none is (ha.FaultTolerance);
+// with leave-powered-on the primary runs on, and if the isolation cut the logging
+// (logging over the management network) the storage lock keeps it live and the pair
+// unprotected. A guest that fails (a failure of kind vm) takes its lockstep secondary
 // with it: FT protects against the loss of a host, not of a guest. After a takeover,
 // or when the secondary's host fails, vSphere starts a new secondary on another host:
 // it copies the VM's whole memory over the FT logging network before the pair is in
@@ -94,6 +99,10 @@ type ftPair struct {
 	// deciding is set while the secondary's decision runs (it places the next
 	// secondary itself).
 	deciding bool
+	// poweredOff is set when HA's isolation response powered the primary off: to
+	// FT a VM failure the secondary takes over from (unlike a guest crash, which the
+	// secondary in lockstep shares).
+	poweredOff bool
 }
 
 // startFT gives every FT VM of an FT-enabled cluster its secondary.
@@ -132,6 +141,9 @@ func (tw *Twin) startFT() {
 func (p *ftPair) vmChanged(s VMStatus) {
 	if p.deciding {
 		return
+	}
+	if s.State == VMBooting || s.State == VMRunning {
+		p.poweredOff = false
 	}
 	switch s.State {
 	case VMBooting:
@@ -206,7 +218,7 @@ func (p *ftPair) protect(want, reason string) {
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "no FT logging interface to " + host + " for a new secondary"})
 		return
 	}
-	if logging.Delivering() {
+	if logging.Delivering() && !p.loggingCutTo(primary, host) {
 		p.beginCopy()
 	}
 }
@@ -335,6 +347,22 @@ func (tw *Twin) ftChanged() {
 	}
 }
 
+// lockstep reports whether the pair is in lockstep now, whatever the primary's state:
+// a secondary placed and copied, its host up, the logging network between them
+// working.
+func (p *ftPair) lockstep() bool {
+	tw := p.tw
+	return p.secondary != "" && !p.copying && !tw.hostDown[p.secondary] && !tw.hostDown[tw.vms[p.vm].Host] &&
+		!p.loggingCut(tw.vms[p.vm].Host) && p.logging != nil && p.logging.Delivering()
+}
+
+// primaryPoweredOff is told that HA's isolation response powered the primary off:
+// its heartbeats stop, and the secondary decides as for a lost primary.
+func (p *ftPair) primaryPoweredOff() {
+	p.poweredOff = p.lockstep()
+	p.watch()
+}
+
 // heard reports whether the secondary hears the primary now.
 func (p *ftPair) heard() bool {
 	v := p.tw.vms[p.vm]
@@ -349,7 +377,7 @@ func (p *ftPair) heard() bool {
 func (p *ftPair) watch() {
 	if p.copying {
 		if !p.tw.hostDown[p.target] && p.tw.vmRunning(p.vm) {
-			if !p.copied.Armed() && p.logging.Delivering() {
+			if !p.copied.Armed() && p.logging.Delivering() && !p.loggingCutTo(p.tw.vms[p.vm].Host, p.target) {
 				p.beginCopy()
 			}
 			return // the copy goes on, or waits for the logging network
@@ -402,10 +430,14 @@ func (p *ftPair) decision() {
 		p.stopStream()
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the FT logging network is cut; the primary keeps the storage lock"})
 		return
+	case p.poweredOff && v.State == VMStopped:
+		// HA's isolation response powered the primary off (its host is isolated, not
+		// down): the secondary goes live as for a lost host.
 	case !tw.hostDown[from]:
 		// The guest failed, not its host: the secondary, in lockstep, failed with it.
 		return
 	}
+	p.poweredOff = false
 	to := p.secondary
 	tw.Sim.Report(FTTakeover{VM: p.vm, From: from, To: to, After: tw.Sim.Now() - p.last})
 	p.deciding = true
@@ -425,6 +457,10 @@ func (p *ftPair) decision() {
 // loggingCut reports whether the FT logging runs over the management network (the
 // cluster has no FT logging VLAN) and one end's management interface is down (a
 // failure of kind host-isolation).
-func (p *ftPair) loggingCut(primary string) bool {
-	return p.cluster.FT.LoggingVLAN == "" && (p.tw.mgmtCut[primary] || p.tw.mgmtCut[p.secondary])
+func (p *ftPair) loggingCut(primary string) bool { return p.loggingCutTo(primary, p.secondary) }
+
+// loggingCutTo is loggingCut between the primary's host and another (a new
+// secondary's): no memory copy starts over a management interface that is down.
+func (p *ftPair) loggingCutTo(primary, other string) bool {
+	return p.cluster.FT.LoggingVLAN == "" && (p.tw.mgmtCut[primary] || p.tw.mgmtCut[other])
 }

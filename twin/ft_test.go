@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"dctwin/sim"
+	"dctwin/topology/ha"
 	"dctwin/twin"
 )
 
@@ -120,4 +121,108 @@ func TestFTLoggingStream(t *testing.T) {
 			t.Errorf("%s: %s carries %g bit/s from %s, want at least the stream's %g", c.set, path[1], load, path[0], c.rate)
 		}
 	}
+}
+
+// TestFTIsolationResponse: hv-3, which runs web-broker's FT primary (secondary on
+// hv-1), loses its management interface at 300 s (host-isolation, repaired at
+// 540 s). What FT does depends on where its logging runs and on the isolation
+// response (reference-facts §6.1, §6.2):
+//
+//   - ft.logging_vlan on the vMotion network, which the isolation leaves up, and
+//     power-off: the pair stays in lockstep until HA's response powers the primary
+//     off at P (L + 60 s, TestHostIsolationKind). To FT that is the loss of the
+//     primary: its last FT heartbeat is the last at or before P at its phase in each
+//     100 ms (stream ft/web-broker), B = phase + ⌊(P − phase)/100 ms⌋·100 ms, and the
+//     secondary goes live on hv-1 at B + 3·100 ms. web-broker is down from P until
+//     then, by FT takeover, and HA restarts nothing for it; a new secondary goes to
+//     hv-2.
+//   - the same with leave-powered-on: nothing happens; the pair stays protected and
+//     the primary runs on hv-3.
+//   - logging over the management network (classic-dc as it is) and
+//     leave-powered-on: the logging is cut with the management interface; the
+//     secondary stops hearing the primary at the last FT heartbeat before 300 s,
+//     B0 = beatBefore(300 s), and decides at B0 + 300 ms: the primary runs and holds
+//     the lock on shared storage, so it stays live and the pair is unprotected until
+//     the interface is back at 540 s (a new secondary then). web-broker is never down.
+//     (With power-off it is powered off with no secondary left, and HA restarts it:
+//     TestHostIsolationKind.)
+func TestFTIsolationResponse(t *testing.T) {
+	const interval = 100 * sim.Millisecond
+	phase := phaseOf(1, "ft/web-broker", interval)
+	iso := [2]string{"failures.scheduled", `[{at: 5m, component: hv-3, kind: host-isolation, repair_after: 4m}]`}
+	logVLAN := [2]string{"topology.clusters[vcluster].ft.logging_vlan", "vmotion"}
+	run := func(sets ...[2]string) (tw *twin.Twin, takeovers []twin.FTTakeover, takeAt []sim.Time, prot []twin.FTProtection, protAt []sim.Time, respAt sim.Time, restarts int) {
+		tw = builtinTwin(t, "classic-dc", sets...)
+		respAt = sim.Never
+		tw.Observe(sim.ObserverFunc(func(now sim.Time, r sim.Record) {
+			switch r := r.(type) {
+			case twin.FTTakeover:
+				takeovers, takeAt = append(takeovers, r), append(takeAt, now)
+			case twin.FTProtection:
+				prot, protAt = append(prot, r), append(protAt, now)
+			case ha.IsolationResponseApplied:
+				respAt = now
+			case ha.VMRestarting:
+				if r.VM == "web-broker" {
+					restarts++
+				}
+			}
+		}))
+		tw.Run()
+		return
+	}
+	vmLine := func(tw *twin.Twin) *twin.VMOutageResult {
+		f := tw.Report().Failures[0]
+		for i := range f.VMs {
+			if f.VMs[i].VM == "web-broker" {
+				return &f.VMs[i]
+			}
+		}
+		return nil
+	}
+
+	t.Run("power-off, separate logging", func(t *testing.T) {
+		tw, takeovers, takeAt, prot, protAt, p, restarts := run(iso, logVLAN, [2]string{"topology.clusters[vcluster].ha.isolation_response", "power-off"})
+		if p == sim.Never {
+			t.Fatal("no isolation response")
+		}
+		b := phase + (p-phase)/interval*interval
+		want := b + 3*interval
+		if len(takeovers) != 1 || takeovers[0].From != "hv-3" || takeovers[0].To != "hv-1" || takeAt[0] != want {
+			t.Fatalf("takeovers %+v at %v, want hv-3 → hv-1 at %v (power-off at %v)", takeovers, takeAt, want, p)
+		}
+		if restarts != 0 {
+			t.Errorf("HA restarted web-broker %d times though its secondary took over", restarts)
+		}
+		vm := vmLine(tw)
+		if vm == nil || vm.OutageMs == nil || *vm.OutageMs != (want-p).Milliseconds() || vm.Mechanism != "FT takeover" || vm.ResumedOn != "hv-1" {
+			t.Errorf("web-broker's VM line %+v, want down %v by FT takeover on hv-1", vm, want-p)
+		}
+		if len(prot) < 2 || protAt[0] != want || prot[len(prot)-1].Secondary != "hv-2" || !prot[len(prot)-1].Protected {
+			t.Errorf("protection %+v at %v, want unprotected from the takeover, then a secondary on hv-2", prot, protAt)
+		}
+	})
+	t.Run("leave-powered-on, separate logging", func(t *testing.T) {
+		tw, takeovers, _, prot, _, p, restarts := run(iso, logVLAN)
+		if len(takeovers) != 0 || len(prot) != 0 || p != sim.Never || restarts != 0 {
+			t.Errorf("takeovers %+v, protection %+v, response at %v, %d restarts: want none", takeovers, prot, p, restarts)
+		}
+		if v, _ := tw.VM("web-broker"); v.Host != "hv-3" || v.State != twin.VMRunning {
+			t.Errorf("web-broker %+v, want running on hv-3", v)
+		}
+	})
+	t.Run("leave-powered-on, logging over management", func(t *testing.T) {
+		tw, takeovers, _, prot, protAt, _, restarts := run(iso)
+		split := beatBefore(300*sim.Second, phase, interval) + 3*interval
+		if len(takeovers) != 0 || restarts != 0 {
+			t.Errorf("takeovers %+v, %d restarts: want none", takeovers, restarts)
+		}
+		if len(prot) < 2 || prot[0].Protected || protAt[0] != split || !strings.Contains(prot[0].Reason, "keeps the storage lock") ||
+			!prot[len(prot)-1].Protected || protAt[1] < 540*sim.Second {
+			t.Errorf("protection %+v at %v, want unprotected at %v (the storage lock), protected again after 540 s", prot, protAt, split)
+		}
+		if vm := vmLine(tw); vm != nil {
+			t.Errorf("web-broker down: %+v", vm)
+		}
+	})
 }
