@@ -30,9 +30,8 @@ import (
 // with it: FT protects against the loss of a host, not of a guest. After a takeover,
 // or when the secondary's host fails, vSphere starts a new secondary on another host:
 // it copies the VM's whole memory over the FT logging network before the pair is in
-// lockstep again, ram_gb / the slowest link of the logging path (a full copy at that
-// link's speed; dctwin does not model the pages dirtied meanwhile), and the VM is
-// unprotected until the copy ends. FT VMs are HA's as well (ha.go): when no secondary
+// lockstep again, by pre-copy as a vMotion does, as a flow that shares the network
+// (ftcopy.go), and the VM is unprotected until the copy ends. FT VMs are HA's as well (ha.go): when no secondary
 // can take over (both hosts failed at once, or the VM's datastore failed under both
 // copies), HA restarts the VM, and a new secondary follows once it runs. A new
 // secondary is only placed for a primary that runs.
@@ -90,10 +89,11 @@ type ftPair struct {
 	phase     sim.Time // when in each interval the primary sends its heartbeat
 	missed    int
 	// stream is the logging traffic to the secondary; copying is set while a new
-	// secondary receives the VM's memory (copied ends it).
+	// secondary is to receive the VM's memory, copy while that copy runs (it may wait
+	// for the logging network first).
 	stream     *network.Flow
 	copying    bool
-	copied     *sim.Timer
+	copy       *migration
 	target     string // the secondary being copied to
 	copyReason string
 	// deciding is set while the secondary's decision runs (it places the next
@@ -123,7 +123,6 @@ func (tw *Twin) startFT() {
 		}
 		p.phase = heartbeatPhase(tw.Sim.Rand("ft/"+v.Name), p.interval)
 		p.decide = tw.Sim.NewTimer(p.decision)
-		p.copied = tw.Sim.NewTimer(p.inLockstep)
 		tw.ftOf[v.Name] = p
 		p.protect(v.FTSecondary, "placed at the start")
 	}
@@ -148,7 +147,7 @@ func (p *ftPair) vmChanged(s VMStatus) {
 	switch s.State {
 	case VMBooting:
 		if p.secondary != "" || p.copying {
-			p.copied.Stop()
+			p.cancelCopy("the VM powers on again")
 			p.copying = false
 			p.decide.Stop()
 			p.stopStream()
@@ -193,6 +192,7 @@ func (p *ftPair) protect(want, reason string) {
 		}
 	}
 	p.stopStream()
+	p.cancelCopy("the secondary goes elsewhere")
 	if host == "" {
 		p.setSecondary("")
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "no other host of cluster " + p.cluster.Name + " can take the secondary"})
@@ -224,24 +224,49 @@ func (p *ftPair) protect(want, reason string) {
 }
 
 // beginCopy starts copying the VM's memory to the new secondary p.target over the
-// logging path, which delivers.
+// logging path, which delivers (ftcopy.go).
 func (p *ftPair) beginCopy() {
 	tw := p.tw
 	host := p.target
-	bps := tw.pathSpeed(p.logging)
 	v := tw.Topology.VM(p.vm)
-	copyTime := sim.Seconds(v.RAMGB * 8e9 / bps)
-	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Reason: fmt.Sprintf("%s: copying %g GB of memory to a new secondary on %s over %s takes %v",
-		p.copyReason, v.RAMGB, host, speedText(bps), copyTime)})
-	p.copied.Reset(copyTime)
+	m, err := tw.startFTCopy(p, host)
+	if err != nil {
+		p.copying = false
+		tw.Sim.Report(FTProtection{VM: p.vm, Reason: fmt.Sprintf("%s: cannot copy the memory to a new secondary on %s: %v", p.copyReason, host, err)})
+		return
+	}
+	p.copy = m
+	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Reason: fmt.Sprintf("%s: copying %g GB of memory to a new secondary on %s over the FT logging network",
+		p.copyReason, v.RAMGB, host)})
+}
+
+// cancelCopy stops a memory copy under way (its end is not the pair's any more).
+func (p *ftPair) cancelCopy(why string) {
+	if m := p.copy; m != nil {
+		p.copy = nil
+		m.abort(why)
+	}
+}
+
+// copyEnded is told when the memory copy to the new secondary ends: done, the pair
+// is in lockstep; broken off, it starts over when it can.
+func (p *ftPair) copyEnded(r *Migration) {
+	if p.copy == nil || p.copy.rec != r || !p.copying {
+		return // cancelled
+	}
+	p.copy = nil
+	if r.Aborted != "" {
+		p.copying = false
+		p.tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the memory copy to " + r.To + " broke off: " + r.Aborted})
+		p.watch()
+		return
+	}
+	p.inLockstep(r)
 }
 
 // inLockstep ends a new secondary's memory copy: the pair is protected again.
-func (p *ftPair) inLockstep() {
+func (p *ftPair) inLockstep(r *Migration) {
 	tw := p.tw
-	if !p.copying {
-		return
-	}
 	p.copying = false
 	host := p.target
 	if tw.hostDown[host] || !tw.vmRunning(p.vm) {
@@ -250,7 +275,13 @@ func (p *ftPair) inLockstep() {
 	}
 	p.setSecondary(host)
 	p.startStream()
-	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Protected: true, Reason: "the memory copy is done"})
+	rounds := fmt.Sprintf("%d rounds", r.Rounds)
+	if r.Rounds == 1 {
+		rounds = "1 round"
+	}
+	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Protected: true, Reason: fmt.Sprintf(
+		"the memory copy is done: %s and the last pages in %.3f s, %.0f MB at %.0f Mbit/s at the end",
+		rounds, (r.End - r.Start).Seconds(), r.SentBytes/1e6, r.Bandwidth/1e6)})
 	p.watch()
 }
 
@@ -289,37 +320,6 @@ func (tw *Twin) ftLoggingVLAN(h string) int {
 		return tw.vlans.id(c.FT.LoggingVLAN)
 	}
 	return tw.vlans.id(managementVLAN(host, c))
-}
-
-// pathSpeed is the speed of the slowest link a delivering flow crosses (a link not in
-// the topology, such as a blade's midplane, at the default speed).
-func (tw *Twin) pathSpeed(f *network.Flow) float64 {
-	path := f.Path()
-	slowest := 0.0
-	for i := 1; i < len(path); i += 3 {
-		speed := float64(topology.DefaultLinkSpeed)
-		if l := linkNamed(tw.Topology, path[i]); l != nil && l.Speed > 0 {
-			speed = float64(l.Speed)
-		}
-		if slowest == 0 || speed < slowest {
-			slowest = speed
-		}
-	}
-	if slowest == 0 {
-		slowest = float64(topology.DefaultLinkSpeed) // both ends on one switch's ports
-	}
-	return slowest
-}
-
-// speedText writes a link speed: "1 Gbit/s", "100 Mbit/s".
-func speedText(bps float64) string {
-	switch {
-	case bps >= 1e9:
-		return fmt.Sprintf("%g Gbit/s", bps/1e9)
-	case bps >= 1e6:
-		return fmt.Sprintf("%g Mbit/s", bps/1e6)
-	}
-	return fmt.Sprintf("%g bit/s", bps)
 }
 
 // loggingFlow is the passive flow between two hosts' FT logging interfaces that the
@@ -377,12 +377,12 @@ func (p *ftPair) heard() bool {
 func (p *ftPair) watch() {
 	if p.copying {
 		if !p.tw.hostDown[p.target] && p.tw.vmRunning(p.vm) {
-			if !p.copied.Armed() && p.logging.Delivering() && !p.loggingCutTo(p.tw.vms[p.vm].Host, p.target) {
+			if p.copy == nil && p.logging.Delivering() && !p.loggingCutTo(p.tw.vms[p.vm].Host, p.target) {
 				p.beginCopy()
 			}
 			return // the copy goes on, or waits for the logging network
 		}
-		p.copied.Stop()
+		p.cancelCopy("the target or the VM is gone")
 		p.copying = false
 		p.tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the memory copy to " + p.target + " broke off"})
 	}
