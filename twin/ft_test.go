@@ -278,3 +278,53 @@ func TestFTSecondaryCopy(t *testing.T) {
 		})
 	}
 }
+
+// TestFTSecondaryCopyStallsAndStartsOver: as in TestFTSecondaryCopy (10 GbE), the
+// copy to hv-2 starts at the takeover, T = 100.215 s, and would take 3.514693 s.
+// Both of hv-2's NICs fail at 101 s for 30 s: the copy's path is gone, it stalls and
+// breaks off 20 s later (vmotionNetTimeout), at 121 s, leaving the pair unprotected.
+// When the logging network reaches hv-2 again the copy starts over from round 1 and
+// takes the full 3.514693 s.
+func TestFTSecondaryCopyStallsAndStartsOver(t *testing.T) {
+	tw := builtinTwin(t, "classic-dc", append(append([][2]string{}, quiet...), [2]string{"failures.scheduled",
+		`[{at: 100s, component: hv-3, kind: host}, {at: 101s, component: "hv-2:vmnic0", kind: nic, repair_after: 30s}, {at: 101s, component: "hv-2:vmnic1", kind: nic, repair_after: 30s}]`})...)
+	var prot []twin.FTProtection
+	var at []sim.Time
+	tw.Observe(sim.ObserverFunc(func(now sim.Time, r sim.Record) {
+		if r, ok := r.(twin.FTProtection); ok && r.VM == "web-broker" {
+			prot, at = append(prot, r), append(at, now)
+		}
+	}))
+	tw.Run()
+	if len(prot) != 4 {
+		t.Fatalf("protection records %+v at %v, want copying, broke off, copying again, protected", prot, at)
+	}
+	if !strings.Contains(prot[1].Reason, "broke off") || at[1] != 121*sim.Second {
+		t.Errorf("%q at %v, want the copy broken off at 121 s", prot[1].Reason, at[1])
+	}
+	if at[2] < 131*sim.Second || !strings.Contains(prot[2].Reason, "copying") {
+		t.Errorf("%q at %v, want the copy again once hv-2's NICs are back (131 s)", prot[2].Reason, at[2])
+	}
+	if got := (at[3] - at[2]).Seconds(); !prot[3].Protected || math.Abs(got-3.514693) > 1e-6 {
+		t.Errorf("protected %v after %.6f s, want after the full copy of 3.514693 s", prot[3].Protected, got)
+	}
+}
+
+// TestFTSecondaryCopySharesWithAVMotion: web-1 migrates from hv-1 to hv-2 over hv-2's
+// 1 GbE NICs from 90 s; at the takeover (100.215 s) web-broker's copy to a new
+// secondary on hv-2 starts over the same link. From then on the two copies split it:
+// 500 Mbit/s each (web-1's round 1 has 4294967296 − 10.215 s·125 MB/s bytes left,
+// 48.3 s at 62.5 MB/s, so both run at 120 s).
+func TestFTSecondaryCopySharesWithAVMotion(t *testing.T) {
+	tw := builtinTwin(t, "classic-dc", append(append([][2]string{}, quiet...),
+		[2]string{"topology.hosts[hv-2].nics[vmnic0].speed", "1G"}, [2]string{"topology.hosts[hv-2].nics[vmnic1].speed", "1G"},
+		[2]string{"failures.scheduled", "[{at: 90s, component: web-1, kind: migrate, to: hv-2}, {at: 100s, component: hv-3, kind: host}]"})...)
+	tw.RunUntil(120 * sim.Second)
+	for _, name := range []string{"vmotion:web-1", "ft-copy:web-broker"} {
+		f := tw.Net.Flow(name)
+		if f == nil || !f.Delivering() || math.Abs(f.Config().RateBps-500e6) > 1 {
+			t.Errorf("%s at 120 s: %v, want delivering at 500 Mbit/s", name, f)
+			continue
+		}
+	}
+}
