@@ -2,6 +2,8 @@ package twin
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"dctwin/sim"
@@ -306,18 +308,14 @@ func (tw *Twin) rerateOthers(m *migration) {
 	}
 }
 
-// copies is the memory copies in progress, live migrations' and new FT secondaries',
-// in the order of the VMs.
+// copies is the memory copies in progress, live migrations' and then new FT
+// secondaries', each by VM name: a fixed order, at the cost of the copies alone (not
+// of all the VMs: it runs at every step of every copy).
 func (tw *Twin) copies() []*migration {
 	var out []*migration
-	for _, name := range tw.vmOrder {
-		if o := tw.motion.active[name]; o != nil {
-			out = append(out, o)
-		}
-	}
-	for _, name := range tw.vmOrder {
-		if o := tw.motion.ftCopies[name]; o != nil {
-			out = append(out, o)
+	for _, set := range []map[string]*migration{tw.motion.active, tw.motion.ftCopies} {
+		for _, name := range slices.Sorted(maps.Keys(set)) {
+			out = append(out, set[name])
 		}
 	}
 	return out
