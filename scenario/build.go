@@ -539,6 +539,10 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 	if dpmTol < 10 || dpmTol > 40 {
 		b.fail(c.PosOf("dpm.tolerance"), "dpm tolerance %g: expected 10 to 40 (%%, vSphere's range; default 18)", dpmTol)
 	}
+	if written(c.Source, "concurrent_vmotions") && (c.ConcurrentVMotions < 1 || c.ConcurrentVMotions > topology.VMotionsOn10GbE) {
+		b.fail(c.PosOf("concurrent_vmotions"), "concurrent_vmotions %d: expected 1 to %d live migrations at once per host (vSphere's limit; left out: %d on a 1 GbE vMotion network, %d on 10 GbE)",
+			c.ConcurrentVMotions, topology.VMotionsOn10GbE, topology.VMotionsOn1GbE, topology.VMotionsOn10GbE)
+	}
 	if c.HA.HostFailuresTolerated < 0 {
 		b.fail(c.PosOf("ha.host_failures_tolerated"), "ha host_failures_tolerated %d: expected 0 or more host failures", c.HA.HostFailuresTolerated)
 	}
@@ -557,7 +561,7 @@ func (b *builder) clusterOf(c ClusterSpec) *topology.Cluster {
 	}
 	b.admissionSettings(c, admission)
 	ftRate := speedOr(c.Source, "ft.logging_rate", c.FT.LoggingRate, topology.DefaultFTLoggingRate)
-	return &topology.Cluster{Name: c.Name, Hosts: c.Hosts, VMotionVLAN: c.VMotionVLAN, Source: c.Source,
+	return &topology.Cluster{Name: c.Name, Hosts: c.Hosts, VMotionVLAN: c.VMotionVLAN, ConcurrentVMotions: c.ConcurrentVMotions, Source: c.Source,
 		HA: topology.HA{Enabled: c.HA.Enabled, Legacy: legacy,
 			Heartbeat:             orDefault(c.Source, "ha.heartbeat", c.HA.Heartbeat, topology.DefaultHAHeartbeat),
 			FailureDetection:      orDefault(c.Source, "ha.failure_detection", c.HA.FailureDetection, topology.DefaultHAFailureDetection),

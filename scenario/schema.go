@@ -250,14 +250,18 @@ type DPMSpec struct {
 
 // ClusterSpec is a hypervisor cluster.
 type ClusterSpec struct {
-	Name            string   `yaml:"name"`
-	Hosts           []string `yaml:"hosts"`
-	HA              HASpec   `yaml:"ha"`
-	FT              FTSpec   `yaml:"ft"`
-	DRS             DRSSpec  `yaml:"drs"`
-	DPM             DPMSpec  `yaml:"dpm"`
-	VMotionVLAN     string   `yaml:"vmotion_vlan"`
-	topology.Source `yaml:"-"`
+	Name        string   `yaml:"name"`
+	Hosts       []string `yaml:"hosts"`
+	HA          HASpec   `yaml:"ha"`
+	FT          FTSpec   `yaml:"ft"`
+	DRS         DRSSpec  `yaml:"drs"`
+	DPM         DPMSpec  `yaml:"dpm"`
+	VMotionVLAN string   `yaml:"vmotion_vlan"`
+	// ConcurrentVMotions is how many live migrations a host of the cluster runs at
+	// once, as source or target (1 to 8); left out, vSphere's limit for the host's
+	// vMotion network: 4 on 1 GbE, 8 on 10 GbE.
+	ConcurrentVMotions int `yaml:"concurrent_vmotions"`
+	topology.Source    `yaml:"-"`
 }
 
 // VNICSpec is a VM's NIC on a port group of its host.

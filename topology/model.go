@@ -480,7 +480,31 @@ type Cluster struct {
 	DRS         DRS
 	DPM         DPM
 	VMotionVLAN string
+	// ConcurrentVMotions is how many live migrations a host runs at once (as source
+	// or target); 0 takes vSphere's limit from the speed of the host's vMotion
+	// network (MaxConcurrentVMotions).
+	ConcurrentVMotions int
 	Source
+}
+
+// vSphere's limits on simultaneous vMotions per host, by the vMotion network's type
+// ("Limits on Simultaneous Migrations", vCenter Server and Host Management, vSphere
+// 6.7: network cost 1 per vMotion, maximum cost 4 on 1GigE and 8 on 10GigE; the host
+// limit is 8 as well):
+// https://docs.vmware.com/en/VMware-vSphere/6.7/com.vmware.vsphere.vcenterhost.doc/GUID-25EA5833-03B5-4EDD-A167-87578B8009B3.html
+const (
+	VMotionsOn1GbE  = 4
+	VMotionsOn10GbE = 8
+)
+
+// MaxConcurrentVMotions is vSphere's limit on a host's simultaneous vMotions for
+// the speed (bits per second) of its vMotion network: 8 from 10 GbE on, 4 below
+// (vSphere supports vMotion from 1 GbE on and gives no smaller limit).
+func MaxConcurrentVMotions(speed int64) int {
+	if speed >= 10_000_000_000 {
+		return VMotionsOn10GbE
+	}
+	return VMotionsOn1GbE
 }
 
 // VNIC is a VM's virtual NIC on a port group of its host.

@@ -6,7 +6,7 @@ import (
 )
 
 // TestDPMStandbyHostInMenu: in dpm-lab DPM powers hv-1 off at 2400 s (its two VMs
-// migrate away in 2 × 14.029 s, off at 2428.058 s). At 45 min the migrate menu of
+// migrate away together in 28.641 s, off at 2428.641 s). At 45 min the migrate menu of
 // app-3 (on hv-2) marks hv-1 refused with the twin's reason, the details say what the standby is,
 // hv-4, which DPM starts emptying at 2700 s, is shown entering standby, and migrating there anyway is refused because hv-1 is in DPM standby, not "down".
 func TestDPMStandbyHostInMenu(t *testing.T) {

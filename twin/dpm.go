@@ -28,7 +28,7 @@ import (
 //     left on, at least HA's
 //     host_failures_tolerated + 1 hosts kept on, and no host powered off that HA's
 //     admission control needs (admissionWithout: its slots, with reservations). A host to power off is emptied by
-//     live migration to where DPM placed its VMs (one after the other, as maintenance
+//     live migration to where DPM placed its VMs (several at once, as maintenance
 //     mode does), then powered off: standby, drawing nothing. A host to power on boots
 //     for its boot time, draws its idle power meanwhile, and takes VMs once booted.
 //   - DRS then (when enabled and DPM started nothing): drs.BalanceWhere over the CPU

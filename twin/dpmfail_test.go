@@ -10,19 +10,23 @@ import (
 	"dctwin/twin"
 )
 
-// TestFailedStandbyHostStaysDown: in dpm-lab DPM powers hv-1 off at 2400 s (empty and
-// off at 2428.058 s, its two VMs' migrations of 14.029 s each) and hv-4 at 2700 s
-// (off at 2728.058 s). hv-1 fails at 2500 s, while in standby. When demand rises
+// TestFailedStandbyHostStaysDown: in dpm-lab DPM powers hv-1 off at 2400 s and hv-4
+// at 2700 s. Each is emptied of its two VMs (16 GiB = 17179869184 bytes, 25 MB/s
+// dirtied) by two migrations at once, which split the host's 10 GbE link: 5 Gbit/s
+// each. Pre-copy (topology/vmotion): t1 = 17179869184·8/5e9 = 27.487791 s, dirty
+// 25e6·t1 = 687194767 bytes, 1.099512 s to send (> 0.5 s): round 2 of 1.099512 s,
+// dirty 27487791 bytes, 0.043980 s (≤ 0.5 s): stun 0.043980 + 0.010 s. Both end after
+// 28.641283 s: hv-1 is empty and off at 2428.641283 s, hv-4 at 2728.641283 s. hv-1 fails at 2500 s, while in standby. When demand rises
 // DPM's first choice for power-on is hv-1, at 32700 s: it cannot boot, the attempt
 // is reported failed, and DPM wakes hv-4 instead in the same invocation, booted after
 // its boot_time of 5 min, at 33000 s. hv-1 runs nothing and takes no migration for
 // the rest of the day. Standby time, counting a host from power-off until DPM wakes
 // it or it fails:
 //
-//	hv-1  2500 − 2428.058                         =    71.942 s
-//	hv-4  32700 − 2728.058                        = 29971.942 s
-//	hv-4  again off at 63328.058 s to the end: 86400 − 63328.058 = 23071.942 s
-//	in all 53115.826 s = 14.754396 h
+//	hv-1  2500 − 2428.641283                      =    71.358717 s
+//	hv-4  32700 − 2728.641283                     = 29971.358717 s
+//	hv-4  again off at 63328.641283 s to the end: 86400 − 63328.641283 = 23071.358717 s
+//	in all 53114.076151 s = 14.753910 h
 func TestFailedStandbyHostStaysDown(t *testing.T) {
 	tw := dpmLab(t, "failures.scheduled=[{at: 2500s, component: hv-1, kind: host}]")
 	var failed, woke bool
@@ -52,7 +56,7 @@ func TestFailedStandbyHostStaysDown(t *testing.T) {
 			t.Errorf("%s on the failed hv-1", v.VM)
 		}
 	}
-	want := 53115.826 / 3600
+	want := 53114.076151 / 3600
 	if got := tw.Report().Resources.HostOffHours; math.Abs(got-want) > 1e-6 {
 		t.Errorf("host off %.6f h, want %.6f", got, want)
 	}
@@ -62,11 +66,12 @@ func TestFailedStandbyHostStaysDown(t *testing.T) {
 // 2560 s. A repair returns the host, not its power: it stays off in standby until DPM
 // wakes it when demand rises, at 32700 s (booted at 33000 s after its 5 min boot), as
 // in the run without the failure; DPM powers it off again at 63300 s (off at
-// 63328.058 s). Standby time, the 60 s failed not counted:
+// 63328.641283 s; the evacuation's 28.641283 s as in TestFailedStandbyHostStaysDown).
+// Standby time, the 60 s failed not counted:
 //
-//	hv-1  2500 − 2428.058 = 71.942 s;  32700 − 2560 = 30140 s;  86400 − 63328.058 = 23071.942 s
-//	hv-4  86400 − 2728.058                                                     = 83671.942 s
-//	in all 136955.826 s = 38.043285 h
+//	hv-1  2500 − 2428.641283 = 71.358717 s;  32700 − 2560 = 30140 s;  86400 − 63328.641283 = 23071.358717 s
+//	hv-4  86400 − 2728.641283                                                          = 83671.358717 s
+//	in all 136954.076151 s = 38.042799 h
 //
 // The migrations DRS and DPM make hours later on demand are not the failure's: its
 // report lists no VM outage and no node cut off.
@@ -82,7 +87,7 @@ func TestRepairedStandbyHostStaysOff(t *testing.T) {
 		t.Errorf("hv-1 power ons %v, want [%s]", ons, want)
 	}
 	r := tw.Report()
-	want := 136955.826 / 3600
+	want := 136954.076151 / 3600
 	if got := r.Resources.HostOffHours; math.Abs(got-want) > 1e-6 {
 		t.Errorf("host off %.6f h, want %.6f", got, want)
 	}
@@ -179,11 +184,12 @@ func TestFailoverHostKeptFreeAndOn(t *testing.T) {
 // TestStandbyHostFailsWhileWaking: DPM wakes hv-1 at 32700 s; it fails at 32800 s,
 // during its 5 min boot. The power-on fails, DPM knows it, and at its next invocation
 // (33000 s, one 5 min interval on) wakes hv-4 instead, booted at 33300 s; hv-1 is
-// not tried again. Standby time (a host's clock stops when DPM wakes it):
+// not tried again. Standby time (a host's clock stops when DPM wakes it; power-offs
+// as in TestFailedStandbyHostStaysDown):
 //
-//	hv-1  32700 − 2428.058 = 30271.942 s
-//	hv-4  33000 − 2728.058 = 30271.942 s;  86400 − 63328.058 = 23071.942 s
-//	in all 83615.826 s = 23.226618 h
+//	hv-1  32700 − 2428.641283 = 30271.358717 s
+//	hv-4  33000 − 2728.641283 = 30271.358717 s;  86400 − 63328.641283 = 23071.358717 s
+//	in all 83614.076151 s = 23.226132 h
 func TestStandbyHostFailsWhileWaking(t *testing.T) {
 	tw := dpmLab(t, "failures.scheduled=[{at: 32800s, component: hv-1, kind: host}]")
 	var ons []string
@@ -197,7 +203,7 @@ func TestStandbyHostFailsWhileWaking(t *testing.T) {
 	if fmt.Sprint(ons) != fmt.Sprint(want) {
 		t.Errorf("power ons %v, want %v", ons, want)
 	}
-	if got, want := tw.Report().Resources.HostOffHours, 83615.826/3600; math.Abs(got-want) > 1e-6 {
+	if got, want := tw.Report().Resources.HostOffHours, 83614.076151/3600; math.Abs(got-want) > 1e-6 {
 		t.Errorf("host off %.6f h, want %.6f", got, want)
 	}
 }

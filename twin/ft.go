@@ -21,15 +21,19 @@ import (
 // there at once, its vNICs announced by RARP: the VM's outage is the detection alone);
 // if the primary still runs, the lock on shared storage keeps the primary live and
 // the pair is unprotected until the logging network is back (§6.2, split-brain
-// avoidance). A guest that fails (a failure of kind vm or vm-hang) takes its lockstep
+// avoidance). An isolated host's isolation response that powers the primary off
+// (isolation.go) is the loss of the primary too: a secondary in lockstep goes live as
+// for a failed host, and HA restarts the VM only when none is (ha.FaultTolerance);
+// with leave-powered-on the primary runs on, and if the isolation cut the logging
+// (logging over the management network) the storage lock keeps it live and the pair
+// unprotected. A guest that fails (a failure of kind vm or vm-hang) takes its lockstep
 // secondary with it: FT protects against the loss of a host, not of a guest; a guest
 // that reboots itself after a crash reboots its secondary with it, and the pair stays
 // in lockstep. After a takeover,
 // or when the secondary's host fails, vSphere starts a new secondary on another host:
 // it copies the VM's whole memory over the FT logging network before the pair is in
-// lockstep again, ram_gb / the slowest link of the logging path (a full copy at that
-// link's speed; dctwin does not model the pages dirtied meanwhile), and the VM is
-// unprotected until the copy ends. FT VMs are HA's as well (ha.go): when no secondary
+// lockstep again, by pre-copy as a vMotion does, as a flow that shares the network
+// (ftcopy.go), and the VM is unprotected until the copy ends. FT VMs are HA's as well (ha.go): when no secondary
 // can take over (both hosts failed at once, or the VM's datastore failed under both
 // copies), HA restarts the VM, and a new secondary follows once it runs. A new
 // secondary is only placed for a primary that runs.
@@ -87,15 +91,20 @@ type ftPair struct {
 	phase     sim.Time // when in each interval the primary sends its heartbeat
 	missed    int
 	// stream is the logging traffic to the secondary; copying is set while a new
-	// secondary receives the VM's memory (copied ends it).
+	// secondary is to receive the VM's memory, copy while that copy runs (it may wait
+	// for the logging network first).
 	stream     *network.Flow
 	copying    bool
-	copied     *sim.Timer
+	copy       *migration
 	target     string // the secondary being copied to
 	copyReason string
 	// deciding is set while the secondary's decision runs (it places the next
 	// secondary itself).
 	deciding bool
+	// poweredOff is set when HA's isolation response powered the primary off: to
+	// FT a VM failure the secondary takes over from (unlike a guest crash, which the
+	// secondary in lockstep shares).
+	poweredOff bool
 }
 
 // startFT gives every FT VM of an FT-enabled cluster its secondary.
@@ -116,7 +125,6 @@ func (tw *Twin) startFT() {
 		}
 		p.phase = heartbeatPhase(tw.Sim.Rand("ft/"+v.Name), p.interval)
 		p.decide = tw.Sim.NewTimer(p.decision)
-		p.copied = tw.Sim.NewTimer(p.inLockstep)
 		tw.ftOf[v.Name] = p
 		p.protect(v.FTSecondary, "placed at the start")
 	}
@@ -135,13 +143,16 @@ func (p *ftPair) vmChanged(s VMStatus) {
 	if p.deciding {
 		return
 	}
+	if s.State == VMBooting || s.State == VMRunning {
+		p.poweredOff = false
+	}
 	switch s.State {
 	case VMBooting:
 		if p.tw.vms[p.vm].starting == guestReboot {
 			return // the guest reboots itself after a crash: the secondary, in lockstep, with it
 		}
 		if p.secondary != "" || p.copying {
-			p.copied.Stop()
+			p.cancelCopy("the VM powers on again")
 			p.copying = false
 			p.decide.Stop()
 			p.stopStream()
@@ -186,6 +197,7 @@ func (p *ftPair) protect(want, reason string) {
 		}
 	}
 	p.stopStream()
+	p.cancelCopy("the secondary goes elsewhere")
 	if host == "" {
 		p.setSecondary("")
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "no other host of cluster " + p.cluster.Name + " can take the secondary"})
@@ -211,30 +223,55 @@ func (p *ftPair) protect(want, reason string) {
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "no FT logging interface to " + host + " for a new secondary"})
 		return
 	}
-	if logging.Delivering() {
+	if logging.Delivering() && !p.loggingCutTo(primary, host) {
 		p.beginCopy()
 	}
 }
 
 // beginCopy starts copying the VM's memory to the new secondary p.target over the
-// logging path, which delivers.
+// logging path, which delivers (ftcopy.go).
 func (p *ftPair) beginCopy() {
 	tw := p.tw
 	host := p.target
-	bps := tw.pathSpeed(p.logging)
 	v := tw.Topology.VM(p.vm)
-	copyTime := sim.Seconds(v.RAMGB * 8e9 / bps)
-	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Reason: fmt.Sprintf("%s: copying %g GB of memory to a new secondary on %s over %s takes %v",
-		p.copyReason, v.RAMGB, host, speedText(bps), copyTime)})
-	p.copied.Reset(copyTime)
+	m, err := tw.startFTCopy(p, host)
+	if err != nil {
+		p.copying = false
+		tw.Sim.Report(FTProtection{VM: p.vm, Reason: fmt.Sprintf("%s: cannot copy the memory to a new secondary on %s: %v", p.copyReason, host, err)})
+		return
+	}
+	p.copy = m
+	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Reason: fmt.Sprintf("%s: copying %g GB of memory to a new secondary on %s over the FT logging network",
+		p.copyReason, v.RAMGB, host)})
+}
+
+// cancelCopy stops a memory copy under way (its end is not the pair's any more).
+func (p *ftPair) cancelCopy(why string) {
+	if m := p.copy; m != nil {
+		p.copy = nil
+		m.abort(why)
+	}
+}
+
+// copyEnded is told when the memory copy to the new secondary ends: done, the pair
+// is in lockstep; broken off, it starts over when it can.
+func (p *ftPair) copyEnded(r *Migration) {
+	if p.copy == nil || p.copy.rec != r || !p.copying {
+		return // cancelled
+	}
+	p.copy = nil
+	if r.Aborted != "" {
+		p.copying = false
+		p.tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the memory copy to " + r.To + " broke off: " + r.Aborted})
+		p.watch()
+		return
+	}
+	p.inLockstep(r)
 }
 
 // inLockstep ends a new secondary's memory copy: the pair is protected again.
-func (p *ftPair) inLockstep() {
+func (p *ftPair) inLockstep(r *Migration) {
 	tw := p.tw
-	if !p.copying {
-		return
-	}
 	p.copying = false
 	host := p.target
 	if tw.hostDown[host] || !tw.vmRunning(p.vm) {
@@ -243,7 +280,13 @@ func (p *ftPair) inLockstep() {
 	}
 	p.setSecondary(host)
 	p.startStream()
-	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Protected: true, Reason: "the memory copy is done"})
+	rounds := fmt.Sprintf("%d rounds", r.Rounds)
+	if r.Rounds == 1 {
+		rounds = "1 round"
+	}
+	tw.Sim.Report(FTProtection{VM: p.vm, Secondary: host, Protected: true, Reason: fmt.Sprintf(
+		"the memory copy is done: %s and the last pages in %.3f s, %.0f MB at %.0f Mbit/s at the end",
+		rounds, (r.End - r.Start).Seconds(), r.SentBytes/1e6, r.Bandwidth/1e6)})
 	p.watch()
 }
 
@@ -284,37 +327,6 @@ func (tw *Twin) ftLoggingVLAN(h string) int {
 	return tw.vlans.id(managementVLAN(host, c))
 }
 
-// pathSpeed is the speed of the slowest link a delivering flow crosses (a link not in
-// the topology, such as a blade's midplane, at the default speed).
-func (tw *Twin) pathSpeed(f *network.Flow) float64 {
-	path := f.Path()
-	slowest := 0.0
-	for i := 1; i < len(path); i += 3 {
-		speed := float64(topology.DefaultLinkSpeed)
-		if l := linkNamed(tw.Topology, path[i]); l != nil && l.Speed > 0 {
-			speed = float64(l.Speed)
-		}
-		if slowest == 0 || speed < slowest {
-			slowest = speed
-		}
-	}
-	if slowest == 0 {
-		slowest = float64(topology.DefaultLinkSpeed) // both ends on one switch's ports
-	}
-	return slowest
-}
-
-// speedText writes a link speed: "1 Gbit/s", "100 Mbit/s".
-func speedText(bps float64) string {
-	switch {
-	case bps >= 1e9:
-		return fmt.Sprintf("%g Gbit/s", bps/1e9)
-	case bps >= 1e6:
-		return fmt.Sprintf("%g Mbit/s", bps/1e6)
-	}
-	return fmt.Sprintf("%g bit/s", bps)
-}
-
 // loggingFlow is the passive flow between two hosts' FT logging interfaces that the
 // FT heartbeats cross, shared by the pairs of those hosts.
 func (tw *Twin) loggingFlow(a, b string) *network.Flow {
@@ -340,6 +352,22 @@ func (tw *Twin) ftChanged() {
 	}
 }
 
+// lockstep reports whether the pair is in lockstep now, whatever the primary's state:
+// a secondary placed and copied, its host up, the logging network between them
+// working.
+func (p *ftPair) lockstep() bool {
+	tw := p.tw
+	return p.secondary != "" && !p.copying && !tw.hostDown[p.secondary] && !tw.hostDown[tw.vms[p.vm].Host] &&
+		!p.loggingCut(tw.vms[p.vm].Host) && p.logging != nil && p.logging.Delivering()
+}
+
+// primaryPoweredOff is told that HA's isolation response powered the primary off:
+// its heartbeats stop, and the secondary decides as for a lost primary.
+func (p *ftPair) primaryPoweredOff() {
+	p.poweredOff = p.lockstep()
+	p.watch()
+}
+
 // heard reports whether the secondary hears the primary now.
 func (p *ftPair) heard() bool {
 	v := p.tw.vms[p.vm]
@@ -354,12 +382,12 @@ func (p *ftPair) heard() bool {
 func (p *ftPair) watch() {
 	if p.copying {
 		if !p.tw.hostDown[p.target] && p.tw.vmRunning(p.vm) {
-			if !p.copied.Armed() && p.logging.Delivering() {
+			if p.copy == nil && p.logging.Delivering() && !p.loggingCutTo(p.tw.vms[p.vm].Host, p.target) {
 				p.beginCopy()
 			}
 			return // the copy goes on, or waits for the logging network
 		}
-		p.copied.Stop()
+		p.cancelCopy("the target or the VM is gone")
 		p.copying = false
 		p.tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the memory copy to " + p.target + " broke off"})
 	}
@@ -407,10 +435,14 @@ func (p *ftPair) decision() {
 		p.stopStream()
 		tw.Sim.Report(FTProtection{VM: p.vm, Reason: "the FT logging network is cut; the primary keeps the storage lock"})
 		return
+	case p.poweredOff && v.State == VMStopped:
+		// HA's isolation response powered the primary off (its host is isolated, not
+		// down): the secondary goes live as for a lost host.
 	case !tw.hostDown[from]:
 		// The guest failed, not its host: the secondary, in lockstep, failed with it.
 		return
 	}
+	p.poweredOff = false
 	to := p.secondary
 	tw.Sim.Report(FTTakeover{VM: p.vm, From: from, To: to, After: tw.Sim.Now() - p.last})
 	p.deciding = true
@@ -430,6 +462,10 @@ func (p *ftPair) decision() {
 // loggingCut reports whether the FT logging runs over the management network (the
 // cluster has no FT logging VLAN) and one end's management interface is down (a
 // failure of kind host-isolation).
-func (p *ftPair) loggingCut(primary string) bool {
-	return p.cluster.FT.LoggingVLAN == "" && (p.tw.mgmtCut[primary] || p.tw.mgmtCut[p.secondary])
+func (p *ftPair) loggingCut(primary string) bool { return p.loggingCutTo(primary, p.secondary) }
+
+// loggingCutTo is loggingCut between the primary's host and another (a new
+// secondary's): no memory copy starts over a management interface that is down.
+func (p *ftPair) loggingCutTo(primary, other string) bool {
+	return p.cluster.FT.LoggingVLAN == "" && (p.tw.mgmtCut[primary] || p.tw.mgmtCut[other])
 }

@@ -258,7 +258,18 @@ func (hc *haCluster) VMRunning(vm, host string, running bool) {
 		tw.run(v, host, "HA")
 	case !running && v.poweredOn() && v.State != VMStunned:
 		_ = tw.StopVM(vm, false, "powered off by HA: isolation response")
+		if p := tw.ftOf[vm]; p != nil {
+			p.primaryPoweredOff()
+		}
 	}
+}
+
+// SecondaryTakesOver implements ha.FaultTolerance: an FT VM's secondary takes over
+// from a primary the isolation response powers off when it is in lockstep with it
+// (placed, its memory copied, the logging network between them working).
+func (hc *haCluster) SecondaryTakesOver(vm string) bool {
+	p := hc.tw.ftOf[vm]
+	return p != nil && p.lockstep()
 }
 
 // AdmissionRefused is the trace record of admission control refusing a power-on.

@@ -304,14 +304,18 @@ func TestHAEnclosureFailure(t *testing.T) {
 //	L + 18 s   the master sees hv-3 silent but writing its datastore: alive, not dead
 //	L + 30 s   hv-3 declares itself isolated (10 s to election, 15 s election, 5 s)
 //	L + 60 s   the response, after the 30 s policy delay:
-//	           power-off:        pbx-b off, restarted by the master at once,
-//	                             running at L + 60 s + 60 s boot
-//	           shutdown:         the guest shuts down for 30 s (dctwin's choice, within
+//	           power-off:        pbx-b and web-broker off, restarted by the master at
+//	                             once, running at L + 60 s + 60 s boot
+//	           shutdown:         the guests shut down for 30 s (dctwin's choice, within
 //	                             das.isolationShutdownTimeout's 5 min), off at L + 90 s,
 //	                             running elsewhere at L + 90 s + 60 s
-//	           leave-powered-on: nothing; pbx-b runs on hv-3 throughout
+//	           leave-powered-on: nothing; both run on hv-3 throughout
 //
-// The report's failure says "isolated" with the response and the VM line.
+// web-broker is an FT primary, but its secondary on hv-1 cannot take over: its FT
+// logging runs over the management network (classic-dc has no ft.logging_vlan), cut
+// with it, so the pair split at once and the primary kept the storage lock; powered
+// off, it is HA's to restart (TestFTIsolationResponse has the takeover).
+// The report's failure says "isolated" with the response and the VM lines.
 func TestHostIsolationKind(t *testing.T) {
 	iso := [2]string{"failures.scheduled", `[{at: 5m, component: hv-3, kind: host-isolation, repair_after: 4m}]`}
 	for _, c := range []struct {
@@ -352,11 +356,18 @@ func TestHostIsolationKind(t *testing.T) {
 		if got, want := r.respAt["hv-3"], l+60*sim.Second; got != want {
 			t.Errorf("%s: response at %v, want %v (L + 60 s)", c.resp, got, want)
 		}
-		if got, want := r.running["pbx-b"], l+c.stopped+boot; got != want || r.on["pbx-b"] == "hv-3" {
-			t.Errorf("%s: pbx-b running again at %v on %s, want %v elsewhere", c.resp, got, r.on["pbx-b"], want)
+		for _, vm := range []string{"pbx-b", "web-broker"} {
+			if got, want := r.running[vm], l+c.stopped+boot; got != want || r.on[vm] == "hv-3" {
+				t.Errorf("%s: %s running again at %v on %s, want %v elsewhere", c.resp, vm, got, r.on[vm], want)
+			}
 		}
-		if len(f.VMs) != 1 || f.VMs[0].VM != "pbx-b" || *f.VMs[0].OutageMs != boot.Milliseconds() || f.VMs[0].Mechanism != "HA restart" {
-			t.Errorf("%s: VM lines %+v, want pbx-b down for its boot, by HA restart", c.resp, f.VMs)
+		if len(f.VMs) != 2 {
+			t.Fatalf("%s: VM lines %+v, want pbx-b's and web-broker's", c.resp, f.VMs)
+		}
+		for i, vm := range []string{"pbx-b", "web-broker"} {
+			if f.VMs[i].VM != vm || *f.VMs[i].OutageMs != boot.Milliseconds() || f.VMs[i].Mechanism != "HA restart" {
+				t.Errorf("%s: VM line %+v, want %s down for its boot, by HA restart", c.resp, f.VMs[i], vm)
+			}
 		}
 	}
 }

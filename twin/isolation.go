@@ -18,7 +18,8 @@ import (
 // own isolation response (reference-facts §6.1: a slave declares itself isolated
 // 30 s after its last heartbeat, a master 5 s; the response follows after the 30 s
 // policy delay). FT logging over the management network (no ft.logging_vlan) is cut
-// with it.
+// with it. The response powers FT primaries off as well: their secondaries take over
+// where they are still in lockstep (ft.go), else HA restarts them.
 
 // ManagementInterface is the trace record of a host's management interface going down
 // or coming back (a failure of kind host-isolation and its repair).

@@ -3,6 +3,7 @@ package twin
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -14,8 +15,9 @@ import (
 // Maintenance mode. EnterMaintenance empties a hypervisor the way vSphere does: DRS
 // places its VMs on the other hosts of the cluster (topology/drs Evacuate: each to the
 // host with the lowest CPU load that has the memory, its port groups and its
-// datastore), they leave by live migration one after the other (dctwin's choice;
-// vSphere runs several at once, which then share the vMotion network), the FT
+// datastore), they leave by live migration several at once (up to the host's limit
+// on simultaneous vMotions, vmotionLimit, each copy sharing the vMotion network with
+// the others: twin/vmotion.go), the FT
 // secondaries on it are placed elsewhere (at once, as ft.go places a new secondary),
 // and the host is in maintenance: powered on, running nothing, taking no HA restarts,
 // migrations or new secondaries until ExitMaintenance. A VM on the host's local disk
@@ -36,7 +38,9 @@ type maintenance struct {
 	host  string
 	state MaintenanceState
 	queue []drs.Move // migrations still to start
-	why   string     // the reason the migrations give
+	// running counts its migrations under way (up to the host's vmotionLimit).
+	running int
+	why     string // the reason the migrations give
 	// standby marks a host DPM empties to power it off (dpm.go): once empty, it
 	// goes to standby instead of maintenance.
 	standby bool
@@ -87,7 +91,7 @@ func (tw *Twin) EnterMaintenance(host string) error {
 }
 
 // ExitMaintenance takes a host out of maintenance mode (or stops its entering: the
-// migration under way finishes, the others do not start). It is in the journal.
+// migrations under way finish, the others do not start). It is in the journal.
 func (tw *Twin) ExitMaintenance(host string) error {
 	tw.completeInstant()
 	if err := tw.exitMaintenance(host); err != nil {
@@ -135,7 +139,7 @@ func (tw *Twin) enterMaintenance(host string) error {
 	for _, hc := range tw.has {
 		hc.agents.SetMaintenance(host, true)
 	}
-	tw.Sim.Report(MaintenanceChanged{Host: host, State: MaintenanceEntering, Note: fmt.Sprintf("%d VMs to migrate", len(moves))})
+	tw.Sim.Report(MaintenanceChanged{Host: host, State: MaintenanceEntering, Note: fmt.Sprintf("%d VMs to migrate, up to %d at once", len(moves), tw.vmotionLimit(host))})
 	tw.moveSecondaries(host, "maintenance")
 	tw.nextEvacuation(m)
 	return nil
@@ -251,25 +255,38 @@ func (tw *Twin) moveSecondaries(host, forWhat string) {
 	}
 }
 
-// nextEvacuation starts the next migration of a host entering maintenance, or puts
-// it in maintenance when none is left.
+// nextEvacuation starts the migrations of a host entering maintenance that its
+// limit on simultaneous vMotions allows (vmotionLimit; a target at its own limit is
+// passed over for the next VM), or puts it in maintenance when none is left or
+// under way. It is called again whenever a migration ends.
 func (tw *Twin) nextEvacuation(m *maintenance) {
 	if tw.motion.maint[m.host] != m || m.state != MaintenanceEntering {
 		return
 	}
-	for len(m.queue) > 0 {
-		mv := m.queue[0]
-		m.queue = m.queue[1:]
+	for i := 0; i < len(m.queue); {
+		if tw.vmotionsOn(m.host) >= tw.vmotionLimit(m.host) {
+			return
+		}
+		mv := m.queue[i]
+		if tw.vmotionsOn(mv.To) >= tw.vmotionLimit(mv.To) {
+			i++
+			continue
+		}
+		m.queue = slices.Delete(m.queue, i, i+1)
+		m.running++
 		_, err := tw.migrate(mv.VM, mv.To, m.why, func(r *Migration) {
+			m.running--
 			if r.Aborted != "" {
 				tw.maintenanceFailed(m, fmt.Sprintf("the migration of %s failed: %s", r.VM, r.Aborted))
-				return
 			}
-			tw.nextEvacuation(m)
 		})
 		if err != nil {
+			m.running--
 			tw.maintenanceFailed(m, err.Error())
+			return
 		}
+	}
+	if len(m.queue) > 0 || m.running > 0 {
 		return
 	}
 	for _, v := range tw.vmsOn(m.host) {
@@ -283,6 +300,60 @@ func (tw *Twin) nextEvacuation(m *maintenance) {
 	}
 	m.state = MaintenanceOn
 	tw.Sim.Report(MaintenanceChanged{Host: m.host, State: MaintenanceOn, Note: "no VM runs on it"})
+}
+
+// resumeEvacuations lets every host entering maintenance start what a migration that
+// ended leaves room for (on its own host, or on a target it waited for), in the
+// order of the hosts' names.
+func (tw *Twin) resumeEvacuations() {
+	for _, host := range slices.Sorted(maps.Keys(tw.motion.maint)) {
+		if m := tw.motion.maint[host]; m != nil {
+			tw.nextEvacuation(m)
+		}
+	}
+}
+
+// vmotionsOn counts the live migrations in progress from or to a host.
+func (tw *Twin) vmotionsOn(host string) int {
+	n := 0
+	for _, m := range tw.motion.active {
+		if m.rec.From == host || m.rec.To == host {
+			n++
+		}
+	}
+	return n
+}
+
+// vmotionLimit is how many live migrations a host runs at once: its cluster's
+// concurrent_vmotions, or vSphere's limit for its vMotion network's speed
+// (topology.MaxConcurrentVMotions: 4 on 1 GbE, 8 on 10 GbE), taken from the fastest
+// of its NICs that carry the cluster's vMotion VLAN.
+func (tw *Twin) vmotionLimit(host string) int {
+	c := tw.Topology.ClusterOf(host)
+	if c == nil {
+		return 1
+	}
+	if c.ConcurrentVMotions > 0 {
+		return c.ConcurrentVMotions
+	}
+	return topology.MaxConcurrentVMotions(tw.vmotionSpeed(host, c.VMotionVLAN))
+}
+
+// vmotionSpeed is the speed of the fastest NIC of a host that carries a VLAN: its
+// own VLAN list, else its cable's, else all.
+func (tw *Twin) vmotionSpeed(host, vlan string) int64 {
+	h := tw.Topology.Host(host)
+	var speed int64
+	for _, n := range h.NICs {
+		vlans := n.VLANs
+		if l := tw.Topology.LinkAt(topology.PortRef{Device: host, Port: n.Name}); len(vlans) == 0 && l != nil {
+			vlans = l.VLANs
+		}
+		if len(vlans) == 0 || slices.Contains(vlans, vlan) {
+			speed = max(speed, n.Speed)
+		}
+	}
+	return speed
 }
 
 // maintenanceFailed ends an attempt to enter maintenance: the host is back in service.

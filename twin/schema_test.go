@@ -75,8 +75,9 @@ var (
 	web1Crashes = "failures.scheduled=[{at: 5m, component: web-1, kind: vm, repair_after: 2m}]"
 	hv3Fails    = "failures.scheduled=[{at: 5m, component: hv-3, kind: host, repair_after: 2m}]" // web-broker's FT primary
 	// web-1 (4 GiB) migrates from hv-1 to hv-3 over the 10 GbE vMotion network.
-	web1Migrates = "failures.scheduled=[{at: 60s, component: web-1, kind: migrate, to: hv-3}]"
-	hv3Isolated  = `failures.scheduled=[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`
+	web1Migrates   = "failures.scheduled=[{at: 60s, component: web-1, kind: migrate, to: hv-3}]"
+	hv2Maintenance = "failures.scheduled=[{at: 2m, component: hv-2, kind: maintenance, repair_after: 5m}]"
+	hv3Isolated    = `failures.scheduled=[{at: 5m, component: "hv-3:vmnic0", kind: nic, repair_after: 4m}, {at: 5m, component: "hv-3:vmnic1", kind: nic, repair_after: 4m}]`
 )
 
 var fieldEffects = map[string]fieldEffect{
@@ -214,6 +215,8 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.clusters[].ha.apd_delay":    runs("topology.clusters[cl].ha.apd_delay=1m").on("storage-lab"),
 	// Without a vMotion network the migration is refused.
 	"topology.clusters[].vmotion_vlan": runs("topology.clusters[vcluster].vmotion_vlan=null").with(web1Migrates).on("classic-dc"),
+	// hv-2's four VMs leave one at a time instead of all at once (8 on its 10 GbE).
+	"topology.clusters[].concurrent_vmotions": runs("topology.clusters[vcluster].concurrent_vmotions=1").with(hv2Maintenance).on("classic-dc"),
 
 	"topology.vms[].name": {kind: identity},
 	"topology.vms[].host": runs("topology.vms[web-1].host=hv-4").on("classic-dc"),

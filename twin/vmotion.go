@@ -2,6 +2,8 @@ package twin
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"dctwin/sim"
@@ -19,7 +21,11 @@ import (
 // cluster's vmotion_vlan), so it takes what the network gives: at the start of each
 // round, whenever its path changes and whenever another copy starts, ends or changes
 // its rate, it sends at its path's headroom (the bottleneck's speed less what the
-// other flows offer there), and it loads those links as any flow does. Other flows'
+// other flows offer there), split evenly with the other copies crossing that link
+// (new FT secondaries' memory copies as well: ftcopy.go)
+// (network.Flow.FairShare: TCP streams side by side share a link about evenly), and
+// it loads those links as any flow does. Concurrent migrations are therefore not free:
+// k copies over one link each go at a k-th of it. Other flows'
 // load changes within a round are not followed (dctwin's simplification: the next
 // round sees them). A path that stops delivering stalls the copy; after
 // vmotionNetTimeout without a path the migration is aborted and the VM stays where it
@@ -39,9 +45,9 @@ const vmotionNetTimeout = 20 * sim.Second
 // vmotionMinShare is the least share of the bottleneck's speed a copy gets when the
 // other flows fill it: a TCP stream competing with a few others (dctwin's choice).
 // The link then runs over capacity and drops packets of every flow crossing it, as a
-// vMotion over a full shared link does. Copies sharing a link re-rate each other
-// whenever one changes its rate: the first keeps the most, a later one what is left
-// (at least this share), and together they fill the link.
+// vMotion over a full shared link does. Copies sharing a link split what the other
+// flows leave evenly (each at least this share) and re-rate each other whenever one
+// starts, ends or changes its rate; together they fill the link.
 const vmotionMinShare = 0.1
 
 // maxReratesPerInstant bounds how often a copy changes its rate in one instant:
@@ -79,41 +85,49 @@ type Migration struct {
 	Aborted string
 }
 
-// motions is the twin's live migrations.
+// motions is the twin's live migrations, and the memory copies to new FT secondaries
+// (ftcopy.go), which run the same way.
 type motions struct {
 	active map[string]*migration // VM → its migration in progress
 	done   []*Migration          // every migration, in the order they started
 	maint  map[string]*maintenance
+	// ftCopies is VM → the copy of its memory to a new FT secondary in progress.
+	ftCopies map[string]*migration
 }
 
-// migration is one live migration in progress.
+// migration is one live migration in progress, or the memory copy to a new FT
+// secondary (ft set: it ends with the secondary in lockstep instead of a switchover).
 type migration struct {
-	tw        *Twin
-	rec       *Migration
-	v         *vmRun
-	pc        *vmotion.Precopy
-	vlan      int
-	data, ack *network.Flow
-	rate      float64  // bit/s the copy sends at (0 while stalled)
-	left      float64  // bytes of the round in progress still to send at since
-	since     sim.Time // when left was booked
-	start     sim.Time // of the round in progress
-	roundDue  bool     // the round's timer fired: left is 0
-	next      *sim.Timer
-	timeout   *sim.Timer
-	pending   bool // a step is due at this instant
-	awaiting  bool // the copy's flow was replaced: its first evaluation is due
-	ratedAt   sim.Time
-	rated     int  // re-rates at ratedAt
-	switching bool // stunned for the switchover
-	over      bool
-	then      func(*Migration) // told when it ends (maintenance)
+	tw           *Twin
+	rec          *Migration
+	v            *vmRun
+	pc           *vmotion.Precopy
+	ft           *ftPair
+	vlan, toVLAN int // of the source's and the target's interface
+	data, ack    *network.Flow
+	rate         float64  // bit/s the copy sends at (0 while stalled)
+	left         float64  // bytes of the round in progress still to send at since
+	since        sim.Time // when left was booked
+	start        sim.Time // of the round in progress
+	roundDue     bool     // the round's timer fired: left is 0
+	next         *sim.Timer
+	timeout      *sim.Timer
+	pending      bool // a step is due at this instant
+	awaiting     bool // the copy's flow was replaced: its first evaluation is due
+	ratedAt      sim.Time
+	rated        int  // re-rates at ratedAt
+	switching    bool // stunned for the switchover
+	over         bool
+	then         func(*Migration) // told when it ends (maintenance)
 }
 
 func (tw *Twin) startMotions() {
-	tw.motion = &motions{active: map[string]*migration{}, maint: map[string]*maintenance{}}
+	tw.motion = &motions{active: map[string]*migration{}, maint: map[string]*maintenance{}, ftCopies: map[string]*migration{}}
 	tw.OnVMChange(func(s VMStatus) {
 		if m := tw.motion.active[s.VM]; m != nil && !m.switching && s.State != VMRunning {
+			m.abort(fmt.Sprintf("the VM %s on %s", s.State, s.Host))
+		}
+		if m := tw.motion.ftCopies[s.VM]; m != nil && !m.switching && s.State != VMRunning {
 			m.abort(fmt.Sprintf("the VM %s on %s", s.State, s.Host))
 		}
 	})
@@ -263,7 +277,7 @@ func (tw *Twin) migrate(vm, to, reason string, then func(*Migration)) (*migratio
 		return nil, fmt.Errorf("cannot migrate %s: %w", vm, err)
 	}
 	now := tw.Sim.Now()
-	m := &migration{tw: tw, v: v, pc: pc, vlan: tw.vlans.id(vlan), then: then, start: now, since: now, left: pc.Pending(),
+	m := &migration{tw: tw, v: v, pc: pc, vlan: tw.vlans.id(vlan), toVLAN: tw.vlans.id(vlan), then: then, start: now, since: now, left: pc.Pending(),
 		rec: &Migration{VM: vm, From: v.Host, To: to, Reason: reason, Start: now, End: sim.Never}}
 	m.next = tw.Sim.NewTimer(func() { m.roundDue = true; m.step() })
 	m.timeout = tw.Sim.NewTimer(func() { m.abort(fmt.Sprintf("no path over the vMotion network for %v", vmotionNetTimeout)) })
@@ -287,21 +301,37 @@ func (tw *Twin) migrate(vm, to, reason string, then func(*Migration)) (*migratio
 // rerateOthers lets the other copies in progress take the network's headroom again:
 // a copy starting or ending changes what is left on the links they share.
 func (tw *Twin) rerateOthers(m *migration) {
-	for _, name := range tw.vmOrder {
-		if o := tw.motion.active[name]; o != nil && o != m {
+	for _, o := range tw.copies() {
+		if o != m {
 			o.kick()
 		}
 	}
+}
+
+// copies is the memory copies in progress, live migrations' and then new FT
+// secondaries', each by VM name: a fixed order, at the cost of the copies alone (not
+// of all the VMs: it runs at every step of every copy).
+func (tw *Twin) copies() []*migration {
+	var out []*migration
+	for _, set := range []map[string]*migration{tw.motion.active, tw.motion.ftCopies} {
+		for _, name := range slices.Sorted(maps.Keys(set)) {
+			out = append(out, set[name])
+		}
+	}
+	return out
 }
 
 // flow (re)creates the copy's flow at a rate.
 func (m *migration) flow(rate float64) error {
 	tw := m.tw
 	name := "vmotion:" + m.rec.VM
+	if m.ft != nil {
+		name = "ft-copy:" + m.rec.VM
+	}
 	if m.data != nil {
 		tw.Net.RemoveFlow(name)
 	}
-	f, err := tw.Net.AddFlow(network.FlowConfig{Name: name, From: m.rec.From, To: m.rec.To, FromVLAN: m.vlan, ToVLAN: m.vlan,
+	f, err := tw.Net.AddFlow(network.FlowConfig{Name: name, From: m.rec.From, To: m.rec.To, FromVLAN: m.vlan, ToVLAN: m.toVLAN,
 		RateBps: rate, Quiet: true})
 	if err != nil {
 		return err
@@ -354,7 +384,7 @@ func (m *migration) step() {
 		m.schedule()
 		return
 	}
-	free, speed := m.data.Headroom()
+	free, speed := m.data.FairShare(tw.copyFlows())
 	bw := max(free, vmotionMinShare*speed)
 	if m.left == 0 {
 		rate := m.rate
@@ -373,14 +403,18 @@ func (m *migration) step() {
 		if !m.timeout.Armed() {
 			m.next.Stop()
 			m.timeout.Reset(vmotionNetTimeout)
-			tw.Sim.Report(VMotionStalled{VM: m.rec.VM, Stalled: true})
+			if m.ft == nil {
+				tw.Sim.Report(VMotionStalled{VM: m.rec.VM, Stalled: true})
+			}
 		}
 		m.rate = 0
 		return
 	}
 	if m.timeout.Armed() {
 		m.timeout.Stop()
-		tw.Sim.Report(VMotionStalled{VM: m.rec.VM})
+		if m.ft == nil {
+			tw.Sim.Report(VMotionStalled{VM: m.rec.VM})
+		}
 	}
 	// Just under the headroom, so that the copy fills the bottleneck without running it
 	// over capacity by a rounding error.
@@ -399,9 +433,21 @@ func (m *migration) step() {
 	m.schedule()
 }
 
+// copyFlows is the memory copies' flows in progress, live migrations' and new FT
+// secondaries': they split the links they share evenly (FairShare).
+func (tw *Twin) copyFlows() []*network.Flow {
+	var out []*network.Flow
+	for _, o := range tw.copies() {
+		if o.data != nil {
+			out = append(out, o.data)
+		}
+	}
+	return out
+}
+
 // copiesSettling reports whether some copy's flow was replaced and not evaluated yet.
 func (tw *Twin) copiesSettling() bool {
-	for _, o := range tw.motion.active {
+	for _, o := range tw.copies() {
 		if o.awaiting {
 			return true
 		}
@@ -424,7 +470,13 @@ func (m *migration) endRound(bw float64) bool {
 	took := now - m.start
 	r, bytes := m.pc.Round(), m.pc.Pending()
 	stop := m.pc.RoundDone(took, bw)
-	m.tw.Sim.Report(VMotionRound{VM: m.rec.VM, Round: r, Bytes: bytes, Took: took, Bandwidth: bw})
+	if m.ft == nil {
+		m.tw.Sim.Report(VMotionRound{VM: m.rec.VM, Round: r, Bytes: bytes, Took: took, Bandwidth: bw})
+	}
+	if stop && m.ft != nil {
+		m.lastPages(bw)
+		return true
+	}
 	if stop {
 		m.switchover(bw)
 		return true
@@ -504,6 +556,9 @@ func (tw *Twin) vmMoved(vm, from, to string) {
 	}
 	if p := tw.ftOf[vm]; p != nil && p.secondary != "" {
 		p.protect(p.secondary, "the primary moved to "+to)
+	} else if p != nil && p.copying {
+		// The copy to a new secondary starts over from the new host.
+		p.protect(p.target, "the primary moved to "+to)
 	}
 }
 
@@ -525,11 +580,19 @@ func (m *migration) finish(aborted string) {
 	m.timeout.Stop()
 	tw.Net.RemoveFlow(m.data.Name())
 	tw.Net.RemoveFlow(m.ack.Name())
-	delete(tw.motion.active, m.rec.VM)
+	if m.ft != nil {
+		delete(tw.motion.ftCopies, m.rec.VM)
+	} else {
+		delete(tw.motion.active, m.rec.VM)
+	}
 	tw.rerateOthers(m)
 	m.rec.End, m.rec.Aborted = tw.Sim.Now(), aborted
-	tw.Sim.Report(VMotionDone{Migration: *m.rec})
+	if m.ft == nil {
+		tw.Sim.Report(VMotionDone{Migration: *m.rec})
+	}
 	if m.then != nil {
 		m.then(m.rec)
 	}
+	// Its end leaves room for another migration of a host entering maintenance.
+	tw.resumeEvacuations()
 }

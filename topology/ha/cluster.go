@@ -470,7 +470,7 @@ func (c *Cluster) respond(h *host) {
 	}
 	var vms []*vm
 	for _, v := range c.vms {
-		if v.host == h && !v.FT && v.poweredOn() {
+		if v.host == h && v.poweredOn() {
 			vms = append(vms, v)
 		}
 	}
@@ -488,6 +488,12 @@ func (c *Cluster) respond(h *host) {
 			v.monitor.Stop()
 			v.state = VMOff
 			c.s.Report(VMStopped{Cluster: c.name, VM: v.Name, Host: h.Name, Reason: "isolation response " + string(c.cfg.IsolationResponse)})
+			// An FT primary powered off is a VM failure to FT: its secondary in
+			// lockstep on another host goes live (Resumed tells), and HA restarts it
+			// only when no secondary can.
+			if ft, ok := c.env.(FaultTolerance); ok && v.FT && ft.SecondaryTakesOver(v.Name) {
+				continue
+			}
 			due = append(due, v)
 		}
 		// The master sees the VMs powered off on the datastore and restarts them.

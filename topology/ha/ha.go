@@ -57,6 +57,15 @@ type Booter interface {
 	VMBooting(vm, host string, boot sim.Time)
 }
 
+// FaultTolerance is an Environment that runs FT secondaries. When the isolation
+// response powers an FT primary off, HA asks it whether the VM's secondary, in
+// lockstep on another host, will take over (vSphere FT sees the primary's loss as a
+// VM failure and makes the secondary the primary); HA then leaves the VM to it and
+// restarts it only when no secondary can (none placed, or split off already).
+type FaultTolerance interface {
+	SecondaryTakesOver(vm string) bool
+}
+
 // Response is what an isolated host does with its VMs.
 type Response string
 
@@ -199,9 +208,10 @@ type VM struct {
 	// BootTime is how long the guest takes from power-on until it serves.
 	BootTime sim.Time
 	// FT marks a VM with an FT secondary: the secondary, not HA, brings it back when
-	// its host fails (the environment says so by Resumed), and the isolation response
-	// leaves it to FT's lock on shared storage; HA restarts it when no secondary
-	// could take over (both copies lost), as vSphere HA restarts an FT primary then.
+	// its host fails or the isolation response powers it off (the environment says
+	// so by Resumed; FaultTolerance says whether a secondary can); HA restarts it when
+	// no secondary could take over (both copies lost), as vSphere HA restarts an FT
+	// primary then.
 	FT bool
 	// Apart names the VM's anti-affinity group ("": none): HA restarts it on a host
 	// that runs no other VM of the group when one fits, and on any host that fits
