@@ -18,6 +18,10 @@ func Check(sc *Scenario) check.Findings { return CheckWith(sc, sc.Topology()) }
 // CheckWith reviews the scenario with its topology model already built.
 func CheckWith(sc *Scenario, t *topology.Topology) check.Findings {
 	fs := check.Topology(t)
+	var idx topology.ComponentIndex // built for the first entry: a fabric has 10^5 components
+	if len(sc.Spec.Failures.Scheduled) > 0 {
+		idx = t.ComponentIndex()
+	}
 	for _, f := range sc.Spec.Failures.Scheduled {
 		class := f.Kind.Class()
 		if f.Kind == "" {
@@ -29,11 +33,11 @@ func CheckWith(sc *Scenario, t *topology.Topology) check.Findings {
 				f.Component, f.At, end))
 		}
 		if f.Kind == RepairKind {
-			fs = append(fs, checkRepair(sc, t, f)...)
+			fs = append(fs, checkRepair(sc, t, idx, f)...)
 			continue
 		}
 		if f.Kind.Operation() {
-			fs = append(fs, checkOperation(sc, t, f)...)
+			fs = append(fs, checkOperation(sc, t, idx, f)...)
 			continue
 		}
 		if written(f.Source, "repair_after") && f.RepairAfter <= 0 {
@@ -53,9 +57,9 @@ func CheckWith(sc *Scenario, t *topology.Topology) check.Findings {
 				f.Component, f.Component, h.Kind))
 			continue
 		}
-		if _, ok := t.Component(class, f.Component); !ok {
+		if !idx.Has(class, f.Component) {
 			hint := ""
-			if other, ok := t.ClassOf(f.Component); ok {
+			if other, ok := idx.ClassOf(f.Component); ok {
 				hint = fmt.Sprintf(" (%q is a %s)", f.Component, other)
 			}
 			fs = append(fs, check.New(check.FailureUnknown, f.PosOf("component"), "no %s named %q%s", class, f.Component, hint))

@@ -10,7 +10,7 @@ import (
 // hypervisor for maintenance, an earlier maintenance for its exit. Whether it can be
 // carried out otherwise depends on the run at its time (capacity, port groups, where
 // the VM runs by then): the run reports a refusal there.
-func checkOperation(sc *Scenario, t *topology.Topology, f ScheduledFailure) check.Findings {
+func checkOperation(sc *Scenario, t *topology.Topology, idx topology.ComponentIndex, f ScheduledFailure) check.Findings {
 	var fs check.Findings
 	add := func(k check.Kind, key, format string, args ...any) {
 		fs = append(fs, check.New(k, f.PosOf(key), format, args...))
@@ -20,7 +20,7 @@ func checkOperation(sc *Scenario, t *topology.Topology, f ScheduledFailure) chec
 		case name == "":
 			add(check.FailureUnknown, "kind", "%s needs a component: the hypervisor it is for", f.Kind)
 		case h == nil:
-			if other, ok := t.ClassOf(name); ok {
+			if other, ok := idx.ClassOf(name); ok {
 				add(check.FailureUnknown, key, "%s of %s: %q is a %s, not a hypervisor", f.Kind, f.Component, name, other)
 			} else {
 				add(check.FailureUnknown, key, "%s of %s: no host named %q", f.Kind, f.Component, name)
@@ -100,9 +100,9 @@ func checkOperation(sc *Scenario, t *topology.Topology, f ScheduledFailure) chec
 // it to repair. A repair with no scheduled failure of its component before it (and no
 // random failures that could have failed it) does nothing; it is a warning, since a
 // failure of something around the component may still be in force.
-func checkRepair(sc *Scenario, t *topology.Topology, f ScheduledFailure) check.Findings {
+func checkRepair(sc *Scenario, t *topology.Topology, idx topology.ComponentIndex, f ScheduledFailure) check.Findings {
 	var fs check.Findings
-	if _, ok := t.ClassOf(f.Component); !ok {
+	if _, ok := idx.ClassOf(f.Component); !ok {
 		return append(fs, check.New(check.FailureUnknown, f.PosOf("component"), "repair of %q: no component has that name", f.Component))
 	}
 	if written(f.Source, "repair_after") {

@@ -132,6 +132,41 @@ func (t *Topology) Component(c Class, name string) (Component, bool) {
 	return Component{}, false
 }
 
+// ComponentIndex maps component names to the classes that have them, for looking
+// many names up (Component and ClassOf scan every component of a class).
+type ComponentIndex map[string][]Class
+
+// ComponentIndex indexes the topology's components by name, in the order of Classes.
+func (t *Topology) ComponentIndex() ComponentIndex {
+	x := ComponentIndex{}
+	for _, c := range Classes {
+		for _, comp := range t.ComponentsOf(c) {
+			if cs := x[comp.Name]; len(cs) == 0 || cs[len(cs)-1] != c {
+				x[comp.Name] = append(cs, c)
+			}
+		}
+	}
+	return x
+}
+
+// Has reports whether class c has a component called name.
+func (x ComponentIndex) Has(c Class, name string) bool {
+	for _, have := range x[name] {
+		if have == c {
+			return true
+		}
+	}
+	return false
+}
+
+// ClassOf is Topology.ClassOf from the index.
+func (x ComponentIndex) ClassOf(name string) (Class, bool) {
+	if cs := x[name]; len(cs) > 0 {
+		return cs[0], true
+	}
+	return "", false
+}
+
 // ClassOf finds the class of a component name (the first class that has it).
 func (t *Topology) ClassOf(name string) (Class, bool) {
 	for _, c := range Classes {

@@ -127,6 +127,12 @@ func FailureKindsOf(t *topology.Topology, component string) []failures.Kind {
 	if !ok {
 		return nil
 	}
+	return failureKindsOf(t, class, component)
+}
+
+// failureKindsOf is FailureKindsOf for a component whose class is known (finding the
+// class scans every component).
+func failureKindsOf(t *topology.Topology, class topology.Class, component string) []failures.Kind {
 	switch class {
 	case topology.ClassLink:
 		return []failures.Kind{failures.Link, failures.LinkOneWay}

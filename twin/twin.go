@@ -275,7 +275,7 @@ func (tw *Twin) scheduleFailures() error {
 		}
 		var names []string
 		for _, c := range tw.Topology.ComponentsOf(class) {
-			if slices.Contains(FailureKindsOf(tw.Topology, c.Name), kind) {
+			if slices.Contains(failureKindsOf(tw.Topology, class, c.Name), kind) {
 				names = append(names, c.Name)
 			}
 		}
