@@ -1,6 +1,7 @@
 package network
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -441,6 +442,12 @@ func (n *Network) runSettle() {
 		}
 		batch := n.dirty
 		n.dirty = n.spare[:0]
+		// The flows of a batch are walked in the order of their ids, not in the
+		// order they were marked dirty in: that follows the dependency lists, whose
+		// order is an accident of which walks registered last, and a network that
+		// skips a walk which cannot change (a flood past a host port) must not
+		// change the order of the walks that follow.
+		slices.SortFunc(batch, func(a, b *Flow) int { return cmp.Compare(a.id, b.id) })
 		for i, f := range batch {
 			batch[i] = nil
 			f.dirty = false

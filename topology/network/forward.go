@@ -576,6 +576,7 @@ func (w *walker) floodPlain(b *bridge, in *lport) {
 			out(trunks[i])
 			i++
 		} else {
+			w.dep(&mine[j].port.deps) // its changes do not touch the bridge's floodDeps
 			out(mine[j])
 			j++
 		}

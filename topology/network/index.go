@@ -81,7 +81,10 @@ func (n *Network) touch(d *depList) {
 // lazily those that flooded through its bridge.
 func (n *Network) touchPort(p *Port) {
 	n.touch(&p.deps)
-	if p.dev.kind == kindSwitch && p.dev.br.bulk {
+	// A host port of a plain bridge is no step of a flood through it: the flood
+	// passes it as part of its segment (its load follows in leafTouched), and walks
+	// only the ports facing its destination, on whose deps it registers (floodPlain).
+	if p.dev.kind == kindSwitch && p.dev.br.bulk && !p.leaf {
 		n.touch(&p.dev.br.floodDeps)
 	}
 	// whether a host port passes floods may have changed (floodload.go)
