@@ -58,13 +58,7 @@ func (tw *Twin) startFTCopy(p *ftPair, to string) (*migration, error) {
 // (the stun of a vMotion, here without stunning the VM), then the pair is in
 // lockstep.
 func (m *migration) lastPages(bw float64) {
-	res := m.pc.Result()
-	r := m.rec
-	r.Rounds, r.SentBytes, r.Bandwidth = len(res.Rounds), res.SentBytes, bw
-	r.PreCopy, r.Stun, r.Converged, r.StopRule = res.PreCopy, res.Stun, res.Converged, res.Reason
-	m.next.Stop()
-	m.timeout.Stop()
-	m.switching = true
+	res := m.endPreCopy(bw)
 	m.tw.Sim.After(res.Stun, func() {
 		if !m.over {
 			m.finish("")

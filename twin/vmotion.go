@@ -485,10 +485,9 @@ func (m *migration) endRound(bw float64) bool {
 	return false
 }
 
-// switchover stuns the VM for the last dirty pages and its device state, then it runs
-// on the target.
-func (m *migration) switchover(bw float64) {
-	tw := m.tw
+// endPreCopy records the finished pre-copy in the migration's record and stops its
+// rounds: what is left is the switchover (a vMotion's stun, an FT copy's last pages).
+func (m *migration) endPreCopy(bw float64) vmotion.Result {
 	res := m.pc.Result()
 	r := m.rec
 	r.Rounds, r.SentBytes, r.Bandwidth = len(res.Rounds), res.SentBytes, bw
@@ -496,6 +495,15 @@ func (m *migration) switchover(bw float64) {
 	m.next.Stop()
 	m.timeout.Stop()
 	m.switching = true
+	return res
+}
+
+// switchover stuns the VM for the last dirty pages and its device state, then it runs
+// on the target.
+func (m *migration) switchover(bw float64) {
+	tw := m.tw
+	r := m.rec
+	res := m.endPreCopy(bw)
 	planned := r.Reason == drsReason || strings.HasPrefix(r.Reason, dpmReason)
 	if planned {
 		tw.measure.Planned(tw.Sim.Now())
