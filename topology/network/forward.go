@@ -49,7 +49,7 @@ type walker struct {
 	segs     []floodSeg // floods past host ports (floodload.go)
 	path     []hop
 	held     []learnRef
-	indexed  []fdbKey // keys the walk indexed by bridge for its floods (unindexEager)
+	indexed  []eagerIndex // keys the walk indexed by bridge for its floods (unindexEager)
 	done     bool
 	local    bool // delivered inside a hypervisor's virtual switch, without a hop
 	byFlood  bool // the delivered copy was flooded on the way
@@ -98,9 +98,16 @@ func (w *walker) reset(f *Flow, hash uint32) {
 // fewer bridges than keep an index (a flood that soon met a bridge knowing its
 // destination): their entries go back to their bridges' tables.
 func (w *walker) unindexEager() {
-	for _, k := range w.indexed {
-		w.n.unindex(k, w.n.keyAt(int(k.vlan), k.mac))
+	for _, x := range w.indexed {
+		w.n.unindexFrom(x.key, w.n.keyAt(int(x.key.vlan), x.key.mac), x.tabled)
 	}
+}
+
+// eagerIndex is a key a walk indexed, with the number of its entries then: those are
+// in their bridges' tables, the ones written since are not.
+type eagerIndex struct {
+	key    fdbKey
+	tabled int
 }
 
 func (w *walker) dep(d *depList) {
@@ -374,7 +381,7 @@ func (w *walker) forward(sw *device, in *lport) {
 			for _, k := range [2]fdbKey{{vi, w.fr.dst}, {vi, w.fr.src}} {
 				if ks := w.n.keyAt(int(k.vlan), k.mac); ks != nil && ks.byBridge == nil {
 					w.n.indexKey(ks)
-					w.indexed = append(w.indexed, k)
+					w.indexed = append(w.indexed, eagerIndex{k, len(ks.entries)})
 				}
 			}
 		}

@@ -99,11 +99,15 @@ func (n *Network) indexKey(ks *keyState) {
 // unindex drops the index of a key left with fewer than half keyIndexMin entries,
 // putting them back in their bridges' tables: the index is as long as there are
 // bridges, so kept for every key once flooded it would grow with keys × bridges.
-func (n *Network) unindex(k fdbKey, ks *keyState) {
+func (n *Network) unindex(k fdbKey, ks *keyState) { n.unindexFrom(k, ks, 0) }
+
+// unindexFrom is unindex for a key whose first from entries are in their bridges'
+// tables already (they were when it was indexed, and none was dropped since).
+func (n *Network) unindexFrom(k fdbKey, ks *keyState, from int) {
 	if ks.byBridge == nil || 2*len(ks.entries) >= n.keyIndexMin() {
 		return
 	}
-	for _, e := range ks.entries {
+	for _, e := range ks.entries[from:] {
 		b := e.b
 		if b.table == nil {
 			b.table = map[fdbKey]*fdbEntry{}
