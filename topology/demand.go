@@ -10,7 +10,7 @@ import (
 // choice), so hour h of a profile is [h h, (h+1) h) of every simulated day. Memory has
 // a profile of its own, flat unless the scenario says otherwise, rather than the CPU's:
 // a guest's memory in use usually falls less than its CPU when load drops (caches and
-// heaps stay touched; vSphere's active memory lags), so following the CPU's shape by
+// heaps stay touched; dctwin's choice of default), so following the CPU's shape by
 // default would empty hosts at night that a real cluster keeps on, and would change
 // what scenarios written before memory had a profile do.
 type Demand struct {
