@@ -12,13 +12,19 @@ import (
 )
 
 // DemandSpec is a VM's load on its host: `demand: {cpu: 0.4, ram: 0.5, profile:
-// office}`. cpu is the share of its vCPUs busy at the profile's peak, ram the share of
-// its memory in use (default 1: all of it), profile a named daily profile
-// (topology.Profiles) or a list of 24 hourly factors from midnight (default flat).
+// office, ram_profile: office}`. cpu is the share of its vCPUs busy at the profile's
+// peak, profile the CPU's daily shape; ram the share of its memory in use at the
+// ram_profile's peak (default 1: all of it), ram_profile the memory's daily shape.
+// Each profile is a named daily profile (topology.Profiles) or a list of 24 hourly
+// factors from midnight, flat by default. The memory's shape is a key of its own, not
+// the CPU's profile, because memory in use falls less than CPU when load drops
+// (topology.Demand): a scenario says when it follows a shape, and one written before
+// the key existed keeps its memory constant.
 type DemandSpec struct {
-	CPU     *float64    `yaml:"cpu"`
-	RAM     *float64    `yaml:"ram"`
-	Profile ProfileSpec `yaml:"profile"`
+	CPU        *float64    `yaml:"cpu"`
+	RAM        *float64    `yaml:"ram"`
+	Profile    ProfileSpec `yaml:"profile"`
+	RAMProfile ProfileSpec `yaml:"ram_profile"`
 }
 
 // ProfileSpec is a daily profile as written: one name, or the 24 hourly factors'
@@ -106,18 +112,26 @@ func (b *builder) demandOf(v VMSpec) topology.Demand {
 	if v.Demand.CPU == nil {
 		b.fail(v.PosOf("demand"), "demand of %s: cpu is missing (the share of its vCPUs busy at the profile's peak, e.g. cpu: 0.4)", v.Name)
 	}
-	switch p := v.Demand.Profile; {
-	case p.Factors() != nil:
-		d.Profile = p.Factors()
-	case p.Name() == "":
-	default:
-		f, ok := topology.Profiles[strings.ToLower(p.Name())]
-		if !ok {
-			b.fail(v.PosOf("demand.profile"), "unknown demand profile %q (expected %s, or a list of 24 hourly factors)",
-				p.Name(), strings.Join(topology.ProfileNames(), ", "))
-			break
-		}
-		d.Profile, d.ProfileName = f, strings.ToLower(p.Name())
-	}
+	d.Profile, d.ProfileName = b.profileOf(v, "profile", v.Demand.Profile)
+	d.RAMProfile, d.RAMProfileName = b.profileOf(v, "ram_profile", v.Demand.RAMProfile)
 	return d
+}
+
+// profileOf resolves a demand's profile written under key: its factors and its name
+// (nil and "" for none, which is flat), an unknown name reported where it is written.
+func (b *builder) profileOf(v VMSpec, key string, p ProfileSpec) ([]float64, string) {
+	if f := p.Factors(); f != nil {
+		return f, ""
+	}
+	if p.Name() == "" {
+		return nil, ""
+	}
+	name := strings.ToLower(p.Name())
+	f, ok := topology.Profiles[name]
+	if !ok {
+		b.fail(v.PosOf("demand."+key), "unknown demand %s %q (expected %s, or a list of 24 hourly factors)",
+			key, p.Name(), strings.Join(topology.ProfileNames(), ", "))
+		return nil, ""
+	}
+	return f, name
 }

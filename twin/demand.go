@@ -12,7 +12,10 @@ import (
 // over its cores, capped at 1; this replaces the host's fixed power.utilization, which
 // then applies only to hosts that run no VMs (legacy and rack servers). VMs without a
 // demand add nothing. The demand changes when a VM starts, stops or moves, and on the
-// hour when a profile steps, so the power meters follow it exactly.
+// hour when a profile steps, so the power meters follow it exactly. Memory in use
+// (topology.VM.RAMInUse, with its own ram_profile) draws no power in this model (the
+// linear power curve is in CPU utilisation, reference-facts §8): it counts only in
+// DRS's and DPM's picture (dpm.go).
 
 // demandDriven reports whether the hypervisors' utilisation comes from VM demand.
 func (tw *Twin) demandDriven() bool {

@@ -22,11 +22,11 @@ import (
 // in cores and their memory in use) and lets topology/drs decide:
 //
 //   - DPM first (when enabled): drs.PowerWithin with the cluster's band (target ±
-//     tolerance, 63 ± 18 % by default), CPU demand averaged over the last 40 minutes
-//     for powering off (so not before 40 minutes into the run) and the last 5 for
-//     powering on (§6.5), a host whose VMs vMotion cannot take where DPM placed them
-//     left on, at least HA's
-//     host_failures_tolerated + 1 hosts kept on, and no host powered off that HA's
+//     tolerance, 63 ± 18 % by default), CPU demand and memory in use averaged over
+//     the last 40 minutes for powering off (so not before 40 minutes into the run)
+//     and the last 5 for powering on (§6.5), a host whose VMs vMotion cannot take
+//     where DPM placed them left on, at least HA's host_failures_tolerated + 1 hosts
+//     kept on, and no host powered off that HA's
 //     admission control needs (admissionWithout: its slots, with reservations). A host to power off is emptied by
 //     live migration to where DPM placed its VMs (several at once, as maintenance
 //     mode does), then powered off: standby, drawing nothing. A host to power on boots
@@ -132,8 +132,9 @@ func (tw *Twin) clusterHasDemand(c *topology.Cluster) bool {
 	return false
 }
 
-// picture is the cluster as topology/drs sees it, with CPU demand averaged over
-// [now-window, now).
+// picture is the cluster as topology/drs sees it, with CPU demand and memory in use
+// averaged over [now-window, now) (reference-facts §6.5: DPM evaluates demand over its
+// windows, memory as CPU).
 func (tw *Twin) picture(c *topology.Cluster, window time.Duration) ([]drs.Host, []drs.VM) {
 	now := time.Duration(tw.Sim.Now())
 	var hosts []drs.Host
@@ -163,11 +164,9 @@ func (tw *Twin) picture(c *topology.Cluster, window time.Duration) ([]drs.Host, 
 		for _, v := range tw.vmsOn(name) {
 			tv := tw.Topology.VM(v.VM)
 			d := tv.Demand
-			ram := tv.RAMGB
-			if d.Set() {
-				ram *= d.RAM
-			}
-			cpu := d.CPU * float64(tv.CPU) * d.MeanFactor(max(0, now-window), now)
+			from := max(0, now-window)
+			ram := tv.MeanRAMInUse(from, now)
+			cpu := d.CPU * float64(tv.CPU) * d.MeanFactor(from, now)
 			if v.guest != "" {
 				cpu = 0 // hung or halted: it holds its memory, does no work (as hostUtilisation)
 			}

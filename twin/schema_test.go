@@ -248,6 +248,12 @@ var fieldEffects = map[string]fieldEffect{
 	"topology.vms[].demand.ram": runs("topology.vms[app-1].demand.ram=0.5", "topology.vms[app-2].demand.ram=0.5", "topology.vms[app-3].demand.ram=0.5",
 		"topology.vms[app-4].demand.ram=0.5", "topology.vms[app-5].demand.ram=0.5", "topology.vms[app-6].demand.ram=0.5",
 		"topology.vms[app-7].demand.ram=0.5", "topology.vms[app-8].demand.ram=0.5").on("dpm-lab").with("run.duration=2h", "topology.clusters[cl].ha.enabled=false"),
+	// Memory in use following the office profile (0.1 at night: 8·1.6/128 = 10 % on
+	// one host) lets DPM (HA off) power off the third of four hosts too.
+	"topology.vms[].demand.ram_profile": runs("topology.vms[app-1].demand.ram_profile=office", "topology.vms[app-2].demand.ram_profile=office",
+		"topology.vms[app-3].demand.ram_profile=office", "topology.vms[app-4].demand.ram_profile=office", "topology.vms[app-5].demand.ram_profile=office",
+		"topology.vms[app-6].demand.ram_profile=office", "topology.vms[app-7].demand.ram_profile=office",
+		"topology.vms[app-8].demand.ram_profile=office").on("dpm-lab").with("run.duration=2h", "topology.clusters[cl].ha.enabled=false"),
 	"topology.vms[].dirty_rate":        runs("topology.vms[web-1].dirty_rate=2G").with(web1Migrates).on("classic-dc"),
 	"topology.vms[].working_set_gb":    runs("topology.vms[web-1].working_set_gb=0.05").with(web1Migrates, "topology.vms[web-1].dirty_rate=2G").on("classic-dc"),
 	"topology.vms[].nics[].name":       {kind: identity},
