@@ -107,7 +107,7 @@ func (tw *Twin) canFail(component string, kind failures.Kind) error {
 		return fmt.Errorf("%q is not a component that can fail (see dctwin spof for their names)", component)
 	}
 	if !slices.Contains(kinds, kind) {
-		return fmt.Errorf("%s cannot fail as %q (it can fail as: %v)", component, kind, kinds)
+		return fmt.Errorf("%s cannot fail as %q (it can fail as: %s)", component, kind, failures.JoinKinds(kinds))
 	}
 	return nil
 }

@@ -313,3 +313,14 @@ func TestMetricsNameTheReportsFigures(t *testing.T) {
 		t.Error("a metric of a failure that did not happen")
 	}
 }
+
+// TestCannotFailAsListsKinds: failing a VM as a host names the kinds it can fail
+// as the way a user writes them ("vm, vm-hang"), not as a Go slice ("[vm vm-hang]").
+func TestCannotFailAsListsKinds(t *testing.T) {
+	tw := builtinTwin(t, "classic-dc", [2]string{"failures.scheduled", "[]"})
+	err := tw.FailNow("web-1", failures.Host)
+	want := `web-1 cannot fail as "host" (it can fail as: vm, vm-hang)`
+	if err == nil || err.Error() != want {
+		t.Errorf("web-1 failed as a host: %v, want %q", err, want)
+	}
+}
