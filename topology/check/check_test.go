@@ -71,6 +71,9 @@ var cases = []findingCase{
 	{check.ClusterNetworks, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-voice, vlan: srv} # hv2"}}, "port_groups: # hv2"},
 	// DRS without the cluster's vMotion network can move nothing.
 	{check.ClusterNetworks, []edit{{"      vmotion_vlan: vmotion\n", ""}}, "drs: {enabled: true}"},
+	// concurrent_vmotions without the vMotion network limits nothing (DRS off, so
+	// that the finding is this one).
+	{check.ClusterNetworks, []edit{{"      vmotion_vlan: vmotion\n", "      concurrent_vmotions: 2\n"}, {"      drs: {enabled: true}\n", ""}}, "concurrent_vmotions: 2"},
 	{check.ClusterStorage, []edit{{"storage: [san] # hv2", "storage: [] # hv2"}}, "storage: [] # hv2"},
 	{check.HATooFewHosts, []edit{{"hosts: [hv1, hv2]", "hosts: [hv1]"}}, "ha: {enabled: true}"},
 	{check.HAAdmission, []edit{{"ha: {enabled: true}", "ha: {enabled: true, host_failures_tolerated: 2}"}}, "host_failures_tolerated: 2"},
