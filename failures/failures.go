@@ -65,11 +65,17 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	names := make([]string, len(Kinds))
-	for i, k := range Kinds {
+	return "", fmt.Errorf("unknown failure kind %q (expected one of %s)", s, JoinKinds(Kinds))
+}
+
+// JoinKinds lists kinds for a message, "vm, vm-hang": a user reads it, not Go's
+// "[vm vm-hang]".
+func JoinKinds(kinds []Kind) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
 		names[i] = string(k)
 	}
-	return "", fmt.Errorf("unknown failure kind %q (expected one of %s)", s, strings.Join(names, ", "))
+	return strings.Join(names, ", ")
 }
 
 // Class is the component class a failure of this kind applies to.

@@ -111,8 +111,11 @@ type Measurement struct {
 	live     []*FailureReport       // later failures that can still change
 	byID     map[int]*FailureReport // failures not yet repaired (or refused)
 	inForce  []*FailureReport       // failures not yet repaired, in injection order
-	count    int                    // failures that happened
-	summary  map[Kind]*ClassSummary // folded failures beyond Detailed
+	// inForceOf is the latest failure in force of each component, for detections
+	// that name the failed component.
+	inForceOf map[string]*FailureReport
+	count     int                    // failures that happened
+	summary   map[Kind]*ClassSummary // folded failures beyond Detailed
 	// latest is the failure whose latest event (injection, or repair) is the most
 	// recent, the one a flow change is blamed on; latestAt is that event's time.
 	latest     *FailureReport
@@ -141,7 +144,7 @@ type flowDir struct{ flow, dir string }
 
 // NewMeasurement returns an empty measurement; register it with sim.AddObserver.
 func NewMeasurement() *Measurement {
-	return &Measurement{Detailed: DefaultDetailed, byID: map[int]*FailureReport{}, open: map[flowDir]openOutage{},
+	return &Measurement{Detailed: DefaultDetailed, byID: map[int]*FailureReport{}, inForceOf: map[string]*FailureReport{}, open: map[flowDir]openOutage{},
 		downIn: map[string]int{}, cut: map[string]openOutage{},
 		summary: map[Kind]*ClassSummary{}, services: newServiceView()}
 }
@@ -203,6 +206,7 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 		rep.Failure.RepairAt = r.Failure.RepairAt
 		delete(m.byID, r.Failure.ID)
 		m.inForce = slices.DeleteFunc(m.inForce, func(x *FailureReport) bool { return x == rep })
+		m.leftForce(rep)
 		m.happened(at, rep)
 		if len(m.live) >= compactLive {
 			m.Compact()
@@ -213,7 +217,7 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 		}
 		// Only a failure still in force can be detected; what mechanisms notice after a
 		// repair (a member coming back) is recovery, not detection.
-		if rep := m.mostRecentInForce(); rep != nil {
+		if rep := m.detected(r.Subject()); rep != nil {
 			rep.Detections = append(rep.Detections, DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At})
 		}
 	case FlowChange:
@@ -239,6 +243,7 @@ func (m *Measurement) injected(at sim.Time, f Failure) {
 	}
 	m.byID[f.ID] = rep
 	m.inForce = append(m.inForce, rep)
+	m.inForceOf[f.Component] = rep
 	m.prevLatest, m.prevAt = m.latest, m.latestAt
 	m.happened(at, rep)
 }
@@ -254,6 +259,7 @@ func (m *Measurement) refused(id int) {
 	m.detailed = slices.DeleteFunc(m.detailed, drop)
 	m.live = slices.DeleteFunc(m.live, drop)
 	m.inForce = slices.DeleteFunc(m.inForce, drop)
+	m.leftForce(rep)
 	m.count--
 	if m.latest == rep {
 		m.latest, m.latestAt = m.prevLatest, m.prevAt
@@ -351,6 +357,26 @@ func (m *Measurement) Planned(at sim.Time) { m.planned, m.hasPlan = at, true }
 
 // mostRecentInForce returns the most recently injected failure still in force: only
 // such a failure can be detected.
+// detected is the failure a detection at subject belongs to: the one in force of the
+// component the mechanism names, when it names the failed component (HA declaring
+// hv-1 dead, VM monitoring resetting web-1, a guest rebooting), else the latest
+// failure in force (a carrier loss noticed by a neighbour). Without the first, VM
+// monitoring's reset of a hung guest 30 s on was credited to a switch failing
+// meanwhile, and the hang read "detected: never".
+func (m *Measurement) detected(subject string) *FailureReport {
+	if rep := m.inForceOf[subject]; rep != nil {
+		return rep
+	}
+	return m.mostRecentInForce()
+}
+
+// leftForce forgets a repaired or refused failure as its component's failure in force.
+func (m *Measurement) leftForce(rep *FailureReport) {
+	if m.inForceOf[rep.Failure.Component] == rep {
+		delete(m.inForceOf, rep.Failure.Component)
+	}
+}
+
 func (m *Measurement) mostRecentInForce() *FailureReport {
 	if len(m.inForce) == 0 {
 		return nil

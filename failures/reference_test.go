@@ -16,7 +16,8 @@ import (
 
 // refMeasurement is an observer that turns the trace into failover figures: per failure,
 // which mechanisms noticed it how soon, and for every flow it interrupted, how long.
-// A detection belongs to the most recent failure still in force; a flow change to the
+// A detection belongs to the most recent failure still in force of the component it
+// names, else to the most recent failure still in force; a flow change to the
 // failure or repair that happened last before it.
 type refMeasurement struct {
 	reports []*failures.FailureReport
@@ -66,7 +67,7 @@ func (m *refMeasurement) Observe(at sim.Time, r sim.Record) {
 		}
 		// Only a failure still in force can be detected; what mechanisms notice after a
 		// repair (a member coming back) is recovery, not detection.
-		if rep := m.inForce(at); rep != nil {
+		if rep := m.inForceOf(at, r.Subject()); rep != nil {
 			rep.Detections = append(rep.Detections, failures.DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At})
 		}
 	case failures.FlowChange:
@@ -142,6 +143,17 @@ func (m *refMeasurement) blame(at sim.Time) (*failures.FailureReport, bool) {
 
 // inForce returns the most recently injected failure still in force at time at: only
 // such a failure can be detected.
+// inForceOf is the latest failure in force of the component a detection names, or
+// else the latest failure in force.
+func (m *refMeasurement) inForceOf(at sim.Time, subject string) *failures.FailureReport {
+	for i := len(m.reports) - 1; i >= 0; i-- {
+		if m.reports[i].Failure.Component == subject && m.reports[i].Failure.Active(at) {
+			return m.reports[i]
+		}
+	}
+	return m.inForce(at)
+}
+
 func (m *refMeasurement) inForce(at sim.Time) *failures.FailureReport {
 	for i := len(m.reports) - 1; i >= 0; i-- {
 		if m.reports[i].Failure.Active(at) {

@@ -138,6 +138,9 @@ func buildTopology(file string, ts *TopologySpec) (*topology.Topology, Errors) {
 			b.fail(v.PosOf("ram_reservation_gb"), "ram_reservation_gb %v is negative", v.RAMReservationGB)
 		case v.RAMReservationGB > v.RAMGB && written(v.Source, "ram_reservation_gb"):
 			b.fail(v.PosOf("ram_reservation_gb"), "ram_reservation_gb %v is more than the VM's ram_gb %v: a VM reserves at most its memory", v.RAMReservationGB, v.RAMGB)
+		case v.FT && v.RAMReservationGB < v.RAMGB && written(v.Source, "ram_reservation_gb"):
+			// vSphere sets a full memory reservation on an FT VM; less would do nothing.
+			b.fail(v.PosOf("ram_reservation_gb"), "ram_reservation_gb %v on FT VM %s: an FT VM reserves all its memory, %v GB (leave the key out)", v.RAMReservationGB, v.Name, v.RAMGB)
 		}
 		switch vm.RestartPriority {
 		case "":

@@ -23,6 +23,14 @@ import (
 // the scenario is validated again. Errors name the override ("--set PATH") and, for a
 // bad value, the column in it.
 func (s *Scenario) Set(path, value string) error {
+	if err := s.set(path, value); err != nil {
+		return err
+	}
+	return s.Validate()
+}
+
+// set is Set without the validation: OverrideAll validates once after the last.
+func (s *Scenario) set(path, value string) error {
 	where := "--set " + path
 	segs, err := parsePath(path)
 	if err != nil {
@@ -52,7 +60,7 @@ func (s *Scenario) Set(path, value string) error {
 				return k == key || strings.HasPrefix(k, key+".") || strings.HasPrefix(k, key+"[")
 			})
 		}
-		return s.Validate()
+		return nil
 	}
 	// A pointer field (failback, gratuitous_arp) gets a new value to point at: the YAML
 	// library leaves a top-level pointer-to-pointer nil for a scalar.
@@ -89,7 +97,7 @@ func (s *Scenario) Set(path, value string) error {
 			src.Fields.Set(f.Key, pos)
 		}
 	}
-	return s.Validate()
+	return nil
 }
 
 // Override applies one override written as `dctwin run --set` takes it, PATH=VALUE
@@ -101,6 +109,23 @@ func (s *Scenario) Override(assignment string) error {
 		return fmt.Errorf("--set %s: expected PATH=VALUE", assignment)
 	}
 	return s.Set(strings.TrimSpace(path), value)
+}
+
+// OverrideAll applies overrides in order, as repeated `--set` flags, and validates
+// the scenario once after the last, so that settings that only hold together
+// (admission_control: percentage and its memory_failover_percent) may come in any
+// order. A bad path or value still stops at its override.
+func (s *Scenario) OverrideAll(assignments []string) error {
+	for _, a := range assignments {
+		path, value, ok := strings.Cut(a, "=")
+		if !ok {
+			return fmt.Errorf("--set %s: expected PATH=VALUE", a)
+		}
+		if err := s.set(strings.TrimSpace(path), value); err != nil {
+			return err
+		}
+	}
+	return s.Validate()
 }
 
 // pathSeg is one step of an override path: a key, then any list selectors.

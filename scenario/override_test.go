@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"dctwin/scenario"
 	"dctwin/scenarios"
 	"dctwin/topology"
 	"dctwin/twin"
@@ -112,5 +113,38 @@ func TestOverrideParsesAssignments(t *testing.T) {
 	}
 	if err := sc.Override("run.nope=1"); err == nil || !strings.HasPrefix(err.Error(), "--set run.nope: ") {
 		t.Errorf("unknown key: %v", err)
+	}
+}
+
+// OverrideAll validates after the last override, so settings that only hold together
+// come in any order: admission_control: percentage first, its memory_failover_percent
+// second (one at a time, the first was refused for lacking the second). A policy
+// still lacking its setting after the last override is refused, and a bad value stops
+// at its own override.
+func TestOverrideAllValidatesTogether(t *testing.T) {
+	load := func() *scenario.Scenario {
+		sc, err := scenarios.Load("classic-dc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+	ha := "topology.clusters[vcluster].ha."
+	if err := load().OverrideAll([]string{ha + "admission_control=percentage", ha + "memory_failover_percent=92"}); err != nil {
+		t.Errorf("percentage, then its setting: %v", err)
+	}
+	if err := load().OverrideAll([]string{ha + "admission_control=percentage"}); err == nil ||
+		!strings.Contains(err.Error(), "percentage needs cpu_failover_percent or memory_failover_percent") {
+		t.Errorf("percentage alone: %v, want refused", err)
+	}
+	if err := load().OverrideAll([]string{"topology.vms[mcu].cpu_reservation_mhz=abc", ha + "admission_control=percentage"}); err == nil ||
+		err.Error() != "--set topology.vms[mcu].cpu_reservation_mhz:1:1: expected a finite number, got abc" {
+		t.Errorf("a value that is no number first: %v, want refused at its override alone", err)
+	}
+	// Errors the validation finds are listed together, each at its override.
+	err := load().OverrideAll([]string{"topology.vms[mcu].on_guest_crash=explode", ha + "admission_control=percentage"})
+	if err == nil || !strings.Contains(err.Error(), `--set topology.vms[mcu].on_guest_crash: unknown on_guest_crash "explode"`) ||
+		!strings.Contains(err.Error(), "--set topology.clusters[vcluster].ha.admission_control: admission_control: percentage needs") {
+		t.Errorf("two bad settings: %v, want both", err)
 	}
 }

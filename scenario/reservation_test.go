@@ -19,6 +19,10 @@ func TestReservationErrors(t *testing.T) {
 			"cpu_reservation_mhz -5 is negative", "-5"},
 		{"  hosts:\n    - {name: hv-1, kind: hypervisor, cpu: 8, ram_gb: 64}\n  vms:\n    - {name: v, host: hv-1, cpu: 2, ram_gb: 4, ram_reservation_gb: 6}\n",
 			"ram_reservation_gb 6 is more than the VM's ram_gb 4: a VM reserves at most its memory", "6}"},
+		// An FT VM reserves all its memory (vSphere sets it): a smaller reservation
+		// would do nothing.
+		{"  hosts:\n    - {name: hv-1, kind: hypervisor, cpu: 8, ram_gb: 64}\n  vms:\n    - {name: v, host: hv-1, cpu: 2, ram_gb: 4, ft: true, ram_reservation_gb: 1}\n",
+			"ram_reservation_gb 1 on FT VM v: an FT VM reserves all its memory, 4 GB (leave the key out)", "1}"},
 	} {
 		lines := strings.Split(c.text, "\n")
 		n := len(lines) - 2 // the last line written

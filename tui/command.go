@@ -217,7 +217,7 @@ func (m *Model) commandFail(args []string) tea.Cmd {
 	if len(rest) > 0 && rest[0] != "after" && rest[0] != "in" {
 		k := failures.Kind(rest[0])
 		if !slices.Contains(kinds, k) {
-			m.setStatus(fmt.Sprintf("%s cannot fail as %q; it can fail as: %v", comp, rest[0], kinds), true)
+			m.setStatus(fmt.Sprintf("%s cannot fail as %q; it can fail as: %s", comp, rest[0], failures.JoinKinds(kinds)), true)
 			return nil
 		}
 		kind, rest = k, rest[1:]

@@ -57,6 +57,11 @@ func TestCommandErrors(t *testing.T) {
 			t.Errorf(":%s leaves mode %v", cmd, m.mode)
 		}
 	}
+	// The kinds a component can fail as read as a list, not as a Go slice.
+	drive(m, keys(":fail up-a nic<enter>")...)
+	if want := `up-a cannot fail as "nic"; it can fail as: link, link-one-way`; m.status != want {
+		t.Errorf(":fail up-a nic → %q, want %q", m.status, want)
+	}
 	if a := m.sess.Actions(); a != 0 || m.sh.snap().At != 0 {
 		t.Errorf("bad commands changed the run: %d actions, at %v", a, m.sh.snap().At)
 	}

@@ -185,7 +185,7 @@ func mechanisms(r twin.FailureResult) string {
 // outageSummary condenses a failure's flow outages: the longest restored one and how
 // many directions it hit ("90 ms ×4"), or how many are still down ("2.89 s, 2/4 down");
 // then its VM-level clusters' services ("pbx-pair 5 s") and its VMs' ("VMs 94.3 s ×2
-// HA restart").
+// HA restart", "VMs 94.3 s ×1, 1 down", or "VMs 1/1 down" while none is back).
 func outageSummary(r twin.FailureResult) string {
 	s := flowOutageSummary(r)
 	for _, svc := range r.VMClusters {
@@ -210,9 +210,14 @@ func outageSummary(r twin.FailureResult) string {
 			how = append(how, v.Mechanism)
 		}
 	}
-	vms := fmt.Sprintf("VMs %s ×%d", fmtMs(worst), len(r.VMs)-open)
-	if open > 0 {
-		vms += fmt.Sprintf(", %d down", open)
+	var vms string
+	switch {
+	case open == len(r.VMs): // none back yet: no outage to measure
+		vms = fmt.Sprintf("VMs %d/%d down", open, len(r.VMs))
+	case open > 0:
+		vms = fmt.Sprintf("VMs %s ×%d, %d down", fmtMs(worst), len(r.VMs)-open, open)
+	default:
+		vms = fmt.Sprintf("VMs %s ×%d", fmtMs(worst), len(r.VMs))
 	}
 	if len(how) > 0 {
 		vms += " " + strings.Join(how, ",")

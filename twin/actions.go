@@ -107,7 +107,7 @@ func (tw *Twin) canFail(component string, kind failures.Kind) error {
 		return fmt.Errorf("%q is not a component that can fail (see dctwin spof for their names)", component)
 	}
 	if !slices.Contains(kinds, kind) {
-		return fmt.Errorf("%s cannot fail as %q (it can fail as: %v)", component, kind, kinds)
+		return fmt.Errorf("%s cannot fail as %q (it can fail as: %s)", component, kind, failures.JoinKinds(kinds))
 	}
 	return nil
 }
@@ -197,11 +197,15 @@ func (tw *Twin) SessionSpec() scenario.Spec {
 				open[a.Component] = len(added) - 1
 			}
 		case RepairAction:
-			if i, ok := open[a.Component]; ok {
-				added[i].RepairAfter = scenario.Duration(time.Duration(a.At)) - added[i].At
+			// A repair at its failure's instant stays an entry of its own: a
+			// repair_after of 0 would be written as none, and the failure would
+			// stay in force in the saved scenario.
+			if i, ok := open[a.Component]; ok && at > added[i].At {
+				added[i].RepairAfter = at - added[i].At
 				delete(open, a.Component)
 				continue
 			}
+			delete(open, a.Component)
 			added = append(added, scenario.ScheduledFailure{At: at, Component: a.Component, Kind: scenario.RepairKind})
 		case MigrateAction:
 			added = append(added, scenario.ScheduledFailure{At: at, Component: a.Component, Kind: scenario.MigrateKind, To: a.To, Manual: true})
@@ -209,11 +213,12 @@ func (tw *Twin) SessionSpec() scenario.Spec {
 			added = append(added, scenario.ScheduledFailure{At: at, Component: a.Component, Kind: scenario.MaintenanceKind, Manual: true})
 			inMaint[a.Component] = len(added) - 1
 		case MaintenanceExitAction:
-			if i, ok := inMaint[a.Component]; ok {
-				added[i].RepairAfter = scenario.Duration(time.Duration(a.At)) - added[i].At
+			if i, ok := inMaint[a.Component]; ok && at > added[i].At {
+				added[i].RepairAfter = at - added[i].At
 				delete(inMaint, a.Component)
 				continue
 			}
+			delete(inMaint, a.Component)
 			added = append(added, scenario.ScheduledFailure{At: at, Component: a.Component, Kind: scenario.MaintenanceExitKind, Manual: true})
 		}
 	}

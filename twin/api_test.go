@@ -313,3 +313,46 @@ func TestMetricsNameTheReportsFigures(t *testing.T) {
 		t.Error("a metric of a failure that did not happen")
 	}
 }
+
+// TestCannotFailAsListsKinds: failing a VM as a host names the kinds it can fail
+// as the way a user writes them ("vm, vm-hang"), not as a Go slice ("[vm vm-hang]").
+func TestCannotFailAsListsKinds(t *testing.T) {
+	tw := builtinTwin(t, "classic-dc", [2]string{"failures.scheduled", "[]"})
+	err := tw.FailNow("web-1", failures.Host)
+	want := `web-1 cannot fail as "host" (it can fail as: vm, vm-hang)`
+	if err == nil || err.Error() != want {
+		t.Errorf("web-1 failed as a host: %v, want %q", err, want)
+	}
+}
+
+// TestSavedSessionKeepsARepairAtItsFailure: a failure repaired at its own instant
+// (the TUI paused, f then r on web-1) is saved with its repair as an entry of its
+// own; as repair_after 0 it was written as no repair at all, and the saved session
+// ran with web-1 hung to the end instead of the session's report.
+func TestSavedSessionKeepsARepairAtItsFailure(t *testing.T) {
+	session := builtinTwin(t, "classic-dc", [2]string{"failures.scheduled", "[]"}, [2]string{"run.duration", "30s"})
+	session.RunUntil(2 * sim.Second)
+	must(t, session.FailNow("web-1", failures.VMHang))
+	must(t, session.RepairNow("web-1"))
+	session.Run()
+	want := textOf(t, session.Report())
+
+	spec := session.SessionSpec()
+	var b bytes.Buffer
+	if err := scenario.Write(&b, &spec); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := scenario.Parse("classic-dc", b.Bytes())
+	if err != nil {
+		t.Fatalf("the saved session does not load: %v\n%s", err, b.String())
+	}
+	saved.Name = session.Scenario.Name
+	tw, err := twin.New(saved, twin.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw.Run()
+	if got := textOf(t, tw.Report()); got != want {
+		t.Errorf("the saved session reports differently:\n%s\nwant:\n%s\nscenario:\n%s", got, want, b.String())
+	}
+}

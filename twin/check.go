@@ -1,6 +1,9 @@
 package twin
 
 import (
+	"slices"
+
+	"dctwin/failures"
 	"dctwin/scenario"
 	"dctwin/scenarios"
 	"dctwin/topology"
@@ -14,11 +17,42 @@ func Check(sc *scenario.Scenario) check.Findings { return checkWith(sc, sc.Topol
 
 func checkWith(sc *scenario.Scenario, t *topology.Topology) check.Findings {
 	fs := scenario.CheckWith(sc, t)
+	fs = append(fs, randomOfNothing(sc, t)...)
 	c := sc.Spec.Workloads.Calls
 	if len(c.Groups) > 0 {
 		if _, _, err := callConfig(c); err != nil {
 			fs = append(fs, check.New(check.CallConfigInvalid, scenario.CallErrorPos(c, err.Error()), "calls: %v", err))
-			fs.Sort()
+		}
+	}
+	fs.Sort()
+	return fs
+}
+
+// randomOfNothing finds the random failure entries that no component of the scenario
+// can take: the run draws their candidates the same way (Build), and with none the
+// entry would inject nothing (random vm failures without VMs, host-hang without
+// hypervisors).
+func randomOfNothing(sc *scenario.Scenario, t *topology.Topology) check.Findings {
+	var fs check.Findings
+	for _, r := range sc.Spec.Failures.Random {
+		class, err := topology.ParseClass(r.Class)
+		if err != nil {
+			continue // refused when the scenario loaded
+		}
+		kind, key := failures.KindOf(class), "class"
+		if r.Kind != "" {
+			kind, key = failures.Kind(r.Kind), "kind"
+		}
+		cs := t.ComponentsOf(class)
+		switch {
+		case len(cs) == 0:
+			fs = append(fs, check.New(check.RandomOfNothing, r.PosOf("class"),
+				"random %s failures: the scenario has no %s; the entry injects nothing", r.Class, r.Class))
+		case !slices.ContainsFunc(cs, func(c topology.Component) bool {
+			return slices.Contains(failureKindsOf(t, class, c.Name), kind)
+		}):
+			fs = append(fs, check.New(check.RandomOfNothing, r.PosOf(key),
+				"random %s failures of kind %s: no %s of the scenario can fail that way; the entry injects nothing", r.Class, kind, r.Class))
 		}
 	}
 	return fs

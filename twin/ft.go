@@ -393,7 +393,7 @@ func (p *ftPair) watch() {
 	}
 	if p.secondary == "" {
 		if p.tw.vmRunning(p.vm) {
-			p.protect("", "a host is available again")
+			p.protect("", "a host or the FT logging network is back") // after a host failed, or a copy broke off
 		}
 		return
 	}

@@ -305,6 +305,10 @@ func TestFTSecondaryCopyStallsAndStartsOver(t *testing.T) {
 	if at[2] < 131*sim.Second || !strings.Contains(prot[2].Reason, "copying") {
 		t.Errorf("%q at %v, want the copy again once hv-2's NICs are back (131 s)", prot[2].Reason, at[2])
 	}
+	// No host came back (hv-2 ran throughout): the reason names the logging network too.
+	if !strings.HasPrefix(prot[2].Reason, "a host or the FT logging network is back") {
+		t.Errorf("the copy starts over because %q, want the logging network named", prot[2].Reason)
+	}
 	if got := (at[3] - at[2]).Seconds(); !prot[3].Protected || math.Abs(got-3.514693) > 1e-6 {
 		t.Errorf("protected %v after %.6f s, want after the full copy of 3.514693 s", prot[3].Protected, got)
 	}

@@ -138,3 +138,31 @@ func TestRandomFailuresOfAKind(t *testing.T) {
 		}
 	}
 }
+
+// A detection belongs to the failure of the component it names, not to whatever
+// failed last: web-1's guest hangs at 300 s (VM monitoring on) and agg-1 fails at
+// 310 s, still in force when VM monitoring resets web-1 at 300 + 30 = 330 s (the
+// failure interval, §6.1). The reset is web-1's detection, 30 s after its failure;
+// agg-1's detections are its own (carrier, miimon...), without VM monitoring.
+// (Credited to the latest failure, the hang read "detected: never".)
+func TestGuestDetectionAmidAnotherFailure(t *testing.T) {
+	tw := runBuiltin(t, "classic-dc",
+		[2]string{"failures.scheduled", "[{at: 5m, component: web-1, kind: vm-hang, repair_after: 2m}, {at: 310s, component: agg-1, kind: switch, repair_after: 2m}]"},
+		[2]string{"topology.clusters[vcluster].ha.vm_monitoring", "true"})
+	fs := tw.Report().Failures
+	if len(fs) != 2 {
+		t.Fatalf("%d failures, want 2", len(fs))
+	}
+	hang, sw := fs[0], fs[1]
+	if len(hang.Detections) != 1 || hang.Detections[0].Mechanism != "HA VM monitoring" || hang.Detections[0].AfterMs != 30_000 {
+		t.Errorf("web-1's hang detected by %+v, want HA VM monitoring after 30 s", hang.Detections)
+	}
+	for _, d := range sw.Detections {
+		if d.Mechanism == "HA VM monitoring" {
+			t.Errorf("agg-1's failure credited with %+v", d)
+		}
+	}
+	if len(sw.Detections) == 0 {
+		t.Error("agg-1's failure detected by nothing")
+	}
+}

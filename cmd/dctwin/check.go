@@ -64,12 +64,11 @@ func addSetFlag(cmd *cobra.Command, sets *[]string) {
 		"topology.hosts[srv-1].teams[bond0].detection.method=carrier (repeatable; list items by name or index)")
 }
 
-// applySets applies --set overrides in order; a bad path or value is a usage error.
+// applySets applies --set overrides in order, validated together after the last; a
+// bad path or value is a usage error.
 func applySets(sc *scenario.Scenario, sets []string) error {
-	for _, kv := range sets {
-		if err := sc.Override(kv); err != nil {
-			return usageError{err}
-		}
+	if err := sc.OverrideAll(sets); err != nil {
+		return usageError{err}
 	}
 	return nil
 }

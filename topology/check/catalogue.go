@@ -63,6 +63,7 @@ const (
 	VMTooBig             Kind = "vm-larger-than-hosts"
 	OperationMeaningless Kind = "operation-meaningless"
 	RepairOfNothing      Kind = "repair-of-nothing"
+	RandomOfNothing      Kind = "random-failure-of-nothing"
 )
 
 // Limits on sizes, generous beside real equipment (a chassis switch has a few hundred
@@ -187,6 +188,9 @@ var catalogue = map[Kind]entry{
 	RepairOfNothing: {Warning, "A kind: repair entry repairs a failure of its component; with none before it, " +
 		"it does nothing (a failure of something around the component, an enclosure or a switch, is repaired " +
 		"by a repair of that)."},
+	RandomOfNothing: {Warning, "A random failure entry fails only the components of its class that can fail " +
+		"its way (a host-hang hangs hypervisors, a storage-path needs a hypervisor on shared storage); with none " +
+		"in the scenario, it injects nothing."},
 	VMClusterOneHost: {Warning, "An application's active/standby pair on one host fails with that host: the " +
 		"standby has nothing to take over from. Place the two VMs on different hosts (vSphere: an anti-affinity rule)."},
 	VMNoNetwork: {Error, "The VM's port group is missing on its host, or no NIC of the host carries the " +

@@ -71,6 +71,9 @@ var cases = []findingCase{
 	{check.ClusterNetworks, []edit{{"{name: pg-voice, vlan: voice} # hv2", "{name: pg-voice, vlan: srv} # hv2"}}, "port_groups: # hv2"},
 	// DRS without the cluster's vMotion network can move nothing.
 	{check.ClusterNetworks, []edit{{"      vmotion_vlan: vmotion\n", ""}}, "drs: {enabled: true}"},
+	// concurrent_vmotions without the vMotion network limits nothing (DRS off, so
+	// that the finding is this one).
+	{check.ClusterNetworks, []edit{{"      vmotion_vlan: vmotion\n", "      concurrent_vmotions: 2\n"}, {"      drs: {enabled: true}\n", ""}}, "concurrent_vmotions: 2"},
 	{check.ClusterStorage, []edit{{"storage: [san] # hv2", "storage: [] # hv2"}}, "storage: [] # hv2"},
 	{check.HATooFewHosts, []edit{{"hosts: [hv1, hv2]", "hosts: [hv1]"}}, "ha: {enabled: true}"},
 	{check.HAAdmission, []edit{{"ha: {enabled: true}", "ha: {enabled: true, host_failures_tolerated: 2}"}}, "host_failures_tolerated: 2"},
@@ -82,6 +85,10 @@ var cases = []findingCase{
 	{check.IPHashUnbundled, []edit{{"      port_groups:\n        - {name: pg-voice, vlan: voice}\n", "      vswitch: {load_balancing: ip-hash}\n      port_groups:\n        - {name: pg-voice, vlan: voice}\n"}}, "load_balancing: ip-hash"},
 	{check.VMTooBig, []edit{{"{name: pbx, host: hv1,", "{name: pbx, host: hv1, ram_gb: 64,"}, {"      bay: 1\n      storage: [san] # hv1", "      bay: 1\n      ram_gb: 32\n      storage: [san] # hv1"}, {"      storage: [san] # hv2", "      ram_gb: 32\n      storage: [san] # hv2"}}, "ram_gb: 64"},
 	{check.OperationMeaningless, []edit{{"      vmotion_vlan: vmotion\n", ""}, {"  scheduled:\n", "  scheduled:\n    - {at: 2s, component: pbx, kind: migrate, to: hv2} # move\n"}}, "# move"},
+	// storage-path needs a hypervisor on shared storage: with none, random ones are
+	// of nothing.
+	{check.RandomOfNothing, []edit{{"storage: [san] # hv1", "storage: [] # hv1"}, {"storage: [san] # hv2", "storage: [] # hv2"},
+		{"  scheduled:\n", "  random:\n    - {class: host, kind: storage-path, mtbf: 1000h, mttr: 1h} # none\n  scheduled:\n"}}, "# none"},
 	{check.RepairOfNothing, []edit{{"  scheduled:\n", "  scheduled:\n    - {at: 2s, component: hv2, kind: repair} # nothing\n"}}, "# nothing"},
 	{check.VMClusterOneHost, []edit{{"  endpoints:\n", "    - {name: pbx2, host: hv1, disk: san, role: pbx, nics: [{name: e0, port_group: pg-voice}]}\n  vm_clusters:\n    - {name: pair, vms: [pbx, pbx2]}\n  endpoints:\n"}}, "name: pair"},
 	{check.VMNoNetwork, []edit{{"{name: e0, port_group: pg-voice}", "{name: e0, port_group: pg-video}"}}, "{name: pbx"},

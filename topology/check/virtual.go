@@ -78,6 +78,12 @@ func (r *reporter) clusters() {
 			r.add(ClusterNetworks, c.PosOf(key), "cluster %s has %s enabled but no vmotion_vlan: it moves VMs by live migration, which needs the cluster's vMotion network",
 				c.Name, strings.ToUpper(key))
 		}
+		// concurrent_vmotions limits live migrations, of which a cluster without a
+		// vMotion network has none: written there, it would do nothing.
+		if c.VMotionVLAN == "" && c.ConcurrentVMotions != 0 {
+			r.add(ClusterNetworks, c.PosOf("concurrent_vmotions"), "cluster %s sets concurrent_vmotions but has no vmotion_vlan: without the vMotion network it runs no live migration to limit",
+				c.Name)
+		}
 		if c.VMotionVLAN != "" && t.VLAN(c.VMotionVLAN) != nil {
 			for _, h := range hosts {
 				if !r.hostCarries(h, c.VMotionVLAN) {

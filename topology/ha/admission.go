@@ -120,10 +120,21 @@ func SlotsOf(loads []Load, failures int) Slots {
 	return s
 }
 
+// maxSlotsPerHost saturates a host's slot count: a count this large already means
+// "no limit" (vSphere runs at most a few hundred VMs on a host), and an absurd
+// core_mhz or a tiny reservation (1e300 MHz, 1e-300 GB) would otherwise overflow
+// the conversion to int and count a host's slots as negative.
+const maxSlotsPerHost = math.MaxInt32
+
 // fit is how many whole slots of size fit in capacity (a quotient that is a whole
-// number in decimal, such as 38400/4800, counts whole despite binary rounding).
+// number in decimal, such as 38400/4800, counts whole despite binary rounding),
+// saturated at maxSlotsPerHost.
 func fit(capacity, size float64) int {
-	return int(math.Floor(capacity/size + 1e-9))
+	q := math.Floor(capacity/size + 1e-9)
+	if !(q < maxSlotsPerHost) { // also a NaN or an infinity
+		return maxSlotsPerHost
+	}
+	return int(q)
 }
 
 // Shortfall says how the powered-on VMs of loads exceed what the policy leaves for

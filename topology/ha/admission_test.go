@@ -225,3 +225,28 @@ func TestRestartsIgnoreAdmission(t *testing.T) {
 	}
 	w.first(t, "v2", "attempt 5 failed", "no host has 16 GB")
 }
+
+// TestSlotsSaturate: absurd sizes saturate a host's slot count instead of
+// overflowing it. A host of 16 cores at 1e300 MHz holds 1.6e301/32 slots by CPU, far
+// beyond an int; a tiny memory reservation (1e-300 GB) gives 64/1e-300 by memory.
+// Both saturate at maxSlotsPerHost (2^31 − 1), so with A saturated and B, C as in
+// slotHosts without reservations (1000 and 500 slots), losing the largest host
+// leaves 1500, not a negative count.
+func TestSlotsSaturate(t *testing.T) {
+	loads := slotHosts(5)
+	loads[0].VMs[0].RAMReservationGB, loads[0].VMs[0].CPUReservationMHz = 0, 0
+	loads[0].MHz = 16 * 1e300
+	s := SlotsOf(loads, 1)
+	if fmt.Sprint(s.PerHost) != "[2147483647 1000 500]" || s.Capacity != 1500 {
+		t.Errorf("1e300 MHz cores: %+v, want [2147483647 1000 500], 1500 after one failure", s)
+	}
+	loads = slotHosts(5)
+	loads[0].VMs[0].RAMReservationGB, loads[0].VMs[0].CPUReservationMHz = 1e-300, 0
+	for i := range loads {
+		loads[i].MHz = 1e300
+	}
+	s = SlotsOf(loads, 2)
+	if fmt.Sprint(s.PerHost) != "[2147483647 2147483647 2147483647]" || s.Capacity != 2147483647 {
+		t.Errorf("1e-300 GB slots: %+v, want every host saturated, 2^31 − 1 after two failures", s)
+	}
+}
