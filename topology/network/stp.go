@@ -1,6 +1,8 @@
 package network
 
 import (
+	"container/heap"
+
 	"dctwin/sim"
 	"dctwin/topology"
 )
@@ -191,21 +193,20 @@ func (n *Network) solve() {
 				}
 			}
 		}
-		// Dijkstra from the root over the component (small: O(V²) is fine).
+		// Dijkstra from the root over the component, bridges settled in the order
+		// (distance, bridge order): a heap, as a component may hold thousands.
 		const inf = int64(1) << 62
 		for _, x := range members {
 			x.root, x.dist = root, inf
 		}
 		root.dist = 0
-		done := map[*bridge]bool{}
-		for range members {
-			var u *bridge
-			for _, x := range members {
-				if !done[x] && (u == nil || x.dist < u.dist || x.dist == u.dist && less(x, u)) {
-					u = x
-				}
+		pq := bridgeQueue{{0, root}}
+		for len(pq) > 0 {
+			top := heap.Pop(&pq).(queued)
+			u := top.b
+			if top.dist != u.dist {
+				continue // reached more cheaply since it was queued
 			}
-			done[u] = true
 			n.eachISL(u, func(p, q *Port) {
 				if !q.hears() {
 					return
@@ -213,6 +214,7 @@ func (n *Network) solve() {
 				v := q.dev.br
 				if c := u.dist + p.link.cost; c < v.dist {
 					v.dist = c
+					heap.Push(&pq, queued{c, v})
 				}
 			})
 		}
@@ -239,6 +241,28 @@ func (n *Network) solve() {
 		}
 		comp++
 	}
+}
+
+// queued is a bridge waiting in solve's Dijkstra at a distance.
+type queued struct {
+	dist int64
+	b    *bridge
+}
+
+// bridgeQueue is solve's priority queue: nearest first, then by bridge order (less).
+type bridgeQueue []queued
+
+func (q bridgeQueue) Len() int { return len(q) }
+func (q bridgeQueue) Less(i, j int) bool {
+	return q[i].dist < q[j].dist || q[i].dist == q[j].dist && less(q[i].b, q[j].b)
+}
+func (q bridgeQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *bridgeQueue) Push(x any)   { *q = append(*q, x.(queued)) }
+func (q *bridgeQueue) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
 }
 
 func (n *Network) neighbours(b *bridge) []*bridge {
