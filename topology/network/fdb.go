@@ -22,7 +22,6 @@ type bridge struct {
 	entries   []*fdbEntry          // every entry; in creation order unless unsorted (scanned)
 	unsorted  bool                 // entries has an entry out of creation order
 	tableMax  int                  // the most entries table held since it was made (forget.go)
-	gone      map[fdbKey]int32     // the creation numbers of the entries forgotten (forget.go)
 	tcUntil   sim.Time             // STP topology change: short aging until then
 	tcHist    []tcWindow           // the STP topology changes so far (lazy.go)
 
@@ -189,10 +188,14 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 	}
 	// An entry forgotten and written again keeps its place in the creation order
 	// (forget.go).
-	id, again := b.gone[k]
-	if again {
-		delete(b.gone, k)
-	} else {
+	var id int32
+	again := false
+	if ks != nil && ks.gone != nil {
+		if id, again = ks.gone[int32(b.id)]; again {
+			delete(ks.gone, int32(b.id))
+		}
+	}
+	if !again {
 		id = b.n.entrySeq
 		b.n.entrySeq++
 	}

@@ -71,10 +71,13 @@ func (b *bridge) forget() bool {
 		e.state |= entryForgotten
 		k := fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}
 		delete(b.table, k)
-		if b.gone == nil {
-			b.gone = map[fdbKey]int32{}
+		// The creation number is kept with the key, not the bridge: a flood looks the
+		// key up on bridge after bridge, and one small map stays in the cache.
+		ks := n.keyOf(k)
+		if ks.gone == nil {
+			ks.gone = map[int32]int32{}
 		}
-		b.gone[k] = e.id
+		ks.gone[int32(b.id)] = e.id
 		n.entryCount--
 	}
 	if len(kept) == len(b.entries) {

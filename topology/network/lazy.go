@@ -58,6 +58,9 @@ type keyState struct {
 	// of the VLAN, and a look-up here costs an index, not a probe of a table of
 	// thousands of entries.
 	byBridge []*fdbEntry
+	// gone holds the creation numbers of the key's entries that were forgotten, by
+	// bridge id (forget.go): written again, an entry takes its old place.
+	gone map[int32]int32
 }
 
 // keyIndexMin is the number of entries from which a key indexes them by bridge: a
