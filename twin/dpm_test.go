@@ -12,7 +12,16 @@ import (
 // dpmLab runs dpm-lab with overrides.
 func dpmLab(t *testing.T, sets ...string) *twin.Twin {
 	t.Helper()
-	sc, err := twin.Load("dpm-lab")
+	tw := twinWith(t, "dpm-lab", sets...)
+	tw.Run()
+	return tw
+}
+
+// twinWith builds the twin of a scenario (a built-in's name or a file) with
+// overrides ("path=value"), not yet run.
+func twinWith(t *testing.T, name string, sets ...string) *twin.Twin {
+	t.Helper()
+	sc, err := twin.Load(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +34,6 @@ func dpmLab(t *testing.T, sets ...string) *twin.Twin {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tw.Run()
 	return tw
 }
 

@@ -11,19 +11,7 @@ import (
 // ramProfileLab runs testdata/dpm-ram-profile.yaml with overrides.
 func ramProfileLab(t *testing.T, sets ...string) *twin.Report {
 	t.Helper()
-	sc, err := twin.Load("testdata/dpm-ram-profile.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, kv := range sets {
-		if err := sc.Override(kv); err != nil {
-			t.Fatalf("%s: %v", kv, err)
-		}
-	}
-	tw, err := twin.New(sc, twin.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tw := twinWith(t, "testdata/dpm-ram-profile.yaml", sets...)
 	tw.Run()
 	return tw.Report()
 }

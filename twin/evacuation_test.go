@@ -26,15 +26,7 @@ func evacuationRun(t *testing.T, sets ...string) (sim.Time, []twin.Migration) {
 	base := []string{"topology.clusters[cl].drs.enabled=false", "topology.clusters[cl].dpm.enabled=false",
 		"workloads.flows=[]", "topology.vms=[" + strings.Join(vms, ", ") + "]",
 		"failures.scheduled=[{at: 60s, component: hv-1, kind: maintenance}]", "run.duration=1h"}
-	sc, err := twin.Load("dpm-lab")
-	must(t, err)
-	for _, kv := range append(base, sets...) {
-		if err := sc.Override(kv); err != nil {
-			t.Fatalf("%s: %v", kv, err)
-		}
-	}
-	tw, err := twin.New(sc, twin.Options{})
-	must(t, err)
+	tw := twinWith(t, "dpm-lab", append(base, sets...)...)
 	done := sim.Never
 	tw.Observe(sim.ObserverFunc(func(now sim.Time, r sim.Record) {
 		if r, ok := r.(twin.MaintenanceChanged); ok && r.Host == "hv-1" && r.State == twin.MaintenanceOn {
