@@ -59,7 +59,7 @@ func (s *Spec) scheduledFailures() (most int, known bool) {
 		}
 		for _, i := range relevant {
 			p := s.Parameters[i]
-			if err := sc.Set(p.Path, p.Values[c.Values[i]].Text); err != nil {
+			if err := sc.Assign(p.Path, p.Values[c.Values[i]].Text); err != nil {
 				return 0, false
 			}
 		}

@@ -130,8 +130,11 @@ func (s *Spec) Describe(c Configuration) string {
 }
 
 // Prepare builds the scenario of one configuration: the base scenario with the fixed
-// overrides and then the configuration's parameter values applied. An error names the
-// configuration and points at the value in the experiment file.
+// overrides and then the configuration's parameter values applied, validated once
+// after the last, so that settings that only hold together (admission_control:
+// percentage and its memory_failover_percent) may come in any order and from set: and
+// parameters alike, as repeated --set flags do (Scenario.OverrideAll). An error names
+// the configuration and points at the value in the experiment file.
 func (s *Spec) Prepare(c Configuration) (*scenario.Scenario, error) {
 	sc, err := s.fresh()
 	if err != nil {
@@ -139,21 +142,51 @@ func (s *Spec) Prepare(c Configuration) (*scenario.Scenario, error) {
 	}
 	for i, p := range s.Parameters {
 		v := p.Values[c.Values[i]]
-		if err := sc.Set(p.Path, v.Text); err != nil {
+		if err := sc.Assign(p.Path, v.Text); err != nil {
 			msg, _ := overrideMistake(p.Path, err)
 			return nil, posErr(v.Pos, "parameter %s = %s: %s (configuration %d: %s)", p.Name, v.Label, msg, c.Number(), s.Describe(c))
 		}
 	}
+	if err := sc.Validate(); err != nil {
+		return nil, s.invalid(c, err)
+	}
 	return sc, nil
+}
+
+// invalid places the errors of a configuration's validation at the values of the
+// experiment file that wrote the settings they name (Spec.origin), or at scenario:
+// for a mistake of the base scenario's own.
+func (s *Spec) invalid(c Configuration, err error) error {
+	es := scenario.AsErrors(err)
+	if es == nil {
+		return err
+	}
+	in := ""
+	if len(s.Parameters) > 0 {
+		in = fmt.Sprintf(" (configuration %d: %s)", c.Number(), s.Describe(c))
+	}
+	var out scenario.Errors
+	for _, e := range es {
+		if pos, what, ok := s.origin(c, e.Pos); ok {
+			out = append(out, posErr(pos, "%s: %s%s", what, e.Msg, in))
+		} else {
+			out = append(out, posErr(s.PosOf("scenario"), "%s%s", e.Error(), in))
+		}
+	}
+	if len(out) == 1 {
+		return out[0]
+	}
+	return out
 }
 
 // fresh is the base scenario with the fixed overrides, as a copy of its own, so that
 // the configurations share nothing.
 func (s *Spec) fresh() (*scenario.Scenario, error) {
 	if s.withSets == nil {
+		// Validated with the configuration's parameters (Prepare).
 		sc := cloneScenario(s.Scenario)
 		for _, st := range s.Sets {
-			if err := sc.Set(st.Path, st.Value); err != nil {
+			if err := sc.Assign(st.Path, st.Value); err != nil {
 				msg, pathWrong := overrideMistake(st.Path, err)
 				if pathWrong {
 					return nil, posErr(st.PathPos, "set: path %s: %s", st.Path, msg)
@@ -166,6 +199,32 @@ func (s *Spec) fresh() (*scenario.Scenario, error) {
 	return cloneScenario(s.withSets), nil
 }
 
+// validateValues validates the scenario of the first configuration that has each
+// parameter value (and so the fixed overrides): a value that makes an invalid
+// scenario with the settings it runs with is an error at load, once.
+func (s *Spec) validateValues(add func(*scenario.PosError)) {
+	seen := map[[2]int]bool{}
+	said := map[string]bool{}
+	for _, c := range s.Configurations() {
+		fresh := len(seen) == 0
+		for i, v := range c.Values {
+			if !seen[[2]int{i, v}] {
+				seen[[2]int{i, v}], fresh = true, true
+			}
+		}
+		if !fresh {
+			continue
+		}
+		_, err := s.Prepare(c)
+		for _, e := range scenario.AsErrors(err) {
+			if key := e.Pos.String() + e.Msg; !said[key] {
+				said[key] = true
+				add(e)
+			}
+		}
+	}
+}
+
 // RunDuration is how long the configuration's runs simulate.
 func (s *Spec) RunDuration(sc *scenario.Scenario) time.Duration {
 	if s.Duration > 0 {
@@ -175,8 +234,11 @@ func (s *Spec) RunDuration(sc *scenario.Scenario) time.Duration {
 }
 
 // check validates what needs the scenario: overrides and every parameter value applied
-// to it (one at a time), metric names against its flows and nodes, plots and precision
-// against the metrics, and the size of the grid.
+// to it (their paths and values one at a time; the scenario each value makes, in the
+// first configuration that has it, with the other settings of that configuration),
+// metric names against its flows and nodes, plots and precision against the metrics,
+// and the size of the grid. The configurations' other combinations are validated
+// when they are prepared to run.
 func (s *Spec) check() error {
 	var errs scenario.Errors
 	add := func(e *scenario.PosError) { errs = append(errs, e) }
@@ -193,7 +255,7 @@ func (s *Spec) check() error {
 			return err
 		}
 		for _, v := range p.Values {
-			if err := sc.Set(p.Path, v.Text); err != nil {
+			if err := sc.Assign(p.Path, v.Text); err != nil {
 				msg, pathWrong := overrideMistake(p.Path, err)
 				if pathWrong {
 					add(posErr(p.PathPos, "parameter %s: path %s: %s", p.Name, p.Path, msg))
@@ -208,6 +270,8 @@ func (s *Spec) check() error {
 		add(posErr(s.PosOf("parameters"), "the grid has more than %d configurations; vary fewer parameters or use zip", MaxConfigurations))
 	} else if len(errs) == 0 && len(s.Configurations()) == 0 {
 		add(posErr(s.PosOf("exclude"), "every configuration is excluded"))
+	} else if len(errs) == 0 {
+		s.validateValues(add)
 	}
 	names := map[string]bool{}
 	for _, m := range s.Metrics {

@@ -16,6 +16,16 @@ type Detection interface {
 	DetectedDown() bool
 }
 
+// LateDetection is implemented by detections that come after the failed component
+// is back, of what its failure left behind (the HA master finding the VMs of a host
+// that rebooted before it was declared dead powered off). Such a detection belongs
+// to the component's last repaired failure, unless another of its failures is in
+// force; DetectedAfterRepair says what the component did meanwhile, for the report.
+type LateDetection interface {
+	Detection
+	DetectedAfterRepair() string
+}
+
 // FlowChange is implemented by trace records of a flow stopping or resuming delivery.
 // A record that also implements FlowDirection concerns one direction of the flow.
 type FlowChange interface {
@@ -40,6 +50,10 @@ type DetectionTime struct {
 	Mechanism string
 	Subject   string   // who noticed: a host's team, a switch, a gateway
 	After     sim.Time // from the failure
+	// AfterRepair is set on a detection after the repair: what the repaired
+	// component did then ("was still booting": a host declared dead by HA while it
+	// booted; a LateDetection's own words).
+	AfterRepair string
 }
 
 // FlowOutage is what one failure did to one flow (or, in FailureReport.CutOff, to one
@@ -114,8 +128,14 @@ type Measurement struct {
 	// inForceOf is the latest failure in force of each component, for detections
 	// that name the failed component.
 	inForceOf map[string]*FailureReport
-	count     int                    // failures that happened
-	summary   map[Kind]*ClassSummary // folded failures beyond Detailed
+	// notBack is a component that its repair brought back but that does not serve
+	// yet (a host booting after its power returned), with when that began;
+	// repairedOf is each component's last repaired failure. A mechanism that notices
+	// the component down meanwhile detected that failure, after its repair.
+	notBack    map[string]sim.Time
+	repairedOf map[string]*FailureReport
+	count      int                    // failures that happened
+	summary    map[Kind]*ClassSummary // folded failures beyond Detailed
 	// latest is the failure whose latest event (injection, or repair) is the most
 	// recent, the one a flow change is blamed on; latestAt is that event's time.
 	latest     *FailureReport
@@ -144,7 +164,8 @@ type flowDir struct{ flow, dir string }
 
 // NewMeasurement returns an empty measurement; register it with sim.AddObserver.
 func NewMeasurement() *Measurement {
-	return &Measurement{Detailed: DefaultDetailed, byID: map[int]*FailureReport{}, inForceOf: map[string]*FailureReport{}, open: map[flowDir]openOutage{},
+	return &Measurement{Detailed: DefaultDetailed, byID: map[int]*FailureReport{}, inForceOf: map[string]*FailureReport{},
+		notBack: map[string]sim.Time{}, repairedOf: map[string]*FailureReport{}, open: map[flowDir]openOutage{},
 		downIn: map[string]int{}, cut: map[string]openOutage{},
 		summary: map[Kind]*ClassSummary{}, services: newServiceView()}
 }
@@ -204,6 +225,7 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 			return
 		}
 		rep.Failure.RepairAt = r.Failure.RepairAt
+		m.repairedOf[rep.Failure.Component] = rep
 		delete(m.byID, r.Failure.ID)
 		m.inForce = slices.DeleteFunc(m.inForce, func(x *FailureReport) bool { return x == rep })
 		m.leftForce(rep)
@@ -217,8 +239,14 @@ func (m *Measurement) Observe(at sim.Time, r sim.Record) {
 		}
 		// Only a failure still in force can be detected; what mechanisms notice after a
 		// repair (a member coming back) is recovery, not detection.
-		if rep := m.detected(r.Subject()); rep != nil {
-			rep.Detections = append(rep.Detections, DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At})
+		// A component its repair has not brought back yet (a host still booting) is
+		// down by that failure still.
+		rep, after := m.detected(r.Subject())
+		if late, ok := r.(LateDetection); ok && m.inForceOf[r.Subject()] == nil {
+			rep, after = m.repairedOf[r.Subject()], late.DetectedAfterRepair()
+		}
+		if rep != nil {
+			rep.Detections = append(rep.Detections, DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At, after})
 		}
 	case FlowChange:
 		dir := ""
@@ -363,11 +391,28 @@ func (m *Measurement) Planned(at sim.Time) { m.planned, m.hasPlan = at, true }
 // failure in force (a carrier loss noticed by a neighbour). Without the first, VM
 // monitoring's reset of a hung guest 30 s on was credited to a switch failing
 // meanwhile, and the hang read "detected: never".
-func (m *Measurement) detected(subject string) *FailureReport {
+func (m *Measurement) detected(subject string) (rep *FailureReport, afterRepair string) {
 	if rep := m.inForceOf[subject]; rep != nil {
-		return rep
+		return rep, ""
 	}
-	return m.mostRecentInForce()
+	if since, ok := m.notBack[subject]; ok {
+		if rep := m.repairedOf[subject]; rep != nil && rep.Failure.RepairAt == since {
+			return rep, "was still booting"
+		}
+	}
+	return m.mostRecentInForce(), ""
+}
+
+// NotBack says at time at that a component is not back in service although its
+// failure was repaired (back false: a host that boots after its power returned), or
+// that it is back (true: booted). A detection of the component meanwhile belongs to
+// the failure whose repair began its return at that instant.
+func (m *Measurement) NotBack(at sim.Time, component string, back bool) {
+	if back {
+		delete(m.notBack, component)
+	} else {
+		m.notBack[component] = at
+	}
 }
 
 // leftForce forgets a repaired or refused failure as its component's failure in force.

@@ -68,7 +68,7 @@ func (m *refMeasurement) Observe(at sim.Time, r sim.Record) {
 		// Only a failure still in force can be detected; what mechanisms notice after a
 		// repair (a member coming back) is recovery, not detection.
 		if rep := m.inForceOf(at, r.Subject()); rep != nil {
-			rep.Detections = append(rep.Detections, failures.DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At})
+			rep.Detections = append(rep.Detections, failures.DetectionTime{r.DetectionMechanism(), r.Subject(), at - rep.Failure.At, ""})
 		}
 	case failures.FlowChange:
 		m.flowChange(at, r.FlowName(), r.FlowDelivering())

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"cmp"
+	"dctwin/failures"
 	"fmt"
 	"math"
 	"slices"
@@ -185,12 +186,19 @@ func CheckFailureLoad(sc *Scenario, t *topology.Topology, duration time.Duration
 		if err != nil {
 			continue
 		}
-		n := len(t.ComponentsOf(class))
+		// Only the components that can fail as the entry's kind take part, as in the
+		// run (failures.Candidates): random vm-hang failures, say, not every VM
+		// twice.
+		kind, what := failures.KindOf(class), r.Class
+		if r.Kind != "" && failures.Kind(r.Kind) != kind {
+			kind, what = failures.Kind(r.Kind), r.Class+" "+r.Kind
+		}
+		n := len(failures.Candidates(t, class, kind))
 		expected := float64(n) * duration.Seconds() / (r.MTBF.D() + r.MTTR.D()).Seconds()
 		if expected > MaxRandomFailures {
 			fs = append(fs, check.New(check.FailureBudget, r.PosOf("mtbf"),
 				"random %s failures: %d components over %v with mtbf %v would inject about %s failures; at most %d fit a run",
-				r.Class, n, duration, r.MTBF, fmtCount(expected), MaxRandomFailures))
+				what, n, duration, r.MTBF, fmtCount(expected), MaxRandomFailures))
 		}
 	}
 	return fs

@@ -29,6 +29,11 @@ func (s *Scenario) Set(path, value string) error {
 	return s.Validate()
 }
 
+// Assign is Set without validating the scenario afterwards, for a caller that applies
+// several settings that may only hold together (an experiment's configuration) and
+// then calls Validate once: a bad path or value is still an error here.
+func (s *Scenario) Assign(path, value string) error { return s.set(path, value) }
+
 // set is Set without the validation: OverrideAll validates once after the last.
 func (s *Scenario) set(path, value string) error {
 	where := "--set " + path

@@ -127,27 +127,7 @@ func FailureKindsOf(t *topology.Topology, component string) []failures.Kind {
 	if !ok {
 		return nil
 	}
-	return failureKindsOf(t, class, component)
-}
-
-// failureKindsOf is FailureKindsOf for a component whose class is known (finding the
-// class scans every component).
-func failureKindsOf(t *topology.Topology, class topology.Class, component string) []failures.Kind {
-	switch class {
-	case topology.ClassLink:
-		return []failures.Kind{failures.Link, failures.LinkOneWay}
-	case topology.ClassHost:
-		if h := t.Host(component); h != nil && h.IsHypervisor() {
-			if len(h.Storage) > 0 {
-				return []failures.Kind{failures.Host, failures.HostHang, failures.HostIsolation, failures.StoragePath}
-			}
-			return []failures.Kind{failures.Host, failures.HostHang, failures.HostIsolation}
-		}
-	case topology.ClassVM:
-		// The guest crashes (its on_guest_crash decides what follows), or it hangs.
-		return []failures.Kind{failures.VM, failures.VMHang}
-	}
-	return []failures.Kind{failures.KindOf(class)}
+	return failures.KindsOf(t, class, component)
 }
 
 // Journal returns what was done to the twin while it ran, in order.

@@ -1,8 +1,6 @@
 package twin
 
 import (
-	"slices"
-
 	"dctwin/failures"
 	"dctwin/scenario"
 	"dctwin/scenarios"
@@ -48,9 +46,7 @@ func randomOfNothing(sc *scenario.Scenario, t *topology.Topology) check.Findings
 		case len(cs) == 0:
 			fs = append(fs, check.New(check.RandomOfNothing, r.PosOf("class"),
 				"random %s failures: the scenario has no %s; the entry injects nothing", r.Class, r.Class))
-		case !slices.ContainsFunc(cs, func(c topology.Component) bool {
-			return slices.Contains(failureKindsOf(t, class, c.Name), kind)
-		}):
+		case len(failures.Candidates(t, class, kind)) == 0:
 			fs = append(fs, check.New(check.RandomOfNothing, r.PosOf(key),
 				"random %s failures of kind %s: no %s of the scenario can fail that way; the entry injects nothing", r.Class, kind, r.Class))
 		}

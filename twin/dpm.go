@@ -310,7 +310,7 @@ func (tw *Twin) admissionWithout(c *topology.Cluster, host string, moves []drs.M
 // then it powers off.
 func (tw *Twin) toStandby(host string, moves []drs.Move, reason string) bool {
 	for _, v := range tw.vmsOn(host) {
-		if v.State != VMRunning || tw.Topology.VM(v.VM).Disk == topology.LocalDisk {
+		if !v.migratable() || tw.Topology.VM(v.VM).Disk == topology.LocalDisk {
 			return false // it cannot leave by vMotion now
 		}
 	}

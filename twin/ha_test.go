@@ -371,3 +371,77 @@ func TestHostIsolationKind(t *testing.T) {
 		}
 	}
 }
+
+// A host repaired before HA notices its failure boots for its boot_time (300 s in
+// classic-dc), and stays silent meanwhile: HA declares it dead while it boots, and
+// that is the failure's detection, after its repair. hv-1 (the master) fails at 300 s,
+// repaired at 301 s, booting until 601 s: elected at L + 25 s, declared dead at
+// L + 35 s < 601 s (L in (299 s, 300 s]); its VMs restart elsewhere.
+func TestHADetectsAHostStillBooting(t *testing.T) {
+	r := runHA(t, [2]string{"failures.scheduled", "[{at: 5m, component: hv-1, kind: host, repair_after: 1s}]"})
+	if len(r.elected) != 1 {
+		t.Fatalf("elections at %v, want one", r.elected)
+	}
+	l := lastBeat(t, "election", r.elected[0], 25*sim.Second)
+	f := r.tw.Report().Failures[0]
+	want := float64((l + 35*sim.Second - 300*sim.Second).Milliseconds())
+	if len(f.Detections) != 1 || f.Detections[0].Mechanism != "HA" || f.Detections[0].AfterMs != want || f.Detections[0].AfterRepair != "was still booting" {
+		t.Errorf("detections %+v, want HA after %v ms, after the repair", f.Detections, want)
+	}
+	var b strings.Builder
+	r.tw.Report().WriteText(&b)
+	if !strings.Contains(b.String(), "after the repair: hv-1 was still booting") {
+		t.Errorf("the report does not say HA detected hv-1 while it booted:\n%s", b.String())
+	}
+}
+
+// A host that reboots within HA's detection time (boot_time 10 s, repaired 1 s after
+// it failed at 300 s: back at 311 s) is never declared dead; its agent rejoins the
+// master and reports its VMs powered off, and the master restarts them. (Before, they
+// stayed down to the end of the run: nothing restarted them.)
+//
+//	hv-2, a slave: the master hears it again once its management team carries
+//	  traffic, within one miimon interval (100 ms) of the boot's end: restarts in
+//	  (311 s, 311.1 s], running 60 s (their boot) later.
+//	hv-1, the master: the others elect a master at L + 25 s (hv-1, first of the
+//	  cluster and up again), which reads the protected list 10 s later: restarts at
+//	  L + 35 s, running at L + 95 s.
+func TestHARestartsVMsFoundOff(t *testing.T) {
+	for _, c := range []struct {
+		host string
+		vms  []string
+	}{
+		{"hv-2", []string{"voicemail", "mcu", "web-2", "db-read-1"}},
+		{"hv-1", []string{"pbx-a", "web-1"}},
+	} {
+		t.Run(c.host, func(t *testing.T) {
+			r := runHA(t, [2]string{"failures.scheduled", "[{at: 5m, component: " + c.host + ", kind: host, repair_after: 1s}]"},
+				[2]string{"topology.hosts[" + c.host + "].boot_time", "10s"})
+			if _, ok := r.dead[c.host]; ok {
+				t.Fatalf("%s declared dead, want back before that", c.host)
+			}
+			f := r.tw.Report().Failures[0]
+			if len(f.Detections) == 0 || f.Detections[len(f.Detections)-1].Mechanism != "HA" || f.Detections[len(f.Detections)-1].AfterRepair == "" {
+				t.Fatalf("detections %+v, want HA's after the repair", f.Detections)
+			}
+			found := 300*sim.Second + sim.Time(f.Detections[len(f.Detections)-1].AfterMs)*sim.Millisecond
+			if c.host == "hv-2" {
+				if found <= 311*sim.Second || found > 311100*sim.Millisecond {
+					t.Errorf("VMs found off at %v, want in (311 s, 311.1 s]", found)
+				}
+			} else {
+				if len(r.elected) != 1 {
+					t.Fatalf("elections at %v, want one", r.elected)
+				}
+				if l := lastBeat(t, "election", r.elected[0], 25*sim.Second); found != l+35*sim.Second {
+					t.Errorf("VMs found off at %v, want L + 35 s = %v", found, l+35*sim.Second)
+				}
+			}
+			for _, vm := range c.vms {
+				if got := r.running[vm]; got != found+boot {
+					t.Errorf("%s running again at %v, want %v (found off + boot)", vm, got, found+boot)
+				}
+			}
+		})
+	}
+}

@@ -121,7 +121,8 @@ func (tw *Twin) enterMaintenance(host string) error {
 		switch {
 		case tv.Disk == topology.LocalDisk:
 			return fail("%s has its disk on the host's local storage and cannot migrate (power it off, or move its disk first)", v.VM)
-		case v.State != VMRunning:
+		case !v.migratable():
+			// A hung or halted guest leaves as it is (vmotion.go).
 			return fail("%s is %s; try again when it runs", v.VM, v.State)
 		case tw.motion.active[v.VM] != nil:
 			return fail("%s is migrating", v.VM)

@@ -43,6 +43,10 @@ func forMeasurement(m *failures.Measurement) sim.Observer {
 			if r.DownlinksDisabled {
 				m.Observe(at, detection{r, string(network.ByUplinkTracking)})
 			}
+		case HostBooting:
+			m.NotBack(at, r.Host, false)
+		case HostBooted:
+			m.NotBack(at, r.Host, true)
 		case network.FlowDown:
 			m.FlowChanged(at, r.Flow, r.Direction, false)
 		case network.FlowUp:

@@ -91,6 +91,9 @@ type DetectionResult struct {
 	Mechanism string  `json:"mechanism"`
 	By        string  `json:"by"`
 	AfterMs   float64 `json:"after_ms"`
+	// AfterRepair is set on a detection after the repair: what the component did
+	// then ("was still booting": HA declared a host dead while it booted).
+	AfterRepair string `json:"after_repair,omitempty"`
 }
 
 // FlowOutage is what a failure did to one direction of a flow: the outage from the
@@ -229,7 +232,7 @@ func failureResult(fr failures.FailureReport) FailureResult {
 		res.DetectedAfterMs = msPtr(d)
 	}
 	for _, d := range fr.Detections {
-		res.Detections = append(res.Detections, DetectionResult{d.Mechanism, d.Subject, ms(d.After)})
+		res.Detections = append(res.Detections, DetectionResult{d.Mechanism, d.Subject, ms(d.After), d.AfterRepair})
 	}
 	for _, fo := range fr.CutOff {
 		res.CutOff = append(res.CutOff, outageOf(fo, f))
@@ -449,7 +452,11 @@ func (r *Report) WriteText(w io.Writer) error {
 				fmt.Fprintf(b, "  detected:   … by %d more (see --json)\n", len(f.Detections)-k)
 				break
 			}
-			fmt.Fprintf(b, "  detected:   after %s by %s at %s\n", optMs(&d.AfterMs, ""), d.Mechanism, d.By)
+			late := ""
+			if d.AfterRepair != "" {
+				late = fmt.Sprintf(", after the repair: %s %s", d.By, d.AfterRepair)
+			}
+			fmt.Fprintf(b, "  detected:   after %s by %s at %s%s\n", optMs(&d.AfterMs, ""), d.Mechanism, d.By, late)
 		}
 		writeIsolations(b, f.Isolated)
 		writeCutOff(b, f.CutOff)

@@ -273,12 +273,7 @@ func (tw *Twin) scheduleFailures() error {
 		if r.Kind != "" {
 			kind = failures.Kind(r.Kind)
 		}
-		var names []string
-		for _, c := range tw.Topology.ComponentsOf(class) {
-			if slices.Contains(failureKindsOf(tw.Topology, class, c.Name), kind) {
-				names = append(names, c.Name)
-			}
-		}
+		names := failures.Candidates(tw.Topology, class, kind)
 		if err := tw.Failures.Random(names, kind, sim.Time(r.MTBF), sim.Time(r.MTTR),
 			failures.Distribution(r.Distribution)); err != nil {
 			return fmt.Errorf("%s: random %s failures: %w", r.Pos, r.Class, err)

@@ -124,7 +124,9 @@ type migration struct {
 func (tw *Twin) startMotions() {
 	tw.motion = &motions{active: map[string]*migration{}, maint: map[string]*maintenance{}, ftCopies: map[string]*migration{}}
 	tw.OnVMChange(func(s VMStatus) {
-		if m := tw.motion.active[s.VM]; m != nil && !m.switching && s.State != VMRunning {
+		// A guest that hangs or halts during the pre-copy goes on being copied (the VM
+		// stays powered on); anything else ends the migration.
+		if m := tw.motion.active[s.VM]; m != nil && !m.switching && (!m.v.migratable() || s.Host != m.rec.From) {
 			m.abort(fmt.Sprintf("the VM %s on %s", s.State, s.Host))
 		}
 		if m := tw.motion.ftCopies[s.VM]; m != nil && !m.switching && s.State != VMRunning {
@@ -172,7 +174,7 @@ func (tw *Twin) vmotionCheck(v *vmRun, to string) (vlan string, err error) {
 	}
 	tv := tw.Topology.VM(v.VM)
 	switch {
-	case v.State != VMRunning:
+	case !v.migratable():
 		return fail("it is %s, not running", v.State)
 	case tw.motion.active[v.VM] != nil:
 		return fail("it is migrating already")
@@ -271,7 +273,14 @@ func (tw *Twin) migrate(vm, to, reason string, then func(*Migration)) (*migratio
 		return nil, err
 	}
 	tv := tw.Topology.VM(vm)
-	pc, err := vmotion.NewPrecopy(vmotion.Params{MemoryBytes: tv.RAMGB * (1 << 30), DirtyRate: tv.DirtyRateBps / 8,
+	dirty := tv.DirtyRateBps / 8
+	if v.guest != "" {
+		// A hung or halted guest writes no memory (dctwin's simplification: one that
+		// hangs spinning may write a little): round 1 is the whole copy. One that
+		// comes back during the copy is copied on at this rate.
+		dirty = 0
+	}
+	pc, err := vmotion.NewPrecopy(vmotion.Params{MemoryBytes: tv.RAMGB * (1 << 30), DirtyRate: dirty,
 		WWSBytes: tv.WorkingSetGB * (1 << 30)})
 	if err != nil {
 		return nil, fmt.Errorf("cannot migrate %s: %w", vm, err)
@@ -504,6 +513,10 @@ func (m *migration) switchover(bw float64) {
 	tw := m.tw
 	r := m.rec
 	res := m.endPreCopy(bw)
+	if m.v.guest != "" {
+		m.moveStopped(res.Stun)
+		return
+	}
 	planned := r.Reason == drsReason || strings.HasPrefix(r.Reason, dpmReason)
 	if planned {
 		tw.measure.Planned(tw.Sim.Now())
@@ -534,6 +547,38 @@ func (m *migration) switchover(bw float64) {
 		r.Downtime = tw.vmDownSince(r.VM, down)
 		tw.vmMoved(r.VM, r.From, r.To)
 		m.finish("")
+	})
+}
+
+// moveStopped is the switchover of a VM whose guest stopped (hung, or crashed and
+// halted): the hypervisor suspends it for the stun as any VM, sends the last pages
+// and the device state, and it goes on, hung or halted as it was, on the target. It
+// was out of service already: its outage is the guest's, open since it stopped, and
+// the migration adds none (Downtime 0) nor makes it a planned one.
+//
+// VM monitoring's timer keeps counting from the hang: the guest's last heartbeat is
+// as old on the new host as it was on the old one (vCenter tells the agents where
+// the VM runs; the heartbeats it misses are the same). dctwin's reading: vSphere does
+// not document that a vMotion restarts the failure interval. The reset, when it
+// comes, is on the host the VM is on then.
+func (m *migration) moveStopped(stun sim.Time) {
+	tw, r, v := m.tw, m.rec, m.v
+	gen, state, kind := v.gen, v.State, v.guest
+	tw.Sim.After(stun, func() {
+		switch {
+		case v.gen != gen || tw.vms[r.VM] != v:
+			m.finish(fmt.Sprintf("the VM changed during the switchover: it is %s on %s", v.State, v.Host))
+		case tw.hostUsable(r.To) != "":
+			m.finish(fmt.Sprintf("%s during the switchover; the VM stayed on %s", tw.hostUsable(r.To), r.From))
+		default:
+			still := "hung"
+			if state != VMHung {
+				still = "halted"
+			}
+			tw.setVMGuest(v, r.To, state, fmt.Sprintf("vMotion from %s; the guest is still %s", r.From, still), 0, kind)
+			tw.vmMoved(r.VM, r.From, r.To)
+			m.finish("")
+		}
 	})
 }
 

@@ -155,6 +155,13 @@ func (tw *Twin) OnVMChange(fn func(VMStatus)) { tw.vmWatch = append(tw.vmWatch, 
 
 // setVM changes a VM's state and reports it.
 func (tw *Twin) setVM(v *vmRun, host string, state VMState, reason string, d sim.Time) {
+	tw.setVMGuest(v, host, state, reason, d, "")
+}
+
+// setVMGuest is setVM for a VM whose guest stopped (guest is the failure kind that
+// stopped it, "" for none): the watchers see it hung or halted, a VM that stays
+// powered on and can still migrate.
+func (tw *Twin) setVMGuest(v *vmRun, host string, state VMState, reason string, d sim.Time, guest failures.Kind) {
 	v.gen++
 	now := tw.Sim.Now()
 	switch {
@@ -178,7 +185,7 @@ func (tw *Twin) setVM(v *vmRun, host string, state VMState, reason string, d sim
 		v.starting = reason
 	}
 	v.Host, v.State, v.Since = host, state, now
-	v.withHost, v.guest = false, ""
+	v.withHost, v.guest = false, guest
 	tw.Sim.Report(VMStateChanged{VM: v.VM, Host: host, State: state, Reason: reason, For: d})
 	tw.syncCalls()
 	for _, fn := range tw.vmWatch {
@@ -361,6 +368,14 @@ func (v *vmRun) poweredOn() bool {
 	return v.guest != "" // crashed and halted: stopped, but powered on
 }
 
+// migratable reports whether vMotion can carry the VM: it runs, or its guest stopped
+// (hung, or crashed and halted) while the VM stays powered on. vMotion copies a
+// powered-on VM's memory whatever its guest does; a VM booting, stunned or with its
+// I/O stalled waits.
+func (v *vmRun) migratable() bool {
+	return v.State == VMRunning || v.guest != ""
+}
+
 // hostFailed fails the VMs of a host that lost power.
 func (tw *Twin) hostFailed(host string) {
 	for _, v := range tw.vmsOn(host) {
@@ -504,8 +519,7 @@ func (tw *Twin) guest(vm string, kind failures.Kind, fail bool) error {
 	}
 	_ = tw.Net.StopVM(vm)
 	stopped := func(state VMState, reason string) {
-		tw.setVM(v, v.Host, state, reason, 0)
-		v.guest = kind
+		tw.setVMGuest(v, v.Host, state, reason, 0, kind)
 		if hc != nil {
 			// VM monitoring's timer starts; the VM already stopped.
 			_ = hc.agents.GuestStopped(vm, reason)

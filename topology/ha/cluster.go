@@ -71,6 +71,10 @@ type vm struct {
 	boot    *sim.Timer
 	monitor *sim.Timer // VM monitoring's reset of a hung guest
 	restart bool       // the boot in progress is a restart (reported as such)
+	// lostWithHost: the VM went down with its host (VMDown) and nobody restarted it
+	// yet; if the host is back before it is declared dead, the master finds it
+	// powered off there (restartFoundOff).
+	lostWithHost bool
 }
 
 // New starts the HA agents of a cluster on s: every host up, every VM running on its
@@ -194,7 +198,50 @@ func (c *Cluster) Changed() {
 		}
 	}
 	c.watchIsolation()
+	c.restartFoundOff()
 	c.retryRoom()
+}
+
+// restartFoundOff restarts the VMs that went down with a host that is back before HA
+// declared it dead (its power returned and it booted within the detection time):
+// its agent reports them to the master, powered off, and the master restarts a
+// protected VM it finds powered off that no user powered off, as after a failure
+// (vSphere HA's protected-VM list: the master compares it with the power states the
+// hosts report). Without a master (an election in progress) they wait for the new
+// one, which reads the list restartAfterElection after its election.
+func (c *Cluster) restartFoundOff() {
+	var due []*vm
+	by := "peers"
+	if !c.cfg.Legacy {
+		if c.master == nil || !c.master.up {
+			return
+		}
+		by = c.master.Name
+	}
+	var hosts []string
+	for _, v := range c.vms {
+		h := v.host
+		if v.state != VMDown || !v.lostWithHost || !h.up || h.declared || h.isolated || h.silentSince >= 0 {
+			continue
+		}
+		if c.cfg.Legacy && !c.others(h) {
+			continue
+		}
+		due = append(due, v)
+		if !slices.Contains(hosts, h.Name) {
+			hosts = append(hosts, h.Name)
+		}
+	}
+	for _, name := range hosts {
+		var vms []string
+		for _, v := range due {
+			if v.host.Name == name {
+				vms = append(vms, v.Name)
+			}
+		}
+		c.s.Report(VMsFoundOff{Cluster: c.name, Host: name, By: by, VMs: vms})
+	}
+	c.restartAll(due)
 }
 
 // hostDown takes a failed host's VMs down with it.
@@ -214,6 +261,7 @@ func (c *Cluster) hostDown(h *host) {
 		v.boot.Stop()
 		v.monitor.Stop()
 		v.state = VMDown
+		v.lostWithHost = true
 		if running {
 			c.env.VMRunning(v.Name, h.Name, false)
 		}
@@ -320,6 +368,7 @@ func (c *Cluster) elected() {
 				c.deadline(h)
 			}
 		}
+		c.restartFoundOff()
 	})
 	c.watchSlaves()
 }
@@ -571,6 +620,7 @@ func (c *Cluster) fail(v *vm, reason string) {
 // startBoot powers a VM on on a host.
 func (c *Cluster) startBoot(v *vm, h *host, restart bool) {
 	v.host = h
+	v.lostWithHost = false
 	v.state = VMBooting
 	v.restart = restart
 	h.powerOns++

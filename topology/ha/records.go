@@ -2,6 +2,7 @@ package ha
 
 import (
 	"fmt"
+	"strings"
 
 	"dctwin/sim"
 )
@@ -49,6 +50,34 @@ func (r HostDeclaredDead) DetectionMechanism() string { return "HA" }
 
 // DetectedDown is true: a host declared dead is a failure noticed.
 func (r HostDeclaredDead) DetectedDown() bool { return true }
+
+// VMsFoundOff is reported when the master (AAM: the peers) finds powered off the VMs
+// that went down with a host that is back before it was declared dead (it rebooted
+// within HA's detection time), and restarts them: how HA notices that failure.
+type VMsFoundOff struct {
+	Cluster, Host, By string
+	VMs               []string
+}
+
+// Subject names the host.
+func (r VMsFoundOff) Subject() string { return r.Host }
+
+// String implements sim.Record.
+func (r VMsFoundOff) String() string {
+	return fmt.Sprintf("back before HA declared it dead: HA (%s) finds its VMs powered off and restarts them: %s", r.By, strings.Join(r.VMs, ", "))
+}
+
+// DetectionMechanism names HA as what noticed the failure (failures.Detection).
+func (r VMsFoundOff) DetectionMechanism() string { return "HA" }
+
+// DetectedDown is true: the host's failure is noticed by what it left behind.
+func (r VMsFoundOff) DetectedDown() bool { return true }
+
+// DetectedAfterRepair says what the host did before HA noticed
+// (failures.LateDetection).
+func (r VMsFoundOff) DetectedAfterRepair() string {
+	return "had booted before HA declared it dead; HA found its VMs powered off"
+}
 
 // HostAlive is reported when a silent host still writes its heartbeat datastore: it is
 // isolated or partitioned, not dead, and its VMs are not restarted.
