@@ -163,11 +163,13 @@ func (cn *callNetwork) UnreachableFor(from, to string) sim.Time {
 	return sim.Never // never delivered since it started
 }
 
-// OpenMedia implements uc.Network.
+// OpenMedia implements uc.Network. A call's media starts after the phones resolved
+// each other's addresses (network.FlowConfig.Resolve): its first packet does not
+// flood the voice VLAN.
 func (cn *callNetwork) OpenMedia(name, from, to string, rateBps float64, packetBytes int) (uc.Stream, error) {
 	va, vb := cn.tw.flowVLANs(from, to)
 	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: "rtp:" + name, From: from, To: to, RateBps: rateBps, FromVLAN: va, ToVLAN: vb,
-		PacketBytes: packetBytes, Quiet: true})
+		PacketBytes: packetBytes, Quiet: true, Resolve: true})
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,11 @@ type FlowConfig struct {
 	// FromVLAN and ToVLAN choose the interface of a host end by its VLAN (a VM on a
 	// hypervisor, in its port group's VLAN); zero means the host's primary interface.
 	FromVLAN, ToVLAN int
+	// Resolve has the destination of each direction answer the sender's ARP request
+	// when the flow starts, before its first packet (resolve), as a callee's phone
+	// does before the caller sends a call's media. Flows present from the start need
+	// none: hosts announce themselves when their interfaces come up.
+	Resolve bool
 }
 
 // Interval is a span of simulated time; End is sim.Never while it is still open.
@@ -151,6 +156,11 @@ func (f *Flow) Start() {
 	f.seen = false
 	f.startedAt = f.n.s.Now()
 	if f.n.started {
+		if f.cfg.Resolve && !f.cfg.Passive {
+			for i := range f.dirs {
+				f.n.resolve(&f.dirs[i])
+			}
+		}
 		f.n.markDirty(f)
 	}
 }
