@@ -83,6 +83,7 @@ func (l loss) format(n *Network) string {
 var stateWhat = [...]string{" is discarding", " is listening", " is learning", " is forwarding"}
 
 func (w *walker) reset(f *Flow, hash uint32) {
+	w.unindexEager() // a one-shot frame's walk leaves its indexes to the next walk
 	w.f, w.hash = f, hash
 	if f != nil {
 		w.ref = depRef{f.id, w.n.stamps[f.id]}
@@ -101,6 +102,7 @@ func (w *walker) unindexEager() {
 	for _, x := range w.indexed {
 		w.n.unindexFrom(x.key, w.n.keyAt(int(x.key.vlan), x.key.mac), x.tabled)
 	}
+	w.indexed = w.indexed[:0]
 }
 
 // eagerIndex is a key a walk indexed, with the number of its entries then: those are
@@ -373,7 +375,7 @@ func (w *walker) forward(sw *device, in *lport) {
 	w.dep(&e.deps)
 	switch {
 	case e.lp == nil:
-		if w.flooding == 0 && w.f != nil && w.n.lazyOn {
+		if w.flooding == 0 && w.n.lazyOn {
 			// The flood looks the destination up and learns the source on every
 			// bridge of the VLAN: index both keys by bridge now, not after a
 			// quarter of the bridges' tables were probed for them.
