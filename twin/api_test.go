@@ -193,24 +193,7 @@ func TestReplayAndSavedSessionReproduceTheSession(t *testing.T) {
 		t.Errorf("the replay reports differently:\n%s\nwant:\n%s", got, want)
 	}
 
-	spec := session.SessionSpec()
-	var b bytes.Buffer
-	if err := scenario.Write(&b, &spec); err != nil {
-		t.Fatal(err)
-	}
-	saved, err := scenario.Parse("teaming-lab", b.Bytes())
-	if err != nil {
-		t.Fatalf("the saved session does not load: %v\n%s", err, b.String())
-	}
-	saved.Name = session.Scenario.Name
-	tw, err := twin.New(saved, twin.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tw.Run()
-	if got := textOf(t, tw.Report()); got != want {
-		t.Errorf("the saved session reports differently:\n%s\nwant:\n%s\nscenario:\n%s", got, want, b.String())
-	}
+	savedSessionReports(t, session, want)
 }
 
 func must(t *testing.T, err error) {
@@ -337,12 +320,19 @@ func TestSavedSessionKeepsARepairAtItsFailure(t *testing.T) {
 	session.Run()
 	want := textOf(t, session.Report())
 
+	savedSessionReports(t, session, want)
+}
+
+// savedSessionReports saves a session's scenario (SessionSpec), loads the file and
+// runs it: its report must be want, the session's own.
+func savedSessionReports(t *testing.T, session *twin.Twin, want string) {
+	t.Helper()
 	spec := session.SessionSpec()
 	var b bytes.Buffer
 	if err := scenario.Write(&b, &spec); err != nil {
 		t.Fatal(err)
 	}
-	saved, err := scenario.Parse("classic-dc", b.Bytes())
+	saved, err := scenario.Parse(session.Scenario.Name, b.Bytes())
 	if err != nil {
 		t.Fatalf("the saved session does not load: %v\n%s", err, b.String())
 	}
