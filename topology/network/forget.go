@@ -75,7 +75,8 @@ func (b *bridge) forget() bool {
 		// key up on bridge after bridge, and one small map stays in the cache.
 		ks := n.keyOf(k)
 		if ks.gone == nil {
-			ks.gone = map[int32]int32{}
+			// sized for every entry of the key: a sweep after a flood forgets most
+			ks.gone = make(map[int32]int32, len(ks.entries))
 		}
 		ks.gone[int32(b.id)] = e.id
 		n.entryCount--
@@ -111,7 +112,7 @@ func (n *Network) forgettable(e *fdbEntry) bool {
 			return false
 		}
 	}
-	if ks := n.keys[fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}]; ks != nil {
+	if ks := n.keyAt(n.vlanIndex(int(e.vlan)), e.mac); ks != nil {
 		if _, _, _, ok := n.derived(e.b, ks); ok {
 			return false
 		}
