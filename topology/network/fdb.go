@@ -18,12 +18,10 @@ type bridge struct {
 
 	lports    []*lport
 	peerLinks []*Link
-	table     map[fdbKey]*fdbEntry // the entries looked up or learned so far
-	entries   []*fdbEntry          // every entry; in creation order unless unsorted (scanned)
-	unsorted  bool                 // entries has an entry out of creation order
-	tableMax  int                  // the most entries table held since it was made (forget.go)
-	tcUntil   sim.Time             // STP topology change: short aging until then
-	tcHist    []tcWindow           // the STP topology changes so far (lazy.go)
+	entries   []*fdbEntry // every entry; in creation order unless unsorted (scanned)
+	unsorted  bool        // entries has an entry out of creation order
+	tcUntil   sim.Time    // STP topology change: short aging until then
+	tcHist    []tcWindow  // the STP topology changes so far (lazy.go)
 
 	// floodDeps are the flows that flooded through the bridge, in a network that
 	// learns lazily: a change of any of its ports re-evaluates them (touchPort), so a
@@ -174,23 +172,27 @@ type fdbKey struct {
 func (b *bridge) entry(v int, m mac) *fdbEntry {
 	vi := b.n.vlanIndex(v)
 	k := fdbKey{int32(vi), m}
-	// A key indexed by bridge (keyState.byBridge) is found there: the index is
-	// complete, so a nil slot means no entry, and its new entries are not put in the
-	// table (which may still hold those from before the index).
+	// A key's entries are found with the key, by bridge: in its map, or in its index
+	// (keyState.byBridge) once it has one. The index is complete, so a nil slot means
+	// no entry, and its new entries are not put in the map (which may still hold
+	// those from before the index).
 	ks := b.n.keyAt(vi, m)
-	indexed := ks != nil && ks.byBridge != nil
+	if ks == nil {
+		ks = b.n.keyOf(k)
+	}
+	indexed := ks.byBridge != nil
 	if indexed {
 		if e := ks.byBridge[b.id]; e != nil {
 			return e
 		}
-	} else if e := b.table[k]; e != nil {
+	} else if e := ks.byID[int32(b.id)]; e != nil {
 		return e
 	}
 	// An entry forgotten and written again keeps its place in the creation order
 	// (forget.go).
 	var id int32
 	again := false
-	if ks != nil && ks.gone != nil {
+	if ks.gone != nil {
 		if id, again = ks.gone[int32(b.id)]; again {
 			delete(ks.gone, int32(b.id))
 		}
@@ -201,11 +203,7 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 	}
 	e := &fdbEntry{b: b, mac: m, vlan: int32(v), id: id, at: -1}
 	if !indexed {
-		if b.table == nil {
-			b.table = map[fdbKey]*fdbEntry{}
-		}
-		b.table[k] = e
-		b.tableMax = max(b.tableMax, len(b.table))
+		ks.put(b, e)
 	}
 	// Appended, not inserted at its place: an entry forgotten and written again has
 	// an old creation number, and inserting it into tens of thousands moved them all.
@@ -221,10 +219,14 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 
 // written reports whether the bridge has an entry for key k.
 func (b *bridge) written(k fdbKey) bool {
-	if ks := b.n.keyAt(int(k.vlan), k.mac); ks != nil && ks.byBridge != nil {
+	ks := b.n.keyAt(int(k.vlan), k.mac)
+	switch {
+	case ks == nil:
+		return false
+	case ks.byBridge != nil:
 		return ks.byBridge[b.id] != nil
 	}
-	_, ok := b.table[k]
+	_, ok := ks.byID[int32(b.id)]
 	return ok
 }
 

@@ -1,6 +1,9 @@
 package network
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // Forgetting MAC entries. A flood writes an entry on every bridge of its VLAN: the
 // source it learns and the destination it looks up. Once the entry has aged out or
@@ -48,6 +51,14 @@ func (n *Network) maybeForget() {
 				return true
 			})
 			n.unindex(k, ks)
+			if ks.byID != nil && 4*len(ks.byID) < ks.byIDMax {
+				var m map[int32]*fdbEntry
+				if len(ks.byID) > 0 {
+					m = make(map[int32]*fdbEntry, len(ks.byID))
+					maps.Copy(m, ks.byID)
+				}
+				ks.byID, ks.byIDMax = m, len(m)
+			}
 		}
 	}
 	n.entryKept = n.entryCount
@@ -70,10 +81,10 @@ func (b *bridge) forget() bool {
 		}
 		e.state |= entryForgotten
 		k := fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}
-		delete(b.table, k)
 		// The creation number is kept with the key, not the bridge: a flood looks the
 		// key up on bridge after bridge, and one small map stays in the cache.
 		ks := n.keyOf(k)
+		delete(ks.byID, int32(b.id))
 		if ks.gone == nil {
 			// sized for every entry of the key: a sweep after a flood forgets most
 			ks.gone = make(map[int32]int32, len(ks.entries))
@@ -86,16 +97,6 @@ func (b *bridge) forget() bool {
 	}
 	clear(b.entries[len(kept):])
 	b.entries = kept
-	if 4*len(kept) < b.tableMax {
-		t := make(map[fdbKey]*fdbEntry, len(kept))
-		for _, e := range kept {
-			vi := n.vlanIndex(int(e.vlan))
-			if ks := n.keyAt(vi, e.mac); ks == nil || ks.byBridge == nil {
-				t[fdbKey{int32(vi), e.mac}] = e // an indexed key's entries are found by bridge
-			}
-		}
-		b.table, b.tableMax = t, len(t)
-	}
 	return true
 }
 

@@ -58,6 +58,12 @@ type keyState struct {
 	// of the VLAN, and a look-up here costs an index, not a probe of a table of
 	// thousands of entries.
 	byBridge []*fdbEntry
+	// byID holds the key's entries by bridge id while it has no index (byBridge); a
+	// flood looks one key up on bridge after bridge, and one map stays in the cache
+	// where a map per bridge did not. byIDMax is the most it held since it was made
+	// (maybeForget builds a map that shrank anew: a Go map keeps its memory).
+	byID    map[int32]*fdbEntry
+	byIDMax int
 	// gone holds the creation numbers of the key's entries that were forgotten, by
 	// bridge id (forget.go): written again, an entry takes its old place.
 	gone map[int32]int32
@@ -77,6 +83,7 @@ func (n *Network) index(ks *keyState, e *fdbEntry) {
 	if ks.byBridge == nil {
 		if len(ks.entries) >= n.keyIndexMin() {
 			n.indexKey(ks)
+			ks.byID, ks.byIDMax = nil, 0 // the index holds them all; unindex puts them back
 		}
 		return
 	}
@@ -111,12 +118,7 @@ func (n *Network) unindexFrom(k fdbKey, ks *keyState, from int) {
 		return
 	}
 	for _, e := range ks.entries[from:] {
-		b := e.b
-		if b.table == nil {
-			b.table = map[fdbKey]*fdbEntry{}
-		}
-		b.table[k] = e
-		b.tableMax = max(b.tableMax, len(b.table))
+		ks.put(e.b, e)
 	}
 	// Kept for the next key to index (a few, so as not to hold memory for nothing).
 	if len(n.freeIndexes) < 16 {
@@ -124,6 +126,15 @@ func (n *Network) unindexFrom(k fdbKey, ks *keyState, from int) {
 		n.freeIndexes = append(n.freeIndexes, ks.byBridge)
 	}
 	ks.byBridge = nil
+}
+
+// put files e, an entry of the key on bridge b, in the key's map.
+func (ks *keyState) put(b *bridge, e *fdbEntry) {
+	if ks.byID == nil {
+		ks.byID = map[int32]*fdbEntry{}
+	}
+	ks.byID[int32(b.id)] = e
+	ks.byIDMax = max(ks.byIDMax, len(ks.byID))
 }
 
 // keyAt returns the state of the key (VLAN index vi, MAC m), nil if it has none yet.
