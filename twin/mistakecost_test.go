@@ -49,17 +49,9 @@ func mistakeOf(t *testing.T, r *twin.Report, kind string) twin.Mistake {
 // cost gives that outage, as the failure's VM line measured it.
 func TestFTNotEnabledCostsTheHostFailure(t *testing.T) {
 	r := forcedReview(t, "[{at: 60s, component: hv-3, kind: host, repair_after: 60s}]", [2]string{"      ft: {enabled: true}\n", ""})
-	var down *float64
-	for _, v := range r.Failures[0].VMs {
-		if v.VM == "app-3" {
-			down = v.OutageMs
-		}
-	}
-	if down == nil {
-		t.Fatalf("the failure's VM lines do not bring app-3 back: %+v", r.Failures[0].VMs)
-	}
+	down := vmOutageMs(t, r, "app-3")
 	m := mistakeOf(t, r, "ft-not-enabled")
-	want := fmt.Sprintf("VM app-3 down %.3f s", *down/1000)
+	want := fmt.Sprintf("VM app-3 down %.3f s", down/1000)
 	if !strings.Contains(strings.Join(m.Cost, "\n"), want) {
 		t.Errorf("ft-not-enabled costs %q (no cost %q); want it to say %q", m.Cost, m.NoCost, want)
 	}
@@ -97,17 +89,9 @@ func TestMigrationToAnotherClusterIsAnOperationMistake(t *testing.T) {
 // as pbx-a's own outage.
 func TestVMClusterNamingAVMTwiceCostsItsService(t *testing.T) {
 	r := forcedReview(t, "[{at: 60s, component: hv-1, kind: host, repair_after: 60s}]", [2]string{"vms: [pbx-a, pbx-b]", "vms: [pbx-a, pbx-a]"})
-	var down *float64
-	for _, v := range r.Failures[0].VMs {
-		if v.VM == "pbx-a" {
-			down = v.OutageMs
-		}
-	}
-	if down == nil {
-		t.Fatalf("pbx-a not back: %+v", r.Failures[0].VMs)
-	}
+	down := vmOutageMs(t, r, "pbx-a")
 	m := mistakeOf(t, r, "duplicate-name")
-	want := fmt.Sprintf("service pair down %.3f s", *down/1000)
+	want := fmt.Sprintf("service pair down %.3f s", down/1000)
 	if !strings.Contains(strings.Join(m.Cost, "\n"), want) {
 		t.Errorf("the duplicate VM costs %q (no cost %q); want %q", m.Cost, m.NoCost, want)
 	}
@@ -125,4 +109,17 @@ func TestFailedMaintenanceIsListed(t *testing.T) {
 		}
 	}
 	t.Errorf("the failed maintenance is not listed: %q", r.NotInjected)
+}
+
+// vmOutageMs is how long the first failure's VM line says vm was down; the test fails
+// if the line does not bring it back.
+func vmOutageMs(t *testing.T, r *twin.Report, vm string) float64 {
+	t.Helper()
+	for _, v := range r.Failures[0].VMs {
+		if v.VM == vm && v.OutageMs != nil {
+			return *v.OutageMs
+		}
+	}
+	t.Fatalf("the failure's VM lines do not bring %s back: %+v", vm, r.Failures[0].VMs)
+	return 0
 }

@@ -86,14 +86,7 @@ func TestForcedRunShowsWhatEveryMistakeCosts(t *testing.T) {
 
 // A run without --force (no errors) has no such section.
 func TestCleanRunListsNoMistakes(t *testing.T) {
-	sc, err := twin.Load("classic-dc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tw, err := twin.New(sc, twin.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tw := twinWith(t, "classic-dc")
 	tw.Run()
 	if m := tw.Report().Mistakes; len(m) != 0 {
 		t.Errorf("classic-dc reports mistakes: %v", m)

@@ -262,14 +262,7 @@ func TestTargetLostInTheSwitchover(t *testing.T) {
 // whether it reaches the datastore now, as HA's restarts are, not by comparing the
 // array names a host lists with the datastore's name (which refused every such move).
 func TestMigrationToAHostReachingTheDatastore(t *testing.T) {
-	sc, err := twin.Load("testdata/vmotion-datastore.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tw, err := twin.New(sc, twin.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tw := twinWith(t, "testdata/vmotion-datastore.yaml")
 	tw.Run()
 	var moved []string
 	for _, m := range tw.Migrations() {

@@ -13,6 +13,19 @@ import (
 // edit replaces the first occurrence of old by new in the base scenario.
 type edit struct{ old, new string }
 
+// applyEdits makes each edit (its first occurrence) in text; an edit whose target is
+// missing fails the test.
+func applyEdits(t *testing.T, text string, edits []edit) string {
+	t.Helper()
+	for _, e := range edits {
+		if !strings.Contains(text, e.old) {
+			t.Fatalf("edit target %q not in the base", e.old)
+		}
+		text = strings.Replace(text, e.old, e.new, 1)
+	}
+	return text
+}
+
 // findingCase expects a finding of kind at the line of the edited scenario that
 // contains at.
 type findingCase struct {
@@ -134,12 +147,7 @@ func TestEveryFindingKind(t *testing.T) {
 		covered[c.kind] = true
 		t.Run(string(c.kind), func(t *testing.T) {
 			text := base(t)
-			for _, e := range c.edits {
-				if !strings.Contains(text, e.old) {
-					t.Fatalf("edit target %q not in base", e.old)
-				}
-				text = strings.Replace(text, e.old, e.new, 1)
-			}
+			text = applyEdits(t, text, c.edits)
 			line := lineOf(text, c.at)
 			if line == 0 {
 				t.Fatalf("marker %q not in edited scenario", c.at)

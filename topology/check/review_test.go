@@ -108,12 +108,7 @@ func TestReviewFindings(t *testing.T) {
 	for _, c := range reviewCases {
 		t.Run(c.name+"/file", func(t *testing.T) {
 			text := vmBase(t)
-			for _, e := range c.edits {
-				if !strings.Contains(text, e.old) {
-					t.Fatalf("edit target %q not in the base", e.old)
-				}
-				text = strings.Replace(text, e.old, e.new, 1)
-			}
+			text = applyEdits(t, text, c.edits)
 			line := lineOf(text, c.at)
 			sc, err := scenario.Parse("vm-base.yaml", []byte(text))
 			if err != nil {
