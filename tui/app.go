@@ -938,6 +938,11 @@ func (m *Model) View() string {
 	}
 	if m.w < minW || m.h < minH {
 		msg := fmt.Sprintf("terminal too small (need %d×%d, have %d×%d)", minW, minH, m.w, m.h)
+		if lipgloss.Width(msg) > m.w {
+			// one fact a line, so that a narrow terminal still shows the sizes
+			msg = truncate("terminal too small", m.w) + "\n" + truncate(fmt.Sprintf("need %d×%d", minW, minH), m.w) +
+				"\n" + truncate(fmt.Sprintf("have %d×%d", m.w, m.h), m.w)
+		}
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, truncate(msg, m.w))
 	}
 	screen := make([]string, 0, m.h)

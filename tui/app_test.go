@@ -192,6 +192,19 @@ func TestSaveAndReplay(t *testing.T) {
 	}
 }
 
+// In a terminal narrower than the one-line message, each fact gets a line: the sizes
+// are not cut off.
+func TestTooSmallAndNarrow(t *testing.T) {
+	m := newModel(t, "teaming-lab")
+	drive(m, sized(20, 8))
+	v := m.View()
+	for _, want := range []string{"terminal too small", "need 60×16", "have 20×8"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("want %q in the narrow screen:\n%s", want, v)
+		}
+	}
+}
+
 func TestTooSmall(t *testing.T) {
 	m := newModel(t, "teaming-lab")
 	drive(m, sized(50, 10))
