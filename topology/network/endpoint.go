@@ -151,17 +151,15 @@ func (n *Network) routeVia(a, b iface) *gateway {
 	return n.gateways[a.gateway]
 }
 
-// resolve sends the ARP reply that precedes a flow direction's first packet between
-// two hosts (or VMs) of one subnet: from the destination to the sender, teaching the
-// switches between them where the destination is, so that the first packet does not
-// flood there. The sender's request, a broadcast, is left out: it would teach every
-// switch of the VLAN where the sender is, and an announcement (lazy.go) teaches at
-// once every entry the sender's MAC has on any bridge, which for a phone that floods
-// often is most of them (tried: it doubled the run at 4,000 hosts + 20,000 phones).
-// Without it the reply floods wherever the sender's entry aged or was flushed, where
-// the real reply would not: more flooding than in the network, never less. A routed
-// direction resolves its gateway, which the switches know from its adverts; a
-// switch, a gateway or a probe asks nobody. The frame goes late in the instant, as
+// resolve sends the ARP exchange that precedes a flow direction's first packet between
+// two hosts (or VMs) of one subnet: the sender's request, a broadcast that teaches
+// every switch of the VLAN where the sender is, and the destination's reply, which
+// then goes the way the request came and teaches the switches between them where the
+// destination is, so that neither the first packet nor the reverse direction's floods
+// (RFC 826: the destination keeps the sender's address from the request, so a
+// reverse direction started at the same instant needs no exchange of its own). A
+// routed direction resolves its gateway, which the switches know from its adverts; a
+// switch, a gateway or a probe asks nobody. The frames go late in the instant, as
 // gratuitous ARPs do (sendFrame), before the flow is walked.
 func (n *Network) resolve(fd *flowDir) {
 	from, to := fd.from, fd.to
@@ -175,14 +173,30 @@ func (n *Network) resolve(fd *flowDir) {
 	if fi.vlan != ti.vlan || n.routeVia(fi, ti) != nil {
 		return
 	}
-	n.sendFrame(func() {
-		w := n.oneShot(to.dev.mac)
-		w.fr.dst = from.dev.mac
-		w.fr.vlan = ti.vlan
-		if to.dev.vm != nil {
-			w.fromVM(to.dev, to.ifc)
-		} else {
-			w.fromHost(to.dev, nil)
+	now := n.s.Now()
+	if n.askedAt != now {
+		n.asked, n.askedAt = n.asked[:0], now
+	}
+	for _, q := range n.asked {
+		if q == [2]mac{from.dev.mac, to.dev.mac} || q == [2]mac{to.dev.mac, from.dev.mac} {
+			return // the destination asked the sender (or the sender asked) this instant
 		}
+	}
+	n.asked = append(n.asked, [2]mac{from.dev.mac, to.dev.mac})
+	send := func(src, dst endpoint) {
+		w := n.oneShot(src.dev.mac)
+		w.fr.vlan = fi.vlan
+		if dst.dev != nil {
+			w.fr.dst = dst.dev.mac
+		}
+		if src.dev.vm != nil {
+			w.fromVM(src.dev, src.ifc)
+		} else {
+			w.fromHost(src.dev, nil)
+		}
+	}
+	n.sendFrame(func() {
+		send(from, endpoint{}) // the request: a broadcast
+		send(to, from)         // the reply
 	})
 }

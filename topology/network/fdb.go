@@ -368,6 +368,14 @@ func (b *bridge) armAging(e *fdbEntry) {
 	if now := b.n.s.Now(); at < now {
 		at = now
 	}
+	if e.age.Armed() && e.age.When() <= at && e.lp.cpu == nil {
+		// A refresh: the pending timer fires first and re-arms itself for the time
+		// left (expire), cheaper than moving it in the queue at every refresh. A
+		// topology change that shortens the aging meanwhile re-arms it (shortenAging),
+		// so it fires early with the aging time it would fire late with; an entry on
+		// a switch's CPU, which the change leaves alone, is moved every time.
+		return
+	}
 	e.age.ResetAt(at)
 }
 

@@ -121,7 +121,11 @@ func (b *bridge) learn(v int, m mac, lp *lport, held *[]learnRef) {
 	if lp.cpu != nil && lp.cpu.mac == m {
 		return // our own frames: answered without an entry (own)
 	}
-	e := b.entry(v, m)
+	b.learnInto(b.entry(v, m), lp, held)
+}
+
+// learnInto is learn once the entry e of the MAC is found.
+func (b *bridge) learnInto(e *fdbEntry, lp *lport, held *[]learnRef) {
 	b.settleAging(e)
 	n := b.n
 	if e.lp != lp {

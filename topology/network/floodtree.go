@@ -1,6 +1,9 @@
 package network
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // floodTree is where a broadcast in one VLAN goes, at one version of the forwarding
 // state: the bridges joined by links both of whose ends forward the VLAN, as a forest
@@ -209,21 +212,18 @@ func (t *floodTree) arrival(x, o *bridge) *lport {
 }
 
 // route lists, for a flood from o reaching y, the positions (in each bridge's lports)
-// of the ports it leaves o and each bridge on the way by.
-func (t *floodTree) route(o, y *bridge) []int {
-	var out []int
+// of the ports it leaves o and each bridge on the way by, appended to out.
+func (t *floodTree) route(o, y *bridge, out []int) []int {
 	x := o
 	for !t.below(y, x) {
 		out = append(out, x.lportIndex(t.up[x.id]))
 		x = t.parent[x.id]
 	}
-	var down []int
+	k := len(out)
 	for z := y; z != x; z = t.parent[z.id] {
-		down = append(down, t.parent[z.id].lportIndex(t.down[z.id]))
+		out = append(out, t.parent[z.id].lportIndex(t.down[z.id]))
 	}
-	for i := len(down) - 1; i >= 0; i-- {
-		out = append(out, down[i])
-	}
+	slices.Reverse(out[k:])
 	return out
 }
 
@@ -231,13 +231,33 @@ func (t *floodTree) route(o, y *bridge) []int {
 // each bridge's ports in order (walker.flood): the one whose way from o leaves some
 // bridge by an earlier port first, a bridge before those beyond it.
 func (t *floodTree) floodOrder(o, x, y *bridge) int {
-	a, b := t.route(o, x), t.route(o, y)
+	var ba, bb [16]int
+	a, b := t.route(o, x, ba[:0]), t.route(o, y, bb[:0])
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
 			return a[i] - b[i]
 		}
 	}
 	return len(a) - len(b)
+}
+
+// floodKey is floodOrder as a number: the route's ports, one byte each (position + 1)
+// from the most significant down, so that a bridge comes before those beyond it (its
+// route is a prefix, its key has zeros where theirs go on). ok is false for a route of
+// more than 8 bridges or through a port at position 255 or beyond.
+func (t *floodTree) floodKey(o, y *bridge) (key uint64, ok bool) {
+	var buf [16]int
+	r := t.route(o, y, buf[:0])
+	if len(r) > 8 {
+		return 0, false
+	}
+	for i, p := range r {
+		if p >= 255 {
+			return 0, false
+		}
+		key |= uint64(p+1) << (56 - 8*i)
+	}
+	return key, true
 }
 
 // lportIndex is lp's position in the bridge's ports.

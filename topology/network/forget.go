@@ -18,8 +18,13 @@ import (
 // has it, and the announcements of its MAC teach its bridge nothing now (derived).
 // Written again, it gets what the announcements taught the bridge — nothing, unless a
 // newer announcement reached the bridge, which would have taught the kept entry the
-// same at the same instant — so the run goes on as if it had been kept. Networks
-// that walk every broadcast keep their entries, which their trace lists.
+// same at the same instant — so the run goes on as if it had been kept. A learned
+// entry that nothing holds or looks at and that ages without a timer is dropped too
+// when it holds exactly what the announcements teach its bridge (the port, the
+// instant): written again it holds the same. An announcement drops the quiet entries
+// it reaches at once (lazy.go), so a MAC announced often, a phone's before each call,
+// keeps entries only where flows look at it. Networks that walk every broadcast keep
+// their entries, which their trace lists.
 
 // entrySweepMin is the least number of entries written between two sweeps, so that a
 // small network never sweeps; dctwin's own choice. Below zero, every settle sweeps
@@ -64,13 +69,16 @@ func (n *Network) maybeForget() {
 	n.entryKept = n.entryCount
 }
 
-// forget drops b's forgettable entries and reports whether there were any. A table
-// that shrank to a quarter of its largest size is built anew: a Go map keeps its
-// memory when entries are deleted.
+// forget drops b's forgettable entries and reports whether there were any; entries
+// announce dropped already leave the table here.
 func (b *bridge) forget() bool {
 	n := b.n
 	kept := b.entries[:0]
 	for _, e := range b.entries {
+		if e.state&entryForgotten != 0 {
+			n.entryCount-- // dropped by announce
+			continue
+		}
 		b.settleAging(e)
 		if !n.forgettable(e) {
 			if e.lp == nil && e.age != nil && !e.age.Armed() {
@@ -79,17 +87,7 @@ func (b *bridge) forget() bool {
 			kept = append(kept, e)
 			continue
 		}
-		e.state |= entryForgotten
-		k := fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}
-		// The creation number is kept with the key, not the bridge: a flood looks the
-		// key up on bridge after bridge, and one small map stays in the cache.
-		ks := n.keyOf(k)
-		delete(ks.byID, int32(b.id))
-		if ks.gone == nil {
-			// sized for every entry of the key: a sweep after a flood forgets most
-			ks.gone = make(map[int32]int32, len(ks.entries))
-		}
-		ks.gone[int32(b.id)] = e.id
+		n.forgetEntry(n.keyOf(fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}), e)
 		n.entryCount--
 	}
 	if len(kept) == len(b.entries) {
@@ -100,10 +98,41 @@ func (b *bridge) forget() bool {
 	return true
 }
 
-// forgettable reports whether e can be dropped without changing the run (see above).
-func (n *Network) forgettable(e *fdbEntry) bool {
-	if e.lp != nil || e.refs != 0 || e.state != 0 || e.more != nil {
+// forgetEntry marks e forgotten and takes it out of its port's list and its key's map
+// (not out of the key's list or its bridge's table: the callers do that).
+func (n *Network) forgetEntry(ks *keyState, e *fdbEntry) {
+	e.setPort(nil)
+	e.dropTimer()
+	e.state |= entryForgotten
+	id := int32(e.b.id)
+	// The creation number is kept with the key, not the bridge: a flood looks the
+	// key up on bridge after bridge, and one small map stays in the cache.
+	delete(ks.byID, id)
+	if ks.gone == nil {
+		// sized for every entry of the key: a sweep after a flood forgets most
+		ks.gone = make(map[int32]int32, len(ks.entries))
+	}
+	ks.gone[id] = e.id
+}
+
+// drop forgets e, one of the entries of key ks, at once: out of the key's index too.
+// Its bridge's table lets go of it at the next sweep (forget).
+func (n *Network) drop(ks *keyState, e *fdbEntry) {
+	n.forgetEntry(ks, e)
+	if ks.byBridge != nil {
+		ks.byBridge[e.b.id] = nil
+	}
+}
+
+// quiet reports whether nothing holds, times, queues or looks at e: a flow holding or
+// registered on it, a timer, a queue, a MAC conflict. Its contents are then only what
+// the announcements of its MAC taught it, or nothing.
+func (n *Network) quiet(e *fdbEntry) bool {
+	if e.refs != 0 || e.holdRefs != 0 || e.more != nil || e.state&^entryAging != 0 {
 		return false
+	}
+	if e.lp != nil && e.lp.cpu != nil {
+		return false // a switch's own interface: its entries keep their timers
 	}
 	if e.age != nil && e.age.Armed() {
 		return false
@@ -113,10 +142,23 @@ func (n *Network) forgettable(e *fdbEntry) bool {
 			return false
 		}
 	}
-	if ks := n.keyAt(n.vlanIndex(int(e.vlan)), e.mac); ks != nil {
-		if _, _, _, ok := n.derived(e.b, ks); ok {
-			return false
-		}
-	}
 	return true
+}
+
+// forgettable reports whether e can be dropped without changing the run (see above):
+// it is quiet, and it is empty while the announcements of its MAC teach its bridge
+// nothing now, or it ages without a timer and holds exactly what they teach.
+func (n *Network) forgettable(e *fdbEntry) bool {
+	if !n.quiet(e) || e.lp != nil && e.state&entryAging == 0 {
+		return false
+	}
+	ks := n.keyAt(n.vlanIndex(int(e.vlan)), e.mac)
+	if ks == nil {
+		return e.lp == nil
+	}
+	lp, last, _, ok := n.derived(e.b, ks)
+	if e.lp == nil {
+		return !ok
+	}
+	return ok && lp == e.lp && last == e.last
 }

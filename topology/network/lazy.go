@@ -1,6 +1,7 @@
 package network
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 
@@ -227,7 +228,11 @@ func (a *announcement) arrival(b *bridge) *lport {
 
 // announce records a broadcast of MAC m in VLAN v that entered bridge b on in, its
 // flood following tree t, and teaches the entries of m that exist at once, in the
-// order the flood reaches their bridges.
+// order the flood reaches their bridges. An entry the flood reaches that nothing
+// holds, times or looks at (quiet) is dropped instead (forget.go): written again, it
+// gets what this announcement taught it, as a kept one would have. Only entries with
+// flows on them are taught, so the cost follows the flows, not the bridges a MAC was
+// ever looked up on.
 func (n *Network) announce(b *bridge, in *lport, v int, m mac, t *floodTree) {
 	k := fdbKey{int32(n.vlanIndex(v)), m}
 	ks := n.keyOf(k)
@@ -242,19 +247,76 @@ func (n *Network) announce(b *bridge, in *lport, v int, m mac, t *floodTree) {
 	}
 	ks.ann = a
 	reached := n.reached[:0]
+	kept := ks.entries[:0]
 	for _, e := range ks.entries {
-		if e.b != b && t.arrival(e.b, b) != nil {
-			reached = append(reached, e)
+		if e.b == b {
+			kept = append(kept, e)
+			continue
 		}
+		lp := t.arrival(e.b, b)
+		switch {
+		case lp == nil:
+		case n.quiet(e):
+			// Nobody looks at it: what the announcement teaches it, a lookup writes
+			// again (materialized). Like the entries never written, it reports no
+			// learning or move.
+			n.drop(ks, e)
+			continue
+		case e.lp != lp:
+			reached = append(reached, e)
+		case e.refs > 0:
+			// Held by flows: held on lp, the announcement teaches it nothing.
+			if e.heldOn(lp) == 0 {
+				reached = append(reached, e)
+			}
+		case e.b.agedOut(e):
+			reached = append(reached, e) // learned again once its aging is settled
+		default:
+			// Refreshed where it points: nothing changes but its aging, nothing is
+			// reported, and the order of refreshes does not matter.
+			e.last = now
+			e.b.armAging(e)
+		}
+		kept = append(kept, e)
 	}
-	if len(reached) > 1 {
-		slices.SortStableFunc(reached, func(x, y *fdbEntry) int { return t.floodOrder(b, x.b, y.b) })
-	}
+	clear(ks.entries[len(kept):])
+	ks.entries = kept
+	n.inFloodOrder(t, b, reached)
 	for _, e := range reached {
-		e.b.learn(v, m, t.arrival(e.b, b), nil)
+		e.b.learnInto(e, t.arrival(e.b, b), nil)
 	}
 	clear(reached)
 	n.reached = reached[:0]
+}
+
+// inFloodOrder sorts entries by the order a flood from o reaches their bridges: by
+// floodKey, or by floodOrder where a route does not fit one.
+func (n *Network) inFloodOrder(t *floodTree, o *bridge, es []*fdbEntry) {
+	if len(es) < 2 {
+		return
+	}
+	keyed := n.keyed[:0]
+	for _, e := range es {
+		key, ok := t.floodKey(o, e.b)
+		if !ok {
+			slices.SortStableFunc(es, func(x, y *fdbEntry) int { return t.floodOrder(o, x.b, y.b) })
+			n.keyed = keyed[:0]
+			return
+		}
+		keyed = append(keyed, keyedEntry{key, e})
+	}
+	slices.SortFunc(keyed, func(x, y keyedEntry) int { return cmp.Compare(x.key, y.key) })
+	for i, x := range keyed {
+		es[i] = x.e
+	}
+	clear(keyed)
+	n.keyed = keyed[:0]
+}
+
+// keyedEntry is an entry with its bridge's floodKey.
+type keyedEntry struct {
+	key uint64
+	e   *fdbEntry
 }
 
 // agingFrom says when an entry last refreshed at last and nobody holds (so it ages)

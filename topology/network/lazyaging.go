@@ -30,6 +30,16 @@ func (b *bridge) agesWithoutTimer(e *fdbEntry) bool {
 // settleAging empties e if it ages without a timer and has aged out by now, and
 // reports whether it did.
 func (b *bridge) settleAging(e *fdbEntry) bool {
+	if !b.agedOut(e) {
+		return false
+	}
+	b.ageOut(e)
+	return true
+}
+
+// agedOut reports whether e ages without a timer and has aged out by now (settleAging
+// empties it).
+func (b *bridge) agedOut(e *fdbEntry) bool {
 	if e.state&entryAging == 0 {
 		return false
 	}
@@ -38,11 +48,8 @@ func (b *bridge) settleAging(e *fdbEntry) bool {
 	if now < e.last+min(b.cfg.ForwardDelay, b.cfg.MACAging) {
 		return false
 	}
-	if _, expired := b.agingFrom(e.last, now); !expired {
-		return false
-	}
-	b.ageOut(e)
-	return true
+	_, expired := b.agingFrom(e.last, now)
+	return expired
 }
 
 // settleAgingOf settles the aging of the entries es (a flush's) and returns those

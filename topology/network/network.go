@@ -15,6 +15,10 @@ type Network struct {
 	s   *sim.Simulation
 	opt Options
 
+	// asked lists the ARP requests (sender, destination) resolve sent at askedAt.
+	asked   [][2]mac
+	askedAt sim.Time
+
 	devices  map[string]*device
 	devList  []*device
 	ports    map[string]*Port
@@ -80,6 +84,7 @@ type Network struct {
 	trees       []*floodTree  // by dense VLAN index
 	floodVer    uint64        // bumped by every change a flood tree depends on
 	reached     []*fdbEntry   // scratch of announce
+	keyed       []keyedEntry  // scratch of inFloodOrder
 
 	owners     []macOwner // by MAC: the host or NIC it belongs to (floodload.go)
 	floodQueue []*bridge  // bridges whose floods changed this instant (floodload.go)

@@ -144,7 +144,7 @@ func (n *Network) changed(l *Link, depth int) {
 	if l == nil || depth > 8 {
 		return
 	}
-	n.floodVer++
+	n.bridgeLinkChanged(l)
 	for _, p := range l.ends {
 		rx := p.light(0)
 		if rx != p.rx {
@@ -170,6 +170,15 @@ func (n *Network) changed(l *Link, depth int) {
 	}
 }
 
+// bridgeLinkChanged notes a change of link l for the flood trees (floodtree.go): a tree
+// joins bridges only, so a link with a host at one end is none of its edges, and a
+// host going up or down (most failures) leaves the trees as they are.
+func (n *Network) bridgeLinkChanged(l *Link) {
+	if l.ends[0].dev.kind != kindHost && l.ends[1].dev.kind != kindHost {
+		n.floodVer++
+	}
+}
+
 // carrierSettled runs a PHY delay after light changed: if the change held, the device
 // now sees it.
 func (n *Network) carrierSettled(p *Port) {
@@ -177,7 +186,9 @@ func (n *Network) carrierSettled(p *Port) {
 		return
 	}
 	p.carrier = p.rx
-	n.floodVer++
+	if p.link != nil {
+		n.bridgeLinkChanged(p.link)
+	}
 	n.record(CarrierChanged{Port: p.name, Up: p.carrier})
 	n.touchPort(p)
 	if p.lacp != nil {
@@ -392,7 +403,9 @@ func (n *Network) powerChanged(d *device) {
 	if !n.started {
 		return // before the start, the start derives everything from the flags
 	}
-	n.floodVer++
+	if d.kind != kindHost {
+		n.floodVer++ // a host is no bridge: its ports' links follow (bridgeLinkChanged)
+	}
 	n.touch(&d.deps)
 	if d.kind == kindSwitch {
 		n.switchPower(d)

@@ -52,3 +52,46 @@ func TestResolvedFlowDoesNotFlood(t *testing.T) {
 		}
 	}
 }
+
+// A call's two media directions start at one instant after every entry aged: h1 → h2
+// and h2 → h1, both resolving, on s1 – s2, with s3 off s1. h1's ARP request is a
+// broadcast, so every switch of the VLAN learns where h1 is, s3 too; h2's reply
+// teaches s2 and s1 where h2 is; h2 keeps h1's address from the request and asks
+// nothing itself (RFC 826). Neither direction floods a packet, and neither does h3's
+// flow to h1, started at the same instant without an exchange of its own: s3 knows h1
+// from the request. With replies only (h2's to h1, h1's to h2) s3 would not know h1.
+func TestResolvedCallFloodsNeitherWay(t *testing.T) {
+	for _, opt := range []network.Options{{}, {EagerBridges: -1}} {
+		s := sim.New(1)
+		n := network.New(s, opt)
+		for _, sw := range []string{"s1", "s2", "s3"} {
+			must(t, n.AddSwitch(sw, network.SwitchConfig{Layer: topology.L2}))
+		}
+		for _, h := range []string{"h1", "h2", "h3"} {
+			must(t, n.AddHost(h, network.HostConfig{}))
+		}
+		must(t, n.AddLink("l1", "h1:eth0", "s1:p1", network.LinkConfig{Speed: 1e9}))
+		must(t, n.AddLink("l2", "h2:eth0", "s2:p1", network.LinkConfig{Speed: 1e9}))
+		must(t, n.AddLink("l3", "h3:eth0", "s3:p1", network.LinkConfig{Speed: 1e9}))
+		must(t, n.AddLink("isl", "s1:p9", "s2:p9", network.LinkConfig{Speed: 10e9}))
+		must(t, n.AddLink("isl3", "s1:p8", "s3:p9", network.LinkConfig{Speed: 10e9}))
+		var flows []*network.Flow
+		for _, ends := range [][2]string{{"h1", "h2"}, {"h2", "h1"}, {"h3", "h1"}} {
+			f, err := n.AddFlow(network.FlowConfig{Name: ends[0] + ">" + ends[1], From: ends[0], To: ends[1],
+				RateBps: 8e6, PacketBytes: 1000, Stopped: true, Resolve: ends[0] != "h3"})
+			must(t, err)
+			flows = append(flows, f)
+			s.At(sec(400), f.Start)
+		}
+		s.RunUntil(sec(410))
+		for _, f := range flows {
+			d := f.Direction(0)
+			if !d.Delivering() {
+				t.Fatalf("lazy %v: %s not delivering: %s", opt.EagerBridges < 0, f.Name(), d.Reason())
+			}
+			if d.Flooded() != 0 || d.Sent() < 9999 {
+				t.Errorf("lazy %v: %s flooded %d of %d packets, want none of about 10,000", opt.EagerBridges < 0, f.Name(), d.Flooded(), d.Sent())
+			}
+		}
+	}
+}

@@ -1,0 +1,139 @@
+package network
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"dctwin/sim"
+	"dctwin/topology"
+)
+
+// randomTree wires k switches into a random tree (switch i to a random earlier one,
+// on ports chosen at random among 60) with a host on each, and starts the network.
+func randomTree(t *testing.T, seed uint64, k int) (*sim.Simulation, *Network) {
+	rng := rand.New(rand.NewPCG(seed, 11))
+	s := sim.New(seed)
+	n := New(s, Options{EagerBridges: -1})
+	used := make([]map[int]bool, k)
+	port := func(i int) string {
+		for {
+			p := 1 + rng.IntN(60)
+			if !used[i][p] {
+				used[i][p] = true
+				return fmt.Sprintf("s%d:p%d", i, p)
+			}
+		}
+	}
+	for i := range k {
+		used[i] = map[int]bool{}
+		must(t, n.AddSwitch(fmt.Sprintf("s%d", i), SwitchConfig{Layer: topology.L2}))
+		must(t, n.AddHost(fmt.Sprintf("h%d", i), HostConfig{}))
+		must(t, n.AddLink(fmt.Sprintf("h%d", i), fmt.Sprintf("h%d:eth0", i), port(i), LinkConfig{}))
+		if i > 0 {
+			j := rng.IntN(i)
+			must(t, n.AddLink(fmt.Sprintf("l%d", i), port(i), port(j), LinkConfig{}))
+		}
+	}
+	s.RunUntil(0)
+	return s, n
+}
+
+// floodKey must order bridges as floodOrder does (the order a flood reaches them,
+// compared route by route), from every origin of random trees.
+func TestFloodKeyOrdersAsFloodOrder(t *testing.T) {
+	for seed := uint64(1); seed <= 40; seed++ {
+		_, n := randomTree(t, seed, 25)
+		tr := n.tree(DefaultVLAN)
+		if !tr.simple {
+			t.Fatalf("seed %d: the tree of a tree of switches is not simple", seed)
+		}
+		sign := func(v int) int { return min(max(v, -1), 1) }
+		compared := 0
+		for _, o := range n.bridges {
+			for _, x := range n.bridges {
+				for _, y := range n.bridges {
+					if x == o || y == o {
+						continue
+					}
+					kx, okx := tr.floodKey(o, x)
+					ky, oky := tr.floodKey(o, y)
+					if !okx || !oky {
+						continue // a route longer than a key holds: floodOrder sorts those
+					}
+					byKey := 0
+					switch {
+					case kx < ky:
+						byKey = -1
+					case kx > ky:
+						byKey = 1
+					}
+					compared++
+					if want := sign(tr.floodOrder(o, x, y)); byKey != want {
+						t.Fatalf("seed %d, flood from %s: %s vs %s ordered %d by key, %d by route", seed, o.name, x.name, y.name, byKey, want)
+					}
+				}
+			}
+		}
+		if compared < 25*24*24/2 {
+			t.Fatalf("seed %d: only %d pairs had keys", seed, compared)
+		}
+	}
+}
+
+// A flood tree joins bridges only: a host failing and coming back (its links going
+// dark and light) leaves the trees as they are, a link between two switches does not.
+func TestHostChangesKeepTheFloodTree(t *testing.T) {
+	s, n := randomTree(t, 3, 6)
+	ver := n.floodVer
+	at := sim.Second
+	s.At(at, func() { must(t, n.FailHost("h2")) })
+	s.At(2*at, func() { must(t, n.RepairHost("h2")) })
+	s.RunUntil(3 * at)
+	if n.floodVer != ver {
+		t.Errorf("a host's failure and repair changed the flood trees (version %d → %d)", ver, n.floodVer)
+	}
+	s.At(4*at, func() { must(t, n.FailLink("l3")) })
+	s.RunUntil(5 * at)
+	if n.floodVer == ver {
+		t.Error("an inter-switch link's failure left the flood trees as they were")
+	}
+}
+
+// An entry nothing looks at is dropped when an announcement reaches it, not taught:
+// written again by the next look-up it holds what the announcement taught, the port
+// towards the sender learned at its instant, and keeps its creation number.
+func TestAnnouncementDropsQuietEntries(t *testing.T) {
+	s, n := randomTree(t, 5, 8)
+	h := n.devices["h0"]
+	var far *bridge
+	for _, b := range n.bridges {
+		if b != h.ports[0].link.ends[1].dev.br {
+			far = b
+		}
+	}
+	e := far.entry(DefaultVLAN, h.mac) // learned from h0's gratuitous ARP at the start
+	if e.lp == nil || e.last != 0 {
+		t.Fatalf("%s's entry for h0: port %v, learned at %v; want one from the start", far.name, e.lp, e.last)
+	}
+	lp, id := e.lp, e.id
+	s.At(sim.Second, func() {
+		w := n.oneShot(h.mac)
+		w.fr.vlan = DefaultVLAN
+		w.fromHost(h, nil)
+	})
+	s.RunUntil(sim.Second)
+	ks := n.keyAt(n.vlanIndex(DefaultVLAN), h.mac)
+	for _, x := range ks.entries {
+		if x == e {
+			t.Fatal("the announcement kept the quiet entry")
+		}
+	}
+	if e.state&entryForgotten == 0 {
+		t.Fatal("the dropped entry is not marked forgotten")
+	}
+	again := far.entry(DefaultVLAN, h.mac)
+	if again == e || again.lp != lp || again.last != sim.Second || again.id != id {
+		t.Errorf("written again: port %v learned at %v, number %d; want %v at 1s, number %d", again.lp, again.last, again.id, lp, id)
+	}
+}
