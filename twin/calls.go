@@ -98,7 +98,7 @@ func callNodes(cfg uc.Config) []string {
 // every endpoint and server keeps with its PBX nodes.
 type callNetwork struct {
 	tw  *Twin
-	sip map[string]*network.Flow
+	sip map[sipKey]*network.Flow
 }
 
 // SIP registration and keep-alive traffic: small and steady. dctwin's choice, not a
@@ -107,6 +107,12 @@ const (
 	sipRateBps     = 8e3
 	sipPacketBytes = 500
 )
+
+// sipKey names a SIP flow: its two devices (in order) and the VLANs they talk in.
+type sipKey struct {
+	a, b   string
+	va, vb int
+}
 
 // signalling returns the SIP flow between two call nodes (phones, servers, VMs), one
 // per pair of devices and the VLANs they talk in. Two VMs of one host talk through
@@ -117,7 +123,7 @@ func (cn *callNetwork) signalling(from, to string) (*network.Flow, error) {
 		a, b = b, a
 	}
 	va, vb := cn.tw.flowVLANs(a, b)
-	key := fmt.Sprintf("%s<>%s(%d,%d)", a, b, va, vb)
+	key := sipKey{a, b, va, vb}
 	if f := cn.sip[key]; f != nil {
 		return f, nil
 	}
@@ -201,7 +207,7 @@ func (tw *Twin) buildCalls() error {
 	if !ok {
 		return nil
 	}
-	cn := &callNetwork{tw: tw, sip: map[string]*network.Flow{}}
+	cn := &callNetwork{tw: tw, sip: map[sipKey]*network.Flow{}}
 	pbxNodes := map[string][]string{}
 	for _, p := range cfg.PBXs {
 		pbxNodes[p.Name] = p.Nodes

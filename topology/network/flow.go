@@ -130,11 +130,12 @@ func (n *Network) AddFlow(cfg FlowConfig) (*Flow, error) {
 func (n *Network) newFlow(cfg FlowConfig, from, to endpoint, bidi bool) *Flow {
 	f := &Flow{n: n, cfg: cfg, hash: hashName(cfg.Name)}
 	n.flowID(f)
-	f.dirs = append(f.dirs, flowDir{from: from, to: to})
-	if bidi {
+	if !bidi {
+		f.dirs = []flowDir{{from: from, to: to}}
+	} else {
 		back := endpoint{dev: to.dev, gw: to.gw, ifc: to.ifc}
 		fwd := endpoint{dev: from.dev, gw: from.gw, pin: from.pin, ifc: from.ifc}
-		f.dirs = append(f.dirs, flowDir{from: back, to: fwd})
+		f.dirs = []flowDir{{from: from, to: to}, {from: back, to: fwd}}
 	}
 	n.initBooks(f)
 	return f

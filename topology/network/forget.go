@@ -137,8 +137,9 @@ func (n *Network) quiet(e *fdbEntry) bool {
 	if e.age != nil && e.age.Armed() {
 		return false
 	}
-	for _, r := range e.deps.items {
-		if n.stamps[r.id] == r.stamp {
+	// newest first: a flow still registered on it most likely registered last
+	for i := len(e.deps.items) - 1; i >= 0; i-- {
+		if r := e.deps.items[i]; n.stamps[r.id] == r.stamp {
 			return false
 		}
 	}

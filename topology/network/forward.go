@@ -433,7 +433,9 @@ func (w *walker) uncross() { w.stack = w.stack[:len(w.stack)-1] }
 
 // egress sends the frame out of lp, crossing to the cluster peer if lp lives there.
 func (w *walker) egress(sw *device, lp *lport) {
-	w.dep(&lp.deps)
+	if lp.agg {
+		w.dep(&lp.deps) // membership changes touch an aggregate's (a port's touch its own)
+	}
 	var p *Port
 	var at *device
 	switch {
