@@ -137,3 +137,36 @@ func TestAnnouncementDropsQuietEntries(t *testing.T) {
 		t.Errorf("written again: port %v learned at %v, number %d; want %v at 1s, number %d", again.lp, again.last, again.id, lp, id)
 	}
 }
+
+// An entry whose aging timer was armed while a flow looked it up is quiet once the
+// flow has stopped: the announcement drops it (and its timer) as well, and the look-up
+// writes it again aging without a timer, as an entry nobody looks at does.
+func TestAnnouncementDropsEntriesOfStoppedFlows(t *testing.T) {
+	s, n := randomTree(t, 5, 8)
+	h := n.devices["h0"]
+	src := n.devices["h7"]
+	far := src.ports[0].link.ends[1].dev.br
+	f, err := n.AddFlow(FlowConfig{Name: "f", From: "h7", To: "h0", RateBps: 1e6})
+	must(t, err)
+	s.RunUntil(sim.Second)
+	e := far.entry(DefaultVLAN, h.mac)
+	if e.age == nil || !e.age.Armed() {
+		t.Fatalf("%s's entry for h0, looked up by a running flow, has no aging timer", far.name)
+	}
+	f.Stop()
+	lp, id := e.lp, e.id
+	s.At(2*sim.Second, func() {
+		w := n.oneShot(h.mac)
+		w.fr.vlan = DefaultVLAN
+		w.fromHost(h, nil)
+	})
+	s.RunUntil(2 * sim.Second)
+	if e.state&entryForgotten == 0 || e.age != nil {
+		t.Fatalf("the announcement kept the entry of the stopped flow (timer %v)", e.age)
+	}
+	again := far.entry(DefaultVLAN, h.mac)
+	if again.lp != lp || again.last != 2*sim.Second || again.id != id || again.age != nil || again.state&entryAging == 0 {
+		t.Errorf("written again: port %v learned at %v, number %d, timer %v; want %v at 2s, number %d, aging without a timer",
+			again.lp, again.last, again.id, again.age, lp, id)
+	}
+}

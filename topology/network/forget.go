@@ -124,18 +124,17 @@ func (n *Network) drop(ks *keyState, e *fdbEntry) {
 	}
 }
 
-// quiet reports whether nothing holds, times, queues or looks at e: a flow holding or
-// registered on it, a timer, a queue, a MAC conflict. Its contents are then only what
-// the announcements of its MAC taught it, or nothing.
+// quiet reports whether nothing holds, queues or looks at e: a flow holding or
+// registered on it, a queue, a MAC conflict. Its contents are then only what the
+// announcements of its MAC taught it, or nothing. An aging timer does not count: it
+// was armed for flows that have since walked elsewhere (an entry nobody looks at ages
+// without one, lazyaging.go), and lazy aging ends the entry when the timer would.
 func (n *Network) quiet(e *fdbEntry) bool {
 	if e.refs != 0 || e.holdRefs != 0 || e.more != nil || e.state&^entryAging != 0 {
 		return false
 	}
 	if e.lp != nil && e.lp.cpu != nil {
 		return false // a switch's own interface: its entries keep their timers
-	}
-	if e.age != nil && e.age.Armed() {
-		return false
 	}
 	// newest first: a flow still registered on it most likely registered last
 	for i := len(e.deps.items) - 1; i >= 0; i-- {
