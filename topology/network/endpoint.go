@@ -41,6 +41,7 @@ type flowDir struct {
 	floodedPkts int64
 	reason      loss
 	path        []hop
+	latency     sim.Time // pathLatency of path
 	all         []hop
 	segs        []floodSeg // floods past host ports (floodload.go)
 	held        []learnRef

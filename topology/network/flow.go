@@ -344,7 +344,7 @@ func (n *Network) delay(f *Flow, fd *flowDir) sim.Time {
 	if len(fd.path) == 0 {
 		return d + max(fd.from.vswLatency(), fd.to.vswLatency())
 	}
-	d += fd.from.vswLatency() + fd.to.vswLatency()
+	d += fd.from.vswLatency() + fd.to.vswLatency() + fd.latency
 	bits := float64(8 * f.cfg.PacketBytes)
 	var queued float64
 	for _, h := range fd.path {
@@ -357,12 +357,22 @@ func (n *Network) delay(f *Flow, fd *flowDir) sim.Time {
 			rho = 0.99
 		}
 		queued += service + rho/(1-rho)*service
+	}
+	return d + sim.Seconds(queued)
+}
+
+// pathLatency is the fixed part of a path's delay: the links' propagation and the
+// receiving switches' forwarding latency (delay adds what the load makes of it).
+func (n *Network) pathLatency(hs []hop) sim.Time {
+	var d sim.Time
+	for _, h := range hs {
+		l := h.link(n)
 		d += l.cfg.Latency
 		if rx := l.ends[1-h.dir()].dev; rx.kind == kindSwitch {
 			d += rx.cfg.Latency
 		}
 	}
-	return d + sim.Seconds(queued)
+	return d
 }
 
 // utilization is the offered load on l in direction dir over its capacity; a
@@ -516,8 +526,11 @@ func (n *Network) evaluate(f *Flow) {
 			n.addFloodLoad(w.segs, f.cfg.RateBps)
 			fd.segs = keep(fd.segs, w.segs)
 		}
-		moved = moved || !slices.Equal(fd.path, w.path)
-		fd.path = keep(fd.path, w.path)
+		if !slices.Equal(fd.path, w.path) {
+			moved = true
+			fd.path = keep(fd.path, w.path)
+			fd.latency = n.pathLatency(fd.path)
+		}
 		for _, e := range released {
 			e.b.startAging(e)
 		}
