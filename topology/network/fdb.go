@@ -20,6 +20,7 @@ type bridge struct {
 	peerLinks []*Link
 	entries   []*fdbEntry // every entry; in creation order unless unsorted (scanned)
 	unsorted  bool        // entries has an entry out of creation order
+	maxID     int32       // the highest creation number appended to entries (no look at the last one: a cache miss)
 	tcUntil   sim.Time    // STP topology change: short aging until then
 	tcHist    []tcWindow  // the STP topology changes so far (lazy.go)
 
@@ -208,9 +209,10 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 	// Appended, not inserted at its place: an entry forgotten and written again has
 	// an old creation number, and inserting it into tens of thousands moved them all.
 	// The scans that need the order sort first (scanned).
-	if k := len(b.entries); k > 0 && b.entries[k-1].id > e.id {
+	if e.id < b.maxID {
 		b.unsorted = true
 	}
+	b.maxID = max(b.maxID, e.id)
 	b.entries = append(b.entries, e)
 	b.n.entryCount++
 	b.n.materialized(k, e)
