@@ -186,17 +186,15 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 		if e := ks.byBridge[b.id]; e != nil {
 			return e
 		}
-	} else if e := ks.byID[int32(b.id)]; e != nil {
+	} else if e, _ := ks.byID.get(int32(b.id)); e != nil {
 		return e
 	}
 	// An entry forgotten and written again keeps its place in the creation order
 	// (forget.go).
 	var id int32
 	again := false
-	if ks.gone != nil {
-		if id, again = ks.gone[int32(b.id)]; again {
-			delete(ks.gone, int32(b.id))
-		}
+	if id, again = ks.gone.get(int32(b.id)); again {
+		ks.gone.del(int32(b.id))
 	}
 	if !again {
 		id = b.n.entrySeq
@@ -228,7 +226,7 @@ func (b *bridge) written(k fdbKey) bool {
 	case ks.byBridge != nil:
 		return ks.byBridge[b.id] != nil
 	}
-	_, ok := ks.byID[int32(b.id)]
+	_, ok := ks.byID.get(int32(b.id))
 	return ok
 }
 

@@ -1,9 +1,6 @@
 package network
 
-import (
-	"maps"
-	"slices"
-)
+import "slices"
 
 // Forgetting MAC entries. A flood writes an entry on every bridge of its VLAN: the
 // source it learns and the destination it looks up. Once the entry has aged out or
@@ -56,14 +53,7 @@ func (n *Network) maybeForget() {
 				return true
 			})
 			n.unindex(k, ks)
-			if ks.byID != nil && 4*len(ks.byID) < ks.byIDMax {
-				var m map[int32]*fdbEntry
-				if len(ks.byID) > 0 {
-					m = make(map[int32]*fdbEntry, len(ks.byID))
-					maps.Copy(m, ks.byID)
-				}
-				ks.byID, ks.byIDMax = m, len(m)
-			}
+			ks.byID.shrink()
 		}
 	}
 	n.entryKept = n.entryCount
@@ -107,12 +97,8 @@ func (n *Network) forgetEntry(ks *keyState, e *fdbEntry) {
 	id := int32(e.b.id)
 	// The creation number is kept with the key, not the bridge: a flood looks the
 	// key up on bridge after bridge, and one small map stays in the cache.
-	delete(ks.byID, id)
-	if ks.gone == nil {
-		// sized for every entry of the key: a sweep after a flood forgets most
-		ks.gone = make(map[int32]int32, len(ks.entries))
-	}
-	ks.gone[id] = e.id
+	ks.byID.del(id)
+	ks.gone.put(id, e.id)
 }
 
 // drop forgets e, one of the entries of key ks, at once: out of the key's index too.

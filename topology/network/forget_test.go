@@ -71,7 +71,8 @@ func tableEntry(b *bridge, k fdbKey) *fdbEntry {
 	case ks.byBridge != nil:
 		return ks.byBridge[b.id]
 	}
-	return ks.byID[int32(b.id)]
+	e, _ := ks.byID.get(int32(b.id))
+	return e
 }
 
 // tableSize counts the entries bridge b has, as entry would find them.

@@ -60,14 +60,12 @@ type keyState struct {
 	// thousands of entries.
 	byBridge []*fdbEntry
 	// byID holds the key's entries by bridge id while it has no index (byBridge); a
-	// flood looks one key up on bridge after bridge, and one map stays in the cache
-	// where a map per bridge did not. byIDMax is the most it held since it was made
-	// (maybeForget builds a map that shrank anew: a Go map keeps its memory).
-	byID    map[int32]*fdbEntry
-	byIDMax int
+	// flood looks one key up on bridge after bridge, and one table stays in the cache
+	// where a table per bridge did not.
+	byID bridgeTable[*fdbEntry]
 	// gone holds the creation numbers of the key's entries that were forgotten, by
 	// bridge id (forget.go): written again, an entry takes its old place.
-	gone map[int32]int32
+	gone bridgeTable[int32]
 }
 
 // keyIndexMin is the number of entries from which a key indexes them by bridge: a
@@ -84,7 +82,7 @@ func (n *Network) index(ks *keyState, e *fdbEntry) {
 	if ks.byBridge == nil {
 		if len(ks.entries) >= n.keyIndexMin() {
 			n.indexKey(ks)
-			ks.byID, ks.byIDMax = nil, 0 // the index holds them all; unindex puts them back
+			ks.byID.reset() // the index holds them all; unindex puts them back
 		}
 		return
 	}
@@ -130,13 +128,7 @@ func (n *Network) unindexFrom(k fdbKey, ks *keyState, from int) {
 }
 
 // put files e, an entry of the key on bridge b, in the key's map.
-func (ks *keyState) put(b *bridge, e *fdbEntry) {
-	if ks.byID == nil {
-		ks.byID = map[int32]*fdbEntry{}
-	}
-	ks.byID[int32(b.id)] = e
-	ks.byIDMax = max(ks.byIDMax, len(ks.byID))
-}
+func (ks *keyState) put(b *bridge, e *fdbEntry) { ks.byID.put(int32(b.id), e) }
 
 // keyAt returns the state of the key (VLAN index vi, MAC m), nil if it has none yet.
 func (n *Network) keyAt(vi int, m mac) *keyState {
