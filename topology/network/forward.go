@@ -626,9 +626,15 @@ func (w *walker) atCPU(sw *device) {
 // route continues the frame after gateway sw routed it: a new frame from sw's MAC to
 // the final destination, in the VLAN of the destination's interface.
 func (w *walker) route(sw *device) {
+	// The frame the gateway received may be one copy of a flood (its virtual MAC
+	// unknown on the way): the other copies go on as they were once the routed frame
+	// is walked. Left as the routed frame, they carried its destination, and a host
+	// they reached took the frame sent to the gateway as its own.
+	fr := w.fr
 	w.n.walkID++
 	w.fr = frame{src: sw.mac, dst: w.fr.routeTo, vlan: w.fr.routeIn}
 	w.fromSwitch(sw)
+	w.fr = fr
 }
 
 // fromSwitch injects a frame at switch sw's CPU (adverts, replies, routed traffic) in

@@ -75,6 +75,7 @@ type impl struct {
 	trace   []string
 	links   [][3]string // every link: its name and its two ports
 	loads   []string    // the offered load of every link direction, sampled (loadsNow)
+	traced  []int       // for each of loads, the number of records traced before it
 }
 
 func newImpl(seed uint64, ref bool, opt network.Options) *impl {
@@ -372,6 +373,7 @@ func (m *impl) loadsNow() {
 	for _, l := range m.links {
 		for _, from := range l[1:] {
 			m.loads = append(m.loads, fmt.Sprintf("%v %s from %s: %g", m.s.Now(), l[0], from, m.n.Load(l[0], from)))
+			m.traced = append(m.traced, len(m.trace))
 		}
 	}
 }
@@ -383,6 +385,14 @@ func (m *impl) sampleLoads(until sim.Time) {
 	for t := 10*sim.Second + 7; t < until; t += 10 * sim.Second {
 		m.s.At(t, m.loadsNow)
 	}
+}
+
+// tracedBefore returns the number of records traced before the i-th sampled load.
+func (m *impl) tracedBefore(i int) int {
+	if i < len(m.traced) {
+		return m.traced[i]
+	}
+	return len(m.trace)
 }
 
 // say describes every flow at the end.
@@ -449,6 +459,37 @@ func at(list []string, i int) string {
 // these with every key's entries indexed by bridge (keyState.byBridge), which only
 // large networks do on their own.
 func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
+	const n = 240
+	seeds := make([]uint64, n)
+	for i := range seeds {
+		seeds[i] = uint64(i + 1)
+	}
+	forEachMode(t, func(t *testing.T, opt network.Options) {
+		if left := compareSeeds(t, opt, seeds); len(left) > n/10 {
+			t.Errorf("%d of %d random data centers flap: too few compared", len(left), n)
+		}
+	})
+}
+
+// Three data centers that once ran apart (found with n = 1500 above): in 426 a frame
+// to a gateway, flooded, reached the gateway, and the copies flooded on carried the
+// routed frame's destination (walker.route), which lazy networks, picking the
+// destination's host ports before the copies, did not; 949 and 1181 have a gateway's
+// virtual MAC flap between two masters, after which the loads depend on which flows
+// walked last. All three must run alike when every broadcast is walked; 426 must run
+// alike in every mode.
+func TestRandomDataCentersOnceApart(t *testing.T) {
+	forEachMode(t, func(t *testing.T, opt network.Options) {
+		for _, seed := range compareSeeds(t, opt, []uint64{426, 949, 1181}) {
+			if seed == 426 || opt.EagerBridges >= 0 {
+				t.Errorf("seed %d: left out as flapping", seed)
+			}
+		}
+	})
+}
+
+// forEachMode runs compare in each of the five modes as a subtest.
+func forEachMode(t *testing.T, compare func(*testing.T, network.Options)) {
 	lazy := network.Options{EagerBridges: -1}
 	for _, mode := range []struct {
 		name          string
@@ -464,15 +505,16 @@ func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
 			if mode.index {
 				defer network.IndexKeysEagerly()()
 			}
-			compareRandom(t, mode.opt)
+			compare(t, mode.opt)
 		})
 	}
 }
 
-func compareRandom(t *testing.T, opt network.Options) {
-	const n = 240
-	records, flows, loads, loaded, orderDependent := 0, 0, 0, 0, 0
-	for seed := uint64(1); seed <= n; seed++ {
+// compareSeeds runs the random data centers of the seeds on both runtimes, reports
+// where they differ, and returns the seeds left out because a MAC flapped.
+func compareSeeds(t *testing.T, opt network.Options, seeds []uint64) (flapped []uint64) {
+	records, flows, loads, loaded := 0, 0, 0, 0
+	for _, seed := range seeds {
 		steps := randomDC(seed)
 		got, want := newImpl(seed, false, opt), newImpl(seed, true, opt)
 		for i, st := range steps {
@@ -497,7 +539,7 @@ func compareRandom(t *testing.T, opt network.Options) {
 			// evaluation until the settle limit (Options.SettleLimit) stops it; where it
 			// stops depends on the order in which the flows of the instant were walked,
 			// which follows the order the tables' entries were written in.
-			orderDependent++
+			flapped = append(flapped, seed)
 			continue
 		}
 		if i >= 0 {
@@ -509,7 +551,20 @@ func compareRandom(t *testing.T, opt network.Options) {
 			t.Errorf("seed %d: flows differ:\n  network:   %s\n  reference: %s", seed, at(a, j), at(b, j))
 			continue
 		}
-		if k := firstDiff(got.loads, want.loads); k >= 0 {
+		k := firstDiff(got.loads, want.loads)
+		if k >= 0 && opt.EagerBridges < 0 && flapsBefore(want.trace, want.tracedBefore(k)) {
+			// The same holds for the loads sampled after a flap: while it lasts, the
+			// entry points at the port of the flow that walked last, and any walk of a
+			// flow teaching it moves it, even one that changes nothing else. Which
+			// flows walk again differs where nothing else can change: a network that
+			// learns lazily does not walk a flood again when a host port it passes
+			// changes, and walks every flood through a bridge when one of its
+			// inter-switch ports changes (floodload.go, touchPort). The records can
+			// stay alike while the flows to the flapping MAC load the other port's path.
+			flapped = append(flapped, seed)
+			continue
+		}
+		if k >= 0 {
 			t.Errorf("seed %d: loads differ:\n  network:   %s\n  reference: %s", seed, at(got.loads, k), at(want.loads, k))
 			continue
 		}
@@ -523,8 +578,6 @@ func compareRandom(t *testing.T, opt network.Options) {
 		}
 	}
 	t.Logf("%d random data centers: %d records, %d flows and %d sampled link loads (%d not zero) alike; %d left out as flapping made them depend on the order of evaluation",
-		n-orderDependent, records, flows, loads, loaded, orderDependent)
-	if orderDependent > n/10 {
-		t.Errorf("%d of %d random data centers flap: too few compared", orderDependent, n)
-	}
+		len(seeds)-len(flapped), records, flows, loads, loaded, len(flapped))
+	return flapped
 }
