@@ -92,21 +92,21 @@ func (c packetClock) at(k int64) sim.Time {
 
 // dirBooks is what one direction has sent and lost.
 type dirBooks struct {
-	clock   packetClock
-	up      bool         // delivering, as its outages record it
-	outages []Interval   // the latest outages; the last one has End sim.Never while it lasts
-	folded  OutageTotals // the older ones (see foldOutages)
-	lost    int64        // packets lost in closed outages
-	sent    int64        // packets sent before the flow's last Start
+	clock        packetClock
+	up           bool         // delivering, as its outages record it
+	settleQueued bool         // in Network.congFlows (next to up: a direction fits 384 bytes)
+	outages      []Interval   // the latest outages; the last one has End sim.Never while it lasts
+	folded       OutageTotals // the older ones (see foldOutages)
+	lost         int64        // packets lost in closed outages
+	sent         int64        // packets sent before the flow's last Start
 
 	// Congestion (congestion.go): the fraction of the packets lost on the most loaded
 	// link of the path since congSince, and the (expected, fractional) packets lost
 	// to congestion before congSince.
-	congFrac     float64
-	congSince    sim.Time
-	congAcc      float64
-	settleQueued bool   // in Network.congFlows
-	congSettled  uint64 // Network.congEpoch when settleCongested last settled it
+	congFrac    float64
+	congSince   sim.Time
+	congAcc     float64
+	congSettled uint64 // Network.congEpoch when settleCongested last settled it
 
 	label string // the direction's name, once asked for (dirLabel)
 }

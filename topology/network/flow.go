@@ -70,25 +70,27 @@ type Flow struct {
 	hash uint32
 	dirs []flowDir
 
-	idx      int // position in Network.flowList
-	active   bool
-	internal bool
+	id    int32 // in the dependency index (Network.flowIDs, Network.stamps)
+	round uint32
+	evals int
+	idx   int // position in Network.flowList
+
 	onChange func(bool)
 	onPath   func()
 
-	id     int32 // in the dependency index (Network.flowIDs, Network.stamps)
-	dirty  bool
-	round  uint32
-	evals  int
-	deliv  bool
-	seen   bool         // evaluated at least once
-	outage []Interval   // the latest outages (see addOutage)
-	folded OutageTotals // the older ones
+	// (the flags together: a flow fits 320 bytes)
+	active   bool
+	internal bool
+	dirty    bool
+	deliv    bool
+	seen     bool         // evaluated at least once
+	removed  bool         // RemoveFlow forgot it
+	outage   []Interval   // the latest outages (see addOutage)
+	folded   OutageTotals // the older ones
 
 	tracers []*packetTracer // packet tracing (TracePackets), one per direction
 
 	startedAt sim.Time // last Start
-	removed   bool     // RemoveFlow forgot it
 }
 
 // AddFlow adds a flow. Flows may be added while the simulation runs (a call starting).

@@ -63,7 +63,7 @@ type walker struct {
 type loss struct {
 	name, what string
 	mac        mac
-	vlan       int // named after what when set
+	vlan       int32 // named after what when set (int32: a flow direction fits 384 bytes)
 }
 
 func (l loss) format(n *Network) string {
@@ -75,7 +75,7 @@ func (l loss) format(n *Network) string {
 		s += n.macName(l.mac)
 	}
 	if l.vlan != 0 {
-		s += n.vlanName(l.vlan)
+		s += n.vlanName(int(l.vlan))
 	}
 	return s
 }
@@ -145,7 +145,7 @@ func (w *walker) loseVLAN(name, what string, v int) {
 
 func (w *walker) loseAnywayVLAN(name, what string, v int) {
 	if w.reason == (loss{}) {
-		w.reason = loss{name: name, what: what, vlan: v}
+		w.reason = loss{name: name, what: what, vlan: int32(v)}
 	}
 }
 
