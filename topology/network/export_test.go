@@ -17,3 +17,12 @@ func IndexKeysEagerly() (undo func()) {
 	keyIndexFloor = 0
 	return func() { keyIndexFloor = old }
 }
+
+// FloodInFull makes networks created from now on walk the floods of passive flows in
+// full, as those that teach do, instead of only towards the destination
+// (prunedFlood); it returns the function that undoes it.
+func FloodInFull() (undo func()) {
+	old := pruneFloodsDefault
+	pruneFloodsDefault = false
+	return func() { pruneFloodsDefault = old }
+}

@@ -15,6 +15,11 @@ import (
 type floodTree struct {
 	ver    uint64
 	simple bool
+	// aggs is set when a bridge has an aggregate: a flow's copy crosses it on the member
+	// its hash picks, which may be cut or out of sync while the member a one-shot frame
+	// picks is not (or the other way round), so a flow's flood may reach more or less
+	// than the tree.
+	aggs   bool
 	comp   []int32   // by bridge id
 	tin    []int32   // depth-first entry number
 	tout   []int32   // one past the last number in the bridge's subtree
@@ -49,6 +54,13 @@ func (n *Network) tree(v int) *floodTree {
 	t := n.buildTree(v)
 	n.trees[k] = t
 	return t
+}
+
+// treesChanged notes a change a flood tree may depend on: the trees are built again on
+// their next use, and the flows whose floods followed them (prunedFlood) walk again.
+func (n *Network) treesChanged() {
+	n.floodVer++
+	n.touch(&n.treeDeps)
 }
 
 // landing follows a frame sent on p across its link (and through pass-through modules)
@@ -92,6 +104,7 @@ func (n *Network) buildTree(v int) *floodTree {
 			}
 			p := lp.port
 			if lp.agg {
+				t.aggs = true
 				if p = lp.pick(d, 0); p == nil {
 					continue
 				}
@@ -262,3 +275,78 @@ func (t *floodTree) floodKey(o, y *bridge) (key uint64, ok bool) {
 
 // lportIndex is lp's position in the bridge's ports.
 func (b *bridge) lportIndex(lp *lport) int { return lp.idx }
+
+// Floods of observers. A passive flow without a rate (a reachability probe, an HA
+// heartbeat check) teaches nothing and loads nothing, so all its flood can change is
+// whether a copy reaches the destination, and in a tree only the copies on the way
+// to the destination's ports can: a copy elsewhere dies at a bridge that knows the
+// destination on the way it came, or at the tree's leaves. Such a flood is walked
+// along those ways only (prunedFlood), and registers on the trees (Network.treeDeps)
+// instead of on every bridge of the VLAN: a silent server's probe from its gateway,
+// flooding because the server's entries aged, costs the bridges between the two, not
+// the VLAN's, and is walked again when the trees change, not at every change of a
+// port anywhere. A flood that teaches or loads walks the whole tree as before.
+
+// prunedFlood returns the flood tree a walk's flood may follow towards its
+// destination's ports only, and those ports, and registers the walk on the trees; nil
+// when the walk floods in full (a flow that teaches or loads, a tree that is not
+// simple, a destination that is not a host's or a NIC's MAC: a VM's ports move with
+// it, a switch answers on any of its own).
+func (w *walker) prunedFlood() (*floodTree, []*Port) {
+	n := w.n
+	f := w.f
+	if f == nil || !f.cfg.Passive || f.cfg.RateBps != 0 || !n.lazyOn || !n.pruneFloods {
+		return nil, nil
+	}
+	m := w.fr.dst
+	if int(m) >= len(n.owners) || m <= 0 {
+		return nil, nil
+	}
+	if o := n.owners[m]; o.dev != nil && o.dev.kind != kindHost || o.dev == nil && o.port == nil {
+		return nil, nil
+	}
+	leaves := n.leavesFacing(m)
+	if len(leaves) == 0 || !n.allLeaves(m, leaves) {
+		return nil, nil
+	}
+	t := n.tree(w.fr.vlan)
+	if !t.simple || t.aggs {
+		return nil, nil
+	}
+	w.dep(&n.treeDeps)
+	return t, leaves
+}
+
+// towards keeps, of a bridge's flood ports, those a copy must leave by to reach a
+// bridge with a port facing the destination (leaves): the port towards each such
+// bridge in tree t, in the ports' order.
+func towards(t *floodTree, b *bridge, ports []*lport, leaves []*Port, buf []*lport) []*lport {
+	out := buf[:0]
+	for _, lp := range ports {
+		for _, p := range leaves {
+			if x := p.dev.br; x != b && t.arrival(b, x) == lp {
+				out = append(out, lp)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// allLeaves reports whether every wired NIC that takes frames for MAC m (a host's, or
+// one NIC's own) faces one of leaves: a NIC on a bridge that is not plain, or behind a
+// pass-through module, is reached by copies the pruned flood would not follow.
+func (n *Network) allLeaves(m mac, leaves []*Port) bool {
+	o := n.owners[m]
+	nics := 0
+	if o.port != nil {
+		nics = 1
+	} else {
+		for _, p := range o.dev.ports {
+			if p.link != nil {
+				nics++
+			}
+		}
+	}
+	return nics == len(leaves)
+}

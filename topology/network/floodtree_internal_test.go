@@ -184,3 +184,30 @@ func TestFlowsFitTheirSizeClasses(t *testing.T) {
 		t.Errorf("flowDir is %d bytes, more than 384", s)
 	}
 }
+
+// A passive probe to a host whose entries have aged floods, and a pruned flood walks
+// only the way to the host: on a random tree of 25 switches it crosses the links
+// between the two hosts' switches (and the hosts' own), a full flood every link of
+// the VLAN; both deliver by the same path.
+func TestProbeFloodsOnlyTowardsItsDestination(t *testing.T) {
+	walked := func(prune bool) (all, path int, delivered bool) {
+		old := pruneFloodsDefault
+		pruneFloodsDefault = prune
+		defer func() { pruneFloodsDefault = old }()
+		s, n := randomTree(t, 9, 25)
+		f, err := n.AddFlow(FlowConfig{Name: "probe", From: "h3", To: "h17", Passive: true, Stopped: true})
+		must(t, err)
+		s.At(400*sim.Second, f.Start) // every entry learned at the start has aged
+		s.RunUntil(400 * sim.Second)
+		d := &f.dirs[0]
+		return len(d.all), len(d.path), d.delivered && d.books.up
+	}
+	fullAll, fullPath, fullOK := walked(false)
+	prunedAll, prunedPath, prunedOK := walked(true)
+	if !fullOK || !prunedOK || fullPath != prunedPath {
+		t.Fatalf("full flood: delivered %v, path of %d hops; pruned: %v, %d hops", fullOK, fullPath, prunedOK, prunedPath)
+	}
+	if prunedAll != prunedPath || fullAll <= prunedAll {
+		t.Errorf("the pruned flood crossed %d hops for a path of %d, the full one %d", prunedAll, prunedPath, fullAll)
+	}
+}

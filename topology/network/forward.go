@@ -570,6 +570,10 @@ func (w *walker) floodPlain(b *bridge, in *lport) {
 		}
 	}
 	trunks := b.floodPorts(vi, v)
+	if t, leaves := w.prunedFlood(); t != nil {
+		var tbuf [4]*lport
+		trunks = towards(t, b, trunks, leaves, tbuf[:0])
+	}
 	// the destination's ports at b, merged into the port order
 	var buf [4]*lport
 	mine := buf[:0]

@@ -134,7 +134,7 @@ func (n *Network) lacpSync(ls *lacpState, sync bool, active [2]bool) {
 		return
 	}
 	ls.sync = sync
-	n.floodVer++
+	n.treesChanged()
 	for i, sp := range ls.ends {
 		if sp.dev.kind != kindSwitch {
 			continue

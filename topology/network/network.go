@@ -15,6 +15,12 @@ type Network struct {
 	s   *sim.Simulation
 	opt Options
 
+	// treeDeps are the flows whose floods followed the flood trees (prunedFlood): a
+	// change of the trees walks them again. pruneFloods is false only in tests that
+	// compare pruned floods with full ones.
+	treeDeps    depList
+	pruneFloods bool
+
 	// asked lists the ARP requests (sender, destination) resolve sent at askedAt.
 	asked   [][2]mac
 	askedAt sim.Time
@@ -151,6 +157,9 @@ const macFlood mac = 0
 
 // New returns an empty network on s. The network converges when the simulation starts
 // running at its current time.
+// pruneFloodsDefault is Network.pruneFloods of new networks (tests: FloodInFull).
+var pruneFloodsDefault = true
+
 func New(s *sim.Simulation, opt Options) *Network {
 	if opt.HandshakeDelay <= 0 {
 		opt.HandshakeDelay = 10 * sim.Millisecond
@@ -162,15 +171,16 @@ func New(s *sim.Simulation, opt Options) *Network {
 		opt.EagerBridges = 64
 	}
 	n := &Network{
-		s:        s,
-		opt:      opt,
-		devices:  make(map[string]*device),
-		ports:    make(map[string]*Port),
-		links:    make(map[string]*Link),
-		gateways: make(map[string]*gateway),
-		flows:    make(map[string]*Flow),
-		macNames: []string{"broadcast"},
-		keys:     map[fdbKey]*keyState{},
+		s:           s,
+		opt:         opt,
+		pruneFloods: pruneFloodsDefault,
+		devices:     make(map[string]*device),
+		ports:       make(map[string]*Port),
+		links:       make(map[string]*Link),
+		gateways:    make(map[string]*gateway),
+		flows:       make(map[string]*Flow),
+		macNames:    []string{"broadcast"},
+		keys:        map[fdbKey]*keyState{},
 	}
 	n.w.n = n
 	n.initVLANs()

@@ -175,7 +175,7 @@ func (n *Network) changed(l *Link, depth int) {
 // host going up or down (most failures) leaves the trees as they are.
 func (n *Network) bridgeLinkChanged(l *Link) {
 	if l.ends[0].dev.kind != kindHost && l.ends[1].dev.kind != kindHost {
-		n.floodVer++
+		n.treesChanged()
 	}
 }
 
@@ -246,7 +246,7 @@ func (n *Network) uplinkTracking(d *device) {
 		return
 	}
 	d.downOff = !any
-	n.floodVer++
+	n.treesChanged()
 	n.record(UplinkTrackingChanged{Switch: d.name, DownlinksDisabled: d.downOff})
 	for _, p := range d.ports {
 		if p.hostFacing {
@@ -264,7 +264,7 @@ func (n *Network) holdDownlinks(d *device) {
 		return // nothing to track: the ports stay as they were wired
 	}
 	d.downOff = true
-	n.floodVer++
+	n.treesChanged()
 	for _, p := range d.ports {
 		if p.hostFacing {
 			p.disabled = true
@@ -404,7 +404,7 @@ func (n *Network) powerChanged(d *device) {
 		return // before the start, the start derives everything from the flags
 	}
 	if d.kind != kindHost {
-		n.floodVer++ // a host is no bridge: its ports' links follow (bridgeLinkChanged)
+		n.treesChanged() // a host is no bridge: its ports' links follow (bridgeLinkChanged)
 	}
 	n.touch(&d.deps)
 	if d.kind == kindSwitch {
@@ -443,7 +443,7 @@ func (n *Network) RepairHost(name string) error { return n.setDevice(name, false
 // spanning-tree port states go, the spanning tree of its domain re-converges, gateway
 // membership follows.
 func (n *Network) switchPower(d *device) {
-	n.floodVer++
+	n.treesChanged()
 	b := d.br
 	if d.failed {
 		b.flushDevice(d)

@@ -100,6 +100,9 @@ func newImpl(seed uint64, ref bool, opt network.Options) *impl {
 // step is one action of a random scenario, applied to each runtime alike.
 type step func(m *impl) error
 
+// passiveShare is the share of randomDC's flows that are passive observers.
+var passiveShare = 0.1
+
 // randomDC draws a small data center with flows, failures and flow changes.
 func randomDC(seed uint64) []step {
 	rng := rand.New(rand.NewPCG(seed, 11))
@@ -290,7 +293,7 @@ func randomDC(seed uint64) []step {
 			continue
 		}
 		cfg := network.FlowConfig{Name: fmt.Sprintf("f%d", i), From: a, To: b, RateBps: []float64{1e5, 2e6, 6e8}[pick(3)],
-			PacketBytes: 200 + pick(1300), Bidirectional: chance(0.7), Passive: chance(0.1), Stopped: chance(0.1)}
+			PacketBytes: 200 + pick(1300), Bidirectional: chance(0.7), Passive: chance(passiveShare), Stopped: chance(0.1)}
 		if cfg.Passive {
 			cfg.RateBps = 0
 		}
@@ -464,6 +467,28 @@ func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
 	for i := range seeds {
 		seeds[i] = uint64(i + 1)
 	}
+	forEachMode(t, func(t *testing.T, opt network.Options) {
+		if left := compareSeeds(t, opt, seeds); len(left) > n/10 {
+			t.Errorf("%d of %d random data centers flap: too few compared", len(left), n)
+		}
+	})
+}
+
+// Passive flows without a rate flood only towards their destination in a network that
+// learns lazily (prunedFlood): their records, paths and outages must still be those of
+// the reference's full floods. The random data centers again, most flows passive.
+// (Before aggregates kept the floods whole, seeds 111, 283, 599 and 691 of 1,500 ran
+// apart: a flow's copy crosses an aggregate on the member its hash picks, not the
+// one the tree was built with.)
+func TestPassiveFloodsRunAsTheReferenceRuntime(t *testing.T) {
+	defer func(old float64) { passiveShare = old }(passiveShare)
+	passiveShare = 0.6
+	const n = 240
+	seeds := make([]uint64, n)
+	for i := range seeds {
+		seeds[i] = uint64(i + 1)
+	}
+	seeds = append(seeds, 283, 599, 691)
 	forEachMode(t, func(t *testing.T, opt network.Options) {
 		if left := compareSeeds(t, opt, seeds); len(left) > n/10 {
 			t.Errorf("%d of %d random data centers flap: too few compared", len(left), n)

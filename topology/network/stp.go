@@ -494,7 +494,7 @@ func (n *Network) moveTo(p *Port, s PortState) {
 		return
 	}
 	p.state = s
-	n.floodVer++
+	n.treesChanged()
 	n.record(PortStateChanged{Switch: p.dev.name, Port: p.name, Role: p.role, State: s})
 	n.touchPort(p)
 	if s == Discarding && p.lp != nil && !p.lp.forwarding() {
