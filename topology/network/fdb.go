@@ -19,10 +19,14 @@ type bridge struct {
 	lports    []*lport
 	peerLinks []*Link
 	entries   []*fdbEntry // every entry; in creation order unless unsorted (scanned)
-	unsorted  bool        // entries has an entry out of creation order
-	maxID     int32       // the highest creation number appended to entries (no look at the last one: a cache miss)
-	tcUntil   sim.Time    // STP topology change: short aging until then
-	tcHist    []tcWindow  // the STP topology changes so far (lazy.go)
+	// timed holds, in a network that learns lazily, the entries that were given an
+	// aging timer (and maybe others since): the only ones a topology change must re-arm
+	// (shortenAging), a few among the thousands a bridge's table holds.
+	timed    []*fdbEntry
+	unsorted bool       // entries has an entry out of creation order
+	maxID    int32      // the highest creation number appended to entries (no look at the last one: a cache miss)
+	tcUntil  sim.Time   // STP topology change: short aging until then
+	tcHist   []tcWindow // the STP topology changes so far (lazy.go)
 
 	// floodDeps are the flows that flooded through the bridge, in a network that
 	// learns lazily: a change of any of its ports re-evaluates them (touchPort), so a
@@ -93,6 +97,7 @@ type fdbEntry struct {
 	holdLP   *lport
 	holdRefs int32
 	state    uint8    // entryQueued, entryFlapping, entryForgotten
+	timed    bool     // in its bridge's timed list (shortenAging)
 	last     sim.Time // last refresh when refs is zero
 	age      *sim.Timer
 	deps     depList
@@ -363,6 +368,7 @@ func (b *bridge) armAging(e *fdbEntry) {
 		}
 		e.state &^= entryAging
 		e.age = b.n.s.NewTimer(e.expire)
+		b.noteTimed(e)
 	}
 	at := e.last + b.agingTime()
 	if now := b.n.s.Now(); at < now {
@@ -409,12 +415,46 @@ func (b *bridge) ageOut(e *fdbEntry) {
 	n.touch(&e.deps)
 }
 
-// shortenAging applies the topology-change aging time to entries nobody refreshes.
+// shortenAging applies the topology-change aging time to entries nobody refreshes. In
+// a network that learns lazily those are among the entries that were given a timer
+// (the others age without one: agingFrom reads the change from tcHist): the timed
+// list is walked, in creation order as the table would be, and what left it dropped.
 func (b *bridge) shortenAging() {
-	for _, e := range b.scanned() {
+	es := b.entries
+	if b.n.lazyOn {
+		b.compactTimed()
+		byCreation(b.timed)
+		es = b.timed
+	} else {
+		es = b.scanned()
+	}
+	for _, e := range es {
 		if e.lp != nil && e.lp.cpu == nil && e.refs == 0 && e.state&entryAging == 0 {
 			b.armAging(e)
 		}
+	}
+}
+
+// compactTimed drops from the timed list the entries that have no timer any more or
+// were forgotten.
+func (b *bridge) compactTimed() {
+	kept := b.timed[:0]
+	for _, e := range b.timed {
+		if e.age != nil && e.state&entryForgotten == 0 {
+			kept = append(kept, e)
+		} else {
+			e.timed = false
+		}
+	}
+	clear(b.timed[len(kept):])
+	b.timed = kept
+}
+
+// noteTimed puts e, just given an aging timer, in its bridge's timed list.
+func (b *bridge) noteTimed(e *fdbEntry) {
+	if b.n.lazyOn && !e.timed {
+		e.timed = true
+		b.timed = append(b.timed, e)
 	}
 }
 

@@ -80,6 +80,7 @@ func (b *bridge) forget() bool {
 		n.forgetEntry(n.keyOf(fdbKey{int32(n.vlanIndex(int(e.vlan))), e.mac}), e)
 		n.entryCount--
 	}
+	b.compactTimed()
 	if len(kept) == len(b.entries) {
 		return false
 	}

@@ -166,6 +166,7 @@ func (n *Network) materialized(k fdbKey, e *fdbEntry) {
 	}
 	if e.age == nil {
 		e.age = n.s.NewTimer(e.expire)
+		b.noteTimed(e)
 	}
 	e.age.ResetAt(fire)
 }

@@ -76,5 +76,6 @@ func (b *bridge) watch(e *fdbEntry) {
 	fire, _ := b.agingFrom(e.last, b.n.s.Now())
 	e.state &^= entryAging
 	e.age = b.n.s.NewTimer(e.expire)
+	b.noteTimed(e)
 	e.age.ResetAt(fire)
 }
