@@ -183,6 +183,10 @@ func TestFlowsFitTheirSizeClasses(t *testing.T) {
 	if s := unsafe.Sizeof(flowDir{}); s > 384 {
 		t.Errorf("flowDir is %d bytes, more than 384", s)
 	}
+	// and a MAC entry, of which a large fabric holds millions, 112 (a size class too)
+	if s := unsafe.Sizeof(fdbEntry{}); s > 112 {
+		t.Errorf("fdbEntry is %d bytes, more than 112", s)
+	}
 }
 
 // A passive probe to a host whose entries have aged floods, and a pruned flood walks
