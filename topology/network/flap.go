@@ -161,6 +161,9 @@ func (b *bridge) point(e *fdbEntry, lp *lport) {
 		n.s.Report(MACChanged{Switch: b.name, MAC: n.macName(e.mac), VLAN: n.vlanName(int(e.vlan)), Port: lp.name, From: from, Change: change})
 	}
 	n.touch(&e.deps)
+	if ks := n.keyAt(n.vlanIndex(int(e.vlan)), e.mac); ks != nil {
+		n.touch(&ks.flooders) // flows that found no entry for it elsewhere (lookup)
+	}
 }
 
 // release drops a flow's hold; an entry nobody refreshes starts to age.

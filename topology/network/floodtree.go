@@ -317,19 +317,26 @@ func (w *walker) prunedFlood() (*floodTree, []*Port) {
 	return t, leaves
 }
 
-// towards keeps, of a bridge's flood ports, those a copy must leave by to reach a
-// bridge with a port facing the destination (leaves): the port towards each such
-// bridge in tree t, in the ports' order.
+// towards keeps, of a bridge's flood ports (in port order), those a copy must leave
+// by to reach a bridge with a port facing the destination (leaves): the port towards
+// each such bridge in tree t. It looks the few of them up rather than testing each of
+// the hundreds of ports a core switch floods out of.
 func towards(t *floodTree, b *bridge, ports []*lport, leaves []*Port, buf []*lport) []*lport {
 	out := buf[:0]
-	for _, lp := range ports {
-		for _, p := range leaves {
-			if x := p.dev.br; x != b && t.arrival(b, x) == lp {
-				out = append(out, lp)
-				break
-			}
+	for _, p := range leaves {
+		x := p.dev.br
+		if x == b {
+			continue
+		}
+		lp := t.arrival(b, x)
+		if lp == nil || slices.Contains(out, lp) {
+			continue
+		}
+		if _, ok := slices.BinarySearchFunc(ports, lp.idx, func(q *lport, i int) int { return q.idx - i }); ok {
+			out = append(out, lp)
 		}
 	}
+	slices.SortFunc(out, func(x, y *lport) int { return x.idx - y.idx })
 	return out
 }
 

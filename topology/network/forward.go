@@ -367,14 +367,24 @@ func (w *walker) forward(sw *device, in *lport) {
 		}
 		return
 	}
-	e := b.entry(w.fr.vlan, w.fr.dst)
-	b.settleAging(e)
-	if w.f != nil {
-		b.watch(e) // the flow registers on it next
+	var e *fdbEntry
+	if w.n.lazyOn {
+		var ks *keyState
+		if e, ks = b.lookup(w.fr.vlan, w.fr.dst); e == nil {
+			w.dep(&ks.flooders)
+		}
+	} else {
+		e = b.entry(w.fr.vlan, w.fr.dst)
 	}
-	w.dep(&e.deps)
+	if e != nil {
+		b.settleAging(e)
+		if w.f != nil {
+			b.watch(e) // the flow registers on it next
+		}
+		w.dep(&e.deps)
+	}
 	switch {
-	case e.lp == nil:
+	case e == nil || e.lp == nil:
 		if w.flooding == 0 && w.n.lazyOn {
 			// The flood looks the destination up and learns the source on every
 			// bridge of the VLAN: index both keys by bridge now, not after a

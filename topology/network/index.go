@@ -156,6 +156,9 @@ func (n *Network) maybeSweep() {
 	for _, g := range n.gwList {
 		sweep(&g.deps)
 	}
+	for _, ks := range n.keys {
+		sweep(&ks.flooders)
+	}
 	for _, l := range n.linkList {
 		sweep(&l.crossing)
 	}

@@ -66,6 +66,11 @@ type keyState struct {
 	// gone holds the creation numbers of the key's entries that were forgotten, by
 	// bridge id (forget.go): written again, an entry takes its old place.
 	gone bridgeTable[int32]
+	// flooders are the flows that found the MAC unknown on a bridge that had no entry
+	// for it (lookup): any bridge learning it, or a new announcement, walks them again.
+	// A flood that crosses a thousand bridges registers here once instead of writing
+	// an empty entry on each.
+	flooders depList
 }
 
 // keyIndexMin is the number of entries from which a key indexes them by bridge: a
@@ -211,6 +216,30 @@ func (n *Network) keyOf(k fdbKey) *keyState {
 	return ks
 }
 
+// lookup returns the bridge's entry for m in VLAN v as a look-up sees it: the entry
+// it has, or one written as the announcements of m taught the bridge; nil when it has
+// none and they taught it nothing. The caller then registers on the key's flooders
+// (the frame floods), where an empty entry was written before: what walks the flow
+// again is the same — the MAC learned on that bridge, or announced — and more.
+func (b *bridge) lookup(v int, m mac) (*fdbEntry, *keyState) {
+	vi := b.n.vlanIndex(v)
+	ks := b.n.keyAt(vi, m)
+	if ks == nil {
+		ks = b.n.keyOf(fdbKey{int32(vi), m})
+	}
+	if ks.byBridge != nil {
+		if e := ks.byBridge[b.id]; e != nil {
+			return e, ks
+		}
+	} else if e, _ := ks.byID.get(int32(b.id)); e != nil {
+		return e, ks
+	}
+	if _, _, _, ok := b.n.derived(b, ks); !ok {
+		return nil, ks
+	}
+	return b.entry(v, m), ks
+}
+
 // arrival is the port the announcement reached bridge b on, nil if it did not.
 func (a *announcement) arrival(b *bridge) *lport {
 	if b == a.origin {
@@ -239,6 +268,7 @@ func (n *Network) announce(b *bridge, in *lport, v int, m mac, t *floodTree) {
 		}
 	}
 	ks.ann = a
+	n.touch(&ks.flooders) // the bridges that did not know m do now
 	reached := n.reached[:0]
 	kept := ks.entries[:0]
 	for _, e := range ks.entries {

@@ -425,13 +425,14 @@ func byInstant(trace []string) {
 	}
 }
 
-// flapsBefore reports whether a MAC flapped in a trace before its i-th record (or
-// anywhere, for i < 0).
+// flapsBefore reports whether a MAC flapped in a trace before its i-th record or at it
+// (or anywhere, for i < 0): the record of a flap names first the port the entry
+// pointed at, which is the port the last walk taught.
 func flapsBefore(trace []string, i int) bool {
-	if i < 0 || i > len(trace) {
-		i = len(trace)
+	if i < 0 || i >= len(trace) {
+		i = len(trace) - 1
 	}
-	for _, r := range trace[:i] {
+	for _, r := range trace[:i+1] {
 		if strings.Contains(r, "network.MACFlapping") {
 			return true
 		}
