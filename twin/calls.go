@@ -108,25 +108,24 @@ const (
 	sipPacketBytes = 500
 )
 
-// sipKey names a SIP flow: its two devices (in order) and the VLANs they talk in.
-type sipKey struct {
-	a, b   string
-	va, vb int
-}
+// sipKey names a SIP flow: its two devices, in order. The VLANs they talk in follow
+// from the two (flowVLANs reads the topology, which a run does not change), so the
+// key need not hold them, and a call's look-up does not choose them again.
+type sipKey struct{ a, b string }
 
 // signalling returns the SIP flow between two call nodes (phones, servers, VMs), one
-// per pair of devices and the VLANs they talk in. Two VMs of one host talk through
+// per pair of devices, in the VLANs they talk in. Two VMs of one host talk through
 // its virtual switch.
 func (cn *callNetwork) signalling(from, to string) (*network.Flow, error) {
 	a, b := from, to
 	if b < a {
 		a, b = b, a
 	}
-	va, vb := cn.tw.flowVLANs(a, b)
-	key := sipKey{a, b, va, vb}
+	key := sipKey{a, b}
 	if f := cn.sip[key]; f != nil {
 		return f, nil
 	}
+	va, vb := cn.tw.flowVLANs(a, b)
 	name := "sip:" + a + "<>" + b
 	if cn.tw.Net.Flow(name) != nil {
 		name += fmt.Sprintf("(VLANs %d, %d)", va, vb) // another pair of interfaces of the same devices
