@@ -47,8 +47,10 @@
 // and to the destination only, the copies to its other host ports counted as a load
 // per switch and VLAN (floodload.go). Such a network also keeps its MAC tables small:
 // an entry that ages while no flow is registered on it has no timer, its expiry
-// computed when something reads it (lazyaging.go), and an empty entry nobody needs is
-// dropped (forget.go); a MAC whose entries are on many bridges (a flood writes its
+// computed when something reads it (lazyaging.go), an entry nobody needs is dropped
+// (forget.go), a look-up that finds nothing writes nothing (the flow registers on the
+// MAC's flooders), and a passive flow's flood follows only the way to its destination
+// (floodtree.go); a MAC whose entries are on many bridges (a flood writes its
 // source and its destination on every bridge of the VLAN) finds them in an index by
 // bridge rather than in each bridge's table (keyState.byBridge in lazy.go). Package network/reference keeps the runtime before that
 // redesign, for the tests that show both give the same outages, detections and flows.

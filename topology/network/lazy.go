@@ -19,8 +19,10 @@ import (
 // then what the announcement taught it, unless a flush of its port came after the
 // announcement or the entry aged out since (its aging is computed, with every 802.1D
 // topology change that shortened it, instead of timed). Entries that exist already
-// are taught at once, in the order the flood would have reached them, so that the
-// flows looking them up are re-evaluated as before.
+// and that flows look at or hold are taught at once, those that change in the order
+// the flood would have reached them, so that the flows looking them up are
+// re-evaluated as before; the others are dropped, to be written again as the
+// announcement left them (announce).
 //
 // This is exact only where the flood's reach is a tree every frame crosses both ways
 // (the spanning tree did its work: no loop, no port still learning, no cluster, no
