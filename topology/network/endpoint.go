@@ -152,6 +152,13 @@ func (n *Network) routeVia(a, b iface) *gateway {
 	return n.gateways[a.gateway]
 }
 
+// arpAsk is one ARP request: who asked whom, in which VLAN (two hosts with interfaces
+// in two VLANs resolve each other in each).
+type arpAsk struct {
+	from, to mac
+	vlan     int
+}
+
 // resolve sends the ARP exchange that precedes a flow direction's first packet between
 // two hosts (or VMs) of one subnet: the sender's request, a broadcast that teaches
 // every switch of the VLAN where the sender is, and the destination's reply, which
@@ -178,12 +185,13 @@ func (n *Network) resolve(fd *flowDir) {
 	if n.askedAt != now {
 		n.asked, n.askedAt = n.asked[:0], now
 	}
+	ask := arpAsk{from.dev.mac, to.dev.mac, fi.vlan}
 	for _, q := range n.asked {
-		if q == [2]mac{from.dev.mac, to.dev.mac} || q == [2]mac{to.dev.mac, from.dev.mac} {
+		if q == ask || q == (arpAsk{ask.to, ask.from, ask.vlan}) {
 			return // the destination asked the sender (or the sender asked) this instant
 		}
 	}
-	n.asked = append(n.asked, [2]mac{from.dev.mac, to.dev.mac})
+	n.asked = append(n.asked, ask)
 	send := func(src, dst endpoint) {
 		w := n.oneShot(src.dev.mac)
 		w.fr.vlan = fi.vlan

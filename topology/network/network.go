@@ -21,8 +21,8 @@ type Network struct {
 	treeDeps    depList
 	pruneFloods bool
 
-	// asked lists the ARP requests (sender, destination) resolve sent at askedAt.
-	asked   [][2]mac
+	// asked lists the ARP requests resolve sent at askedAt.
+	asked   []arpAsk
 	askedAt sim.Time
 
 	devices  map[string]*device
@@ -51,6 +51,7 @@ type Network struct {
 	settling     bool
 	evals        uint64
 	walkID       uint64
+	walkMax      uint64   // the last walk id drawn (nextWalk)
 	w            walker   // flow evaluation
 	garp         walker   // one-shot frames
 	frames       []func() // one-shot frames waiting for the end of the instant (sendFrame)

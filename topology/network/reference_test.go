@@ -480,7 +480,10 @@ func TestRandomDataCentersRunAsTheReferenceRuntime(t *testing.T) {
 // the reference's full floods. The random data centers again, most flows passive.
 // (Before aggregates kept the floods whole, seeds 111, 283, 599 and 691 of 1,500 ran
 // apart: a flow's copy crosses an aggregate on the member its hash picks, not the
-// one the tree was built with.)
+// one the tree was built with. Seed 2520 of 3,000 ran apart until a frame routed off
+// a flood gave the flood's copies their walk id back: they were taken for
+// duplicates on the bridges the routed frame had crossed, which a full flood happened
+// to reach first.)
 func TestPassiveFloodsRunAsTheReferenceRuntime(t *testing.T) {
 	defer func(old float64) { passiveShare = old }(passiveShare)
 	passiveShare = 0.6
@@ -489,7 +492,7 @@ func TestPassiveFloodsRunAsTheReferenceRuntime(t *testing.T) {
 	for i := range seeds {
 		seeds[i] = uint64(i + 1)
 	}
-	seeds = append(seeds, 283, 599, 691)
+	seeds = append(seeds, 283, 599, 691, 2520)
 	forEachMode(t, func(t *testing.T, opt network.Options) {
 		if left := compareSeeds(t, opt, seeds); len(left) > n/10 {
 			t.Errorf("%d of %d random data centers flap: too few compared", len(left), n)

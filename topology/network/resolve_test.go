@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -79,6 +80,48 @@ func TestResolvedCallFloodsNeitherWay(t *testing.T) {
 		for _, ends := range [][2]string{{"h1", "h2"}, {"h2", "h1"}, {"h3", "h1"}} {
 			f, err := n.AddFlow(network.FlowConfig{Name: ends[0] + ">" + ends[1], From: ends[0], To: ends[1],
 				RateBps: 8e6, PacketBytes: 1000, Stopped: true, Resolve: ends[0] != "h3"})
+			must(t, err)
+			flows = append(flows, f)
+			s.At(sec(400), f.Start)
+		}
+		s.RunUntil(sec(410))
+		for _, f := range flows {
+			d := f.Direction(0)
+			if !d.Delivering() {
+				t.Fatalf("lazy %v: %s not delivering: %s", opt.EagerBridges < 0, f.Name(), d.Reason())
+			}
+			if d.Flooded() != 0 || d.Sent() < 9999 {
+				t.Errorf("lazy %v: %s flooded %d of %d packets, want none of about 10,000", opt.EagerBridges < 0, f.Name(), d.Flooded(), d.Sent())
+			}
+		}
+	}
+}
+
+// Two hosts with interfaces in VLANs 10 and 20 (trunked NICs) resolve each other in
+// each VLAN: two flows between them, one per VLAN, start in one instant after every
+// entry aged, and each has its own ARP exchange in its VLAN, so neither floods. (The
+// exchanges of one instant were told apart by the two MACs only: the VLAN 20 flow's
+// was skipped and all its 10,000 packets flooded. Found by a review.)
+func TestResolvedInEachVLAN(t *testing.T) {
+	for _, opt := range []network.Options{{}, {EagerBridges: -1}} {
+		s := sim.New(1)
+		n := network.New(s, opt)
+		for _, sw := range []string{"s1", "s2"} {
+			must(t, n.AddSwitch(sw, network.SwitchConfig{Layer: topology.L2}))
+		}
+		hc := network.HostConfig{VLAN: 10, Subnet: "10", Interfaces: []network.Interface{{VLAN: 20, Subnet: "20"}}}
+		must(t, n.AddHost("h1", hc))
+		must(t, n.AddHost("h2", hc))
+		must(t, n.AddLink("l1", "h1:eth0", "s1:p1", network.LinkConfig{Speed: 1e9}))
+		must(t, n.AddLink("l2", "h2:eth0", "s2:p1", network.LinkConfig{Speed: 1e9}))
+		must(t, n.AddLink("isl", "s1:p9", "s2:p9", network.LinkConfig{Speed: 10e9}))
+		for _, p := range []string{"h1:eth0", "s1:p1", "h2:eth0", "s2:p1", "s1:p9", "s2:p9"} {
+			must(t, n.SetPortVLANs(p, network.PortVLANs{Allowed: []int{10, 20}, Native: 10}))
+		}
+		var flows []*network.Flow
+		for _, v := range []int{10, 20} {
+			f, err := n.AddFlow(network.FlowConfig{Name: fmt.Sprintf("f%d", v), From: "h1", To: "h2", FromVLAN: v, ToVLAN: v,
+				RateBps: 8e6, PacketBytes: 1000, Stopped: true, Resolve: true})
 			must(t, err)
 			flows = append(flows, f)
 			s.At(sec(400), f.Start)

@@ -75,7 +75,7 @@ func (w *walker) reset(f *Flow, hash uint32) {
 	w.fr = frame{}
 	w.stack, w.all, w.path, w.held = w.stack[:0], w.all[:0], w.path[:0], w.held[:0]
 	w.done, w.byFlood, w.dup, w.reason, w.flooding = false, false, false, loss{}, 0
-	w.n.walkID++
+	w.n.walkID = w.n.nextWalk()
 }
 
 func (w *walker) dep(d *depList) {
@@ -488,11 +488,20 @@ func (w *walker) route(sw *device) {
 	// unknown on the way): the other copies go on as they were once the routed frame
 	// is walked. Left as the routed frame, they carried its destination, and a host
 	// they reached took the frame sent to the gateway as its own.
-	fr := w.fr
-	w.n.walkID++
+	// The routed frame is a walk of its own (a bridge it crosses is no duplicate of
+	// the flood's copies), and the copies go on with the flood's walk id afterwards.
+	fr, id := w.fr, w.n.walkID
+	w.n.walkID = w.n.nextWalk()
 	w.fr = frame{src: sw.mac, dst: w.fr.routeTo, vlan: w.fr.routeIn}
 	w.fromSwitch(sw)
-	w.fr = fr
+	w.fr, w.n.walkID = fr, id
+}
+
+// nextWalk returns a walk id no walk had: a routed frame's walk gives its flood's id
+// back when it ends, so ids are drawn from a counter of their own.
+func (n *Network) nextWalk() uint64 {
+	n.walkMax++
+	return n.walkMax
 }
 
 // fromSwitch injects a frame at switch sw's CPU (adverts, replies, routed traffic) in

@@ -40,6 +40,7 @@ type Network struct {
 	settling     bool
 	evals        uint64
 	walkID       uint64
+	walkMax      uint64   // the last walk id drawn (nextWalk)
 	w            walker   // flow evaluation
 	garp         walker   // one-shot frames
 	frames       []func() // one-shot frames waiting for the end of the instant (sendFrame)
