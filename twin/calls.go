@@ -128,7 +128,7 @@ func (cn *callNetwork) signalling(from, to string) (*network.Flow, error) {
 	va, vb := cn.tw.flowVLANs(a, b)
 	name := "sip:" + a + "<>" + b
 	if cn.tw.Net.Flow(name) != nil {
-		name += fmt.Sprintf("(VLANs %d, %d)", va, vb) // another pair of interfaces of the same devices
+		name += fmt.Sprintf("(VLANs %d, %d)", va, vb) // the name is taken (a flow of the scenario)
 	}
 	f, err := cn.tw.Net.AddFlow(network.FlowConfig{Name: name, From: a, To: b, FromVLAN: va, ToVLAN: vb,
 		RateBps: sipRateBps, PacketBytes: sipPacketBytes, Bidirectional: true, Quiet: true})
