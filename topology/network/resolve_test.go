@@ -85,15 +85,7 @@ func TestResolvedCallFloodsNeitherWay(t *testing.T) {
 			s.At(sec(400), f.Start)
 		}
 		s.RunUntil(sec(410))
-		for _, f := range flows {
-			d := f.Direction(0)
-			if !d.Delivering() {
-				t.Fatalf("lazy %v: %s not delivering: %s", opt.EagerBridges < 0, f.Name(), d.Reason())
-			}
-			if d.Flooded() != 0 || d.Sent() < 9999 {
-				t.Errorf("lazy %v: %s flooded %d of %d packets, want none of about 10,000", opt.EagerBridges < 0, f.Name(), d.Flooded(), d.Sent())
-			}
-		}
+		noneFlooded(t, opt, flows)
 	}
 }
 
@@ -127,14 +119,21 @@ func TestResolvedInEachVLAN(t *testing.T) {
 			s.At(sec(400), f.Start)
 		}
 		s.RunUntil(sec(410))
-		for _, f := range flows {
-			d := f.Direction(0)
-			if !d.Delivering() {
-				t.Fatalf("lazy %v: %s not delivering: %s", opt.EagerBridges < 0, f.Name(), d.Reason())
-			}
-			if d.Flooded() != 0 || d.Sent() < 9999 {
-				t.Errorf("lazy %v: %s flooded %d of %d packets, want none of about 10,000", opt.EagerBridges < 0, f.Name(), d.Flooded(), d.Sent())
-			}
+		noneFlooded(t, opt, flows)
+	}
+}
+
+// noneFlooded checks that each flow, sending 1,000 packets a second for 10 s, delivers
+// and sent none of them flooded.
+func noneFlooded(t *testing.T, opt network.Options, flows []*network.Flow) {
+	t.Helper()
+	for _, f := range flows {
+		d := f.Direction(0)
+		if !d.Delivering() {
+			t.Fatalf("lazy %v: %s not delivering: %s", opt.EagerBridges < 0, f.Name(), d.Reason())
+		}
+		if d.Flooded() != 0 || d.Sent() < 9999 {
+			t.Errorf("lazy %v: %s flooded %d of %d packets, want none of about 10,000", opt.EagerBridges < 0, f.Name(), d.Flooded(), d.Sent())
 		}
 	}
 }
