@@ -178,22 +178,14 @@ type fdbKey struct {
 func (b *bridge) entry(v int, m mac) *fdbEntry {
 	vi := b.n.vlanIndex(v)
 	k := fdbKey{int32(vi), m}
-	// A key's entries are found with the key, by bridge: in its map, or in its index
-	// (keyState.byBridge) once it has one. The index is complete, so a nil slot means
-	// no entry, and its new entries are not put in the map (which may still hold
-	// those from before the index).
 	ks := b.n.keyAt(vi, m)
 	if ks == nil {
 		ks = b.n.keyOf(k)
 	}
-	indexed := ks.byBridge != nil
-	if indexed {
-		if e := ks.byBridge[b.id]; e != nil {
-			return e
-		}
-	} else if e, _ := ks.byID.get(int32(b.id)); e != nil {
+	if e := ks.on(b); e != nil {
 		return e
 	}
+	indexed := ks.byBridge != nil
 	// An entry forgotten and written again keeps its place in the creation order
 	// (forget.go).
 	var id int32
@@ -225,14 +217,19 @@ func (b *bridge) entry(v int, m mac) *fdbEntry {
 // written reports whether the bridge has an entry for key k.
 func (b *bridge) written(k fdbKey) bool {
 	ks := b.n.keyAt(int(k.vlan), k.mac)
-	switch {
-	case ks == nil:
-		return false
-	case ks.byBridge != nil:
-		return ks.byBridge[b.id] != nil
+	return ks != nil && ks.on(b) != nil
+}
+
+// on returns the key's entry on bridge b, nil if it has none. A key's entries are
+// found with the key, by bridge: in its table, or in its index (byBridge) once it has
+// one. The index is complete, so a nil slot means no entry, and its new entries are
+// not put in the table (which may still hold those from before the index).
+func (ks *keyState) on(b *bridge) *fdbEntry {
+	if ks.byBridge != nil {
+		return ks.byBridge[b.id]
 	}
-	_, ok := ks.byID.get(int32(b.id))
-	return ok
+	e, _ := ks.byID.get(int32(b.id))
+	return e
 }
 
 // setPort points e at lp (nil: empty), keeping the entries of each port listed.

@@ -64,15 +64,10 @@ func TestForgetDropsOnlyUnusedEmptyEntries(t *testing.T) {
 // tableEntry is the entry bridge b has for key k, nil if none (where entry would find
 // it, without writing one).
 func tableEntry(b *bridge, k fdbKey) *fdbEntry {
-	ks := b.n.keyAt(int(k.vlan), k.mac)
-	switch {
-	case ks == nil:
-		return nil
-	case ks.byBridge != nil:
-		return ks.byBridge[b.id]
+	if ks := b.n.keyAt(int(k.vlan), k.mac); ks != nil {
+		return ks.on(b)
 	}
-	e, _ := ks.byID.get(int32(b.id))
-	return e
+	return nil
 }
 
 // tableSize counts the entries bridge b has, as entry would find them.

@@ -229,11 +229,7 @@ func (b *bridge) lookup(v int, m mac) (*fdbEntry, *keyState) {
 	if ks == nil {
 		ks = b.n.keyOf(fdbKey{int32(vi), m})
 	}
-	if ks.byBridge != nil {
-		if e := ks.byBridge[b.id]; e != nil {
-			return e, ks
-		}
-	} else if e, _ := ks.byID.get(int32(b.id)); e != nil {
+	if e := ks.on(b); e != nil {
 		return e, ks
 	}
 	if _, _, _, ok := b.n.derived(b, ks); !ok {
@@ -253,7 +249,7 @@ func (a *announcement) arrival(b *bridge) *lport {
 // announce records a broadcast of MAC m in VLAN v that entered bridge b on in, its
 // flood following tree t, and teaches the entries of m that exist at once, in the
 // order the flood reaches their bridges. An entry the flood reaches that nothing
-// holds, times or looks at (quiet) is dropped instead (forget.go): written again, it
+// holds or looks at (quiet) is dropped instead (forget.go): written again, it
 // gets what this announcement taught it, as a kept one would have. Only entries with
 // flows on them are taught, so the cost follows the flows, not the bridges a MAC was
 // ever looked up on.
